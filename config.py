@@ -1,0 +1,107 @@
+"""Configuration classes. The only module that reads the environment (TRACKER_*)."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"TRACKER_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'tracker.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
+    LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+
+    SMTP_HOST = _env("SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+    MAIL_FROM = _env("MAIL_FROM", "loefteskollen@localhost")
+    MAIL_ENABLED = _env_bool("MAIL_ENABLED", False)
+
+    TIMEZONE = _env("TIMEZONE", "Europe/Stockholm")
+    COMPILE_FOLLOWUPS_CRON = _env("COMPILE_FOLLOWUPS_CRON", "0 3 1 12 *")
+    REFRESH_DRAFTS_CRON = _env("REFRESH_DRAFTS_CRON", "30 2 * * *")
+    REMINDER_DIGEST_CRON = _env("REMINDER_DIGEST_CRON", "0 6 * * *")
+
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+    DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
+    PAGE_SIZE = 25
+
+
+class DevelopmentConfig(Config):
+    """`make run`: a local secret is generated once and kept in instance/."""
+
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-tests"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    MAIL_ENABLED = True
+    SMTP_HOST = "127.0.0.1"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls, settings: dict) -> None:
+        key = settings.get("SECRET_KEY") or ""
+        if len(key) < 32:
+            raise RuntimeError(
+                "TRACKER_SECRET_KEY must be set to at least 32 characters in production."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by TRACKER_ENV (development by default)."""
+    return CONFIGS[_env("ENV", "development")]

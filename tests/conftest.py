@@ -1,0 +1,248 @@
+"""Fixtures: one migrated database per run, a rolled-back transaction per test."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Membership, Municipality, Organisation, PoliceArea, Role, User
+from tracker.services import accounts
+
+CHROMIUM = "/usr/bin/chromium"
+REQUIRED = {part.strip() for part in os.environ.get("TRACKER_TEST_REQUIRE", "").split(",") if part}
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL") or (
+    os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+    if os.environ.get("TRACKER_TEST_DATABASE_URL", "").startswith("postgresql")
+    else ""
+)
+PASSWORD = "ett-långt-testlösenord"
+
+
+def skip_or_fail(part: str, reason: str):
+    """A missing browser or PostgreSQL skips locally but fails where it is required (CI)."""
+    if part in REQUIRED:
+        pytest.fail(f"{reason} (required by TRACKER_TEST_REQUIRE)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def workdir():
+    path = Path(tempfile.mkdtemp(prefix="tracker-tests-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _url_with_schema(url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections use their own schema (an isolated database)."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine.dispose()
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def fresh_database_url(workdir: Path, name: str, *, postgres: bool = False) -> str:
+    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL."""
+    if postgres or os.environ.get("TRACKER_TEST_DATABASE_URL", "").startswith("postgresql"):
+        if not POSTGRES_URL:
+            skip_or_fail("postgres", "TRACKER_TEST_POSTGRES_URL is not set")
+        return _url_with_schema(POSTGRES_URL, re.sub(r"\W", "_", name))
+    return f"sqlite:///{workdir / (name + '.db')}"
+
+
+_created_apps = []
+
+
+def make_test_app(url: str, config=TestConfig, **overrides):
+    """A test app; its engines are disposed when the run ends (no connection left open)."""
+    application = create_app(config, SQLALCHEMY_DATABASE_URI=url, **overrides)
+    _created_apps.append(application)
+    return application
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_engines():
+    yield
+    for application in _created_apps:
+        with application.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
+
+
+def upgrade(app) -> None:
+    from flask_migrate import upgrade as alembic_upgrade
+
+    with app.app_context():
+        alembic_upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(workdir):
+    url = fresh_database_url(workdir, "suite")
+    application = make_test_app(url, DEMO_LOGINS_FILE=str(workdir / "demo-logins.txt"))
+    upgrade(application)
+    return application
+
+
+class BoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session always picks the engine; this one keeps the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
+
+
+@pytest.fixture
+def session(app):
+    """Each test runs in a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"class_": BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def area(session):
+    area = PoliceArea(name="Testområdet")
+    session.add(area)
+    session.flush()
+    return area
+
+
+@pytest.fixture
+def make_municipality(session, area):
+    def make(name: str = "Testkommun") -> Municipality:
+        m = Municipality(name=name, slug=name.lower(), police_area_id=area.id)
+        session.add(m)
+        session.flush()
+        return m
+
+    return make
+
+
+@pytest.fixture
+def make_user(session):
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role | None = None, municipality: Municipality | None = None, *,
+             admin: bool = False, organisation: Organisation = Organisation.KOMMUNEN,
+             email: str | None = None) -> User:
+        n = next(counter)
+        user = accounts.create_user(
+            email or f"user{n}@example.se", f"Användare {n}", PASSWORD,
+            organisation=organisation, is_admin=admin,
+        )
+        if role is not None:
+            session.add(Membership(user_id=user.id, municipality_id=municipality.id, role=role))
+            session.flush()
+        return user
+
+    return make
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+@contextmanager
+def count_queries(engine=None):
+    """Counts SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+    target = engine or db.engine
+
+    def before(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    sa.event.listen(target, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(target, "before_cursor_execute", before)
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo_app(workdir):
+    """A second database with the demo data loaded, for browser tests against a live server."""
+    url = fresh_database_url(workdir, "e2e")
+    application = make_test_app(url, DEMO_LOGINS_FILE=str(workdir / "e2e-logins.txt"))
+    upgrade(application)
+    from tracker.demo import loader
+
+    with application.app_context():
+        result = loader.load_demo()
+        db.session.commit()
+    application.config["DEMO_PASSWORDS"] = {email: pw for email, pw, _ in result.logins}
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_app):
+    server = LiveServer(demo_app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        skip_or_fail("browser", f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    yield page
+    context.close()

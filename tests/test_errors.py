@@ -1,0 +1,78 @@
+"""Error pages in Swedish; never a stack trace; 503 when the database is gone."""
+import pytest
+from flask import abort
+
+from config import ProductionConfig
+from tests.conftest import login, make_test_app
+from tracker import create_app
+
+
+def test_404_is_swedish(client):
+    response = client.get("/finns-inte")
+    assert response.status_code == 404
+    assert "Sidan hittades inte" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_gives_a_swedish_500_without_traceback(workdir):
+    app = make_test_app(f"sqlite:///{workdir / 'e500.db'}")
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Något gick fel" in text
+    assert "Traceback" not in text and "secret internals" not in text
+
+
+def test_403_is_swedish(workdir):
+    app = make_test_app(f"sqlite:///{workdir / 'e403.db'}")
+
+    @app.route("/forbidden")
+    def forbidden():
+        abort(403)
+
+    response = app.test_client().get("/forbidden")
+    assert response.status_code == 403
+    assert "Åtkomst nekad" in response.get_data(as_text=True)
+
+
+def test_unreachable_database_gives_503():
+    app = make_test_app("postgresql+psycopg://nobody:x@127.0.0.1:1/none?connect_timeout=1")
+    client = app.test_client()
+    response = client.post("/login", data={"email": "a@b.se", "password": "whatever-long"})
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert "Databasen svarar inte" in text and "Traceback" not in text
+
+
+def test_post_without_csrf_token_is_refused_when_csrf_is_on(app, session):
+    strict = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    response = strict.test_client().post("/login", data={"email": "a@b.se", "password": "x" * 12})
+    assert response.status_code == 400
+    assert "säkerhetstoken" in response.get_data(as_text=True)
+
+
+def test_production_refuses_a_short_secret_key():
+    with pytest.raises(RuntimeError, match="32"):
+        create_app(ProductionConfig, SECRET_KEY="short")
+    with pytest.raises(RuntimeError):
+        create_app(ProductionConfig, SECRET_KEY=None)
+
+
+def test_production_accepts_a_long_key_and_sets_host_cookie():
+    app = make_test_app("sqlite://", ProductionConfig, SECRET_KEY="x" * 40)
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_security_headers_on_every_response(client, make_user):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    user = make_user()
+    login(client, user.email)
+    assert client.get("/").headers["Cache-Control"] == "no-store"

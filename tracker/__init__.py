@@ -1,0 +1,75 @@
+"""Löfteskollen: the application factory."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
+from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app from a config class (default: from TRACKER_ENV) plus explicit overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    config = config or config_from_env()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if issubclass(config, ProductionConfig):
+        ProductionConfig.validate(app.config)
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _local_secret_key()
+
+    _init_database(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+    from tracker import audit, auth, errors, formatting, main, security
+
+    audit.register(app)
+    security.register(app)
+    formatting.register(app)
+    errors.register(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+
+    from tracker.cli import bp as cli_bp
+
+    app.register_blueprint(cli_bp)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    from tracker import database
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        database.prepare_sqlite_path(uri)
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {})["timeout"] = (
+            app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000
+        )
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    import tracker.models  # noqa: F401  (register every model on the metadata)
+
+    db.init_app(app)
+
+
+def _local_secret_key() -> str:
+    """A development secret generated once and kept in instance/ (mode 600)."""
+    path = INSTANCE_DIR / "secret_key"
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

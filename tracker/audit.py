@@ -1,0 +1,142 @@
+"""The audit trail: every insert, update and delete of a domain row, in the same transaction."""
+from __future__ import annotations
+
+import contextvars
+import enum
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from tracker.extensions import db
+from tracker.models import AuditEvent, JobRun, LoginAttempt
+from tracker.models.base import utcnow
+
+NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun)
+SECRET_FIELDS = {"password_hash", "session_token"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Actor for work outside a request (CLI, scheduler jobs): a label such as "cli" or "job:x".
+system_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "system_actor", default=None
+)
+
+
+def neutralise(text: str) -> str:
+    """Control characters would let a value forge lines in a log; show them escaped."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return neutralise(value)
+    if hasattr(value, "id") and hasattr(value, "__table__"):
+        return f"{value.__table__.name}:{value.id}"
+    return value
+
+
+def _actor() -> tuple[int | None, str, str]:
+    label = system_actor.get()
+    if has_request_context():
+        addr = request.remote_addr or ""
+        if label is None and current_user and current_user.is_authenticated:
+            return current_user.id, current_user.email, addr
+        return None, label or "anonym", addr
+    return None, label or "system", ""
+
+
+def _changes(obj, action: str) -> dict:
+    state = sa.inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in SECRET_FIELDS:
+            if action == "update" and state.attrs[key].history.has_changes():
+                changes[key] = ["***", "***"]
+            continue
+        hist = state.attrs[key].history
+        if action == "insert":
+            value = getattr(obj, key)
+            if value not in (None, "", [], {}):
+                changes[key] = _plain(value)
+        elif action == "delete":
+            changes[key] = _plain(getattr(obj, key))
+        elif hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            changes[key] = [_plain(before), _plain(after)]
+    return changes
+
+
+def record(session, entity: str, entity_id: int | None, action: str, changes: dict) -> AuditEvent:
+    """Add one audit event to the session (for events that are not row changes, e.g. logins)."""
+    actor_id, label, addr = _actor()
+    event = AuditEvent(
+        actor_id=actor_id,
+        actor_label=neutralise(label)[:254],
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=_plain(changes),
+        remote_addr=addr[:64],
+    )
+    session.add(event)
+    return event
+
+
+def _before_flush(session, _flush_context, _instances) -> None:
+    pending = []
+    for obj in session.new:
+        if isinstance(obj, db.Model) and not isinstance(obj, NOT_AUDITED):
+            pending.append(obj)
+    for obj in session.dirty:
+        if isinstance(obj, db.Model) and not isinstance(obj, NOT_AUDITED):
+            if session.is_modified(obj, include_collections=False):
+                record(session, obj.__table__.name, obj.id, "update", _changes(obj, "update"))
+    for obj in session.deleted:
+        if isinstance(obj, db.Model) and not isinstance(obj, NOT_AUDITED):
+            record(session, obj.__table__.name, obj.id, "delete", _changes(obj, "delete"))
+    session.info.setdefault("audit_pending_inserts", []).extend(pending)
+
+
+def _after_flush(session, _flush_context) -> None:
+    """Inserts get their ids only after the flush; write their events then."""
+    pending = session.info.pop("audit_pending_inserts", [])
+    if not pending:
+        return
+    actor_id, label, addr = _actor()
+    rows = [
+        {
+            "actor_id": actor_id,
+            "actor_label": neutralise(label)[:254],
+            "entity": obj.__table__.name,
+            "entity_id": obj.id,
+            "action": "insert",
+            "changes": _changes(obj, "insert"),
+            "remote_addr": addr[:64],
+            "at": utcnow(),
+        }
+        for obj in pending
+    ]
+    session.connection().execute(sa.insert(AuditEvent), rows)
+
+
+def register(app: Flask) -> None:
+    if not getattr(FlaskSession, "_tracker_audit", False):
+        sa.event.listen(FlaskSession, "before_flush", _before_flush)
+        sa.event.listen(FlaskSession, "after_flush", _after_flush)
+        FlaskSession._tracker_audit = True

@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-postadress"),
+        validators=[DataRequired(_l("Ange din e-postadress.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Lösenord"),
+        validators=[DataRequired(_l("Ange ditt lösenord.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Logga in"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nuvarande lösenord"),
+        validators=[DataRequired(_l("Ange ditt nuvarande lösenord."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("Nytt lösenord"),
+        validators=[DataRequired(_l("Ange ett nytt lösenord."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Upprepa nytt lösenord"),
+        validators=[EqualTo("password", _l("Lösenorden är inte lika."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Byt lösenord"))
+
+
+class EmptyForm(FlaskForm):
+    """A POST button's form: carries only the CSRF token."""

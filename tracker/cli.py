@@ -1,0 +1,89 @@
+"""Command-line interface: demo data and user administration (`flask ...`)."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Blueprint, current_app
+
+from tracker import audit
+from tracker.extensions import db
+from tracker.models import Municipality, Organisation, Role
+from tracker.services import DomainError, accounts
+
+bp = Blueprint("cli", __name__, cli_group=None)
+
+
+def _fail(message: str):
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@bp.cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no municipalities.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the Västra Skaraborg demo data (idempotent) and print the demo logins."""
+    from tracker.demo import loader
+
+    audit.system_actor.set("cli:seed-demo")
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)):
+        click.echo("Databasen innehåller redan data; demodata laddas inte.")
+        loader.print_saved_logins(current_app.config["DEMO_LOGINS_FILE"])
+        return
+    result = loader.load_demo()
+    db.session.commit()
+    click.echo(result.summary())
+    if result.logins:
+        loader.write_logins(result.logins, current_app.config["DEMO_LOGINS_FILE"])
+    loader.print_saved_logins(current_app.config["DEMO_LOGINS_FILE"])
+
+
+@bp.cli.group("users")
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--title", default="")
+@click.option(
+    "--organisation",
+    type=click.Choice([o.value for o in Organisation]),
+    default=Organisation.KOMMUNEN.value,
+)
+@click.option("--admin", is_flag=True, help="Give the global admin flag.")
+def create_user(email: str, name: str, title: str, organisation: str, admin: bool) -> None:
+    """Create a user; the password is asked for, never taken from the command line."""
+    audit.system_actor.set("cli:users-create")
+    password = click.prompt("Lösenord", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+    try:
+        user = accounts.create_user(
+            email, name, password, title=title,
+            organisation=Organisation(organisation), is_admin=admin,
+        )
+    except DomainError as error:
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Användaren {user.email} har skapats.")
+
+
+@users.command("grant")
+@click.option("--email", required=True)
+@click.option("--municipality", required=True, help="Name or slug of the municipality.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+def grant(email: str, municipality: str, role: str) -> None:
+    """Give a user a role in a municipality."""
+    audit.system_actor.set("cli:users-grant")
+    user = accounts.user_by_email(email)
+    if user is None:
+        _fail(f"Ingen användare med e-postadressen {email}.")
+    target = db.session.scalar(
+        sa.select(Municipality).where(
+            sa.or_(Municipality.slug == municipality.lower(), Municipality.name == municipality)
+        )
+    )
+    if target is None:
+        _fail(f"Ingen kommun som heter {municipality}.")
+    accounts.grant(user, target, Role(role))
+    db.session.commit()
+    click.echo(f"{user.email} är nu {role} i {target.name}.")

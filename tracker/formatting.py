@@ -1,0 +1,46 @@
+"""Swedish number and date formatting for templates and reports."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+MONTHS_SV = [
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+]
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def number_sv(value, decimals: int | None = None) -> str:
+    """12345.5 -> '12 345,5' (non-breaking space as thousands separator, decimal comma)."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        value = float(value)
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def date_sv(value) -> str:
+    """A date as '4 februari 2019'; datetimes are shown in Stockholm time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(STOCKHOLM)
+        return f"{local.day} {MONTHS_SV[local.month - 1]} {local.year} {local:%H:%M}"
+    if isinstance(value, date):
+        return f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
+    return str(value)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(number_sv, "number_sv")
+    app.add_template_filter(date_sv, "date_sv")
+    from tracker.labels import TEMPLATE_GLOBALS
+
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)

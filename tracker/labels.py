@@ -1,0 +1,53 @@
+"""Swedish labels for the code's enums (the glossary of domain.md)."""
+from flask_babel import lazy_gettext as _l
+
+from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus, Role, Verdict
+
+ROLE = {
+    Role.COORDINATOR: _l("samordnare"),
+    Role.OFFICER: _l("handläggare/kommunpolis"),
+    Role.VIEWER: _l("läsare"),
+}
+PROMISE_STATUS = {
+    PromiseStatus.DRAFT: _l("Utkast"),
+    PromiseStatus.SIGNED: _l("Undertecknat"),
+    PromiseStatus.ACTIVE: _l("Pågående"),
+    PromiseStatus.CONCLUDED: _l("Avslutat"),
+}
+PARTY_HEADING = {
+    Party.KOMMUNEN: _l("Kommunen lovar"),
+    Party.POLISEN: _l("Polisen lovar"),
+    Party.TILLSAMMANS: _l("Tillsammans lovar vi"),
+}
+PARTY_NAME = {
+    Party.KOMMUNEN: _l("Kommunen"),
+    Party.POLISEN: _l("Polisen"),
+    Party.TILLSAMMANS: _l("Tillsammans"),
+}
+ACTIVITY_STATUS = {
+    ActivityStatus.PLANNED: _l("Planerad"),
+    ActivityStatus.IN_PROGRESS: _l("Pågår"),
+    ActivityStatus.DONE: _l("Klar"),
+    ActivityStatus.CANCELLED: _l("Inställd"),
+}
+FOLLOWUP_STATUS = {
+    FollowUpStatus.DRAFT: _l("Utkast"),
+    FollowUpStatus.APPROVED: _l("Godkänd"),
+    FollowUpStatus.PUBLISHED: _l("Publicerad"),
+}
+VERDICT = {
+    Verdict.FULFILLED: _l("uppfyllt"),
+    Verdict.PARTLY: _l("delvis uppfyllt"),
+    Verdict.NOT_FULFILLED: _l("ej uppfyllt"),
+    Verdict.ONGOING: _l("pågår"),
+}
+
+TEMPLATE_GLOBALS = {
+    "role_label": ROLE.get,
+    "promise_status_label": PROMISE_STATUS.get,
+    "party_heading": PARTY_HEADING.get,
+    "party_name": PARTY_NAME.get,
+    "activity_status_label": ACTIVITY_STATUS.get,
+    "followup_status_label": FOLLOWUP_STATUS.get,
+    "verdict_label": VERDICT.get,
+}

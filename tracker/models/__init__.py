@@ -1,0 +1,24 @@
+"""All models, imported so Alembic and the app see the whole metadata."""
+from tracker.models.activity import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    LogEntry,
+    MeasureKind,
+    activity_assignee,
+    activity_place,
+)
+from tracker.models.followup import FollowUp, FollowUpStatus, Verdict
+from tracker.models.geo import Municipality, Place, PoliceArea
+from tracker.models.indicator import Indicator, IndicatorValue
+from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
+from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
+from tracker.models.user import LoginAttempt, Membership, Organisation, Role, User
+
+__all__ = [
+    "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
+    "FollowUp", "FollowUpStatus", "Indicator", "IndicatorValue", "JobOutcome", "JobRun",
+    "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
+    "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
+    "TipStatus", "User", "Verdict", "activity_assignee", "activity_place",
+]

@@ -1,0 +1,145 @@
+"""Activity types (measures as data), activities and the occasions logged against them."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import created_at_column, str_enum, updated_at_column
+from tracker.models.geo import Municipality, Place
+from tracker.models.promise import Commitment
+from tracker.models.user import User
+
+
+class MeasureKind(enum.Enum):
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    TEXT = "text"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    PLACE = "place"
+
+
+class ActivityStatus(enum.Enum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ActivityType(db.Model):
+    __tablename__ = "activity_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name_sv: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # [{"key", "label", "kind": MeasureKind value, "required": bool, "choices": [...]}]
+    measures: Mapped[list] = mapped_column(sa.JSON, default=list)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+activity_assignee = sa.Table(
+    "activity_assignee",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+activity_place = sa.Table(
+    "activity_place",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("place_id", sa.ForeignKey("place.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "target_count IS NULL OR target_count >= 0", name="target_non_negative"
+        ),
+        sa.CheckConstraint(
+            "due_date IS NULL OR start_date IS NULL OR due_date >= start_date",
+            name="due_after_start",
+        ),
+        sa.CheckConstraint(
+            "status <> 'cancelled' OR status_reason <> ''", name="cancel_needs_reason"
+        ),
+        sa.Index("ix_activity_municipality_status", "municipality_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("commitment.id", ondelete="CASCADE"), index=True
+    )
+    # Denormalised from commitment → promise so lists filter without joins.
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="CASCADE")
+    )
+    type_id: Mapped[int] = mapped_column(sa.ForeignKey("activity_type.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    owner_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[ActivityStatus] = mapped_column(
+        str_enum(ActivityStatus, "activity_status"), default=ActivityStatus.PLANNED
+    )
+    status_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    start_date: Mapped[Optional[date]]
+    due_date: Mapped[Optional[date]]
+    # {"freq": "weekly"|"monthly", "interval": 1, "weekdays": [0..6], "until": "YYYY-MM-DD", "count": n}
+    recurrence: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    target_count: Mapped[Optional[int]]
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version_id: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    commitment: Mapped[Commitment] = relationship(lazy="raise")
+    municipality: Mapped[Municipality] = relationship(lazy="raise")
+    type: Mapped[ActivityType] = relationship(lazy="raise")
+    owner: Mapped[Optional[User]] = relationship(lazy="raise")
+    assignees: Mapped[list[User]] = relationship(secondary=activity_assignee, lazy="raise")
+    places: Mapped[list[Place]] = relationship(secondary=activity_place, lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class LogEntry(db.Model):
+    __tablename__ = "log_entry"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "duration_minutes IS NULL OR duration_minutes >= 0", name="duration_non_negative"
+        ),
+        sa.Index("ix_log_entry_activity_occurred", "activity_id", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"))
+    occurred_on: Mapped[date]
+    duration_minutes: Mapped[Optional[int]]
+    place_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("place.id", ondelete="SET NULL"), index=True
+    )
+    measures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    include_in_followup: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at_column()
+
+    activity: Mapped[Activity] = relationship(lazy="raise")
+    place: Mapped[Optional[Place]] = relationship(lazy="raise")
+    author: Mapped[Optional[User]] = relationship(lazy="raise")

@@ -1,0 +1,69 @@
+"""The yearly follow-up report of a promise: draft → approved → published."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import UTCDateTime, created_at_column, str_enum
+from tracker.models.promise import Promise
+from tracker.models.user import User
+
+
+class FollowUpStatus(enum.Enum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+
+class Verdict(enum.Enum):
+    FULFILLED = "uppfyllt"
+    PARTLY = "delvis_uppfyllt"
+    NOT_FULFILLED = "ej_uppfyllt"
+    ONGOING = "pagar"
+
+
+class FollowUp(db.Model):
+    __tablename__ = "follow_up"
+    __table_args__ = (
+        sa.UniqueConstraint("promise_id", "year"),
+        sa.CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(sa.ForeignKey("promise.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    status: Mapped[FollowUpStatus] = mapped_column(
+        str_enum(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.DRAFT
+    )
+    # {section_key: {"title", "generated", "edited" (None until a person edits), "edited_by", "edited_at"}}
+    sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # {commitment_id: {"suggested": Verdict value, "override": value|None, "reason": str}}
+    verdicts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    compiled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    police_approved_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    police_approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    municipality_approved_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    municipality_approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    correction_note: Mapped[str] = mapped_column(sa.Text, default="")
+    version_id: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = created_at_column()
+
+    promise: Mapped[Promise] = relationship(lazy="raise")
+    police_approved_by: Mapped[Optional[User]] = relationship(
+        foreign_keys=[police_approved_by_id], lazy="raise"
+    )
+    municipality_approved_by: Mapped[Optional[User]] = relationship(
+        foreign_keys=[municipality_approved_by_id], lazy="raise"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}

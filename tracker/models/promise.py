@@ -1,0 +1,133 @@
+"""The medborgarlöfte, its focus areas and its commitments."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import created_at_column, str_enum, updated_at_column
+from tracker.models.geo import Municipality
+
+
+class PromiseStatus(enum.Enum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+    ACTIVE = "active"
+    CONCLUDED = "concluded"
+
+
+class Party(enum.Enum):
+    KOMMUNEN = "kommunen"
+    POLISEN = "polisen"
+    TILLSAMMANS = "tillsammans"
+
+
+PARTY_ORDER = [Party.KOMMUNEN, Party.POLISEN, Party.TILLSAMMANS]
+
+
+class Promise(db.Model):
+    __tablename__ = "promise"
+    __table_args__ = (
+        sa.CheckConstraint("start_year BETWEEN 2000 AND 2100", name="start_year_range"),
+        sa.CheckConstraint(
+            "end_year >= start_year AND end_year - start_year <= 2", name="period_length"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    start_year: Mapped[int]
+    end_year: Mapped[int]
+    status: Mapped[PromiseStatus] = mapped_column(
+        str_enum(PromiseStatus, "promise_status"), default=PromiseStatus.DRAFT
+    )
+    signed_on: Mapped[Optional[date]]
+    signatories: Mapped[list] = mapped_column(sa.JSON, default=list)
+    problem_picture: Mapped[str] = mapped_column(sa.Text, default="")
+    sources: Mapped[list] = mapped_column(sa.JSON, default=list)
+    sources_note: Mapped[str] = mapped_column(sa.Text, default="")
+    agreement_url: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    is_public: Mapped[bool] = mapped_column(default=False)
+    is_example: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    version_id: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    municipality: Mapped[Municipality] = relationship(lazy="raise")
+    focus_areas: Mapped[list["FocusArea"]] = relationship(
+        back_populates="promise",
+        lazy="raise",
+        order_by="FocusArea.position",
+        cascade="all, delete-orphan",
+    )
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="promise",
+        lazy="raise",
+        order_by="Commitment.position",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def period_label(self) -> str:
+        if self.start_year == self.end_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"
+
+
+class FocusArea(db.Model):
+    __tablename__ = "focus_area"
+    __table_args__ = (sa.CheckConstraint("position >= 0", name="position_non_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("promise.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    promise: Mapped[Promise] = relationship(back_populates="focus_areas", lazy="raise")
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="focus_area", lazy="raise", order_by="Commitment.position"
+    )
+
+
+class Commitment(db.Model):
+    __tablename__ = "commitment"
+    __table_args__ = (
+        sa.CheckConstraint("position >= 0", name="position_non_negative"),
+        sa.CheckConstraint(
+            "target_count IS NULL OR target_count >= 0", name="target_non_negative"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("promise.id", ondelete="CASCADE"), index=True
+    )
+    focus_area_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("focus_area.id", ondelete="SET NULL"), index=True
+    )
+    party: Mapped[Party] = mapped_column(str_enum(Party, "party"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0)
+    target_count: Mapped[Optional[int]]
+    target_note: Mapped[str] = mapped_column(sa.String(300), default="")
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    promise: Mapped[Promise] = relationship(back_populates="commitments", lazy="raise")
+    focus_area: Mapped[Optional[FocusArea]] = relationship(
+        back_populates="commitments", lazy="raise"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}

@@ -1,0 +1,102 @@
+"""Users, their per-municipality roles and login attempts."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import UTCDateTime, created_at_column, str_enum
+from tracker.models.geo import Municipality
+
+
+class Role(enum.Enum):
+    COORDINATOR = "coordinator"
+    OFFICER = "officer"
+    VIEWER = "viewer"
+
+
+class Organisation(enum.Enum):
+    """Which party a user speaks for when approving a follow-up."""
+
+    KOMMUNEN = "kommunen"
+    POLISEN = "polisen"
+    OTHER = "other"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    title: Mapped[str] = mapped_column(sa.String(160), default="")
+    organisation: Mapped[Organisation] = mapped_column(
+        str_enum(Organisation, "organisation"), default=Organisation.KOMMUNEN
+    )
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at_column()
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        """The session carries id and token, so rotating the token ends every session."""
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "membership"
+    __table_args__ = (sa.UniqueConstraint("user_id", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+    municipality: Mapped[Municipality] = relationship(lazy="raise")
+
+
+class LoginAttempt(db.Model):
+    """One login attempt; failures within a window lock the account, across processes."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (sa.Index("ix_login_attempt_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE")
+    )
+    at: Mapped[datetime] = created_at_column()
+    succeeded: Mapped[bool]
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")

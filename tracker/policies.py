@@ -1,0 +1,56 @@
+"""Who may do what: (user, object) -> bool. Routes answer 403 when these say no."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g
+
+from tracker.extensions import db
+from tracker.models import Membership, Role
+
+EDIT_ROLES = {Role.COORDINATOR}
+LOG_ROLES = {Role.COORDINATOR, Role.OFFICER}
+
+
+def role_in(user, municipality_id: int) -> Role | None:
+    """The user's role in a municipality; one query per request, cached on g."""
+    return roles_of(user).get(municipality_id)
+
+
+def roles_of(user) -> dict[int, Role]:
+    if user is None or not user.is_authenticated:
+        return {}
+    cache = g.setdefault("roles_by_user", {})
+    if user.id not in cache:
+        rows = db.session.execute(
+            sa.select(Membership.municipality_id, Membership.role).where(
+                Membership.user_id == user.id
+            )
+        ).all()
+        cache[user.id] = dict(rows)
+    return cache[user.id]
+
+
+def municipality_ids(user) -> set[int]:
+    return set(roles_of(user))
+
+
+def can_view(user, municipality_id: int) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or role_in(user, municipality_id)))
+
+
+def can_edit(user, municipality_id: int) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.is_admin or role_in(user, municipality_id) in EDIT_ROLES)
+    )
+
+
+def can_log(user, municipality_id: int) -> bool:
+    return bool(
+        user.is_authenticated and (user.is_admin or role_in(user, municipality_id) in LOG_ROLES)
+    )
+
+
+def can_approve(user, municipality_id: int) -> bool:
+    """Approving a follow-up takes a coordinator of that municipality (admins do not approve)."""
+    return bool(user.is_authenticated and role_in(user, municipality_id) in EDIT_ROLES)

@@ -1,0 +1,77 @@
+"""Session handling and response headers shared by every route."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from tracker.extensions import db, login_manager
+from tracker.models import User
+
+CSP = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
+)
+
+
+@login_manager.user_loader
+def load_user(user_key: str) -> User | None:
+    """The session holds "id:token"; a rotated token (logout, new password) ends it."""
+    user_id, _, token = user_key.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_enabled or user.session_token != token:
+        return None
+    return user
+
+
+def _fresh_request_globals() -> None:
+    """Each request starts with an empty g, also when an outer app context is pushed."""
+    for key in list(g):
+        g.pop(key)
+
+
+def _enforce_session_age():
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    login_at = session.get("login_at", 0)
+    seen_at = session.get("seen_at", 0)
+    idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute_limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if now - seen_at > idle_limit or now - login_at > absolute_limit:
+        logout_user()
+        session.clear()
+        flash(_l("Du har loggats ut eftersom sessionen har gått ut. Logga in igen."), "info")
+        return redirect(url_for("auth.login", next=request.full_path))
+    session["seen_at"] = now
+    return None
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    if current_user and current_user.is_authenticated:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def register(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Logga in för att se sidan.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the per-user token does this job
+    app.before_request(_fresh_request_globals)
+    app.before_request(_enforce_session_age)
+    app.after_request(_headers)
+

@@ -1,0 +1,175 @@
+"""Users, passwords, memberships and login with a lockout counted in the database."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+
+from tracker import audit
+from tracker.extensions import db
+from tracker.models import LoginAttempt, Membership, Municipality, Organisation, Role, User
+from tracker.models.base import utcnow
+from tracker.services import DomainError
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash("a password nobody has, to spend the same time")
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD_LENGTH), "password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(
+            _("Lösenordet får ha högst %(n)d tecken.", n=MAX_PASSWORD_LENGTH), "password"
+        )
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    *,
+    title: str = "",
+    organisation: Organisation = Organisation.KOMMUNEN,
+    is_admin: bool = False,
+    is_demo: bool = False,
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email:
+        raise DomainError(_("Ange en giltig e-postadress."), "email")
+    if user_by_email(email) is not None:
+        raise DomainError(_("Det finns redan en användare med den e-postadressen."), "email")
+    check_password_policy(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        title=title,
+        organisation=organisation,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        is_demo=is_demo,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def grant(user: User, municipality: Municipality, role: Role) -> Membership:
+    """Give (or change) a user's role in a municipality."""
+    membership = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.municipality_id == municipality.id
+        )
+    )
+    if membership is None:
+        membership = Membership(user_id=user.id, municipality_id=municipality.id, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+class LoginRefused(DomainError):
+    pass
+
+
+LOGIN_REFUSED_MESSAGE = (
+    "Inloggningen misslyckades. Kontrollera e-postadress och lösenord. "
+    "Efter många misslyckade försök spärras kontot tillfälligt."
+)
+
+
+def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -> User:
+    """Return the user, or raise LoginRefused with one message whatever the reason."""
+    now = utcnow()
+    user = user_by_email(email)
+    if user is None:
+        _verify(_DUMMY_HASH, password)
+        audit.record(db.session, "login", None, "login_failed", {"email": email[:254]})
+        raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
+    if user.locked_until is not None and user.locked_until > now:
+        _verify(_DUMMY_HASH, password)
+        audit.record(db.session, "login", user.id, "login_refused_locked", {})
+        raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
+    if not user.is_enabled or not _verify(user.password_hash, password):
+        _register_failure(user, now, remote_addr, config)
+        raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.locked_until = None
+    db.session.add(LoginAttempt(user_id=user.id, succeeded=True, remote_addr=remote_addr[:64]))
+    audit.record(db.session, "login", user.id, "login", {})
+    db.session.flush()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _register_failure(user: User, now: datetime, remote_addr: str, config: dict) -> None:
+    db.session.add(LoginAttempt(user_id=user.id, succeeded=False, remote_addr=remote_addr[:64]))
+    db.session.flush()
+    window_start = now - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    last_success = db.session.scalar(
+        sa.select(sa.func.max(LoginAttempt.at)).where(
+            LoginAttempt.user_id == user.id, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    if last_success is not None:
+        last_success = last_success if last_success.tzinfo else last_success.replace(
+            tzinfo=now.tzinfo
+        )
+        window_start = max(window_start, last_success)
+    failures = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.user_id == user.id,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at > window_start,
+        )
+    )
+    audit.record(db.session, "login", user.id, "login_failed", {"failures": failures})
+    if failures >= config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+        audit.record(db.session, "login", user.id, "lockout", {"until": user.locked_until})
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Rotate the session token: every cookie issued before now stops working."""
+    user.rotate_session_token()
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not _verify(user.password_hash, current):
+        raise DomainError(_("Nuvarande lösenord stämmer inte."), "current_password")
+    check_password_policy(new)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
