@@ -33,7 +33,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     babel.init_app(app)
     login_manager.init_app(app)
 
-    from tracker import audit, auth, errors, formatting, main, security
+    from tracker import activities, audit, auth, errors, formatting, main, promises, security
 
     audit.register(app)
     security.register(app)
@@ -41,10 +41,14 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     errors.register(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
+    app.register_blueprint(promises.bp)
+    app.register_blueprint(activities.bp)
 
     from tracker.cli import bp as cli_bp
+    from tracker.jobs.cli import bp as jobs_cli_bp
 
     app.register_blueprint(cli_bp)
+    app.register_blueprint(jobs_cli_bp)
     return app
 
 

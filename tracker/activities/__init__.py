@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("activities", __name__)
+
+from tracker.activities import views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+from tracker.activities import bp  # noqa: F401

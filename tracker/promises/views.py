@@ -1,0 +1,1 @@
+from tracker.promises import bp  # noqa: F401

@@ -1,0 +1,34 @@
+"""Small helpers shared by the blueprints' views."""
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy.orm.exc import StaleDataError  # noqa: F401  (re-exported for views)
+
+from tracker.extensions import db
+from tracker.services import DomainError
+
+
+def load_or_404(model, object_id: int, *options):
+    """One row by primary key (with loader options) or 404."""
+    obj = db.session.get(model, object_id, options=list(options))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def require(allowed: bool) -> None:
+    """Object-level check: 403 unless the policy said yes."""
+    if not allowed:
+        abort(403)
+
+
+def attach_error(form, error: DomainError, default_field: str | None = None) -> None:
+    """Show a service's refusal next to the field it names, else above the form."""
+    name = error.field or default_field
+    field = getattr(form, name, None) if name else None
+    if field is not None and hasattr(field, "errors"):
+        if isinstance(field.errors, tuple):
+            field.errors = list(field.errors)
+        field.errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
