@@ -36,8 +36,13 @@ run: install
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	@echo "Löfteskollen körs på http://$(HOST):$(PORT)  (avsluta med Ctrl-C)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "Löfteskollen körs på http://$(HOST):$(PORT) med schemaläggaren bredvid  (avsluta med Ctrl-C)"
+# One shell runs both servers; Ctrl-C, SIGTERM or the web server exiting fires the trap, which
+# stops both and waits for them.
+	@trap 'kill $$web $$scheduler 2>/dev/null; wait' INT TERM EXIT; \
+	$(BIN)/flask scheduler run & scheduler=$$!; \
+	$(BIN)/flask run --host $(HOST) --port $(PORT) & web=$$!; \
+	wait $$web
 
 test: install-test browser
 	$(BIN)/pytest $(PYTEST_ARGS)

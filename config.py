@@ -55,11 +55,15 @@ class Config:
 
     TIMEZONE = _env("TIMEZONE", "Europe/Stockholm")
     COMPILE_FOLLOWUPS_CRON = _env("COMPILE_FOLLOWUPS_CRON", "0 3 1 12 *")
+    CONCLUDE_PROMISES_CRON = _env("CONCLUDE_PROMISES_CRON", "15 0 * * *")
     REFRESH_DRAFTS_CRON = _env("REFRESH_DRAFTS_CRON", "30 2 * * *")
     REMINDER_DIGEST_CRON = _env("REMINDER_DIGEST_CRON", "0 6 * * *")
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 0)  # 0: argon2-cffi's recommended value
+    ARGON2_MEMORY_COST = _env_int("ARGON2_MEMORY_COST", 0)  # KiB; 0: recommended value
 
     DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
     PAGE_SIZE = 25
@@ -78,6 +82,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_ENABLED = True
     SMTP_HOST = "127.0.0.1"
+    # Cheap hashes keep the suite fast; still argon2id, and rehash-on-login is exercised.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
 
 
 class ProductionConfig(Config):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from werkzeug.serving import make_server
 
@@ -90,10 +92,20 @@ def upgrade(app) -> None:
         alembic_upgrade()
 
 
+class FreshSessionClient(FlaskClient):
+    """Each request sees the database afresh, as a new session per request would in production."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(workdir):
     url = fresh_database_url(workdir, "suite")
     application = make_test_app(url, DEMO_LOGINS_FILE=str(workdir / "demo-logins.txt"))
+    application.test_client_class = FreshSessionClient
     upgrade(application)
     return application
 

@@ -33,7 +33,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     babel.init_app(app)
     login_manager.init_app(app)
 
-    from tracker import activities, audit, auth, errors, formatting, main, promises, security
+    from tracker import (
+        activities, admin, audit, auth, dashboard, errors, formatting, main, promises, security,
+    )
 
     audit.register(app)
     security.register(app)
@@ -43,6 +45,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(main.bp)
     app.register_blueprint(promises.bp)
     app.register_blueprint(activities.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(admin.bp)
 
     from tracker.cli import bp as cli_bp
     from tracker.jobs.cli import bp as jobs_cli_bp

@@ -42,5 +42,12 @@ def register(app: Flask) -> None:
     app.add_template_filter(number_sv, "number_sv")
     app.add_template_filter(date_sv, "date_sv")
     from tracker.labels import TEMPLATE_GLOBALS
+    from tracker.models import ActivityStatus
 
+    app.add_template_filter(ActivityStatus, "activity_status")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+
+
+def local_today() -> date:
+    """Today's date in Stockholm (deadlines and "overdue" follow Swedish days)."""
+    return datetime.now(STOCKHOLM).date()

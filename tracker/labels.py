@@ -51,3 +51,14 @@ TEMPLATE_GLOBALS = {
     "followup_status_label": FOLLOWUP_STATUS.get,
     "verdict_label": VERDICT.get,
 }
+
+# Where a promise's problem picture comes from (Promise.sources holds the keys).
+SOURCE = {
+    "medborgardialog": _l("Medborgardialog"),
+    "enkat": _l("Enkät"),
+    "trygghetsmatning": _l("Trygghetsmätning"),
+    "brottsstatistik": _l("Brottsstatistik"),
+    "handelserapporter": _l("Händelserapporter"),
+    "medarbetardialog": _l("Medarbetardialog"),
+}
+TEMPLATE_GLOBALS["source_label"] = SOURCE.get

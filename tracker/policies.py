@@ -54,3 +54,32 @@ def can_log(user, municipality_id: int) -> bool:
 def can_approve(user, municipality_id: int) -> bool:
     """Approving a follow-up takes a coordinator of that municipality (admins do not approve)."""
     return bool(user.is_authenticated and role_in(user, municipality_id) in EDIT_ROLES)
+
+
+def is_owner_or_assignee(user, activity) -> bool:
+    """Needs activity.assignees loaded (the caller loads it with the activity)."""
+    if activity.owner_id == user.id:
+        return True
+    return any(a.id == user.id for a in activity.assignees)
+
+
+def can_create_activity(user, commitment, municipality_id: int) -> bool:
+    """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans."""
+    from tracker.models import Party
+
+    if can_edit(user, municipality_id):
+        return True
+    return role_in(user, municipality_id) == Role.OFFICER and commitment.party in (
+        Party.POLISEN, Party.TILLSAMMANS,
+    )
+
+
+def can_log_on(user, activity) -> bool:
+    if can_edit(user, activity.municipality_id):
+        return True
+    return role_in(user, activity.municipality_id) == Role.OFFICER and is_owner_or_assignee(
+        user, activity
+    )
+
+
+can_set_status = can_log_on

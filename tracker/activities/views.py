@@ -1,1 +1,345 @@
-from tracker.activities import bp  # noqa: F401
+"""Activities: plan, edit, status, log an occasion, my tasks, the filtered list."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker import policies
+from tracker.activities import bp
+from tracker.activities.forms import ActivityForm, StatusForm, log_form_class
+from tracker.extensions import db
+from tracker.formatting import local_today
+from tracker.models import (
+    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, LogEntry, Membership,
+    Municipality, Promise, User,
+)
+from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import activities as activity_service
+from tracker.services import activity_queries as queries
+from tracker.services import logbook, reminders
+from tracker.web import attach_error, load_or_404, require
+
+
+def _show_errors(form, error: DomainError) -> None:
+    if isinstance(error, FieldErrors):
+        for name, message in error.errors.items():
+            attach_error(form, DomainError(message, name))
+    else:
+        attach_error(form, error)
+
+
+def _member_choices(municipality_id: int) -> list[tuple[int, str]]:
+    return [(i, n) for i, n in db.session.execute(
+        sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+        .where(Membership.municipality_id == municipality_id).order_by(User.name))]
+
+
+def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Commitment]) -> None:
+    form.commitment_id.choices = [(c.id, c.text[:120]) for c in commitments]
+    form.type_id.choices = [(i, n) for i, n in db.session.execute(
+        sa.select(ActivityType.id, ActivityType.name_sv).where(ActivityType.is_active.is_(True))
+        .order_by(ActivityType.name_sv))]
+    members = _member_choices(municipality_id)
+    form.owner_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in members]
+    form.assignee_ids.choices = members
+    form.place_ids.choices = [(p.id, p.name) for p in queries.places_of(municipality_id)]
+
+
+def _commitments_of(promise_id: int) -> list[Commitment]:
+    return list(db.session.scalars(
+        sa.select(Commitment).where(Commitment.promise_id == promise_id).order_by(Commitment.position)))
+
+
+def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
+    return activity_service.ActivityInput(
+        commitment_id=form.commitment_id.data, type_id=form.type_id.data,
+        title=form.title.data or "", description=form.description.data or "",
+        owner_id=form.owner_id.data, assignee_ids=form.assignee_ids.data or [],
+        place_ids=form.place_ids.data or [], start_date=form.start_date.data,
+        due_date=form.due_date.data, target_count=form.target_count.data,
+        recurrence=form.recurrence(),
+    )
+
+
+@bp.route("/ataganden/<int:commitment_id>/aktiviteter/ny", methods=["GET", "POST"])
+@login_required
+def create(commitment_id: int):
+    commitment = load_or_404(Commitment, commitment_id)
+    promise = db.session.get(Promise, commitment.promise_id)
+    require(policies.can_create_activity(current_user, commitment, promise.municipality_id))
+    form = ActivityForm()
+    _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
+    if request.method == "GET":
+        form.commitment_id.data = commitment.id
+        form.owner_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            activity = activity_service.save_activity(current_user, _input_from(form))
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            recipients = _newly_assigned(activity, set())
+            db.session.commit()
+            _notify(activity, recipients)
+            flash(_("Aktiviteten är sparad."), "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, commitment=commitment,
+                           promise=promise, activity=None)
+
+
+@bp.route("/aktiviteter/<int:activity_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit(activity_id: int):
+    activity = queries.load_activity(activity_id) or abort(404)
+    require(policies.can_edit(current_user, activity.municipality_id))
+    commitment = activity.commitment
+    form = ActivityForm(obj=activity if request.method == "GET" else None)
+    _fill_choices(form, activity.municipality_id, _commitments_of(commitment.promise_id))
+    if request.method == "GET":
+        form.assignee_ids.data = [u.id for u in activity.assignees]
+        form.place_ids.data = [p.id for p in activity.places]
+        form.version.data = activity.version_id
+        form.fill_recurrence(activity.recurrence)
+    before = {u.id for u in activity.assignees}
+    if form.validate_on_submit():
+        try:
+            activity_service.save_activity(current_user, _input_from(form), activity,
+                                           expected_version=_version(form))
+        except StaleEdit:
+            db.session.rollback()
+            return render_template("activities/conflict.html", form=form,
+                                   current=queries.load_activity(activity_id)), 409
+        except DomainError as error:
+            _show_errors(form, error)
+        else:
+            recipients = _newly_assigned(activity, before)
+            db.session.commit()
+            _notify(activity, recipients)
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, commitment=commitment,
+                           promise=None, activity=activity)
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _newly_assigned(activity: Activity, before: set[int]) -> list[User]:
+    return [u for u in activity.assignees if u.id not in before and u.id != current_user.id]
+
+
+def _notify(activity: Activity, recipients: list[User]) -> None:
+    """E-mail people newly assigned; a mail failure never fails the save."""
+    if recipients:
+        reminders.send_assignment_notice(current_app.config, activity, recipients)
+
+
+@bp.route("/aktiviteter/<int:activity_id>")
+@login_required
+def detail(activity_id: int):
+    activity = queries.load_activity(activity_id) or abort(404)
+    require(policies.can_view(current_user, activity.municipality_id))
+    today = local_today()
+    row = queries.rows_for([activity], today)[0]
+    status_form = StatusForm(version=activity.version_id)
+    status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
+    return render_template(
+        "activities/detail.html", activity=activity, row=row,
+        expected=activity_service.expected_occasions(activity),
+        entries=queries.timeline(activity.id), history=queries.history("activity", activity.id),
+        status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
+        can_log=policies.can_log_on(current_user, activity),
+    )
+
+
+def _status_labels():
+    from tracker.labels import ACTIVITY_STATUS
+
+    return ACTIVITY_STATUS.items()
+
+
+@bp.route("/aktiviteter/<int:activity_id>/status", methods=["POST"])
+@login_required
+def change_status(activity_id: int):
+    activity = queries.load_activity(activity_id) or abort(404)
+    require(policies.can_set_status(current_user, activity))
+    form = StatusForm()
+    form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
+    if form.validate_on_submit():
+        try:
+            activity_service.set_status(current_user, activity, ActivityStatus(form.status.data),
+                                        form.reason.data, expected_version=_version(form))
+        except StaleEdit:
+            db.session.rollback()
+            flash(_("Någon annan har ändrat aktiviteten. Kontrollera och försök igen."), "error")
+            return redirect(url_for("activities.detail", activity_id=activity_id)), 409
+        except DomainError as error:
+            db.session.rollback()
+            message = error.errors.get("reason") if isinstance(error, FieldErrors) else error.message
+            flash(message or error.message, "error")
+            return redirect(url_for("activities.detail", activity_id=activity_id))
+        db.session.commit()
+        flash(_("Statusen är ändrad."), "success")
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+def _parse_hours(text: str | None) -> tuple[int | None, str | None]:
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None, None
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        return None, _("Ange tiden i timmar, t.ex. 1,5.")
+    if not hours.is_finite() or hours < 0 or hours > 24 * 31:
+        return None, _("Ange tiden i timmar, t.ex. 1,5.")
+    return int(hours * 60), None
+
+
+@bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])
+@login_required
+def log(activity_id: int):
+    activity = queries.load_activity(activity_id) or abort(404)
+    require(policies.can_log_on(current_user, activity))
+    places = queries.places_of(activity.municipality_id)
+    place_choices = [(p.id, p.name) for p in places]
+    specs = list(activity.type.measures)  # kept: a rollback below expires the activity
+    form_class = log_form_class(specs, place_choices)
+    form = form_class()
+    form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
+    if request.method == "GET":
+        _prefill(form, activity)
+    if form.validate_on_submit():
+        minutes, hours_error = _parse_hours(form.duration.data)
+        data = logbook.LogInput(
+            occurred_on=form.occurred_on.data, duration_minutes=minutes,
+            place_id=form.place_id.data,
+            measures={s["key"]: _raw(form, s) for s in specs},
+            note=form.note.data or "", include_in_followup=form.include_in_followup.data,
+            confirm_outside_period=form.confirm_outside_period.data,
+        )
+        try:
+            if hours_error:
+                raise FieldErrors({"duration": hours_error})
+            entry = logbook.log_occasion(current_user, activity, data, today=local_today())
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+            activity = queries.load_activity(activity_id)
+        else:
+            db.session.commit()
+            flash(_("Genomförandet är loggat."), "success")
+            return redirect(url_for("activities.logged", activity_id=activity_id, entry_id=entry.id))
+    needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
+    return render_template("activities/log.html", form=form, activity=activity,
+                           measure_fields=[f"m_{s['key']}" for s in specs],
+                           needs_confirm=needs_confirm)
+
+
+def _raw(form, spec) -> str:
+    value = getattr(form, f"m_{spec['key']}").data
+    if spec["kind"] == "boolean":
+        return "ja" if value else "nej"
+    return "" if value is None else str(value)
+
+
+def _prefill(form, activity: Activity) -> None:
+    """Today's date and the activity's place; with ?igen=<entry>, that entry's values."""
+    form.occurred_on.data = local_today()
+    if activity.places:
+        form.place_id.data = activity.places[0].id
+    again = request.args.get("igen", type=int)
+    entry = db.session.get(LogEntry, again) if again else None
+    if entry is None or entry.activity_id != activity.id:
+        return
+    form.place_id.data = entry.place_id
+    if entry.duration_minutes is not None:
+        form.duration.data = f"{entry.duration_minutes / 60:g}".replace(".", ",")
+    form.include_in_followup.data = False
+    for spec in activity.type.measures:
+        value = entry.measures.get(spec["key"])
+        if value is None:
+            continue
+        field = getattr(form, f"m_{spec['key']}")
+        if spec["kind"] == "decimal":
+            field.data = f"{value:g}".replace(".", ",")
+        elif spec["kind"] == "boolean":
+            field.data = bool(value)
+        else:
+            field.data = str(value)
+
+
+@bp.route("/aktiviteter/<int:activity_id>/loggad/<int:entry_id>")
+@login_required
+def logged(activity_id: int, entry_id: int):
+    activity = queries.load_activity(activity_id) or abort(404)
+    require(policies.can_view(current_user, activity.municipality_id))
+    entry = load_or_404(LogEntry, entry_id)
+    if entry.activity_id != activity.id:
+        abort(404)
+    row = queries.rows_for([activity], local_today())[0]
+    return render_template("activities/logged.html", activity=activity, entry=entry, row=row)
+
+
+@bp.route("/mina-uppgifter")
+@login_required
+def my_tasks():
+    today = local_today()
+    page = max(1, request.args.get("sida", 1, type=int))
+    pagination, rows = queries.my_tasks(current_user, today, page)
+    return render_template("activities/my_tasks.html", rows=rows, pagination=pagination,
+                           today=today)
+
+
+def _filters_from_args() -> queries.ActivityFilters:
+    args = request.args
+
+    def as_date(name):
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+    party = args.get("part") or None
+    status = args.get("status") or None
+    valid_status = {s.value for s in ActivityStatus}
+    return queries.ActivityFilters(
+        focus_area_id=args.get("fokusomrade", type=int), party=party if party in
+        ("kommunen", "polisen", "tillsammans") else None,
+        type_id=args.get("typ", type=int), status=status if status in valid_status else None,
+        owner_id=args.get("ansvarig", type=int), place_id=args.get("plats", type=int),
+        date_from=as_date("fran"), date_to=as_date("till"), overdue=args.get("forsenade") == "1",
+    )
+
+
+@bp.route("/kommuner/<int:municipality_id>/aktiviteter")
+@login_required
+def list_for(municipality_id: int):
+    municipality = load_or_404(Municipality, municipality_id)
+    require(policies.can_view(current_user, municipality.id))
+    filters = _filters_from_args()
+    page = max(1, request.args.get("sida", 1, type=int))
+    pagination, rows = queries.activity_page(municipality.id, filters, page, 25, local_today())
+    options = _filter_options(municipality.id)
+    return render_template("activities/list.html", municipality=municipality, rows=rows,
+                           pagination=pagination, filters=filters, options=options,
+                           args=request.args.to_dict())
+
+
+def _filter_options(municipality_id: int) -> dict:
+    focus_areas = db.session.execute(
+        sa.select(FocusArea.id, FocusArea.title).join(Promise, Promise.id == FocusArea.promise_id)
+        .where(Promise.municipality_id == municipality_id).order_by(FocusArea.title)).all()
+    types = db.session.execute(sa.select(ActivityType.id, ActivityType.name_sv)
+                               .order_by(ActivityType.name_sv)).all()
+    return {"focus_areas": focus_areas, "types": types,
+            "owners": _member_choices(municipality_id),
+            "places": [(p.id, p.name) for p in queries.places_of(municipality_id)]}

@@ -1,3 +1,82 @@
-from flask import Blueprint
+"""`flask scheduler run` (the scheduler process) and `flask scheduler run-job NAME`."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Blueprint, current_app
+from flask.logging import default_handler
+
+from tracker.jobs.scheduler import JOBS, build_scheduler, job_by_id, next_run_times
+from tracker.models import JobOutcome
 
 bp = Blueprint("jobs_cli", __name__, cli_group=None)
+log = logging.getLogger(__name__)
+
+
+class _GracefulStop:
+    """SIGTERM/SIGINT handler. Raising inside the scheduler's locks breaks them, so the handler
+    only starts a thread that shuts the scheduler down once running jobs have finished."""
+
+    def __init__(self, scheduler: BlockingScheduler):
+        self.scheduler = scheduler
+        self.thread: threading.Thread | None = None
+
+    def install(self, _event=None) -> None:
+        """Called when the scheduler has started, so a stop never precedes the start."""
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self)
+        log.info("Scheduler running; stop it with SIGTERM or Ctrl-C")
+
+    def __call__(self, signum, _frame) -> None:
+        if self.thread is None:  # handlers run one at a time in the main thread
+            name = signal.Signals(signum).name
+            self.thread = threading.Thread(target=self._stop, args=(name,), name="scheduler-stop")
+            self.thread.start()
+
+    def _stop(self, signal_name: str) -> None:
+        log.info("Received %s; stopping after the running jobs finish", signal_name)
+        self.scheduler.shutdown(wait=True)
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+
+@bp.cli.group("scheduler")
+def scheduler_group() -> None:
+    """Run the scheduled jobs."""
+
+
+@scheduler_group.command("run")
+def run() -> None:
+    """Run the scheduler in the foreground until SIGTERM or Ctrl-C (running jobs finish first)."""
+    app = current_app._get_current_object()
+    app.logger.removeHandler(default_handler)  # one handler, on the root logger
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    scheduler = build_scheduler(app)
+    for job_id, when in next_run_times(scheduler):
+        log.info("Job %s: next run %s", job_id, when.isoformat())
+    stop = _GracefulStop(scheduler)
+    scheduler.add_listener(stop.install, EVENT_SCHEDULER_STARTED)
+    scheduler.start()
+    stop.join()
+
+
+@scheduler_group.command("run-job")
+@click.argument("name", type=click.Choice([job.id for job in JOBS]))
+def run_job(name: str) -> None:
+    """Run one job now, at most once per day like the schedule: run-job reminder_digest."""
+    result = job_by_id(name).func(app=current_app._get_current_object())
+    if result.outcome is None:
+        click.echo(f"{name} har redan körts för {result.key}; inget gjordes.")
+    elif result.outcome is JobOutcome.FAILED:
+        raise click.ClickException(f"{name} misslyckades för {result.key}: {result.detail}")
+    else:
+        click.echo(f"{name} klar för {result.key}: {result.detail}")

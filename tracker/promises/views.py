@@ -1,1 +1,406 @@
-from tracker.promises import bp  # noqa: F401
+"""Promise pages: list, write, sign, focus areas, commitments, revise, copy to next period."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import policies
+from tracker.auth.forms import EmptyForm
+from tracker.extensions import db
+from tracker.models import Commitment, FocusArea, Municipality, Promise, PromiseStatus
+from tracker.promises import bp
+from tracker.promises.forms import (
+    NO_FOCUS_AREA, CommitmentForm, CopyForm, FocusAreaForm, MoveForm, PromiseForm,
+    PromiseLinksForm, ReviseForm, SignForm,
+)
+from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import promises as service
+from tracker.web import attach_error, load_or_404, require
+
+
+def _show_refusal(form, error: DomainError) -> None:
+    """Every message of a FieldErrors next to its field; anything else above the form."""
+    if isinstance(error, FieldErrors):
+        for name, message in error.errors.items():
+            attach_error(form, DomainError(message, name))
+    else:
+        attach_error(form, error)
+
+
+def _one_or_404(model, object_id: int, *options):
+    """Like load_or_404, but the loader options apply even to a row already in the session."""
+    return db.one_or_404(sa.select(model).where(model.id == object_id).options(*options))
+
+
+def _editable_promise(promise_id: int, *options) -> Promise:
+    promise = _one_or_404(Promise, promise_id, *options)
+    require(policies.can_edit(current_user, promise.municipality_id))
+    return promise
+
+
+def _to_promise(promise_id: int, anchor: str | None = None):
+    return redirect(url_for("promises.show", promise_id=promise_id, _anchor=anchor))
+
+
+# ---------------------------------------------------------------- promises
+
+@bp.route("/kommuner/<int:municipality_id>/loften")
+@login_required
+def index(municipality_id: int):
+    municipality = load_or_404(Municipality, municipality_id)
+    require(policies.can_view(current_user, municipality.id))
+    return render_template(
+        "promises/index.html",
+        municipality=municipality,
+        rows=service.municipality_promises(municipality.id),
+        can_edit=policies.can_edit(current_user, municipality.id),
+    )
+
+
+@bp.route("/kommuner/<int:municipality_id>/loften/nytt", methods=["GET", "POST"])
+@login_required
+def create(municipality_id: int):
+    municipality = load_or_404(Municipality, municipality_id)
+    require(policies.can_edit(current_user, municipality.id))
+    form = PromiseForm()
+    if request.method == "GET":
+        form.start_year.data = form.end_year.data = date.today().year
+    if form.validate_on_submit():
+        try:
+            promise = service.create_promise(current_user, municipality.id, **_promise_values(form))
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Medborgarlöftet är skapat som utkast."), "success")
+            return _to_promise(promise.id)
+    return render_template("promises/edit.html", form=form, municipality=municipality,
+                           promise=None)
+
+
+def _promise_values(form) -> dict:
+    return {name: form[name].data for name in service.PROMISE_FIELDS if name in form}
+
+
+@bp.route("/loften/<int:promise_id>")
+@login_required
+def show(promise_id: int):
+    promise = service.load_promise(promise_id)
+    if promise is None:
+        abort(404)
+    require(policies.can_view(current_user, promise.municipality_id))
+    return render_template(
+        "promises/show.html",
+        promise=promise,
+        sections=service.sections(promise),
+        can_edit=policies.can_edit(current_user, promise.municipality_id),
+        is_draft=promise.status == PromiseStatus.DRAFT,
+        revisable=promise.status in service.REVISABLE,
+    )
+
+
+@bp.route("/loften/<int:promise_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit(promise_id: int):
+    promise = _editable_promise(promise_id, joinedload(Promise.municipality))
+    if promise.status == PromiseStatus.CONCLUDED:
+        flash(_("Ett avslutat medborgarlöfte kan inte ändras."), "error")
+        return _to_promise(promise.id)
+    form_class = PromiseForm if promise.status == PromiseStatus.DRAFT else PromiseLinksForm
+    form = form_class(obj=promise if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = promise.version_id
+    if form.validate_on_submit():
+        try:
+            service.update_promise(promise, current_user, _int_or_none(form.version.data),
+                                   **_promise_values(form))
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            return _conflict(promise_id, form)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(_("Ändringarna är sparade."), "success")
+            return _to_promise(promise.id)
+    return render_template("promises/edit.html", form=form, municipality=promise.municipality,
+                           promise=promise)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _conflict(promise_id: int, form):
+    """409: the saved version beside the user's input, which stays in the form."""
+    db.session.rollback()
+    current = service.load_promise(promise_id)
+    form.version.data = current.version_id  # saving again now overwrites knowingly
+    return render_template("promises/conflict.html", form=form, current=current,
+                           municipality=current.municipality), 409
+
+
+@bp.route("/loften/<int:promise_id>/underteckna", methods=["GET", "POST"])
+@login_required
+def sign(promise_id: int):
+    promise = _editable_promise(promise_id)
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            service.sign_promise(promise, current_user, form.signed_on.data, form.signatories())
+        except DomainError as error:
+            _show_refusal(form, _signatory_field(error))
+        else:
+            db.session.commit()
+            flash(_("Medborgarlöftet är undertecknat."), "success")
+            return _to_promise(promise.id)
+    return render_template("promises/sign.html", form=form, promise=promise)
+
+
+def _signatory_field(error: DomainError) -> DomainError:
+    """The service speaks of "signatories"; the form's first name field shows it."""
+    if isinstance(error, FieldErrors) and "signatories" in error.errors:
+        errors = dict(error.errors)
+        errors["name_1"] = errors.pop("signatories")
+        return FieldErrors(errors)
+    return error
+
+
+@bp.route("/loften/<int:promise_id>/kopiera", methods=["GET", "POST"])
+@login_required
+def copy(promise_id: int):
+    promise = _editable_promise(promise_id)
+    form = CopyForm()
+    if form.validate_on_submit():
+        try:
+            new = service.copy_to_next_period(promise, current_user, form.carry_activities.data)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Ett utkast för %(period)s är skapat.", period=new.period_label), "success")
+            return _to_promise(new.id)
+    next_start, next_end = service.next_period(promise)
+    return render_template("promises/copy.html", form=form, promise=promise,
+                           next_start=next_start, next_end=next_end)
+
+
+# ---------------------------------------------------------------- focus areas
+
+@bp.route("/loften/<int:promise_id>/fokusomraden", methods=["GET", "POST"])
+@login_required
+def add_focus_area(promise_id: int):
+    promise = _editable_promise(promise_id)
+    form = FocusAreaForm()
+    if form.validate_on_submit():
+        try:
+            area = service.add_focus_area(promise, current_user, form.title.data,
+                                          form.description.data)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Fokusområdet är tillagt."), "success")
+            return _to_promise(promise.id, f"fokusomrade-{area.id}")
+    return render_template("promises/focus_area.html", form=form, promise=promise, area=None)
+
+
+def _editable_area(area_id: int) -> FocusArea:
+    area = _one_or_404(FocusArea, area_id, joinedload(FocusArea.promise))
+    require(policies.can_edit(current_user, area.promise.municipality_id))
+    return area
+
+
+@bp.route("/fokusomraden/<int:area_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit_focus_area(area_id: int):
+    area = _editable_area(area_id)
+    form = FocusAreaForm(obj=area if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_focus_area(area, current_user, form.title.data, form.description.data)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Fokusområdet är sparat."), "success")
+            return _to_promise(area.promise_id, f"fokusomrade-{area.id}")
+    return render_template("promises/focus_area.html", form=form, promise=area.promise, area=area)
+
+
+@bp.route("/fokusomraden/<int:area_id>/flytta", methods=["POST"])
+@login_required
+def move_focus_area(area_id: int):
+    area = _editable_area(area_id)
+    return _move(MoveForm(), lambda d: service.move_focus_area(area, current_user, d),
+                 area.promise_id, f"fokusomrade-{area.id}")
+
+
+@bp.route("/fokusomraden/<int:area_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_focus_area(area_id: int):
+    area = _editable_area(area_id)
+    promise_id, title = area.promise_id, area.title
+    if EmptyForm().validate_on_submit():
+        try:
+            moved = service.delete_focus_area(area, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Fokusområdet ”%(title)s” är borttaget.", title=title), "success")
+            if moved:
+                flash(ngettext("%(num)d åtagande ligger nu under Övriga löften.",
+                               "%(num)d åtaganden ligger nu under Övriga löften.", moved), "info")
+    return _to_promise(promise_id)
+
+
+def _move(form, action, promise_id: int, anchor: str):
+    if form.validate_on_submit():
+        try:
+            action(form.direction.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+    return _to_promise(promise_id, anchor)
+
+
+# ---------------------------------------------------------------- commitments
+
+def _commitment_input(form: CommitmentForm) -> service.CommitmentInput:
+    area_id = form.focus_area_id.data
+    return service.CommitmentInput(
+        party=form.party.data,
+        text=form.text.data,
+        focus_area_id=None if area_id in (None, NO_FOCUS_AREA) else area_id,
+        target_count=form.target_count.data,
+        target_note=form.target_note.data or "",
+    )
+
+
+@bp.route("/loften/<int:promise_id>/ataganden", methods=["GET", "POST"])
+@login_required
+def add_commitment(promise_id: int):
+    promise = _editable_promise(promise_id, selectinload(Promise.focus_areas))
+    form = CommitmentForm()
+    form.set_focus_areas(promise.focus_areas)
+    if request.method == "GET":
+        form.focus_area_id.data = request.args.get("fokusomrade", NO_FOCUS_AREA, type=int)
+        form.party.data = request.args.get("part")
+    if form.validate_on_submit():
+        try:
+            commitment = service.add_commitment(promise, current_user, _commitment_input(form))
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Åtagandet är tillagt."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    return render_template("promises/commitment.html", form=form, promise=promise,
+                           commitment=None)
+
+
+def _editable_commitment(commitment_id: int) -> Commitment:
+    commitment = _one_or_404(
+        Commitment, commitment_id,
+        joinedload(Commitment.promise).selectinload(Promise.focus_areas),
+    )
+    require(policies.can_edit(current_user, commitment.promise.municipality_id))
+    return commitment
+
+
+@bp.route("/ataganden/<int:commitment_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    promise = commitment.promise
+    if promise.status != PromiseStatus.DRAFT:
+        flash(_("Medborgarlöftet är undertecknat. Åtagandet ändras genom en revidering."), "info")
+        return redirect(url_for("promises.revise_commitment", commitment_id=commitment.id))
+    form = CommitmentForm(obj=commitment if request.method == "GET" else None)
+    form.set_focus_areas(promise.focus_areas)
+    if request.method == "GET":
+        form.focus_area_id.data = commitment.focus_area_id or NO_FOCUS_AREA
+        form.party.data = commitment.party.value
+    if form.validate_on_submit():
+        try:
+            service.update_commitment(commitment, current_user, _commitment_input(form))
+            db.session.commit()
+        except StaleDataError:
+            return _stale_commitment(commitment.promise_id)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(_("Åtagandet är sparat."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    return render_template("promises/commitment.html", form=form, promise=promise,
+                           commitment=commitment)
+
+
+def _stale_commitment(promise_id: int):
+    db.session.rollback()
+    flash(_("Någon annan ändrade åtagandet samtidigt. Ingenting sparades; försök igen."), "error")
+    return _to_promise(promise_id)
+
+
+@bp.route("/ataganden/<int:commitment_id>/revidera", methods=["GET", "POST"])
+@login_required
+def revise_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    promise = commitment.promise
+    if promise.status not in service.REVISABLE:
+        flash(_("Bara åtaganden i ett undertecknat eller pågående medborgarlöfte revideras."),
+              "info")
+        return _to_promise(promise.id, f"atagande-{commitment.id}")
+    form = ReviseForm(obj=commitment if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.revise_commitment(
+                commitment, current_user, text=form.text.data,
+                target_count=form.target_count.data, target_note=form.target_note.data or "",
+                reason=form.reason.data,
+            )
+            db.session.commit()
+        except StaleDataError:
+            return _stale_commitment(promise.id)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(_("Åtagandet är reviderat. Motiveringen finns i historiken."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    return render_template("promises/revise.html", form=form, promise=promise,
+                           commitment=commitment)
+
+
+@bp.route("/ataganden/<int:commitment_id>/flytta", methods=["POST"])
+@login_required
+def move_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    return _move(MoveForm(), lambda d: service.move_commitment(commitment, current_user, d),
+                 commitment.promise_id, f"atagande-{commitment.id}")
+
+
+@bp.route("/ataganden/<int:commitment_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    promise_id = commitment.promise_id
+    if EmptyForm().validate_on_submit():
+        try:
+            service.delete_commitment(commitment, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Åtagandet är borttaget."), "success")
+    return _to_promise(promise_id)

@@ -8,3 +8,21 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class FieldErrors(DomainError):
+    """Several refusals at once, keyed by form field name, so a form can show them all."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+class StaleEdit(DomainError):
+    """Someone else saved the row since this form was opened (optimistic locking)."""
+
+    def __init__(self, current, message: str | None = None):
+        super().__init__(
+            message or "Någon annan har ändrat uppgifterna sedan du öppnade formuläret."
+        )
+        self.current = current

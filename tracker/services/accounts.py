@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from tracker import audit
@@ -14,15 +15,27 @@ from tracker.models import LoginAttempt, Membership, Municipality, Organisation,
 from tracker.models.base import utcnow
 from tracker.services import DomainError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("a password nobody has, to spend the same time")
+_hashers: dict[tuple[int, int], PasswordHasher] = {}
+_dummy_hashes: dict[tuple[int, int], str] = {}
+
+
+def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
+    """argon2id with the configured cost (the library's recommended default unless set)."""
+    defaults = PasswordHasher()
+    config = current_app.config if has_app_context() else {}
+    key = (config.get("ARGON2_TIME_COST") or defaults.time_cost,
+           config.get("ARGON2_MEMORY_COST") or defaults.memory_cost)
+    if key not in _hashers:
+        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1])
+        _dummy_hashes[key] = _hashers[key].hash("a password nobody has, to spend the same time")
+    return _hashers[key], _dummy_hashes[key]
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher_and_dummy()[0].hash(password)
 
 
 def check_password_policy(password: str) -> None:
@@ -103,19 +116,20 @@ LOGIN_REFUSED_MESSAGE = (
 def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -> User:
     """Return the user, or raise LoginRefused with one message whatever the reason."""
     now = utcnow()
+    hasher, dummy_hash = _hasher_and_dummy()
     user = user_by_email(email)
     if user is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(dummy_hash, password)
         audit.record(db.session, "login", None, "login_failed", {"email": email[:254]})
         raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
     if user.locked_until is not None and user.locked_until > now:
-        _verify(_DUMMY_HASH, password)
+        _verify(dummy_hash, password)
         audit.record(db.session, "login", user.id, "login_refused_locked", {})
         raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
     if not user.is_enabled or not _verify(user.password_hash, password):
         _register_failure(user, now, remote_addr, config)
         raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.locked_until = None
     db.session.add(LoginAttempt(user_id=user.id, succeeded=True, remote_addr=remote_addr[:64]))
@@ -126,7 +140,7 @@ def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher_and_dummy()[0].verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -1,0 +1,158 @@
+"""Activity rules without HTTP: recurrence, status, progress, logging validation."""
+from datetime import date
+
+import pytest
+
+from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
+from tracker.models import ActivityStatus, Role
+from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import activities as service
+from tracker.services import logbook
+from tracker.services.recurrence import occasions
+
+
+def test_monthly_on_the_fifth_friday_only_in_months_that_have_one():
+    # 29 May 2026 is the fifth Friday of May; the rule repeats "the fifth Friday".
+    dates = occasions({"freq": "monthly", "weekdays": [4], "until": "2026-12-31"}, date(2026, 5, 29))
+    assert dates == [date(2026, 5, 29), date(2026, 7, 31), date(2026, 10, 30)]
+
+
+def test_weekly_rule_crosses_the_year_end():
+    dates = occasions({"freq": "weekly", "weekdays": [0, 4], "count": 4}, date(2026, 12, 28))
+    assert dates == [date(2026, 12, 28), date(2027, 1, 1), date(2027, 1, 4), date(2027, 1, 8)]
+
+
+def test_fortnightly_until_a_date_and_count_limits():
+    dates = occasions({"freq": "weekly", "interval": 2, "weekdays": [2], "until": "2026-02-28"},
+                      date(2026, 1, 7))
+    assert dates == [date(2026, 1, 7), date(2026, 1, 21), date(2026, 2, 4), date(2026, 2, 18)]
+    assert len(occasions({"freq": "weekly", "weekdays": [1, 3], "count": 5}, date(2026, 3, 2))) == 5
+
+
+def test_monthly_on_a_day_of_month_skips_short_months():
+    dates = occasions({"freq": "monthly", "until": "2026-05-31"}, date(2026, 1, 31))
+    assert dates == [date(2026, 1, 31), date(2026, 3, 31), date(2026, 5, 31)]
+
+
+@pytest.fixture
+def world(session, make_municipality, make_user):
+    m = make_municipality("Lidköping")
+    coordinator = make_user(Role.COORDINATOR, m)
+    officer = make_user(Role.OFFICER, m)
+    promise = make_promise(m, year=2026)
+    commitment = make_commitment(promise)
+    kind = make_type()
+    place = make_place(m)
+    activity = make_activity(commitment, kind, owner=officer, places=[place], target=4)
+    return dict(m=m, coordinator=coordinator, officer=officer, promise=promise,
+                commitment=commitment, kind=kind, place=place, activity=activity)
+
+
+def _log(world, today=date(2026, 5, 4), **changes):
+    data = logbook.LogInput(occurred_on=date(2026, 5, 1), measures={"antal_poliser": "2"})
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return logbook.log_occasion(world["officer"], world["activity"], data, today=today)
+
+
+def test_logging_moves_a_planned_activity_to_in_progress_and_counts(world):
+    _log(world)
+    _log(world, measures={"antal_poliser": "3", "timmar": "1,5", "typ": "nykterhet", "med_kommunen": "ja"})
+    assert world["activity"].status == ActivityStatus.IN_PROGRESS
+    assert service.logged_counts([world["activity"].id]) == {world["activity"].id: 2}
+
+
+def test_measures_are_typed_and_refused_in_swedish(world):
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, measures={"antal_poliser": "-1", "timmar": "en timme", "typ": "cykel",
+                              "med_kommunen": "kanske"})
+    errors = refused.value.errors
+    assert "heltal som är 0 eller större" in errors["m_antal_poliser"]
+    assert "tal som är 0 eller större" in errors["m_timmar"]
+    assert "alternativen" in errors["m_typ"]
+    assert "ja eller nej" in errors["m_med_kommunen"]
+    assert service.logged_counts([world["activity"].id]) == {}
+
+
+def test_required_measure_future_date_and_outside_period(world):
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, measures={}, occurred_on=date(2026, 5, 5))
+    assert "måste fyllas i" in refused.value.errors["m_antal_poliser"]
+    assert "framtiden" in refused.value.errors["occurred_on"]
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, occurred_on=date(2025, 12, 30))
+    assert "utanför löftets period" in refused.value.errors["confirm_outside_period"]
+    entry = _log(world, occurred_on=date(2025, 12, 30), confirm_outside_period=True)
+    assert entry.id
+
+
+def test_personnummer_in_note_or_text_measure_is_refused(world):
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, note="Pratade med pojke 121212-1212 om droger",
+             measures={"antal_poliser": "1", "est": "ärende 20121212-1212"})
+    assert "personnummer" in refused.value.errors["note"]
+    assert "personnummer" in refused.value.errors["m_est"]
+    assert service.logged_counts([world["activity"].id]) == {}
+
+
+def test_viewer_and_unassigned_officer_cannot_log(world, make_user):
+    other_officer = make_user(Role.OFFICER, world["m"])
+    with pytest.raises(DomainError):
+        logbook.log_occasion(other_officer, world["activity"],
+                             logbook.LogInput(occurred_on=date(2026, 5, 1)), today=date(2026, 5, 4))
+
+
+def test_cancel_and_done_without_log_need_a_reason(world):
+    officer, activity = world["officer"], world["activity"]
+    with pytest.raises(FieldErrors):
+        service.set_status(officer, activity, ActivityStatus.CANCELLED, "")
+    with pytest.raises(FieldErrors):
+        service.set_status(officer, activity, ActivityStatus.DONE, "")
+    service.set_status(officer, activity, ActivityStatus.DONE, "Genomfördes av grannkommunen")
+    assert activity.status == ActivityStatus.DONE
+    _log(world)
+    service.set_status(officer, activity, ActivityStatus.DONE, "")
+
+
+def test_overdue_is_derived_from_status_and_date(world):
+    activity = world["activity"]
+    activity.due_date = date(2026, 5, 1)
+    assert service.is_overdue(activity, date(2026, 5, 2))
+    assert not service.is_overdue(activity, date(2026, 5, 1))
+    activity.status = ActivityStatus.DONE
+    assert not service.is_overdue(activity, date(2026, 5, 2))
+
+
+def test_target_follows_recurrence_when_none_is_set(world):
+    activity = world["activity"]
+    activity.target_count = None
+    activity.start_date = date(2026, 1, 5)
+    activity.recurrence = {"freq": "weekly", "weekdays": [4], "until": "2026-01-31"}
+    assert service.target_of(activity) == 4
+
+
+def test_stale_status_change_is_refused(world):
+    with pytest.raises(StaleEdit):
+        service.set_status(world["officer"], world["activity"], ActivityStatus.IN_PROGRESS,
+                           expected_version=world["activity"].version_id - 1)
+
+
+def test_officer_may_plan_under_polisen_but_not_under_kommunen(world):
+    officer = world["officer"]
+    data = service.ActivityInput(commitment_id=world["commitment"].id, type_id=world["kind"].id,
+                                 title="Ny patrull", owner_id=officer.id)
+    assert service.save_activity(officer, data).id
+    from tracker.models import Party
+    municipal = make_commitment(world["promise"], party=Party.KOMMUNEN, text="Kommunen lovar ljus.")
+    data.commitment_id = municipal.id
+    with pytest.raises(DomainError):
+        service.save_activity(officer, data)
+
+
+def test_assignees_must_be_members(world, make_user, make_municipality):
+    stranger = make_user(Role.OFFICER, make_municipality("Skara"))
+    data = service.ActivityInput(commitment_id=world["commitment"].id, type_id=world["kind"].id,
+                                 title="Patrull", assignee_ids=[stranger.id])
+    with pytest.raises(FieldErrors) as refused:
+        service.save_activity(world["coordinator"], data)
+    assert "assignee_ids" in refused.value.errors

@@ -1,0 +1,168 @@
+"""Activity pages over HTTP: logging, Logga igen, permissions, statement counts."""
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import count_queries, login
+from tests.factories import bulk_activities, make_activity, make_commitment, make_place, make_promise, make_type
+from tracker.formatting import local_today
+from tracker.models import Activity, LogEntry, Party, Role
+
+
+@pytest.fixture
+def world(session, make_municipality, make_user):
+    m = make_municipality("Lidköping")
+    other = make_municipality("Skara")
+    year = local_today().year
+    promise = make_promise(m, year=year)
+    other_promise = make_promise(other, year=year)
+    people = {
+        "coordinator": make_user(Role.COORDINATOR, m),
+        "officer": make_user(Role.OFFICER, m),
+        "viewer": make_user(Role.VIEWER, m),
+        "stranger": make_user(Role.COORDINATOR, other),
+    }
+    commitment = make_commitment(promise)
+    kind = make_type()
+    place = make_place(m, "Stationsområdet")
+    activity = make_activity(commitment, kind, owner=people["officer"], places=[place], target=3,
+                             due=local_today() - timedelta(days=1))
+    other_activity = make_activity(make_commitment(other_promise), kind, title="Skaras patrull")
+    return dict(m=m, other=other, promise=promise, commitment=commitment, kind=kind, place=place,
+                activity=activity, other_activity=other_activity, **people)
+
+
+def test_my_tasks_lists_overdue_first_with_a_log_button(client, world):
+    login(client, world["officer"].email)
+    page = client.get("/mina-uppgifter").get_data(as_text=True)
+    assert "Kvällspatrull" in page and "Försenad" in page
+    assert f"/aktiviteter/{world['activity'].id}/logga" in page
+
+
+def test_log_form_prefills_today_and_place(client, world):
+    login(client, world["officer"].email)
+    page = client.get(f"/aktiviteter/{world['activity'].id}/logga").get_data(as_text=True)
+    assert f'value="{local_today().isoformat()}"' in page
+    assert f'<option selected value="{world["place"].id}">' in page
+    assert "Antal poliser" in page
+
+
+def test_logging_then_logga_igen_prefills_the_same_values(client, world, session):
+    login(client, world["officer"].email)
+    url = f"/aktiviteter/{world['activity'].id}/logga"
+    response = client.post(url, data={
+        "occurred_on": local_today().isoformat(), "m_antal_poliser": "2", "m_timmar": "1,5",
+        "m_typ": "nykterhet", "duration": "2", "place_id": str(world["place"].id),
+        "note": "Lugn kväll vid stationen", "include_in_followup": "y",
+    })
+    assert response.status_code == 302
+    entry = session.scalar(sa.select(LogEntry).where(LogEntry.activity_id == world["activity"].id))
+    assert entry.measures["antal_poliser"] == 2 and entry.measures["typ"] == "nykterhet"
+    assert entry.include_in_followup and entry.duration_minutes == 120
+    done = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Logga igen" in done and "1 av 3" in done
+    again = client.get(f"{url}?igen={entry.id}").get_data(as_text=True)
+    assert 'value="2"' in again and 'value="1,5"' in again
+    assert '<option selected value="nykterhet">' in again
+
+
+def test_bad_log_input_saves_nothing_and_keeps_what_was_typed(client, world, session):
+    login(client, world["officer"].email)
+    page = client.post(f"/aktiviteter/{world['activity'].id}/logga", data={
+        "occurred_on": (local_today() + timedelta(days=2)).isoformat(), "m_antal_poliser": "tre",
+        "note": "Samtal med elev 121212-1212 på skolan",
+    }).get_data(as_text=True)
+    assert "framtiden" in page and "heltal" in page and "personnummer" in page
+    assert "Anteckning" in page
+    assert 'value="tre"' in page and "Samtal med elev 121212-1212 på skolan" in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 0
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("officer", 200), ("coordinator", 200), ("viewer", 403), ("stranger", 403),
+])
+def test_who_may_open_the_log_form(client, world, who, expected):
+    login(client, world[who].email)
+    assert client.get(f"/aktiviteter/{world['activity'].id}/logga").status_code == expected
+
+
+@pytest.mark.parametrize("who, read, edit", [
+    ("coordinator", 200, 200), ("officer", 200, 403), ("viewer", 200, 403), ("stranger", 403, 403),
+])
+def test_role_table_for_activity_pages(client, world, who, read, edit):
+    login(client, world[who].email)
+    aid = world["activity"].id
+    assert client.get(f"/aktiviteter/{aid}").status_code == read
+    assert client.get(f"/aktiviteter/{aid}/redigera").status_code == edit
+    assert client.get(f"/kommuner/{world['m'].id}/aktiviteter").status_code == read
+    assert client.post(f"/aktiviteter/{aid}/redigera", data={"title": "x"}).status_code in (edit, 200)
+
+
+def test_other_municipalitys_activity_is_forbidden_by_id(client, world):
+    login(client, world["coordinator"].email)
+    oid = world["other_activity"].id
+    assert client.get(f"/aktiviteter/{oid}").status_code == 403
+    assert client.post(f"/aktiviteter/{oid}/status", data={"status": "done", "reason": "x"}).status_code == 403
+    assert client.get("/aktiviteter/999999").status_code == 404
+
+
+def test_coordinator_creates_an_activity_with_recurrence(client, world, session):
+    login(client, world["coordinator"].email)
+    response = client.post(f"/ataganden/{world['commitment'].id}/aktiviteter/ny", data={
+        "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+        "title": "Fredagspatrull", "owner_id": str(world["officer"].id),
+        "assignee_ids": [world["officer"].id], "place_ids": [world["place"].id],
+        "start_date": "2026-01-02", "due_date": "2026-01-31",
+        "rec_freq": "weekly", "rec_interval": "1", "rec_weekdays": ["4"],
+    })
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Fredagspatrull" in page and "5 planerade tillfällen" in page and "0 av 5" in page
+
+
+def test_stale_activity_edit_returns_409_and_keeps_both_versions(client, world, session):
+    login(client, world["coordinator"].email)
+    activity = world["activity"]
+    old_version = activity.version_id
+    activity.title = "Ändrad av någon annan"
+    session.commit()  # another user's save
+    response = client.post(f"/aktiviteter/{activity.id}/redigera", data={
+        "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+        "title": "Min egen rubrik", "version": str(old_version),
+    })
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Ändrad av någon annan" in page and "Min egen rubrik" in page
+
+
+def test_cancel_without_reason_is_refused(client, world, session):
+    login(client, world["officer"].email)
+    activity = world["activity"]
+    client.post(f"/aktiviteter/{activity.id}/status",
+                data={"status": "cancelled", "reason": "", "version": activity.version_id})
+    session.expire_all()
+    assert session.get(Activity, activity.id).status.value == "planned"
+
+
+def _statements(client, url):
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_list_pages_use_the_same_number_of_statements_for_10_and_1000_rows(client, world, session):
+    officer = world["officer"]
+    login(client, officer.email)
+    first_pages = ["/mina-uppgifter", f"/kommuner/{world['m'].id}/aktiviteter",
+                   f"/kommuner/{world['m'].id}/aktiviteter?status=planned&part=polisen"]
+    second_page = f"/kommuner/{world['m'].id}/aktiviteter?sida=2&status=planned"
+    bulk_activities(world["commitment"], world["kind"], 10, owner=officer, entries_each=2,
+                    due=date(2026, 6, 1))
+    small = [_statements(client, u) for u in first_pages]
+    bulk_activities(world["commitment"], world["kind"], 20, owner=officer, due=date(2026, 6, 2))
+    small.append(_statements(client, second_page))  # 31 rows: page 2 has rows
+    bulk_activities(make_commitment(world["promise"], party=Party.TILLSAMMANS, text="Tillsammans."),
+                    world["kind"], 970, owner=officer, entries_each=2, due=date(2026, 6, 1))
+    large = [_statements(client, u) for u in first_pages + [second_page]]
+    assert small == large

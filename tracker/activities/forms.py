@@ -1,0 +1,119 @@
+"""Activity and log forms. Checks beyond types live in the services (one place for rules)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+    StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.models import ActivityStatus, MeasureKind
+
+WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
+            (4, _l("fredag")), (5, _l("lördag")), (6, _l("söndag"))]
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "0") else None
+
+
+class ActivityForm(FlaskForm):
+    commitment_id = SelectField(_l("Åtagande"), coerce=int)
+    type_id = SelectField(_l("Aktivitetstyp"), coerce=int)
+    title = StringField(_l("Rubrik"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000)])
+    owner_id = SelectField(_l("Ansvarig"), coerce=_optional_int, validate_choice=False)
+    assignee_ids = CheckboxList(_l("Utförare"), coerce=int)
+    place_ids = CheckboxList(_l("Platser"), coerce=int)
+    start_date = DateField(_l("Startdatum"), validators=[Optional()])
+    due_date = DateField(_l("Slutdatum"), validators=[Optional()])
+    target_count = IntegerField(_l("Mål (antal tillfällen)"),
+                                validators=[Optional(), NumberRange(min=0, max=100000)])
+    rec_freq = SelectField(_l("Upprepning"), default="", choices=[
+        ("", _l("Ingen upprepning")), ("weekly", _l("Varje vecka")), ("monthly", _l("Varje månad"))])
+    rec_interval = IntegerField(_l("Var n:te vecka/månad"), default=1,
+                                validators=[Optional(), NumberRange(min=1, max=52)])
+    rec_weekdays = CheckboxList(_l("Veckodagar"), coerce=int, choices=WEEKDAYS)
+    rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
+    rec_count = IntegerField(_l("eller antal tillfällen"),
+                             validators=[Optional(), NumberRange(min=1, max=1000)])
+    version = HiddenField()
+    submit = SubmitField(_l("Spara aktiviteten"))
+
+    def recurrence(self) -> dict | None:
+        if not self.rec_freq.data:
+            return None
+        rule = {"freq": self.rec_freq.data, "interval": self.rec_interval.data or 1,
+                "weekdays": sorted(self.rec_weekdays.data or [])}
+        if self.rec_until.data:
+            rule["until"] = self.rec_until.data.isoformat()
+        if self.rec_count.data:
+            rule["count"] = self.rec_count.data
+        return rule
+
+    def fill_recurrence(self, rule: dict | None) -> None:
+        from datetime import date
+
+        rule = rule or {}
+        self.rec_freq.data = rule.get("freq", "")
+        self.rec_interval.data = rule.get("interval", 1)
+        self.rec_weekdays.data = rule.get("weekdays", [])
+        self.rec_until.data = date.fromisoformat(rule["until"]) if rule.get("until") else None
+        self.rec_count.data = rule.get("count")
+
+
+STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Ny status"), choices=STATUS_CHOICES)
+    reason = TextAreaField(_l("Motivering"), validators=[Length(max=2000)])
+    version = HiddenField()
+    submit = SubmitField(_l("Ändra status"))
+
+
+class LogFormBase(FlaskForm):
+    occurred_on = DateField(_l("Datum"), validators=[Optional()])
+    duration = StringField(_l("Tid i timmar"), render_kw={"inputmode": "decimal"})
+    place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
+    note = TextAreaField(_l("Anteckning"), validators=[Length(max=5000)],
+                         description=_l("Skriv inga namn eller personnummer."))
+    include_in_followup = BooleanField(_l("Ta med i uppföljningen"))
+    confirm_outside_period = BooleanField(_l("Ja, datumet ligger utanför löftets period"))
+    submit = SubmitField(_l("Spara"))
+
+
+def log_form_class(measures: list[dict], place_choices: list[tuple]):
+    """A log form with one field per measure of the activity type (m_<key>)."""
+
+    class LogForm(LogFormBase):
+        pass
+
+    for spec in measures:
+        kind = MeasureKind(spec["kind"])
+        label = spec["label"] + ("" if spec.get("required") or kind == MeasureKind.BOOLEAN
+                                 else " " + str(_l("(frivilligt)")))
+        name = f"m_{spec['key']}"
+        if kind == MeasureKind.BOOLEAN:
+            field = BooleanField(label)
+        elif kind == MeasureKind.CHOICE:
+            field = SelectField(label, validate_choice=False,
+                                choices=[("", _l("– välj –"))] + [(c, c) for c in spec.get("choices", [])])
+        elif kind == MeasureKind.PLACE:
+            field = SelectField(label, validate_choice=False,
+                                choices=[("", _l("– välj plats –"))] + [(str(i), n) for i, n in place_choices])
+        elif kind in (MeasureKind.INTEGER, MeasureKind.DECIMAL):
+            field = StringField(label, render_kw={
+                "inputmode": "numeric" if kind == MeasureKind.INTEGER else "decimal"})
+        else:
+            field = StringField(label, validators=[Length(max=2000)])
+        setattr(LogForm, name, field)
+    return LogForm

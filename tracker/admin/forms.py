@@ -1,0 +1,57 @@
+"""Forms of the admin blueprint."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import Length
+
+from tracker.models import MeasureKind
+from tracker.services.activity_types import (
+    LABEL_MAX, MEASURE_KEY_MAX, NAME_MAX, TYPE_KEY_MAX,
+)
+from tracker.validators import NoIdentityNumber
+
+MEASURE_KINDS = [
+    (MeasureKind.INTEGER.value, _l("Heltal")),
+    (MeasureKind.DECIMAL.value, _l("Decimaltal")),
+    (MeasureKind.TEXT.value, _l("Text")),
+    (MeasureKind.BOOLEAN.value, _l("Ja/nej")),
+    (MeasureKind.CHOICE.value, _l("Val ur lista")),
+    (MeasureKind.PLACE.value, _l("Plats")),
+]
+MAX_MEASURE_ROWS = 60
+EMPTY_ROWS = 3
+
+
+class MeasureRowForm(Form):
+    """One measure; a subform without its own CSRF token (the outer form carries it)."""
+
+    key = StringField(_l("Nyckel"), validators=[Length(max=MEASURE_KEY_MAX)],
+                      render_kw={"autocomplete": "off", "spellcheck": "false"})
+    label = StringField(_l("Rubrik"), validators=[Length(max=LABEL_MAX), NoIdentityNumber()])
+    kind = SelectField(_l("Typ av mått"), choices=MEASURE_KINDS,
+                       default=MeasureKind.INTEGER.value, validate_choice=False)
+    required = BooleanField(_l("Måste fyllas i"))
+    choices = TextAreaField(
+        _l("Alternativ (för typen val ur lista)"), validators=[Length(max=4000), NoIdentityNumber()],
+        render_kw={"rows": 3},
+    )
+
+
+class ActivityTypeForm(FlaskForm):
+    """Checks lengths and identity numbers; the service owns the remaining rules."""
+
+    key = StringField(_l("Nyckel"), validators=[Length(max=TYPE_KEY_MAX)],
+                      render_kw={"autocomplete": "off", "spellcheck": "false"})
+    name_sv = StringField(_l("Namn på svenska"), validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    name_en = StringField(_l("Namn på engelska"), validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    description = TextAreaField(_l("Beskrivning"), validators=[Length(max=4000), NoIdentityNumber()],
+                                render_kw={"rows": 3})
+    is_active = BooleanField(_l("Aktiv (kan väljas för nya aktiviteter)"), default=True)
+    measures = FieldList(FormField(MeasureRowForm), min_entries=0, max_entries=MAX_MEASURE_ROWS)
+    submit = SubmitField(_l("Spara"))
+
+    def add_empty_rows(self, count: int = EMPTY_ROWS) -> None:
+        for _ in range(min(count, MAX_MEASURE_ROWS - len(self.measures))):
+            self.measures.append_entry()

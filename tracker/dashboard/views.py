@@ -1,0 +1,99 @@
+"""The municipality dashboard and the places of a municipality."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker import policies
+from tracker.dashboard import bp
+from tracker.dashboard.forms import PlaceForm
+from tracker.extensions import db
+from tracker.models import Municipality
+from tracker.services import DomainError, FieldErrors, dashboard, places
+from tracker.services.activity_queries import rows_for
+from tracker.web import attach_error, load_or_404, require
+
+
+@bp.context_processor
+def _links():
+    """Plain paths to the activities blueprint's pages (its endpoints are built separately)."""
+    root = request.script_root
+    return {
+        "activity_path": lambda activity_id: f"{root}/aktiviteter/{activity_id}",
+        "activities_path": lambda municipality_id: f"{root}/kommuner/{municipality_id}/aktiviteter",
+        "place_kind_label": places.place_kind_label,
+    }
+
+
+def _viewable_municipality(municipality_id: int) -> Municipality:
+    municipality = load_or_404(Municipality, municipality_id)
+    require(policies.can_view(current_user, municipality.id))
+    return municipality
+
+
+@bp.route("/kommuner/<int:municipality_id>")
+@login_required
+def municipality(municipality_id: int):
+    municipality = _viewable_municipality(municipality_id)
+    data = dashboard.municipality_dashboard(municipality.id, dashboard.today())
+    return render_template("dashboard/municipality.html", municipality=municipality, data=data)
+
+
+def _render_places(municipality: Municipality, form: PlaceForm | None):
+    return render_template(
+        "places/list.html",
+        municipality=municipality,
+        usages=places.places_with_counts(municipality.id),
+        form=form,
+    )
+
+
+@bp.get("/kommuner/<int:municipality_id>/platser", endpoint="places_list")
+@login_required
+def places_list(municipality_id: int):
+    municipality = _viewable_municipality(municipality_id)
+    form = PlaceForm() if policies.can_edit(current_user, municipality.id) else None
+    return _render_places(municipality, form)
+
+
+@bp.post("/kommuner/<int:municipality_id>/platser", endpoint="place_create")
+@login_required
+def place_create(municipality_id: int):
+    municipality = load_or_404(Municipality, municipality_id)
+    require(policies.can_edit(current_user, municipality.id))
+    form = PlaceForm()
+    if form.validate_on_submit():
+        try:
+            place = places.create_place(
+                current_user, municipality.id, form.name.data, form.kind.data,
+                form.lat.data, form.lon.data,
+            )
+        except FieldErrors as error:
+            for name, message in error.errors.items():
+                attach_error(form, DomainError(message, name))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Platsen ”%(name)s” har lagts till.", name=place.name), "success")
+            return redirect(url_for("dashboard.places_list", municipality_id=municipality.id))
+    return _render_places(municipality, form)
+
+
+@bp.get("/platser/<int:place_id>", endpoint="place_detail")
+@login_required
+def place_detail(place_id: int):
+    place = places.load_place(place_id)
+    if place is None:
+        abort(404)
+    require(policies.can_view(current_user, place.municipality_id))
+    today = dashboard.today()
+    return render_template(
+        "places/detail.html",
+        place=place,
+        municipality=place.municipality,
+        rows=rows_for(places.activities_at(place.id), today),
+        entries=places.log_entries_at(place.id),
+        log_limit=places.PLACE_LOG_LIMIT,
+    )

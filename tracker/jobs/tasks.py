@@ -1,0 +1,135 @@
+"""The job functions: each pushes an app context, claims its day in JobRun, and calls a service.
+
+A job is a module-level function taking an optional app (the scheduler passes its own; tests pass
+theirs; otherwise `create_app()`), so it runs the same from the scheduler, the CLI and tests.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from sqlalchemy.exc import IntegrityError
+
+from tracker import audit, create_app
+from tracker.extensions import db
+from tracker.models import JobOutcome, JobRun
+from tracker.models.base import utcnow
+from tracker.services import promise_status, reminders
+from tracker.services.mail import MailError, MailServerUnreachable
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_LENGTH = 4000
+
+
+class JobFailed(Exception):
+    """Part of a job's work failed; the message (Swedish) is stored on the JobRun."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    job: str
+    key: str
+    outcome: JobOutcome | None  # None: the key had already been claimed, nothing was done
+    detail: str = ""
+
+
+def local_today(app: Flask) -> date:
+    """Today in the configured time zone (Europe/Stockholm), not the server's UTC date."""
+    return datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
+
+
+def run_job(
+    job: str, work: Callable[[date], str], *, app: Flask | None = None, today: date | None = None
+) -> RunResult:
+    """Run `work(today)` at most once per (job, day), recording the run; failures are stored."""
+    app = app or create_app()
+    with app.app_context():
+        token = audit.system_actor.set(f"job:{job}")
+        try:
+            return _run_once(job, work, today or local_today(app))
+        finally:
+            audit.system_actor.reset(token)
+
+
+def _claim(job: str, key: str) -> JobRun | None:
+    """Insert-if-absent on UNIQUE(job, key); the savepoint makes this work on SQLite and PostgreSQL.
+
+    The claim is committed at once, so a second scheduler, a retry or a crash after this point
+    never runs the same period again.
+    """
+    run = JobRun(job=job, key=key, outcome=JobOutcome.RUNNING)
+    try:
+        with db.session.begin_nested():
+            db.session.add(run)
+    except IntegrityError:
+        return None
+    db.session.commit()
+    return run
+
+
+def _run_once(job: str, work: Callable[[date], str], today: date) -> RunResult:
+    key = today.isoformat()
+    run = _claim(job, key)
+    if run is None:
+        log.info("Job %s already ran for %s; skipped", job, key)
+        return RunResult(job, key, None)
+    try:
+        detail = work(today)
+        run.outcome = JobOutcome.OK
+        run.finished_at = utcnow()
+        db.session.commit()
+        log.info("Job %s for %s: %s", job, key, detail)
+        return RunResult(job, key, JobOutcome.OK, detail)
+    except Exception as error:  # recorded on the run: one failed job must not stop the scheduler
+        db.session.rollback()
+        if isinstance(error, JobFailed):
+            detail = str(error)
+            log.error("Job %s for %s failed: %s", job, key, detail)
+        else:
+            detail = f"{type(error).__name__}: {error}"
+            log.exception("Job %s for %s failed", job, key)
+        run.outcome = JobOutcome.FAILED
+        run.error = detail[:MAX_ERROR_LENGTH]
+        run.finished_at = utcnow()
+        db.session.commit()
+        return RunResult(job, key, JobOutcome.FAILED, detail)
+
+
+def _send_digests(today: date) -> str:
+    """One digest per recipient; a refused address does not stop the others, a dead server does."""
+    sent, failures = 0, []
+    recipients = reminders.digest_recipients(today)
+    for user in recipients:
+        try:
+            sent += reminders.send_digest(current_app.config, user, today)
+        except MailServerUnreachable as error:
+            failures.append(str(error))
+            break
+        except MailError as error:
+            failures.append(str(error))
+    if failures:
+        raise JobFailed(
+            f"{len(recipients) - sent} av {len(recipients)} påminnelser skickades inte.\n"
+            + "\n".join(failures)
+        )
+    return f"{sent} påminnelser skickades."
+
+
+def _advance_promises(today: date) -> str:
+    changed = promise_status.advance_statuses(today)
+    return f"{changed} medborgarlöften fick ny status."
+
+
+def reminder_digest(app: Flask | None = None, today: date | None = None) -> RunResult:
+    """Daily: every user with overdue or soon-due activities gets one e-mail."""
+    return run_job("reminder_digest", _send_digests, app=app, today=today)
+
+
+def conclude_promises(app: Flask | None = None, today: date | None = None) -> RunResult:
+    """Daily: signed promises become active in their period and concluded after it."""
+    return run_job("conclude_promises", _advance_promises, app=app, today=today)

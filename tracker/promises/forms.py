@@ -1,0 +1,128 @@
+"""Forms for promises, focus areas and commitments; every free-text field refuses personnummer."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField, URLField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.labels import PARTY_NAME, SOURCE
+from tracker.models import PARTY_ORDER
+from tracker.validators import NoIdentityNumber
+
+MAX_SIGNATORIES = 4
+NO_FOCUS_AREA = 0
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _title_field(label):
+    return StringField(label, validators=[
+        InputRequired(_l("Ange en rubrik.")), Length(max=200), NoIdentityNumber(),
+    ])
+
+
+class PromiseForm(FlaskForm):
+    title = _title_field(_l("Rubrik"))
+    start_year = IntegerField(_l("Startår"), validators=[
+        InputRequired(_l("Ange startår.")),
+        NumberRange(2000, 2100, _l("Startåret ska vara mellan 2000 och 2100.")),
+    ])
+    end_year = IntegerField(_l("Slutår"), validators=[
+        InputRequired(_l("Ange slutår.")),
+        NumberRange(2000, 2102, _l("Slutåret ska vara mellan 2000 och 2102.")),
+    ])
+    problem_picture = TextAreaField(_l("Problembild"), validators=[NoIdentityNumber()])
+    sources = MultiCheckboxField(
+        _l("Underlag"), choices=[(key, label) for key, label in SOURCE.items()]
+    )
+    sources_note = TextAreaField(_l("Övriga underlag"), validators=[NoIdentityNumber()])
+    agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
+                             validators=[Optional(), Length(max=500)])
+    is_public = BooleanField(_l("Visa på den publika sidan"))
+    version = HiddenField()
+
+
+class PromiseLinksForm(FlaskForm):
+    """What may still change after signing: where the agreement is and who may see it."""
+
+    agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
+                             validators=[Optional(), Length(max=500)])
+    is_public = BooleanField(_l("Visa på den publika sidan"))
+    version = HiddenField()
+
+
+class SignForm(FlaskForm):
+    signed_on = DateField(_l("Datum för undertecknandet"),
+                          validators=[InputRequired(_l("Ange datum för undertecknandet."))])
+
+    def signatories(self) -> list[dict]:
+        return [
+            {"name": self[f"name_{i}"].data or "", "title": self[f"title_{i}"].data or ""}
+            for i in range(1, MAX_SIGNATORIES + 1)
+        ]
+
+    def signatory_rows(self):
+        return [(i, self[f"name_{i}"], self[f"title_{i}"]) for i in range(1, MAX_SIGNATORIES + 1)]
+
+
+for _i in range(1, MAX_SIGNATORIES + 1):
+    setattr(SignForm, f"name_{_i}", StringField(
+        _l("Namn, undertecknare %(n)d", n=_i), validators=[Length(max=160), NoIdentityNumber()]
+    ))
+    setattr(SignForm, f"title_{_i}", StringField(
+        _l("Titel, undertecknare %(n)d", n=_i), validators=[Length(max=160), NoIdentityNumber()]
+    ))
+
+
+class FocusAreaForm(FlaskForm):
+    title = _title_field(_l("Rubrik"))
+    description = TextAreaField(_l("Beskrivning"), validators=[NoIdentityNumber()])
+
+
+class CommitmentTextFields(FlaskForm):
+    """The wording and the target, shared by editing a draft and revising a signed promise."""
+
+    text = TextAreaField(_l("Åtagande"), validators=[
+        InputRequired(_l("Skriv vad som lovas.")), NoIdentityNumber(),
+    ])
+    target_count = IntegerField(
+        _l("Mål (antal tillfällen)"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Målet ska vara 0 eller större."))],
+    )
+    target_note = StringField(_l("Om målet"), validators=[Length(max=300), NoIdentityNumber()])
+
+
+class CommitmentForm(CommitmentTextFields):
+    focus_area_id = SelectField(_l("Fokusområde"), coerce=int, default=NO_FOCUS_AREA)
+    party = RadioField(
+        _l("Vem som lovar"),
+        choices=[(party.value, PARTY_NAME[party]) for party in PARTY_ORDER],
+        validators=[InputRequired(_l("Välj vem som lovar."))],
+    )
+
+    def set_focus_areas(self, areas) -> None:
+        self.focus_area_id.choices = [(NO_FOCUS_AREA, _l("Inget fokusområde (Övriga löften)"))] + [
+            (area.id, area.title) for area in areas
+        ]
+
+
+class ReviseForm(CommitmentTextFields):
+    reason = TextAreaField(_l("Motivering till revideringen"), validators=[
+        InputRequired(_l("Ange varför åtagandet revideras.")), NoIdentityNumber(),
+    ])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class CopyForm(FlaskForm):
+    carry_activities = BooleanField(_l("Ta med ej avslutade aktiviteter"))

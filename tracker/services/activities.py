@@ -1,0 +1,161 @@
+"""Activities: planning, assignment, status rules and progress."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.models import (
+    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Membership, Place, Promise, User,
+)
+from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import personal_data
+from tracker.services.recurrence import occasions
+
+OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
+
+
+@dataclass
+class ActivityInput:
+    commitment_id: int
+    type_id: int
+    title: str
+    description: str = ""
+    owner_id: int | None = None
+    assignee_ids: list[int] = field(default_factory=list)
+    place_ids: list[int] = field(default_factory=list)
+    start_date: date | None = None
+    due_date: date | None = None
+    target_count: int | None = None
+    recurrence: dict | None = None
+
+
+def member_ids(municipality_id: int) -> set[int]:
+    return set(db.session.scalars(
+        sa.select(Membership.user_id).where(Membership.municipality_id == municipality_id)
+    ))
+
+
+def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = _("Ange en rubrik.")
+    for name, label, value in (("title", _("Rubrik"), data.title),
+                               ("description", _("Beskrivning"), data.description)):
+        try:
+            personal_data.check_text(value, label)
+        except DomainError as error:
+            errors[name] = error.message
+    if data.target_count is not None and data.target_count < 0:
+        errors["target_count"] = _("Målet ska vara ett heltal som är 0 eller större.")
+    if data.start_date and data.due_date and data.due_date < data.start_date:
+        errors["due_date"] = _("Slutdatum kan inte vara före startdatum.")
+    members = member_ids(municipality_id)
+    if data.owner_id is not None and data.owner_id not in members:
+        errors["owner_id"] = _("Ansvarig måste ha behörighet i kommunen.")
+    if any(uid not in members for uid in data.assignee_ids):
+        errors["assignee_ids"] = _("Alla utförare måste ha behörighet i kommunen.")
+    if data.place_ids:
+        found = db.session.scalar(sa.select(sa.func.count()).select_from(Place).where(
+            Place.id.in_(data.place_ids), Place.municipality_id == municipality_id))
+        if found != len(set(data.place_ids)):
+            errors["place_ids"] = _("Platserna måste höra till kommunen.")
+    if db.session.get(ActivityType, data.type_id) is None:
+        errors["type_id"] = _("Välj en aktivitetstyp.")
+    rec = data.recurrence
+    if rec:
+        if rec.get("freq") not in ("weekly", "monthly"):
+            errors["rec_freq"] = _("Välj veckovis eller månadsvis upprepning.")
+        elif not rec.get("until") and not rec.get("count") and not data.due_date:
+            errors["rec_until"] = _(
+                "Ange när upprepningen slutar: ett datum, ett antal tillfällen eller ett slutdatum.")
+        elif data.start_date is None:
+            errors["start_date"] = _("En upprepad aktivitet behöver ett startdatum.")
+    return errors
+
+
+def save_activity(actor: User, data: ActivityInput, activity: Activity | None = None,
+                  expected_version: int | None = None) -> Activity:
+    """Create (activity=None) or update an activity; raises FieldErrors or StaleEdit."""
+    commitment = db.session.get(Commitment, data.commitment_id)
+    if commitment is None:
+        raise FieldErrors({"commitment_id": _("Välj ett åtagande.")})
+    promise = db.session.get(Promise, commitment.promise_id)
+    if activity is not None and promise.municipality_id != activity.municipality_id:
+        raise FieldErrors({"commitment_id": _("Åtagandet hör till en annan kommun.")})
+    if not policies.can_create_activity(actor, commitment, promise.municipality_id):
+        raise DomainError(_("Du får inte lägga till aktiviteter under det här åtagandet."))
+    if activity is not None and expected_version is not None and activity.version_id != expected_version:
+        raise StaleEdit(activity)
+    errors = _validate(data, promise.municipality_id)
+    if errors:
+        raise FieldErrors(errors)
+    if activity is None:
+        activity = Activity(municipality_id=promise.municipality_id, status=ActivityStatus.PLANNED)
+        db.session.add(activity)
+        activity.assignees = []
+        activity.places = []
+    activity.commitment_id = commitment.id
+    activity.type_id = data.type_id
+    activity.title = data.title.strip()
+    activity.description = data.description.strip()
+    activity.owner_id = data.owner_id
+    activity.start_date = data.start_date
+    activity.due_date = data.due_date
+    activity.target_count = data.target_count
+    activity.recurrence = data.recurrence or None
+    activity.assignees = list(db.session.scalars(sa.select(User).where(User.id.in_(data.assignee_ids))))
+    activity.places = list(db.session.scalars(sa.select(Place).where(Place.id.in_(data.place_ids))))
+    db.session.flush()
+    return activity
+
+
+def logged_counts(activity_ids) -> dict[int, int]:
+    """Logged occasions per activity, one GROUP BY query."""
+    ids = list(activity_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(LogEntry.activity_id, sa.func.count())
+        .where(LogEntry.activity_id.in_(ids)).group_by(LogEntry.activity_id)
+    ).all())
+
+
+def expected_occasions(activity: Activity) -> list[date]:
+    return occasions(activity.recurrence, activity.start_date, activity.due_date)
+
+
+def target_of(activity: Activity) -> int | None:
+    """The explicit target, else the number of expected recurrences."""
+    if activity.target_count is not None:
+        return activity.target_count
+    expected = expected_occasions(activity)
+    return len(expected) if expected else None
+
+
+def is_overdue(activity: Activity, today: date) -> bool:
+    return bool(activity.status in OPEN_STATUSES and activity.due_date and activity.due_date < today)
+
+
+def set_status(actor: User, activity: Activity, status: ActivityStatus, reason: str = "",
+               expected_version: int | None = None) -> Activity:
+    """Status rules: cancelling, or finishing with nothing logged, needs a reason."""
+    if not policies.can_set_status(actor, activity):
+        raise DomainError(_("Du får inte ändra status på den här aktiviteten."))
+    if expected_version is not None and activity.version_id != expected_version:
+        raise StaleEdit(activity)
+    reason = (reason or "").strip()
+    personal_data.check_text(reason, _("Motivering"))
+    if status == ActivityStatus.CANCELLED and not reason:
+        raise FieldErrors({"reason": _("Ange varför aktiviteten ställs in.")})
+    if status == ActivityStatus.DONE and not reason and not logged_counts([activity.id]):
+        raise FieldErrors({"reason": _(
+            "Inget genomförande är loggat. Ange varför aktiviteten ändå är klar.")})
+    activity.status = status
+    activity.status_reason = reason
+    db.session.flush()
+    return activity

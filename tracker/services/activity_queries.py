@@ -1,0 +1,146 @@
+"""Read models for activity pages: a fixed number of statements whatever the row count."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    Activity, ActivityStatus, AuditEvent, Commitment, LogEntry, Place, User, activity_assignee,
+    activity_place,
+)
+from tracker.services.activities import OPEN_STATUSES, is_overdue, logged_counts, target_of
+
+SOON_DAYS = 14
+
+
+@dataclass
+class ActivityRow:
+    activity: Activity
+    logged: int
+    target: int | None
+    overdue: bool
+
+    @property
+    def percent(self) -> int | None:
+        if not self.target:
+            return None
+        return min(100, round(100 * self.logged / self.target))
+
+
+def _list_options():
+    return (
+        joinedload(Activity.type),
+        joinedload(Activity.owner),
+        joinedload(Activity.municipality),
+        joinedload(Activity.commitment).joinedload(Commitment.focus_area),
+        selectinload(Activity.places),
+        selectinload(Activity.assignees),
+    )
+
+
+def rows_for(activities: list[Activity], today: date) -> list[ActivityRow]:
+    counts = logged_counts(a.id for a in activities)
+    return [ActivityRow(a, counts.get(a.id, 0), target_of(a), is_overdue(a, today)) for a in activities]
+
+
+def my_tasks(user: User, today: date, page: int = 1, per_page: int = 30):
+    """Open activities I own or am assigned: overdue first, then by due date (paginated)."""
+    assigned = sa.select(activity_assignee.c.activity_id).where(activity_assignee.c.user_id == user.id)
+    overdue_first = sa.case((Activity.due_date < today, 0), else_=1)
+    query = (
+        sa.select(Activity)
+        .where(sa.or_(Activity.owner_id == user.id, Activity.id.in_(assigned)),
+               Activity.status.in_(OPEN_STATUSES))
+        .options(*_list_options())
+        .order_by(overdue_first, Activity.due_date.is_(None), Activity.due_date, Activity.id)
+    )
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return pagination, rows_for(list(pagination.items), today)
+
+
+@dataclass
+class ActivityFilters:
+    focus_area_id: int | None = None
+    party: str | None = None
+    type_id: int | None = None
+    status: str | None = None
+    owner_id: int | None = None
+    place_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    overdue: bool = False
+
+
+def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
+    query = sa.select(Activity).where(Activity.municipality_id == municipality_id)
+    if f.focus_area_id or f.party:
+        query = query.join(Commitment, Commitment.id == Activity.commitment_id)
+        if f.focus_area_id:
+            query = query.where(Commitment.focus_area_id == f.focus_area_id)
+        if f.party:
+            query = query.where(Commitment.party == f.party)
+    if f.type_id:
+        query = query.where(Activity.type_id == f.type_id)
+    if f.status:
+        query = query.where(Activity.status == f.status)
+    if f.owner_id:
+        query = query.where(Activity.owner_id == f.owner_id)
+    if f.place_id:
+        query = query.where(Activity.id.in_(sa.select(activity_place.c.activity_id)
+                                            .where(activity_place.c.place_id == f.place_id)))
+    if f.date_from:
+        query = query.where(sa.or_(Activity.due_date >= f.date_from, Activity.due_date.is_(None)))
+    if f.date_to:
+        query = query.where(sa.or_(Activity.start_date <= f.date_to, Activity.start_date.is_(None)))
+    if f.overdue:
+        query = query.where(Activity.status.in_(OPEN_STATUSES), Activity.due_date < today)
+    return query
+
+
+def activity_page(municipality_id: int, f: ActivityFilters, page: int, per_page: int, today: date):
+    """One page of the filtered list: count + ids + rows + counts, whatever the total."""
+    query = filtered_query(municipality_id, f, today).order_by(
+        Activity.due_date.is_(None), Activity.due_date, Activity.id)
+    pagination = db.paginate(query.options(*_list_options()), page=page, per_page=per_page,
+                             error_out=False)
+    return pagination, rows_for(list(pagination.items), today)
+
+
+def load_activity(activity_id: int) -> Activity | None:
+    """The activity with everything its pages show (populate_existing: options always apply)."""
+    return db.session.scalars(
+        sa.select(Activity).where(Activity.id == activity_id).options(*_list_options())
+        .execution_options(populate_existing=True)
+    ).unique().first()
+
+
+def timeline(activity_id: int, limit: int = 100) -> list[LogEntry]:
+    return list(db.session.scalars(
+        sa.select(LogEntry).where(LogEntry.activity_id == activity_id)
+        .options(joinedload(LogEntry.author), joinedload(LogEntry.place))
+        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit)
+    ))
+
+
+def history(entity: str, entity_id: int, limit: int = 50) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ))
+
+
+def due_soon_window(today: date) -> tuple[date, date]:
+    return today, today + timedelta(days=SOON_DAYS)
+
+
+def places_of(municipality_id: int) -> list[Place]:
+    return list(db.session.scalars(
+        sa.select(Place).where(Place.municipality_id == municipality_id).order_by(Place.name)))
+
+
+__all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "history",
+           "load_activity", "my_tasks", "places_of", "rows_for", "timeline"]

@@ -1,0 +1,240 @@
+"""The municipality dashboard: progress per focus area and party, deadlines, latest log.
+
+Every function runs a fixed number of statements whatever the number of activities or
+log entries: progress is aggregated in SQL, lists are limited.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, LogEntry, Party, Promise,
+    PromiseStatus,
+)
+from tracker.services.activities import OPEN_STATUSES, target_of
+from tracker.services.activity_queries import ActivityRow, due_soon_window, rows_for
+
+CURRENT_STATUSES = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
+DEADLINE_LIMIT = 20
+LATEST_LOG_LIMIT = 10
+
+
+def today(tz_name: str | None = None) -> date:
+    """Today's date where the users are (config TIMEZONE, Europe/Stockholm by default)."""
+    name = tz_name or current_app.config.get("TIMEZONE") or "Europe/Stockholm"
+    return datetime.now(ZoneInfo(name)).date()
+
+
+@dataclass
+class Progress:
+    """Occasions logged against the targets of one focus area and party."""
+
+    focus_area: FocusArea | None
+    party: Party
+    activities: int = 0
+    logged: int = 0           # every occasion logged on these activities
+    toward_target: int = 0    # logged, capped per activity at its target
+    target: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        if not self.target:
+            return None
+        return min(100, round(100 * self.toward_target / self.target))
+
+
+@dataclass
+class PromiseProgress:
+    promise: Promise
+    rows: list[Progress] = field(default_factory=list)
+
+
+@dataclass
+class Deadlines:
+    overdue: list[ActivityRow]
+    due_soon: list[ActivityRow]
+    overdue_total: int
+    due_soon_total: int
+
+
+@dataclass
+class Dashboard:
+    today: date
+    promises: list[PromiseProgress]
+    deadlines: Deadlines
+    latest: list[LogEntry]
+
+
+def current_promises(municipality_id: int) -> list[Promise]:
+    """Signed or active promises; if there are none, the latest one (by period)."""
+    promises = db.session.scalars(
+        sa.select(Promise).where(Promise.municipality_id == municipality_id)
+        .options(selectinload(Promise.focus_areas))
+        .order_by(Promise.start_year.desc(), Promise.id.desc())
+    ).all()
+    current = [p for p in promises if p.status in CURRENT_STATUSES]
+    return current or list(promises[:1])
+
+
+def _logged_per_activity(promise_ids: list[int]):
+    """Logged occasions per activity of the promises (only their log entries are read)."""
+    in_promises = (
+        sa.select(Activity.id).join(Commitment, Commitment.id == Activity.commitment_id)
+        .where(Commitment.promise_id.in_(promise_ids))
+    )
+    return (
+        sa.select(LogEntry.activity_id, sa.func.count().label("logged"))
+        .where(LogEntry.activity_id.in_(in_promises))
+        .group_by(LogEntry.activity_id)
+        .subquery()
+    )
+
+
+def _progress_rows(promise_ids: list[int]) -> list[tuple]:
+    """(promise, focus area, party, activities, logged, toward target, target) in one GROUP BY.
+
+    Activities whose target comes from a recurrence (no explicit target) add their logged
+    occasions here and their targets in `_recurrence_targets`.
+    """
+    logged = _logged_per_activity(promise_ids)
+    n = sa.func.coalesce(logged.c.logged, 0)
+    counts_for_target = sa.and_(
+        Activity.target_count.is_not(None), Activity.status != ActivityStatus.CANCELLED
+    )
+    capped = sa.case((n < Activity.target_count, n), else_=Activity.target_count)
+    return db.session.execute(
+        sa.select(
+            Commitment.promise_id,
+            Commitment.focus_area_id,
+            Commitment.party,
+            sa.func.count(Activity.id),
+            sa.func.coalesce(sa.func.sum(n), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((counts_for_target, capped), else_=0)), 0),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((counts_for_target, Activity.target_count), else_=0)), 0
+            ),
+        )
+        .select_from(Activity)
+        .join(Commitment, Commitment.id == Activity.commitment_id)
+        .outerjoin(logged, logged.c.activity_id == Activity.id)
+        .where(Commitment.promise_id.in_(promise_ids))
+        .group_by(Commitment.promise_id, Commitment.focus_area_id, Commitment.party)
+    ).all()
+
+
+def _recurrence_targets(promise_ids: list[int]) -> list[tuple]:
+    """Recurring activities without an explicit target: their target is `target_of`'s count."""
+    logged = _logged_per_activity(promise_ids)
+    rows = db.session.execute(
+        sa.select(Activity, Commitment.promise_id, Commitment.focus_area_id, Commitment.party,
+                  sa.func.coalesce(logged.c.logged, 0))
+        .join(Commitment, Commitment.id == Activity.commitment_id)
+        .outerjoin(logged, logged.c.activity_id == Activity.id)
+        .where(Commitment.promise_id.in_(promise_ids), Activity.target_count.is_(None),
+               Activity.recurrence.is_not(None),
+               sa.cast(Activity.recurrence, sa.Text) != "null",  # JSON null, not SQL NULL
+               Activity.status != ActivityStatus.CANCELLED)
+    ).all()
+    result = []
+    for activity, promise_id, area_id, party, n in rows:
+        target = target_of(activity)
+        if target:
+            result.append((promise_id, area_id, party, min(n, target), target))
+    return result
+
+
+def progress(promises: list[Promise]) -> list[PromiseProgress]:
+    """Per promise: one row per focus area (in order, then none) and party that has activities."""
+    ids = [p.id for p in promises]
+    if not ids:
+        return []
+    cells: dict[tuple[int, int | None, Party], Progress] = {}
+    areas = {a.id: a for p in promises for a in p.focus_areas}
+    for promise_id, area_id, party, count, logged, toward, target in _progress_rows(ids):
+        cells[(promise_id, area_id, party)] = Progress(
+            areas.get(area_id), party, count, logged, toward, target
+        )
+    for promise_id, area_id, party, toward, target in _recurrence_targets(ids):
+        cell = cells[(promise_id, area_id, party)]
+        cell.toward_target += toward
+        cell.target += target
+    result = []
+    for promise in promises:
+        order = [a.id for a in promise.focus_areas] + [None]
+        rows = [cells[(promise.id, area_id, party)]
+                for area_id in order for party in PARTY_ORDER
+                if (promise.id, area_id, party) in cells]
+        result.append(PromiseProgress(promise, rows))
+    return result
+
+
+def _open_activities(municipality_id: int):
+    return sa.select(Activity).where(
+        Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES)
+    )
+
+
+def _deadline_options():
+    return (
+        joinedload(Activity.type),
+        joinedload(Activity.owner),
+        joinedload(Activity.commitment).joinedload(Commitment.focus_area),
+    )
+
+
+def _count_where(condition):
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def deadlines(municipality_id: int, on: date) -> Deadlines:
+    """Open activities past their due date, and those due within the coming 14 days."""
+    start, end = due_soon_window(on)
+    overdue = db.session.scalars(
+        _open_activities(municipality_id).where(Activity.due_date < start)
+        .options(*_deadline_options())
+        .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
+    ).all()
+    due_soon = db.session.scalars(
+        _open_activities(municipality_id)
+        .where(Activity.due_date >= start, Activity.due_date <= end)
+        .options(*_deadline_options())
+        .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
+    ).all()
+    overdue_total, soon_total = db.session.execute(
+        sa.select(
+            _count_where(Activity.due_date < start),
+            _count_where(sa.and_(Activity.due_date >= start, Activity.due_date <= end)),
+        ).where(Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES))
+    ).one()
+    rows = rows_for([*overdue, *due_soon], on)
+    return Deadlines(rows[:len(overdue)], rows[len(overdue):], overdue_total, soon_total)
+
+
+def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LogEntry]:
+    return list(db.session.scalars(
+        sa.select(LogEntry)
+        .join(Activity, Activity.id == LogEntry.activity_id)
+        .where(Activity.municipality_id == municipality_id)
+        .options(contains_eager(LogEntry.activity), joinedload(LogEntry.author),
+                 joinedload(LogEntry.place))
+        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc())
+        .limit(limit)
+    ))
+
+
+def municipality_dashboard(municipality_id: int, on: date) -> Dashboard:
+    """Everything the dashboard shows, in at most eight statements."""
+    promises = current_promises(municipality_id)
+    return Dashboard(
+        today=on,
+        promises=progress(promises),
+        deadlines=deadlines(municipality_id, on),
+        latest=latest_log_entries(municipality_id),
+    )

@@ -1,0 +1,140 @@
+"""Logging a performed occasion: typed measures validated against the activity type."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.models import (
+    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, MeasureKind, Place, Promise, User,
+)
+from tracker.services import DomainError, FieldErrors, personal_data
+
+TRUE_WORDS = {"1", "true", "on", "ja", "yes", "y"}
+FALSE_WORDS = {"", "0", "false", "off", "nej", "no", "n"}
+
+
+@dataclass
+class LogInput:
+    occurred_on: date | None
+    duration_minutes: int | None = None
+    place_id: int | None = None
+    measures: dict[str, str] = field(default_factory=dict)  # raw strings keyed by measure key
+    note: str = ""
+    include_in_followup: bool = False
+    confirm_outside_period: bool = False
+
+
+def measure_field(key: str) -> str:
+    """The form field name of a measure."""
+    return f"m_{key}"
+
+
+def parse_measures(activity_type: ActivityType, raw: dict[str, str],
+                   place_ids: set[int]) -> tuple[dict, dict[str, str]]:
+    """Typed values and Swedish errors (keyed by form field) for one activity type's schema."""
+    values, errors = {}, {}
+    for spec in activity_type.measures:
+        key, kind, label = spec["key"], MeasureKind(spec["kind"]), spec["label"]
+        text = (raw.get(key) or "").strip()
+        name = measure_field(key)
+        if kind == MeasureKind.BOOLEAN:
+            if text.lower() not in TRUE_WORDS | FALSE_WORDS:
+                errors[name] = _("Välj ja eller nej.")
+            else:
+                values[key] = text.lower() in TRUE_WORDS
+            continue
+        if not text:
+            if spec.get("required"):
+                errors[name] = _("%(label)s måste fyllas i.", label=label)
+            continue
+        try:
+            values[key] = _parse_one(kind, text, spec, place_ids, label)
+        except ValueError as error:
+            errors[name] = str(error)
+    return values, errors
+
+
+def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], label: str):
+    if kind == MeasureKind.INTEGER:
+        if not text.isdigit():
+            raise ValueError(_("%(label)s ska vara ett heltal som är 0 eller större.", label=label))
+        return int(text)
+    if kind == MeasureKind.DECIMAL:
+        try:
+            number = Decimal(text.replace(",", ".").replace(" ", ""))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 0:
+            raise ValueError(_("%(label)s ska vara ett tal som är 0 eller större, t.ex. 1,5.", label=label))
+        return float(number)
+    if kind == MeasureKind.CHOICE:
+        if text not in spec.get("choices", []):
+            raise ValueError(_("Välj ett av alternativen för %(label)s.", label=label))
+        return text
+    if kind == MeasureKind.PLACE:
+        if not text.isdigit() or int(text) not in place_ids:
+            raise ValueError(_("Välj en plats i kommunen."))
+        return int(text)
+    try:
+        personal_data.check_text(text, label)
+    except DomainError as error:
+        raise ValueError(error.message) from None
+    if len(text) > 2000:
+        raise ValueError(_("%(label)s får vara högst 2000 tecken.", label=label))
+    return text
+
+
+def municipality_place_ids(municipality_id: int) -> set[int]:
+    return set(db.session.scalars(sa.select(Place.id).where(Place.municipality_id == municipality_id)))
+
+
+def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date) -> LogEntry:
+    """Validate everything first; add the entry only when every field is right."""
+    if not policies.can_log_on(actor, activity):
+        raise DomainError(_("Du får inte logga genomföranden på den här aktiviteten."))
+    activity_type = db.session.get(ActivityType, activity.type_id)
+    place_ids = municipality_place_ids(activity.municipality_id)
+    measures, errors = parse_measures(activity_type, data.measures, place_ids)
+    if data.occurred_on is None:
+        errors["occurred_on"] = _("Ange datum.")
+    elif data.occurred_on > today:
+        errors["occurred_on"] = _("Datumet kan inte vara i framtiden.")
+    else:
+        promise = db.session.scalar(
+            sa.select(Promise).join(Commitment, Commitment.promise_id == Promise.id)
+            .where(Commitment.id == activity.commitment_id))
+        outside = promise and not (promise.start_year <= data.occurred_on.year <= promise.end_year)
+        if outside and not data.confirm_outside_period:
+            errors["confirm_outside_period"] = _(
+                "Datumet ligger utanför löftets period (%(period)s). Bekräfta att det stämmer.",
+                period=promise.period_label)
+    if data.duration_minutes is not None and data.duration_minutes < 0:
+        errors["duration_minutes"] = _("Tiden ska vara 0 eller mer.")
+    if data.place_id is not None and data.place_id not in place_ids:
+        errors["place_id"] = _("Välj en plats i kommunen.")
+    try:
+        personal_data.check_text(data.note, _("Anteckning"))
+    except DomainError as error:
+        errors["note"] = error.message
+    if errors:
+        raise FieldErrors(errors)
+    place_id = data.place_id
+    if place_id is None:
+        place_id = next((v for s in activity_type.measures if s["kind"] == "place"
+                         for k, v in measures.items() if k == s["key"]), None)
+    entry = LogEntry(
+        activity_id=activity.id, occurred_on=data.occurred_on,
+        duration_minutes=data.duration_minutes, place_id=place_id, measures=measures,
+        note=data.note.strip(), include_in_followup=data.include_in_followup, author_id=actor.id,
+    )
+    db.session.add(entry)
+    if activity.status == ActivityStatus.PLANNED:
+        activity.status = ActivityStatus.IN_PROGRESS
+    db.session.flush()
+    return entry

@@ -1,0 +1,50 @@
+"""Outgoing e-mail over SMTP; callers decide what a failed delivery means."""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+SMTP_TIMEOUT_SECONDS = 30
+
+
+class MailError(Exception):
+    """The SMTP server could not be reached or refused the message."""
+
+
+class MailServerUnreachable(MailError):
+    """No connection to the SMTP server: every further message would fail the same way."""
+
+
+def send_mail(config: Mapping, to: list[str] | str, subject: str, body: str) -> None:
+    """Send one plain-text UTF-8 message to every address in `to`; a no-op unless MAIL_ENABLED."""
+    if not config.get("MAIL_ENABLED"):
+        return
+    recipients = [to] if isinstance(to, str) else list(to)
+    if not recipients:
+        return
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message.set_content(body, charset="utf-8", cte="quoted-printable")  # safe without 8BITMIME
+
+    host, port = config["SMTP_HOST"], config["SMTP_PORT"]
+    failure = f"E-post till {', '.join(recipients)} kunde inte skickas via {host}:{port}"
+    try:
+        smtp = smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_SECONDS)
+    except OSError as error:  # SMTPException is an OSError too
+        raise MailServerUnreachable(f"{failure}: {type(error).__name__}: {error}") from error
+    try:
+        with smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("SMTP_USERNAME"):
+                smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+            smtp.send_message(message, to_addrs=recipients)
+    except OSError as error:
+        raise MailError(f"{failure}: {type(error).__name__}: {error}") from error

@@ -1,0 +1,153 @@
+"""Named places of a municipality: listing with usage counts, one place's work, adding one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.models import Activity, Commitment, LogEntry, Place, User, activity_place
+from tracker.services import DomainError, FieldErrors, personal_data
+
+PLACE_KINDS = {
+    "centrum": _l("Centrum"),
+    "skola": _l("Skola"),
+    "station": _l("Station eller resecentrum"),
+    "krogmiljo": _l("Krogmiljö"),
+    "omrade": _l("Bostadsområde"),
+    "vag": _l("Väg eller gata"),
+    "fritidsgard": _l("Fritidsgård"),
+    "ovrigt": _l("Övrigt"),
+}
+NAME_MAX = 160
+PLACE_LOG_LIMIT = 50
+
+
+def place_kind_label(kind: str) -> str:
+    return str(PLACE_KINDS.get(kind, kind))
+
+
+@dataclass
+class PlaceUsage:
+    place: Place
+    activities: int
+    logged: int
+
+
+def places_with_counts(municipality_id: int) -> list[PlaceUsage]:
+    """Every place with its number of activities and logged occasions: one statement."""
+    own_places = sa.select(Place.id).where(Place.municipality_id == municipality_id)
+    per_activity = (
+        sa.select(activity_place.c.place_id, sa.func.count().label("n"))
+        .where(activity_place.c.place_id.in_(own_places))
+        .group_by(activity_place.c.place_id).subquery()
+    )
+    per_log = (
+        sa.select(LogEntry.place_id, sa.func.count().label("n"))
+        .where(LogEntry.place_id.in_(own_places))
+        .group_by(LogEntry.place_id).subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Place, sa.func.coalesce(per_activity.c.n, 0), sa.func.coalesce(per_log.c.n, 0))
+        .outerjoin(per_activity, per_activity.c.place_id == Place.id)
+        .outerjoin(per_log, per_log.c.place_id == Place.id)
+        .where(Place.municipality_id == municipality_id)
+        .order_by(Place.name, Place.id)
+    ).all()
+    return [PlaceUsage(place, n_activities, n_logged) for place, n_activities, n_logged in rows]
+
+
+def load_place(place_id: int) -> Place | None:
+    """A place with its municipality, in one statement."""
+    return db.session.scalar(
+        sa.select(Place).where(Place.id == place_id).options(joinedload(Place.municipality))
+    )
+
+
+def activities_at(place_id: int) -> list[Activity]:
+    """The activities planned at a place, with what their list rows show."""
+    at_place = sa.select(activity_place.c.activity_id).where(activity_place.c.place_id == place_id)
+    return list(db.session.scalars(
+        sa.select(Activity).where(Activity.id.in_(at_place))
+        .options(joinedload(Activity.type), joinedload(Activity.owner),
+                 joinedload(Activity.commitment).joinedload(Commitment.focus_area))
+        .order_by(Activity.due_date.is_(None), Activity.due_date, Activity.id)
+    ))
+
+
+def log_entries_at(place_id: int, limit: int = PLACE_LOG_LIMIT) -> list[LogEntry]:
+    return list(db.session.scalars(
+        sa.select(LogEntry)
+        .join(Activity, Activity.id == LogEntry.activity_id)
+        .where(LogEntry.place_id == place_id)
+        .options(contains_eager(LogEntry.activity), joinedload(LogEntry.author))
+        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc())
+        .limit(limit)
+    ))
+
+
+def _parse_coordinate(raw, low: float, high: float, message: str) -> float | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        raise ValueError(message) from None
+    if not low <= value <= high:  # also refuses nan
+        raise ValueError(message)
+    return value
+
+
+def _name_taken(municipality_id: int, name: str) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Place).where(
+            Place.municipality_id == municipality_id,
+            sa.or_(Place.name == name, sa.func.lower(Place.name) == name.lower()),
+        )
+    ) > 0
+
+
+def create_place(actor: User, municipality_id: int, name: str, kind: str,
+                 lat=None, lon=None) -> Place:
+    """Add a place; raises FieldErrors (Swedish, keyed by form field) when anything is wrong."""
+    if not policies.can_edit(actor, municipality_id):
+        raise DomainError(_("Du får inte lägga till platser i den här kommunen."))
+    name = " ".join((name or "").split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Ange ett namn på platsen.")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _("Namnet får vara högst %(n)d tecken.", n=NAME_MAX)
+    else:
+        errors.update(personal_data.check_fields({"name": (_("Namn"), name)}))
+    if kind not in PLACE_KINDS:
+        errors["kind"] = _("Välj en typ av plats.")
+    coordinates = {}
+    for field, raw, low, high, message in (
+        ("lat", lat, -90, 90, _("Latitud ska vara ett tal mellan -90 och 90.")),
+        ("lon", lon, -180, 180, _("Longitud ska vara ett tal mellan -180 och 180.")),
+    ):
+        try:
+            coordinates[field] = _parse_coordinate(raw, low, high, message)
+        except ValueError as error:
+            errors[field] = str(error)
+    if not errors and (coordinates["lat"] is None) != (coordinates["lon"] is None):
+        errors["lon" if coordinates["lon"] is None else "lat"] = _(
+            "Ange både latitud och longitud, eller ingen av dem.")
+    if "name" not in errors and _name_taken(municipality_id, name):
+        errors["name"] = _("Det finns redan en plats som heter ”%(name)s” i kommunen.", name=name)
+    if errors:
+        raise FieldErrors(errors)
+    place = Place(municipality_id=municipality_id, name=name, kind=kind, **coordinates)
+    try:
+        with db.session.begin_nested():  # a concurrent insert of the same name ends here
+            db.session.add(place)
+    except IntegrityError:
+        raise FieldErrors({"name": _(
+            "Det finns redan en plats som heter ”%(name)s” i kommunen.", name=name)}) from None
+    return place

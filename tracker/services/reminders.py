@@ -1,0 +1,156 @@
+"""Reminders by e-mail: the daily digest of due activities and the notice of a new assignment."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db
+from tracker.formatting import date_sv
+from tracker.models import Activity, ActivityStatus, Municipality, User, activity_assignee
+from tracker.services.mail import MailError, send_mail
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HORIZON_DAYS = 14
+CLOSED = (ActivityStatus.DONE, ActivityStatus.CANCELLED)
+SIGNATURE = "Vänliga hälsningar\nLöfteskollen"
+
+
+def _open_and_due(today: date, horizon_days: int) -> sa.ColumnElement[bool]:
+    """Open activities that are overdue or due within the horizon."""
+    return sa.and_(
+        Activity.status.not_in(CLOSED),
+        Activity.due_date.is_not(None),
+        Activity.due_date <= today + timedelta(days=horizon_days),
+    )
+
+
+def due_items(
+    user_id: int, today: date, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> list[Activity]:
+    """The user's own or assigned due activities, overdue first, in one statement."""
+    assigned = sa.select(activity_assignee.c.activity_id).where(
+        activity_assignee.c.user_id == user_id
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(
+                _open_and_due(today, horizon_days),
+                sa.or_(Activity.owner_id == user_id, Activity.id.in_(assigned)),
+            )
+            .options(joinedload(Activity.municipality), joinedload(Activity.type))
+            .order_by(Activity.due_date, Activity.id)
+        )
+    )
+
+
+def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[User]:
+    """Enabled users with at least one due activity, in one statement."""
+    due = _open_and_due(today, horizon_days)
+    involved = sa.union(
+        sa.select(Activity.owner_id).where(due),
+        sa.select(activity_assignee.c.user_id)
+        .join(Activity, Activity.id == activity_assignee.c.activity_id)
+        .where(due),
+    )
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.is_enabled, User.id.in_(involved)).order_by(User.id)
+        )
+    )
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def digest_subject(overdue: int, upcoming: int) -> str:
+    """'Påminnelse: 2 försenade och 3 kommande aktiviteter'; the noun agrees with the last count."""
+    noun = "aktivitet" if (upcoming or overdue) == 1 else "aktiviteter"
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} {'försenad' if overdue == 1 else 'försenade'}")
+    if upcoming:
+        parts.append(f"{upcoming} kommande")
+    return f"Påminnelse: {' och '.join(parts)} {noun}"
+
+
+def _when(activity: Activity, today: date) -> str:
+    days = (activity.due_date - today).days
+    if days < 0:
+        late = _count(-days, "dag", "dagar")
+        return f"skulle vara klar {date_sv(activity.due_date)}, {late} försenad"
+    if days == 0:
+        return f"ska vara klar i dag, {date_sv(activity.due_date)}"
+    if days == 1:
+        return f"ska vara klar i morgon, {date_sv(activity.due_date)}"
+    return f"ska vara klar {date_sv(activity.due_date)}, om {days} dagar"
+
+
+def _line(activity: Activity, today: date) -> str:
+    return (
+        f"- {activity.title}\n"
+        f"  {activity.municipality.name} · {activity.type.name_sv} · {_when(activity, today)}"
+    )
+
+
+def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, str]:
+    """The digest as (subject, body) in Swedish; items as returned by due_items."""
+    overdue = [a for a in items if a.due_date < today]
+    upcoming = [a for a in items if a.due_date >= today]
+    sections = [
+        f"Hej {user.name}!",
+        "Det här är dina aktiviteter i Löfteskollen som är försenade eller snart ska vara klara."
+        " Logga in för att logga genomförda tillfällen eller ändra datum.",
+    ]
+    if overdue:
+        sections.append("Försenade:\n" + "\n".join(_line(a, today) for a in overdue))
+    if upcoming:
+        sections.append("Kommande:\n" + "\n".join(_line(a, today) for a in upcoming))
+    sections.append(SIGNATURE)
+    return digest_subject(len(overdue), len(upcoming)), "\n\n".join(sections) + "\n"
+
+
+def send_digest(
+    config: Mapping, user: User, today: date, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> bool:
+    """Send the user's digest; False when nothing is due. Raises MailError."""
+    items = due_items(user.id, today, horizon_days)
+    if not items:
+        return False
+    subject, body = render_digest(user, items, today)
+    send_mail(config, user.email, subject, body)
+    return True
+
+
+def send_assignment_notice(config: Mapping, activity: Activity, users: Iterable[User]) -> int:
+    """Tell each newly assigned user; a failed delivery is logged, never raised to the assigner.
+
+    Safe after commit: the municipality is looked up by id, not through the unloaded relationship.
+    Returns how many notices did not fail.
+    """
+    municipality = db.session.get(Municipality, activity.municipality_id)
+    subject = f"Du har tilldelats aktiviteten {activity.title}"
+    details = [f"Du har tilldelats aktiviteten ”{activity.title}” i {municipality.name}."]
+    if activity.due_date:
+        details.append(f"Den ska vara klar {date_sv(activity.due_date)}.")
+    sent = 0
+    for user in users:
+        body = "\n\n".join([
+            f"Hej {user.name}!",
+            "\n".join(details),
+            "Du hittar den bland dina aktiviteter när du loggar in i Löfteskollen.",
+            SIGNATURE,
+        ]) + "\n"
+        try:
+            send_mail(config, user.email, subject, body)
+        except MailError as error:
+            log.warning("Assignment notice for activity %s not sent: %s", activity.id, error)
+            continue
+        sent += 1
+    return sent
