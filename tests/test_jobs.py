@@ -185,7 +185,7 @@ def test_run_job_runs_once_per_day_from_the_command_line(jobs_app):
 
 def test_a_failed_run_job_exits_non_zero_with_the_error(jobs_app, people, monkeypatch):
     monkeypatch.setitem(jobs_app.config, "SMTP_PORT", free_port())
-    monkeypatch.setattr(tasks, "local_today", lambda app: TODAY)
+    monkeypatch.setattr(tasks, "local_today", lambda: TODAY)
 
     result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])
 

@@ -116,7 +116,7 @@ def test_kommunpolis_covers_skara_and_gotene(session):
         .where(Membership.user_id == officer.id)
     ).all()
     assert sorted(roles) == [("Götene", Role.OFFICER), ("Skara", Role.OFFICER)]
-    assert len(emails) == 6
+    assert len(emails) == 7
 
 
 def test_logins_file_is_private(tmp_path):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 MONTHS_SV = [
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -49,5 +49,6 @@ def register(app: Flask) -> None:
 
 
 def local_today() -> date:
-    """Today's date in Stockholm (deadlines and "overdue" follow Swedish days)."""
-    return datetime.now(STOCKHOLM).date()
+    """Today's date where the users are (config TIMEZONE, Europe/Stockholm by default)."""
+    name = current_app.config.get("TIMEZONE") if has_app_context() else None
+    return datetime.now(ZoneInfo(name) if name else STOCKHOLM).date()

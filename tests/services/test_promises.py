@@ -301,8 +301,10 @@ def test_copy_makes_a_draft_for_the_next_period_without_activities(world, sessio
     assert copy.problem_picture == world["promise"].problem_picture
     areas = session.scalars(sa.select(FocusArea).where(FocusArea.promise_id == copy.id)).all()
     assert [a.title for a in areas] == ["Trygghet i centrum"]
-    commitments = session.scalars(sa.select(Commitment).where(Commitment.promise_id == copy.id)).all()
-    assert [(c.party, c.text, c.target_count, c.target_note, c.focus_area_id) for c in commitments] == [
+    commitments = session.scalars(
+        sa.select(Commitment).where(Commitment.promise_id == copy.id)).all()
+    assert [(c.party, c.text, c.target_count, c.target_note, c.focus_area_id)
+            for c in commitments] == [
         (Party.POLISEN, "Polisen genomför trygghetsskapande patrullering.", 20, "minst 20 pass",
          areas[0].id)]
     assert session.scalar(sa.select(sa.func.count(Activity.id)).where(
@@ -353,8 +355,8 @@ def test_copy_of_a_leap_day_activity_lands_on_28_february(world, session):
 
 def test_sections_group_by_focus_area_then_party_with_progress(world, session):
     promise, coordinator, area = world["promise"], world["coordinator"], world["area"]
-    service.add_commitment(promise, coordinator,
-                           CommitmentInput(Party.TILLSAMMANS, "Tillsammans: trygghetsvandring", area.id))
+    service.add_commitment(promise, coordinator, CommitmentInput(
+        Party.TILLSAMMANS, "Tillsammans: trygghetsvandring", area.id))
     service.add_commitment(promise, coordinator,
                            CommitmentInput(Party.KOMMUNEN, "Kommunen: belysning", area.id))
     service.add_commitment(promise, coordinator,

@@ -166,3 +166,14 @@ def test_list_pages_use_the_same_number_of_statements_for_10_and_1000_rows(clien
                     world["kind"], 970, owner=officer, entries_each=2, due=date(2026, 6, 1))
     large = [_statements(client, u) for u in first_pages + [second_page]]
     assert small == large
+
+
+def test_reminder_page_lists_overdue_and_upcoming(client, world, session):
+    make_activity(world["commitment"], world["kind"], owner=world["officer"], title="Snart dags",
+                  due=local_today() + timedelta(days=3))
+    make_activity(world["commitment"], world["kind"], owner=world["officer"], title="Långt fram",
+                  due=local_today() + timedelta(days=60))
+    login(client, world["officer"].email)
+    page = client.get("/paminnelser").get_data(as_text=True)
+    assert "Kvällspatrull" in page and "1 dag försenad" in page
+    assert "Snart dags" in page and "Långt fram" not in page

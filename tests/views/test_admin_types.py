@@ -103,7 +103,8 @@ def test_admin_creates_a_type_with_measures(client, admin):
     ]))
     assert response.status_code == 302
     saved = type_by_key("trygghetsvandring_test")
-    assert (saved.name_sv, saved.name_en, saved.is_active) == ("Trygghetsvandring", "Safety walk", True)
+    assert (saved.name_sv, saved.name_en, saved.is_active) == (
+        "Trygghetsvandring", "Safety walk", True)
     assert saved.measures == [
         {"key": "antal_deltagare", "label": "Antal deltagare", "kind": "integer", "required": True},
         {"key": "organisation", "label": "Organisation", "kind": "choice", "required": False,
@@ -117,13 +118,15 @@ def test_admin_creates_a_type_with_measures(client, admin):
 
 def test_validation_errors_are_swedish_and_nothing_is_saved(client, admin):
     login(client, admin.email)
-    response = client.post("/admin/aktivitetstyper/ny", data=form_data(key="Trygghets Vandring", rows=[
+    rows = [
         {"key": "antal", "label": "Antal", "kind": "integer"},
         {"key": "antal", "label": "Antal igen", "kind": "decimal"},
         {"key": "malgrupp", "label": "Målgrupp", "kind": "choice", "choices": " , \n"},
         {"key": "Bad-Key", "label": "Dålig nyckel", "kind": "text"},
         {"key": "plats", "label": "", "kind": "place"},
-    ]))
+    ]
+    response = client.post("/admin/aktivitetstyper/ny",
+                           data=form_data(key="Trygghets Vandring", rows=rows))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Formuläret innehåller fel" in page and "Ingenting har sparats." in page

@@ -11,10 +11,10 @@ from tests.conftest import count_queries, login
 from tracker.extensions import db
 from tracker.formatting import date_sv
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, LogEntry, Membership, Party, Place,
-    Promise, PromiseStatus, Role,
+    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, LogEntry, Membership, Party,
+    Place, Promise, PromiseStatus, Role,
 )
-from tracker.services.dashboard import today as dashboard_today
+from tracker.formatting import local_today as dashboard_today
 
 
 # --- small local factories -------------------------------------------------------------
@@ -158,7 +158,8 @@ def test_overdue_and_due_soon_activities(client, town):
                          owner=owner, target=3)
     make_activity(commitment, "Pågående men sen", due=today - timedelta(days=5),
                   status=ActivityStatus.IN_PROGRESS)
-    make_activity(commitment, "Klar i går", due=today - timedelta(days=1), status=ActivityStatus.DONE)
+    make_activity(commitment, "Klar i går", due=today - timedelta(days=1),
+                  status=ActivityStatus.DONE)
     make_activity(commitment, "Inställd i går", due=today - timedelta(days=1),
                   status=ActivityStatus.CANCELLED)
     make_activity(commitment, "Ska klaras i dag", due=today)
@@ -236,12 +237,13 @@ def _fill(municipality, officer, activities: int, logs: int) -> None:
     areas = [make_area(promise, f"Område {i}", i) for i in range(2)]
     commitments = [make_commitment(promise, area, party) for area in areas
                    for party in (Party.KOMMUNEN, Party.POLISEN)]
-    place = Place(municipality_id=municipality.id, name=f"Torget {municipality.name}", kind="centrum")
+    place = Place(municipality_id=municipality.id, name=f"Torget {municipality.name}",
+                  kind="centrum")
     db.session.add(place)
     db.session.flush()
     created = [
         make_activity(commitments[i % len(commitments)], f"Aktivitet {i}", owner=officer,
-                      target=10, due=today + timedelta(days=(i % 20) - 5), places=[place],
+                      target=10, due=today + timedelta(days=(i * 7) % 20 - 5), places=[place],
                       recurrence={"freq": "weekly", "count": 4} if i % 7 == 0 else None,
                       start=today - timedelta(days=30))
         for i in range(activities)

@@ -91,8 +91,9 @@ def town(make_municipality, make_user):
 
 def test_list_shows_activities_and_logged_occasions_per_place(client, town):
     m = town["m"]
-    station, square, school = (make_place(m, "Stationsområdet", "station"),
-                               make_place(m, "Stortorget"), make_place(m, "Vinbergsskolan", "skola"))
+    station = make_place(m, "Stationsområdet", "station")
+    square = make_place(m, "Stortorget")
+    school = make_place(m, "Vinbergsskolan", "skola")
     commitment = make_commitment(m)
     first = make_activity(commitment, m, "Kvällspatrull", places=[station, square])
     second = make_activity(commitment, m, "Helgpatrull", places=[station])
@@ -120,7 +121,8 @@ def test_who_may_see_the_list(client, town, who, expected):
 def test_unknown_municipality_is_404(client, town):
     login(client, town["admin"].email)
     assert client.get("/kommuner/987654/platser").status_code == 404
-    assert client.post("/kommuner/987654/platser", data={"name": "X", "kind": "ovrigt"}).status_code == 404
+    response = client.post("/kommuner/987654/platser", data={"name": "X", "kind": "ovrigt"})
+    assert response.status_code == 404
 
 
 # --- create ---------------------------------------------------------------------------
@@ -129,7 +131,9 @@ def test_coordinator_adds_a_place_with_coordinates(client, town, session):
     m = town["m"]
     login(client, town["coordinator"].email)
     form = client.get(f"/kommuner/{m.id}/platser").get_data(as_text=True)
-    assert '<label for="name">Namn</label>' in form and '<label for="kind">Typ av plats</label>' in form
+    assert '<label for="name">Namn</label>' in form
+    assert '<label for="kind">Typ av plats</label>' in form
+    assert "<script" not in form and " style=" not in form and "dashboard.css" in form
     response = client.post(f"/kommuner/{m.id}/platser", data={
         "name": "  Axvalls  fritidsgård ", "kind": "fritidsgard", "lat": "58,3894", "lon": "13.57",
     })
@@ -144,7 +148,8 @@ def test_coordinator_adds_a_place_with_coordinates(client, town, session):
 
 def test_admin_may_add_a_place_anywhere(client, town):
     login(client, town["admin"].email)
-    response = client.post(f"/kommuner/{town['m'].id}/platser", data={"name": "Torget", "kind": "centrum"})
+    response = client.post(f"/kommuner/{town['m'].id}/platser",
+                           data={"name": "Torget", "kind": "centrum"})
     assert response.status_code == 302 and places_count(town["m"]) == 1
 
 
@@ -153,13 +158,30 @@ def test_duplicate_name_gives_a_swedish_error_and_saves_nothing(client, town):
     make_place(m, "Stortorget")
     make_place(town["other"], "Resecentrum")
     login(client, town["coordinator"].email)
-    response = client.post(f"/kommuner/{m.id}/platser", data={"name": "stortorget", "kind": "centrum"})
+    response = client.post(f"/kommuner/{m.id}/platser",
+                           data={"name": "stortorget", "kind": "centrum"})
     assert response.status_code == 200
-    assert "Det finns redan en plats som heter ”stortorget” i kommunen." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Det finns redan en plats som heter ”stortorget” i kommunen." in page
     assert places_count(m) == 1
     # the same name in another municipality is fine
     assert client.post(f"/kommuner/{m.id}/platser",
                        data={"name": "Resecentrum", "kind": "station"}).status_code == 302
+
+
+def test_a_name_taken_between_check_and_insert_is_still_a_swedish_error(
+        client, town, monkeypatch):
+    """Two coordinators adding the same place at once: the UNIQUE constraint decides."""
+    from tracker.services import places
+
+    make_place(town["m"], "Stortorget")
+    monkeypatch.setattr(places, "_name_taken", lambda *args: False)
+    login(client, town["coordinator"].email)
+    response = client.post(f"/kommuner/{town['m'].id}/platser",
+                           data={"name": "Stortorget", "kind": "centrum"})
+    assert response.status_code == 200
+    assert "Det finns redan en plats som heter ”Stortorget”" in response.get_data(as_text=True)
+    assert places_count(town["m"]) == 1
 
 
 @pytest.mark.parametrize("data, message", [
@@ -185,7 +207,8 @@ def test_bad_input_is_refused_in_swedish(client, town, data, message):
 @pytest.mark.parametrize("who", ["officer", "viewer", "stranger"])
 def test_others_may_not_add_places(client, town, who):
     login(client, town[who].email)
-    response = client.post(f"/kommuner/{town['m'].id}/platser", data={"name": "Torget", "kind": "centrum"})
+    response = client.post(f"/kommuner/{town['m'].id}/platser",
+                           data={"name": "Torget", "kind": "centrum"})
     assert response.status_code == 403
     assert places_count(town["m"]) == 0
 
@@ -236,7 +259,8 @@ def _fill(m, places: int, activities: int, logs: int, author) -> list[Place]:
 def test_statement_counts_do_not_grow_with_the_data(client, make_municipality, make_user):
     small, large = make_municipality("Grästorp"), make_municipality("Vara")
     coordinator = make_user(Role.COORDINATOR, small)
-    db.session.add(Membership(user_id=coordinator.id, municipality_id=large.id, role=Role.COORDINATOR))
+    db.session.add(Membership(user_id=coordinator.id, municipality_id=large.id,
+                              role=Role.COORDINATOR))
     small_places = _fill(small, places=2, activities=2, logs=6, author=coordinator)
     large_places = _fill(large, places=20, activities=30, logs=300, author=coordinator)
     urls = {

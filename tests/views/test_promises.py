@@ -29,7 +29,8 @@ def world(session, make_municipality, make_user):
     area = service.add_focus_area(promise, users["coordinator"], "Drogförebyggande arbete")
     commitment = service.add_commitment(
         promise, users["coordinator"],
-        CommitmentInput(Party.POLISEN, "Polisen besöker skolorna.", area.id, 10, "alla klasser i åk 7"),
+        CommitmentInput(Party.POLISEN, "Polisen besöker skolorna.", area.id, 10,
+                        "alla klasser i åk 7"),
     )
     session.commit()
     return dict(home=home, away=away, promise=promise, area=area, commitment=commitment, **users)
@@ -86,16 +87,18 @@ def test_coordinator_signs_and_then_revises_with_a_reason(client, world, session
     login(client, world["coordinator"].email)
     promise_id, commitment_id = world["promise"].id, world["commitment"].id
     response = client.post(f"/loften/{promise_id}/underteckna", data={
-        "signed_on": "2025-02-04", "name_1": "Anna Andersson", "title_1": "Kommunstyrelsens ordförande",
+        "signed_on": "2025-02-04",
+        "name_1": "Anna Andersson", "title_1": "Kommunstyrelsens ordförande",
         "name_2": "Bo Berg", "title_2": "Lokalpolisområdeschef",
     })
     assert response.status_code == 302
     page = _text(client.get(f"/loften/{promise_id}"))
-    assert "Undertecknat" in page and "4 februari 2025" in page and "Bo Berg, Lokalpolisområdeschef" in page
+    assert "Undertecknat" in page and "4 februari 2025" in page
+    assert "Bo Berg, Lokalpolisområdeschef" in page
     # Editing a signed promise's commitment leads to the revision form instead.
     assert client.get(f"/ataganden/{commitment_id}/redigera").status_code == 302
-    refused = client.post(f"/ataganden/{commitment_id}/revidera",
-                          data={"text": "Polisen besöker alla skolor.", "target_count": "12", "reason": ""})
+    refused = client.post(f"/ataganden/{commitment_id}/revidera", data={
+        "text": "Polisen besöker alla skolor.", "target_count": "12", "reason": ""})
     assert "Ange varför åtagandet revideras." in _text(refused)
     response = client.post(f"/ataganden/{commitment_id}/revidera", data={
         "text": "Polisen besöker alla skolor.", "target_count": "12", "target_note": "",
@@ -123,7 +126,8 @@ def test_moving_and_deleting_from_the_promise_page(client, world, session):
     second = service.add_commitment(promise, world["coordinator"],
                                     CommitmentInput(Party.POLISEN, "Andra löftet", area.id))
     session.commit()
-    assert client.post(f"/ataganden/{second.id}/flytta", data={"direction": "up"}).status_code == 302
+    moved = client.post(f"/ataganden/{second.id}/flytta", data={"direction": "up"})
+    assert moved.status_code == 302
     page = _text(client.get(f"/loften/{promise.id}"))
     assert page.index("Andra löftet") < page.index("Polisen besöker skolorna.")
     assert client.post(f"/fokusomraden/{area.id}/ta-bort").status_code == 302
@@ -136,7 +140,8 @@ def test_moving_and_deleting_from_the_promise_page(client, world, session):
 
 WRITES = [
     ("get", "/loften/{p}/redigera", None),
-    ("post", "/loften/{p}/redigera", {"title": "X", "start_year": "2025", "end_year": "2025", "version": "1"}),
+    ("post", "/loften/{p}/redigera",
+     {"title": "X", "start_year": "2025", "end_year": "2025", "version": "1"}),
     ("post", "/loften/{p}/underteckna", {"signed_on": "2025-01-01", "name_1": "A", "title_1": "B"}),
     ("post", "/loften/{p}/fokusomraden", {"title": "Nytt område"}),
     ("post", "/fokusomraden/{a}/redigera", {"title": "Nytt namn"}),
@@ -144,7 +149,8 @@ WRITES = [
     ("post", "/fokusomraden/{a}/flytta", {"direction": "up"}),
     ("post", "/loften/{p}/ataganden", {"party": "polisen", "text": "Nytt", "focus_area_id": "0"}),
     ("get", "/ataganden/{c}/redigera", None),
-    ("post", "/ataganden/{c}/redigera", {"party": "polisen", "text": "Ändrat", "focus_area_id": "0"}),
+    ("post", "/ataganden/{c}/redigera",
+     {"party": "polisen", "text": "Ändrat", "focus_area_id": "0"}),
     ("get", "/ataganden/{c}/revidera", None),
     ("post", "/ataganden/{c}/flytta", {"direction": "down"}),
     ("post", "/ataganden/{c}/ta-bort", {}),
@@ -206,7 +212,8 @@ def test_personnummer_in_a_commitment_is_refused_in_swedish_and_nothing_is_saved
 
 # ---------------------------------------------------------------- conflicts
 
-def test_stale_edit_answers_409_with_both_versions_and_keeps_the_users_input(client, world, session):
+def test_stale_edit_answers_409_with_both_versions_and_keeps_the_users_input(
+        client, world, session):
     login(client, world["coordinator"].email)
     promise = world["promise"]
     form = _text(client.get(f"/loften/{promise.id}/redigera"))
@@ -225,7 +232,8 @@ def test_stale_edit_answers_409_with_both_versions_and_keeps_the_users_input(cli
     assert response.status_code == 409
     page = _text(response)
     assert "Medborgarlöfte 2025 – kollegans version" in page and "Kollegans problembild" in page
-    assert 'value="Medborgarlöfte 2025 – min version"' in page and "Min problembild</textarea>" in page
+    assert 'value="Medborgarlöfte 2025 – min version"' in page
+    assert "Min problembild</textarea>" in page
     session.expire_all()
     assert session.get(Promise, promise.id).title == "Medborgarlöfte 2025 – kollegans version"
     # Saving again from the conflict page overwrites knowingly.

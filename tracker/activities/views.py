@@ -343,3 +343,14 @@ def _filter_options(municipality_id: int) -> dict:
     return {"focus_areas": focus_areas, "types": types,
             "owners": _member_choices(municipality_id),
             "places": [(p.id, p.name) for p in queries.places_of(municipality_id)]}
+
+
+@bp.route("/paminnelser")
+@login_required
+def reminders_list():
+    """The same overdue and soon-due items the daily e-mail digest sends."""
+    today = local_today()
+    items = reminders.due_items(current_user.id, today)
+    return render_template("activities/reminders.html", today=today,
+                           overdue=[a for a in items if a.due_date < today],
+                           upcoming=[a for a in items if a.due_date >= today])

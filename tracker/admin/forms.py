@@ -34,7 +34,8 @@ class MeasureRowForm(Form):
                        default=MeasureKind.INTEGER.value, validate_choice=False)
     required = BooleanField(_l("Måste fyllas i"))
     choices = TextAreaField(
-        _l("Alternativ (för typen val ur lista)"), validators=[Length(max=4000), NoIdentityNumber()],
+        _l("Alternativ (för typen val ur lista)"),
+        validators=[Length(max=4000), NoIdentityNumber()],
         render_kw={"rows": 3},
     )
 
@@ -44,9 +45,12 @@ class ActivityTypeForm(FlaskForm):
 
     key = StringField(_l("Nyckel"), validators=[Length(max=TYPE_KEY_MAX)],
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
-    name_sv = StringField(_l("Namn på svenska"), validators=[Length(max=NAME_MAX), NoIdentityNumber()])
-    name_en = StringField(_l("Namn på engelska"), validators=[Length(max=NAME_MAX), NoIdentityNumber()])
-    description = TextAreaField(_l("Beskrivning"), validators=[Length(max=4000), NoIdentityNumber()],
+    name_sv = StringField(_l("Namn på svenska"),
+                          validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    name_en = StringField(_l("Namn på engelska"),
+                          validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    description = TextAreaField(_l("Beskrivning"),
+                                validators=[Length(max=4000), NoIdentityNumber()],
                                 render_kw={"rows": 3})
     is_active = BooleanField(_l("Aktiv (kan väljas för nya aktiviteter)"), default=True)
     measures = FieldList(FormField(MeasureRowForm), min_entries=0, max_entries=MAX_MEASURE_ROWS)

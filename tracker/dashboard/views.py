@@ -9,6 +9,7 @@ from tracker import policies
 from tracker.dashboard import bp
 from tracker.dashboard.forms import PlaceForm
 from tracker.extensions import db
+from tracker.formatting import local_today
 from tracker.models import Municipality
 from tracker.services import DomainError, FieldErrors, dashboard, places
 from tracker.services.activity_queries import rows_for
@@ -36,7 +37,7 @@ def _viewable_municipality(municipality_id: int) -> Municipality:
 @login_required
 def municipality(municipality_id: int):
     municipality = _viewable_municipality(municipality_id)
-    data = dashboard.municipality_dashboard(municipality.id, dashboard.today())
+    data = dashboard.municipality_dashboard(municipality.id, local_today())
     return render_template("dashboard/municipality.html", municipality=municipality, data=data)
 
 
@@ -88,7 +89,7 @@ def place_detail(place_id: int):
     if place is None:
         abort(404)
     require(policies.can_view(current_user, place.municipality_id))
-    today = dashboard.today()
+    today = local_today()
     return render_template(
         "places/detail.html",
         place=place,

@@ -43,6 +43,8 @@ DEMO_USERS = [
      Organisation.POLISEN, False, {"lidkoping": Role.COORDINATOR}),
     ("kommunpolis", "Kim Kommunpolis", "Kommunpolis Lidköping",
      Organisation.POLISEN, False, {"lidkoping": Role.OFFICER}),
+    ("samordnare.skara", "Stina Samordnare", "Säkerhetssamordnare, Samhällsskydd mellersta Skaraborg",
+     Organisation.KOMMUNEN, False, {"skara": Role.COORDINATOR, "gotene": Role.COORDINATOR}),
     ("kommunpolis.skara", "Nils Närpolis", "Kommunpolis Skara och Götene",
      Organisation.POLISEN, False, {"skara": Role.OFFICER, "gotene": Role.OFFICER}),
     ("lasare", "Lisa Läsare", "Ledamot, kommunstyrelsen",

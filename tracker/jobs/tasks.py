@@ -8,14 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from tracker import audit, create_app
 from tracker.extensions import db
+from tracker.formatting import local_today
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
 from tracker.services import promise_status, reminders
@@ -38,11 +38,6 @@ class RunResult:
     detail: str = ""
 
 
-def local_today(app: Flask) -> date:
-    """Today in the configured time zone (Europe/Stockholm), not the server's UTC date."""
-    return datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
-
-
 def run_job(
     job: str, work: Callable[[date], str], *, app: Flask | None = None, today: date | None = None
 ) -> RunResult:
@@ -51,7 +46,7 @@ def run_job(
     with app.app_context():
         token = audit.system_actor.set(f"job:{job}")
         try:
-            return _run_once(job, work, today or local_today(app))
+            return _run_once(job, work, today or local_today())
         finally:
             audit.system_actor.reset(token)
 

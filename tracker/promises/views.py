@@ -49,6 +49,15 @@ def _to_promise(promise_id: int, anchor: str | None = None):
     return redirect(url_for("promises.show", promise_id=promise_id, _anchor=anchor))
 
 
+def _unless_draft(promise: Promise):
+    """A redirect with an explanation when the promise is no longer a draft, else None."""
+    if promise.status == PromiseStatus.DRAFT:
+        return None
+    flash(_("Medborgarlöftet är undertecknat. Åtaganden ändras genom revidering med motivering."),
+          "info")
+    return _to_promise(promise.id)
+
+
 # ---------------------------------------------------------------- promises
 
 @bp.route("/kommuner/<int:municipality_id>/loften")
@@ -153,6 +162,8 @@ def _conflict(promise_id: int, form):
 @login_required
 def sign(promise_id: int):
     promise = _editable_promise(promise_id)
+    if (refusal := _unless_draft(promise)) is not None:
+        return refusal
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -200,6 +211,8 @@ def copy(promise_id: int):
 @login_required
 def add_focus_area(promise_id: int):
     promise = _editable_promise(promise_id)
+    if (refusal := _unless_draft(promise)) is not None:
+        return refusal
     form = FocusAreaForm()
     if form.validate_on_submit():
         try:
@@ -224,6 +237,8 @@ def _editable_area(area_id: int) -> FocusArea:
 @login_required
 def edit_focus_area(area_id: int):
     area = _editable_area(area_id)
+    if (refusal := _unless_draft(area.promise)) is not None:
+        return refusal
     form = FocusAreaForm(obj=area if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -292,6 +307,8 @@ def _commitment_input(form: CommitmentForm) -> service.CommitmentInput:
 @login_required
 def add_commitment(promise_id: int):
     promise = _editable_promise(promise_id, selectinload(Promise.focus_areas))
+    if (refusal := _unless_draft(promise)) is not None:
+        return refusal
     form = CommitmentForm()
     form.set_focus_areas(promise.focus_areas)
     if request.method == "GET":

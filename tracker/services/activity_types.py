@@ -79,7 +79,8 @@ def _validate_type(data: ActivityTypeInput, current_id: int | None) -> dict[str,
     else:
         taken = db.session.scalar(sa.select(ActivityType.id).where(ActivityType.key == data.key))
         if taken is not None and taken != current_id:
-            errors["key"] = _("Det finns redan en aktivitetstyp med nyckeln ”%(key)s”.", key=data.key)
+            errors["key"] = _("Det finns redan en aktivitetstyp med nyckeln ”%(key)s”.",
+                              key=data.key)
     if not data.name_sv:
         errors["name_sv"] = _("Ange ett svenskt namn.")
     for name in ("name_sv", "name_en"):
@@ -109,7 +110,8 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
     if not label:
         found[measure_field(index, "label")] = _("Ange en rubrik för måttet.")
     elif len(label) > LABEL_MAX:
-        found[measure_field(index, "label")] = _("Rubriken får vara högst %(n)d tecken.", n=LABEL_MAX)
+        found[measure_field(index, "label")] = _("Rubriken får vara högst %(n)d tecken.",
+                                                 n=LABEL_MAX)
     try:
         kind = MeasureKind(row.kind)
     except ValueError:

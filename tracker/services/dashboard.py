@@ -6,11 +6,9 @@ log entries: progress is aggregated in SQL, lists are limited.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
@@ -24,12 +22,6 @@ from tracker.services.activity_queries import ActivityRow, due_soon_window, rows
 CURRENT_STATUSES = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
 DEADLINE_LIMIT = 20
 LATEST_LOG_LIMIT = 10
-
-
-def today(tz_name: str | None = None) -> date:
-    """Today's date where the users are (config TIMEZONE, Europe/Stockholm by default)."""
-    name = tz_name or current_app.config.get("TIMEZONE") or "Europe/Stockholm"
-    return datetime.now(ZoneInfo(name)).date()
 
 
 @dataclass

@@ -103,6 +103,10 @@ def _parse_coordinate(raw, low: float, high: float, message: str) -> float | Non
     return value
 
 
+def _duplicate(name: str) -> str:
+    return _("Det finns redan en plats som heter ”%(name)s” i kommunen.", name=name)
+
+
 def _name_taken(municipality_id: int, name: str) -> bool:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Place).where(
@@ -140,7 +144,7 @@ def create_place(actor: User, municipality_id: int, name: str, kind: str,
         errors["lon" if coordinates["lon"] is None else "lat"] = _(
             "Ange både latitud och longitud, eller ingen av dem.")
     if "name" not in errors and _name_taken(municipality_id, name):
-        errors["name"] = _("Det finns redan en plats som heter ”%(name)s” i kommunen.", name=name)
+        errors["name"] = _duplicate(name)
     if errors:
         raise FieldErrors(errors)
     place = Place(municipality_id=municipality_id, name=name, kind=kind, **coordinates)
@@ -148,6 +152,5 @@ def create_place(actor: User, municipality_id: int, name: str, kind: str,
         with db.session.begin_nested():  # a concurrent insert of the same name ends here
             db.session.add(place)
     except IntegrityError:
-        raise FieldErrors({"name": _(
-            "Det finns redan en plats som heter ”%(name)s” i kommunen.", name=name)}) from None
+        raise FieldErrors({"name": _duplicate(name)}) from None
     return place

@@ -136,17 +136,14 @@ def update_promise(promise: Promise, user: User, expected_version: int | None, *
         raise TypeError(f"unknown promise fields: {sorted(unknown)}")
     merged = {k: values.get(k, getattr(promise, k)) for k in PROMISE_FIELDS}
     clean = _clean_promise(merged)
-    if promise.status != PromiseStatus.DRAFT:
-        locked = [k for k in PROMISE_FIELDS
-                  if k not in AFTER_SIGNING_FIELDS and clean[k] != getattr(promise, k)]
-        if locked:
-            raise DomainError(_(
-                "Medborgarlöftet är undertecknat. Rubrik, period, problembild och underlag "
-                "kan inte ändras längre."
-            ))
-    for key, value in clean.items():
-        if value != getattr(promise, key):
-            setattr(promise, key, value)
+    changed = {k: clean[k] for k in values if clean[k] != getattr(promise, k)}
+    if promise.status != PromiseStatus.DRAFT and set(changed) - AFTER_SIGNING_FIELDS:
+        raise DomainError(_(
+            "Medborgarlöftet är undertecknat. Rubrik, period, problembild och underlag "
+            "kan inte ändras längre."
+        ))
+    for key, value in changed.items():
+        setattr(promise, key, value)
     db.session.flush()
     return promise
 
@@ -173,10 +170,8 @@ def sign_promise(promise: Promise, user: User, signed_on: date | None, signatori
         people.append({"name": name, "title": title})
     if not people:
         errors.setdefault("signatories", _("Ange minst en undertecknare."))
-    _check_free_text(
-        {"signatories": (_("Undertecknare"), "\n".join(f"{p['name']} {p['title']}" for p in people))},
-        errors,
-    )
+    written = "\n".join(f"{p['name']} {p['title']}" for p in people)
+    _check_free_text({"signatories": (_("Undertecknare"), written)}, errors)
     has_commitments = db.session.scalar(
         sa.select(sa.func.count(Commitment.id)).where(Commitment.promise_id == promise.id)
     )
@@ -575,7 +570,8 @@ def commitment_progress(promise_id: int) -> dict[int, tuple[int, int]]:
         .where(Commitment.promise_id == promise_id)
         .group_by(Activity.commitment_id)
     )
-    return {commitment_id: (n_activities, n_logged) for commitment_id, n_activities, n_logged in rows}
+    return {commitment_id: (n_activities, n_logged) for commitment_id, n_activities, n_logged
+            in rows}
 
 
 def sections(promise: Promise) -> list[Section]:
