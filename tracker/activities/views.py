@@ -242,6 +242,7 @@ def log(activity_id: int):
     needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
     return render_template("activities/log.html", form=form, activity=activity,
                            measure_fields=[f"m_{s['key']}" for s in specs],
+                           has_place_measure=any(s["kind"] == "place" for s in specs),
                            needs_confirm=needs_confirm)
 
 
@@ -257,6 +258,9 @@ def _prefill(form, activity: Activity) -> None:
     form.occurred_on.data = local_today()
     if activity.places:
         form.place_id.data = activity.places[0].id
+        for spec in activity.type.measures:
+            if spec["kind"] == "place":
+                getattr(form, f"m_{spec['key']}").data = str(activity.places[0].id)
     again = request.args.get("igen", type=int)
     entry = db.session.get(LogEntry, again) if again else None
     if entry is None or entry.activity_id != activity.id:
@@ -274,6 +278,8 @@ def _prefill(form, activity: Activity) -> None:
             field.data = f"{value:g}".replace(".", ",")
         elif spec["kind"] == "boolean":
             field.data = bool(value)
+        elif spec["kind"] == "place":
+            field.data = str(value)
         else:
             field.data = str(value)
 

@@ -11,8 +11,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Blueprint, current_app
 from flask.logging import default_handler
 
+from tracker import audit
+from tracker.extensions import db
 from tracker.jobs.scheduler import JOBS, build_scheduler, job_by_id, next_run_times
-from tracker.models import JobOutcome
+from tracker.labels import VERDICT
+from tracker.models import FollowUpStatus, JobOutcome, Verdict
+from tracker.services import DomainError
+from tracker.services.followup_compiler import compile_followup
 
 bp = Blueprint("jobs_cli", __name__, cli_group=None)
 log = logging.getLogger(__name__)
@@ -80,3 +85,34 @@ def run_job(name: str) -> None:
         raise click.ClickException(f"{name} misslyckades för {result.key}: {result.detail}")
     else:
         click.echo(f"{name} klar för {result.key}: {result.detail}")
+
+
+@bp.cli.group("followups")
+def followups_group() -> None:
+    """Compile the yearly follow-ups of the promises."""
+
+
+@followups_group.command("compile")
+@click.option("--promise", "promise_id", type=int, required=True, help="Medborgarlöftets id.")
+@click.option("--year", type=int, required=True, help="Uppföljningsåret, t.ex. 2023.")
+def compile_followup_command(promise_id: int, year: int) -> None:
+    """Compile (or refresh the draft of) one promise's follow-up for one year, and commit."""
+    audit.system_actor.set("cli:followups-compile")
+    try:
+        followup = compile_followup(promise_id, year)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    if followup.status is not FollowUpStatus.DRAFT:
+        click.echo(f"Uppföljningen för {year} är redan godkänd eller publicerad; den ändrades inte.")
+        return
+    counts = {verdict: 0 for verdict in Verdict}
+    for item in followup.verdicts.values():
+        counts[Verdict(item["suggested"])] += 1
+    summary = ", ".join(f"{n} {VERDICT[v]}" for v, n in counts.items() if n)
+    edited = sum(1 for s in followup.sections.values() if s.get("edited") is not None)
+    click.echo(
+        f"Uppföljningen för {year} sammanställdes som utkast: {len(followup.sections)} avsnitt "
+        f"({edited} redigerade behölls), {len(followup.verdicts)} löften ({summary or 'inga'})."
+    )

@@ -23,6 +23,8 @@ class ScheduledJob(NamedTuple):
 JOBS: list[ScheduledJob] = [
     ScheduledJob("reminder_digest", tasks.reminder_digest, "REMINDER_DIGEST_CRON"),
     ScheduledJob("conclude_promises", tasks.conclude_promises, "CONCLUDE_PROMISES_CRON"),
+    ScheduledJob("compile_followups", tasks.compile_followups, "COMPILE_FOLLOWUPS_CRON"),
+    ScheduledJob("refresh_drafts", tasks.refresh_drafts, "REFRESH_DRAFTS_CRON"),
 ]
 
 JOB_DEFAULTS = {

@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
-from tracker.services import promise_status, reminders
+from tracker.services import followup_compiler, promise_status, reminders
 from tracker.services.mail import MailError, MailServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,16 @@ class RunResult:
 
 
 def run_job(
-    job: str, work: Callable[[date], str], *, app: Flask | None = None, today: date | None = None
+    job: str, work: Callable[[date], str], *, app: Flask | None = None, today: date | None = None,
+    key_of: Callable[[date], str] = date.isoformat,
 ) -> RunResult:
-    """Run `work(today)` at most once per (job, day), recording the run; failures are stored."""
+    """Run `work(today)` at most once per (job, key_of(today)), by default once a day; failures
+    are stored."""
     app = app or create_app()
     with app.app_context():
         token = audit.system_actor.set(f"job:{job}")
         try:
-            return _run_once(job, work, today or local_today())
+            return _run_once(job, work, today or local_today(), key_of)
         finally:
             audit.system_actor.reset(token)
 
@@ -67,8 +69,10 @@ def _claim(job: str, key: str) -> JobRun | None:
     return run
 
 
-def _run_once(job: str, work: Callable[[date], str], today: date) -> RunResult:
-    key = today.isoformat()
+def _run_once(
+    job: str, work: Callable[[date], str], today: date, key_of: Callable[[date], str]
+) -> RunResult:
+    key = key_of(today)
     run = _claim(job, key)
     if run is None:
         log.info("Job %s already ran for %s; skipped", job, key)
@@ -128,3 +132,51 @@ def reminder_digest(app: Flask | None = None, today: date | None = None) -> RunR
 def conclude_promises(app: Flask | None = None, today: date | None = None) -> RunResult:
     """Daily: signed promises become active in their period and concluded after it."""
     return run_job("conclude_promises", _advance_promises, app=app, today=today)
+
+
+def _compile_each(pairs: list[tuple[int, int]], today: date) -> tuple[int, list[str]]:
+    """One commit per promise, so a failure leaves no half-compiled draft and spares the rest."""
+    compiled, failures = 0, []
+    for promise_id, year in pairs:
+        try:
+            followup_compiler.compile_followup(promise_id, year, today=today)
+            db.session.commit()
+            compiled += 1
+        except Exception as error:  # recorded on the run; the other promises still compile
+            db.session.rollback()
+            log.exception("Follow-up of promise %s for %s failed", promise_id, year)
+            failures.append(f"Medborgarlöfte {promise_id} ({year}): {type(error).__name__}: {error}")
+    return compiled, failures
+
+
+def _compile_year(today: date) -> str:
+    ids = followup_compiler.promises_to_follow_up(today.year)
+    pairs = [(promise_id, today.year) for promise_id in ids]
+    compiled, failures = _compile_each(pairs, today)
+    if failures:
+        raise JobFailed(
+            f"{len(failures)} av {len(pairs)} uppföljningar för {today.year} kunde inte "
+            "sammanställas.\n" + "\n".join(failures)
+        )
+    return f"{compiled} uppföljningar för {today.year} sammanställdes."
+
+
+def _refresh_drafts(today: date) -> str:
+    pairs = followup_compiler.drafts_to_refresh()
+    compiled, failures = _compile_each(pairs, today)
+    if failures:
+        raise JobFailed(
+            f"{len(failures)} av {len(pairs)} utkast kunde inte uppdateras.\n" + "\n".join(failures)
+        )
+    return f"{compiled} utkast till uppföljningar uppdaterades."
+
+
+def compile_followups(app: Flask | None = None, today: date | None = None) -> RunResult:
+    """Yearly: a draft follow-up for every signed, active or concluded promise of the year."""
+    return run_job("compile_followups", _compile_year, app=app, today=today,
+                   key_of=lambda day: str(day.year))
+
+
+def refresh_drafts(app: Flask | None = None, today: date | None = None) -> RunResult:
+    """Nightly: draft follow-ups no party has approved yet get fresh generated text."""
+    return run_job("refresh_drafts", _refresh_drafts, app=app, today=today)

@@ -1,8 +1,6 @@
 """Promise pages: list, write, sign, focus areas, commitments, revise, copy to next period."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker import policies
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
-from tracker.models import Commitment, FocusArea, Municipality, Promise, PromiseStatus
+from tracker.formatting import local_today
+from tracker.models import Commitment, FocusArea, Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
 from tracker.promises.forms import (
     NO_FOCUS_AREA, CommitmentForm, CopyForm, FocusAreaForm, MoveForm, PromiseForm,
@@ -80,7 +79,7 @@ def create(municipality_id: int):
     require(policies.can_edit(current_user, municipality.id))
     form = PromiseForm()
     if request.method == "GET":
-        form.start_year.data = form.end_year.data = date.today().year
+        form.start_year.data = form.end_year.data = local_today().year
     if form.validate_on_submit():
         try:
             promise = service.create_promise(current_user, municipality.id, **_promise_values(form))
@@ -110,6 +109,7 @@ def show(promise_id: int):
         promise=promise,
         sections=service.sections(promise),
         can_edit=policies.can_edit(current_user, promise.municipality_id),
+        is_officer=policies.role_in(current_user, promise.municipality_id) == Role.OFFICER,
         is_draft=promise.status == PromiseStatus.DRAFT,
         revisable=promise.status in service.REVISABLE,
     )

@@ -17,9 +17,9 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.labels import ROLE
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, FollowUp, FollowUpStatus,
-    Indicator, IndicatorValue, LogEntry, MeasureKind, Membership, Party, PARTY_ORDER, Place,
-    Promise, Role, User, Verdict,
+    PARTY_ORDER, Activity, ActivityStatus, ActivityType, Commitment, FollowUp, FollowUpStatus,
+    Indicator, IndicatorValue, LogEntry, MeasureKind, Membership, Place, Promise, PromiseStatus,
+    Role, User, Verdict,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError
@@ -44,12 +44,20 @@ def compile_followup(promise_id: int, year: int, *, today: date | None = None) -
         raise DomainError(
             f"{year} ligger utanför medborgarlöftets period {promise.period_label}."
         )
-    followup = _get_or_create(promise.id, year)
-    if followup.status is not FollowUpStatus.DRAFT:
+    query = sa.select(FollowUp).where(FollowUp.promise_id == promise.id, FollowUp.year == year)
+    followup = db.session.scalar(query)
+    if followup is not None and followup.status is not FollowUpStatus.DRAFT:
         return followup
     today = today or local_today()
     running = year < promise.end_year or year >= today.year
     sections, verdicts = _compile(promise, year, running)
+    if followup is None:
+        followup = _insert_if_absent(FollowUp(
+            promise_id=promise.id, year=year, status=FollowUpStatus.DRAFT, sections=sections,
+            verdicts=verdicts, compiled_at=utcnow(),
+        ), query)
+        if followup.status is not FollowUpStatus.DRAFT or followup.sections is sections:
+            return followup
     followup.sections = _merge_sections(followup.sections or {}, sections)
     followup.verdicts = _merge_verdicts(followup.verdicts or {}, verdicts)
     followup.compiled_at = utcnow()
@@ -57,14 +65,29 @@ def compile_followup(promise_id: int, year: int, *, today: date | None = None) -
     return followup
 
 
-def _get_or_create(promise_id: int, year: int) -> FollowUp:
-    """Insert-if-absent on UNIQUE(promise_id, year), safe against a concurrent compile."""
-    query = sa.select(FollowUp).where(FollowUp.promise_id == promise_id, FollowUp.year == year)
-    existing = db.session.scalar(query)
-    if existing is not None:
-        return existing
-    followup = FollowUp(promise_id=promise_id, year=year, status=FollowUpStatus.DRAFT,
-                        sections={}, verdicts={})
+def promises_to_follow_up(year: int) -> list[int]:
+    """Promises whose period covers the year and that have been signed."""
+    return list(db.session.scalars(
+        sa.select(Promise.id).where(
+            Promise.start_year <= year, Promise.end_year >= year,
+            Promise.status.in_([PromiseStatus.SIGNED, PromiseStatus.ACTIVE,
+                                PromiseStatus.CONCLUDED]),
+        ).order_by(Promise.id)
+    ))
+
+
+def drafts_to_refresh() -> list[tuple[int, int]]:
+    """(promise, year) of drafts that no party has approved yet."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(FollowUp.promise_id, FollowUp.year).where(
+            FollowUp.status == FollowUpStatus.DRAFT,
+            FollowUp.police_approved_at.is_(None), FollowUp.municipality_approved_at.is_(None),
+        ).order_by(FollowUp.promise_id, FollowUp.year)
+    )]
+
+
+def _insert_if_absent(followup: FollowUp, query) -> FollowUp:
+    """Insert on UNIQUE(promise_id, year); a concurrent compile's row wins and is returned."""
     try:
         with db.session.begin_nested():
             db.session.add(followup)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, policies
 from tracker.extensions import db
+from tracker.formatting import local_today
 from tracker.labels import SOURCE
 from tracker.models import (
     PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, LogEntry, Party,
@@ -155,7 +156,7 @@ def sign_promise(promise: Promise, user: User, signed_on: date | None, signatori
     if promise.status != PromiseStatus.DRAFT:
         raise DomainError(_("Medborgarlöftet är redan undertecknat."))
     errors: dict[str, str] = {}
-    today = today or date.today()
+    today = today or local_today()
     if signed_on is None:
         errors["signed_on"] = _("Ange datum för undertecknandet.")
     elif signed_on > today:
