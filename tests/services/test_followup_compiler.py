@@ -11,7 +11,7 @@ from tests.conftest import count_queries
 from tracker.extensions import db
 from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, FocusArea, FollowUp, FollowUpStatus,
-    Indicator, IndicatorValue, LogEntry, Membership, Party, Place, Promise, PromiseStatus, Role,
+    Indicator, IndicatorValue, LogEntry, Party, Place, Promise, PromiseStatus, Role,
     Verdict,
 )
 from tracker.models.base import utcnow
@@ -143,7 +143,8 @@ def test_focus_section_tells_what_each_party_did_with_counts_and_breakdown(plan)
     focus = followup.sections[f"fokus-{plan['area'].id}"]
     assert focus["title"] == "Trygg trafik" and focus["edited"] is None
     text = focus["generated"]
-    assert "> **Polisen lovar:** Polisen lovar att genomföra trafikkontroller vid skolorna." in text
+    assert "> **Polisen lovar:** Polisen lovar att genomföra trafikkontroller vid skolorna." \
+        in text
     assert ("Polisen har genomfört 5 trafikkontroller, varav 3 med kontrolltyp hastighet och "
             "2 med kontrolltyp nykterhet, på 2 platser, mellan 2 mars 2023 och 1 september 2023."
             in text)
@@ -183,7 +184,8 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     assert "undertecknades 1 februari 2023 av Eva Ek (Kommunstyrelsens ordförande) och Per Berg" \
            in intro
     assert "[Medborgarlöfte 2023](https://example.se/lofte.pdf)" in intro
-    assert "| Oro att gå ut på kvällen | 15 % | 18 % | 24 % |" in sections["lagesbild"]["generated"]
+    situation = sections["lagesbild"]["generated"]
+    assert "| Oro att gå ut på kvällen | 15 % | 18 % | 24 % |" in situation
     assert sections["effekt"]["title"] == "Syns det någon effekt på brott och trygghet?"
     effect = sections["effekt"]["generated"]
     assert "minskade från 18 % till 15 %, en förbättring" in effect
@@ -199,7 +201,8 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
 def test_verdicts_when_the_period_is_over(plan):
     verdicts = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts
 
-    police, council, together = (verdicts[str(plan[k].id)] for k in ("police", "council", "together"))
+    police, council, together = (verdicts[str(plan[k].id)]
+                                 for k in ("police", "council", "together"))
     assert police["suggested"] == Verdict.FULFILLED.value
     assert police["reason"] == "5 genomförda tillfällen av målet 5 under 2023."
     assert council["suggested"] == Verdict.PARTLY.value
@@ -265,7 +268,8 @@ def test_an_edited_section_and_an_override_survive_a_recompile(plan):
     police = str(plan["police"].id)
     followup.verdicts = {**followup.verdicts, police: {**followup.verdicts[police],
                          "override": "delvis_uppfyllt", "override_reason": "Fel skolor."}}
-    _entries(plan["controls"], [(date(2023, 11, 1), plan["school"], {"typ": "hastighet"}, "", False)])
+    _entries(plan["controls"],
+             [(date(2023, 11, 1), plan["school"], {"typ": "hastighet"}, "", False)])
 
     again = compile_followup(plan["promise"].id, 2023, today=AFTER)
 
@@ -284,7 +288,8 @@ def test_an_approved_follow_up_is_left_alone(plan):
     db.session.flush()
     before = (copy.deepcopy(followup.sections), copy.deepcopy(followup.verdicts),
               followup.compiled_at)
-    _entries(plan["controls"], [(date(2023, 11, 1), plan["school"], {"typ": "hastighet"}, "", False)])
+    _entries(plan["controls"],
+             [(date(2023, 11, 1), plan["school"], {"typ": "hastighet"}, "", False)])
 
     again = compile_followup(plan["promise"].id, 2023, today=AFTER)
 
@@ -328,7 +333,7 @@ def test_statement_count_does_not_grow_with_the_log(session, town):
     with count_queries() as many:
         large_followup = compile_followup(ids[1], 2023, today=AFTER)
 
-    assert len(few) == len(many) <= 16
+    assert len(few) == len(many) == 15
     assert "500 trafikkontroller, varav 250 med kontrolltyp hastighet" in _text(large_followup)
 
 
@@ -336,23 +341,24 @@ def test_demo_lidkoping_2023_reads_like_the_published_follow_up(session):
     from tracker.demo.loader import load_demo
 
     load_demo()
-    promise = session.scalar(sa.select(Promise).where(Promise.title == "Medborgarlöfte 2022–2023"))
-    members = session.scalar(sa.select(sa.func.count()).select_from(Membership)
-                             .where(Membership.municipality_id == promise.municipality_id))
+    promise = session.scalar(sa.select(Promise)
+                             .where(Promise.title == "Medborgarlöfte 2022–2023"))
 
     followup = compile_followup(promise.id, 2023, today=date(2024, 2, 1))
 
     text = _text(followup)
-    assert text.startswith("Lidköpings kommun och Polisen i lokalpolisområde Västra Skaraborg har "
-                           "tecknat ett tvåårigt medborgarlöfte som löper för åren 2022 och 2023.")
+    assert text.startswith("Lidköpings kommun och Polisen i lokalpolisområde Västra Skaraborg "
+                           "har tecknat ett tvåårigt medborgarlöfte som löper för åren 2022 "
+                           "och 2023.")
     assert "Polisen har genomfört" in text and " skolbesök, varav " in text
     assert "med årskurs åk 7" in text
     assert "trafikkontroller, varav" in text and "med typ av kontroll hastighet" in text
     assert "> **Polisen lovar:** Öka tryggheten i Lidköping centrum." in text
     assert "| Andel som känner oro" in text
     assert "Syns det någon effekt på brott och trygghet?" in followup.sections["effekt"]["title"]
-    assert {"uppfyllt", "delvis", "ej", "pågår"} & set(text.split())  # Swedish verdict words
+    assert "**Bedömning (förslag): uppfyllt.**" in text
+    assert "Inga aktiviteter har registrerats för löftet under 2023." in text
     assert set(followup.verdicts) == {str(c) for c in session.scalars(
         sa.select(Commitment.id).where(Commitment.promise_id == promise.id))}
-    if members:
-        assert "Frågor om medborgarlöftet besvaras av:" in followup.sections["kontakt"]["generated"]
+    assert followup.sections["kontakt"]["generated"].startswith(
+        "Frågor om medborgarlöftet besvaras av:")

@@ -177,3 +177,22 @@ def test_reminder_page_lists_overdue_and_upcoming(client, world, session):
     page = client.get("/paminnelser").get_data(as_text=True)
     assert "Kvällspatrull" in page and "1 dag försenad" in page
     assert "Snart dags" in page and "Långt fram" not in page
+
+
+def test_assigning_an_officer_sends_an_email_to_a_real_smtp_server(app, client, world, monkeypatch):
+    from tests.test_reminders import SmtpInbox
+
+    login(client, world["coordinator"].email)
+    with SmtpInbox() as inbox:
+        monkeypatch.setitem(app.config, "SMTP_PORT", inbox.port)
+        response = client.post(f"/ataganden/{world['commitment'].id}/aktiviteter/ny", data={
+            "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+            "title": "Nattpatrull i centrum", "owner_id": str(world["coordinator"].id),
+            "assignee_ids": [world["officer"].id],
+        })
+    assert response.status_code == 302
+    mails = inbox.to(world["officer"].email)
+    assert len(mails) == 1
+    assert "Du har tilldelats aktiviteten" in mails[0].subject
+    assert "Nattpatrull i centrum" in mails[0].body and "Lidköping" in mails[0].body
+    assert inbox.to(world["coordinator"].email) == []

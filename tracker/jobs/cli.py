@@ -105,7 +105,9 @@ def compile_followup_command(promise_id: int, year: int) -> None:
         raise click.ClickException(error.message) from error
     db.session.commit()
     if followup.status is not FollowUpStatus.DRAFT:
-        click.echo(f"Uppföljningen för {year} är redan godkänd eller publicerad; den ändrades inte.")
+        click.echo(
+            f"Uppföljningen för {year} är redan godkänd eller publicerad; den ändrades inte."
+        )
         return
     counts = {verdict: 0 for verdict in Verdict}
     for item in followup.verdicts.values():

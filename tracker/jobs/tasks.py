@@ -145,7 +145,9 @@ def _compile_each(pairs: list[tuple[int, int]], today: date) -> tuple[int, list[
         except Exception as error:  # recorded on the run; the other promises still compile
             db.session.rollback()
             log.exception("Follow-up of promise %s for %s failed", promise_id, year)
-            failures.append(f"Medborgarlöfte {promise_id} ({year}): {type(error).__name__}: {error}")
+            failures.append(
+                f"Medborgarlöfte {promise_id} ({year}): {type(error).__name__}: {error}"
+            )
     return compiled, failures
 
 

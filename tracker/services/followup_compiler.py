@@ -97,7 +97,7 @@ def _insert_if_absent(followup: FollowUp, query) -> FollowUp:
 
 
 def _merge_sections(old: dict, fresh: dict) -> dict:
-    """Fresh text everywhere; a section a person edited keeps the edit, with the fresh text beside."""
+    """Fresh text everywhere; an edited section keeps the edit, the fresh text beside it."""
     merged = {}
     for key, section in fresh.items():
         previous = old.get(key)
@@ -345,7 +345,9 @@ def _indicator_rows(municipality_id: int, year: int) -> list[texts.IndicatorRow]
     )
     found: dict[int, texts.IndicatorRow] = {}
     for iid, name, unit, source, higher, value_year, value, national in rows:
-        row = found.setdefault(iid, texts.IndicatorRow(name, unit, source, higher, None, None, None))
+        row = found.setdefault(
+            iid, texts.IndicatorRow(name, unit, source, higher, None, None, None)
+        )
         number = float(value) if value is not None else None
         if value_year == year:
             row.this_year = number

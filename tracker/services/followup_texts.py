@@ -146,7 +146,8 @@ def introduction(*, municipality: str, police_area: str, start_year: int, end_ye
             f"för åren {start_year}–{end_year}")
     parts = [
         f"{genitive(municipality)} kommun och Polisen i lokalpolisområde {police_area} har "
-        f"tecknat ett {PERIOD_WORD.get(years, f'{years}-årigt')} medborgarlöfte som löper {span}. "
+        f"tecknat ett {PERIOD_WORD.get(years, f'{years}-årigt')} medborgarlöfte "
+        f"som löper {span}. "
         f"Det här är uppföljningen av medborgarlöftet för {year}."
     ]
     how = [_lower_first(str(SOURCE.get(key, key))) for key in sources]
@@ -202,12 +203,13 @@ def situation(rows: list[IndicatorRow], year: int, municipality: str) -> str:
 def _change(row: IndicatorRow, year: int) -> str | None:
     if row.this_year is None or row.last_year is None:
         return None
+    now, before = _value(row.this_year, row.unit), _value(row.last_year, row.unit)
     if row.this_year == row.last_year:
-        return f"{row.name}: oförändrat {_value(row.this_year, row.unit)} jämfört med {year - 1}."
+        return f"{row.name}: oförändrat {now} jämfört med {year - 1}."
     rose = row.this_year > row.last_year
     better = rose == row.higher_is_better
-    return (f"{row.name}: {'ökade' if rose else 'minskade'} från {_value(row.last_year, row.unit)} "
-            f"till {_value(row.this_year, row.unit)}, en {'förbättring' if better else 'försämring'}.")
+    return (f"{row.name}: {'ökade' if rose else 'minskade'} från {before} till {now}, "
+            f"en {'förbättring' if better else 'försämring'}.")
 
 
 def effect(rows: list[IndicatorRow], year: int) -> str:
@@ -229,7 +231,8 @@ def _type_sentence(party: Party, figures: TypeFigures) -> str:
         parts = [f"{number_sv(n)} med {_lower_first(label)} {value}" for value, n in counts]
         text += f", varav {join_sv(parts)}"
     if figures.place_count:
-        text += f", på {number_sv(figures.place_count)} plats" + ("er" if figures.place_count > 1 else "")
+        plural = "er" if figures.place_count > 1 else ""
+        text += f", på {number_sv(figures.place_count)} plats{plural}"
     if figures.first and figures.last:
         text += (f", {date_sv(figures.first)}" if figures.first == figures.last
                  else f", mellan {date_sv(figures.first)} och {date_sv(figures.last)}")
@@ -249,8 +252,8 @@ def commitment_text(c: CommitmentFigures, year: int) -> str:
     if not c.activity_count and not c.types:
         parts.append(f"Inga aktiviteter har registrerats för löftet under {year}.")
     elif not c.types:
-        parts.append(f"Aktiviteter är planerade för löftet, men inga genomförda tillfällen har "
-                     f"registrerats under {year}.")
+        parts.append("Aktiviteter är planerade för löftet, men inga genomförda tillfällen "
+                     f"har registrerats under {year}.")
     else:
         parts.extend(_type_sentence(c.party, t) for t in c.types)
         if c.places:

@@ -1,66 +1,24 @@
-"""Promises, their focus areas and commitments: writing, signing, revising and renewing."""
+"""Writing promises: create, update and sign; focus areas; commitments and their revision."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, policies
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.labels import SOURCE
 from tracker.models import (
-    PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, LogEntry, Party,
-    Promise, PromiseStatus, User,
+    Activity, Commitment, FocusArea, Party, Promise, PromiseStatus, User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services.activities import OPEN_STATUSES
-from tracker.services.personal_data import check_fields
-
-SOURCE_KEYS = tuple(SOURCE)
-MIN_YEAR, MAX_YEAR = 2000, 2100
-MAX_EXTRA_YEARS = 2  # a period is 1–3 calendar years
-PROMISE_FIELDS = (
-    "title", "start_year", "end_year", "problem_picture", "sources", "sources_note",
-    "agreement_url", "is_public",
+from tracker.services.promises._common import (
+    AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS, REVISABLE,
+    SOURCE_KEYS, _check_free_text, _promise_of, _require_draft, _require_edit, _text,
 )
-# Fields that may still change once the promise is signed: where to find it and who may see it.
-AFTER_SIGNING_FIELDS = {"agreement_url", "is_public"}
-REVISABLE = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
-
-
-# ---------------------------------------------------------------- guards
-
-def _promise_of(obj: FocusArea | Commitment) -> Promise:
-    return db.session.get(Promise, obj.promise_id)
-
-
-def _require_edit(user: User, promise: Promise) -> None:
-    if not policies.can_edit(user, promise.municipality_id):
-        raise DomainError(_("Du har inte behörighet att ändra det här medborgarlöftet."))
-
-
-def _require_draft(promise: Promise) -> None:
-    if promise.status != PromiseStatus.DRAFT:
-        raise DomainError(_(
-            "Medborgarlöftet är undertecknat. Åtaganden kan bara ändras genom en revidering "
-            "med motivering."
-        ))
-
-
-def _text(value: str | None) -> str:
-    """Trimmed, with the browser's CRLF line breaks made plain newlines."""
-    return (value or "").replace("\r\n", "\n").strip()
-
-
-def _check_free_text(fields: dict[str, tuple[str, str | None]], errors: dict[str, str]) -> None:
-    for name, message in check_fields(fields).items():
-        errors.setdefault(name, message)
 
 
 # ---------------------------------------------------------------- promises
@@ -408,209 +366,3 @@ def _swap_with_neighbour(peers: list, item, direction: str) -> bool:
     other = ordered[index]
     item.position, other.position = other.position, item.position
     return True
-
-
-# ---------------------------------------------------------------- renewal
-
-def _shift_years(day: date | None, years: int) -> date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
-
-
-def _next_title(promise: Promise, start: int, end: int) -> str:
-    """"Medborgarlöfte 2023" becomes "Medborgarlöfte 2024"; other titles are kept."""
-    label = str(start) if start == end else f"{start}–{end}"
-    if promise.start_year == promise.end_year:
-        pattern = rf"(?<!\d){promise.start_year}(?!\d)"
-    else:
-        pattern = rf"(?<!\d){promise.start_year}\s*[-–]\s*{promise.end_year}(?!\d)"
-    return re.sub(pattern, label, promise.title, count=1)
-
-
-def next_period(promise: Promise) -> tuple[int, int]:
-    """The years right after the promise's period, of the same length."""
-    years = promise.end_year - promise.start_year + 1
-    return promise.end_year + 1, promise.end_year + years
-
-
-def copy_to_next_period(promise: Promise, user: User, carry_activities: bool) -> Promise:
-    """A draft for the following period of the same length, with the same focus areas and
-    commitments; optionally the unfinished activities, moved forward by the period length."""
-    _require_edit(user, promise)
-    start, end = next_period(promise)
-    years = end - start + 1
-    if start > MAX_YEAR:
-        raise DomainError(_("Nästa period ligger efter år %(max)d.", max=MAX_YEAR))
-    title = _next_title(promise, start, end)
-    duplicate = db.session.scalar(
-        sa.select(Promise.id).where(Promise.municipality_id == promise.municipality_id,
-                                    Promise.start_year == start, Promise.title == title)
-    )
-    if duplicate is not None:
-        raise DomainError(_(
-            "Det finns redan ett medborgarlöfte ”%(title)s” för %(year)d.", title=title, year=start
-        ))
-    copy = Promise(
-        municipality_id=promise.municipality_id, title=title, start_year=start, end_year=end,
-        status=PromiseStatus.DRAFT, problem_picture=promise.problem_picture,
-        sources=list(promise.sources), sources_note=promise.sources_note,
-        agreement_url=promise.agreement_url, is_public=False, signatories=[],
-    )
-    db.session.add(copy)
-    areas = list(db.session.scalars(
-        sa.select(FocusArea).where(FocusArea.promise_id == promise.id)
-    ))
-    commitments = list(db.session.scalars(
-        sa.select(Commitment).where(Commitment.promise_id == promise.id)
-    ))
-    db.session.flush()
-    new_areas = {a.id: FocusArea(promise_id=copy.id, title=a.title, description=a.description,
-                                 position=a.position) for a in areas}
-    db.session.add_all(new_areas.values())
-    db.session.flush()
-    new_commitments = {
-        c.id: Commitment(
-            promise_id=copy.id, party=c.party, text=c.text, position=c.position,
-            focus_area_id=new_areas[c.focus_area_id].id if c.focus_area_id else None,
-            target_count=c.target_count, target_note=c.target_note,
-        )
-        for c in commitments
-    }
-    db.session.add_all(new_commitments.values())
-    db.session.flush()
-    carried = _carry_activities(new_commitments, years) if carry_activities else 0
-    audit.record(db.session, "promise", copy.id, "copy",
-                 {"source_promise": promise.id, "carried_activities": carried})
-    db.session.flush()
-    return copy
-
-
-def _carry_activities(new_commitments: dict[int, Commitment], years: int) -> int:
-    """Copy each planned or in-progress activity to the new commitment, status reset."""
-    old = db.session.scalars(
-        sa.select(Activity)
-        .where(Activity.commitment_id.in_(list(new_commitments)),
-               Activity.status.in_(OPEN_STATUSES))
-        .options(selectinload(Activity.assignees), selectinload(Activity.places))
-        .order_by(Activity.id)
-    ).all()
-    for activity in old:
-        recurrence = dict(activity.recurrence) if activity.recurrence else None
-        if recurrence and recurrence.get("until"):
-            until = _shift_years(date.fromisoformat(recurrence["until"]), years)
-            recurrence["until"] = until.isoformat()
-        copy = Activity(
-            commitment_id=new_commitments[activity.commitment_id].id,
-            municipality_id=activity.municipality_id, type_id=activity.type_id,
-            title=activity.title, description=activity.description,
-            owner_id=activity.owner_id, status=ActivityStatus.PLANNED, status_reason="",
-            start_date=_shift_years(activity.start_date, years),
-            due_date=_shift_years(activity.due_date, years),
-            recurrence=recurrence, target_count=activity.target_count,
-        )
-        copy.assignees = list(activity.assignees)
-        copy.places = list(activity.places)
-        db.session.add(copy)
-    db.session.flush()
-    return len(old)
-
-
-# ---------------------------------------------------------------- reading
-
-@dataclass
-class CommitmentRow:
-    commitment: Commitment
-    activity_count: int = 0
-    logged: int = 0
-
-    @property
-    def target(self) -> int | None:
-        return self.commitment.target_count
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.logged / self.target)) if self.target else 0
-
-
-@dataclass
-class PartyGroup:
-    party: Party
-    rows: list[CommitmentRow]
-
-
-@dataclass
-class Section:
-    focus_area: FocusArea | None  # None: "Övriga löften"
-    groups: list[PartyGroup] = field(default_factory=list)
-
-
-def load_promise(promise_id: int) -> Promise | None:
-    """The promise with its municipality, focus areas and commitments: three statements."""
-    return db.session.scalar(
-        sa.select(Promise).where(Promise.id == promise_id).options(
-            joinedload(Promise.municipality),
-            selectinload(Promise.focus_areas),
-            selectinload(Promise.commitments),
-        )
-    )
-
-
-def commitment_progress(promise_id: int) -> dict[int, tuple[int, int]]:
-    """{commitment id: (activities not cancelled, logged occasions)} in one GROUP BY."""
-    activities = sa.func.count(sa.distinct(
-        sa.case((Activity.status != ActivityStatus.CANCELLED, Activity.id))
-    ))
-    rows = db.session.execute(
-        sa.select(Activity.commitment_id, activities, sa.func.count(LogEntry.id))
-        .join(Commitment, Commitment.id == Activity.commitment_id)
-        .outerjoin(LogEntry, LogEntry.activity_id == Activity.id)
-        .where(Commitment.promise_id == promise_id)
-        .group_by(Activity.commitment_id)
-    )
-    return {commitment_id: (n_activities, n_logged) for commitment_id, n_activities, n_logged
-            in rows}
-
-
-def sections(promise: Promise) -> list[Section]:
-    """Focus areas in order, each with its commitments under Kommunen / Polisen / Tillsammans
-    lovar (as published); commitments without a focus area last. One statement."""
-    progress = commitment_progress(promise.id)
-    by_area: dict[int | None, list[Commitment]] = {}
-    for commitment in promise.commitments:
-        by_area.setdefault(commitment.focus_area_id, []).append(commitment)
-    result = [Section(area) for area in promise.focus_areas]
-    if by_area.get(None):
-        result.append(Section(None))
-    for section in result:
-        mine = by_area.get(section.focus_area.id if section.focus_area else None, [])
-        for party in PARTY_ORDER:
-            rows = [CommitmentRow(c, *progress.get(c.id, (0, 0))) for c in mine if c.party == party]
-            if rows:
-                section.groups.append(PartyGroup(party, rows))
-    return result
-
-
-@dataclass
-class PromiseListRow:
-    promise: Promise
-    commitment_count: int
-
-
-def municipality_promises(municipality_id: int) -> list[PromiseListRow]:
-    """Newest first, with their commitment counts: one statement."""
-    count = (
-        sa.select(sa.func.count(Commitment.id))
-        .where(Commitment.promise_id == Promise.id)
-        .correlate(Promise)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Promise, count)
-        .where(Promise.municipality_id == municipality_id)
-        .order_by(Promise.start_year.desc(), Promise.id.desc())
-    )
-    return [PromiseListRow(promise, n) for promise, n in rows]

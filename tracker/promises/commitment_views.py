@@ -1,0 +1,242 @@
+"""Focus-area and commitment pages: add, edit, move, delete, revise (blueprint ``bp``)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import policies
+from tracker.auth.forms import EmptyForm
+from tracker.extensions import db
+from tracker.models import Commitment, FocusArea, Promise, PromiseStatus
+from tracker.promises import bp
+from tracker.promises.forms import (
+    NO_FOCUS_AREA, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
+)
+from tracker.promises.views import (
+    _editable_promise, _one_or_404, _show_refusal, _to_promise, _unless_draft,
+)
+from tracker.services import DomainError
+from tracker.services import promises as service
+from tracker.web import require
+
+
+# ---------------------------------------------------------------- focus areas
+
+@bp.route("/loften/<int:promise_id>/fokusomraden", methods=["GET", "POST"])
+@login_required
+def add_focus_area(promise_id: int):
+    promise = _editable_promise(promise_id)
+    if (refusal := _unless_draft(promise)) is not None:
+        return refusal
+    form = FocusAreaForm()
+    if form.validate_on_submit():
+        try:
+            area = service.add_focus_area(promise, current_user, form.title.data,
+                                          form.description.data)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Fokusområdet är tillagt."), "success")
+            return _to_promise(promise.id, f"fokusomrade-{area.id}")
+    return render_template("promises/focus_area.html", form=form, promise=promise, area=None)
+
+
+def _editable_area(area_id: int) -> FocusArea:
+    area = _one_or_404(FocusArea, area_id, joinedload(FocusArea.promise))
+    require(policies.can_edit(current_user, area.promise.municipality_id))
+    return area
+
+
+@bp.route("/fokusomraden/<int:area_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit_focus_area(area_id: int):
+    area = _editable_area(area_id)
+    if (refusal := _unless_draft(area.promise)) is not None:
+        return refusal
+    form = FocusAreaForm(obj=area if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_focus_area(area, current_user, form.title.data, form.description.data)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Fokusområdet är sparat."), "success")
+            return _to_promise(area.promise_id, f"fokusomrade-{area.id}")
+    return render_template("promises/focus_area.html", form=form, promise=area.promise, area=area)
+
+
+@bp.route("/fokusomraden/<int:area_id>/flytta", methods=["POST"])
+@login_required
+def move_focus_area(area_id: int):
+    area = _editable_area(area_id)
+    return _move(MoveForm(), lambda d: service.move_focus_area(area, current_user, d),
+                 area.promise_id, f"fokusomrade-{area.id}")
+
+
+@bp.route("/fokusomraden/<int:area_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_focus_area(area_id: int):
+    area = _editable_area(area_id)
+    promise_id, title = area.promise_id, area.title
+    if EmptyForm().validate_on_submit():
+        try:
+            moved = service.delete_focus_area(area, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Fokusområdet ”%(title)s” är borttaget.", title=title), "success")
+            if moved:
+                flash(ngettext("%(num)d åtagande ligger nu under Övriga löften.",
+                               "%(num)d åtaganden ligger nu under Övriga löften.", moved), "info")
+    return _to_promise(promise_id)
+
+
+def _move(form, action, promise_id: int, anchor: str):
+    if form.validate_on_submit():
+        try:
+            action(form.direction.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+    return _to_promise(promise_id, anchor)
+
+
+# ---------------------------------------------------------------- commitments
+
+def _commitment_input(form: CommitmentForm) -> service.CommitmentInput:
+    area_id = form.focus_area_id.data
+    return service.CommitmentInput(
+        party=form.party.data,
+        text=form.text.data,
+        focus_area_id=None if area_id in (None, NO_FOCUS_AREA) else area_id,
+        target_count=form.target_count.data,
+        target_note=form.target_note.data or "",
+    )
+
+
+@bp.route("/loften/<int:promise_id>/ataganden", methods=["GET", "POST"])
+@login_required
+def add_commitment(promise_id: int):
+    promise = _editable_promise(promise_id, selectinload(Promise.focus_areas))
+    if (refusal := _unless_draft(promise)) is not None:
+        return refusal
+    form = CommitmentForm()
+    form.set_focus_areas(promise.focus_areas)
+    if request.method == "GET":
+        form.focus_area_id.data = request.args.get("fokusomrade", NO_FOCUS_AREA, type=int)
+        form.party.data = request.args.get("part")
+    if form.validate_on_submit():
+        try:
+            commitment = service.add_commitment(promise, current_user, _commitment_input(form))
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Åtagandet är tillagt."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    return render_template("promises/commitment.html", form=form, promise=promise,
+                           commitment=None)
+
+
+def _editable_commitment(commitment_id: int) -> Commitment:
+    commitment = _one_or_404(
+        Commitment, commitment_id,
+        joinedload(Commitment.promise).selectinload(Promise.focus_areas),
+    )
+    require(policies.can_edit(current_user, commitment.promise.municipality_id))
+    return commitment
+
+
+@bp.route("/ataganden/<int:commitment_id>/redigera", methods=["GET", "POST"])
+@login_required
+def edit_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    promise = commitment.promise
+    if promise.status != PromiseStatus.DRAFT:
+        flash(_("Medborgarlöftet är undertecknat. Åtagandet ändras genom en revidering."), "info")
+        return redirect(url_for("promises.revise_commitment", commitment_id=commitment.id))
+    form = CommitmentForm(obj=commitment if request.method == "GET" else None)
+    form.set_focus_areas(promise.focus_areas)
+    if request.method == "GET":
+        form.focus_area_id.data = commitment.focus_area_id or NO_FOCUS_AREA
+        form.party.data = commitment.party.value
+    if form.validate_on_submit():
+        try:
+            service.update_commitment(commitment, current_user, _commitment_input(form))
+            db.session.commit()
+        except StaleDataError:
+            return _stale_commitment(commitment.promise_id)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(_("Åtagandet är sparat."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    return render_template("promises/commitment.html", form=form, promise=promise,
+                           commitment=commitment)
+
+
+def _stale_commitment(promise_id: int):
+    db.session.rollback()
+    flash(_("Någon annan ändrade åtagandet samtidigt. Ingenting sparades; försök igen."), "error")
+    return _to_promise(promise_id)
+
+
+@bp.route("/ataganden/<int:commitment_id>/revidera", methods=["GET", "POST"])
+@login_required
+def revise_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    promise = commitment.promise
+    if promise.status not in service.REVISABLE:
+        flash(_("Bara åtaganden i ett undertecknat eller pågående medborgarlöfte revideras."),
+              "info")
+        return _to_promise(promise.id, f"atagande-{commitment.id}")
+    form = ReviseForm(obj=commitment if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.revise_commitment(
+                commitment, current_user, text=form.text.data,
+                target_count=form.target_count.data, target_note=form.target_note.data or "",
+                reason=form.reason.data,
+            )
+            db.session.commit()
+        except StaleDataError:
+            return _stale_commitment(promise.id)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(_("Åtagandet är reviderat. Motiveringen finns i historiken."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    return render_template("promises/revise.html", form=form, promise=promise,
+                           commitment=commitment)
+
+
+@bp.route("/ataganden/<int:commitment_id>/flytta", methods=["POST"])
+@login_required
+def move_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    return _move(MoveForm(), lambda d: service.move_commitment(commitment, current_user, d),
+                 commitment.promise_id, f"atagande-{commitment.id}")
+
+
+@bp.route("/ataganden/<int:commitment_id>/ta-bort", methods=["POST"])
+@login_required
+def delete_commitment(commitment_id: int):
+    commitment = _editable_commitment(commitment_id)
+    promise_id = commitment.promise_id
+    if EmptyForm().validate_on_submit():
+        try:
+            service.delete_commitment(commitment, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Åtagandet är borttaget."), "success")
+    return _to_promise(promise_id)

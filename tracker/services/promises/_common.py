@@ -1,0 +1,51 @@
+"""Constants and guards shared by the promise service modules."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.labels import SOURCE
+from tracker.models import Commitment, FocusArea, Promise, PromiseStatus, User
+from tracker.services import DomainError
+from tracker.services.personal_data import check_fields
+
+SOURCE_KEYS = tuple(SOURCE)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_EXTRA_YEARS = 2  # a period is 1–3 calendar years
+PROMISE_FIELDS = (
+    "title", "start_year", "end_year", "problem_picture", "sources", "sources_note",
+    "agreement_url", "is_public",
+)
+# Fields that may still change once the promise is signed: where to find it and who may see it.
+AFTER_SIGNING_FIELDS = {"agreement_url", "is_public"}
+REVISABLE = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
+
+
+# ---------------------------------------------------------------- guards
+
+def _promise_of(obj: FocusArea | Commitment) -> Promise:
+    return db.session.get(Promise, obj.promise_id)
+
+
+def _require_edit(user: User, promise: Promise) -> None:
+    if not policies.can_edit(user, promise.municipality_id):
+        raise DomainError(_("Du har inte behörighet att ändra det här medborgarlöftet."))
+
+
+def _require_draft(promise: Promise) -> None:
+    if promise.status != PromiseStatus.DRAFT:
+        raise DomainError(_(
+            "Medborgarlöftet är undertecknat. Åtaganden kan bara ändras genom en revidering "
+            "med motivering."
+        ))
+
+
+def _text(value: str | None) -> str:
+    """Trimmed, with the browser's CRLF line breaks made plain newlines."""
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def _check_free_text(fields: dict[str, tuple[str, str | None]], errors: dict[str, str]) -> None:
+    for name, message in check_fields(fields).items():
+        errors.setdefault(name, message)
