@@ -258,3 +258,21 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def jobs_database(workdir):
+    """Jobs commit, so they get their own database instead of the shared rolled-back one."""
+    application = make_test_app(fresh_database_url(workdir, "jobs"))
+    upgrade(application)
+    return application
+
+
+@pytest.fixture
+def jobs_app(jobs_database):
+    """The jobs database, emptied after each test."""
+    yield jobs_database
+    with jobs_database.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_database_url, make_test_app, upgrade
 from tracker.extensions import db
 from tracker.jobs import tasks
 from tracker.jobs.scheduler import JOBS
@@ -17,23 +16,6 @@ from tracker.models import (
 from tracker.services import followup_compiler
 
 DEC_1 = date(2026, 12, 1)
-
-
-@pytest.fixture(scope="module")
-def jobs_database(workdir):
-    """Jobs commit, so they get their own database instead of the shared rolled-back one."""
-    application = make_test_app(fresh_database_url(workdir, "followup_jobs"))
-    upgrade(application)
-    return application
-
-
-@pytest.fixture
-def jobs_app(jobs_database):
-    yield jobs_database
-    with jobs_database.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
 
 
 @pytest.fixture

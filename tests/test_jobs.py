@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_database_url, make_test_app, upgrade
 from tests.test_reminders import TODAY, Plan, SmtpInbox, free_port
 from tracker.extensions import db
 from tracker.jobs import tasks
@@ -32,23 +31,6 @@ from tracker.models import (
 from tracker.services.promise_status import advance_statuses
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def jobs_database(workdir):
-    """Jobs commit, so they get their own database instead of the shared rolled-back one."""
-    application = make_test_app(fresh_database_url(workdir, "scheduler_jobs"))
-    upgrade(application)
-    return application
-
-
-@pytest.fixture
-def jobs_app(jobs_database):
-    yield jobs_database
-    with jobs_database.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
 
 
 @pytest.fixture
