@@ -276,3 +276,19 @@ def jobs_app(jobs_database):
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()
+
+
+@pytest.fixture
+def town(make_municipality, make_user):
+    """A municipality with one user per role, a coordinator of another one, and an admin."""
+    m = make_municipality("Lidköping")
+    other = make_municipality("Skara")
+    return {
+        "m": m,
+        "other": other,
+        "coordinator": make_user(Role.COORDINATOR, m),
+        "officer": make_user(Role.OFFICER, m),
+        "viewer": make_user(Role.VIEWER, m),
+        "stranger": make_user(Role.COORDINATOR, other),
+        "admin": make_user(admin=True),
+    }

@@ -90,21 +90,6 @@ def visible_text(html: str) -> str:
 
 # --- tests --------------------------------------------------------------------------------
 
-@pytest.fixture
-def town(make_municipality, make_user):
-    m = make_municipality("Lidköping")
-    other = make_municipality("Skara")
-    return {
-        "m": m,
-        "other": other,
-        "coordinator": make_user(Role.COORDINATOR, m),
-        "officer": make_user(Role.OFFICER, m),
-        "viewer": make_user(Role.VIEWER, m),
-        "stranger": make_user(Role.COORDINATOR, other),
-        "admin": make_user(admin=True),
-    }
-
-
 def test_progress_per_focus_area_and_party(client, town):
     today = dashboard_today()
     promise = make_promise(town["m"])

@@ -72,21 +72,6 @@ def row_of(page: str, name: str) -> str:
     raise AssertionError(f"no row for {name}")
 
 
-@pytest.fixture
-def town(make_municipality, make_user):
-    m = make_municipality("Skara")
-    other = make_municipality("Götene")
-    return {
-        "m": m,
-        "other": other,
-        "coordinator": make_user(Role.COORDINATOR, m),
-        "officer": make_user(Role.OFFICER, m),
-        "viewer": make_user(Role.VIEWER, m),
-        "stranger": make_user(Role.COORDINATOR, other),
-        "admin": make_user(admin=True),
-    }
-
-
 # --- list -----------------------------------------------------------------------------
 
 def test_list_shows_activities_and_logged_occasions_per_place(client, town):
