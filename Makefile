@@ -23,13 +23,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# Browser tests drive Debian's Chromium; install it when it is missing and we may.
+# Browser tests drive Debian's Chromium and the report tests read PDFs back with poppler's
+# pdftotext; install what is missing when we may.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installerar Debians chromium för webbläsartesterna..."; \
-	    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
-	  else echo "Obs: /usr/bin/chromium saknas; webbläsartesterna hoppas över."; fi; \
+	    echo "Installerar Debians $$missing för testerna..."; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)); \
+	  else echo "Obs: $$missing saknas; installera dem för webbläsar- och rapporttesterna."; fi; \
 	fi
 
 run: install

@@ -45,6 +45,13 @@ class Config:
     LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
 
+    # Per client address (Flask-Limiter). memory:// counts per process; with several
+    # processes or hosts set TRACKER_RATELIMIT_STORAGE_URI to a shared store (redis://...).
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    TIP_RATE_LIMIT = _env("TIP_RATE_LIMIT", "5 per minute")
+
     SMTP_HOST = _env("SMTP_HOST", "localhost")
     SMTP_PORT = _env_int("SMTP_PORT", 25)
     SMTP_USERNAME = _env("SMTP_USERNAME")
@@ -64,6 +71,9 @@ class Config:
 
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 0)  # 0: argon2-cffi's recommended value
     ARGON2_MEMORY_COST = _env_int("ARGON2_MEMORY_COST", 0)  # KiB; 0: recommended value
+
+    # Where pg_dump/pg_restore live when not the server's version under /usr/lib/postgresql.
+    PG_BIN_DIR = _env("PG_BIN_DIR")
 
     DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
     PAGE_SIZE = 25
@@ -85,6 +95,9 @@ class TestConfig(Config):
     # Cheap hashes keep the suite fast; still argon2id, and rehash-on-login is exercised.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192
+    # The limiter stays on, but the suite logs in hundreds of times a minute from 127.0.0.1;
+    # tests of the limit itself set a low one on their own app.
+    LOGIN_RATE_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):

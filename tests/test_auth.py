@@ -1,11 +1,14 @@
-"""Login, lockout, logout that really ends the session, session fixation."""
+"""Login, lockout, logout that really ends the session, session fixation, password policy."""
+import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, login
 from tracker.models import AuditEvent, LoginAttempt, User
 from tracker.models.base import utcnow
+from tracker.services import DomainError, passwords
 
 REFUSED = "Inloggningen misslyckades"
 
@@ -143,3 +146,128 @@ def test_idle_session_times_out(app, client, make_user):
         s["seen_at"] -= 31 * 60
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- Password policy -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("password", [
+    "a" * 11 + "Ö",  # 12 characters, counted as characters rather than bytes
+    "x7#Kp2!vQ9mZ" * 5 + "abcd",  # 64
+    "k" * 128,
+    "  Vi  ses  vid  Kinnekulle  klockan  sju  ",
+    "Korrekt häst batteri häftklammer, men på svenska och lite längre än så",
+])
+def test_policy_accepts_long_and_uncommon_passwords(app, password):
+    with app.app_context():
+        passwords.check(password)
+
+
+@pytest.mark.parametrize("password, message", [
+    ("elva-tecken", "Lösenordet måste ha minst 12 tecken."),
+    ("", "Lösenordet måste ha minst 12 tecken."),
+    ("k" * 129, "Lösenordet får ha högst 128 tecken."),
+    ("LeaveMeAlone", "Lösenordet är för vanligt. Välj ett annat."),
+    ("1QAZ2WSX3EDC", "Lösenordet är för vanligt. Välj ett annat."),
+    ("QazWsxEdcRfv", "Lösenordet är för vanligt. Välj ett annat."),
+    ("123456789123", "Lösenordet är för vanligt. Välj ett annat."),
+])
+def test_policy_refuses_short_long_and_common_passwords_in_swedish(app, password, message):
+    with app.app_context(), pytest.raises(DomainError) as refused:
+        passwords.check(password)
+    assert refused.value.message == message and refused.value.field == "password"
+
+
+def test_shipped_list_holds_the_10000_most_common_passwords():
+    common = passwords.common_passwords()
+    assert len(common) == 10_000
+    assert {"123456", "password", "qwerty", "iloveyou", "qazwsxedcrfv"} <= common
+    assert all(entry == entry.lower() for entry in common)
+
+
+def test_common_new_password_is_shown_at_the_field_and_changes_nothing(app, client, make_user, session):
+    user = make_user()
+    old_hash = session.get(User, user.id).password_hash
+    login(client, user.email)
+    other = app.test_client()
+    login(other, user.email)
+    response = client.post("/profile/password", data={
+        "current_password": PASSWORD, "password": "1Qaz2Wsx3Edc", "confirm": "1Qaz2Wsx3Edc",
+    })
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert re.search(
+        r'id="password" [^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="password"', page
+    )
+    error = re.search(r'<p class="error" id="password-error">(.*?)</p>', page, re.DOTALL)
+    assert error and "Lösenordet är för vanligt. Välj ett annat." in error.group(1)
+    session.expire_all()
+    assert session.get(User, user.id).password_hash == old_hash
+    assert other.get("/").status_code == 200  # nobody was logged out
+    assert login(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+def test_an_allowed_64_character_password_can_be_set_and_used(app, client, make_user):
+    user = make_user()
+    login(client, user.email)
+    new = "en mening på sextiofyra tecken som går att minnas, och lite till."[:64]
+    assert len(new) == 64
+    response = client.post("/profile/password", data={
+        "current_password": PASSWORD, "password": new, "confirm": new,
+    })
+    assert response.status_code == 302
+    assert login(app.test_client(), user.email, new).status_code == 302
+
+
+# --- Log out everywhere --------------------------------------------------------------------
+
+def test_log_out_everywhere_ends_every_session_including_this_one(app, client, make_user, session):
+    user = make_user()
+    login(client, user.email)
+    other = app.test_client()
+    login(other, user.email)
+    assert "Logga ut överallt" in client.get("/profile/password").get_data(as_text=True)
+
+    response = client.post("/profile/logga-ut-overallt", follow_redirects=True)
+    assert response.request.path == "/login"
+    assert "Du är utloggad överallt, även här" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert other.get("/").status_code == 302
+    actions = session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.entity == "user_account", AuditEvent.entity_id == user.id)).all()
+    assert "logout_everywhere" in actions
+    assert login(app.test_client(), user.email).status_code == 302  # the password still works
+
+
+def test_admin_logs_out_another_user_everywhere_and_stays_logged_in(app, client, town, session):
+    target = town["officer"]
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, target.email)
+    login(laptop, target.email)
+    login(client, town["admin"].email)
+
+    response = client.post(f"/konto/{target.id}/logga-ut-overallt", data={"next": "/admin/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+    assert phone.get("/").status_code == 302
+    assert laptop.get("/").status_code == 302
+    assert client.get("/").status_code == 200
+    event = session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "logout_everywhere", AuditEvent.entity_id == target.id)).one()
+    assert event.actor_id == town["admin"].id and event.changes == {"by": town["admin"].email}
+
+
+@pytest.mark.parametrize("role", ["coordinator", "viewer", "stranger"])
+def test_only_an_admin_may_log_out_someone_else(app, client, town, role):
+    target = town["officer"]
+    phone = app.test_client()
+    login(phone, target.email)
+    login(client, town[role].email)
+    assert client.post(f"/konto/{target.id}/logga-ut-overallt").status_code == 403
+    assert phone.get("/").status_code == 200
+
+
+def test_log_out_someone_everywhere_needs_a_login_and_a_real_user(app, client, town):
+    anonymous = app.test_client().post(f"/konto/{town['officer'].id}/logga-ut-overallt")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    login(client, town["admin"].email)
+    assert client.post("/konto/999999/logga-ut-overallt").status_code == 404
+    assert client.get(f"/konto/{town['officer'].id}/logga-ut-overallt").status_code == 405

@@ -32,6 +32,15 @@ def test_users_create_refuses_short_password_in_swedish(app, session):
     assert "minst 12 tecken" in result.output
 
 
+def test_users_create_refuses_a_common_password_in_any_case(app, session):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "v@example.se", "--name", "V"],
+        input="QazWsxEdcRfv\nQazWsxEdcRfv\n")
+    assert result.exit_code != 0
+    assert "Lösenordet är för vanligt. Välj ett annat." in result.output
+    assert session.scalar(sa.select(User).where(User.email == "v@example.se")) is None
+
+
 def test_grant_to_unknown_municipality_fails_clearly(app, session, make_user):
     user = make_user()
     result = app.test_cli_runner().invoke(

@@ -137,3 +137,30 @@ def test_cli_compiles_one_follow_up_and_commits(jobs_app, promises):
     outside = runner.invoke(args=["followups", "compile", "--promise", str(promises["aktivt"]),
                                   "--year", "2030"])
     assert outside.exit_code == 1 and "utanför medborgarlöftets period" in outside.output
+
+
+def test_cli_exports_the_draft_as_pdf_and_docx(jobs_app, promises, tmp_path):
+    import subprocess
+
+    import docx
+
+    runner = jobs_app.test_cli_runner()
+    runner.invoke(args=["followups", "compile", "--promise", str(promises["aktivt"]),
+                        "--year", "2026"])
+    with jobs_app.app_context():
+        followup_id = db.session.scalar(sa.select(FollowUp.id))
+    pdf, word = tmp_path / "u.pdf", tmp_path / "u.docx"
+    for fmt, out in (("pdf", pdf), ("docx", word)):
+        result = runner.invoke(args=["followups", "export", "--id", str(followup_id),
+                                     "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "utkast" in result.output
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Löfte i Aktivt." in text and "UTKAST" in text.upper()
+    paragraphs = [p.text for p in docx.Document(str(word)).paragraphs]
+    assert any("Löfte i Aktivt." in p for p in paragraphs)
+
+    missing = runner.invoke(args=["followups", "export", "--id", "999999", "--format", "pdf",
+                                  "--out", str(pdf)])
+    assert missing.exit_code == 1 and "finns inte" in missing.output

@@ -1,11 +1,41 @@
 """The one migration path builds exactly the schema the models describe."""
+import re
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from pytest_alembic.tests import (  # noqa: F401  (pytest-alembic's standard tests, run here)
+    test_model_definitions_match_ddl,
+    test_single_head_revision,
+    test_up_down_consistency,
+    test_upgrade,
+)
 
 from tests.conftest import fresh_database_url, make_test_app, upgrade
-from tracker.extensions import db
+from tracker.extensions import db, migrate
+
+
+@pytest.fixture
+def alembic_app(workdir, request):
+    """An app on an empty database of the suite's kind, its context pushed for env.py."""
+    name = "alembic_" + re.sub(r"\W", "_", request.node.name)
+    app = make_test_app(fresh_database_url(workdir, name))
+    with app.app_context():
+        yield app
+        db.engine.dispose()
+
+
+@pytest.fixture
+def alembic_engine(alembic_app):
+    """migrations/env.py migrates current_app's engine; pytest-alembic inspects the same one."""
+    return db.engine
+
+
+@pytest.fixture
+def alembic_config(alembic_app):
+    """Flask-Migrate's own Alembic config (migrations/, its alembic.ini), as `flask db` uses."""
+    return migrate.get_config()
 
 
 def _diff_after_upgrade(url):

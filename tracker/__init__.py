@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
-from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
     from tracker import (
         activities, admin, audit, auth, dashboard, errors, formatting, main, promises, security,
@@ -47,6 +48,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(activities.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
+    from tracker import followups, public
+
+    app.register_blueprint(followups.bp)
+    app.register_blueprint(public.bp)
 
     from tracker.cli import bp as cli_bp
     from tracker.jobs.cli import bp as jobs_cli_bp

@@ -1,11 +1,13 @@
 """Command-line interface: demo data and user administration (`flask ...`)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import Blueprint, current_app
 
-from tracker import audit
+from tracker import audit, backup
 from tracker.extensions import db
 from tracker.models import Municipality, Organisation, Role
 from tracker.services import DomainError, accounts
@@ -87,3 +89,33 @@ def grant(email: str, municipality: str, role: str) -> None:
     accounts.grant(user, target, Role(role))
     db.session.commit()
     click.echo(f"{user.email} är nu {role} i {target.name}.")
+
+
+@bp.cli.group("backup")
+def backups() -> None:
+    """Back up the database to a file, or restore one into an empty database."""
+
+
+@backups.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(path: Path) -> None:
+    """Write a backup to PATH (SQLite online backup, or pg_dump -Fc on PostgreSQL)."""
+    db.session.remove()
+    try:
+        backup.create(db.engine, path, pg_bin_dir=current_app.config["PG_BIN_DIR"])
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Säkerhetskopian är sparad i {path}.")
+
+
+@backups.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_restore(path: Path) -> None:
+    """Restore the backup in PATH into this app's database, which must be empty."""
+    db.session.remove()
+    try:
+        revision = backup.restore(db.engine, path, pg_bin_dir=current_app.config["PG_BIN_DIR"])
+    except DomainError as error:
+        _fail(error.message)
+    click.echo(f"Databasen är återställd från {path} och integritetskontrollen gick igenom "
+               f"(databasversion {revision or 'okänd'}). Kör flask db upgrade om appen är nyare.")

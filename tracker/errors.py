@@ -20,7 +20,7 @@ MESSAGES = {
     405: (_l("Metoden stöds inte"), _l("Sidan kan inte användas på det sättet.")),
     409: (_l("Krock"), _l("Någon annan har ändrat samma uppgifter.")),
     413: (_l("För stor begäran"), _l("Det du skickade är för stort.")),
-    429: (_l("För många försök"), _l("Du har gjort för många försök. Vänta en stund och försök igen.")),
+    429: (_l("För många försök"), _l("Vänta en stund och försök igen.")),
     500: (_l("Något gick fel"), _l("Ett oväntat fel inträffade. Ingenting av det du skickade har sparats. Försök igen om en stund.")),
     503: (_l("Tjänsten är inte tillgänglig"), _l("Databasen svarar inte just nu. Ingenting har sparats. Försök igen om en stund.")),
 }

@@ -1,5 +1,7 @@
 """Flask extensions, unbound; `create_app` binds them with `init_app`."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# No default limits: only the views decorated with tracker.ratelimit.post_limit are limited.
+limiter = Limiter(key_func=get_remote_address)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_app_context
+from markupsafe import Markup
 
 MONTHS_SV = [
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -38,13 +39,28 @@ def date_sv(value) -> str:
     return str(value)
 
 
+def local_date(value: datetime) -> date:
+    """The Stockholm calendar day of a UTC timestamp."""
+    return value.astimezone(STOCKHOLM).date()
+
+
+def markdown_filter(text: str) -> Markup:
+    """Markdown → sanitized HTML for templates (the follow-up's sections)."""
+    from tracker.services.followup_report import markdown_html
+
+    return Markup(markdown_html(text))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(number_sv, "number_sv")
     app.add_template_filter(date_sv, "date_sv")
+    app.add_template_filter(markdown_filter, "markdown")
     from tracker.labels import TEMPLATE_GLOBALS
-    from tracker.models import ActivityStatus
+    from tracker.models import ActivityStatus, Party, Verdict
 
     app.add_template_filter(ActivityStatus, "activity_status")
+    app.add_template_filter(Party, "party")
+    app.add_template_filter(Verdict, "verdict")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
 
 

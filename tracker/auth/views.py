@@ -10,8 +10,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.auth import bp
 from tracker.auth.forms import LoginForm, PasswordChangeForm
 from tracker.extensions import db
-from tracker.services import DomainError
-from tracker.services import accounts
+from tracker.models import User
+from tracker.ratelimit import post_limit
+from tracker.services import DomainError, accounts
+from tracker.web import attach_error, load_or_404, require
 
 
 def _safe_next(target: str | None) -> str:
@@ -24,6 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@post_limit("LOGIN_RATE_LIMIT")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -49,15 +52,46 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _end_this_session(message: str):
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     accounts.end_sessions(current_user)  # CSRFProtect has already checked the token
     db.session.commit()
-    logout_user()
-    session.clear()
-    flash(_("Du är utloggad."), "info")
-    return redirect(url_for("auth.login"))
+    return _end_this_session(_("Du är utloggad."))
+
+
+@bp.route("/profile/logga-ut-overallt", methods=["POST"])
+@login_required
+def log_out_everywhere():
+    """Ends every session of the user, this one included (a lost phone, a shared computer)."""
+    user = current_user._get_current_object()
+    accounts.log_out_everywhere(user, actor=user)
+    db.session.commit()
+    return _end_this_session(
+        _("Du är utloggad överallt, även här. Logga in igen för att fortsätta.")
+    )
+
+
+@bp.route("/konto/<int:user_id>/logga-ut-overallt", methods=["POST"])
+@login_required
+def log_out_user_everywhere(user_id: int):
+    """An admin ends every session of another user (a stolen laptop, a person who left)."""
+    require(current_user.is_admin)
+    user = load_or_404(User, user_id)
+    actor = current_user._get_current_object()
+    if user.id == actor.id:
+        return log_out_everywhere()
+    accounts.log_out_everywhere(user, actor=actor)
+    db.session.commit()
+    flash(_("%(name)s är utloggad på alla enheter.", name=user.name), "success")
+    return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -68,7 +102,7 @@ def change_password():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data)
         except DomainError as error:
-            getattr(form, error.field or "password").errors.append(error.message)
+            attach_error(form, error, "password")
         else:
             db.session.commit()
             login_user(current_user._get_current_object())  # re-issue with the new token

@@ -118,3 +118,28 @@ def compile_followup_command(promise_id: int, year: int) -> None:
         f"Uppföljningen för {year} sammanställdes som utkast: {len(followup.sections)} avsnitt "
         f"({edited} redigerade behölls), {len(followup.verdicts)} löften ({summary or 'inga'})."
     )
+
+
+@followups_group.command("export")
+@click.option("--id", "followup_id", type=int, required=True, help="Uppföljningens id.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Filen som skrivs, t.ex. uppfoljning.pdf.")
+def export_followup_command(followup_id: int, fmt: str, out: str) -> None:
+    """Write one follow-up as PDF or Word: the published version, else the draft (marked so)."""
+    from tracker.services import followups, report_export
+    from tracker.services.followup_report import build_report
+
+    followup = followups.load(followup_id)
+    if followup is None:
+        raise click.ClickException(f"Uppföljning {followup_id} finns inte.")
+    published = followups.published_versions(followup.id)
+    if published and followup.status is FollowUpStatus.PUBLISHED:
+        report = build_report(followup, published[0])
+    else:
+        report = build_report(followup)
+    body = report_export.pdf_bytes(report) if fmt == "pdf" else report_export.docx_bytes(report)
+    with open(out, "wb") as handle:
+        handle.write(body)
+    state = "utkast" if report.is_draft else "publicerad"
+    click.echo(f"Skrev {out} ({len(body):,} byte, {state}).".replace(",", " "))

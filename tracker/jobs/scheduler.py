@@ -1,14 +1,16 @@
 """The scheduler for `flask scheduler run`: one BlockingScheduler, never inside the web server."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from tracker.jobs import tasks
 
@@ -16,15 +18,38 @@ from tracker.jobs import tasks
 class ScheduledJob(NamedTuple):
     id: str
     func: Callable[..., tasks.RunResult]
-    cron_setting: str  # config key holding a crontab expression
+    cron_setting: str  # config key holding a cron expression (see cron_trigger)
+    work: Callable[[date], str]  # what func runs once per period; "Kör nu" runs it directly
+    label: LazyString
+    description: LazyString
 
 
-# Adding a job is one line here plus its *_CRON setting in config.py.
+# Adding a job is one entry here plus its *_CRON setting in config.py.
 JOBS: list[ScheduledJob] = [
-    ScheduledJob("reminder_digest", tasks.reminder_digest, "REMINDER_DIGEST_CRON"),
-    ScheduledJob("conclude_promises", tasks.conclude_promises, "CONCLUDE_PROMISES_CRON"),
-    ScheduledJob("compile_followups", tasks.compile_followups, "COMPILE_FOLLOWUPS_CRON"),
-    ScheduledJob("refresh_drafts", tasks.refresh_drafts, "REFRESH_DRAFTS_CRON"),
+    ScheduledJob(
+        "reminder_digest", tasks.reminder_digest, "REMINDER_DIGEST_CRON", tasks._send_digests,
+        _l("Påminnelser"),
+        _l("E-post till alla som har försenade eller snart förfallande aktiviteter."),
+    ),
+    ScheduledJob(
+        "conclude_promises", tasks.conclude_promises, "CONCLUDE_PROMISES_CRON",
+        tasks._advance_promises,
+        _l("Uppdatera löftens status"),
+        _l("Undertecknade medborgarlöften blir pågående under sin period och avslutade "
+           "efter den."),
+    ),
+    ScheduledJob(
+        "compile_followups", tasks.compile_followups, "COMPILE_FOLLOWUPS_CRON",
+        tasks._compile_year,
+        _l("Sammanställ årets uppföljningar"),
+        _l("Ett utkast till uppföljning för varje undertecknat, pågående eller avslutat "
+           "medborgarlöfte under året."),
+    ),
+    ScheduledJob(
+        "refresh_drafts", tasks.refresh_drafts, "REFRESH_DRAFTS_CRON", tasks._refresh_drafts,
+        _l("Uppdatera utkast"),
+        _l("Ny genererad text i de utkast till uppföljningar som ingen part har godkänt ännu."),
+    ),
 ]
 
 JOB_DEFAULTS = {
@@ -33,9 +58,41 @@ JOB_DEFAULTS = {
     "misfire_grace_time": 3600,
 }
 
+# Six fields put seconds first (so a test can fire a job seconds ahead); five are crontab's.
+CRON_FIELDS = ("second", "minute", "hour", "day", "month", "day_of_week")
+
+
+class CronSettingError(ValueError):
+    """A *_CRON setting that is not a cron expression; the message names the setting."""
+
 
 def job_by_id(job_id: str) -> ScheduledJob:
-    return next(job for job in JOBS if job.id == job_id)
+    """The job of JOBS with this id; KeyError for an unknown one."""
+    for job in JOBS:
+        if job.id == job_id:
+            return job
+    raise KeyError(job_id)
+
+
+def cron_trigger(config: Mapping, setting: str) -> CronTrigger:
+    """The trigger for a cron setting, in the configured time zone.
+
+    Five fields are a crontab line (minute hour day month day_of_week; like APScheduler 3's
+    from_crontab, weekday 0 is Monday); six put the second first.
+    """
+    expression = config.get(setting)
+    fields = expression.split() if isinstance(expression, str) else []
+    if len(fields) not in (5, 6):
+        raise CronSettingError(
+            f"{setting}={expression!r}: expected 5 fields (minute hour day month day_of_week) "
+            "or 6 (second minute hour day month day_of_week)"
+        )
+    try:
+        return CronTrigger(**dict(zip(CRON_FIELDS[-len(fields):], fields)),
+                           timezone=ZoneInfo(config["TIMEZONE"]))
+    except ValueError as error:
+        raise CronSettingError(f"{setting}={expression!r} is not a valid cron expression: "
+                               f"{error}") from error
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
@@ -45,7 +102,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     for job in JOBS:
         scheduler.add_job(
             job.func,
-            CronTrigger.from_crontab(app.config[job.cron_setting], timezone=timezone),
+            cron_trigger(app.config, job.cron_setting),
             id=job.id,
             name=job.id,
             kwargs={"app": app},

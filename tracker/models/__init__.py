@@ -8,7 +8,7 @@ from tracker.models.activity import (
     activity_assignee,
     activity_place,
 )
-from tracker.models.followup import FollowUp, FollowUpStatus, Verdict
+from tracker.models.followup import FollowUp, FollowUpStatus, FollowUpVersion, Verdict
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
@@ -17,7 +17,8 @@ from tracker.models.user import LoginAttempt, Membership, Organisation, Role, Us
 
 __all__ = [
     "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
-    "FollowUp", "FollowUpStatus", "Indicator", "IndicatorValue", "JobOutcome", "JobRun",
+    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
+    "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
     "TipStatus", "User", "Verdict", "activity_assignee", "activity_place",

@@ -42,8 +42,11 @@ class FollowUp(db.Model):
     )
     # {section_key: {"title", "generated", "edited" (None until a person edits), "edited_by", "edited_at"}}
     sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    # {commitment_id: {"suggested": Verdict value, "override": value|None, "reason": str}}
+    # {commitment_id: {"suggested", "reason", "override" (None or a Verdict value),
+    #                   "override_reason", "section", "party", "text"}}
     verdicts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # {"months": [{"title", "counts": [12 ints]}], "indicators": [{name, unit, this_year, ...}]}
+    figures: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default=sa.text("'{}'"))
     compiled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     police_approved_by_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
@@ -67,3 +70,47 @@ class FollowUp(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status is not FollowUpStatus.PUBLISHED
+
+    @property
+    def approval_count(self) -> int:
+        return (self.police_approved_at is not None) + (self.municipality_approved_at is not None)
+
+
+class FollowUpVersion(db.Model):
+    """A snapshot taken at each save; a published one is never changed or deleted."""
+
+    __tablename__ = "follow_up_version"
+    __table_args__ = (
+        sa.UniqueConstraint("follow_up_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("follow_up.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    sections: Mapped[dict] = mapped_column(sa.JSON)
+    verdicts: Mapped[dict] = mapped_column(sa.JSON)
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = created_at_column()
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    correction_note: Mapped[str] = mapped_column(sa.Text, default="")
+    approvals: Mapped[list] = mapped_column(sa.JSON, default=list)  # who approved, for readers
+
+    follow_up: Mapped[FollowUp] = relationship(lazy="raise")
+    created_by: Mapped[Optional[User]] = relationship(lazy="raise")
+
+
+@sa.event.listens_for(FollowUpVersion, "before_update")
+@sa.event.listens_for(FollowUpVersion, "before_delete")
+def _versions_are_immutable(mapper, connection, target: FollowUpVersion) -> None:
+    raise ValueError("A follow-up version is a record; it is never changed or deleted.")

@@ -18,6 +18,7 @@ from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
 from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
 from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import followups
 from tracker.services import promises as service
 from tracker.web import attach_error, load_or_404, require
 
@@ -110,6 +111,7 @@ def show(promise_id: int):
         is_officer=policies.role_in(current_user, promise.municipality_id) == Role.OFFICER,
         is_draft=promise.status == PromiseStatus.DRAFT,
         revisable=promise.status in service.REVISABLE,
+        followups=followups.of_promise(promise.id),
     )
 
 

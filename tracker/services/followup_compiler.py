@@ -6,6 +6,7 @@ figure is a GROUP BY. It flushes and never commits; the caller commits once per 
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from datetime import date
 
@@ -18,6 +19,7 @@ from tracker.formatting import local_today
 from tracker.labels import ROLE
 from tracker.models import (
     PARTY_ORDER, Activity, ActivityStatus, ActivityType, Commitment, FollowUp, FollowUpStatus,
+    FollowUpVersion,
     Indicator, IndicatorValue, LogEntry, MeasureKind, Membership, Place, Promise, PromiseStatus,
     Role, User, Verdict,
 )
@@ -50,16 +52,17 @@ def compile_followup(promise_id: int, year: int, *, today: date | None = None) -
         return followup
     today = today or local_today()
     running = year < promise.end_year or year >= today.year
-    sections, verdicts = _compile(promise, year, running)
+    sections, verdicts, figures = _compile(promise, year, running)
     if followup is None:
         followup = _insert_if_absent(FollowUp(
             promise_id=promise.id, year=year, status=FollowUpStatus.DRAFT, sections=sections,
-            verdicts=verdicts, compiled_at=utcnow(),
+            verdicts=verdicts, figures=figures, compiled_at=utcnow(),
         ), query)
         if followup.status is not FollowUpStatus.DRAFT or followup.sections is sections:
             return followup
     followup.sections = _merge_sections(followup.sections or {}, sections)
     followup.verdicts = _merge_verdicts(followup.verdicts or {}, verdicts)
+    followup.figures = figures
     followup.compiled_at = utcnow()
     db.session.flush()
     return followup
@@ -91,6 +94,11 @@ def _insert_if_absent(followup: FollowUp, query) -> FollowUp:
     try:
         with db.session.begin_nested():
             db.session.add(followup)
+            db.session.flush()
+            db.session.add(FollowUpVersion(
+                follow_up_id=followup.id, number=1, note="Första utkastet sammanställdes.",
+                sections=followup.sections, verdicts=followup.verdicts, figures=followup.figures,
+            ))
     except IntegrityError:
         return db.session.scalar(query)
     return followup
@@ -124,13 +132,13 @@ def _section(title: str, generated: str) -> dict:
     return {"title": title, "generated": generated, "edited": None}
 
 
-def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict]:
+def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, dict]:
     municipality = promise.municipality
     figures = _commitment_figures(promise, year, running)
     indicators = _indicator_rows(municipality.id, year)
     sections = {
         "inledning": _section(
-            f"Uppföljning medborgarlöfte {year}",
+            "Om medborgarlöftet",
             texts.introduction(
                 municipality=municipality.name, police_area=municipality.police_area.name,
                 start_year=promise.start_year, end_year=promise.end_year, year=year,
@@ -143,6 +151,8 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict]:
         "lagesbild": _section("Lägesbild", texts.situation(indicators, year, municipality.name)),
     }
     commitments = _ordered(promise.commitments)
+    section_of = {c.id: f"fokus-{c.focus_area_id}" if c.focus_area_id else "fokus-ovrigt"
+                  for c in commitments}
     for area in _ordered(promise.focus_areas):
         own = [figures[c.id] for c in commitments if c.focus_area_id == area.id]
         sections[f"fokus-{area.id}"] = _section(
@@ -164,10 +174,27 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict]:
                                                               municipality.name))
     verdicts = {
         str(c.id): {"suggested": figures[c.id].verdict.value, "reason": figures[c.id].reason,
-                    "override": None, "override_reason": ""}
+                    "override": None, "override_reason": "", "party": c.party.value,
+                    "text": c.text, "section": section_of[c.id]}
         for c in commitments
     }
-    return sections, verdicts
+    return sections, verdicts, {
+        "months": _month_series(promise, commitments, figures, section_of),
+        "indicators": [dataclasses.asdict(row) for row in indicators],
+    }
+
+
+def _month_series(promise, commitments, figures, section_of) -> list[dict]:
+    """Occasions per month for each focus area that has any, in the report's order."""
+    titles = {f"fokus-{a.id}": a.title for a in promise.focus_areas}
+    titles["fokus-ovrigt"] = "Övriga löften"
+    series: dict[str, list[int]] = {}
+    for c in commitments:
+        counts = series.setdefault(section_of[c.id], [0] * 12)
+        for month, n in figures[c.id].month_counts.items():
+            counts[month - 1] += n
+    return [{"title": titles[key], "counts": counts}
+            for key, counts in series.items() if any(counts)]
 
 
 def _ordered(rows):
@@ -261,15 +288,16 @@ def _place_counts(promise_id: int, year: int) -> dict[int, list[tuple[str, int]]
     return {cid: sorted(v, key=lambda item: (-item[1], item[0])) for cid, v in found.items()}
 
 
-def _months(promise_id: int, year: int) -> dict[int, list[int]]:
+def _months(promise_id: int, year: int) -> dict[int, dict[int, int]]:
+    """{commitment: {month: occasions}}."""
     month = sa.extract("month", LogEntry.occurred_on)
     rows = db.session.execute(_in_year(
-        sa.select(Activity.commitment_id, month), promise_id, year)
+        sa.select(Activity.commitment_id, month, sa.func.count()), promise_id, year)
         .group_by(Activity.commitment_id, month))
-    found = defaultdict(list)
-    for cid, m in rows:
-        found[cid].append(int(m))
-    return {cid: sorted(v) for cid, v in found.items()}
+    found = defaultdict(dict)
+    for cid, m, n in rows:
+        found[cid][int(m)] = n
+    return found
 
 
 def _notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str]]]:
@@ -316,7 +344,8 @@ def _commitment_figures(promise: Promise, year: int, running: bool):
                                   running)
         figures[c.id] = texts.CommitmentFigures(
             text=c.text, party=c.party, activity_count=activity_count, types=type_figures,
-            places=places.get(c.id, []), months=months.get(c.id, []), notes=notes.get(c.id, []),
+            places=places.get(c.id, []), months=sorted(months.get(c.id, {})),
+            month_counts=dict(months.get(c.id, {})), notes=notes.get(c.id, []),
             verdict=verdict,
             reason=texts.verdict_reason(verdict, occasions, target,
                                         activity_count > 0 and done == activity_count, year),

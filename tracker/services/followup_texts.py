@@ -68,6 +68,7 @@ class CommitmentFigures:
     notes: list[tuple[date, str]]
     verdict: Verdict
     reason: str
+    month_counts: dict[int, int] = field(default_factory=dict)  # month → occasions
 
     @property
     def occasions(self) -> int:
@@ -266,7 +267,6 @@ def commitment_text(c: CommitmentFigures, year: int) -> str:
     if c.notes:
         parts.append("Från loggboken:\n\n" + "\n>\n".join(
             f"> *{date_sv(day)}:* {note.strip()}" for day, note in c.notes))
-    parts.append(f"**Bedömning (förslag): {VERDICT_TEXT[c.verdict]}.** {c.reason}")
     return "\n\n".join(parts)
 
 

@@ -1,0 +1,309 @@
+"""The follow-up editor over HTTP: edit, versions, approvals by both parties, publish, correct."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import count_queries, login
+from tests.factories import make_type
+from tracker.extensions import db
+from tracker.models import (
+    Activity, FollowUp, FollowUpStatus, FollowUpVersion, LogEntry, Organisation, Party,
+    PromiseStatus, Role,
+)
+from tracker.services import followup_compiler
+from tracker.services import promises as promise_service
+from tracker.services.promises import CommitmentInput
+
+PERSONNUMMER = "811218-9876"
+
+
+@pytest.fixture
+def world(session, make_municipality, make_user):
+    home = make_municipality("Lidköping")
+    away = make_municipality("Götene")
+    users = {
+        "coordinator": make_user(Role.COORDINATOR, home),
+        "police": make_user(Role.COORDINATOR, home, organisation=Organisation.POLISEN),
+        "officer": make_user(Role.OFFICER, home, organisation=Organisation.POLISEN),
+        "viewer": make_user(Role.VIEWER, home),
+        "stranger": make_user(Role.COORDINATOR, away),
+    }
+    promise = promise_service.create_promise(users["coordinator"], home.id,
+                                             title="Medborgarlöfte 2023", start_year=2023,
+                                             end_year=2023)
+    area = promise_service.add_focus_area(promise, users["coordinator"], "Trygg stadskärna")
+    commitment = promise_service.add_commitment(
+        promise, users["coordinator"],
+        CommitmentInput(Party.POLISEN, "Polisen genomför trafikkontroller i centrum.", area.id,
+                        4, ""))
+    promise.status = PromiseStatus.CONCLUDED
+    kind = make_type("fu_view_trafik", [])
+    kind.name_sv = "Trafikkontroll"
+    activity = Activity(commitment_id=commitment.id, municipality_id=home.id, type_id=kind.id,
+                        title="Kontroller")
+    session.add(activity)
+    session.flush()
+    session.add_all([LogEntry(activity_id=activity.id, occurred_on=date(2023, month, 3),
+                              duration_minutes=60, measures={}) for month in (3, 3, 5)])
+    followup = followup_compiler.compile_followup(promise.id, 2023, today=date(2024, 2, 1))
+    session.commit()
+    return dict(home=home, away=away, promise=promise, commitment=commitment, followup=followup,
+                **users)
+
+
+def _as(app, user):
+    """A client of its own per user (logging in again on one client keeps the first user)."""
+    client = app.test_client()
+    login(client, user.email)
+    return client
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _version(client, url: str) -> str:
+    return re.search(r'name="version" (?:type="hidden" )?value="(\d+)"', _text(client.get(url)))[1]
+
+
+def _reload(followup_id: int) -> FollowUp:
+    db.session.expire_all()
+    return db.session.get(FollowUp, followup_id)
+
+
+def test_the_editor_shows_the_draft_label_sections_and_verdicts(client, world):
+    login(client, world["viewer"].email)
+    page = _text(client.get(f"/uppfoljningar/{world['followup'].id}"))
+    assert "Utkast" in page and "Syns inte för invånarna" in page
+    assert "Polisen genomför trafikkontroller i centrum." in page
+    assert "Polisen har genomfört 3 trafikkontroller" in page
+    assert "Delvis uppfyllt" in page  # 3 of the target 4, the period is over
+    assert "Redigera avsnittet" not in page  # a viewer reads only
+
+
+def test_a_coordinator_edits_a_section_and_each_save_is_a_version(client, world, session):
+    followup = world["followup"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/avsnitt/lardomar"
+    version = _version(client, url)
+    response = client.post(url, data={"text": "Vi lärde oss **mycket**.\n\n<script>x()</script>",
+                                      "version": version})
+    assert response.status_code == 302
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "Vi lärde oss <strong>mycket</strong>." in page
+    assert "<script>x()" not in page
+    numbers = session.scalars(sa.select(FollowUpVersion.number)
+                              .where(FollowUpVersion.follow_up_id == followup.id)).all()
+    assert sorted(numbers) == [1, 2]
+    assert _reload(followup.id).sections["lardomar"]["edited"].startswith("Vi lärde oss")
+
+
+def test_a_personnummer_in_a_section_is_refused_and_nothing_is_saved(client, world):
+    followup = world["followup"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/avsnitt/lardomar"
+    response = client.post(url, data={"text": f"Samtal med {PERSONNUMMER}.",
+                                      "version": _version(client, url)})
+    assert response.status_code == 422
+    assert "personnummer" in _text(response)
+    assert f"Samtal med {PERSONNUMMER}." in _text(response)  # the text stays in the form
+    assert _reload(followup.id).sections["lardomar"]["edited"] is None
+
+
+def test_a_stale_section_save_shows_both_texts_and_loses_neither(client, world):
+    followup = world["followup"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/avsnitt/lardomar"
+    version = _version(client, url)
+    assert client.post(url, data={"text": "Kollegans text.", "version": version}
+                       ).status_code == 302
+    response = client.post(url, data={"text": "Min egen text.", "version": version})
+    assert response.status_code == 409
+    page = _text(response)
+    assert "Kollegans text." in page and "Min egen text." in page
+    assert _reload(followup.id).sections["lardomar"]["edited"] == "Kollegans text."
+
+
+def test_a_verdict_override_needs_a_reason_and_shows_in_the_report(client, world):
+    followup, commitment = world["followup"], world["commitment"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/bedomning/{commitment.id}"
+    version = _version(client, url)
+    refused = client.post(url, data={"verdict": "uppfyllt", "reason": "", "version": version})
+    assert refused.status_code == 422 and "Skriv varför" in _text(refused)
+    assert client.post(url, data={"verdict": "uppfyllt", "reason": "Den fjärde kontrollen "
+                                  "gjordes av trafikpolisen.", "version": version}
+                       ).status_code == 302
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "(ändrad bedömning)" in page and "gjordes av trafikpolisen" in page
+
+
+def _post_button(client, followup_id: int, action: str):
+    version = _version(client, f"/uppfoljningar/{followup_id}")
+    return client.post(f"/uppfoljningar/{followup_id}/{action}", data={"version": version})
+
+
+def test_both_parties_approve_then_publish_and_residents_see_it(client, world, app):
+    followup = world["followup"]
+    public = f"/offentlig/uppfoljningar/{followup.id}"
+    assert client.get(public).status_code == 404  # a draft is never public
+
+    client = _as(app, world["police"])
+    assert "Godkänn för Polisen" in _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert _post_button(client, followup.id, "godkann").status_code == 302
+    assert _post_button(client, followup.id, "publicera").status_code == 302
+    assert _reload(followup.id).status is FollowUpStatus.DRAFT  # one party is not enough
+    assert "måste godkännas av både" in _text(client.get(f"/uppfoljningar/{followup.id}"))
+
+    client = _as(app, world["coordinator"])
+    assert _post_button(client, followup.id, "godkann").status_code == 302
+    assert _reload(followup.id).status is FollowUpStatus.APPROVED
+    assert _post_button(client, followup.id, "publicera").status_code == 302
+    assert _reload(followup.id).status is FollowUpStatus.PUBLISHED
+
+    with app.test_client() as anonymous:
+        page = _text(anonymous.get(public))
+    assert "Uppföljning medborgarlöfte 2023 – Lidköping" in page
+    assert "Polisen genomför trafikkontroller i centrum." in page
+    assert "Utkast" not in page
+    assert "Godkänd för Polisen av" in page and "Godkänd för kommunen av" in page
+
+
+def test_an_edit_after_an_approval_clears_it(client, world, app):
+    followup = world["followup"]
+    _post_button(_as(app, world["police"]), followup.id, "godkann")
+    assert _reload(followup.id).police_approved_at is not None
+    client = _as(app, world["coordinator"])
+    url = f"/uppfoljningar/{followup.id}/avsnitt/nasta-steg"
+    client.post(url, data={"text": "Fler kontroller 2024.", "version": _version(client, url)})
+    fresh = _reload(followup.id)
+    assert fresh.police_approved_at is None and fresh.status is FollowUpStatus.DRAFT
+
+
+def test_an_officer_and_a_viewer_cannot_approve_and_a_stranger_cannot_see(client, world, app):
+    followup = world["followup"]
+    for who in ("officer", "viewer"):
+        client = _as(app, world[who])
+        response = client.post(f"/uppfoljningar/{followup.id}/godkann",
+                               data={"version": str(followup.version_id)})
+        assert response.status_code == 302
+        assert "Bara samordnare" in _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert _reload(followup.id).police_approved_at is None
+    client = _as(app, world["stranger"])
+    assert client.get(f"/uppfoljningar/{followup.id}").status_code == 403
+    assert client.post(f"/uppfoljningar/{followup.id}/godkann",
+                       data={"version": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("who, status", [
+    ("anonymous", 302), ("viewer", 403), ("officer", 403), ("coordinator", 200),
+    ("police", 200), ("stranger", 403),
+])
+def test_who_may_open_the_section_editor(client, world, who, status):
+    if who != "anonymous":
+        login(client, world[who].email)
+    url = f"/uppfoljningar/{world['followup'].id}/avsnitt/lardomar"
+    assert client.get(url).status_code == status
+
+
+def _publish(app, world):
+    followup = world["followup"]
+    _post_button(_as(app, world["police"]), followup.id, "godkann")
+    client = _as(app, world["coordinator"])
+    _post_button(client, followup.id, "godkann")
+    _post_button(client, followup.id, "publicera")
+    assert _reload(followup.id).status is FollowUpStatus.PUBLISHED
+    return client
+
+
+def test_a_published_follow_up_is_immutable_and_a_correction_is_a_new_version(
+        client, world, app, session):
+    followup = world["followup"]
+    client = _publish(app, world)
+    url = f"/uppfoljningar/{followup.id}/avsnitt/lardomar"
+    assert client.get(url).status_code == 200  # the form opens, but saving is refused
+    refused = client.post(url, data={"text": "Ändrat i efterhand.",
+                                     "version": str(_reload(followup.id).version_id)})
+    assert refused.status_code == 422 and "publicerad" in _text(refused)
+
+    correct = f"/uppfoljningar/{followup.id}/ratta"
+    assert client.post(correct, data={"note": "", "version": _version(client, correct)}
+                       ).status_code == 422
+    assert client.post(correct, data={"note": "Antalet kontroller var fel.",
+                                      "version": _version(client, correct)}).status_code == 302
+    client.post(url, data={"text": "Rättad text om lärdomar.", "version": _version(client, url)})
+    with app.test_client() as anonymous:
+        assert "Rättad text" not in _text(anonymous.get(f"/offentlig/uppfoljningar/{followup.id}"))
+    _publish(app, world)
+    with app.test_client() as anonymous:
+        page = _text(anonymous.get(f"/offentlig/uppfoljningar/{followup.id}"))
+        assert "Rättad text om lärdomar." in page
+        assert "Rättelse" in page and "Antalet kontroller var fel." in page
+        links = re.findall(r"/offentlig/uppfoljningar/\d+/version/\d+", page)
+        assert len(links) == 2  # both published versions stay readable
+        older = _text(anonymous.get(links[-1]))
+    assert "Rättad text" not in older and "Det här är en äldre version." in older
+    published = session.scalars(sa.select(FollowUpVersion).where(
+        FollowUpVersion.follow_up_id == followup.id,
+        FollowUpVersion.published_at.is_not(None))).all()
+    assert len(published) == 2
+    assert "Rättad text" not in str(published[0].sections)  # the first stays as published
+
+
+def test_versions_page_lists_every_save(client, world):
+    followup = world["followup"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/avsnitt/lardomar"
+    client.post(url, data={"text": "Ett.", "version": _version(client, url)})
+    client.post(url, data={"text": "Två.", "version": _version(client, url)})
+    page = _text(client.get(f"/uppfoljningar/{followup.id}/versioner"))
+    assert page.count("Ändrade avsnittet") == 2 and "Första utkastet" in page
+    assert "Två." in _text(client.get(f"/uppfoljningar/{followup.id}/versioner/3"))
+    assert "Ett." in _text(client.get(f"/uppfoljningar/{followup.id}/versioner/2"))
+
+
+def test_recompile_keeps_the_edit_and_offers_the_new_text(client, world, session):
+    followup = world["followup"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/avsnitt/fokus-{world['commitment'].focus_area_id}"
+    client.post(url, data={"text": "Egen text om kontrollerna.", "version": _version(client, url)})
+    activity = session.scalar(sa.select(Activity).where(
+        Activity.commitment_id == world["commitment"].id))
+    session.add(LogEntry(activity_id=activity.id, occurred_on=date(2023, 9, 1),
+                         duration_minutes=30, measures={}))
+    session.commit()
+    assert _post_button(client, followup.id, "sammanstall").status_code == 302
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "Egen text om kontrollerna." in page
+    assert "Det finns ny sammanställd text" in page and "4 trafikkontroller" in page
+    key = f"fokus-{world['commitment'].focus_area_id}"
+    assert _post_button(client, followup.id, f"avsnitt/{key}/sammanstalld-text"
+                        ).status_code == 302
+    assert _reload(followup.id).sections[key]["edited"] is None
+
+
+def test_compile_from_the_promise_page(client, world, session):
+    promise = world["promise"]
+    session.execute(sa.delete(FollowUp).where(FollowUp.promise_id == promise.id))
+    session.commit()
+    login(client, world["coordinator"].email)
+    assert "Sammanställ utkast" in _text(client.get(f"/loften/{promise.id}"))
+    response = client.post(f"/loften/{promise.id}/uppfoljningar", data={"year": "2023"})
+    assert response.status_code == 302
+    assert session.scalar(sa.select(sa.func.count()).select_from(FollowUp)
+                          .where(FollowUp.promise_id == promise.id)) == 1
+    refused = client.post(f"/loften/{promise.id}/uppfoljningar", data={"year": "2031"},
+                          follow_redirects=True)
+    assert "utanför medborgarlöftets period" in _text(refused)
+
+
+def test_editor_page_statement_count_is_fixed(client, world):
+    login(client, world["coordinator"].email)
+    client.get(f"/uppfoljningar/{world['followup'].id}")
+    with count_queries() as statements:
+        assert client.get(f"/uppfoljningar/{world['followup'].id}").status_code == 200
+    assert len(statements) <= 8

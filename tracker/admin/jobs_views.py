@@ -1,0 +1,107 @@
+"""Administration: the scheduled jobs, when they run next, how their latest runs went, "Kör nu".
+
+The next run is computed here from the configured cron settings; the web process never starts
+a scheduler.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from tracker import audit
+from tracker.admin import bp
+from tracker.extensions import db
+from tracker.jobs import tasks
+from tracker.jobs.scheduler import JOBS, CronSettingError, ScheduledJob, cron_trigger, job_by_id
+from tracker.models import JobOutcome, JobRun
+
+RUNS_PER_JOB = 10
+OUTCOME = {
+    JobOutcome.OK: _l("Lyckades"),
+    JobOutcome.FAILED: _l("Misslyckades"),
+    JobOutcome.RUNNING: _l("Pågår"),
+}
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    job: ScheduledJob
+    expression: str
+    next_run: datetime | None  # None: the schedule never fires again, or is invalid
+    schedule_error: str
+    runs: list[JobRun]
+
+
+def latest_runs(job_ids: list[str], per_job: int = RUNS_PER_JOB) -> dict[str, list[JobRun]]:
+    """The newest runs of each job, newest first, in one statement whatever the history's size."""
+    ranked = (
+        sa.select(
+            JobRun.id,
+            sa.func.row_number().over(
+                partition_by=JobRun.job, order_by=(JobRun.started_at.desc(), JobRun.id.desc())
+            ).label("rank"),
+        )
+        .where(JobRun.job.in_(job_ids))
+        .subquery()
+    )
+    rows = db.session.scalars(
+        sa.select(JobRun).join(ranked, ranked.c.id == JobRun.id)
+        .where(ranked.c.rank <= per_job).order_by(JobRun.job, ranked.c.rank)
+    )
+    runs: dict[str, list[JobRun]] = {job_id: [] for job_id in job_ids}
+    for run in rows:
+        runs[run.job].append(run)
+    return runs
+
+
+def _status(job: ScheduledJob, runs: list[JobRun], now: datetime) -> JobStatus:
+    expression = str(current_app.config.get(job.cron_setting))
+    try:
+        next_run = cron_trigger(current_app.config, job.cron_setting).get_next_fire_time(None, now)
+    except CronSettingError as error:
+        return JobStatus(job, expression, None, str(error), runs)
+    return JobStatus(job, expression, next_run, "", runs)
+
+
+def _now() -> datetime:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+@bp.get("/admin/jobb")
+@login_required
+def jobs():
+    runs = latest_runs([job.id for job in JOBS])
+    now = _now()
+    statuses = [_status(job, runs[job.id], now) for job in JOBS]
+    return render_template("admin/jobs.html", statuses=statuses, outcome_label=OUTCOME.get)
+
+
+@bp.post("/admin/jobb/<job_id>/kor")
+@login_required
+def run_job_now(job_id: str):
+    """Run a job at once, under a key of its own so the period's scheduled run is unaffected."""
+    try:
+        job = job_by_id(job_id)
+    except KeyError:
+        abort(404)
+    key = f"manuell {_now().isoformat(timespec='seconds')}"
+    audit.record(db.session, "job_run", None, "manual_run", {"job": job.id, "key": key})
+    # Committing first also ends this request's read transaction: on SQLite a transaction that
+    # read before the job's own session wrote could not write afterwards.
+    db.session.commit()
+    result = tasks.run_job(job.id, job.work, app=current_app._get_current_object(),
+                           key_of=lambda _today: key)
+    if result.outcome is JobOutcome.OK:
+        flash(_("Jobbet kördes: %(detail)s", detail=result.detail), "success")
+    elif result.outcome is JobOutcome.FAILED:
+        flash(_("Jobbet misslyckades: %(detail)s", detail=result.detail), "error")
+    else:
+        flash(_("Jobbet startades nyss redan; det kördes inte en gång till."), "info")
+    return redirect(url_for("admin.jobs"))

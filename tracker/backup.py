@@ -1,0 +1,237 @@
+"""Backups of the whole database: SQLite's online backup API, pg_dump/pg_restore on PostgreSQL.
+
+A restore only goes into an empty database, so it can never overwrite data; the result is
+checked (SQLite's integrity and foreign-key checks; on PostgreSQL pg_restore runs as one
+transaction with --exit-on-error) before the command reports success.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.engine import URL, Engine
+
+from tracker.services import DomainError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+
+# SQLAlchemy URL query parameters → the libpq environment variables that carry them.
+LIBPQ_QUERY_ENV = {
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "options": "PGOPTIONS",
+    "sslmode": "PGSSLMODE",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcrl": "PGSSLCRL",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "application_name": "PGAPPNAME",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "gssencmode": "PGGSSENCMODE",
+    "channel_binding": "PGCHANNELBINDING",
+    "client_encoding": "PGCLIENTENCODING",
+}
+_SEARCH_PATH = re.compile(r"-c\s*search_path\s*=\s*([^\s,]+)")
+
+
+def create(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> None:
+    """Write a backup of the database to `path` (a new file, readable by the owner only)."""
+    path = Path(path)
+    if path.exists():
+        raise DomainError(_("Filen %(path)s finns redan. Välj ett nytt filnamn; "
+                            "en befintlig fil skrivs aldrig över.", path=path))
+    if not path.parent.is_dir():
+        raise DomainError(_("Katalogen %(dir)s finns inte.", dir=path.parent))
+    partial = path.with_name(path.name + ".ofullstandig")
+    _create_private_file(partial)
+    try:
+        if engine.dialect.name == "sqlite":
+            _sqlite_backup(engine, partial)
+        elif engine.dialect.name == "postgresql":
+            _pg_dump(engine, partial, pg_bin_dir)
+        else:
+            raise DomainError(_("Databastypen %(name)s stöds inte.", name=engine.dialect.name))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def restore(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> str | None:
+    """Load a backup into the (empty) database; return its Alembic revision."""
+    path = Path(path)
+    if not path.is_file():
+        raise DomainError(_("Filen %(path)s finns inte.", path=path))
+    with path.open("rb") as file:
+        magic = file.read(len(SQLITE_MAGIC))
+    kind = engine.dialect.name
+    if kind == "sqlite" and not magic.startswith(SQLITE_MAGIC):
+        raise DomainError(_("Filen är ingen säkerhetskopia av en SQLite-databas."))
+    if kind == "postgresql" and not magic.startswith(PG_DUMP_MAGIC):
+        raise DomainError(_("Filen är ingen säkerhetskopia från pg_dump (format custom)."))
+    schema = pg_schema(engine.url) if kind == "postgresql" else None
+    _require_empty(engine, schema)
+    if kind == "sqlite":
+        _sqlite_restore(engine, path)
+    elif kind == "postgresql":
+        _pg_restore(engine, path, schema, pg_bin_dir)
+    else:
+        raise DomainError(_("Databastypen %(name)s stöds inte.", name=kind))
+    engine.dispose()  # no pooled connection keeps a view of the database from before
+    return _revision(engine)
+
+
+def _create_private_file(path: Path) -> None:
+    """The backup holds personal data and password hashes: owner-only from the first byte."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _require_empty(engine: Engine, schema: str | None) -> None:
+    inspector = sa.inspect(engine)
+    existing = inspector.get_table_names(schema=schema) + inspector.get_view_names(schema=schema)
+    if existing:
+        raise DomainError(_(
+            "Databasen är inte tom (den har %(n)d tabeller). En säkerhetskopia återställs bara "
+            "till en tom databas: skapa en ny och kör inte flask db upgrade först.",
+            n=len(existing),
+        ))
+
+
+def _revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+def _sqlite_backup(engine: Engine, target_path: Path) -> None:
+    raw = engine.raw_connection()
+    target = sqlite3.connect(target_path)
+    try:
+        raw.driver_connection.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+        _sqlite_check(target)
+    finally:
+        target.close()
+        raw.close()
+
+
+def _sqlite_restore(engine: Engine, source_path: Path) -> None:
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    raw = engine.raw_connection()
+    try:
+        _sqlite_check(source)
+        source.backup(raw.driver_connection)
+        _sqlite_check(raw.driver_connection)
+    finally:
+        raw.close()
+        source.close()
+
+
+def _sqlite_check(conn: sqlite3.Connection) -> None:
+    result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    if result != ["ok"]:
+        raise DomainError(_("Integritetskontrollen misslyckades: %(details)s",
+                            details="; ".join(map(str, result[:5]))))
+    if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        raise DomainError(_("Integritetskontrollen misslyckades: "
+                            "det finns rader som pekar på rader som saknas."))
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+def pg_schema(url: URL) -> str:
+    """The schema the app's tables live in: the first of search_path in the URL, else public."""
+    options = url.query.get("options", "")
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    match = _SEARCH_PATH.search(options)
+    return match.group(1).strip('"') if match else "public"
+
+
+def libpq_environment(url: URL) -> dict[str, str]:
+    """The URL's connection settings as libpq variables (so the password is in no argv)."""
+    env = {}
+    for attribute, variable in (("host", "PGHOST"), ("port", "PGPORT"), ("username", "PGUSER"),
+                                ("password", "PGPASSWORD"), ("database", "PGDATABASE")):
+        value = getattr(url, attribute)
+        if value not in (None, ""):
+            env[variable] = str(value)
+    for key, value in url.query.items():
+        if key not in LIBPQ_QUERY_ENV:
+            raise DomainError(_("Databasadressen har en parameter som inte kan föras vidare "
+                                "till pg_dump: %(key)s.", key=key))
+        env[LIBPQ_QUERY_ENV[key]] = value if isinstance(value, str) else value[-1]
+    return env
+
+
+def _pg_tool(engine: Engine, name: str, pg_bin_dir: str | None) -> str:
+    """pg_dump/pg_restore of the server's major version when installed side by side (Debian)."""
+    with engine.connect() as conn:
+        major = conn.dialect.server_version_info[0]
+    candidates = [Path(pg_bin_dir) / name] if pg_bin_dir else []
+    candidates.append(Path(f"/usr/lib/postgresql/{major}/bin") / name)
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise DomainError(_("Programmet %(name)s hittades inte. Installera PostgreSQL-klienten "
+                            "(version %(major)s) eller ange TRACKER_PG_BIN_DIR.",
+                            name=name, major=major))
+    return found
+
+
+def _run(command: list[str], url: URL) -> str:
+    env = {**os.environ, **libpq_environment(url)}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tool = Path(command[0]).name
+        raise DomainError(_("%(tool)s misslyckades: %(error)s",
+                            tool=tool, error=result.stderr.strip()[-2000:]))
+    return result.stdout
+
+
+def _pg_dump(engine: Engine, target_path: Path, pg_bin_dir: str | None) -> None:
+    url = engine.url
+    _run([_pg_tool(engine, "pg_dump", pg_bin_dir), "--format=custom", "--no-owner",
+          "--no-privileges", f"--schema={pg_schema(url)}", f"--file={target_path}"], url)
+
+
+def _pg_restore(engine: Engine, source_path: Path, schema: str, pg_bin_dir: str | None) -> None:
+    url = engine.url
+    pg_restore = _pg_tool(engine, "pg_restore", pg_bin_dir)
+    listing = _run([pg_restore, "--list", str(source_path)], url)
+    dumped = set(re.findall(r"^\d+; \d+ \d+ TABLE (?!DATA )(\S+) ", listing, re.MULTILINE))
+    if dumped and dumped != {schema}:
+        raise DomainError(_(
+            "Säkerhetskopian gäller schemat %(dumped)s, men databasen använder %(schema)s. "
+            "Ange samma schema (search_path) i TRACKER_DATABASE_URL.",
+            dumped=", ".join(sorted(dumped)), schema=schema,
+        ))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE SCHEMA IF NOT EXISTS {engine.dialect.identifier_preparer.quote(schema)}"
+        )
+    # The schema exists now (created above, or empty): restore what is in it, not the schema
+    # itself nor its comment (public's belongs to pg_database_owner, not to the app's role).
+    schema_entry = re.compile(r"^\d+; \d+ \d+ (?:SCHEMA - |COMMENT - SCHEMA |ACL - SCHEMA )")
+    entries = [line for line in listing.splitlines() if not schema_entry.match(line)]
+    with tempfile.NamedTemporaryFile("w", suffix=".list") as use_list:
+        use_list.write("\n".join(entries) + "\n")
+        use_list.flush()
+        _run([pg_restore, "--single-transaction", "--exit-on-error", "--no-owner",
+              "--no-privileges", f"--use-list={use_list.name}",
+              f"--dbname={url.database or url.username}", str(source_path)], url)

@@ -1,0 +1,50 @@
+"""Forms of the follow-up editor; each carries the version it was opened on."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from tracker.labels import VERDICT
+from tracker.models import Verdict
+from tracker.services.followups import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
+
+
+class VersionForm(FlaskForm):
+    """A button (approve, publish, recompile, take the new text): CSRF and the version seen."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class SectionForm(VersionForm):
+    text = TextAreaField(_l("Avsnittets text"), validators=[Length(max=MAX_SECTION_LENGTH)],
+                         render_kw={"rows": 18})
+
+
+class VerdictForm(VersionForm):
+    verdict = SelectField(
+        _l("Bedömning"),
+        choices=[("", _l("Använd den föreslagna bedömningen"))]
+        + [(v.value, str(VERDICT[v]).capitalize()) for v in Verdict],
+        validators=[Optional()],
+    )
+    reason = TextAreaField(_l("Motivering"), validators=[Length(max=MAX_REASON_LENGTH)],
+                           render_kw={"rows": 4})
+
+
+class CorrectionForm(VersionForm):
+    note = TextAreaField(_l("Vad rättas?"), validators=[
+        InputRequired(_l("Skriv vad som rättas; texten visas för läsarna.")),
+        Length(max=MAX_REASON_LENGTH)], render_kw={"rows": 4})
+
+
+class CompileForm(FlaskForm):
+    year = IntegerField(_l("År"), validators=[InputRequired(_l("Välj ett år."))])

@@ -1,0 +1,319 @@
+"""The follow-up editor: read, edit section by section, verdicts, approve, publish, correct."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.followups import bp
+from tracker.followups.forms import (
+    CompileForm, CorrectionForm, SectionForm, VerdictForm, VersionForm,
+)
+from tracker.models import FollowUp, FollowUpStatus, Promise
+from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
+from tracker.services import followups as service
+from tracker.services.followup_report import build_report
+from tracker.web import attach_error, load_or_404, require
+
+
+def _followup_or_404(followup_id: int) -> FollowUp:
+    followup = service.load(followup_id)
+    if followup is None:
+        abort(404)
+    require(policies.can_view(current_user, followup.promise.municipality_id))
+    return followup
+
+
+def _editable(followup_id: int) -> FollowUp:
+    followup = _followup_or_404(followup_id)
+    require(policies.can_edit(current_user, followup.promise.municipality_id))
+    return followup
+
+
+def _to(followup: FollowUp, anchor: str | None = None):
+    return redirect(url_for("followups.show", followup_id=followup.id, _anchor=anchor))
+
+
+def _refuse(form, error: DomainError) -> None:
+    if isinstance(error, FieldErrors):
+        for name, message in error.errors.items():
+            attach_error(form, DomainError(message, name))
+    else:
+        attach_error(form, error)
+
+
+def _commit_or_conflict() -> bool:
+    """Commit; False when a concurrent save won the version race (nothing is written)."""
+    try:
+        db.session.commit()
+        return True
+    except StaleDataError:
+        db.session.rollback()
+        return False
+
+
+@bp.route("/uppfoljningar")
+@login_required
+def index():
+    ids = None if current_user.is_admin else policies.municipality_ids(current_user)
+    return render_template("followups/index.html", followups=service.for_municipalities(ids))
+
+
+@bp.route("/loften/<int:promise_id>/uppfoljningar", methods=["POST"])
+@login_required
+def compile_for_promise(promise_id: int):
+    promise = load_or_404(Promise, promise_id)
+    require(policies.can_edit(current_user, promise.municipality_id))
+    form = CompileForm()
+    if not form.validate():
+        flash(_("Välj ett år i medborgarlöftets period."), "error")
+        return redirect(url_for("promises.show", promise_id=promise.id))
+    try:
+        followup = followup_compiler.compile_followup(promise.id, form.year.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("promises.show", promise_id=promise.id))
+    flash(_("Utkastet till uppföljningen för %(year)s är sammanställt.", year=form.year.data),
+          "success")
+    return _to(followup)
+
+
+@bp.route("/uppfoljningar/<int:followup_id>")
+@login_required
+def show(followup_id: int):
+    followup = _followup_or_404(followup_id)
+    municipality_id = followup.promise.municipality_id
+    report = build_report(followup)
+    return render_template(
+        "followups/show.html", followup=followup, report=report, chart=chart_markup(report),
+        form=VersionForm(version=followup.version_id),
+        can_edit=policies.can_edit(current_user, municipality_id) and followup.is_editable,
+        can_approve=policies.can_approve(current_user, municipality_id),
+        my_side=service.approval_side(current_user),
+        published=service.published_versions(followup.id),
+    )
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/avsnitt/<key>", methods=["GET", "POST"])
+@login_required
+def edit_section(followup_id: int, key: str):
+    followup = _editable(followup_id)
+    section = (followup.sections or {}).get(key) or abort(404)
+    form = SectionForm()
+    if request.method == "GET":
+        form.version.data = followup.version_id
+        form.text.data = section["edited"] if section.get("edited") is not None \
+            else section["generated"]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.save_section(current_user, followup, key, form.text.data,
+                                 form.expected_version)
+            if _commit_or_conflict():
+                flash(_("Avsnittet ”%(title)s” är sparat. Eventuella godkännanden har tagits "
+                        "bort.", title=section["title"]), "success")
+                return _to(followup, f"avsnitt-{key}")
+            followup, status = _reloaded(followup_id), 409
+        except StaleEdit:
+            db.session.rollback()
+            followup, status = _reloaded(followup_id), 409
+        except DomainError as error:
+            db.session.rollback()
+            _refuse(form, error)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    if status == 409:
+        form.version.data = followup.version_id  # saving again keeps the user's text
+    return render_template("followups/section.html", followup=followup, key=key,
+                           section=followup.sections.get(key, section), form=form,
+                           conflict=status == 409), status
+
+
+def _reloaded(followup_id: int) -> FollowUp:
+    db.session.rollback()
+    return service.load(followup_id)
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/avsnitt/<key>/sammanstalld-text",
+          methods=["POST"])
+@login_required
+def use_generated(followup_id: int, key: str):
+    followup = _editable(followup_id)
+    return _button(followup, lambda f, v: service.use_generated(current_user, f, key, v),
+                   _("Den sammanställda texten används nu i avsnittet."), f"avsnitt-{key}")
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/bedomning/<commitment_id>",
+          methods=["GET", "POST"])
+@login_required
+def edit_verdict(followup_id: int, commitment_id: str):
+    followup = _editable(followup_id)
+    verdict = (followup.verdicts or {}).get(commitment_id) or abort(404)
+    form = VerdictForm()
+    if request.method == "GET":
+        form.version.data = followup.version_id
+        form.verdict.data = verdict.get("override") or ""
+        form.reason.data = verdict.get("override_reason", "")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.override_verdict(current_user, followup, commitment_id,
+                                     form.verdict.data or None, form.reason.data,
+                                     form.expected_version)
+            if _commit_or_conflict():
+                flash(_("Bedömningen är sparad."), "success")
+                return _to(followup, "bedomningar")
+            status = 409
+        except StaleEdit as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            _refuse(form, error)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    if status == 409:
+        followup = service.load(followup_id)
+        verdict = followup.verdicts.get(commitment_id, verdict)
+        form.version.data = followup.version_id
+        form.form_errors.append(_("Någon annan har ändrat uppföljningen. Deras bedömning visas "
+                                  "nedan; dina val finns kvar i formuläret."))
+    return render_template("followups/verdict.html", followup=followup, verdict=verdict,
+                           commitment_id=commitment_id, form=form,
+                           conflict=status == 409), status
+
+
+def _button(followup: FollowUp, action, done: str, anchor: str | None = None):
+    """A POST button: run the service with the version the user saw, commit, say what happened."""
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(followup, form.expected_version)
+        if not _commit_or_conflict():
+            raise StaleEdit(followup)
+        flash(done, "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        if isinstance(error, StaleEdit):  # show the newer version at once, with the message
+            return show(followup.id), 409
+    return _to(followup, anchor)
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/sammanstall", methods=["POST"])
+@login_required
+def recompile(followup_id: int):
+    followup = _editable(followup_id)
+    return _button(followup, lambda f, v: service.recompile(current_user, f, v),
+                   _("Utkastet är sammanställt på nytt. Redigerade avsnitt behöll din text; den "
+                     "nya texten visas bredvid."))
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/godkann", methods=["POST"])
+@login_required
+def approve(followup_id: int):
+    followup = _followup_or_404(followup_id)
+    return _button(followup, lambda f, v: service.approve(current_user, f, v),
+                   _("Du har godkänt uppföljningen."), "godkannande")
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/publicera", methods=["POST"])
+@login_required
+def publish(followup_id: int):
+    followup = _followup_or_404(followup_id)
+    return _button(followup, lambda f, v: service.publish(current_user, f, v),
+                   _("Uppföljningen är publicerad och syns nu för invånarna."), "godkannande")
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/ratta", methods=["GET", "POST"])
+@login_required
+def correct(followup_id: int):
+    followup = _editable(followup_id)
+    if followup.status is not FollowUpStatus.PUBLISHED:
+        flash(_("Bara en publicerad uppföljning kan rättas."), "info")
+        return _to(followup)
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.version.data = followup.version_id
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.start_correction(current_user, followup, form.note.data,
+                                     form.expected_version)
+            if _commit_or_conflict():
+                flash(_("Rättelsen är påbörjad. Invånarna ser den publicerade versionen tills "
+                        "den rättade har godkänts och publicerats."), "success")
+                return _to(followup)
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            _refuse(form, error)
+            status = 409 if isinstance(error, StaleEdit) else 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("followups/correct.html", followup=followup, form=form), status
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/versioner")
+@login_required
+def versions(followup_id: int):
+    followup = _followup_or_404(followup_id)
+    return render_template("followups/versions.html", followup=followup,
+                           versions=service.versions(followup.id))
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/versioner/<int:number>")
+@login_required
+def version(followup_id: int, number: int):
+    followup = _followup_or_404(followup_id)
+    found = next((v for v in service.versions(followup.id) if v.number == number), None)
+    if found is None:
+        abort(404)
+    return render_template("followups/version.html", followup=followup, version=found,
+                           report=build_report(followup, found))
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/export.<fmt>")
+@login_required
+def export(followup_id: int, fmt: str):
+    followup = _followup_or_404(followup_id)
+    return export_response(build_report(followup), fmt)
+
+
+def export_response(report, fmt: str) -> Response:
+    """The report as a PDF or DOCX download."""
+    from tracker.services import report_export
+
+    if fmt == "pdf":
+        body, mimetype = report_export.pdf_bytes(report), "application/pdf"
+    elif fmt == "docx":
+        body = report_export.docx_bytes(report)
+        mimetype = ("application/vnd.openxmlformats-officedocument."
+                    "wordprocessingml.document")
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{report_export.filename(report, fmt)}"')
+    return response
+
+
+def chart_markup(report):
+    """The server-side SVG chart of occasions per month and focus area (None without data)."""
+    from markupsafe import Markup
+
+    from tracker.services.report_chart import months_chart_svg
+
+    if not report.months:
+        return None
+    return Markup(months_chart_svg(report.months, title=_(
+        "Genomförda tillfällen per månad och fokusområde %(year)s", year=report.year)))

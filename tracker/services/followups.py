@@ -1,0 +1,264 @@
+"""Editing, approving, publishing and correcting a follow-up; every save is a version.
+
+Rules (the issue's and the parties'): coordinators of the municipality edit; any edit clears
+the approvals; a coordinator from the police side and one from the municipality side approve;
+publishing needs both; a published follow-up never changes, a correction reopens it as a draft
+with a visible note while residents keep seeing the last published version.
+"""
+from __future__ import annotations
+
+import copy
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.formatting import date_sv, local_date
+from tracker.models import (
+    FollowUp, FollowUpStatus, FollowUpVersion, Municipality, Organisation, Promise, User, Verdict,
+)
+from tracker.models.base import utcnow
+from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
+from tracker.services import personal_data
+
+MAX_SECTION_LENGTH = 40_000
+MAX_REASON_LENGTH = 1_000
+
+
+def load(followup_id: int) -> FollowUp | None:
+    """The follow-up with its promise, municipality and approvers (what every page shows)."""
+    return db.session.scalar(
+        sa.select(FollowUp).where(FollowUp.id == followup_id).options(
+            joinedload(FollowUp.promise).joinedload(Promise.municipality)
+            .joinedload(Municipality.police_area),
+            joinedload(FollowUp.police_approved_by),
+            joinedload(FollowUp.municipality_approved_by),
+        ).execution_options(populate_existing=True)
+    )
+
+
+def municipality_id(followup: FollowUp) -> int:
+    return followup.promise.municipality_id
+
+
+def _check_edit(actor: User, followup: FollowUp, expected_version: int | None) -> None:
+    if not policies.can_edit(actor, municipality_id(followup)):
+        raise DomainError(_("Du får inte ändra den här uppföljningen."))
+    if followup.status is FollowUpStatus.PUBLISHED:
+        raise DomainError(_("Uppföljningen är publicerad och kan inte ändras. "
+                            "Välj ”Rätta” för att göra en rättelse."))
+    if expected_version is not None and followup.version_id != expected_version:
+        raise StaleEdit(followup, _("Någon annan har ändrat uppföljningen sedan du öppnade "
+                                    "sidan. Deras version visas nedan; din text finns kvar."))
+
+
+def _after_edit(actor: User, followup: FollowUp, note: str) -> FollowUpVersion:
+    """Any change clears the approvals and is kept as a new version."""
+    followup.police_approved_by_id = followup.police_approved_at = None
+    followup.municipality_approved_by_id = followup.municipality_approved_at = None
+    followup.status = FollowUpStatus.DRAFT
+    return _record_version(actor, followup, note)
+
+
+def _record_version(actor: User | None, followup: FollowUp, note: str, **extra) -> FollowUpVersion:
+    db.session.flush()
+    number = (db.session.scalar(sa.select(sa.func.max(FollowUpVersion.number))
+                                .where(FollowUpVersion.follow_up_id == followup.id)) or 0) + 1
+    version = FollowUpVersion(
+        follow_up_id=followup.id, number=number, note=note[:300],
+        sections=copy.deepcopy(followup.sections), verdicts=copy.deepcopy(followup.verdicts),
+        figures=copy.deepcopy(followup.figures or {}),
+        created_by_id=actor.id if actor else None, correction_note=followup.correction_note,
+        **extra,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def save_section(actor: User, followup: FollowUp, key: str, text: str,
+                 expected_version: int | None) -> FollowUpVersion:
+    """Save a person's text for one section; the generated text stays beside it."""
+    _check_edit(actor, followup, expected_version)
+    section = (followup.sections or {}).get(key)
+    if section is None:
+        raise DomainError(_("Avsnittet finns inte."))
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MAX_SECTION_LENGTH:
+        raise FieldErrors({"text": _("Texten får vara högst %(n)s tecken.",
+                                     n=f"{MAX_SECTION_LENGTH:,}".replace(",", " "))})
+    errors = personal_data.check_fields({"text": (section["title"], text)})
+    if errors:
+        raise FieldErrors(errors)
+    sections = copy.deepcopy(followup.sections)
+    if text == section["generated"].strip():
+        sections[key] = {**section, "edited": None, "based_on": None}
+    else:
+        sections[key] = {**section, "edited": text, "based_on": section["generated"],
+                         "edited_by": actor.name, "edited_at": utcnow().isoformat()}
+    followup.sections = sections
+    return _after_edit(actor, followup, _("Ändrade avsnittet ”%(title)s”.",
+                                          title=section["title"]))
+
+
+def use_generated(actor: User, followup: FollowUp, key: str,
+                  expected_version: int | None) -> FollowUpVersion:
+    """Drop a person's edit of a section and take the freshly generated text."""
+    _check_edit(actor, followup, expected_version)
+    section = (followup.sections or {}).get(key)
+    if section is None:
+        raise DomainError(_("Avsnittet finns inte."))
+    sections = copy.deepcopy(followup.sections)
+    sections[key] = {**section, "edited": None, "based_on": None}
+    followup.sections = sections
+    return _after_edit(actor, followup, _("Tog den sammanställda texten i avsnittet "
+                                          "”%(title)s”.", title=section["title"]))
+
+
+def override_verdict(actor: User, followup: FollowUp, commitment_id: str, verdict: str | None,
+                     reason: str, expected_version: int | None) -> FollowUpVersion:
+    """Set (or with verdict None, remove) a person's verdict; an override needs a reason."""
+    _check_edit(actor, followup, expected_version)
+    current = (followup.verdicts or {}).get(commitment_id)
+    if current is None:
+        raise DomainError(_("Löftet finns inte i uppföljningen."))
+    reason = (reason or "").strip()
+    if verdict is not None:
+        if verdict not in {v.value for v in Verdict}:
+            raise FieldErrors({"verdict": _("Välj en bedömning.")})
+        if not reason:
+            raise FieldErrors({"reason": _("Skriv varför bedömningen ändras.")})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise FieldErrors({"reason": _("Motiveringen får vara högst 1 000 tecken.")})
+    errors = personal_data.check_fields({"reason": (_("Motivering"), reason)})
+    if errors:
+        raise FieldErrors(errors)
+    verdicts = copy.deepcopy(followup.verdicts)
+    verdicts[commitment_id] = {**current, "override": verdict,
+                               "override_reason": reason if verdict else ""}
+    followup.verdicts = verdicts
+    note = (_("Ändrade bedömningen av ett löfte.") if verdict
+            else _("Återgick till den föreslagna bedömningen av ett löfte."))
+    return _after_edit(actor, followup, note)
+
+
+def recompile(actor: User, followup: FollowUp, expected_version: int | None) -> FollowUpVersion:
+    """Fresh figures and texts now; edited sections keep their text with the new one beside."""
+    _check_edit(actor, followup, expected_version)
+    followup_compiler.compile_followup(followup.promise_id, followup.year)
+    return _after_edit(actor, followup, _("Sammanställde utkastet på nytt."))
+
+
+def approval_side(user: User) -> str | None:
+    """'police' or 'municipality': which party a user approves for."""
+    return {Organisation.POLISEN: "police", Organisation.KOMMUNEN: "municipality"}.get(
+        user.organisation)
+
+
+def approve(actor: User, followup: FollowUp, expected_version: int | None) -> None:
+    """A coordinator approves for their own party; with both parties it is approved."""
+    if not policies.can_approve(actor, municipality_id(followup)):
+        raise DomainError(_("Bara samordnare i kommunen kan godkänna uppföljningen."))
+    if followup.status is FollowUpStatus.PUBLISHED:
+        raise DomainError(_("Uppföljningen är redan publicerad."))
+    if expected_version is not None and followup.version_id != expected_version:
+        raise StaleEdit(followup, _("Uppföljningen har ändrats sedan du öppnade den. Läs den "
+                                    "nya versionen innan du godkänner."))
+    side = approval_side(actor)
+    if side is None:
+        raise DomainError(_("Ditt konto hör varken till Polisen eller kommunen och kan inte "
+                            "godkänna."))
+    if getattr(followup, f"{side}_approved_at") is not None:
+        raise DomainError(_("Din part har redan godkänt uppföljningen."))
+    setattr(followup, f"{side}_approved_by_id", actor.id)
+    setattr(followup, f"{side}_approved_at", utcnow())
+    if followup.police_approved_at and followup.municipality_approved_at:
+        followup.status = FollowUpStatus.APPROVED
+    db.session.flush()
+
+
+def approvals_text(followup: FollowUp) -> list[str]:
+    """'Godkänd för Polisen av Namn den 3 december 2026', needs the approvers loaded."""
+    lines = []
+    for side, party in (("police", _("Polisen")), ("municipality", _("kommunen"))):
+        at = getattr(followup, f"{side}_approved_at")
+        by = getattr(followup, f"{side}_approved_by")
+        if at is not None:
+            lines.append(_("Godkänd för %(party)s av %(name)s den %(day)s.", party=party,
+                           name=by.name if by else _("en borttagen användare"),
+                           day=date_sv(local_date(at))))
+    return lines
+
+
+def publish(actor: User, followup: FollowUp, expected_version: int | None) -> FollowUpVersion:
+    """Both parties approved → a published version residents can read; it never changes."""
+    if not policies.can_approve(actor, municipality_id(followup)):
+        raise DomainError(_("Bara samordnare i kommunen kan publicera uppföljningen."))
+    if expected_version is not None and followup.version_id != expected_version:
+        raise StaleEdit(followup)
+    if followup.status is not FollowUpStatus.APPROVED:
+        raise DomainError(_("Uppföljningen måste godkännas av både Polisen och kommunen innan "
+                            "den kan publiceras."))
+    now = utcnow()
+    followup.status = FollowUpStatus.PUBLISHED
+    followup.published_at = now
+    version = _record_version(actor, followup, _("Publicerades."), published_at=now,
+                              approvals=approvals_text(followup))
+    followup.correction_note = ""
+    db.session.flush()
+    return version
+
+
+def start_correction(actor: User, followup: FollowUp, note: str,
+                     expected_version: int | None) -> FollowUpVersion:
+    """Reopen a published follow-up as a draft; the note is shown with the corrected version."""
+    if not policies.can_edit(actor, municipality_id(followup)):
+        raise DomainError(_("Du får inte ändra den här uppföljningen."))
+    if followup.status is not FollowUpStatus.PUBLISHED:
+        raise DomainError(_("Bara en publicerad uppföljning kan rättas."))
+    if expected_version is not None and followup.version_id != expected_version:
+        raise StaleEdit(followup)
+    note = (note or "").strip()
+    if not note:
+        raise FieldErrors({"note": _("Skriv vad som rättas; texten visas för läsarna.")})
+    if len(note) > MAX_REASON_LENGTH:
+        raise FieldErrors({"note": _("Rättelsen får vara högst 1 000 tecken.")})
+    errors = personal_data.check_fields({"note": (_("Rättelse"), note)})
+    if errors:
+        raise FieldErrors(errors)
+    followup.correction_note = note
+    followup.published_at = None
+    return _after_edit(actor, followup, _("Rättelse påbörjades: %(note)s", note=note))
+
+
+def versions(followup_id: int) -> list[FollowUpVersion]:
+    return list(db.session.scalars(
+        sa.select(FollowUpVersion).where(FollowUpVersion.follow_up_id == followup_id)
+        .options(joinedload(FollowUpVersion.created_by))
+        .order_by(FollowUpVersion.number.desc())
+    ))
+
+
+def published_versions(followup_id: int) -> list[FollowUpVersion]:
+    return list(db.session.scalars(
+        sa.select(FollowUpVersion).where(FollowUpVersion.follow_up_id == followup_id,
+                                         FollowUpVersion.published_at.is_not(None))
+        .order_by(FollowUpVersion.number.desc())
+    ))
+
+
+def for_municipalities(municipality_ids: set[int] | None) -> list[FollowUp]:
+    """Follow-ups a user can see (None: all, for admins), newest year first."""
+    query = (sa.select(FollowUp).join(Promise, Promise.id == FollowUp.promise_id)
+             .options(joinedload(FollowUp.promise).joinedload(Promise.municipality))
+             .order_by(FollowUp.year.desc(), Promise.municipality_id, FollowUp.id))
+    if municipality_ids is not None:
+        query = query.where(Promise.municipality_id.in_(municipality_ids or {-1}))
+    return list(db.session.scalars(query))
+
+
+def of_promise(promise_id: int) -> list[FollowUp]:
+    return list(db.session.scalars(sa.select(FollowUp).where(FollowUp.promise_id == promise_id)
+                                   .order_by(FollowUp.year)))

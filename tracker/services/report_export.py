@@ -1,0 +1,235 @@
+"""Downloads of a yearly follow-up: a tagged PDF (PDF/UA-1) and a Word file.
+
+Both are rendered from the same `ReportData` and the same sanitized section HTML, so the PDF,
+the DOCX and the public page say the same thing. A draft says so on its first line and in its
+file name: it is not an official document until the parties have approved it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from io import BytesIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import RGBColor
+from flask import has_request_context, render_template, request
+
+from tracker.formatting import date_sv
+from tracker.services.followup_report import ReportData, ReportSection
+from tracker.services.followup_texts import _value as indicator_value
+from tracker.services.followup_texts import genitive
+from tracker.services.report_chart import DataTable, months_chart_svg, months_table
+from tracker.services.report_word import Inline, WordWriter
+
+LANGUAGE = "sv-SE"
+DRAFT_RED = RGBColor(0xA4, 0x0E, 0x26)
+
+
+class Text:
+    """Fixed Swedish wording, shared by the PDF template and the Word file."""
+    DRAFT = "UTKAST"
+    DRAFT_BANNER = "UTKAST – inte godkänd eller publicerad"
+    CORRECTION = "Rättelse"
+    VERDICTS = "Bedömning per löfte"
+    VERDICT = "Bedömning"
+    OVERRIDDEN = "(ändrad bedömning)"
+    REASON = "Motivering"
+    FIGURES = "Underlag i siffror"
+    INDICATORS = "Indikatorer"
+    MONTHS = "Genomförda tillfällen per månad"
+    APPROVALS = "Godkännande"
+    NOT_APPROVED = "Uppföljningen är ännu inte godkänd av parterna."
+    PAGE, OF = "Sida", "av"
+
+
+MONTHS_SECTION = "lagesbild"
+
+
+def chart_title(report: ReportData) -> str:
+    return f"Genomförda tillfällen per månad och fokusområde {report.year}"
+
+
+def months_home(report: ReportData) -> str | None:
+    """The section the month chart follows, as on the public page; None: the figures appendix."""
+    return MONTHS_SECTION if any(s.key == MONTHS_SECTION for s in report.sections) else None
+
+
+def indicator_table(report: ReportData) -> DataTable:
+    """The indicators with this year, last year and the national figure, in Swedish format."""
+    with_source = any(line.source for line in report.indicators)
+    header = ("Indikator", str(report.year), str(report.year - 1), f"Riket {report.year}",
+              *(("Källa",) if with_source else ()))
+    rows = tuple(
+        (line.name, *(indicator_value(value, line.unit)
+                      for value in (line.this_year, line.last_year, line.national)),
+         *((line.source or "–",) if with_source else ()))
+        for line in report.indicators
+    )
+    return DataTable(caption=f"Indikatorer {report.year} jämfört med {report.year - 1} och riket",
+                     header=header, rows=rows, numeric_columns=(1, 2, 3))
+
+
+def document_title(report: ReportData) -> str:
+    return f"{report.title} – {report.municipality}"
+
+
+def subject(report: ReportData) -> str:
+    return (f"Uppföljning av medborgarlöftet {report.promise_title} för "
+            f"{genitive(report.municipality)} kommun och lokalpolisområde {report.police_area}")
+
+
+def author(report: ReportData) -> str:
+    return f"Polisen och {genitive(report.municipality)} kommun"
+
+
+def facts_lines(report: ReportData) -> tuple[str, ...]:
+    """What, where, when and which version: the lines under the title in every output."""
+    status = f"Status: {report.status_label}"
+    if report.version_number:  # a live draft has no stored version yet
+        status += f", version {report.version_number}"
+    if report.published_on and not report.is_draft:
+        status += f" · Publicerad {date_sv(report.published_on)}"
+    return (f"Medborgarlöfte: {report.promise_title}",
+            f"Kommun: {report.municipality} · Lokalpolisområde: {report.police_area} · "
+            f"År: {report.year}",
+            status)
+
+
+def render_document_html(report: ReportData) -> str:
+    """The printable HTML document (needs an app context: it is a Jinja template)."""
+    months = months_table(report.months, caption=chart_title(report)) if report.months else None
+    return render_template(
+        "followups/document.html", report=report, text=Text, document_title=document_title(report),
+        subject=subject(report), author=author(report), facts=facts_lines(report),
+        indicator_table=indicator_table(report), month_table=months,
+        months_home=months_home(report),
+        chart_svg=months_chart_svg(report.months, title=chart_title(report)) if months else "",
+    )
+
+
+def pdf_bytes(report: ReportData) -> bytes:
+    """A tagged PDF/UA-1 with the title, language and description in its metadata."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    base_url = request.host_url if has_request_context() else None
+    # The document holds no images or style sheets; nothing outside it is ever fetched.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=render_document_html(report), base_url=base_url,
+                url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def filename(report: ReportData, ext: str) -> str:
+    """uppfoljning-lidkoping-2023.pdf; drafts end in -utkast so a saved copy says what it is."""
+    ascii_name = unicodedata.normalize("NFKD", report.municipality).encode("ascii", "ignore")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.decode().lower()).strip("-") or "kommun"
+    suffix = "-utkast" if report.is_draft else ""
+    return f"uppfoljning-{slug}-{report.year}{suffix}.{ext.lstrip('.')}"
+
+
+# --- Word --------------------------------------------------------------------------------
+
+
+def docx_bytes(report: ReportData) -> bytes:
+    """A Word file with real headings, lists, quotes and tables, in Swedish."""
+    document = Document()
+    _properties(document, report)
+    writer = WordWriter(document)
+    if report.is_draft:
+        banner = document.add_paragraph(style="Intense Quote")
+        run = banner.add_run(Text.DRAFT_BANNER)
+        run.bold, run.font.color.rgb = True, DRAFT_RED
+    document.add_paragraph(report.title, style="Title")
+    document.add_paragraph().add_run("\n".join(facts_lines(report)))
+    if report.correction_note:
+        note = document.add_paragraph()
+        note.add_run(f"{Text.CORRECTION}: ").bold = True
+        note.add_run(report.correction_note)
+    for section in report.sections:
+        _section(document, writer, section)
+        if section.key == months_home(report):
+            _months(document, writer, report, level=2)
+    _figures(document, writer, report)
+    document.add_heading(Text.APPROVALS, level=1)
+    for approval in report.approvals:
+        document.add_paragraph(approval, style="List Bullet")
+    if not report.approvals:
+        document.add_paragraph(Text.NOT_APPROVED)
+    _page_numbers(document)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _properties(document, report: ReportData) -> None:
+    props = document.core_properties
+    props.title = document_title(report)
+    props.subject = subject(report)
+    props.author = author(report)
+    props.language = LANGUAGE
+    props.content_status = report.status_label
+    props.keywords = f"medborgarlöfte, uppföljning, {report.municipality}, {report.year}"
+    for lang in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
+        lang.set(qn("w:val"), LANGUAGE)  # spelling and screen readers read Swedish
+
+
+def _section(document, writer: WordWriter, section: ReportSection) -> None:
+    document.add_heading(section.title, level=1)
+    writer.write_html(section.html)
+    if not section.verdicts:
+        return
+    document.add_heading(Text.VERDICTS, level=2)
+    for verdict in section.verdicts:
+        if verdict.party_label:
+            document.add_paragraph().add_run(f"{verdict.party_label}:").bold = True
+        document.add_paragraph(f"”{verdict.commitment_text}”", style="Quote")
+        line = document.add_paragraph(f"{Text.VERDICT}: ")
+        line.add_run(verdict.verdict_label).bold = True
+        if verdict.overridden:
+            line.add_run(f" {Text.OVERRIDDEN}")
+        if verdict.reason:
+            document.add_paragraph(f"{Text.REASON}: {verdict.reason}")
+
+
+def _figures(document, writer: WordWriter, report: ReportData) -> None:
+    """The appendix: indicators, and the months when no situation section holds them."""
+    months_here = bool(report.months) and months_home(report) is None
+    if not (report.indicators or months_here):
+        return
+    document.add_heading(Text.FIGURES, level=1)
+    if report.indicators:
+        document.add_heading(Text.INDICATORS, level=2)
+        _data_table(writer, indicator_table(report))
+    if months_here:
+        _months(document, writer, report, level=2)
+
+
+def _months(document, writer: WordWriter, report: ReportData, *, level: int) -> None:
+    if report.months:
+        document.add_heading(Text.MONTHS, level=level)
+        _data_table(writer, months_table(report.months, caption=chart_title(report)))
+
+
+def _data_table(writer: WordWriter, table: DataTable) -> None:
+    writer.document.add_paragraph(table.caption, style="Caption")
+    cells = [[[Inline(text)] for text in row] for row in (table.header, *table.rows)]
+    writer.add_table(cells, header_rows=1, numeric_columns=table.numeric_columns)
+
+
+def _page_numbers(document) -> None:
+    """'Sida X av Y' in the footer, as Word fields so Word fills in the numbers."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, field in ((f"{Text.PAGE} ", "PAGE"), (f" {Text.OF} ", "NUMPAGES")):
+        paragraph.add_run(text)
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), field)
+        placeholder = OxmlElement("w:r")
+        value = OxmlElement("w:t")
+        value.text = "1"
+        placeholder.append(value)
+        simple.append(placeholder)
+        paragraph._p.append(simple)
