@@ -236,15 +236,25 @@ def test_run_now_of_an_unknown_job_is_404(client, admin):
     assert db.session.scalars(sa.select(JobRun)).all() == []
 
 
-def test_every_row_has_a_named_run_now_button_with_a_csrf_field(client, admin):
+def test_every_row_has_a_named_run_now_button_whose_csrf_token_works(client, admin, app,
+                                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     page = client.get("/admin/jobb").get_data(as_text=True)
     for job in JOBS:
         form = re.search(rf'<form method="post" action="/admin/jobb/{job.id}/kor".*?</form>',
                          page, re.S).group()
-        assert 'name="csrf_token"' in form
         assert (f'<button type="submit" class="button">Kör nu<span class="visually-hidden">: '
                 f'{LABELS[job.id]}</span></button>') in form
     assert "<script" not in page and " style=" not in page
+
+    refused = client.post("/admin/jobb/conclude_promises/kor")
+    token = re.search(r'action="/admin/jobb/conclude_promises/kor".*?name="csrf_token" '
+                      r'value="([^"]+)"', page, re.S)[1]
+    accepted = client.post("/admin/jobb/conclude_promises/kor", data={"csrf_token": token})
+
+    assert refused.status_code == 400
+    assert accepted.status_code == 302
+    assert [run.outcome for run in runs_of("conclude_promises")] == [JobOutcome.OK]
 
 
 def _statements(client) -> int:

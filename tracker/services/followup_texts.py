@@ -172,7 +172,7 @@ def introduction(*, municipality: str, police_area: str, start_year: int, end_ye
 # --- lägesbild och effekt ----------------------------------------------------------------------
 
 
-def _value(value: float | None, unit: str) -> str:
+def indicator_value(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "procent":
@@ -186,7 +186,8 @@ def indicator_table(rows: list[IndicatorRow], year: int) -> str:
         "|---|---|---|---|",
     ]
     for row in rows:
-        cells = [_value(v, row.unit) for v in (row.this_year, row.last_year, row.national)]
+        cells = [indicator_value(v, row.unit)
+                 for v in (row.this_year, row.last_year, row.national)]
         lines.append(f"| {row.name} | {' | '.join(cells)} |")
     sources = sorted({row.source for row in rows if row.source})
     table = "\n".join(lines)
@@ -204,7 +205,8 @@ def situation(rows: list[IndicatorRow], year: int, municipality: str) -> str:
 def _change(row: IndicatorRow, year: int) -> str | None:
     if row.this_year is None or row.last_year is None:
         return None
-    now, before = _value(row.this_year, row.unit), _value(row.last_year, row.unit)
+    now = indicator_value(row.this_year, row.unit)
+    before = indicator_value(row.last_year, row.unit)
     if row.this_year == row.last_year:
         return f"{row.name}: oförändrat {now} jämfört med {year - 1}."
     rose = row.this_year > row.last_year

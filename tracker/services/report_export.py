@@ -19,7 +19,7 @@ from flask import has_request_context, render_template, request
 
 from tracker.formatting import date_sv
 from tracker.services.followup_report import ReportData, ReportSection
-from tracker.services.followup_texts import _value as indicator_value
+from tracker.services.followup_texts import indicator_value
 from tracker.services.followup_texts import genitive
 from tracker.services.report_chart import DataTable, months_chart_svg, months_table
 from tracker.services.report_word import Inline, WordWriter
