@@ -13,10 +13,12 @@ from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
 from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
-from tracker.models.user import LoginAttempt, Membership, Organisation, Role, User
+from tracker.models.user import (
+    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, Role, User,
+)
 
 __all__ = [
-    "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
+    "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
     "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",

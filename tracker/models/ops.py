@@ -52,6 +52,11 @@ class Tip(db.Model):
         sa.ForeignKey("activity.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = created_at_column()
+    handled_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    handled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    handling_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     municipality: Mapped[Municipality] = relationship(lazy="raise")
 

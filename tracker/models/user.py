@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    # The secret part of the user's calendar feed URLs (ICS); None until a feed is made.
+    calendar_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
     locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()
@@ -100,3 +102,29 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = created_at_column()
     succeeded: Mapped[bool]
     remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
+
+
+class ApiScope(enum.Enum):
+    READ = "read"
+    READ_WRITE = "read_write"
+
+
+class ApiToken(db.Model):
+    """A personal API token: shown once, stored as a SHA-256 hash, with a scope and an expiry."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    prefix: Mapped[str] = mapped_column(sa.String(16))  # the first characters, to tell tokens apart
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    scope: Mapped[ApiScope] = mapped_column(str_enum(ApiScope, "api_scope"), default=ApiScope.READ)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="raise")
