@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import functools
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +25,20 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 system_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "system_actor", default=None
 )
+
+
+def acting_as(label: str):
+    """Decorator for CLI commands: their audit events name `label`, reset when they end."""
+    def wrap(func):
+        @functools.wraps(func)
+        def inner(*args, **kwargs):
+            token = system_actor.set(label)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                system_actor.reset(token)
+        return inner
+    return wrap
 
 
 def neutralise(text: str) -> str:

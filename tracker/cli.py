@@ -22,11 +22,11 @@ def _fail(message: str):
 
 @bp.cli.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no municipalities.")
+@audit.acting_as("cli:seed-demo")
 def seed_demo(if_empty: bool) -> None:
     """Load the Västra Skaraborg demo data (idempotent) and print the demo logins."""
     from tracker.demo import loader
 
-    audit.system_actor.set("cli:seed-demo")
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)):
         click.echo("Databasen innehåller redan data; demodata laddas inte.")
         loader.print_saved_logins(current_app.config["DEMO_LOGINS_FILE"])
@@ -54,9 +54,9 @@ def users() -> None:
     default=Organisation.KOMMUNEN.value,
 )
 @click.option("--admin", is_flag=True, help="Give the global admin flag.")
+@audit.acting_as("cli:users-create")
 def create_user(email: str, name: str, title: str, organisation: str, admin: bool) -> None:
     """Create a user; the password is asked for, never taken from the command line."""
-    audit.system_actor.set("cli:users-create")
     password = click.prompt("Lösenord", hide_input=True, confirmation_prompt="Upprepa lösenordet")
     try:
         user = accounts.create_user(
@@ -73,9 +73,9 @@ def create_user(email: str, name: str, title: str, organisation: str, admin: boo
 @click.option("--email", required=True)
 @click.option("--municipality", required=True, help="Name or slug of the municipality.")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@audit.acting_as("cli:users-grant")
 def grant(email: str, municipality: str, role: str) -> None:
     """Give a user a role in a municipality."""
-    audit.system_actor.set("cli:users-grant")
     user = accounts.user_by_email(email)
     if user is None:
         _fail(f"Ingen användare med e-postadressen {email}.")

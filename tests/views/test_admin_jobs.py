@@ -64,15 +64,6 @@ def admin(town, client):
 
 
 @pytest.fixture
-def no_leftover_cli_actor():
-    """CLI commands run by earlier tests leave audit.system_actor set in this thread (tracker/cli.py
-    and tracker/jobs/cli.py never reset it), which would stand in for the signed-in admin."""
-    token = audit.system_actor.set(None)
-    yield
-    audit.system_actor.reset(token)
-
-
-@pytest.fixture
 def active_promise(town) -> Promise:
     """A promise of this year with one commitment: what compile_followups drafts a follow-up for."""
     year = local_today().year
@@ -186,7 +177,7 @@ def test_latest_runs_show_outcome_in_swedish_and_a_failures_error(client, admin)
 
 
 def test_run_now_compiles_the_follow_ups_although_the_period_already_ran(
-        client, admin, active_promise, session, no_leftover_cli_actor):
+        client, admin, active_promise, session):
     year = local_today().year
     add_run("compile_followups", str(year))  # this year's scheduled run has claimed its key
 
@@ -200,7 +191,8 @@ def test_run_now_compiles_the_follow_ups_although_the_period_already_ran(
         == [(active_promise.id, year, FollowUpStatus.DRAFT)]
     scheduled, manual = runs_of("compile_followups")
     assert scheduled.key == str(year)
-    assert re.fullmatch(rf"manuell {year}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00", manual.key)
+    assert re.fullmatch(rf"manuell {year}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00 \({year}\)",
+                        manual.key)
     assert (manual.outcome, manual.error) == (JobOutcome.OK, "")
     assert manual.finished_at is not None
     assert f"<code>{manual.key}</code>" in job_section(page, "compile_followups")
@@ -208,6 +200,29 @@ def test_run_now_compiles_the_follow_ups_although_the_period_already_ran(
     assert (audited.actor_id, audited.actor_label, audited.entity) == (
         admin.id, admin.email, "job_run")
     assert audited.changes == {"job": "compile_followups", "key": manual.key}
+
+
+def test_run_now_drafts_a_past_year_chosen_on_the_page(client, admin, town, session):
+    past = local_today().year - 3
+    promise = Promise(municipality_id=town["m"].id, title="Medborgarlöfte förr", start_year=past - 1,
+                      end_year=past, status=PromiseStatus.CONCLUDED)
+    session.add(promise)
+    session.flush()
+    session.add(Commitment(promise_id=promise.id, party=Party.KOMMUNEN, text="Kommunen lovar."))
+    session.commit()
+    page = client.get("/admin/jobb").get_data(as_text=True)
+    assert f'<option value="{past}">{past}</option>' in page
+
+    response = client.post("/admin/jobb/compile_followups/kor", data={"year": str(past)})
+
+    assert response.status_code == 302
+    assert f"1 uppföljningar för {past} sammanställdes." in client.get("/admin/jobb").get_data(
+        as_text=True)
+    session.expire_all()
+    assert session.execute(sa.select(FollowUp.promise_id, FollowUp.year)).all() == [
+        (promise.id, past)]
+    assert client.post("/admin/jobb/compile_followups/kor",
+                       data={"year": "1999"}).status_code == 400
 
 
 def test_a_failed_manual_run_is_flashed_and_recorded(client, admin, active_promise, session,

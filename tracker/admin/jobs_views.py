@@ -5,15 +5,16 @@ a scheduler.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from tracker import audit
 from tracker.admin import bp
@@ -23,6 +24,7 @@ from tracker.jobs.scheduler import JOBS, CronSettingError, ScheduledJob, cron_tr
 from tracker.models import JobOutcome, JobRun
 
 RUNS_PER_JOB = 10
+COMPILE_YEARS_BACK = 5  # "Kör nu" can draft the follow-ups of a past year too
 OUTCOME = {
     JobOutcome.OK: _l("Lyckades"),
     JobOutcome.FAILED: _l("Misslyckades"),
@@ -80,7 +82,8 @@ def jobs():
     runs = latest_runs([job.id for job in JOBS])
     now = _now()
     statuses = [_status(job, runs[job.id], now) for job in JOBS]
-    return render_template("admin/jobs.html", statuses=statuses, outcome_label=OUTCOME.get)
+    return render_template("admin/jobs.html", statuses=statuses, outcome_label=OUTCOME.get,
+                           compile_years=range(now.year, now.year - COMPILE_YEARS_BACK - 1, -1))
 
 
 @bp.post("/admin/jobb/<job_id>/kor")
@@ -91,13 +94,22 @@ def run_job_now(job_id: str):
         job = job_by_id(job_id)
     except KeyError:
         abort(404)
-    key = f"manuell {_now().isoformat(timespec='seconds')}"
+    now = _now()
+    key = f"manuell {now.isoformat(timespec='seconds')}"
+    work = job.work
+    if job.id == "compile_followups":
+        year = request.form.get("year", type=int) or now.year
+        if not now.year - COMPILE_YEARS_BACK <= year <= now.year:
+            abort(400)
+        key = f"{key} ({year})"
+        work = functools.partial(tasks.compile_year, year=year)
     audit.record(db.session, "job_run", None, "manual_run", {"job": job.id, "key": key})
     # Committing first also ends this request's read transaction: on SQLite a transaction that
     # read before the job's own session wrote could not write afterwards.
     db.session.commit()
-    result = tasks.run_job(job.id, job.work, app=current_app._get_current_object(),
-                           key_of=lambda _today: key)
+    result = tasks.run_job(job.id, work, app=current_app._get_current_object(),
+                           key_of=lambda _today: key,
+                           actor=f"job:{job.id} (kör nu: {current_user.email})")
     if result.outcome is JobOutcome.OK:
         flash(_("Jobbet kördes: %(detail)s", detail=result.detail), "success")
     elif result.outcome is JobOutcome.FAILED:

@@ -13,7 +13,9 @@ from flask.logging import default_handler
 
 from tracker import audit
 from tracker.extensions import db
-from tracker.jobs.scheduler import JOBS, build_scheduler, job_by_id, next_run_times
+from tracker.jobs.scheduler import (
+    JOBS, CronSettingError, build_scheduler, job_by_id, next_run_times,
+)
 from tracker.labels import VERDICT
 from tracker.models import FollowUpStatus, JobOutcome, Verdict
 from tracker.services import DomainError
@@ -65,7 +67,10 @@ def run() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    scheduler = build_scheduler(app)
+    try:
+        scheduler = build_scheduler(app)
+    except CronSettingError as error:
+        raise click.ClickException(str(error)) from error
     for job_id, when in next_run_times(scheduler):
         log.info("Job %s: next run %s", job_id, when.isoformat())
     stop = _GracefulStop(scheduler)
@@ -95,9 +100,9 @@ def followups_group() -> None:
 @followups_group.command("compile")
 @click.option("--promise", "promise_id", type=int, required=True, help="Medborgarlöftets id.")
 @click.option("--year", type=int, required=True, help="Uppföljningsåret, t.ex. 2023.")
+@audit.acting_as("cli:followups-compile")
 def compile_followup_command(promise_id: int, year: int) -> None:
     """Compile (or refresh the draft of) one promise's follow-up for one year, and commit."""
-    audit.system_actor.set("cli:followups-compile")
     try:
         followup = compile_followup(promise_id, year)
     except DomainError as error:

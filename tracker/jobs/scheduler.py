@@ -27,26 +27,26 @@ class ScheduledJob(NamedTuple):
 # Adding a job is one entry here plus its *_CRON setting in config.py.
 JOBS: list[ScheduledJob] = [
     ScheduledJob(
-        "reminder_digest", tasks.reminder_digest, "REMINDER_DIGEST_CRON", tasks._send_digests,
+        "reminder_digest", tasks.reminder_digest, "REMINDER_DIGEST_CRON", tasks.send_digests,
         _l("Påminnelser"),
         _l("E-post till alla som har försenade eller snart förfallande aktiviteter."),
     ),
     ScheduledJob(
         "conclude_promises", tasks.conclude_promises, "CONCLUDE_PROMISES_CRON",
-        tasks._advance_promises,
+        tasks.advance_promises,
         _l("Uppdatera löftens status"),
         _l("Undertecknade medborgarlöften blir pågående under sin period och avslutade "
            "efter den."),
     ),
     ScheduledJob(
         "compile_followups", tasks.compile_followups, "COMPILE_FOLLOWUPS_CRON",
-        tasks._compile_year,
+        tasks.compile_year,
         _l("Sammanställ årets uppföljningar"),
         _l("Ett utkast till uppföljning för varje undertecknat, pågående eller avslutat "
            "medborgarlöfte under året."),
     ),
     ScheduledJob(
-        "refresh_drafts", tasks.refresh_drafts, "REFRESH_DRAFTS_CRON", tasks._refresh_drafts,
+        "refresh_drafts", tasks.refresh_drafts, "REFRESH_DRAFTS_CRON", tasks.refresh_all_drafts,
         _l("Uppdatera utkast"),
         _l("Ny genererad text i de utkast till uppföljningar som ingen part har godkänt ännu."),
     ),

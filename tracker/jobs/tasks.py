@@ -40,13 +40,13 @@ class RunResult:
 
 def run_job(
     job: str, work: Callable[[date], str], *, app: Flask | None = None, today: date | None = None,
-    key_of: Callable[[date], str] = date.isoformat,
+    key_of: Callable[[date], str] = date.isoformat, actor: str | None = None,
 ) -> RunResult:
     """Run `work(today)` at most once per (job, key_of(today)), by default once a day; failures
     are stored."""
     app = app or create_app()
     with app.app_context():
-        token = audit.system_actor.set(f"job:{job}")
+        token = audit.system_actor.set(actor or f"job:{job}")
         try:
             return _run_once(job, work, today or local_today(), key_of)
         finally:
@@ -99,7 +99,7 @@ def _run_once(
         return RunResult(job, key, JobOutcome.FAILED, detail)
 
 
-def _send_digests(today: date) -> str:
+def send_digests(today: date) -> str:
     """One digest per recipient; a refused address does not stop the others, a dead server does."""
     sent, failures = 0, []
     recipients = reminders.digest_recipients(today)
@@ -119,19 +119,19 @@ def _send_digests(today: date) -> str:
     return f"{sent} påminnelser skickades."
 
 
-def _advance_promises(today: date) -> str:
+def advance_promises(today: date) -> str:
     changed = promise_status.advance_statuses(today)
     return f"{changed} medborgarlöften fick ny status."
 
 
 def reminder_digest(app: Flask | None = None, today: date | None = None) -> RunResult:
     """Daily: every user with overdue or soon-due activities gets one e-mail."""
-    return run_job("reminder_digest", _send_digests, app=app, today=today)
+    return run_job("reminder_digest", send_digests, app=app, today=today)
 
 
 def conclude_promises(app: Flask | None = None, today: date | None = None) -> RunResult:
     """Daily: signed promises become active in their period and concluded after it."""
-    return run_job("conclude_promises", _advance_promises, app=app, today=today)
+    return run_job("conclude_promises", advance_promises, app=app, today=today)
 
 
 def _compile_each(pairs: list[tuple[int, int]], today: date) -> tuple[int, list[str]]:
@@ -151,19 +151,21 @@ def _compile_each(pairs: list[tuple[int, int]], today: date) -> tuple[int, list[
     return compiled, failures
 
 
-def _compile_year(today: date) -> str:
-    ids = followup_compiler.promises_to_follow_up(today.year)
-    pairs = [(promise_id, today.year) for promise_id in ids]
+def compile_year(today: date, year: int | None = None) -> str:
+    """Draft every promise's follow-up of `year` (default: this year); "Kör nu" may pick one."""
+    year = year or today.year
+    ids = followup_compiler.promises_to_follow_up(year)
+    pairs = [(promise_id, year) for promise_id in ids]
     compiled, failures = _compile_each(pairs, today)
     if failures:
         raise JobFailed(
-            f"{len(failures)} av {len(pairs)} uppföljningar för {today.year} kunde inte "
+            f"{len(failures)} av {len(pairs)} uppföljningar för {year} kunde inte "
             "sammanställas.\n" + "\n".join(failures)
         )
-    return f"{compiled} uppföljningar för {today.year} sammanställdes."
+    return f"{compiled} uppföljningar för {year} sammanställdes."
 
 
-def _refresh_drafts(today: date) -> str:
+def refresh_all_drafts(today: date) -> str:
     pairs = followup_compiler.drafts_to_refresh()
     compiled, failures = _compile_each(pairs, today)
     if failures:
@@ -175,10 +177,10 @@ def _refresh_drafts(today: date) -> str:
 
 def compile_followups(app: Flask | None = None, today: date | None = None) -> RunResult:
     """Yearly: a draft follow-up for every signed, active or concluded promise of the year."""
-    return run_job("compile_followups", _compile_year, app=app, today=today,
+    return run_job("compile_followups", compile_year, app=app, today=today,
                    key_of=lambda day: str(day.year))
 
 
 def refresh_drafts(app: Flask | None = None, today: date | None = None) -> RunResult:
     """Nightly: draft follow-ups no party has approved yet get fresh generated text."""
-    return run_job("refresh_drafts", _refresh_drafts, app=app, today=today)
+    return run_job("refresh_drafts", refresh_all_drafts, app=app, today=today)
