@@ -5,7 +5,7 @@ from flask import abort
 from sqlalchemy.orm.exc import StaleDataError  # noqa: F401  (re-exported for views)
 
 from tracker.extensions import db
-from tracker.services import DomainError
+from tracker.services import DomainError, FieldErrors
 
 
 def load_or_404(model, object_id: int, *options):
@@ -32,3 +32,12 @@ def attach_error(form, error: DomainError, default_field: str | None = None) -> 
         field.errors.append(error.message)
     else:
         form.form_errors.append(error.message)
+
+
+def show_refusal(form, error: DomainError) -> None:
+    """Every message of a FieldErrors next to its field; anything else above the form."""
+    if isinstance(error, FieldErrors):
+        for name, message in error.errors.items():
+            attach_error(form, DomainError(message, name))
+    else:
+        attach_error(form, error)

@@ -22,15 +22,8 @@ from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
-from tracker.web import attach_error, load_or_404, require
+from tracker.web import attach_error, load_or_404, require, show_refusal
 
-
-def _show_errors(form, error: DomainError) -> None:
-    if isinstance(error, FieldErrors):
-        for name, message in error.errors.items():
-            attach_error(form, DomainError(message, name))
-    else:
-        attach_error(form, error)
 
 
 def _member_choices(municipality_id: int) -> list[tuple[int, str]]:
@@ -81,7 +74,7 @@ def create(commitment_id: int):
         try:
             activity = activity_service.save_activity(current_user, _input_from(form))
         except DomainError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             recipients = _newly_assigned(activity, set())
             db.session.commit()
@@ -115,7 +108,7 @@ def edit(activity_id: int):
             return render_template("activities/conflict.html", form=form,
                                    current=queries.load_activity(activity_id)), 409
         except DomainError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             recipients = _newly_assigned(activity, before)
             db.session.commit()
@@ -233,7 +226,7 @@ def log(activity_id: int):
             entry = logbook.log_occasion(current_user, activity, data, today=local_today())
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_refusal(form, error)
             activity = queries.load_activity(activity_id)
         else:
             db.session.commit()

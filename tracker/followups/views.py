@@ -16,7 +16,7 @@ from tracker.models import FollowUp, FollowUpStatus, Promise
 from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
 from tracker.services import followups as service
 from tracker.services.followup_report import build_report
-from tracker.web import attach_error, load_or_404, require
+from tracker.web import attach_error, load_or_404, require, show_refusal
 
 
 def _followup_or_404(followup_id: int) -> FollowUp:
@@ -36,13 +36,6 @@ def _editable(followup_id: int) -> FollowUp:
 def _to(followup: FollowUp, anchor: str | None = None):
     return redirect(url_for("followups.show", followup_id=followup.id, _anchor=anchor))
 
-
-def _refuse(form, error: DomainError) -> None:
-    if isinstance(error, FieldErrors):
-        for name, message in error.errors.items():
-            attach_error(form, DomainError(message, name))
-    else:
-        attach_error(form, error)
 
 
 def _commit_or_conflict() -> bool:
@@ -124,7 +117,7 @@ def edit_section(followup_id: int, key: str):
             followup, status = _reloaded(followup_id), 409
         except DomainError as error:
             db.session.rollback()
-            _refuse(form, error)
+            show_refusal(form, error)
             status = 422
     elif request.method == "POST":
         status = 422
@@ -176,7 +169,7 @@ def edit_verdict(followup_id: int, commitment_id: str):
             status = 409
         except DomainError as error:
             db.session.rollback()
-            _refuse(form, error)
+            show_refusal(form, error)
             status = 422
     elif request.method == "POST":
         status = 422
@@ -256,7 +249,7 @@ def correct(followup_id: int):
             status = 409
         except DomainError as error:
             db.session.rollback()
-            _refuse(form, error)
+            show_refusal(form, error)
             status = 409 if isinstance(error, StaleEdit) else 422
     elif request.method == "POST":
         status = 422

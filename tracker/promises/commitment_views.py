@@ -17,11 +17,11 @@ from tracker.promises.forms import (
     NO_FOCUS_AREA, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
 )
 from tracker.promises.views import (
-    _editable_promise, _one_or_404, _show_refusal, _to_promise, _unless_draft,
+    _editable_promise, _one_or_404, _to_promise, _unless_draft,
 )
 from tracker.services import DomainError
 from tracker.services import promises as service
-from tracker.web import require
+from tracker.web import require, show_refusal
 
 
 # ---------------------------------------------------------------- focus areas
@@ -38,7 +38,7 @@ def add_focus_area(promise_id: int):
             area = service.add_focus_area(promise, current_user, form.title.data,
                                           form.description.data)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Fokusområdet är tillagt."), "success")
@@ -63,7 +63,7 @@ def edit_focus_area(area_id: int):
         try:
             service.update_focus_area(area, current_user, form.title.data, form.description.data)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Fokusområdet är sparat."), "success")
@@ -137,7 +137,7 @@ def add_commitment(promise_id: int):
         try:
             commitment = service.add_commitment(promise, current_user, _commitment_input(form))
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Åtagandet är tillagt."), "success")
@@ -175,7 +175,7 @@ def edit_commitment(commitment_id: int):
         except StaleDataError:
             return _stale_commitment(commitment.promise_id)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Åtagandet är sparat."), "success")
             return _to_promise(promise.id, f"atagande-{commitment.id}")
@@ -210,7 +210,7 @@ def revise_commitment(commitment_id: int):
         except StaleDataError:
             return _stale_commitment(promise.id)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Åtagandet är reviderat. Motiveringen finns i historiken."), "success")
             return _to_promise(promise.id, f"atagande-{commitment.id}")

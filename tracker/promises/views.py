@@ -20,16 +20,8 @@ from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, Sign
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import followups
 from tracker.services import promises as service
-from tracker.web import attach_error, load_or_404, require
+from tracker.web import attach_error, load_or_404, require, show_refusal
 
-
-def _show_refusal(form, error: DomainError) -> None:
-    """Every message of a FieldErrors next to its field; anything else above the form."""
-    if isinstance(error, FieldErrors):
-        for name, message in error.errors.items():
-            attach_error(form, DomainError(message, name))
-    else:
-        attach_error(form, error)
 
 
 def _one_or_404(model, object_id: int, *options):
@@ -83,7 +75,7 @@ def create(municipality_id: int):
         try:
             promise = service.create_promise(current_user, municipality.id, **_promise_values(form))
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Medborgarlöftet är skapat som utkast."), "success")
@@ -134,7 +126,7 @@ def edit(promise_id: int):
         except (StaleEdit, StaleDataError):
             return _conflict(promise_id, form)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Ändringarna är sparade."), "success")
             return _to_promise(promise.id)
@@ -169,7 +161,7 @@ def sign(promise_id: int):
         try:
             service.sign_promise(promise, current_user, form.signed_on.data, form.signatories())
         except DomainError as error:
-            _show_refusal(form, _signatory_field(error))
+            show_refusal(form, _signatory_field(error))
         else:
             db.session.commit()
             flash(_("Medborgarlöftet är undertecknat."), "success")
@@ -195,7 +187,7 @@ def copy(promise_id: int):
         try:
             new = service.copy_to_next_period(promise, current_user, form.carry_activities.data)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Ett utkast för %(period)s är skapat.", period=new.period_label), "success")
