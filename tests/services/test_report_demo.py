@@ -1,0 +1,71 @@
+"""The demo's Lidköping 2023 follow-up as PDF and Word: headings, every commitment, numbers."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from datetime import date
+
+import docx
+import pytest
+import sqlalchemy as sa
+
+from tracker.models import Activity, Commitment, LogEntry, Promise
+from tracker.services import followups, report_export
+from tracker.services.followup_compiler import compile_followup
+from tracker.services.followup_report import build_report
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def demo_report(app, session):
+    from tracker.demo.loader import load_demo
+
+    load_demo()
+    promise = session.scalar(sa.select(Promise).where(Promise.title == "Medborgarlöfte 2022–2023"))
+    followup = compile_followup(promise.id, 2023, today=date(2024, 2, 1))
+    session.flush()
+    commitments = session.scalars(sa.select(Commitment.text)
+                                  .where(Commitment.promise_id == promise.id)).all()
+    occasions = session.scalar(
+        sa.select(sa.func.count()).select_from(LogEntry)
+        .join(Activity, Activity.id == LogEntry.activity_id)
+        .join(Commitment, Commitment.id == Activity.commitment_id)
+        .where(Commitment.promise_id == promise.id,
+               LogEntry.occurred_on.between(date(2023, 1, 1), date(2023, 12, 31))))
+    with app.test_request_context():
+        report = build_report(followups.load(followup.id))
+        yield report, commitments, occasions
+
+
+def test_the_pdf_reads_like_the_published_follow_up(demo_report, tmp_path):
+    report, commitments, occasions = demo_report
+    path = tmp_path / "lidkoping.pdf"
+    path.write_bytes(report_export.pdf_bytes(report))
+    text = _flat(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                check=True).stdout)
+    for heading in ("Uppföljning medborgarlöfte 2023", "Lägesbild", "Drogförebyggande",
+                    "Trygghetsskapande insatser", "Syns det någon effekt på brott och trygghet?",
+                    "Kontakt"):
+        assert heading in text
+    for commitment in commitments:
+        assert _flat(commitment.strip()) in text
+    assert f"Hela året {occasions}" in text  # the month table beside the chart
+    assert "15 %" in text and "24 %" in text  # the indicator row, Swedish style
+    assert "UTKAST" in text
+
+
+def test_the_word_file_has_real_headings_every_commitment_and_the_indicator_table(demo_report):
+    report, commitments, occasions = demo_report
+    document = docx.Document(io.BytesIO(report_export.docx_bytes(report)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Lägesbild" in headings and "Drogförebyggande" in headings
+    body = _flat(" ".join(p.text for p in document.paragraphs))
+    for commitment in commitments:
+        assert _flat(commitment.strip()) in body
+    cells = [_flat(c.text) for t in document.tables for row in t.rows for c in row.cells]
+    assert "15 %" in cells and "24 %" in cells
+    assert str(occasions) in cells
