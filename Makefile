@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test browser lint clean
+.PHONY: run test install install-test browser lint clean bench translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,21 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# The message catalogues: .po files are committed, .mo files are compiled here (not committed).
+TRANSLATIONS := tracker/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) -l $*
+
+install: $(VENV)/.installed $(CATALOGUES)
+install-test: $(VENV)/.installed-test $(CATALOGUES)
+
+# For developers after changing user-facing text: extract every message into messages.pot and
+# merge it into the catalogues (sv copies each msgid); translate what `check` lists in en.
+translations: $(VENV)/.installed
+	$(BIN)/python -m tracker.catalogues update
+	$(BIN)/python -m tracker.catalogues check
 
 # Browser tests drive Debian's Chromium and the report tests read PDFs back with poppler's
 # pdftotext; install what is missing when we may.
@@ -49,6 +62,16 @@ run: install
 
 test: install-test browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/README.md): PostgreSQL from TRACKER_DATABASE_URL or the local cluster,
+# wrk from Debian when it is missing and we may install it. BENCH_SCALES, BENCH_DURATION ...
+bench: install
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installerar Debians wrk för lasttestet..."; \
+	    (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)); \
+	  else echo "wrk saknas; installera det (apt-get install wrk)."; exit 1; fi; }
+	$(BIN)/python bench/run.py
 
 lint: install-test
 	$(BIN)/pip install --quiet ruff

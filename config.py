@@ -51,6 +51,14 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     TIP_RATE_LIMIT = _env("TIP_RATE_LIMIT", "5 per minute")
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "600 per minute")  # per API token, all of /api
+
+    # The accessibility statement (/offentlig/tillganglighet): who runs the service and where
+    # to report an accessibility problem. Set both in production.
+    ACCESSIBILITY_CONTACT = _env("ACCESSIBILITY_CONTACT", "tillganglighet@localhost")
+    ACCESSIBILITY_ORGANISATION = _env(
+        "ACCESSIBILITY_ORGANISATION", "kommunerna och lokalpolisområdet som använder tjänsten"
+    )
 
     SMTP_HOST = _env("SMTP_HOST", "localhost")
     SMTP_PORT = _env_int("SMTP_PORT", 25)
@@ -68,12 +76,23 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    # Flask-Babel would look in tracker/translations too (relative to the app's root_path);
+    # named here so the .po sources, `make translations` and the app agree. The .mo files are
+    # compiled by `make install` (pybabel compile), not committed.
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "tracker" / "translations")
 
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 0)  # 0: argon2-cffi's recommended value
     ARGON2_MEMORY_COST = _env_int("ARGON2_MEMORY_COST", 0)  # KiB; 0: recommended value
 
     # Where pg_dump/pg_restore live when not the server's version under /usr/lib/postgresql.
     PG_BIN_DIR = _env("PG_BIN_DIR")
+
+    # Spreadsheet imports: an upload waits here between preview and confirmation (shared
+    # storage when several hosts serve the app), at most IMPORT_MAX_AGE_MINUTES.
+    IMPORT_DIR = _env("IMPORT_DIR") or str(INSTANCE_DIR / "imports")
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+    IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 2000)
+    IMPORT_MAX_AGE_MINUTES = _env_int("IMPORT_MAX_AGE_MINUTES", 60)
 
     DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
     PAGE_SIZE = 25
@@ -98,6 +117,7 @@ class TestConfig(Config):
     # The limiter stays on, but the suite logs in hundreds of times a minute from 127.0.0.1;
     # tests of the limit itself set a low one on their own app.
     LOGIN_RATE_LIMIT = "10000 per minute"
+    TIP_RATE_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):

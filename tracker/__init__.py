@@ -30,7 +30,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _init_database(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app)
+    from tracker import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
 
@@ -41,6 +43,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     audit.register(app)
     security.register(app)
     formatting.register(app)
+    i18n.register(app)
     errors.register(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
@@ -48,16 +51,27 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(activities.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
-    from tracker import followups, public
+    from tracker import followups, public, tips
 
     app.register_blueprint(followups.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(tips.bp)
+    from tracker import calendar_feeds, spreadsheets
 
+    app.register_blueprint(calendar_feeds.bp)
+    app.register_blueprint(spreadsheets.bp)
+    from tracker import api, api_keys
+
+    app.register_blueprint(api_keys.bp)
+    api.init_app(app)
+
+    from tracker.bench import bp as bench_cli_bp
     from tracker.cli import bp as cli_bp
     from tracker.jobs.cli import bp as jobs_cli_bp
 
     app.register_blueprint(cli_bp)
     app.register_blueprint(jobs_cli_bp)
+    app.register_blueprint(bench_cli_bp)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 import enum
 import functools
+import logging
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,8 +18,11 @@ from tracker.extensions import db
 from tracker.models import AuditEvent, JobRun, LoginAttempt
 from tracker.models.base import utcnow
 
+log = logging.getLogger(__name__)
+
 NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun)
-SECRET_FIELDS = {"password_hash", "session_token"}
+MAX_PATH = 500
+SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Actor for work outside a request (CLI, scheduler jobs): a label such as "cli" or "job:x".
@@ -148,6 +152,31 @@ def _after_flush(session, _flush_context) -> None:
         for obj in pending
     ]
     session.connection().execute(sa.insert(AuditEvent), rows)
+
+
+def record_forbidden() -> None:
+    """Log a refused authorisation (403) in a short transaction of its own: the request's work
+    is rolled back first, so only the event is committed. Failing to write it is never a 500."""
+    try:
+        db.session.rollback()
+        record(db.session, "route", None, "forbidden", {
+            "method": request.method,
+            "path": request.path[:MAX_PATH],  # no query string: it may carry a secret
+            "endpoint": request.endpoint or "",
+        })
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        log.exception("could not record a refused authorisation")
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:  # the connection itself may be gone
+            log.exception("rollback failed")
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _events_are_immutable(_mapper, _connection, _target: AuditEvent) -> None:
+    raise ValueError("The audit trail is a record; an event is never changed or deleted.")
 
 
 def register(app: Flask) -> None:

@@ -3,15 +3,27 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+import psycopg
+from flask import Flask, make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from tracker.extensions import db
+from tracker import audit
+from tracker.api import errors as api_errors
+from tracker.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
+
+# The database is unreachable or overloaded, not wrong: 503, and the next request may succeed
+# (pool_pre_ping replaces dead connections). psycopg's own errors escape SQLAlchemy's wrapping
+# when they come from a raw connection.
+UNAVAILABLE = (
+    OperationalError, InterfaceError, DisconnectionError, PoolTimeout,
+    psycopg.OperationalError, psycopg.InterfaceError,
+)
 
 MESSAGES = {
     400: (_l("Felaktig begäran"), _l("Begäran kunde inte behandlas. Gå tillbaka och försök igen.")),
@@ -27,6 +39,8 @@ MESSAGES = {
 
 
 def render_error(code: int, detail: str | None = None):
+    if api_errors.is_api_request():  # /api speaks JSON, also for unknown paths and 500s
+        return api_errors.error_response(code)
     title, message = MESSAGES.get(code, MESSAGES[500])
     return (
         render_template("errors/error.html", code=code, title=title, message=detail or message),
@@ -41,6 +55,15 @@ def _rollback() -> None:
         log.exception("rollback failed")
 
 
+def _unavailable():
+    """The 503 page without touching the database again: the user is not reloaded for it."""
+    _rollback()
+    login_manager._update_request_context_with_user()  # anonymous for this response only
+    response = make_response(render_error(503))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -52,20 +75,23 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
+        if error.code == 403:
+            audit.record_forbidden()
         return render_error(error.code or 500)
 
-    @app.errorhandler(OperationalError)
     def database_unavailable(error):
         log.exception("database unavailable")
-        _rollback()
-        return render_error(503)
+        return _unavailable()
+
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)
 
     @app.errorhandler(DBAPIError)
     def database_error(error):
         log.exception("database error")
         _rollback()
         if error.connection_invalidated:
-            return render_error(503)
+            return _unavailable()
         return render_error(500)
 
     @app.errorhandler(Exception)

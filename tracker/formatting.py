@@ -1,4 +1,9 @@
-"""Swedish number and date formatting for templates and reports."""
+"""Number and date formatting: Swedish for reports and e-mail, the chosen language on pages.
+
+Python callers (the follow-up's generated text, reminders, charts) use number_sv/date_sv and
+stay Swedish. The template filters `number_sv` and `date_sv` follow the page's language: an
+English page gets English month names and 12,345.5; times are always Stockholm time.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,17 +11,46 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_app_context
+from flask_babel import get_locale
 from markupsafe import Markup
 
 MONTHS_SV = [
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 ]
+MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def number_sv(value, decimals: int | None = None) -> str:
     """12345.5 -> '12 345,5' (non-breaking space as thousands separator, decimal comma)."""
+    return _number(value, decimals, english=False)
+
+
+def date_sv(value) -> str:
+    """A date as '4 februari 2019'; datetimes are shown in Stockholm time."""
+    return _date(value, MONTHS_SV)
+
+
+def number_local(value, decimals: int | None = None) -> str:
+    """number_sv, or '12,345.5' on an English page."""
+    return _number(value, decimals, english=_english_page())
+
+
+def date_local(value) -> str:
+    """date_sv, or '4 February 2019' on an English page (same order, Stockholm time)."""
+    return _date(value, MONTHS_EN if _english_page() else MONTHS_SV)
+
+
+def _english_page() -> bool:
+    locale = get_locale()  # None outside a request: Swedish
+    return locale is not None and locale.language == "en"
+
+
+def _number(value, decimals: int | None, *, english: bool) -> str:
     if value is None:
         return "–"
     if isinstance(value, Decimal):
@@ -24,18 +58,17 @@ def number_sv(value, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return text if english else text.replace(",", "\u00a0").replace(".", ",")
 
 
-def date_sv(value) -> str:
-    """A date as '4 februari 2019'; datetimes are shown in Stockholm time."""
+def _date(value, months: list[str]) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         local = value.astimezone(STOCKHOLM)
-        return f"{local.day} {MONTHS_SV[local.month - 1]} {local.year} {local:%H:%M}"
+        return f"{local.day} {months[local.month - 1]} {local.year} {local:%H:%M}"
     if isinstance(value, date):
-        return f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
+        return f"{value.day} {months[value.month - 1]} {value.year}"
     return str(value)
 
 
@@ -52,8 +85,8 @@ def markdown_filter(text: str) -> Markup:
 
 
 def register(app: Flask) -> None:
-    app.add_template_filter(number_sv, "number_sv")
-    app.add_template_filter(date_sv, "date_sv")
+    app.add_template_filter(number_local, "number_sv")
+    app.add_template_filter(date_local, "date_sv")
     app.add_template_filter(markdown_filter, "markdown")
     from tracker.labels import TEMPLATE_GLOBALS
     from tracker.models import ActivityStatus, Party, Verdict

@@ -1,7 +1,9 @@
 """Swedish labels for the code's enums (the glossary of domain.md)."""
 from flask_babel import lazy_gettext as _l
 
-from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus, Role, Verdict
+from tracker.models import (
+    ActivityStatus, FollowUpStatus, Party, PromiseStatus, Role, TipStatus, Verdict,
+)
 
 ROLE = {
     Role.COORDINATOR: _l("samordnare"),
@@ -41,6 +43,12 @@ VERDICT = {
     Verdict.NOT_FULFILLED: _l("ej uppfyllt"),
     Verdict.ONGOING: _l("pågår"),
 }
+TIP_STATUS = {
+    TipStatus.NEW: _l("Ny"),
+    TipStatus.ANSWERED: _l("Besvarad"),
+    TipStatus.ACTIVITY: _l("Blev en aktivitet"),
+    TipStatus.DISMISSED: _l("Avfärdad"),
+}
 
 TEMPLATE_GLOBALS = {
     "role_label": ROLE.get,
@@ -50,6 +58,7 @@ TEMPLATE_GLOBALS = {
     "activity_status_label": ACTIVITY_STATUS.get,
     "followup_status_label": FOLLOWUP_STATUS.get,
     "verdict_label": VERDICT.get,
+    "tip_status_label": TIP_STATUS.get,
 }
 
 # Where a promise's problem picture comes from (Promise.sources holds the keys).

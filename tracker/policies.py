@@ -83,3 +83,15 @@ def can_log_on(user, activity) -> bool:
 
 
 can_set_status = can_log_on
+
+
+def can_handle_tips(user, municipality_id: int) -> bool:
+    """Reading residents' tips and triaging them: coordinators and admins."""
+    return can_edit(user, municipality_id)
+
+
+def can_see_tip_counts(user, municipality_id: int) -> bool:
+    """Counts per month and status, without any tip's text: also the municipality's viewers."""
+    return can_handle_tips(user, municipality_id) or (
+        user.is_authenticated and role_in(user, municipality_id) == Role.VIEWER
+    )

@@ -35,6 +35,8 @@ def _fresh_request_globals() -> None:
 
 
 def _enforce_session_age():
+    if request.path.startswith("/api/"):
+        return None  # the API ignores the session: a token authenticates (tracker.api.auth)
     if not current_user.is_authenticated:
         return None
     now = time.time()

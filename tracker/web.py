@@ -1,11 +1,24 @@
 """Small helpers shared by the blueprints' views."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import abort
 from sqlalchemy.orm.exc import StaleDataError  # noqa: F401  (re-exported for views)
 
 from tracker.extensions import db
 from tracker.services import DomainError, FieldErrors
+
+
+def safe_local_url(target: str | None, fallback: str) -> str:
+    """Only same-site paths: a `next` parameter never sends a user to another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        # Browsers read a backslash as a slash and drop tabs and newlines: "/\evil" is "//evil".
+        if not parts.scheme and not parts.netloc and not re.search(r"[\\\x00-\x1f]", target):
+            return target
+    return fallback
 
 
 def load_or_404(model, object_id: int, *options):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
     StringField, SubmitField, TextAreaField,
@@ -10,6 +9,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.forms import BaseForm
 from tracker.models import ActivityStatus, MeasureKind
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
@@ -25,7 +25,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "0") else None
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(BaseForm):
     commitment_id = SelectField(_l("Åtagande"), coerce=int)
     type_id = SelectField(_l("Aktivitetstyp"), coerce=int)
     title = StringField(_l("Rubrik"), validators=[Length(max=200)])
@@ -73,14 +73,14 @@ class ActivityForm(FlaskForm):
 STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     status = SelectField(_l("Ny status"), choices=STATUS_CHOICES)
     reason = TextAreaField(_l("Motivering"), validators=[Length(max=2000)])
     version = HiddenField()
     submit = SubmitField(_l("Ändra status"))
 
 
-class LogFormBase(FlaskForm):
+class LogFormBase(BaseForm):
     occurred_on = DateField(_l("Datum"), validators=[Optional()])
     duration = StringField(_l("Tid i timmar"), render_kw={"inputmode": "decimal"})
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)

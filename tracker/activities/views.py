@@ -1,7 +1,6 @@
 """Activities: plan, edit, status, log an occasion, my tasks, the filtered list."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -173,8 +172,10 @@ def change_status(activity_id: int):
                                         form.reason.data, expected_version=_version(form))
         except StaleEdit:
             db.session.rollback()
-            flash(_("Någon annan har ändrat aktiviteten. Kontrollera och försök igen."), "error")
-            return redirect(url_for("activities.detail", activity_id=activity_id)), 409
+            current = queries.load_activity(activity_id)
+            form.version.data = current.version_id  # saving again now overwrites knowingly
+            return render_template("activities/status_conflict.html", form=form,
+                                   current=current), 409
         except DomainError as error:
             db.session.rollback()
             message = error.errors.get("reason") if isinstance(error, FieldErrors) else error.message
@@ -300,23 +301,7 @@ def my_tasks():
 
 
 def _filters_from_args() -> queries.ActivityFilters:
-    args = request.args
-
-    def as_date(name):
-        try:
-            return date.fromisoformat(args.get(name, ""))
-        except ValueError:
-            return None
-    party = args.get("part") or None
-    status = args.get("status") or None
-    valid_status = {s.value for s in ActivityStatus}
-    return queries.ActivityFilters(
-        focus_area_id=args.get("fokusomrade", type=int), party=party if party in
-        ("kommunen", "polisen", "tillsammans") else None,
-        type_id=args.get("typ", type=int), status=status if status in valid_status else None,
-        owner_id=args.get("ansvarig", type=int), place_id=args.get("plats", type=int),
-        date_from=as_date("fran"), date_to=as_date("till"), overdue=args.get("forsenade") == "1",
-    )
+    return queries.filters_from_args(request.args)
 
 
 @bp.route("/kommuner/<int:municipality_id>/aktiviteter")

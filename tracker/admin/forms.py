@@ -1,11 +1,11 @@
 """Forms of the admin blueprint."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import Length
 
+from tracker.forms import BaseForm, PlainForm
 from tracker.models import MeasureKind
 from tracker.services.activity_types import (
     LABEL_MAX, MEASURE_KEY_MAX, NAME_MAX, TYPE_KEY_MAX,
@@ -24,7 +24,7 @@ MAX_MEASURE_ROWS = 60
 EMPTY_ROWS = 3
 
 
-class MeasureRowForm(Form):
+class MeasureRowForm(PlainForm):
     """One measure; a subform without its own CSRF token (the outer form carries it)."""
 
     key = StringField(_l("Nyckel"), validators=[Length(max=MEASURE_KEY_MAX)],
@@ -40,7 +40,7 @@ class MeasureRowForm(Form):
     )
 
 
-class ActivityTypeForm(FlaskForm):
+class ActivityTypeForm(BaseForm):
     """Checks lengths and identity numbers; the service owns the remaining rules."""
 
     key = StringField(_l("Nyckel"), validators=[Length(max=TYPE_KEY_MAX)],

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from tracker.forms import BaseForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(BaseForm):
     email = EmailField(
         _l("E-postadress"),
         validators=[DataRequired(_l("Ange din e-postadress.")), Length(max=254)],
@@ -18,7 +19,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Logga in"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BaseForm):
     current_password = PasswordField(
         _l("Nuvarande lösenord"),
         validators=[DataRequired(_l("Ange ditt nuvarande lösenord."))],
@@ -37,5 +38,5 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Byt lösenord"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A POST button's form: carries only the CSRF token."""

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -13,16 +12,11 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.ratelimit import post_limit
 from tracker.services import DomainError, accounts
-from tracker.web import attach_error, load_or_404, require
+from tracker.web import attach_error, load_or_404, require, safe_local_url
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect a user to another host after login."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.index")
+    return safe_local_url(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,14 +1,14 @@
 """Forms of the dashboard blueprint."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
+from tracker.forms import BaseForm
 from tracker.services.places import NAME_MAX, PLACE_KINDS
 from tracker.validators import NoIdentityNumber
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(BaseForm):
     """Checks lengths and identity numbers; the service owns the remaining rules."""
 
     name = StringField(_l("Namn"), validators=[Length(max=NAME_MAX), NoIdentityNumber()])

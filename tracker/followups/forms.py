@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from tracker.forms import BaseForm
 from tracker.labels import VERDICT
 from tracker.models import Verdict
 from tracker.services.followups import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
 
 
-class VersionForm(FlaskForm):
+class VersionForm(BaseForm):
     """A button (approve, publish, recompile, take the new text): CSRF and the version seen."""
 
     version = HiddenField()
@@ -46,5 +46,5 @@ class CorrectionForm(VersionForm):
         Length(max=MAX_REASON_LENGTH)], render_kw={"rows": 4})
 
 
-class CompileForm(FlaskForm):
+class CompileForm(BaseForm):
     year = IntegerField(_l("År"), validators=[InputRequired(_l("Välj ett år."))])

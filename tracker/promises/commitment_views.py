@@ -17,12 +17,11 @@ from tracker.promises.forms import (
     NO_FOCUS_AREA, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
 )
 from tracker.promises.views import (
-    _editable_promise, _one_or_404, _to_promise, _unless_draft,
+    _editable_promise, _int_or_none, _one_or_404, _to_promise, _unless_draft,
 )
-from tracker.services import DomainError
+from tracker.services import DomainError, StaleEdit
 from tracker.services import promises as service
 from tracker.web import require, show_refusal
-
 
 # ---------------------------------------------------------------- focus areas
 
@@ -168,12 +167,14 @@ def edit_commitment(commitment_id: int):
     if request.method == "GET":
         form.focus_area_id.data = commitment.focus_area_id or NO_FOCUS_AREA
         form.party.data = commitment.party.value
+        form.version.data = commitment.version_id
     if form.validate_on_submit():
         try:
-            service.update_commitment(commitment, current_user, _commitment_input(form))
+            service.update_commitment(commitment, current_user, _commitment_input(form),
+                                      _int_or_none(form.version.data))
             db.session.commit()
-        except StaleDataError:
-            return _stale_commitment(commitment.promise_id)
+        except (StaleEdit, StaleDataError):
+            return _commitment_conflict(commitment_id, form)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -183,10 +184,13 @@ def edit_commitment(commitment_id: int):
                            commitment=commitment)
 
 
-def _stale_commitment(promise_id: int):
+def _commitment_conflict(commitment_id: int, form):
+    """409: the saved commitment beside the user's input, which stays in the form."""
     db.session.rollback()
-    flash(_("Någon annan ändrade åtagandet samtidigt. Ingenting sparades; försök igen."), "error")
-    return _to_promise(promise_id)
+    current = _editable_commitment(commitment_id)
+    form.version.data = current.version_id  # saving again now overwrites knowingly
+    return render_template("promises/commitment_conflict.html", form=form, current=current,
+                           promise=current.promise), 409
 
 
 @bp.route("/ataganden/<int:commitment_id>/revidera", methods=["GET", "POST"])
@@ -199,16 +203,18 @@ def revise_commitment(commitment_id: int):
               "info")
         return _to_promise(promise.id, f"atagande-{commitment.id}")
     form = ReviseForm(obj=commitment if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = commitment.version_id
     if form.validate_on_submit():
         try:
             service.revise_commitment(
                 commitment, current_user, text=form.text.data,
                 target_count=form.target_count.data, target_note=form.target_note.data or "",
-                reason=form.reason.data,
+                reason=form.reason.data, expected_version=_int_or_none(form.version.data),
             )
             db.session.commit()
-        except StaleDataError:
-            return _stale_commitment(promise.id)
+        except (StaleEdit, StaleDataError):
+            return _commitment_conflict(commitment_id, form)
         except DomainError as error:
             show_refusal(form, error)
         else:

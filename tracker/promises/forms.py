@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
     SelectMultipleField, StringField, TextAreaField, URLField,
@@ -10,8 +9,10 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.forms import BaseForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
+from tracker.services.promises import MAX_TARGET
 from tracker.validators import NoIdentityNumber
 
 MAX_SIGNATORIES = 4
@@ -42,7 +43,7 @@ def _title_field(label):
     ])
 
 
-class PromiseForm(FlaskForm):
+class PromiseForm(BaseForm):
     title = _title_field(_l("Rubrik"))
     start_year = YearField(_l("Startår"), validators=[InputRequired(_l("Ange startår."))])
     end_year = YearField(_l("Slutår"), validators=[InputRequired(_l("Ange slutår."))])
@@ -57,7 +58,7 @@ class PromiseForm(FlaskForm):
     version = HiddenField()
 
 
-class PromiseLinksForm(FlaskForm):
+class PromiseLinksForm(BaseForm):
     """What may still change after signing: where the agreement is and who may see it."""
 
     agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
@@ -66,7 +67,7 @@ class PromiseLinksForm(FlaskForm):
     version = HiddenField()
 
 
-class SignForm(FlaskForm):
+class SignForm(BaseForm):
     signed_on = DateField(_l("Datum för undertecknandet"),
                           validators=[InputRequired(_l("Ange datum för undertecknandet."))])
 
@@ -89,12 +90,12 @@ for _i in range(1, MAX_SIGNATORIES + 1):
     ))
 
 
-class FocusAreaForm(FlaskForm):
+class FocusAreaForm(BaseForm):
     title = _title_field(_l("Rubrik"))
     description = TextAreaField(_l("Beskrivning"), validators=[NoIdentityNumber()])
 
 
-class CommitmentTextFields(FlaskForm):
+class CommitmentTextFields(BaseForm):
     """The wording and the target, shared by editing a draft and revising a signed promise."""
 
     text = TextAreaField(_l("Åtagande"), validators=[
@@ -102,9 +103,11 @@ class CommitmentTextFields(FlaskForm):
     ])
     target_count = IntegerField(
         _l("Mål (antal tillfällen)"),
-        validators=[Optional(), NumberRange(min=0, message=_l("Målet ska vara 0 eller större."))],
+        validators=[Optional(), NumberRange(
+            min=0, max=MAX_TARGET, message=_l("Målet ska vara ett heltal från 0 till %(max)d."))],
     )
     target_note = StringField(_l("Om målet"), validators=[Length(max=300), NoIdentityNumber()])
+    version = HiddenField()
 
 
 class CommitmentForm(CommitmentTextFields):
@@ -127,9 +130,9 @@ class ReviseForm(CommitmentTextFields):
     ])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
 
 
-class CopyForm(FlaskForm):
+class CopyForm(BaseForm):
     carry_activities = BooleanField(_l("Ta med ej avslutade aktiviteter"))

@@ -1,5 +1,6 @@
+"""Pages for residents, no login: promises, published follow-ups, the Atom feed, tips."""
 from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/offentlig")
 
-from tracker.public import views  # noqa: E402,F401
+from tracker.public import feed, tip_views, views  # noqa: E402,F401

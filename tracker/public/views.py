@@ -1,13 +1,49 @@
-"""Pages for residents, no login: published follow-ups (only what both parties published)."""
+"""Pages for residents, no login: signed public promises and published follow-ups only."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 
 from tracker.followups.views import chart_markup, export_response
-from tracker.models import FollowUpVersion
+from tracker.models import FollowUpVersion, Municipality
 from tracker.public import bp
+from tracker.public.accessibility import STATEMENT
 from tracker.services import followups as service
+from tracker.services import public
 from tracker.services.followup_report import build_report
+from tracker.services.promises import sections
+
+
+def municipality_or_404(slug: str) -> Municipality:
+    return public.municipality_by_slug(slug) or abort(404)
+
+
+@bp.route("/")
+def index():
+    return render_template("public/index.html", areas=public.police_areas())
+
+
+@bp.route("/tillganglighet")
+def accessibility():
+    return render_template("public/accessibility.html", statement=STATEMENT,
+                           contact=current_app.config["ACCESSIBILITY_CONTACT"],
+                           organisation=current_app.config["ACCESSIBILITY_ORGANISATION"])
+
+
+@bp.route("/<slug>")
+def municipality(slug: str):
+    place = municipality_or_404(slug)
+    return render_template("public/municipality.html", municipality=place,
+                           promises=public.promises_of(place.id),
+                           followups=public.published_followups(municipality_id=place.id))
+
+
+@bp.route("/<slug>/loften/<int:promise_id>")
+def promise(slug: str, promise_id: int):
+    place = municipality_or_404(slug)
+    item = public.promise(place.id, promise_id) or abort(404)  # drafts are never public
+    return render_template("public/promise.html", municipality=place, promise=item,
+                           sections=sections(item, with_progress=False),
+                           followups=public.published_followups(promise_id=item.id))
 
 
 def _published(followup_id: int, number: int | None = None):

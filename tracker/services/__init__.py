@@ -1,4 +1,5 @@
 """Domain services: plain functions that flush, never commit, and raise DomainError."""
+from flask_babel import gettext as _
 
 
 class DomainError(Exception):
@@ -23,6 +24,6 @@ class StaleEdit(DomainError):
 
     def __init__(self, current, message: str | None = None):
         super().__init__(
-            message or "Någon annan har ändrat uppgifterna sedan du öppnade formuläret."
+            message or _("Någon annan har ändrat uppgifterna sedan du öppnade formuläret.")
         )
         self.current = current

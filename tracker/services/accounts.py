@@ -93,10 +93,12 @@ class LoginRefused(DomainError):
     pass
 
 
-LOGIN_REFUSED_MESSAGE = (
-    "Inloggningen misslyckades. Kontrollera e-postadress och lösenord. "
-    "Efter många misslyckade försök spärras kontot tillfälligt."
-)
+def _refused() -> LoginRefused:
+    """One message whatever the reason, so a refusal tells nothing about the account."""
+    return LoginRefused(_(
+        "Inloggningen misslyckades. Kontrollera e-postadress och lösenord. "
+        "Efter många misslyckade försök spärras kontot tillfälligt."
+    ))
 
 
 def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -> User:
@@ -107,14 +109,14 @@ def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -
     if user is None:
         _verify(dummy_hash, password)
         audit.record(db.session, "login", None, "login_failed", {"email": email[:254]})
-        raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
+        raise _refused()
     if user.locked_until is not None and user.locked_until > now:
         _verify(dummy_hash, password)
         audit.record(db.session, "login", user.id, "login_refused_locked", {})
-        raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
+        raise _refused()
     if not user.is_enabled or not _verify(user.password_hash, password):
         _register_failure(user, now, remote_addr, config)
-        raise LoginRefused(_(LOGIN_REFUSED_MESSAGE))
+        raise _refused()
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.locked_until = None

@@ -49,12 +49,15 @@ def rows_for(activities: list[Activity], today: date) -> list[ActivityRow]:
 
 def my_tasks(user: User, today: date, page: int = 1, per_page: int = 30):
     """Open activities I own or am assigned: overdue first, then by due date (paginated)."""
-    assigned = sa.select(activity_assignee.c.activity_id).where(activity_assignee.c.user_id == user.id)
+    # A UNION of two index lookups: "owner OR assigned" as one condition scans every activity.
+    mine = sa.union(
+        sa.select(Activity.id).where(Activity.owner_id == user.id),
+        sa.select(activity_assignee.c.activity_id).where(activity_assignee.c.user_id == user.id),
+    )
     overdue_first = sa.case((Activity.due_date < today, 0), else_=1)
     query = (
         sa.select(Activity)
-        .where(sa.or_(Activity.owner_id == user.id, Activity.id.in_(assigned)),
-               Activity.status.in_(OPEN_STATUSES))
+        .where(Activity.id.in_(mine), Activity.status.in_(OPEN_STATUSES))
         .options(*_list_options())
         .order_by(overdue_first, Activity.due_date.is_(None), Activity.due_date, Activity.id)
     )
@@ -65,6 +68,7 @@ def my_tasks(user: User, today: date, page: int = 1, per_page: int = 30):
 @dataclass
 class ActivityFilters:
     focus_area_id: int | None = None
+    commitment_id: int | None = None
     party: str | None = None
     type_id: int | None = None
     status: str | None = None
@@ -75,6 +79,31 @@ class ActivityFilters:
     overdue: bool = False
 
 
+PARTIES = ("kommunen", "polisen", "tillsammans")
+
+
+def filters_from_args(args) -> ActivityFilters:
+    """The list page's query string (?part=polisen&fran=2026-01-01…) as filters; bad values drop."""
+    def as_date(name):
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+
+    def as_int(name):
+        value = args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    party, status = args.get("part") or None, args.get("status") or None
+    return ActivityFilters(
+        focus_area_id=as_int("fokusomrade"), party=party if party in PARTIES else None,
+        type_id=as_int("typ"),
+        status=status if status in {s.value for s in ActivityStatus} else None,
+        owner_id=as_int("ansvarig"), place_id=as_int("plats"),
+        date_from=as_date("fran"), date_to=as_date("till"), overdue=args.get("forsenade") == "1",
+    )
+
+
 def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
     query = sa.select(Activity).where(Activity.municipality_id == municipality_id)
     if f.focus_area_id or f.party:
@@ -83,6 +112,8 @@ def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
             query = query.where(Commitment.focus_area_id == f.focus_area_id)
         if f.party:
             query = query.where(Commitment.party == f.party)
+    if f.commitment_id:
+        query = query.where(Activity.commitment_id == f.commitment_id)
     if f.type_id:
         query = query.where(Activity.type_id == f.type_id)
     if f.status:
@@ -142,5 +173,6 @@ def places_of(municipality_id: int) -> list[Place]:
         sa.select(Place).where(Place.municipality_id == municipality_id).order_by(Place.name)))
 
 
-__all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "history",
+__all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "filters_from_args",
+           "history",
            "load_activity", "my_tasks", "places_of", "rows_for", "timeline"]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -41,11 +42,10 @@ def compile_followup(promise_id: int, year: int, *, today: date | None = None) -
         )
     )
     if promise is None:
-        raise DomainError("Medborgarlöftet finns inte.")
+        raise DomainError(_("Medborgarlöftet finns inte."))
     if not promise.start_year <= year <= promise.end_year:
-        raise DomainError(
-            f"{year} ligger utanför medborgarlöftets period {promise.period_label}."
-        )
+        raise DomainError(_("%(year)s ligger utanför medborgarlöftets period %(period)s.",
+                            year=year, period=promise.period_label))
     query = sa.select(FollowUp).where(FollowUp.promise_id == promise.id, FollowUp.year == year)
     followup = db.session.scalar(query)
     if followup is not None and followup.status is not FollowUpStatus.DRAFT:
@@ -261,18 +261,24 @@ def _type_totals(promise_id: int, year: int, numeric: dict[str, list[int]]):
 
 
 def _choice_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
-    """(commitment, type, key) → [(value, occasions)] for every choice measure, one statement."""
+    """(commitment, type, key) → [(value, occasions)] for every choice measure, one statement.
+
+    One pass over the year's entries: each joins the (type, key) pairs of its own type, so a
+    JSON value is read once per entry and choice measure, not once per key in the schema."""
     if not choice:
         return {}
-    parts = []
-    for key, type_ids in choice.items():
-        value = LogEntry.measures[key].as_string()
-        parts.append(_in_year(sa.select(
-            Activity.commitment_id, Activity.type_id, sa.literal(key), value, sa.func.count()
-        ), promise_id, year).where(Activity.type_id.in_(type_ids), value.is_not(None))
-            .group_by(Activity.commitment_id, Activity.type_id, value))
+    pairs = sa.union_all(*[
+        sa.select(sa.literal(type_id).label("type_id"), sa.literal(key).label("key"))
+        for key, type_ids in choice.items() for type_id in type_ids
+    ]).subquery("choice_keys")
+    value = sa.case(*[(pairs.c.key == key, LogEntry.measures[key].as_string())
+                      for key in choice])
+    query = (_in_year(sa.select(Activity.commitment_id, Activity.type_id, pairs.c.key, value,
+                                sa.func.count()), promise_id, year)
+             .join(pairs, pairs.c.type_id == Activity.type_id).where(value.is_not(None))
+             .group_by(Activity.commitment_id, Activity.type_id, pairs.c.key, value))
     found = defaultdict(list)
-    for cid, tid, key, value, n in db.session.execute(sa.union_all(*parts)):
+    for cid, tid, key, value, n in db.session.execute(query):
         found[(cid, tid, key)].append((value, n))
     return {k: sorted(v, key=lambda item: (-item[1], item[0])) for k, v in found.items()}
 

@@ -7,6 +7,7 @@ attributes, no foreign URLs schemes), which every output renders from.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +22,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@functools.lru_cache(maxsize=256)  # a pure function; a report's sections cost ~100 ms to convert
 def markdown_html(text: str) -> str:
     """Markdown → sanitized HTML. Headings in a section start at h3 (the section title is h2)."""
     html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"],

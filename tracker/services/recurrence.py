@@ -49,10 +49,10 @@ def _monthly(start: date, interval: int, weekdays: list[int]):
     nth = (start.day - 1) // 7
     while True:
         if weekdays:
-            for wd in weekdays:
-                d = _nth_weekday(year, month, wd, nth)
-                if d and d >= start:
-                    yield d
+            # In date order: the first Thursday can come before the first Monday.
+            found = (_nth_weekday(year, month, wd, nth) for wd in weekdays)
+            for d in sorted(d for d in found if d and d >= start):
+                yield d
         else:
             try:
                 d = date(year, month, start.day)

@@ -6,10 +6,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.formatting import date_sv
+from tracker.formatting import date_local
+from tracker.i18n import mail_language
 from tracker.models import Activity, ActivityStatus, Municipality, User, activity_assignee
 from tracker.services.mail import MailError, send_mail
 
@@ -17,7 +20,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HORIZON_DAYS = 14
 CLOSED = (ActivityStatus.DONE, ActivityStatus.CANCELLED)
-SIGNATURE = "Vänliga hälsningar\nLöfteskollen"
 
 
 def _open_and_due(today: date, horizon_days: int) -> sa.ColumnElement[bool]:
@@ -65,31 +67,34 @@ def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> 
     )
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
+def _signature() -> str:
+    return _("Vänliga hälsningar\nLöfteskollen")
 
 
 def digest_subject(overdue: int, upcoming: int) -> str:
     """'Påminnelse: 2 försenade och 3 kommande aktiviteter'; the noun agrees with the last count."""
-    noun = "aktivitet" if (upcoming or overdue) == 1 else "aktiviteter"
-    parts = []
-    if overdue:
-        parts.append(f"{overdue} {'försenad' if overdue == 1 else 'försenade'}")
-    if upcoming:
-        parts.append(f"{upcoming} kommande")
-    return f"Påminnelse: {' och '.join(parts)} {noun}"
+    if overdue and upcoming:
+        late = ngettext("%(num)d försenad", "%(num)d försenade", overdue)
+        what = ngettext("%(overdue)s och %(num)d kommande aktivitet",
+                        "%(overdue)s och %(num)d kommande aktiviteter", upcoming, overdue=late)
+    elif overdue:
+        what = ngettext("%(num)d försenad aktivitet", "%(num)d försenade aktiviteter", overdue)
+    else:
+        what = ngettext("%(num)d kommande aktivitet", "%(num)d kommande aktiviteter", upcoming)
+    return _("Påminnelse: %(what)s", what=what)
 
 
 def _when(activity: Activity, today: date) -> str:
     days = (activity.due_date - today).days
+    day = date_local(activity.due_date)
     if days < 0:
-        late = _count(-days, "dag", "dagar")
-        return f"skulle vara klar {date_sv(activity.due_date)}, {late} försenad"
+        return ngettext("skulle vara klar %(day)s, %(num)d dag försenad",
+                        "skulle vara klar %(day)s, %(num)d dagar försenad", -days, day=day)
     if days == 0:
-        return f"ska vara klar i dag, {date_sv(activity.due_date)}"
+        return _("ska vara klar i dag, %(day)s", day=day)
     if days == 1:
-        return f"ska vara klar i morgon, {date_sv(activity.due_date)}"
-    return f"ska vara klar {date_sv(activity.due_date)}, om {days} dagar"
+        return _("ska vara klar i morgon, %(day)s", day=day)
+    return _("ska vara klar %(day)s, om %(num)d dagar", day=day, num=days)
 
 
 def _line(activity: Activity, today: date) -> str:
@@ -100,20 +105,21 @@ def _line(activity: Activity, today: date) -> str:
 
 
 def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, str]:
-    """The digest as (subject, body) in Swedish; items as returned by due_items."""
+    """The digest as (subject, body) in the mail language; items as returned by due_items."""
     overdue = [a for a in items if a.due_date < today]
     upcoming = [a for a in items if a.due_date >= today]
-    sections = [
-        f"Hej {user.name}!",
-        "Det här är dina aktiviteter i Löfteskollen som är försenade eller snart ska vara klara."
-        " Logga in för att logga genomförda tillfällen eller ändra datum.",
-    ]
-    if overdue:
-        sections.append("Försenade:\n" + "\n".join(_line(a, today) for a in overdue))
-    if upcoming:
-        sections.append("Kommande:\n" + "\n".join(_line(a, today) for a in upcoming))
-    sections.append(SIGNATURE)
-    return digest_subject(len(overdue), len(upcoming)), "\n\n".join(sections) + "\n"
+    with mail_language():
+        sections = [
+            _("Hej %(name)s!", name=user.name),
+            _("Det här är dina aktiviteter i Löfteskollen som är försenade eller snart ska vara "
+              "klara. Logga in för att logga genomförda tillfällen eller ändra datum."),
+        ]
+        if overdue:
+            sections.append(_("Försenade:") + "\n" + "\n".join(_line(a, today) for a in overdue))
+        if upcoming:
+            sections.append(_("Kommande:") + "\n" + "\n".join(_line(a, today) for a in upcoming))
+        sections.append(_signature())
+        return digest_subject(len(overdue), len(upcoming)), "\n\n".join(sections) + "\n"
 
 
 def send_digest(
@@ -135,18 +141,20 @@ def send_assignment_notice(config: Mapping, activity: Activity, users: Iterable[
     Returns how many notices did not fail.
     """
     municipality = db.session.get(Municipality, activity.municipality_id)
-    subject = f"Du har tilldelats aktiviteten {activity.title}"
-    details = [f"Du har tilldelats aktiviteten ”{activity.title}” i {municipality.name}."]
-    if activity.due_date:
-        details.append(f"Den ska vara klar {date_sv(activity.due_date)}.")
+    with mail_language():
+        subject = _("Du har tilldelats aktiviteten %(title)s", title=activity.title)
+        details = [_("Du har tilldelats aktiviteten ”%(title)s” i %(municipality)s.",
+                     title=activity.title, municipality=municipality.name)]
+        if activity.due_date:
+            details.append(_("Den ska vara klar %(day)s.", day=date_local(activity.due_date)))
+        message = ["\n".join(details),
+                   _("Du hittar den bland dina aktiviteter när du loggar in i Löfteskollen."),
+                   _signature()]
     sent = 0
     for user in users:
-        body = "\n\n".join([
-            f"Hej {user.name}!",
-            "\n".join(details),
-            "Du hittar den bland dina aktiviteter när du loggar in i Löfteskollen.",
-            SIGNATURE,
-        ]) + "\n"
+        with mail_language():
+            greeting = _("Hej %(name)s!", name=user.name)
+        body = "\n\n".join([greeting, *message]) + "\n"
         try:
             send_mail(config, user.email, subject, body)
         except MailError as error:

@@ -20,6 +20,7 @@ PROMISE_FIELDS = (
 # Fields that may still change once the promise is signed: where to find it and who may see it.
 AFTER_SIGNING_FIELDS = {"agreement_url", "is_public"}
 REVISABLE = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
+MAX_TARGET = 100_000  # occasions; also keeps the number inside the database's integer
 
 
 # ---------------------------------------------------------------- guards

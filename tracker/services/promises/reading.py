@@ -66,10 +66,11 @@ def commitment_progress(promise_id: int) -> dict[int, tuple[int, int]]:
             in rows}
 
 
-def sections(promise: Promise) -> list[Section]:
+def sections(promise: Promise, *, with_progress: bool = True) -> list[Section]:
     """Focus areas in order, each with its commitments under Kommunen / Polisen / Tillsammans
-    lovar (as published); commitments without a focus area last. One statement."""
-    progress = commitment_progress(promise.id)
+    lovar (as published); commitments without a focus area last. One statement (none
+    without progress, as on the public pages)."""
+    progress = commitment_progress(promise.id) if with_progress else {}
     by_area: dict[int | None, list[Commitment]] = {}
     for commitment in promise.commitments:
         by_area.setdefault(commitment.focus_area_id, []).append(commitment)

@@ -16,8 +16,8 @@ from tracker.models import (
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services.promises._common import (
-    AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS, REVISABLE,
-    SOURCE_KEYS, _check_free_text, _promise_of, _require_draft, _require_edit, _text,
+    AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_TARGET, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS,
+    REVISABLE, SOURCE_KEYS, _check_free_text, _promise_of, _require_draft, _require_edit, _text,
 )
 
 
@@ -239,8 +239,9 @@ def _clean_commitment(promise: Promise, data: CommitmentInput) -> dict:
         errors["party"] = _("Välj vem som lovar: kommunen, polisen eller tillsammans.")
     if not text:
         errors["text"] = _("Skriv vad som lovas.")
-    if data.target_count is not None and data.target_count < 0:
-        errors["target_count"] = _("Målet ska vara ett heltal som är 0 eller större.")
+    if data.target_count is not None and not 0 <= data.target_count <= MAX_TARGET:
+        errors["target_count"] = _("Målet ska vara ett heltal från 0 till %(max)d.",
+                                   max=MAX_TARGET)
     if len(note) > 300:
         errors["target_note"] = _("Beskrivningen av målet får ha högst 300 tecken.")
     if data.focus_area_id is not None:
@@ -272,11 +273,21 @@ def add_commitment(promise: Promise, user: User, data: CommitmentInput) -> Commi
     return commitment
 
 
-def update_commitment(commitment: Commitment, user: User, data: CommitmentInput) -> Commitment:
+def _require_commitment_version(commitment: Commitment, expected_version: int | None) -> None:
+    """StaleEdit when someone saved the commitment after the form was opened (None: unchecked)."""
+    if expected_version is not None and expected_version != commitment.version_id:
+        raise StaleEdit(commitment, _(
+            "Någon annan har ändrat åtagandet sedan du öppnade formuläret."
+        ))
+
+
+def update_commitment(commitment: Commitment, user: User, data: CommitmentInput,
+                      expected_version: int | None = None) -> Commitment:
     """Edit a commitment of a draft; a signed promise's commitments are revised instead."""
     promise = _promise_of(commitment)
     _require_edit(user, promise)
     _require_draft(promise)
+    _require_commitment_version(commitment, expected_version)
     for key, value in _clean_commitment(promise, data).items():
         setattr(commitment, key, value)
     db.session.flush()
@@ -284,7 +295,8 @@ def update_commitment(commitment: Commitment, user: User, data: CommitmentInput)
 
 
 def revise_commitment(commitment: Commitment, user: User, *, text: str,
-                      target_count: int | None, target_note: str, reason: str) -> Commitment:
+                      target_count: int | None, target_note: str, reason: str,
+                      expected_version: int | None = None) -> Commitment:
     """The only change a signed or active promise allows: new wording or target, with a reason."""
     promise = _promise_of(commitment)
     _require_edit(user, promise)
@@ -293,6 +305,7 @@ def revise_commitment(commitment: Commitment, user: User, *, text: str,
             "Bara åtaganden i ett undertecknat eller pågående medborgarlöfte revideras. "
             "Ett utkast ändras direkt."
         ))
+    _require_commitment_version(commitment, expected_version)
     reason = _text(reason)
     data = CommitmentInput(commitment.party, text, commitment.focus_area_id, target_count,
                            target_note)

@@ -1,0 +1,120 @@
+"""axe in Chromium on every page of the application, public and internal, as each role.
+
+Each role crawls the links it is shown, from its start page (and the public site for a
+resident). Every page type (Flask endpoint) is checked with axe the first time any role
+reaches it, and every role's own start pages are checked too, so all pages are covered
+without running axe hundreds of times on the same template.
+"""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.exceptions import HTTPException
+
+from tests.e2e.test_working_year import _login
+from tracker.extensions import db
+
+pytestmark = pytest.mark.browser
+
+ROLES = {
+    "invånare": None,
+    "läsare": "lasare@demo.lofteskollen.se",
+    "kommunpolis": "kommunpolis@demo.lofteskollen.se",
+    "samordnare": "samordnare@demo.lofteskollen.se",
+    "administratör": "admin@demo.lofteskollen.se",
+}
+SKIP = ("/logout", "/sprak/", "/api/", "/kalender/", "/export", ".pdf", ".docx", ".ics",
+        ".csv", ".xlsx", ".atom", "/import/mallar/")
+MAX_PAGES_PER_ROLE = 120
+VISITS_PER_ENDPOINT = 2
+
+
+@pytest.fixture(scope="module")
+def published_followup(demo_app):
+    """A published follow-up and an open draft in the demo, so their pages are crawled too."""
+    from tracker.models import Promise, Tip, User
+    from tracker.services import followups
+    from tracker.services.followup_compiler import compile_followup
+
+    with demo_app.app_context():
+        promise = db.session.scalar(sa.select(Promise).where(
+            Promise.title == "Medborgarlöfte 2022–2023"))
+        published = compile_followup(promise.id, 2022, today=date(2024, 2, 1))
+        draft = compile_followup(promise.id, 2023, today=date(2024, 2, 1))
+        db.session.flush()
+        published = followups.load(published.id)
+        for email in ("lpo@demo.lofteskollen.se", "samordnare@demo.lofteskollen.se"):
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            followups.approve(user, published, None)
+        followups.publish(user, published, None)
+        db.session.add(Tip(municipality_id=promise.municipality_id,
+                           text="Gatlampan vid busshållplatsen är trasig."))
+        db.session.commit()
+        return draft.id
+
+
+def _endpoint(app, url: str) -> str | None:
+    parts = urlsplit(url)
+    try:
+        endpoint, _ = app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        return None
+    return endpoint
+
+
+def _links(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        url = urljoin(page.url, href).split("#")[0]
+        if url.startswith(base) and not any(part in url for part in SKIP):
+            found.append(url)
+    return found
+
+
+def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
+                                                          published_followup):
+    app, base = live_server.app, live_server.url
+    checked: dict[str, str] = {}   # endpoint → first URL checked
+    violations: list[str] = []
+    for role, email in ROLES.items():
+        context = browser.new_context(locale="sv-SE")
+        page = context.new_page()
+        if email:
+            _login(page, live_server, email)
+        start = page.url if email else f"{base}/offentlig/"
+        extra = ["/uppfoljningar", "/mina-uppgifter"] if email else [
+            "/login", "/offentlig/tillganglighet"]
+        queue = [start, *(base + path for path in extra)]
+        seen: set[str] = set()
+        per_endpoint: dict[str, int] = {}  # pages visited per page type, to find links
+        own_start = set(queue[:1])
+        visited = 0
+        while queue and visited < MAX_PAGES_PER_ROLE:
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            endpoint = _endpoint(app, url)
+            if endpoint is None or per_endpoint.get(endpoint, 0) >= VISITS_PER_ENDPOINT:
+                continue
+            per_endpoint[endpoint] = per_endpoint.get(endpoint, 0) + 1
+            response = page.goto(url)
+            visited += 1
+            if response is None or response.status >= 400:
+                continue  # a link this role is shown but may not open is the route table's job
+            if endpoint not in checked or url in own_start:
+                checked.setdefault(endpoint, url)
+                for v in Axe().run(page).response["violations"]:
+                    violations.append(f"{role} {url}: {v['id']} {v['help']}")
+            queue.extend(link for link in _links(page, base) if link not in seen)
+        context.close()
+    print(f"axe checked {len(checked)} page types:", ", ".join(sorted(checked)))
+    assert {"auth.login", "followups.index", "public.followup", "followups.edit_section",
+            "activities.log", "admin.jobs"} <= set(checked)
+    assert len(checked) >= 40
+    assert violations == []

@@ -1,0 +1,38 @@
+"""Issue 7: every benchmarked page sends the same number of SQL statements on a small and a
+much larger generated data set (the benchmark's own generator and requests, tiny scales)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.conftest import fresh_database_url, make_test_app, upgrade
+from tracker.bench import generator
+from tracker.bench.pages import PAGES, count_statements, find_targets
+from tracker.extensions import db
+from tracker.formatting import local_today
+from tracker.models import LogEntry
+
+# Enough rows that every list has a full second page; the large set has ten times the entries.
+SMALL = generator.Scale(2, log_entries=150, commitments=6, activities=80, places=4, officers=2)
+LARGE = generator.Scale(12, log_entries=250, commitments=12, activities=160, places=8)
+
+
+def _statements(workdir, name: str, scale: generator.Scale) -> tuple[dict[str, int], int]:
+    """A database of its own (requests commit), generated, then each page requested."""
+    app = make_test_app(fresh_database_url(workdir, name))
+    upgrade(app)
+    with app.app_context():
+        generator.generate(scale, generator.default_year())
+        db.session.commit()
+        targets = find_targets()
+        entries = db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry))
+        today = local_today()
+    return count_statements(app, targets, today), entries
+
+
+def test_statements_per_request_do_not_grow_with_the_data(workdir):
+    small, small_entries = _statements(workdir, "scale_small", SMALL)
+    large, large_entries = _statements(workdir, "scale_large", LARGE)
+
+    assert large_entries >= 10 * small_entries
+    assert set(small) == {name for name, _method, _path in PAGES}
+    assert large == small

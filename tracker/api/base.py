@@ -1,0 +1,211 @@
+"""What every API module shares: the Swedish-speaking base schema, field helpers, pagination
+and the blueprint factory that puts token auth, rate limit and JSON errors on a blueprint."""
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from datetime import date
+from typing import ClassVar
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from tracker.api import auth
+from tracker.api.errors import ApiError, field_errors, handle_http_exception
+from tracker.extensions import db, limiter
+from tracker.services import DomainError, FieldErrors, StaleEdit
+
+MAX_ID = 2**31 - 1  # the largest value an INTEGER key column holds
+ID = f"int(min=1, max={MAX_ID})"  # URL converter: anything else is a 404, never a DB error
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 25
+MAX_PAGE = 100_000
+
+# marshmallow's English defaults, as we say them (applied to every field of an ApiSchema)
+SWEDISH = {
+    "Missing data for required field.": _l("Fältet måste anges."),
+    "Field may not be null.": _l("Fältet får inte vara null."),
+    "Invalid value.": _l("Ogiltigt värde."),
+    "Invalid type.": _l("Fel typ: ett objekt väntades."),
+    "Not a valid list.": _l("Ange en lista."),
+    "Not a valid string.": _l("Ange en text."),
+    "Not a valid utf-8 string.": _l("Texten är inte giltig UTF-8."),
+    "Not a valid number.": _l("Ange ett tal."),
+    "Number too large.": _l("Talet är för stort."),
+    "Not a valid integer.": _l("Ange ett heltal."),
+    "Special numeric values (nan or infinity) are not permitted.": _l("Ange ett ändligt tal."),
+    "Not a valid boolean.": _l("Ange true eller false."),
+    "Not a valid date.": _l("Ange ett datum som ÅÅÅÅ-MM-DD."),
+    '"{input}" cannot be formatted as a date.': _l("Ange ett datum som ÅÅÅÅ-MM-DD."),
+    "Not a valid mapping type.": _l("Ange ett objekt."),
+}
+
+
+def _translate(field: fields.Field) -> None:
+    field.error_messages = {
+        key: SWEDISH.get(message, message) if isinstance(message, str) else message
+        for key, message in field.error_messages.items()
+    }
+    for inner in (getattr(field, "inner", None), getattr(field, "value_field", None),
+                  getattr(field, "key_field", None)):
+        if isinstance(inner, fields.Field):
+            _translate(inner)
+
+
+class ApiSchema(ma.Schema):
+    """Unknown fields are refused; every message a client can get back is Swedish."""
+
+    error_messages: ClassVar = {"unknown": _l("Okänt fält."),
+                                "type": _l("Fel typ: ett objekt väntades.")}
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        _translate(field_obj)
+
+
+def _no_control_characters(value: str) -> None:
+    """NUL and lone surrogates cannot be stored (PostgreSQL refuses them): say so, early."""
+    if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
+        raise ma.ValidationError(str(_l("Texten innehåller otillåtna tecken.")))
+
+
+def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwargs) -> fields.String:
+    """A free-text field; the services check it for personnummer."""
+    too_long = (_l("Texten ska vara mellan {min} och {max} tecken.") if min_length
+                else _l("Texten får vara högst {max} tecken."))
+    validators = [_no_control_characters,
+                  validate.Length(min=min_length, max=max_length, error=str(too_long))]
+    return fields.String(required=required, validate=validators, **kwargs)
+
+
+def id_field(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """strict (JSON bodies): a JSON number only; a query string's ids are text, so not there."""
+    return fields.Integer(
+        strict=strict, validate=validate.Range(1, MAX_ID, error=str(_l("Ange ett giltigt id."))),
+        **kwargs)
+
+
+def int_range(low: int, high: int, *, strict: bool = True, **kwargs) -> fields.Integer:
+    return fields.Integer(strict=strict, validate=validate.Range(
+        low, high, error=str(_l("Ange ett heltal från {min} till {max}."))), **kwargs)
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def day(**kwargs) -> fields.Date:
+    """A planning date; bounded, as recurrences are expanded from it day by day."""
+    return fields.Date(validate=validate.Range(
+        FIRST_DAY, LAST_DAY, error=str(_l("Ange ett datum från {min} till {max}."))), **kwargs)
+
+
+def one_of(choices, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(
+        list(choices), error=str(_l("Välj ett av: {choices}."))), **kwargs)
+
+
+class PageArgs(ApiSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(
+        1, MAX_PAGE, error=str(_l("Sidan ska vara ett heltal från {min} till {max}."))),
+        metadata={"description": "Sidnummer, från 1."})
+    per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=validate.Range(
+        1, MAX_PER_PAGE, error=str(_l("per_page ska vara ett heltal från {min} till {max}."))),
+        metadata={"description": f"Rader per sida, högst {MAX_PER_PAGE}."})
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The envelope of every list: items plus where the page sits in the whole."""
+    return ApiSchema.from_dict({
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "page": fields.Integer(required=True),
+        "per_page": fields.Integer(required=True),
+        "total": fields.Integer(required=True),
+        "pages": fields.Integer(required=True),
+    }, name=name)
+
+
+def paginate(query, args: dict, transform=None) -> dict:
+    """Two statements (count, page) whatever the row count; a page past the end is empty.
+
+    A query of one entity pages entities; a query of several columns pages rows (tuples),
+    which `transform` turns into what the schema dumps.
+    """
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).subquery()))
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    if len(query.column_descriptions) == 1:
+        items = list(db.session.scalars(window).unique())
+    else:
+        items = list(db.session.execute(window).all())
+    return {"items": transform(items) if transform else items, "page": page,
+            "per_page": per_page, "total": total, "pages": -(-total // per_page)}
+
+
+def envelope(pagination, items) -> dict:
+    """The envelope for a page a service already built (db.paginate's Pagination)."""
+    return {"items": items, "page": pagination.page, "per_page": pagination.per_page,
+            "total": pagination.total, "pages": pagination.pages}
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "not_found")
+
+
+def forbidden(message: str | None = None) -> ApiError:
+    return ApiError(403, "forbidden", message)
+
+
+STALE = _l("Någon annan har ändrat uppgifterna sedan du läste dem. Hämta dem igen och gör om "
+           "ändringen med den nya versionen.")
+
+
+@contextmanager
+def service_errors(renamed: dict[str, str] | None = None):
+    """A service's refusal as JSON (409 stale, 422 with field errors); nothing is kept."""
+    try:
+        yield
+    except StaleEdit:
+        db.session.rollback()
+        raise ApiError(409, "stale_version", str(STALE)) from None
+    except FieldErrors as error:
+        db.session.rollback()
+        raise field_errors({(renamed or {}).get(k, k): v for k, v in error.errors.items()}) \
+            from None
+    except DomainError as error:
+        db.session.rollback()
+        if error.field:
+            raise field_errors({error.field: error.message}) from None
+        raise ApiError(422, "refused", error.message) from None
+
+
+def commit() -> None:
+    """Commit; a concurrent save that won the version race is a 409, as on the web."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, "stale_version", str(STALE)) from None
+
+
+def _rate_key() -> str:
+    """Per token (its hash, never the secret), else per client address."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "api:" + hashlib.sha256(header.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return "api-addr:" + (request.remote_addr or "")
+
+
+def make_blueprint(name: str, description: str) -> Blueprint:
+    """A resource blueprint under /api/v1: bearer token required, one shared rate limit."""
+    blp = Blueprint(f"api_{name}", __name__, url_prefix="/api/v1", description=description)
+    blp.before_request(auth.authenticate_request)
+    blp.register_error_handler(HTTPException, handle_http_exception)
+    limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
+                         key_func=_rate_key)(blp)
+    return blp

@@ -1,0 +1,151 @@
+"""What the API accepts: request bodies and the filters of the lists (load only).
+
+Types and bounds are checked here; every domain rule (members only, places of the
+municipality, personnummer in free text, dates) stays in the services the web uses.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from tracker.api.base import ApiSchema, PageArgs, day, id_field, int_range, one_of, text
+from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
+
+ACTIVITY_STATUSES = [s.value for s in ActivityStatus]
+PARTIES = [p.value for p in Party]
+MAX_VALUE = 10**11  # indicator_value.value is NUMERIC(14, 3)
+MAX_LIST = 200
+
+
+class DateRangeArgs(PageArgs):
+    date_from = fields.Date()
+    date_to = fields.Date()
+
+    @validates_schema
+    def _date_range(self, data: dict, **_kwargs) -> None:
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise ValidationError(str(_l("Slutdatum kan inte vara före startdatum.")), "date_to")
+
+
+class PromiseArgs(PageArgs):
+    status = one_of([s.value for s in PromiseStatus])
+
+
+class CommitmentArgs(PageArgs):
+    party = one_of(PARTIES)
+    focus_area_id = id_field(strict=False)
+
+
+class ActivityArgs(DateRangeArgs):
+    """The web list's filters (/kommuner/<id>/aktiviteter), in English."""
+
+    status = one_of(ACTIVITY_STATUSES)
+    type_id = id_field(strict=False)
+    owner_id = id_field(strict=False)
+    commitment_id = id_field(strict=False)
+    focus_area_id = id_field(strict=False)
+    party = one_of(PARTIES)
+    place_id = id_field(strict=False)
+    date_from = fields.Date(metadata={"description": "due on or after (or no due date)"})
+    date_to = fields.Date(metadata={"description": "starting on or before (or no start date)"})
+    overdue = fields.Boolean(load_default=False)
+
+
+class LogEntryArgs(DateRangeArgs):
+    activity_id = id_field(strict=False)
+    place_id = id_field(strict=False)
+    author_id = id_field(strict=False)
+
+
+class IndicatorValueArgs(PageArgs):
+    indicator_id = id_field(strict=False)
+    year = int_range(1990, 2100, strict=False)
+
+
+class FollowUpArgs(PageArgs):
+    municipality_id = id_field(strict=False)
+    promise_id = id_field(strict=False)
+    year = int_range(2000, 2100, strict=False)
+    status = one_of([s.value for s in FollowUpStatus])
+
+
+class RecurrenceSchema(ApiSchema):
+    freq = one_of(["weekly", "monthly"], required=True)
+    interval = int_range(1, 52, load_default=1)
+    weekdays = fields.List(int_range(0, 6), load_default=list,
+                           validate=validate.Length(max=7))
+    until = day(allow_none=True, load_default=None)
+    count = int_range(1, 1000, allow_none=True, load_default=None)
+
+
+class ActivityBody(ApiSchema):
+    """A whole activity: fields left out are cleared (PUT replaces, as the web form does)."""
+
+    type_id = id_field(required=True)
+    title = text(200, required=True)
+    description = text(5000, load_default="")
+    owner_id = id_field(allow_none=True, load_default=None)
+    assignee_ids = fields.List(id_field(), load_default=list,
+                               validate=validate.Length(max=MAX_LIST))
+    place_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=MAX_LIST))
+    start_date = day(allow_none=True, load_default=None)
+    due_date = day(allow_none=True, load_default=None)
+    target_count = int_range(0, 100_000, allow_none=True, load_default=None)
+    recurrence = fields.Nested(RecurrenceSchema, allow_none=True, load_default=None)
+
+
+class ActivityUpdateBody(ActivityBody):
+    commitment_id = id_field(required=True)
+    version = fields.Integer(required=True, strict=True, metadata={
+        "description": "the version you read; 409 if someone saved since"})
+
+
+class StatusBody(ApiSchema):
+    status = one_of(ACTIVITY_STATUSES, required=True)
+    reason = text(2000, load_default="")
+    version = fields.Integer(required=True, strict=True)
+
+
+class MeasureValue(fields.Field):
+    """A measure's value: text, number or boolean (checked against the activity type)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return "ja" if value else "nej"
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, str) and len(value) <= 2000:
+            return value
+        if value is None:
+            return ""
+        raise ValidationError(str(_l("Ange en text, ett tal eller true/false (högst 2000 tecken).")))
+
+
+class LogEntryBody(ApiSchema):
+    occurred_on = day(required=True)
+    duration_minutes = int_range(0, 44_640, allow_none=True, load_default=None)
+    place_id = id_field(allow_none=True, load_default=None)
+    measures = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=60)),
+        values=MeasureValue(metadata={"oneOf": [{"type": "string"}, {"type": "number"},
+                                                {"type": "boolean"}]}),
+        load_default=dict, validate=validate.Length(max=50),
+        metadata={"description": "by measure key of the activity type (GET /activity-types)"})
+    note = text(5000, load_default="", metadata={
+        "description": "no names or personnummer: refused with 422"})
+    include_in_followup = fields.Boolean(load_default=False)
+    confirm_outside_period = fields.Boolean(load_default=False)
+
+
+class IndicatorValueUpdateBody(ApiSchema):
+    value = fields.Float(required=True, validate=validate.Range(
+        -MAX_VALUE, MAX_VALUE, error=str(_l("Ange ett tal mellan {min} och {max}."))))
+    national_value = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
+        -MAX_VALUE, MAX_VALUE, error=str(_l("Ange ett tal mellan {min} och {max}."))))
+    source_note = text(5000, load_default="")
+
+
+class IndicatorValueBody(IndicatorValueUpdateBody):
+    indicator_id = id_field(required=True)
+    year = int_range(1990, 2100, required=True)

@@ -1,0 +1,83 @@
+"""Atom 1.0 feeds (RFC 4287) of published follow-ups: all, and per municipality.
+
+An entry is one follow-up; its id is the absolute address of its public page, which never
+changes, and `updated` is its latest publication, so a correction shows up as an update.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from xml.etree import ElementTree as ET
+
+from flask import Response, url_for
+from flask_babel import gettext as _
+
+from tracker.public import bp
+from tracker.public.views import municipality_or_404
+from tracker.services import public
+from tracker.services.public import FEED_LIMIT, PublishedFollowUp
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ET.register_namespace("", ATOM)
+NEVER = datetime(2000, 1, 1, tzinfo=timezone.utc)  # `updated` of a feed with no entries yet
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _entry(feed: ET.Element, item: PublishedFollowUp) -> None:
+    page = url_for("public.followup", followup_id=item.followup_id, _external=True)
+    entry = _add(feed, "entry")
+    _add(entry, "id", page)
+    _add(entry, "title", _("Uppföljning %(year)s av %(promise)s – %(name)s", year=item.year,
+                           promise=item.promise_title, name=item.municipality.name))
+    _add(entry, "link", rel="alternate", type="text/html", href=page)
+    _add(entry, "published", _timestamp(item.first_published))
+    _add(entry, "updated", _timestamp(item.last_published))
+    author = _add(entry, "author")
+    _add(author, "name", _("%(name)s kommun och Polisen", name=item.municipality.name))
+    _add(entry, "summary", _(
+        "%(name)s kommun och Polisen har publicerat uppföljningen av medborgarlöftet för %(year)s: "
+        "vad som gjordes och om det syns någon effekt på brott och trygghet.",
+        name=item.municipality.name, year=item.year))
+
+
+def atom_response(title: str, self_url: str, page_url: str,
+                  items: list[PublishedFollowUp]) -> Response:
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: "sv"})
+    _add(feed, "id", self_url)
+    _add(feed, "title", title)
+    _add(feed, "updated", _timestamp(max((i.last_published for i in items), default=NEVER)))
+    _add(_add(feed, "author"), "name", _("Löfteskollen"))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=page_url)
+    for item in items:
+        _entry(feed, item)
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/uppfoljningar.atom")
+def feed():
+    return atom_response(
+        _("Publicerade uppföljningar av medborgarlöften"),
+        url_for("public.feed", _external=True), url_for("public.index", _external=True),
+        public.published_followups(limit=FEED_LIMIT))
+
+
+@bp.route("/<slug>/uppfoljningar.atom")
+def municipality_feed(slug: str):
+    place = municipality_or_404(slug)
+    return atom_response(
+        _("Publicerade uppföljningar för %(name)s", name=place.name),
+        url_for("public.municipality_feed", slug=place.slug, _external=True),
+        url_for("public.municipality", slug=place.slug, _external=True),
+        public.published_followups(municipality_id=place.id, limit=FEED_LIMIT))

@@ -1,0 +1,31 @@
+"""The residents' tip form: the text, an optional reply address and a honeypot for robots."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from tracker.forms import BaseForm
+from tracker.services.tips import MAX_REPLY_TO_LENGTH, MAX_TEXT_LENGTH
+
+
+class TipForm(BaseForm):
+    text = TextAreaField(
+        _l("Ditt tips eller din synpunkt"),
+        validators=[InputRequired(_l("Skriv ditt tips eller din synpunkt.")),
+                    Length(max=MAX_TEXT_LENGTH,
+                           message=_l("Texten får vara högst 4 000 tecken."))],
+        render_kw={"rows": 8, "maxlength": MAX_TEXT_LENGTH},
+    )
+    reply_to = EmailField(
+        _l("Din e-postadress (frivilligt)"),
+        validators=[Optional(),
+                    Email(_l("Skriv en e-postadress som namn@exempel.se, "
+                             "eller lämna fältet tomt.")),
+                    Length(max=MAX_REPLY_TO_LENGTH, message=_l("E-postadressen är för lång."))],
+        render_kw={"autocomplete": "email"},
+    )
+    # People never see or reach this field; robots that fill every field do. Not "website":
+    # browsers might autofill that.
+    webbplats = StringField(_l("Lämna tomt"),
+                            render_kw={"tabindex": "-1", "autocomplete": "off"})

@@ -1,0 +1,247 @@
+"""Residents' tips: received from the public form, triaged by the municipality's coordinators.
+
+A tip is new until a coordinator answers it, dismisses it (both with a note) or ties it to
+an activity of the same municipality. Every change records who handled it and when; the
+audit trail keeps the history.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.formatting import STOCKHOLM, date_local
+from tracker.models import (
+    Activity,
+    ActivityStatus,
+    Commitment,
+    FocusArea,
+    Promise,
+    PromiseStatus,
+    Tip,
+    TipStatus,
+    User,
+)
+from tracker.models.base import utcnow
+from tracker.services import DomainError, FieldErrors, personal_data
+
+MAX_TEXT_LENGTH = 4000
+MAX_REPLY_TO_LENGTH = 254
+MAX_NOTE_LENGTH = 1000
+ACTIVITY_CHOICES_LIMIT = 200
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+# ---------------------------------------------------------------- from residents
+
+def create_tip(municipality_id: int, text: str | None, reply_to: str | None) -> Tip:
+    """Store a resident's tip; refuses empty or over-long text and identity numbers."""
+    text, reply_to = _clean(text), _clean(reply_to)
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = _("Skriv ditt tips eller din synpunkt.")
+    elif len(text) > MAX_TEXT_LENGTH:
+        errors["text"] = _("Texten får vara högst %(n)s tecken.", n="4 000")
+    if len(reply_to) > MAX_REPLY_TO_LENGTH:
+        errors["reply_to"] = _("E-postadressen är för lång.")
+    for name, message in personal_data.check_fields({
+        "text": (_("Ditt tips eller din synpunkt"), text),
+        "reply_to": (_("E-postadress för svar"), reply_to),
+    }).items():
+        errors.setdefault(name, message)
+    if errors:
+        raise FieldErrors(errors)
+    tip = Tip(municipality_id=municipality_id, text=text, reply_to=reply_to)
+    db.session.add(tip)
+    db.session.flush()
+    return tip
+
+
+# ---------------------------------------------------------------- reading
+
+def page_of_tips(municipality_id: int, status: TipStatus | None, page: int, per_page: int):
+    """Newest first, optionally one status; a Flask-SQLAlchemy pagination (two statements)."""
+    query = sa.select(Tip).where(Tip.municipality_id == municipality_id)
+    if status is not None:
+        query = query.where(Tip.status == status)
+    query = query.order_by(Tip.created_at.desc(), Tip.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def status_counts(municipality_id: int) -> dict[TipStatus, int]:
+    """All tips of the municipality by current status, every status present (one GROUP BY)."""
+    rows = db.session.execute(
+        sa.select(Tip.status, sa.func.count(Tip.id))
+        .where(Tip.municipality_id == municipality_id).group_by(Tip.status)
+    )
+    counts = {status: 0 for status in TipStatus}
+    counts.update(dict(rows.all()))
+    return counts
+
+
+@dataclass
+class MonthCount:
+    month: date  # the first day of the month
+    by_status: dict[TipStatus, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last `months` months, oldest first, ending with today's month."""
+    year, month = today.year, today.month
+    starts = []
+    for _i in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def month_counts(municipality_id: int, today: date, *, months: int = 12,
+                 tz: ZoneInfo = STOCKHOLM) -> list[MonthCount]:
+    """Tips received per local calendar month (and their status now), oldest month first.
+
+    One GROUP BY over a month number computed in SQL from boundaries computed here, so the
+    months follow local time on SQLite and PostgreSQL alike.
+    """
+    starts = _month_starts(today, months)
+    bounds = [datetime.combine(d, time(), tzinfo=tz).astimezone(timezone.utc)
+              for d in [*starts, _next_month(starts[-1])]]
+    bucket = sa.case(*[(Tip.created_at < bounds[i + 1], i) for i in range(months)])
+    received = (
+        sa.select(bucket.label("bucket"), Tip.status.label("status"))
+        .where(Tip.municipality_id == municipality_id, Tip.created_at >= bounds[0],
+               Tip.created_at < bounds[-1])
+        .subquery("received")
+    )
+    rows = db.session.execute(
+        sa.select(received.c.bucket, received.c.status, sa.func.count())
+        .group_by(received.c.bucket, received.c.status)
+    )
+    result = [MonthCount(start, {status: 0 for status in TipStatus}) for start in starts]
+    for index, status, count in rows:
+        result[index].by_status[TipStatus(status)] = count
+    return result
+
+
+@dataclass
+class TipDetail:
+    tip: Tip
+    handled_by: str | None
+    activity_title: str | None
+
+
+def load_tip(tip_id: int) -> TipDetail | None:
+    """The tip with its handler's name and linked activity's title (one statement)."""
+    row = db.session.execute(
+        sa.select(Tip, User.name, Activity.title)
+        .outerjoin(User, User.id == Tip.handled_by_id)
+        .outerjoin(Activity, Activity.id == Tip.activity_id)
+        .where(Tip.id == tip_id)
+    ).first()
+    return TipDetail(*row) if row else None
+
+
+def activity_choices(municipality_id: int) -> list[tuple[int, str]]:
+    """Activities a tip may be tied to: the municipality's, not cancelled, newest first."""
+    rows = db.session.execute(
+        sa.select(Activity.id, Activity.title, Activity.due_date)
+        .where(Activity.municipality_id == municipality_id,
+               Activity.status != ActivityStatus.CANCELLED)
+        .order_by(Activity.id.desc()).limit(ACTIVITY_CHOICES_LIMIT)
+    )
+    return [(i, _("%(title)s (nr %(id)s, klar senast %(due)s)", title=title, id=i,
+                  due=date_local(due)) if due else _("%(title)s (nr %(id)s)", title=title, id=i))
+            for i, title, due in rows]
+
+
+def commitment_choices(municipality_id: int) -> list[tuple[int, str]]:
+    """Commitments of signed promises still running, where a new activity can be planned."""
+    rows = db.session.execute(
+        sa.select(Commitment.id, Commitment.text, Promise.title, FocusArea.title)
+        .join(Promise, Promise.id == Commitment.promise_id)
+        .outerjoin(FocusArea, FocusArea.id == Commitment.focus_area_id)
+        .where(Promise.municipality_id == municipality_id,
+               Promise.status.in_([PromiseStatus.SIGNED, PromiseStatus.ACTIVE]))
+        .order_by(Promise.start_year.desc(), FocusArea.position, Commitment.position,
+                  Commitment.id)
+    )
+    return [(i, f"{promise}{' – ' + area if area else ''}: {_shorten(text)}")
+            for i, text, promise, area in rows]
+
+
+def _shorten(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- triage
+
+def _require_handler(actor: User, tip: Tip) -> None:
+    if not policies.can_edit(actor, tip.municipality_id):
+        raise DomainError(_("Du får inte hantera tips i den här kommunen."))
+
+
+def _note(note: str | None, *, required: bool) -> str:
+    note = _clean(note)
+    if required and not note:
+        raise FieldErrors({"note": _("Skriv en kort anteckning om hur tipset hanterades.")})
+    if len(note) > MAX_NOTE_LENGTH:
+        raise FieldErrors({"note": _("Anteckningen får vara högst 1 000 tecken.")})
+    errors = personal_data.check_fields({"note": (_("Anteckning"), note)})
+    if errors:
+        raise FieldErrors(errors)
+    return note
+
+
+def _handled(actor: User, tip: Tip, status: TipStatus, note: str,
+             activity_id: int | None = None) -> Tip:
+    tip.status = status
+    tip.activity_id = activity_id
+    tip.handling_note = note
+    tip.handled_by_id = actor.id
+    tip.handled_at = utcnow()
+    db.session.flush()
+    return tip
+
+
+def mark_answered(actor: User, tip: Tip, note: str | None) -> Tip:
+    _require_handler(actor, tip)
+    return _handled(actor, tip, TipStatus.ANSWERED, _note(note, required=True))
+
+
+def dismiss(actor: User, tip: Tip, note: str | None) -> Tip:
+    _require_handler(actor, tip)
+    return _handled(actor, tip, TipStatus.DISMISSED, _note(note, required=True))
+
+
+def link_activity(actor: User, tip: Tip, activity_id: int | None, note: str | None) -> Tip:
+    """Tie the tip to an existing activity; only one of the tip's own municipality."""
+    _require_handler(actor, tip)
+    activity = db.session.get(Activity, activity_id) if activity_id else None
+    if activity is None or activity.municipality_id != tip.municipality_id:
+        raise FieldErrors({"activity_id": _("Välj en aktivitet i samma kommun som tipset.")})
+    return _handled(actor, tip, TipStatus.ACTIVITY, _note(note, required=False), activity.id)
+
+
+def commitment_for_new_activity(actor: User, tip: Tip, commitment_id: int | None) -> Commitment:
+    """The commitment to plan a new activity under: one of the tip's municipality."""
+    _require_handler(actor, tip)
+    commitment = db.session.get(Commitment, commitment_id) if commitment_id else None
+    promise = db.session.get(Promise, commitment.promise_id) if commitment else None
+    if promise is None or promise.municipality_id != tip.municipality_id:
+        raise FieldErrors({"commitment_id": _("Välj ett åtagande i samma kommun som tipset.")})
+    return commitment

@@ -1,0 +1,32 @@
+"""Triage forms; each page shows several, so each has a prefix and its own field ids."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length
+
+from tracker.forms import BaseForm
+from tracker.services.tips import MAX_NOTE_LENGTH
+
+
+class NoteForm(BaseForm):
+    """Answer or dismiss: a note on what was done is required (checked by the service)."""
+
+    note = TextAreaField(_l("Anteckning"), validators=[Length(max=MAX_NOTE_LENGTH)],
+                         render_kw={"rows": 3})
+
+
+def _id_or_none(value) -> int | None:
+    """A posted id; anything else is None and the service says what to choose."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class LinkForm(BaseForm):
+    """Tie the tip to an existing activity of the same municipality."""
+
+    activity_id = SelectField(_l("Aktivitet"), coerce=_id_or_none, validate_choice=False)
+    note = TextAreaField(_l("Anteckning (frivillig)"), validators=[Length(max=MAX_NOTE_LENGTH)],
+                         render_kw={"rows": 2})

@@ -1,0 +1,133 @@
+"""Thin views over services.tips: role on the route, the tip's municipality checked per object."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker import policies
+from tracker.extensions import db
+from tracker.formatting import local_today
+from tracker.models import Municipality, TipStatus
+from tracker.services import DomainError, FieldErrors
+from tracker.services import tips as service
+from tracker.tips import bp
+from tracker.tips.forms import LinkForm, NoteForm
+from tracker.web import attach_error, load_or_404, require
+
+
+def _status_filter() -> TipStatus | None:
+    try:
+        return TipStatus(request.args.get("status", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/kommuner/<int:municipality_id>/tips")
+@login_required
+def index(municipality_id: int):
+    municipality = load_or_404(Municipality, municipality_id)
+    require(policies.can_see_tip_counts(current_user, municipality.id))
+    can_handle = policies.can_handle_tips(current_user, municipality.id)
+    status = _status_filter()
+    pagination = None
+    if can_handle:  # a viewer sees the counts, never a resident's words
+        page = max(1, request.args.get("sida", 1, type=int))
+        pagination = service.page_of_tips(municipality.id, status, page,
+                                          current_app.config["PAGE_SIZE"])
+    return render_template(
+        "tips/index.html", municipality=municipality, pagination=pagination, status=status,
+        counts=service.status_counts(municipality.id),
+        months=service.month_counts(municipality.id, local_today(),
+                                    tz=ZoneInfo(current_app.config["TIMEZONE"])),
+        can_handle=can_handle,
+    )
+
+
+def _handled_tip(tip_id: int) -> service.TipDetail:
+    detail = service.load_tip(tip_id) or abort(404)
+    require(policies.can_handle_tips(current_user, detail.tip.municipality_id))
+    return detail
+
+
+def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
+    municipality_id = detail.tip.municipality_id
+    link = forms.get("link") or LinkForm(prefix="aktivitet")
+    link.activity_id.choices = [("", _("Välj en aktivitet"))] + service.activity_choices(
+        municipality_id)
+    return render_template(
+        "tips/detail.html", detail=detail, tip=detail.tip,
+        municipality=db.session.get(Municipality, municipality_id),
+        answer=forms.get("answer") or NoteForm(prefix="besvarad"),
+        dismiss=forms.get("dismiss") or NoteForm(prefix="avfardad"),
+        link=link, commitments=service.commitment_choices(municipality_id),
+    ), status
+
+
+@bp.get("/tips/<int:tip_id>")
+@login_required
+def detail(tip_id: int):
+    return _render_detail(_handled_tip(tip_id))
+
+
+def _apply(detail: service.TipDetail, form, form_name: str, change, message: str):
+    """Validate → service → commit → flash → back to the list; else the page again (422)."""
+    if form.validate_on_submit():
+        try:
+            change(form)
+        except FieldErrors as error:
+            db.session.rollback()
+            for name, text in error.errors.items():
+                attach_error(form, DomainError(text, name))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("tips.index", municipality_id=detail.tip.municipality_id))
+    return _render_detail(detail, 422, **{form_name: form})
+
+
+@bp.post("/tips/<int:tip_id>/besvarad")
+@login_required
+def answer(tip_id: int):
+    detail = _handled_tip(tip_id)
+    return _apply(detail, NoteForm(prefix="besvarad"), "answer",
+                  lambda f: service.mark_answered(current_user, detail.tip, f.note.data),
+                  _("Tipset är markerat som besvarat."))
+
+
+@bp.post("/tips/<int:tip_id>/avfardad")
+@login_required
+def dismiss(tip_id: int):
+    detail = _handled_tip(tip_id)
+    return _apply(detail, NoteForm(prefix="avfardad"), "dismiss",
+                  lambda f: service.dismiss(current_user, detail.tip, f.note.data),
+                  _("Tipset är avfärdat."))
+
+
+@bp.post("/tips/<int:tip_id>/aktivitet")
+@login_required
+def link(tip_id: int):
+    detail = _handled_tip(tip_id)
+    return _apply(detail, LinkForm(prefix="aktivitet"), "link",
+                  lambda f: service.link_activity(current_user, detail.tip, f.activity_id.data,
+                                                  f.note.data),
+                  _("Tipset är kopplat till aktiviteten."))
+
+
+@bp.get("/tips/<int:tip_id>/ny-aktivitet")
+@login_required
+def new_activity(tip_id: int):
+    """Plan a new activity for the tip under a chosen commitment (the activity form)."""
+    detail = _handled_tip(tip_id)
+    try:
+        commitment = service.commitment_for_new_activity(
+            current_user, detail.tip, request.args.get("commitment_id", type=int))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("tips.detail", tip_id=tip_id))
+    return redirect(url_for("activities.create", commitment_id=commitment.id))
