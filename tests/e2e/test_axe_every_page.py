@@ -36,7 +36,7 @@ VISITS_PER_ENDPOINT = 2
 @pytest.fixture(scope="module")
 def published_followup(demo_app):
     """A published follow-up and an open draft in the demo, so their pages are crawled too."""
-    from tracker.models import Promise, Tip, User
+    from tracker.models import FollowUp, Promise, Tip, User
     from tracker.services import followups
     from tracker.services.followup_compiler import compile_followup
 
@@ -51,10 +51,16 @@ def published_followup(demo_app):
             user = db.session.scalar(sa.select(User).where(User.email == email))
             followups.approve(user, published, None)
         followups.publish(user, published, None)
-        db.session.add(Tip(municipality_id=promise.municipality_id,
-                           text="Gatlampan vid busshållplatsen är trasig."))
+        tip = Tip(municipality_id=promise.municipality_id,
+                  text="Gatlampan vid busshållplatsen är trasig.")
+        db.session.add(tip)
         db.session.commit()
-        return draft.id
+        draft_id, promise_id, tip_id = draft.id, promise.id, tip.id
+    yield draft_id
+    with demo_app.app_context():  # the other browser tests start from the plain demo
+        db.session.execute(sa.delete(Tip).where(Tip.id == tip_id))
+        db.session.execute(sa.delete(FollowUp).where(FollowUp.promise_id == promise_id))
+        db.session.commit()
 
 
 def _endpoint(app, url: str) -> str | None:
