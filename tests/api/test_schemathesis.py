@@ -60,7 +60,9 @@ def _real_ids() -> dict[str, int]:
     m = _first(sa.select(Municipality.id).where(Municipality.slug == "lidkoping"))
     promise = _first(sa.select(Promise.id).where(Promise.municipality_id == m)
                      .order_by(Promise.start_year.desc()))
-    activity = _first(sa.select(Activity.id).where(Activity.municipality_id == m))
+    entry, activity = db.session.execute(
+        sa.select(LogEntry.id, LogEntry.activity_id).join(Activity)
+        .where(Activity.municipality_id == m).limit(1)).one()
     return {
         "municipality_id": m, "promise_id": promise, "activity_id": activity,
         "type_id": _first(sa.select(Activity.type_id).where(Activity.id == activity)),
@@ -69,7 +71,7 @@ def _real_ids() -> dict[str, int]:
         "focus_area_id": _first(sa.select(FocusArea.id).where(FocusArea.promise_id == promise)),
         "commitment_id": _first(sa.select(Commitment.id).where(Commitment.promise_id == promise)),
         "place_id": _first(sa.select(Place.id).where(Place.municipality_id == m)),
-        "entry_id": _first(sa.select(LogEntry.id).where(LogEntry.activity_id == activity)),
+        "entry_id": entry,
         "value_id": _first(sa.select(IndicatorValue.id)
                            .where(IndicatorValue.municipality_id == m)),
     }
@@ -105,6 +107,7 @@ def fuzz_app(workdir):
         ids = _real_ids()
         _followups(ids)
         db.session.commit()
+    assert None not in ids.values(), ids
     app.config.update(FUZZ_TOKEN=created.secret, FUZZ_IDS=ids)
     return app
 

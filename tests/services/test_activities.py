@@ -156,3 +156,14 @@ def test_assignees_must_be_members(world, make_user, make_municipality):
     with pytest.raises(FieldErrors) as refused:
         service.save_activity(world["coordinator"], data)
     assert "assignee_ids" in refused.value.errors
+
+
+def test_dates_outside_2000_to_2100_are_refused_not_overflowed(world):
+    data = service.ActivityInput(
+        commitment_id=world["commitment"].id, type_id=world["kind"].id, title="Patrull",
+        start_date=date(9998, 1, 1), due_date=date(9999, 12, 1),
+        recurrence={"freq": "weekly", "interval": 1, "weekdays": [0], "until": "9999-12-31"})
+    with pytest.raises(FieldErrors) as refused:
+        service.save_activity(world["coordinator"], data)
+    assert refused.value.errors["start_date"] == "Ange ett datum mellan år 2000 och 2100."
+    assert {"due_date", "rec_until"} <= set(refused.value.errors)

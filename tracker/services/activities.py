@@ -16,6 +16,7 @@ from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import personal_data
 from tracker.services.recurrence import occasions
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # plans outside this are typing mistakes (and overflow dates)
 OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
 
 
@@ -40,6 +41,16 @@ def member_ids(municipality_id: int) -> set[int]:
     ))
 
 
+def _year_of(value) -> int:
+    """The year of a date, or of an ISO date string as a recurrence stores it."""
+    if hasattr(value, "year"):
+        return value.year
+    try:
+        return int(str(value)[:4])
+    except ValueError:
+        return 0
+
+
 def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.title.strip():
@@ -54,6 +65,12 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
         errors["target_count"] = _("Målet ska vara ett heltal som är 0 eller större.")
     if data.start_date and data.due_date and data.due_date < data.start_date:
         errors["due_date"] = _("Slutdatum kan inte vara före startdatum.")
+    until = (data.recurrence or {}).get("until")
+    for name, value in (("start_date", data.start_date), ("due_date", data.due_date),
+                        ("rec_until", until)):
+        if value and not MIN_YEAR <= _year_of(value) <= MAX_YEAR:
+            errors[name] = _("Ange ett datum mellan år %(first)d och %(last)d.",
+                             first=MIN_YEAR, last=MAX_YEAR)
     members = member_ids(municipality_id)
     if data.owner_id is not None and data.owner_id not in members:
         errors["owner_id"] = _("Ansvarig måste ha behörighet i kommunen.")
