@@ -117,9 +117,9 @@ class BoundSession(FlaskSession):
         return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
 
 
-@pytest.fixture
-def session(app):
-    """Each test runs in a transaction that is rolled back; commits become savepoints."""
+@contextmanager
+def rolled_back(app):
+    """A transaction on `app`'s database that is rolled back at the end; commits are savepoints."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -134,6 +134,13 @@ def session(app):
             db.session = original
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def session(app):
+    """Each test runs in a transaction that is rolled back; commits become savepoints."""
+    with rolled_back(app) as rolled:
+        yield rolled
 
 
 @pytest.fixture

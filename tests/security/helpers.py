@@ -3,11 +3,11 @@ cookies made once, and a transaction per test that is rolled back (the world sta
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
-from tests.conftest import PASSWORD, BoundSession, fresh_database_url, make_test_app, upgrade
+from tests.conftest import (  # noqa: F401  (rolled_back is re-exported for the tests here)
+    PASSWORD, fresh_database_url, make_test_app, rolled_back, upgrade,
+)
 from tests.security.world import World, build_world
-from tracker.extensions import db
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -56,20 +56,3 @@ def cookies_of(app, world: World) -> dict[str, str]:
     return {key: session_cookie(app, email) for key, email in users.items()}
 
 
-@contextmanager
-def rolled_back(app):
-    """What tests.conftest's `session` fixture does, on this module's app."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"class_": BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
