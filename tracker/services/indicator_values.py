@@ -1,7 +1,7 @@
 """Yearly indicator values of a municipality: validated writes (insert or replace)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -15,9 +15,16 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_ABS_VALUE = Decimal(10) ** 11  # the columns are NUMERIC(14, 3)
 
 
-def _check_number(value: Decimal | None, name: str, errors: dict[str, str]) -> None:
-    if value is not None and (not value.is_finite() or abs(value) >= MAX_ABS_VALUE):
-        errors[name] = _("Talet är för stort.")
+def _stored(value: Decimal | None, name: str, errors: dict[str, str]) -> Decimal | None:
+    """The value as the column keeps it (three decimals), or an error when it does not fit."""
+    if value is None:
+        return None
+    if value.is_finite() and abs(value) < MAX_ABS_VALUE:
+        rounded = value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        if abs(rounded) < MAX_ABS_VALUE:  # 99999999999.9999 rounds up past the column
+            return rounded
+    errors[name] = _("Talet är för stort.")
+    return None
 
 
 def save_indicator_value(actor: User, municipality_id: int, indicator: Indicator, year: int | None,
@@ -31,8 +38,8 @@ def save_indicator_value(actor: User, municipality_id: int, indicator: Indicator
         errors["year"] = _("Året ska vara mellan %(min)d och %(max)d.", min=MIN_YEAR, max=MAX_YEAR)
     if value is None:
         errors["value"] = _("Ange ett värde.")
-    _check_number(value, "value", errors)
-    _check_number(national_value, "national_value", errors)
+    value = _stored(value, "value", errors)
+    national_value = _stored(national_value, "national_value", errors)
     source_note = (source_note or "").strip()
     errors.update(personal_data.check_fields({"source_note": (_("Anmärkning"), source_note)}))
     if errors:
