@@ -17,19 +17,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.labels import ROLE
 from tracker.models import (
-    PARTY_ORDER, Activity, ActivityStatus, ActivityType, Commitment, FollowUp, FollowUpStatus,
-    FollowUpVersion,
-    Indicator, IndicatorValue, LogEntry, MeasureKind, Membership, Place, Promise, PromiseStatus,
-    Role, User, Verdict,
+    PARTY_ORDER, FollowUp, FollowUpStatus, FollowUpVersion, MeasureKind, Promise, PromiseStatus,
+    Verdict,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError
+from tracker.services import followup_queries as queries
 from tracker.services import followup_texts as texts
 
 NUMERIC = {MeasureKind.INTEGER.value, MeasureKind.DECIMAL.value}
-CONTACT_ROLES = (Role.OFFICER, Role.COORDINATOR)
 
 
 def compile_followup(promise_id: int, year: int, *, today: date | None = None) -> FollowUp:
@@ -135,7 +132,7 @@ def _section(title: str, generated: str) -> dict:
 def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, dict]:
     municipality = promise.municipality
     figures = _commitment_figures(promise, year, running)
-    indicators = _indicator_rows(municipality.id, year)
+    indicators = queries.indicator_rows(municipality.id, year)
     sections = {
         "inledning": _section(
             "Om medborgarlöftet",
@@ -170,7 +167,7 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
         "Lärdomar och kommunikation", texts.lessons([(p, minutes[p]) for p in PARTY_ORDER])
     )
     sections["nasta-steg"] = _section("Nästa steg", texts.NEXT_STEPS)
-    sections["kontakt"] = _section("Kontakt", texts.contacts(_contacts(municipality.id),
+    sections["kontakt"] = _section("Kontakt", texts.contacts(queries.contacts(municipality.id),
                                                               municipality.name))
     verdicts = {
         str(c.id): {"suggested": figures[c.id].verdict.value, "reason": figures[c.id].reason,
@@ -201,133 +198,17 @@ def _ordered(rows):
     return sorted(rows, key=lambda row: (row.position, row.id))
 
 
-# --- aggregation ------------------------------------------------------------------------------
-
-
-def _in_year(query, promise_id: int, year: int):
-    """Log entries of the promise's activities that happened in the follow-up year."""
-    return (
-        query.select_from(LogEntry)
-        .join(Activity, LogEntry.activity_id == Activity.id)
-        .join(Commitment, Activity.commitment_id == Commitment.id)
-        .where(Commitment.promise_id == promise_id,
-               LogEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)))
-    )
-
-
-def _activity_types(promise_id: int) -> list[ActivityType]:
-    used = (sa.select(Activity.type_id).join(Commitment, Activity.commitment_id == Commitment.id)
-            .where(Commitment.promise_id == promise_id))
-    return list(db.session.scalars(
-        sa.select(ActivityType).where(ActivityType.id.in_(used)).order_by(ActivityType.id)))
-
-
-def _measure_keys(types: list[ActivityType], kinds: set[str]) -> dict[str, list[int]]:
-    """measure key → ids of the types where it has one of these kinds, keys sorted."""
-    found: dict[str, list[int]] = defaultdict(list)
-    for kind in types:
-        for measure in kind.measures or []:
-            if measure.get("kind") in kinds:
-                found[measure["key"]].append(kind.id)
-    return dict(sorted(found.items()))
-
-
-def _activity_summary(promise_id: int) -> dict[int, tuple[int, int, int | None]]:
-    """commitment id → (activities not cancelled, of them done, sum of their targets)."""
-    done = sa.func.sum(sa.case((Activity.status == ActivityStatus.DONE, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(Activity.commitment_id, sa.func.count(Activity.id), done,
-                  sa.func.sum(Activity.target_count))
-        .join(Commitment, Activity.commitment_id == Commitment.id)
-        .where(Commitment.promise_id == promise_id, Activity.status != ActivityStatus.CANCELLED)
-        .group_by(Activity.commitment_id)
-    )
-    return {cid: (n, int(d or 0), int(t) if t is not None else None) for cid, n, d, t in rows}
-
-
-def _type_totals(promise_id: int, year: int, numeric: dict[str, list[int]]):
-    """(commitment, type) → occasions, minutes, places, first/last day and measure sums."""
-    sums = [
-        sa.func.sum(sa.case((Activity.type_id.in_(type_ids), LogEntry.measures[key].as_float())))
-        for key, type_ids in numeric.items()
-    ]
-    query = _in_year(sa.select(
-        Activity.commitment_id, Activity.type_id, sa.func.count(LogEntry.id),
-        sa.func.coalesce(sa.func.sum(LogEntry.duration_minutes), 0),
-        sa.func.count(sa.distinct(LogEntry.place_id)),
-        sa.func.min(LogEntry.occurred_on), sa.func.max(LogEntry.occurred_on), *sums,
-    ), promise_id, year).group_by(Activity.commitment_id, Activity.type_id)
-    return {(row[0], row[1]): row[2:] for row in db.session.execute(query)}
-
-
-def _choice_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
-    """(commitment, type, key) → [(value, occasions)] for every choice measure, one statement.
-
-    One pass over the year's entries: each joins the (type, key) pairs of its own type, so a
-    JSON value is read once per entry and choice measure, not once per key in the schema."""
-    if not choice:
-        return {}
-    pairs = sa.union_all(*[
-        sa.select(sa.literal(type_id).label("type_id"), sa.literal(key).label("key"))
-        for key, type_ids in choice.items() for type_id in type_ids
-    ]).subquery("choice_keys")
-    value = sa.case(*[(pairs.c.key == key, LogEntry.measures[key].as_string())
-                      for key in choice])
-    query = (_in_year(sa.select(Activity.commitment_id, Activity.type_id, pairs.c.key, value,
-                                sa.func.count()), promise_id, year)
-             .join(pairs, pairs.c.type_id == Activity.type_id).where(value.is_not(None))
-             .group_by(Activity.commitment_id, Activity.type_id, pairs.c.key, value))
-    found = defaultdict(list)
-    for cid, tid, key, value, n in db.session.execute(query):
-        found[(cid, tid, key)].append((value, n))
-    return {k: sorted(v, key=lambda item: (-item[1], item[0])) for k, v in found.items()}
-
-
-def _place_counts(promise_id: int, year: int) -> dict[int, list[tuple[str, int]]]:
-    rows = db.session.execute(_in_year(
-        sa.select(Activity.commitment_id, Place.name, sa.func.count()), promise_id, year)
-        .join(Place, LogEntry.place_id == Place.id)
-        .group_by(Activity.commitment_id, Place.id, Place.name))
-    found = defaultdict(list)
-    for cid, name, n in rows:
-        found[cid].append((name, n))
-    return {cid: sorted(v, key=lambda item: (-item[1], item[0])) for cid, v in found.items()}
-
-
-def _months(promise_id: int, year: int) -> dict[int, dict[int, int]]:
-    """{commitment: {month: occasions}}."""
-    month = sa.extract("month", LogEntry.occurred_on)
-    rows = db.session.execute(_in_year(
-        sa.select(Activity.commitment_id, month, sa.func.count()), promise_id, year)
-        .group_by(Activity.commitment_id, month))
-    found = defaultdict(dict)
-    for cid, m, n in rows:
-        found[cid][int(m)] = n
-    return found
-
-
-def _notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str]]]:
-    rows = db.session.execute(_in_year(
-        sa.select(Activity.commitment_id, LogEntry.occurred_on, LogEntry.note), promise_id, year)
-        .where(LogEntry.include_in_followup.is_(True), LogEntry.note != "")
-        .order_by(LogEntry.occurred_on, LogEntry.id))
-    found = defaultdict(list)
-    for cid, day, note in rows:
-        found[cid].append((day, note))
-    return found
-
-
 def _commitment_figures(promise: Promise, year: int, running: bool):
-    types = _activity_types(promise.id)
-    numeric = _measure_keys(types, NUMERIC)
-    choice = _measure_keys(types, {MeasureKind.CHOICE.value})
+    types = queries.activity_types(promise.id)
+    numeric = queries.measure_keys(types, NUMERIC)
+    choice = queries.measure_keys(types, {MeasureKind.CHOICE.value})
     labels = {(t.id, m["key"]): m.get("label") or m["key"] for t in types for m in t.measures or []}
     names = {t.id: t.name_sv for t in types}
-    summary = _activity_summary(promise.id)
-    totals = _type_totals(promise.id, year, numeric)
-    choices = _choice_counts(promise.id, year, choice)
-    places, months, notes = (_place_counts(promise.id, year), _months(promise.id, year),
-                             _notes(promise.id, year))
+    summary = queries.activity_summary(promise.id)
+    totals = queries.type_totals(promise.id, year, numeric)
+    choices = queries.choice_counts(promise.id, year, choice)
+    places, months, notes = (queries.place_counts(promise.id, year), queries.months(promise.id, year),
+                             queries.notes(promise.id, year))
     figures = {}
     for c in promise.commitments:
         type_figures = []
@@ -366,38 +247,3 @@ def suggest_verdict(occasions: int, target: int | None, all_done: bool, running:
     if running:
         return Verdict.ONGOING
     return Verdict.PARTLY if occasions else Verdict.NOT_FULFILLED
-
-
-def _indicator_rows(municipality_id: int, year: int) -> list[texts.IndicatorRow]:
-    rows = db.session.execute(
-        sa.select(Indicator.id, Indicator.name, Indicator.unit, Indicator.source,
-                  Indicator.higher_is_better, IndicatorValue.year, IndicatorValue.value,
-                  IndicatorValue.national_value)
-        .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
-        .where(IndicatorValue.municipality_id == municipality_id,
-               IndicatorValue.year.in_([year - 1, year]))
-        .order_by(Indicator.name, Indicator.id, IndicatorValue.year)
-    )
-    found: dict[int, texts.IndicatorRow] = {}
-    for iid, name, unit, source, higher, value_year, value, national in rows:
-        row = found.setdefault(
-            iid, texts.IndicatorRow(name, unit, source, higher, None, None, None)
-        )
-        number = float(value) if value is not None else None
-        if value_year == year:
-            row.this_year = number
-            row.national = float(national) if national is not None else None
-        else:
-            row.last_year = number
-    return list(found.values())
-
-
-def _contacts(municipality_id: int) -> list[tuple[str, str, str]]:
-    rows = db.session.execute(
-        sa.select(User.id, User.name, User.title, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.municipality_id == municipality_id,
-               Membership.role.in_(CONTACT_ROLES), User.is_enabled.is_(True))
-    )
-    ordered = sorted(rows, key=lambda r: (CONTACT_ROLES.index(r.role), r.name, r.id))
-    return [(r.name, r.title, str(ROLE[r.role])) for r in ordered]
