@@ -33,11 +33,23 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from tracker import i18n
 
     babel.init_app(app, locale_selector=i18n.select_locale)
+    from tracker import translation
+
+    translation.install(app)
     login_manager.init_app(app)
     limiter.init_app(app)
 
     from tracker import (
-        activities, admin, audit, auth, dashboard, errors, formatting, main, promises, security,
+        activities,
+        admin,
+        audit,
+        auth,
+        dashboard,
+        errors,
+        formatting,
+        main,
+        promises,
+        security,
     )
 
     audit.register(app)
@@ -90,6 +102,8 @@ def _init_database(app: Flask) -> None:
     import tracker.models  # noqa: F401  (register every model on the metadata)
 
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs before the session is removed.
+    app.teardown_appcontext(lambda error: database.end_read_only_transaction(db, error))
 
 
 def _local_secret_key() -> str:

@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.engine import URL, Engine
 
 from tracker.services import DomainError
+from tracker.translation import gettext as _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"

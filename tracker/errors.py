@@ -5,7 +5,6 @@ import logging
 
 import psycopg
 from flask import Flask, make_response, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -14,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from tracker import audit
 from tracker.api import errors as api_errors
 from tracker.extensions import db, login_manager
+from tracker.translation import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,8 @@
 """Swedish labels for the code's enums (the glossary of domain.md)."""
-from flask_babel import lazy_gettext as _l
-
 from tracker.models import (
     ActivityStatus, FollowUpStatus, Party, PromiseStatus, Role, TipStatus, Verdict,
 )
+from tracker.translation import lazy_gettext as _l
 
 ROLE = {
     Role.COORDINATOR: _l("samordnare"),

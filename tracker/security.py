@@ -4,16 +4,17 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from tracker.extensions import db, login_manager
 from tracker.models import User
+from tracker.translation import lazy_gettext as _l
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
 )
+SEEN_AT_RESOLUTION = 60  # seconds
 
 
 @login_manager.user_loader
@@ -49,7 +50,10 @@ def _enforce_session_age():
         session.clear()
         flash(_l("Du har loggats ut eftersom sessionen har gått ut. Logga in igen."), "info")
         return redirect(url_for("auth.login", next=request.full_path))
-    session["seen_at"] = now
+    if now - seen_at >= SEEN_AT_RESOLUTION:
+        # Rewriting the signed cookie on every request costs every page; a minute's
+        # resolution is plenty for a 30-minute idle limit.
+        session["seen_at"] = now
     return None
 
 
@@ -63,7 +67,9 @@ def _headers(response):
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
-    if current_user and current_user.is_authenticated:
+    # Asked of the session and the request, not current_user: after a commit the user row
+    # is expired and asking it would cost one more SELECT for a header.
+    if session.get("_user_id") or "Authorization" in request.headers:
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

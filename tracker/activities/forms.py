@@ -1,7 +1,6 @@
 """Activity and log forms. Checks beyond types live in the services (one place for rules)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
     StringField, SubmitField, TextAreaField,
@@ -11,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm
 from tracker.models import ActivityStatus, MeasureKind
+from tracker.translation import lazy_gettext as _l
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
             (4, _l("fredag")), (5, _l("lördag")), (6, _l("söndag"))]

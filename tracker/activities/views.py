@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker import policies
@@ -21,6 +20,7 @@ from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
 
 
@@ -224,7 +224,9 @@ def log(activity_id: int):
         try:
             if hours_error:
                 raise FieldErrors({"duration": hours_error})
-            entry = logbook.log_occasion(current_user, activity, data, today=local_today())
+            entry = logbook.log_occasion(current_user, activity, data, today=local_today(),
+                                         place_ids={p.id for p in places})
+            entry_id = entry.id  # read before the commit expires it
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
@@ -232,7 +234,7 @@ def log(activity_id: int):
         else:
             db.session.commit()
             flash(_("Genomförandet är loggat."), "success")
-            return redirect(url_for("activities.logged", activity_id=activity_id, entry_id=entry.id))
+            return redirect(url_for("activities.logged", activity_id=activity_id, entry_id=entry_id))
     needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
     return render_template("activities/log.html", form=form, activity=activity,
                            measure_fields=[f"m_{s['key']}" for s in specs],

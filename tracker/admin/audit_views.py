@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms import StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
@@ -17,6 +16,7 @@ from tracker.admin import bp
 from tracker.extensions import db
 from tracker.forms import PlainForm
 from tracker.models import AuditEvent
+from tracker.translation import lazy_gettext as _l
 
 PAGE_SIZE = 50
 MAX_VALUE_LENGTH = 300

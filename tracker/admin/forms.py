@@ -1,5 +1,4 @@
 """Forms of the admin blueprint."""
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField,
 )
@@ -10,6 +9,7 @@ from tracker.models import MeasureKind
 from tracker.services.activity_types import (
     LABEL_MAX, MEASURE_KEY_MAX, NAME_MAX, TYPE_KEY_MAX,
 )
+from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
 MEASURE_KINDS = [

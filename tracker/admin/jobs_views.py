@@ -12,8 +12,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from tracker import audit
@@ -22,6 +20,8 @@ from tracker.extensions import db
 from tracker.jobs import tasks
 from tracker.jobs.scheduler import JOBS, CronSettingError, ScheduledJob, cron_trigger, job_by_id
 from tracker.models import JobOutcome, JobRun
+from tracker.translation import gettext as _
+from tracker.translation import lazy_gettext as _l
 
 RUNS_PER_JOB = 10
 COMPILE_YEARS_BACK = 5  # "Kör nu" can draft the follow-ups of a past year too

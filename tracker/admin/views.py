@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import FieldList, FormField
 
@@ -14,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import ActivityType
 from tracker.services import DomainError, FieldErrors
 from tracker.services import activity_types as types
+from tracker.translation import gettext as _
 from tracker.web import load_or_404, require
 
 

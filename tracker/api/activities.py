@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from tracker import policies
@@ -36,6 +35,7 @@ from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, L
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
+from tracker.translation import gettext as _
 
 blp = make_blueprint("activities", "Aktiviteter, deras status och loggade genomföranden.")
 types_blp = make_blueprint("activity_types", "Aktivitetstyper och deras mätpunkter.")

@@ -7,7 +7,6 @@ from the token before anything reads the session. The audit trail then names the
 from __future__ import annotations
 
 from flask import g, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.api.errors import ApiError
@@ -16,6 +15,7 @@ from tracker.models import ApiScope, ApiToken
 from tracker.models.base import utcnow
 from tracker.services import api_tokens
 from tracker.services.api_tokens import Refusal
+from tracker.translation import lazy_gettext as _l
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 REFUSALS = {

@@ -10,7 +10,6 @@ from typing import ClassVar
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, request
-from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +19,7 @@ from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db, limiter
 from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.translation import lazy_gettext as _l
 
 MAX_ID = 2**31 - 1  # the largest value an INTEGER key column holds
 ID = f"int(min=1, max={MAX_ID})"  # URL converter: anything else is a 404, never a DB error
@@ -68,7 +68,7 @@ class ApiSchema(ma.Schema):
         _translate(field_obj)
 
 
-def _no_control_characters(value: str) -> None:
+def no_control_characters(value: str) -> None:
     """NUL and lone surrogates cannot be stored (PostgreSQL refuses them): say so, early."""
     if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
         raise ma.ValidationError(str(_l("Texten innehåller otillåtna tecken.")))
@@ -78,7 +78,7 @@ def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwar
     """A free-text field; the services check it for personnummer."""
     too_long = (_l("Texten ska vara mellan {min} och {max} tecken.") if min_length
                 else _l("Texten får vara högst {max} tecken."))
-    validators = [_no_control_characters,
+    validators = [no_control_characters,
                   validate.Length(min=min_length, max=max_length, error=str(too_long))]
     return fields.String(required=required, validate=validators, **kwargs)
 

@@ -10,7 +10,7 @@ import logging
 
 import marshmallow as ma
 from flask import jsonify, request
-from flask_babel import lazy_gettext as _l
+from tracker.translation import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 

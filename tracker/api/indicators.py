@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from tracker import policies
@@ -17,6 +16,7 @@ from tracker.api.inputs import IndicatorValueArgs, IndicatorValueBody, Indicator
 from tracker.extensions import db
 from tracker.models import Indicator, IndicatorValue
 from tracker.services.indicator_values import save_indicator_value
+from tracker.translation import gettext as _
 
 blp = make_blueprint("indicators", "Indikatorer och kommunernas värden per år.")
 BLUEPRINTS = (blp,)

@@ -5,11 +5,13 @@ municipality, personnummer in free text, dates) stays in the services the web us
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from tracker.api.base import ApiSchema, PageArgs, day, id_field, int_range, one_of, text
+from tracker.api.base import (
+    ApiSchema, PageArgs, day, id_field, int_range, no_control_characters, one_of, text,
+)
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
+from tracker.translation import lazy_gettext as _l
 
 ACTIVITY_STATUSES = [s.value for s in ActivityStatus]
 PARTIES = [p.value for p in Party]
@@ -116,6 +118,7 @@ class MeasureValue(fields.Field):
         if isinstance(value, (int, float)):
             return str(value)
         if isinstance(value, str) and len(value) <= 2000:
+            no_control_characters(value)  # measures are jsonb, which cannot hold them either
             return value
         if value is None:
             return ""

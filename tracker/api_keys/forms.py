@@ -1,11 +1,11 @@
 """The form that creates an API token; revoking posts an empty form (CSRF token only)."""
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from tracker.forms import BaseForm
 from tracker.models import ApiScope
 from tracker.services.api_tokens import EXPIRY_DAYS, NAME_MAX
+from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.api_keys import bp
@@ -12,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import ApiScope
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, api_tokens
+from tracker.translation import gettext as _
 from tracker.web import attach_error
 
 

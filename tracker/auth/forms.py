@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.forms import BaseForm
+from tracker.translation import lazy_gettext as _l
 
 
 class LoginForm(BaseForm):

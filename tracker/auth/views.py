@@ -3,7 +3,6 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import bp
@@ -12,6 +11,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.ratelimit import post_limit
 from tracker.services import DomainError, accounts
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, safe_local_url
 
 

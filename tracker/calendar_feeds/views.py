@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
@@ -13,6 +12,7 @@ from tracker.extensions import db
 from tracker.forms import BaseForm
 from tracker.models import Municipality
 from tracker.services import calendar_feed
+from tracker.translation import gettext as _
 from tracker.web import load_or_404
 
 

@@ -1,10 +1,10 @@
 """Forms of the dashboard blueprint."""
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
 from tracker.forms import BaseForm
 from tracker.services.places import NAME_MAX, PLACE_KINDS
+from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
 

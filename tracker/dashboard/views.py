@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker import policies
@@ -13,6 +12,7 @@ from tracker.formatting import local_today
 from tracker.models import Municipality
 from tracker.services import DomainError, FieldErrors, dashboard, places
 from tracker.services.activity_queries import rows_for
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require
 
 

@@ -1,7 +1,6 @@
 """Forms of the follow-up editor; each carries the version it was opened on."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -9,6 +8,7 @@ from tracker.forms import BaseForm
 from tracker.labels import VERDICT
 from tracker.models import Verdict
 from tracker.services.followups import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
+from tracker.translation import lazy_gettext as _l
 
 
 class VersionForm(BaseForm):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +15,7 @@ from tracker.models import FollowUp, FollowUpStatus, Promise
 from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
 from tracker.services import followups as service
 from tracker.services.followup_report import build_report
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
 
 

@@ -10,9 +10,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from tracker.jobs import tasks
+from tracker.translation import lazy_gettext as _l
 
 
 class ScheduledJob(NamedTuple):

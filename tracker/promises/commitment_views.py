@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +19,8 @@ from tracker.promises.views import (
 )
 from tracker.services import DomainError, StaleEdit
 from tracker.services import promises as service
+from tracker.translation import gettext as _
+from tracker.translation import ngettext
 from tracker.web import require, show_refusal
 
 # ---------------------------------------------------------------- focus areas

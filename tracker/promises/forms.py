@@ -1,7 +1,6 @@
 """Forms for promises, focus areas and commitments; every free-text field refuses personnummer."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
     SelectMultipleField, StringField, TextAreaField, URLField,
@@ -13,6 +12,7 @@ from tracker.forms import BaseForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
 from tracker.services.promises import MAX_TARGET
+from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
 MAX_SIGNATORIES = 4

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +19,7 @@ from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, Sign
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import followups
 from tracker.services import promises as service
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
 
 

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
 from flask import Response, url_for
-from flask_babel import gettext as _
 
 from tracker.public import bp
 from tracker.public.views import municipality_or_404
 from tracker.services import public
 from tracker.services.public import FEED_LIMIT, PublishedFollowUp
+from tracker.translation import gettext as _
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -1,12 +1,12 @@
 """The residents' tip form: the text, an optional reply address and a honeypot for robots."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tracker.forms import BaseForm
 from tracker.services.tips import MAX_REPLY_TO_LENGTH, MAX_TEXT_LENGTH
+from tracker.translation import lazy_gettext as _l
 
 
 class TipForm(BaseForm):

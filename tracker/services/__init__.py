@@ -1,5 +1,5 @@
 """Domain services: plain functions that flush, never commit, and raise DomainError."""
-from flask_babel import gettext as _
+from tracker.translation import gettext as _
 
 
 class DomainError(Exception):

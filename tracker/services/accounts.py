@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
 
 from tracker import audit
 from tracker.extensions import db
 from tracker.models import LoginAttempt, Membership, Municipality, Organisation, Role, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, passwords
+from tracker.translation import gettext as _
 
 _hashers: dict[tuple[int, int], PasswordHasher] = {}
 _dummy_hashes: dict[tuple[int, int], str] = {}

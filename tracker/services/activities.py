@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from tracker import policies
 from tracker.extensions import db
@@ -15,6 +14,7 @@ from tracker.models import (
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import personal_data
 from tracker.services.recurrence import occasions
+from tracker.translation import gettext as _
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # plans outside this are typing mistakes (and overflow dates)
 OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)

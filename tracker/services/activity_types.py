@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.models import ActivityType, MeasureKind, User
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.translation import gettext as _
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 TYPE_KEY_MAX = 60

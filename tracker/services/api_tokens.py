@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.extensions import db
 from tracker.models import ApiScope, ApiToken, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.translation import gettext as _
 
 PREFIX = "lk_"
 SHOWN_PREFIX_LENGTH = len(PREFIX) + 8

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
@@ -75,11 +75,13 @@ def current_promises(municipality_id: int) -> list[Promise]:
     return current or list(promises[:1])
 
 
-def _logged_per_activity(promise_ids: list[int]):
-    """Logged occasions per activity of the promises (only their log entries are read)."""
+def _logged_per_activity(promise_ids: list[int], *conditions):
+    """Logged occasions per activity of the promises (only their log entries are read).
+
+    `conditions` on Activity narrow the activities (and so the entries) counted."""
     in_promises = (
         sa.select(Activity.id).join(Commitment, Commitment.id == Activity.commitment_id)
-        .where(Commitment.promise_id.in_(promise_ids))
+        .where(Commitment.promise_id.in_(promise_ids), *conditions)
     )
     return (
         sa.select(LogEntry.activity_id, sa.func.count().label("logged"))
@@ -123,16 +125,16 @@ def _progress_rows(promise_ids: list[int]) -> list[tuple]:
 
 def _recurrence_targets(promise_ids: list[int]) -> list[tuple]:
     """Recurring activities without an explicit target: their target is `target_of`'s count."""
-    logged = _logged_per_activity(promise_ids)
+    recurring = (Activity.target_count.is_(None), Activity.recurrence.is_not(None),
+                 sa.cast(Activity.recurrence, sa.Text) != "null",  # JSON null, not SQL NULL
+                 Activity.status != ActivityStatus.CANCELLED)
+    logged = _logged_per_activity(promise_ids, *recurring)
     rows = db.session.execute(
         sa.select(Activity, Commitment.promise_id, Commitment.focus_area_id, Commitment.party,
                   sa.func.coalesce(logged.c.logged, 0))
         .join(Commitment, Commitment.id == Activity.commitment_id)
         .outerjoin(logged, logged.c.activity_id == Activity.id)
-        .where(Commitment.promise_id.in_(promise_ids), Activity.target_count.is_(None),
-               Activity.recurrence.is_not(None),
-               sa.cast(Activity.recurrence, sa.Text) != "null",  # JSON null, not SQL NULL
-               Activity.status != ActivityStatus.CANCELLED)
+        .where(Commitment.promise_id.in_(promise_ids), *recurring)
     ).all()
     result = []
     for activity, promise_id, area_id, party, n in rows:
@@ -210,10 +212,26 @@ def deadlines(municipality_id: int, on: date) -> Deadlines:
 
 
 def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LogEntry]:
+    """The municipality's latest entries.
+
+    On PostgreSQL the candidates are each activity's own latest `limit` entries (a LATERAL
+    walk down ix_log_entry_activity_occurred), so the cost is bounded by activities × limit
+    instead of sorting every entry the municipality ever logged. SQLite serves one
+    municipality and gets the plain query."""
+    query = sa.select(LogEntry).join(Activity, Activity.id == LogEntry.activity_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        owner = aliased(Activity)
+        own_latest = (
+            sa.select(LogEntry.id, LogEntry.occurred_on).where(LogEntry.activity_id == owner.id)
+            .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit)
+            .correlate(owner).lateral()
+        )
+        query = query.where(LogEntry.id.in_(
+            sa.select(own_latest.c.id).select_from(owner).join(own_latest, sa.true())
+            .where(owner.municipality_id == municipality_id)
+            .order_by(own_latest.c.occurred_on.desc(), own_latest.c.id.desc()).limit(limit)))
     return list(db.session.scalars(
-        sa.select(LogEntry)
-        .join(Activity, Activity.id == LogEntry.activity_id)
-        .where(Activity.municipality_id == municipality_id)
+        query.where(Activity.municipality_id == municipality_id)
         .options(contains_eager(LogEntry.activity), joinedload(LogEntry.author),
                  joinedload(LogEntry.place))
         .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc())

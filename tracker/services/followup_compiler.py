@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -25,6 +24,7 @@ from tracker.models.base import utcnow
 from tracker.services import DomainError
 from tracker.services import followup_queries as queries
 from tracker.services import followup_texts as texts
+from tracker.translation import gettext as _
 
 NUMERIC = {MeasureKind.INTEGER.value, MeasureKind.DECIMAL.value}
 

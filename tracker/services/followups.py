@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from tracker import policies
@@ -22,6 +21,7 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
 from tracker.services import personal_data
+from tracker.translation import gettext as _
 
 MAX_SECTION_LENGTH = 40_000
 MAX_REASON_LENGTH = 1_000

@@ -4,12 +4,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from tracker import policies
 from tracker.extensions import db
 from tracker.models import Indicator, IndicatorValue, User
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.translation import gettext as _
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_ABS_VALUE = Decimal(10) ** 11  # the columns are NUMERIC(14, 3)

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from tracker import policies
 from tracker.extensions import db
@@ -14,6 +13,7 @@ from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, LogEntry, MeasureKind, Place, Promise, User,
 )
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.translation import gettext as _
 
 TRUE_WORDS = {"1", "true", "on", "ja", "yes", "y"}
 FALSE_WORDS = {"", "0", "false", "off", "nej", "no", "n"}
@@ -94,12 +94,16 @@ def municipality_place_ids(municipality_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(Place.id).where(Place.municipality_id == municipality_id)))
 
 
-def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date) -> LogEntry:
-    """Validate everything first; add the entry only when every field is right."""
+def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date,
+                 place_ids: set[int] | None = None) -> LogEntry:
+    """Validate everything first; add the entry only when every field is right.
+
+    `place_ids`: the activity's municipality's places when the caller has them loaded."""
     if not policies.can_log_on(actor, activity):
         raise DomainError(_("Du får inte logga genomföranden på den här aktiviteten."))
     activity_type = db.session.get(ActivityType, activity.type_id)
-    place_ids = municipality_place_ids(activity.municipality_id)
+    if place_ids is None:
+        place_ids = municipality_place_ids(activity.municipality_id)
     measures, errors = parse_measures(activity_type, data.measures, place_ids)
     if data.occurred_on is None:
         errors["occurred_on"] = _("Ange datum.")

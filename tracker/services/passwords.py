@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-from flask_babel import gettext as _
 
 from tracker.services import DomainError
+from tracker.translation import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

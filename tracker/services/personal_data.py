@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import gettext as _
 
 from tracker.services import DomainError
+from tracker.translation import gettext as _
 
 # Hyphen-minus plus the hyphens and dashes a word processor substitutes for it.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2212"

@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -13,6 +11,8 @@ from tracker import policies
 from tracker.extensions import db
 from tracker.models import Activity, Commitment, LogEntry, Place, User, activity_place
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.translation import gettext as _
+from tracker.translation import lazy_gettext as _l
 
 PLACE_KINDS = {
     "centrum": _l("Centrum"),

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
@@ -15,6 +13,8 @@ from tracker.formatting import date_local
 from tracker.i18n import mail_language
 from tracker.models import Activity, ActivityStatus, Municipality, User, activity_assignee
 from tracker.services.mail import MailError, send_mail
+from tracker.translation import gettext as _
+from tracker.translation import ngettext
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from tracker import policies
 from tracker.extensions import db
@@ -29,6 +28,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.translation import gettext as _
 
 MAX_TEXT_LENGTH = 4000
 MAX_REPLY_TO_LENGTH = 254

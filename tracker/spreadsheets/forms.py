@@ -1,11 +1,11 @@
 """Upload forms of the import page (one per template) and the confirm/cancel buttons."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SubmitField
 
 from tracker.forms import BaseForm
+from tracker.translation import lazy_gettext as _l
 
 
 class UploadForm(BaseForm):

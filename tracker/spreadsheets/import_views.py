@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask import (
     Response, abort, current_app, flash, redirect, render_template, request, url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker import policies
@@ -17,6 +16,7 @@ from tracker.services import DomainError, imports
 from tracker.services.imports import storage
 from tracker.spreadsheets import bp
 from tracker.spreadsheets.forms import ActivityUploadForm, ConfirmForm, UploadForm
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require
 
 KINDS = ("aktiviteter", "indikatorer")

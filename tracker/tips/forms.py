@@ -1,12 +1,12 @@
 """Triage forms; each page shows several, so each has a prefix and its own field ids."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from tracker.forms import BaseForm
 from tracker.services.tips import MAX_NOTE_LENGTH
+from tracker.translation import lazy_gettext as _l
 
 
 class NoteForm(BaseForm):

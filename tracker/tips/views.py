@@ -4,7 +4,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker import policies
@@ -15,6 +14,7 @@ from tracker.services import DomainError, FieldErrors
 from tracker.services import tips as service
 from tracker.tips import bp
 from tracker.tips.forms import LinkForm, NoteForm
+from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.models import Municipality, User
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services.imports.cells import CellError
 from tracker.services.imports.reading import check_upload, extension_of, read_table
+from tracker.translation import gettext as _
 
 __all__ = ["Column", "ImportResult", "RowErrors", "RowResult", "check_upload", "extension_of",
            "importer_for", "run_import", "template_csv"]

@@ -5,9 +5,9 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
 
 from tracker.services.spreadsheets import FREQ_WORDS, WEEKDAY_WORDS
+from tracker.translation import gettext as _
 
 FREQ_BY_WORD = {
     **{word: freq for freq, word in FREQ_WORDS.items()},

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from tracker.extensions import db
 from tracker.models import (
@@ -22,6 +20,8 @@ from tracker.services import promises as promise_service
 from tracker.services.activities import ActivityInput, save_activity
 from tracker.services.imports import Column, RowErrors
 from tracker.services.imports import cells as c
+from tracker.translation import gettext as _
+from tracker.translation import lazy_gettext as _l
 
 COLUMNS = [
     Column("focus_area", "Fokusområde",

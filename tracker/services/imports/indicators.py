@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from tracker.extensions import db
 from tracker.formatting import number_sv
@@ -14,6 +12,8 @@ from tracker.services import FieldErrors
 from tracker.services.imports import Column, RowErrors
 from tracker.services.imports import cells as c
 from tracker.services.indicator_values import save_indicator_value
+from tracker.translation import gettext as _
+from tracker.translation import lazy_gettext as _l
 
 COLUMNS = [
     Column("indicator", "Indikator", required=True, hint=_l("Indikatorns namn eller nyckel")),

@@ -7,9 +7,9 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 
 from tracker.services import DomainError
+from tracker.translation import gettext as _
 
 EXTENSIONS = ("csv", "xlsx")
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse a zip bomb before parsing

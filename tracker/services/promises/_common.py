@@ -1,7 +1,6 @@
 """Constants and guards shared by the promise service modules."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 
 from tracker import policies
 from tracker.extensions import db
@@ -9,6 +8,7 @@ from tracker.labels import SOURCE
 from tracker.models import Commitment, FocusArea, Promise, PromiseStatus, User
 from tracker.services import DomainError
 from tracker.services.personal_data import check_fields
+from tracker.translation import gettext as _
 
 SOURCE_KEYS = tuple(SOURCE)
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -5,7 +5,6 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from tracker import audit
@@ -16,6 +15,7 @@ from tracker.models import (
 from tracker.services import DomainError
 from tracker.services.activities import OPEN_STATUSES
 from tracker.services.promises._common import MAX_YEAR, _require_edit
+from tracker.translation import gettext as _
 
 
 def _shift_years(day: date | None, years: int) -> date | None:

@@ -6,7 +6,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from tracker import audit, policies
 from tracker.extensions import db
@@ -19,6 +18,7 @@ from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_TARGET, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS,
     REVISABLE, SOURCE_KEYS, _check_free_text, _promise_of, _require_draft, _require_edit, _text,
 )
+from tracker.translation import gettext as _
 
 
 # ---------------------------------------------------------------- promises
