@@ -11,8 +11,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import get_locale
 from markupsafe import Markup
+
+from tracker.translation import current_locale
 
 MONTHS_SV = [
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -46,7 +47,7 @@ def date_local(value) -> str:
 
 
 def _english_page() -> bool:
-    locale = get_locale()  # None outside a request: Swedish
+    locale = current_locale()  # None outside a request: Swedish
     return locale is not None and locale.language == "en"
 
 

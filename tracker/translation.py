@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import LazyString
+from flask_babel import get_locale
 from flask_babel import get_translations as _babel_translations
 
 
@@ -27,6 +28,15 @@ def translations():
     if namespace is not None:
         namespace.tracker_catalogue = (getattr(namespace, "babel_locale", None), catalogue)
     return catalogue
+
+
+def current_locale():
+    """Flask-Babel's get_locale(), without its lookups once the request has chosen one."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        locale = None
+    return locale if locale is not None else get_locale()
 
 
 def gettext(string: str, **variables) -> str:

@@ -74,7 +74,7 @@ def municipality_activities(args, municipality_id: int):
                                  "owner_id", "place_id", "date_from", "date_to")},
         overdue=args["overdue"])
     pagination, rows = queries.activity_page(municipality_id, filters, args["page"],
-                                             args["per_page"], local_today())
+                                             args["per_page"], local_today(), with_assignees=True)
     return envelope(pagination, rows)
 
 

@@ -32,13 +32,13 @@ class ActivityRow:
 
 
 def _list_options():
+    """What a row of a list shows (assignees are on the activity's own page only)."""
     return (
         joinedload(Activity.type),
         joinedload(Activity.owner),
         joinedload(Activity.municipality),
         joinedload(Activity.commitment).joinedload(Commitment.focus_area),
         selectinload(Activity.places),
-        selectinload(Activity.assignees),
     )
 
 
@@ -132,11 +132,15 @@ def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
     return query
 
 
-def activity_page(municipality_id: int, f: ActivityFilters, page: int, per_page: int, today: date):
-    """One page of the filtered list: count + ids + rows + counts, whatever the total."""
+def activity_page(municipality_id: int, f: ActivityFilters, page: int, per_page: int, today: date,
+                  *, with_assignees: bool = False):
+    """One page of the filtered list: count + ids + rows + counts, whatever the total.
+
+    `with_assignees`: also load the assignees (the API shows them; the web list does not)."""
     query = filtered_query(municipality_id, f, today).order_by(
         Activity.due_date.is_(None), Activity.due_date, Activity.id)
-    pagination = db.paginate(query.options(*_list_options()), page=page, per_page=per_page,
+    options = _list_options() + ((selectinload(Activity.assignees),) if with_assignees else ())
+    pagination = db.paginate(query.options(*options), page=page, per_page=per_page,
                              error_out=False)
     return pagination, rows_for(list(pagination.items), today)
 
@@ -144,7 +148,8 @@ def activity_page(municipality_id: int, f: ActivityFilters, page: int, per_page:
 def load_activity(activity_id: int) -> Activity | None:
     """The activity with everything its pages show (populate_existing: options always apply)."""
     return db.session.scalars(
-        sa.select(Activity).where(Activity.id == activity_id).options(*_list_options())
+        sa.select(Activity).where(Activity.id == activity_id)
+        .options(*_list_options(), selectinload(Activity.assignees))
         .execution_options(populate_existing=True)
     ).unique().first()
 
