@@ -47,6 +47,8 @@ def acting_as(label: str):
 
 def neutralise(text: str) -> str:
     """Control characters would let a value forge lines in a log; show them escaped."""
+    if "\n" in text:  # the common one (Markdown of a follow-up), without a call per line
+        text = text.replace("\n", "\\x0a")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 

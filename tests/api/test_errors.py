@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.api.conftest import bearer
+from tracker.formatting import local_today
 from tracker.models import AuditEvent
 
 
@@ -30,6 +31,15 @@ def test_text_that_cannot_be_stored_is_refused(client, world):
                            json={"type_id": world.kind.id, "title": "a\x00b"})
     assert response.status_code == 422
     assert response.json["errors"] == {"title": ["Texten innehåller otillåtna tecken."]}
+
+
+def test_a_measure_text_that_cannot_be_stored_is_refused(client, world):
+    response = client.post(f"/api/v1/activities/{world.a.activity.id}/log-entries",
+                           headers=bearer(world.officer), json={
+                               "occurred_on": local_today().isoformat(),
+                               "measures": {"antal_poliser": 2, "est": "Ref\x00 12"}})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"measures.est": ["Texten innehåller otillåtna tecken."]}
 
 
 def test_a_body_that_is_not_json_is_400(client, world):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -135,7 +136,9 @@ class LogEntry(db.Model):
     place_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("place.id", ondelete="SET NULL"), index=True
     )
-    measures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # jsonb on PostgreSQL: the follow-up's aggregates read its keys without re-parsing.
+    measures: Mapped[dict] = mapped_column(sa.JSON().with_variant(JSONB(), "postgresql"),
+                                           default=dict)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     include_in_followup: Mapped[bool] = mapped_column(default=False)
     author_id: Mapped[Optional[int]] = mapped_column(

@@ -200,28 +200,29 @@ def _ordered(rows):
 
 def _commitment_figures(promise: Promise, year: int, running: bool):
     types = queries.activity_types(promise.id)
-    numeric = queries.measure_keys(types, NUMERIC)
+    numeric = queries.keys_by_type(queries.measure_keys(types, NUMERIC))
     choice = queries.measure_keys(types, {MeasureKind.CHOICE.value})
+    choice_keys = queries.keys_by_type(choice)
     labels = {(t.id, m["key"]): m.get("label") or m["key"] for t in types for m in t.measures or []}
     names = {t.id: t.name_sv for t in types}
     summary = queries.activity_summary(promise.id)
-    totals = queries.type_totals(promise.id, year, numeric)
+    totals = defaultdict(list)  # commitment → [(type, totals)], by type id
+    for (cid, tid), row in sorted(queries.type_totals(promise.id, year, numeric).items()):
+        totals[cid].append((tid, row))
     choices = queries.choice_counts(promise.id, year, choice)
-    places, months, notes = (queries.place_counts(promise.id, year), queries.months(promise.id, year),
-                             queries.notes(promise.id, year))
+    places, place_types = queries.place_counts(promise.id, year)
+    months, notes = queries.months(promise.id, year), queries.notes(promise.id, year)
     figures = {}
     for c in promise.commitments:
         type_figures = []
-        for (cid, tid), (n, minutes, n_places, first, last, *sums) in sorted(totals.items()):
-            if cid != c.id:
-                continue
+        for tid, (n, minutes, first, last, sums) in totals[c.id]:
             type_figures.append(texts.TypeFigures(
-                name=names[tid], occasions=n, minutes=int(minutes), place_count=n_places,
-                first=first, last=last,
-                sums=[(labels[(tid, key)], float(total))
-                      for key, total in zip(numeric, sums) if total is not None],
-                choices=[(labels[(tid, key)], choices[(cid, tid, key)])
-                         for key in choice if (cid, tid, key) in choices],
+                name=names[tid], occasions=n, minutes=int(minutes),
+                place_count=place_types.get((c.id, tid), 0), first=first, last=last,
+                sums=[(labels[(tid, key)], float(total)) for key, total in sums
+                      if total is not None],
+                choices=[(labels[(tid, key)], choices[(c.id, tid, key)])
+                         for key in choice_keys.get(tid, ()) if (c.id, tid, key) in choices],
             ))
         type_figures.sort(key=lambda t: (-t.occasions, t.name))
         activity_count, done, targets = summary.get(c.id, (0, 0, None))

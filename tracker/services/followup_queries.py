@@ -1,6 +1,12 @@
-"""The SQL aggregates behind a follow-up: every figure is a GROUP BY, never a loop over rows."""
+"""The SQL aggregates behind a follow-up: every figure is a GROUP BY, never a loop over rows.
+
+The statements over a year's log entries are built once (statements only, no data) and run
+with `year_params`: building and hashing them again for each of a year's ~300 promises cost
+several milliseconds of Python per promise.
+"""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 
@@ -17,14 +23,21 @@ from tracker.services import followup_texts as texts
 CONTACT_ROLES = (Role.OFFICER, Role.COORDINATOR)
 
 
-def in_year(query, promise_id: int, year: int):
+def year_params(promise_id: int, year: int) -> dict:
+    """The parameters of every `in_year` statement."""
+    return {"promise_id": promise_id, "first_day": date(year, 1, 1),
+            "last_day": date(year, 12, 31)}
+
+
+def in_year(query):
     """Log entries of the promise's activities that happened in the follow-up year."""
     return (
         query.select_from(LogEntry)
         .join(Activity, LogEntry.activity_id == Activity.id)
         .join(Commitment, Activity.commitment_id == Commitment.id)
-        .where(Commitment.promise_id == promise_id,
-               LogEntry.occurred_on.between(date(year, 1, 1), date(year, 12, 31)))
+        .where(Commitment.promise_id == sa.bindparam("promise_id", type_=sa.Integer),
+               LogEntry.occurred_on.between(sa.bindparam("first_day", type_=sa.Date),
+                                            sa.bindparam("last_day", type_=sa.Date)))
     )
 
 
@@ -58,19 +71,42 @@ def activity_summary(promise_id: int) -> dict[int, tuple[int, int, int | None]]:
     return {cid: (n, int(d or 0), int(t) if t is not None else None) for cid, n, d, t in rows}
 
 
-def type_totals(promise_id: int, year: int, numeric: dict[str, list[int]]):
-    """(commitment, type) → occasions, minutes, places, first/last day and measure sums."""
+def keys_by_type(by_key: dict[str, list[int]]) -> dict[int, tuple[str, ...]]:
+    """measure_keys turned around: type id → its keys, in key order."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for key, type_ids in by_key.items():
+        for type_id in type_ids:
+            found[type_id].append(key)
+    return {type_id: tuple(keys) for type_id, keys in sorted(found.items())}
+
+
+def type_totals(promise_id: int, year: int, numeric: dict[int, tuple[str, ...]]):
+    """(commitment, type) → occasions, minutes, first/last day, [(key, sum or None)] for the
+    type's numeric keys (`keys_by_type`). Places are counted by `place_counts`."""
+    query = _type_totals_statement(tuple(numeric.items()))
+    return {
+        (cid, tid): (n, minutes, first, last, list(zip(numeric.get(tid, ()), sums)))
+        for cid, tid, n, minutes, first, last, *sums
+        in db.session.execute(query, year_params(promise_id, year))
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _type_totals_statement(numeric: tuple[tuple[int, tuple[str, ...]], ...]):
+    """Sum i adds up the i-th numeric key of each entry's own type: an entry reads only its
+    type's keys, and there are as many sums as the widest type has keys, not one per key."""
+    width = max((len(keys) for _, keys in numeric), default=0)
     sums = [
-        sa.func.sum(sa.case((Activity.type_id.in_(type_ids), LogEntry.measures[key].as_float())))
-        for key, type_ids in numeric.items()
+        sa.func.sum(sa.case({type_id: LogEntry.measures[keys[i]].as_float()
+                             for type_id, keys in numeric if len(keys) > i},
+                            value=Activity.type_id))
+        for i in range(width)
     ]
-    query = in_year(sa.select(
+    return in_year(sa.select(
         Activity.commitment_id, Activity.type_id, sa.func.count(LogEntry.id),
         sa.func.coalesce(sa.func.sum(LogEntry.duration_minutes), 0),
-        sa.func.count(sa.distinct(LogEntry.place_id)),
         sa.func.min(LogEntry.occurred_on), sa.func.max(LogEntry.occurred_on), *sums,
-    ), promise_id, year).group_by(Activity.commitment_id, Activity.type_id)
-    return {(row[0], row[1]): row[2:] for row in db.session.execute(query)}
+    )).group_by(Activity.commitment_id, Activity.type_id)
 
 
 def choice_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
@@ -80,39 +116,64 @@ def choice_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
     JSON value is read once per entry and choice measure, not once per key in the schema."""
     if not choice:
         return {}
-    pairs = sa.union_all(*[
-        sa.select(sa.literal(type_id).label("type_id"), sa.literal(key).label("key"))
-        for key, type_ids in choice.items() for type_id in type_ids
-    ]).subquery("choice_keys")
-    value = sa.case(*[(pairs.c.key == key, LogEntry.measures[key].as_string())
-                      for key in choice])
-    query = (in_year(sa.select(Activity.commitment_id, Activity.type_id, pairs.c.key, value,
-                                sa.func.count()), promise_id, year)
-             .join(pairs, pairs.c.type_id == Activity.type_id).where(value.is_not(None))
-             .group_by(Activity.commitment_id, Activity.type_id, pairs.c.key, value))
+    query = _choice_counts_statement(tuple((key, tuple(ids)) for key, ids in choice.items()))
     found = defaultdict(list)
-    for cid, tid, key, value, n in db.session.execute(query):
+    for cid, tid, key, value, n in db.session.execute(query, year_params(promise_id, year)):
         found[(cid, tid, key)].append((value, n))
     return {k: sorted(v, key=lambda item: (-item[1], item[0])) for k, v in found.items()}
 
 
-def place_counts(promise_id: int, year: int) -> dict[int, list[tuple[str, int]]]:
-    rows = db.session.execute(in_year(
-        sa.select(Activity.commitment_id, Place.name, sa.func.count()), promise_id, year)
-        .join(Place, LogEntry.place_id == Place.id)
-        .group_by(Activity.commitment_id, Place.id, Place.name))
-    found = defaultdict(list)
-    for cid, name, n in rows:
-        found[cid].append((name, n))
-    return {cid: sorted(v, key=lambda item: (-item[1], item[0])) for cid, v in found.items()}
+@functools.lru_cache(maxsize=64)
+def _choice_counts_statement(choice: tuple[tuple[str, tuple[int, ...]], ...]):
+    pairs = sa.union_all(*[
+        sa.select(sa.literal(type_id).label("type_id"), sa.literal(key).label("key"))
+        for key, type_ids in choice for type_id in type_ids
+    ]).subquery("choice_keys")
+    value = sa.case(*[(pairs.c.key == key, LogEntry.measures[key].as_string())
+                      for key, _ in choice])
+    return (in_year(sa.select(Activity.commitment_id, Activity.type_id, pairs.c.key, value,
+                              sa.func.count()))
+            .join(pairs, pairs.c.type_id == Activity.type_id).where(value.is_not(None))
+            .group_by(Activity.commitment_id, Activity.type_id, pairs.c.key, value))
+
+
+_VISITS = (in_year(sa.select(Activity.commitment_id, Activity.type_id, LogEntry.place_id,
+                             sa.func.count().label("n")))
+           .where(LogEntry.place_id.is_not(None))
+           .group_by(Activity.commitment_id, Activity.type_id, LogEntry.place_id)
+           .subquery("visits"))
+_PLACES = (sa.select(_VISITS.c.commitment_id, _VISITS.c.type_id, Place.id, Place.name, _VISITS.c.n)
+           .join(Place, Place.id == _VISITS.c.place_id))
+_MONTH = sa.extract("month", LogEntry.occurred_on)
+_MONTHS = (in_year(sa.select(Activity.commitment_id, _MONTH, sa.func.count()))
+           .group_by(Activity.commitment_id, _MONTH))
+_NOTES = (in_year(sa.select(Activity.commitment_id, LogEntry.occurred_on, LogEntry.note))
+          .where(LogEntry.include_in_followup.is_(True), LogEntry.note != "")
+          .order_by(LogEntry.occurred_on, LogEntry.id))
+
+
+def place_counts(promise_id: int, year: int):
+    """commitment → [(place, occasions)], most visited first; (commitment, type) → places.
+
+    One GROUP BY (commitment, type, place) serves both, so type_totals needs no
+    COUNT(DISTINCT place) and the sort of every entry of the year that it takes."""
+    visits: dict[int, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))
+    per_type: dict[tuple[int, int], int] = defaultdict(int)
+    for cid, tid, place_id, name, n in db.session.execute(_PLACES,
+                                                          year_params(promise_id, year)):
+        visits[cid][(place_id, name)] += n
+        per_type[(cid, tid)] += 1
+    by_commitment = {
+        cid: sorted(((name, n) for (_, name), n in found.items()),
+                    key=lambda item: (-item[1], item[0]))
+        for cid, found in visits.items()
+    }
+    return by_commitment, per_type
 
 
 def months(promise_id: int, year: int) -> dict[int, dict[int, int]]:
     """{commitment: {month: occasions}}."""
-    month = sa.extract("month", LogEntry.occurred_on)
-    rows = db.session.execute(in_year(
-        sa.select(Activity.commitment_id, month, sa.func.count()), promise_id, year)
-        .group_by(Activity.commitment_id, month))
+    rows = db.session.execute(_MONTHS, year_params(promise_id, year))
     found = defaultdict(dict)
     for cid, m, n in rows:
         found[cid][int(m)] = n
@@ -120,10 +181,7 @@ def months(promise_id: int, year: int) -> dict[int, dict[int, int]]:
 
 
 def notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str]]]:
-    rows = db.session.execute(in_year(
-        sa.select(Activity.commitment_id, LogEntry.occurred_on, LogEntry.note), promise_id, year)
-        .where(LogEntry.include_in_followup.is_(True), LogEntry.note != "")
-        .order_by(LogEntry.occurred_on, LogEntry.id))
+    rows = db.session.execute(_NOTES, year_params(promise_id, year))
     found = defaultdict(list)
     for cid, day, note in rows:
         found[cid].append((day, note))

@@ -5,6 +5,7 @@ no set iteration), so a recompile only changes what the data changed.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -106,9 +107,14 @@ def _plural_adjective(word: str) -> str:
 
 def occasions_phrase(count: int, type_name: str) -> str:
     """'42 trafikkontroller', '1 skolbesök', '3 tillfällen med krogtillsyn'."""
+    singular, plural = _type_nouns(type_name)
+    return f"1 {singular}" if count == 1 else f"{number_sv(count)} {plural}"
+
+
+@functools.lru_cache(maxsize=256)
+def _type_nouns(type_name: str) -> tuple[str, str]:
+    """A type's name as a noun phrase after 1 and after other counts (a few hundred a text)."""
     name = _lower_first(type_name.split(" / ")[0].strip())
-    if count == 1:
-        return f"1 {name}"
     words = name.split(" ")
     for i, word in enumerate(words):
         for singular, plural in NOUN_PLURALS:
@@ -117,11 +123,11 @@ def occasions_phrase(count: int, type_name: str) -> str:
                     break
                 words[i] = word[: len(word) - len(singular)] + plural
                 words[:i] = [_plural_adjective(w) for w in words[:i]]
-                return f"{number_sv(count)} {' '.join(words)}"
+                return name, " ".join(words)
         else:
             continue
         break
-    return f"{number_sv(count)} tillfällen med {name}"
+    return name, f"tillfällen med {name}"
 
 
 def join_sv(items: list[str]) -> str:
