@@ -11,7 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_app_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from tracker.translation import current_locale
 
@@ -85,6 +85,15 @@ def markdown_filter(text: str) -> Markup:
     return Markup(markdown_html(text))
 
 
+def select_options(choices, selected=None) -> Markup:
+    """`<option>` elements for (value, label) pairs, the one equal to `selected` selected.
+
+    For long filter lists: one Python loop instead of a template loop per option."""
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+        f"{escape(label)}</option>" for value, label in choices))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(number_local, "number_sv")
     app.add_template_filter(date_local, "date_sv")
@@ -95,7 +104,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(ActivityStatus, "activity_status")
     app.add_template_filter(Party, "party")
     app.add_template_filter(Verdict, "verdict")
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, select_options=select_options)
 
 
 def local_today() -> date:

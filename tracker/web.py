@@ -54,3 +54,27 @@ def show_refusal(form, error: DomainError) -> None:
             attach_error(form, DomainError(message, name))
     else:
         attach_error(form, error)
+
+
+class IdUrl:
+    """The URL of one endpoint for many ids: `url_for` once, then string joins.
+
+    A list of 30 rows with two links each would otherwise build 60 URLs through the router.
+    """
+
+    SENTINEL = 987654321
+
+    def __init__(self, endpoint: str, **values):
+        from flask import url_for
+
+        (param,) = [k for k, v in values.items() if v is None]
+        url = url_for(endpoint, **{**values, param: self.SENTINEL})
+        self.prefix, _, self.suffix = url.partition(str(self.SENTINEL))
+
+    def __call__(self, object_id: int) -> str:
+        return f"{self.prefix}{object_id}{self.suffix}"
+
+
+def row_urls(*endpoints: str) -> dict:
+    """`urls.<view name>(id)` for templates, for endpoints that take one id (`activity_id`)."""
+    return {"urls": {e.rpartition(".")[2]: IdUrl(e, activity_id=None) for e in endpoints}}

@@ -13,15 +13,15 @@ from tracker.activities.forms import ActivityForm, StatusForm, log_form_class
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, LogEntry, Membership,
-    Municipality, Promise, User,
+    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Membership, Promise, User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import activities as activity_service
+from tracker.services import activity_list
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, show_refusal
+from tracker.web import attach_error, load_or_404, require, row_urls, show_refusal
 
 
 
@@ -297,9 +297,9 @@ def logged(activity_id: int, entry_id: int):
 def my_tasks():
     today = local_today()
     page = max(1, request.args.get("sida", 1, type=int))
-    pagination, rows = queries.my_tasks(current_user, today, page)
+    pagination, rows = activity_list.my_tasks(current_user.id, today, page)
     return render_template("activities/my_tasks.html", rows=rows, pagination=pagination,
-                           today=today)
+                           today=today, **row_urls("activities.detail", "activities.log"))
 
 
 def _filters_from_args() -> queries.ActivityFilters:
@@ -309,26 +309,15 @@ def _filters_from_args() -> queries.ActivityFilters:
 @bp.route("/kommuner/<int:municipality_id>/aktiviteter")
 @login_required
 def list_for(municipality_id: int):
-    municipality = load_or_404(Municipality, municipality_id)
+    municipality, options = activity_list.filter_options(municipality_id)
     require(policies.can_view(current_user, municipality.id))
     filters = _filters_from_args()
     page = max(1, request.args.get("sida", 1, type=int))
-    pagination, rows = queries.activity_page(municipality.id, filters, page, 25, local_today())
-    options = _filter_options(municipality.id)
+    pagination, rows = activity_list.activity_list(municipality.id, filters, page, 25,
+                                                   local_today())
     return render_template("activities/list.html", municipality=municipality, rows=rows,
                            pagination=pagination, filters=filters, options=options,
-                           args=request.args.to_dict())
-
-
-def _filter_options(municipality_id: int) -> dict:
-    focus_areas = db.session.execute(
-        sa.select(FocusArea.id, FocusArea.title).join(Promise, Promise.id == FocusArea.promise_id)
-        .where(Promise.municipality_id == municipality_id).order_by(FocusArea.title)).all()
-    types = db.session.execute(sa.select(ActivityType.id, ActivityType.name_sv)
-                               .order_by(ActivityType.name_sv)).all()
-    return {"focus_areas": focus_areas, "types": types,
-            "owners": _member_choices(municipality_id),
-            "places": [(p.id, p.name) for p in queries.places_of(municipality_id)]}
+                           args=request.args.to_dict(), **row_urls("activities.detail"))
 
 
 @bp.route("/paminnelser")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityStatus, AuditEvent, Commitment, LogEntry, Place, User, activity_assignee,
+    Activity, ActivityStatus, AuditEvent, Commitment, LogEntry, Place,
     activity_place,
 )
 from tracker.services.activities import OPEN_STATUSES, is_overdue, logged_counts, target_of
@@ -45,24 +45,6 @@ def _list_options():
 def rows_for(activities: list[Activity], today: date) -> list[ActivityRow]:
     counts = logged_counts(a.id for a in activities)
     return [ActivityRow(a, counts.get(a.id, 0), target_of(a), is_overdue(a, today)) for a in activities]
-
-
-def my_tasks(user: User, today: date, page: int = 1, per_page: int = 30):
-    """Open activities I own or am assigned: overdue first, then by due date (paginated)."""
-    # A UNION of two index lookups: "owner OR assigned" as one condition scans every activity.
-    mine = sa.union(
-        sa.select(Activity.id).where(Activity.owner_id == user.id),
-        sa.select(activity_assignee.c.activity_id).where(activity_assignee.c.user_id == user.id),
-    )
-    overdue_first = sa.case((Activity.due_date < today, 0), else_=1)
-    query = (
-        sa.select(Activity)
-        .where(Activity.id.in_(mine), Activity.status.in_(OPEN_STATUSES))
-        .options(*_list_options())
-        .order_by(overdue_first, Activity.due_date.is_(None), Activity.due_date, Activity.id)
-    )
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    return pagination, rows_for(list(pagination.items), today)
 
 
 @dataclass
@@ -104,32 +86,40 @@ def filters_from_args(args) -> ActivityFilters:
     )
 
 
-def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
-    query = sa.select(Activity).where(Activity.municipality_id == municipality_id)
-    if f.focus_area_id or f.party:
-        query = query.join(Commitment, Commitment.id == Activity.commitment_id)
-        if f.focus_area_id:
-            query = query.where(Commitment.focus_area_id == f.focus_area_id)
-        if f.party:
-            query = query.where(Commitment.party == f.party)
+def filter_conditions(municipality_id: int, f: ActivityFilters, today: date,
+                      commitment=Commitment) -> tuple[list, bool]:
+    """The WHERE criteria of the filters, and whether they need `commitment` joined."""
+    where = [Activity.municipality_id == municipality_id]
+    if f.focus_area_id:
+        where.append(commitment.focus_area_id == f.focus_area_id)
+    if f.party:
+        where.append(commitment.party == f.party)
     if f.commitment_id:
-        query = query.where(Activity.commitment_id == f.commitment_id)
+        where.append(Activity.commitment_id == f.commitment_id)
     if f.type_id:
-        query = query.where(Activity.type_id == f.type_id)
+        where.append(Activity.type_id == f.type_id)
     if f.status:
-        query = query.where(Activity.status == f.status)
+        where.append(Activity.status == f.status)
     if f.owner_id:
-        query = query.where(Activity.owner_id == f.owner_id)
+        where.append(Activity.owner_id == f.owner_id)
     if f.place_id:
-        query = query.where(Activity.id.in_(sa.select(activity_place.c.activity_id)
-                                            .where(activity_place.c.place_id == f.place_id)))
+        where.append(Activity.id.in_(sa.select(activity_place.c.activity_id)
+                                     .where(activity_place.c.place_id == f.place_id)))
     if f.date_from:
-        query = query.where(sa.or_(Activity.due_date >= f.date_from, Activity.due_date.is_(None)))
+        where.append(sa.or_(Activity.due_date >= f.date_from, Activity.due_date.is_(None)))
     if f.date_to:
-        query = query.where(sa.or_(Activity.start_date <= f.date_to, Activity.start_date.is_(None)))
+        where.append(sa.or_(Activity.start_date <= f.date_to, Activity.start_date.is_(None)))
     if f.overdue:
-        query = query.where(Activity.status.in_(OPEN_STATUSES), Activity.due_date < today)
-    return query
+        where.extend((Activity.status.in_(OPEN_STATUSES), Activity.due_date < today))
+    return where, bool(f.focus_area_id or f.party)
+
+
+def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
+    where, join_commitment = filter_conditions(municipality_id, f, today)
+    query = sa.select(Activity)
+    if join_commitment:
+        query = query.join(Commitment, Commitment.id == Activity.commitment_id)
+    return query.where(*where)
 
 
 def activity_page(municipality_id: int, f: ActivityFilters, page: int, per_page: int, today: date,
@@ -180,4 +170,4 @@ def places_of(municipality_id: int) -> list[Place]:
 
 __all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "filters_from_args",
            "history",
-           "load_activity", "my_tasks", "places_of", "rows_for", "timeline"]
+           "load_activity", "places_of", "rows_for", "timeline"]

@@ -1,0 +1,102 @@
+"""The municipality's activity list and Mina uppgifter, read from plain rows: what a row shows."""
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import login
+from tests.factories import (
+    bulk_activities, make_activity, make_commitment, make_place, make_promise, make_type,
+)
+from tracker.extensions import db
+from tracker.formatting import local_today
+from tracker.models import ActivityStatus, LogEntry, Party, Role
+
+
+@pytest.fixture
+def world(session, make_municipality, make_user):
+    m = make_municipality("Lidköping")
+    other = make_municipality("Skara")
+    promise = make_promise(m, year=local_today().year)
+    officer = make_user(Role.OFFICER, m)
+    coordinator = make_user(Role.COORDINATOR, m)
+    police = make_commitment(promise, party=Party.POLISEN)
+    town = make_commitment(promise, party=Party.KOMMUNEN, text="Kommunen lovar belysning.",
+                           focus_title="Trygg skolväg")
+    kind = make_type()
+    places = [make_place(m, "Torget <b>& co</b>"), make_place(m, "Ågatan"), make_place(m, "Badet")]
+    patrol = make_activity(police, kind, owner=officer, places=[places[1], places[2]], target=3,
+                           title="Kvällspatrull", due=local_today() - timedelta(days=2),
+                           status=ActivityStatus.IN_PROGRESS)
+    lights = make_activity(town, kind, owner=coordinator, places=[places[0]], title="Ny belysning",
+                           due=local_today() + timedelta(days=30))
+    for day in range(2):
+        db.session.add(LogEntry(activity_id=patrol.id, author_id=officer.id,
+                                occurred_on=local_today() - timedelta(days=day), measures={}))
+    db.session.flush()
+    return dict(m=m, other=other, officer=officer, coordinator=coordinator, patrol=patrol,
+                lights=lights, police=police, kind=kind, places=places)
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _row(page: str, title: str) -> str:
+    start = page.index(f">{title}</a>")
+    return page[start:page.index("</tr>", start)]
+
+
+def test_a_row_shows_type_places_party_owner_status_and_progress(client, world):
+    login(client, world["coordinator"].email)
+    page = _page(client, f"/kommuner/{world['m'].id}/aktiviteter")
+    patrol = _row(page, "Kvällspatrull")
+    assert "Trygghetsskapande patrullering · Badet, Ågatan" in patrol  # places in name order
+    assert "Polisen" in patrol and world["officer"].name in patrol
+    assert "Pågår" in patrol and "Försenad" in patrol
+    assert "2 av 3" in patrol and 'max="3" value="2"' in patrol
+    assert f'href="/aktiviteter/{world["patrol"].id}"' in page
+    lights = _row(page, "Ny belysning")
+    assert "Torget &lt;b&gt;&amp; co&lt;/b&gt;" in lights and "<b>&" not in page
+    assert "Kommunen" in lights and "Planerad" in lights and "Försenad" not in lights
+    assert "0 genomföranden" in lights
+
+
+def test_filters_narrow_the_rows_and_keep_their_choices_selected(client, world):
+    login(client, world["coordinator"].email)
+    base = f"/kommuner/{world['m'].id}/aktiviteter"
+    page = _page(client, f"{base}?part=kommunen")
+    assert "Ny belysning" in page and "Kvällspatrull" not in page
+    assert "1 aktivitet<" in page
+    place = world["places"][2]
+    page = _page(client, f"{base}?plats={place.id}&ansvarig={world['officer'].id}")
+    assert "Kvällspatrull" in page and "Ny belysning" not in page
+    assert f'<option value="{place.id}" selected>Badet</option>' in page
+    assert f'<option value="{world["officer"].id}" selected>' in page
+    assert "<option value=\"%d\">Torget &lt;b&gt;&amp; co&lt;/b&gt;</option>" % world["places"][0].id in page
+    assert "Trygg skolväg" in page  # the focus area choices
+
+
+def test_a_page_past_the_last_still_counts_the_rows(client, world):
+    bulk_activities(world["police"], world["kind"], 30, owner=world["officer"])
+    login(client, world["coordinator"].email)
+    base = f"/kommuner/{world['m'].id}/aktiviteter"
+    assert "Sida 2 av 2" in _page(client, f"{base}?sida=2")
+    page = _page(client, f"{base}?sida=7")
+    assert "32 aktiviteter" in page and "Inga aktiviteter matchar filtret." in page
+
+
+def test_unknown_and_other_municipalities(client, world):
+    login(client, world["coordinator"].email)
+    assert client.get("/kommuner/999999/aktiviteter").status_code == 404
+    assert client.get(f"/kommuner/{world['other'].id}/aktiviteter").status_code == 403
+
+
+def test_my_tasks_names_the_municipality_and_links_each_task(client, world):
+    login(client, world["officer"].email)
+    page = _page(client, "/mina-uppgifter")
+    assert "Lidköping · Trygghetsskapande patrullering" in page
+    assert f'href="/aktiviteter/{world["patrol"].id}/logga"' in page
+    assert "2 av 3" in page and "Försenad" in page
+    assert "Ny belysning" not in page  # not the officer's

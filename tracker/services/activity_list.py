@@ -1,0 +1,210 @@
+"""Plain rows for the two activity lists (the municipality's list and Mina uppgifter).
+
+A list shows 25–30 rows of a few columns each. Hydrating ORM objects with five joined
+relationships for that costs more than the rest of the request together, so these pages read
+plain Core rows: one statement for the rows (type, party, owner, municipality and the logged
+count joined in SQL), one for their places and one for the total. The activity's own page, the
+dashboard and the API keep the ORM read model in `activity_queries`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import aliased
+
+from tracker.extensions import db
+from tracker.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    LogEntry,
+    Membership,
+    Municipality,
+    Party,
+    Place,
+    Promise,
+    User,
+    activity_assignee,
+    activity_place,
+)
+from tracker.services.activities import OPEN_STATUSES, is_overdue, target_of
+from tracker.services.activity_queries import ActivityFilters, filter_conditions
+
+
+@dataclass(slots=True)
+class ListRow:
+    id: int
+    title: str
+    status: ActivityStatus
+    due_date: date | None
+    type_name: str
+    party: Party
+    owner_name: str | None
+    municipality_name: str
+    places: list[str]
+    logged: int
+    target: int | None
+    overdue: bool
+
+    @property
+    def percent(self) -> int | None:
+        if not self.target:
+            return None
+        return min(100, round(100 * self.logged / self.target))
+
+
+@dataclass(frozen=True)
+class Page:
+    """The part of a pagination the list templates use."""
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def _of_activity(column, key) -> sa.ScalarSelect:
+    """A column of the row `key` points at, as a correlated scalar subquery."""
+    return (sa.select(column).where(key == column.table.c.id).correlate(Activity)
+            .scalar_subquery())
+
+
+# Built once; the ORM aliasing and statement building cost more than running the query.
+# The joined values are scalar subqueries: PostgreSQL evaluates them after ORDER BY/LIMIT,
+# for the page's rows only, where joins would hash the whole commitment and user tables.
+_ROWS = (
+    sa.select(Activity.id, Activity.title, Activity.status, Activity.due_date,
+              Activity.start_date, Activity.recurrence, Activity.target_count,
+              ActivityType.name_sv,
+              _of_activity(Commitment.party, Activity.commitment_id).label("party"),
+              _of_activity(User.name, Activity.owner_id).label("owner_name"),
+              sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
+              .correlate(Activity).scalar_subquery().label("logged"))
+    .join(ActivityType, ActivityType.id == Activity.type_id)
+)
+# Mina uppgifter spans municipalities and names each row's (a join: the table is small).
+_ROWS_NAMED = (_ROWS.add_columns(Municipality.name.label("municipality_name"))
+               .join(Municipality, Municipality.id == Activity.municipality_id))
+# The name by primary key: a join would hash the whole place table for a page's few rows.
+_PLACES = sa.select(activity_place.c.activity_id,
+                    sa.select(Place.name).where(Place.id == activity_place.c.place_id)
+                    .scalar_subquery())
+# The filters' focus area and party are the commitment's.
+_COMMITMENT = aliased(Commitment)
+
+
+def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_page: int,
+          today: date) -> tuple[Page, list[ListRow]]:
+    """The page's rows with the total (a window count) and their places: two statements."""
+    found = db.session.execute(
+        statement.add_columns(sa.func.count().over().label("total")).where(*where)
+        .order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if found:
+        total = found[0].total
+    elif page > 1:  # past the last page: the total still shows
+        total = db.session.scalar(
+            statement.with_only_columns(sa.func.count(Activity.id)).where(*where))
+    else:
+        total = 0
+    places: dict[int, list[str]] = {}
+    if found:
+        for activity_id, name in db.session.execute(
+                _PLACES.where(activity_place.c.activity_id.in_([r.id for r in found]))):
+            places.setdefault(activity_id, []).append(name)
+    for names in places.values():
+        names.sort()
+    rows = [ListRow(r.id, r.title, r.status, r.due_date, r.name_sv, r.party, r.owner_name,
+                    getattr(r, "municipality_name", ""), places.get(r.id, []), r.logged,
+                    target_of(r), is_overdue(r, today))
+            for r in found]
+    return Page(page, per_page, total), rows
+
+
+def activity_list(municipality_id: int, f: ActivityFilters, page: int, per_page: int,
+                  today: date) -> tuple[Page, list[ListRow]]:
+    """One page of the municipality's filtered list: 2 statements whatever the total."""
+    where, join_commitment = filter_conditions(municipality_id, f, today, _COMMITMENT)
+    statement = _ROWS
+    if join_commitment:
+        statement = statement.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
+    order = (Activity.due_date.is_(None), Activity.due_date, Activity.id)
+    return _page(statement, where, order, page, per_page, today)
+
+
+def my_tasks(user_id: int, today: date, page: int = 1,
+             per_page: int = 30) -> tuple[Page, list[ListRow]]:
+    """Open activities I own or am assigned: overdue first, then by due date."""
+    # A UNION of two index lookups: "owner OR assigned" as one condition scans every activity.
+    mine = sa.union(
+        sa.select(Activity.id).where(Activity.owner_id == user_id),
+        sa.select(activity_assignee.c.activity_id).where(activity_assignee.c.user_id == user_id),
+    )
+    where = [Activity.id.in_(mine), Activity.status.in_(OPEN_STATUSES)]
+    order = (sa.case((Activity.due_date < today, 0), else_=1), Activity.due_date.is_(None),
+             Activity.due_date, Activity.id)
+    return _page(_ROWS_NAMED, where, order, page, per_page, today)
+
+
+def _options_statement() -> sa.Select:
+    municipality_id = sa.bindparam("municipality_id")
+    union = sa.union_all(
+        sa.select(sa.literal("municipality").label("kind"), Municipality.id.label("id"),
+                  Municipality.name.label("label"))
+        .where(Municipality.id == municipality_id),
+        sa.select(sa.literal("focus_areas"), FocusArea.id, FocusArea.title)
+        .join(Promise, Promise.id == FocusArea.promise_id)
+        .where(Promise.municipality_id == municipality_id),
+        sa.select(sa.literal("types"), ActivityType.id, ActivityType.name_sv),
+        sa.select(sa.literal("owners"), User.id, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.municipality_id == municipality_id),
+        sa.select(sa.literal("places"), Place.id, Place.name)
+        .where(Place.municipality_id == municipality_id),
+    ).subquery()
+    return (sa.select(union.c.kind, union.c.id, union.c.label)
+            .order_by(union.c.kind, union.c.label, union.c.id))
+
+
+_OPTIONS = _options_statement()
+
+
+@dataclass(frozen=True)
+class MunicipalityName:
+    id: int
+    name: str
+
+
+def filter_options(municipality_id: int) -> tuple[MunicipalityName, dict[str, list[tuple[int, str]]]]:
+    """The municipality (404 if none) and the list's filter choices, in one statement."""
+    options: dict[str, list[tuple[int, str]]] = {
+        "municipality": [], "focus_areas": [], "types": [], "owners": [], "places": []}
+    for kind, id_, label in db.session.execute(_OPTIONS, {"municipality_id": municipality_id}):
+        options[kind].append((id_, label))
+    if not options["municipality"]:
+        abort(404)
+    return MunicipalityName(*options.pop("municipality")[0]), options
