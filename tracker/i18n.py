@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import force_locale, get_locale
 
-from tracker.web import safe_local_url
+from tracker.web import layout_urls, safe_local_url
 
 # The language each link offers is named in that language, so a reader of it finds it.
 LANGUAGES = {"sv": "På svenska", "en": "In English"}
@@ -69,7 +69,8 @@ def switch(code: str):
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(current_language=current_language, language_links=language_links)
+    app.jinja_env.globals.update(current_language=current_language, language_links=language_links,
+                                layout_urls=layout_urls)
 
 
 @contextmanager

@@ -70,3 +70,13 @@ SOURCE = {
     "medarbetardialog": _l("Medarbetardialog"),
 }
 TEMPLATE_GLOBALS["source_label"] = SOURCE.get
+
+_TABLES = {"party": PARTY_NAME, "activity_status": ACTIVITY_STATUS}
+
+
+def label_table(name: str) -> dict:
+    """A label table translated once, for templates that look a label up on every row."""
+    return {key: str(label) for key, label in _TABLES[name].items()}
+
+
+TEMPLATE_GLOBALS["label_table"] = label_table

@@ -78,3 +78,24 @@ class IdUrl:
 def row_urls(*endpoints: str) -> dict:
     """`urls.<view name>(id)` for templates, for endpoints that take one id (`activity_id`)."""
     return {"urls": {e.rpartition(".")[2]: IdUrl(e, activity_id=None) for e in endpoints}}
+
+
+LAYOUT_ENDPOINTS = (
+    "main.index", "public.index", "activities.my_tasks", "activities.reminders_list",
+    "admin.index", "calendar.settings", "auth.change_password", "api_keys.index", "auth.logout",
+    "public.accessibility",
+)
+
+
+def layout_urls() -> dict[str, str]:
+    """The layout's fixed links, built once per process (and script root), not per page."""
+    from flask import current_app, has_request_context, request, url_for
+
+    cache = current_app.extensions.setdefault("tracker.layout_urls", {})
+    root = request.script_root if has_request_context() else None
+    urls = cache.get(root)
+    if urls is None:
+        urls = {endpoint: url_for(endpoint) for endpoint in LAYOUT_ENDPOINTS}
+        urls["stylesheet"] = url_for("static", filename="style.css")
+        cache[root] = urls
+    return urls

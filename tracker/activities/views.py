@@ -202,10 +202,10 @@ def _parse_hours(text: str | None) -> tuple[int | None, str | None]:
 @bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])
 @login_required
 def log(activity_id: int):
-    activity = queries.load_activity(activity_id) or abort(404)
+    activity = queries.load_for_logging(
+        activity_id, with_places=request.method == "GET") or abort(404)
     require(policies.can_log_on(current_user, activity))
-    places = queries.places_of(activity.municipality_id)
-    place_choices = [(p.id, p.name) for p in places]
+    place_choices = queries.place_choices(activity.municipality_id)
     specs = list(activity.type.measures)  # kept: a rollback below expires the activity
     form_class = log_form_class(specs, place_choices)
     form = form_class()
@@ -225,7 +225,7 @@ def log(activity_id: int):
             if hours_error:
                 raise FieldErrors({"duration": hours_error})
             entry = logbook.log_occasion(current_user, activity, data, today=local_today(),
-                                         place_ids={p.id for p in places})
+                                         place_ids={i for i, _n in place_choices})
             entry_id = entry.id  # read before the commit expires it
         except DomainError as error:
             db.session.rollback()

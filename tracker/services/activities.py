@@ -154,6 +154,13 @@ def target_of(activity: Activity) -> int | None:
     return len(expected) if expected else None
 
 
+def percent_done(logged: int, target: int | None) -> int | None:
+    """Progress towards a target in whole percent, at most 100; None without a target."""
+    if not target:
+        return None
+    return min(100, round(100 * logged / target))
+
+
 def is_overdue(activity: Activity, today: date) -> bool:
     return bool(activity.status in OPEN_STATUSES and activity.due_date and activity.due_date < today)
 

@@ -33,7 +33,7 @@ from tracker.models import (
     activity_assignee,
     activity_place,
 )
-from tracker.services.activities import OPEN_STATUSES, is_overdue, target_of
+from tracker.services.activities import OPEN_STATUSES, is_overdue, percent_done, target_of
 from tracker.services.activity_queries import ActivityFilters, filter_conditions
 
 
@@ -54,9 +54,7 @@ class ListRow:
 
     @property
     def percent(self) -> int | None:
-        if not self.target:
-            return None
-        return min(100, round(100 * self.logged / self.target))
+        return percent_done(self.logged, self.target)
 
 
 @dataclass(frozen=True)

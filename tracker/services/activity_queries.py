@@ -12,7 +12,9 @@ from tracker.models import (
     Activity, ActivityStatus, AuditEvent, Commitment, LogEntry, Place,
     activity_place,
 )
-from tracker.services.activities import OPEN_STATUSES, is_overdue, logged_counts, target_of
+from tracker.services.activities import (
+    OPEN_STATUSES, is_overdue, logged_counts, percent_done, target_of,
+)
 
 SOON_DAYS = 14
 
@@ -26,9 +28,7 @@ class ActivityRow:
 
     @property
     def percent(self) -> int | None:
-        if not self.target:
-            return None
-        return min(100, round(100 * self.logged / self.target))
+        return percent_done(self.logged, self.target)
 
 
 def _list_options():
@@ -144,6 +144,20 @@ def load_activity(activity_id: int) -> Activity | None:
     ).unique().first()
 
 
+def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
+    """The log form's activity: its type, its commitment's promise (the period check) and
+    assignees (the permission check); its places only where the form is prefilled (GET)."""
+    options = [joinedload(Activity.type),
+               joinedload(Activity.commitment).joinedload(Commitment.promise),
+               selectinload(Activity.assignees)]
+    if with_places:
+        options.append(selectinload(Activity.places))
+    return db.session.scalars(
+        sa.select(Activity).where(Activity.id == activity_id).options(*options)
+        .execution_options(populate_existing=True)
+    ).unique().first()
+
+
 def timeline(activity_id: int, limit: int = 100) -> list[LogEntry]:
     return list(db.session.scalars(
         sa.select(LogEntry).where(LogEntry.activity_id == activity_id)
@@ -163,6 +177,13 @@ def due_soon_window(today: date) -> tuple[date, date]:
     return today, today + timedelta(days=SOON_DAYS)
 
 
+def place_choices(municipality_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the municipality's places, for a form's choices."""
+    return [(i, n) for i, n in db.session.execute(
+        sa.select(Place.id, Place.name).where(Place.municipality_id == municipality_id)
+        .order_by(Place.name))]
+
+
 def places_of(municipality_id: int) -> list[Place]:
     return list(db.session.scalars(
         sa.select(Place).where(Place.municipality_id == municipality_id).order_by(Place.name)))
@@ -170,4 +191,4 @@ def places_of(municipality_id: int) -> list[Place]:
 
 __all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "filters_from_args",
            "history",
-           "load_activity", "places_of", "rows_for", "timeline"]
+           "load_activity", "load_for_logging", "place_choices", "places_of", "rows_for", "timeline"]

@@ -110,9 +110,9 @@ def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date
     elif data.occurred_on > today:
         errors["occurred_on"] = _("Datumet kan inte vara i framtiden.")
     else:
-        promise = db.session.scalar(
-            sa.select(Promise).join(Commitment, Commitment.promise_id == Promise.id)
-            .where(Commitment.id == activity.commitment_id))
+        # By key: no statement when the caller loaded the commitment and promise.
+        commitment = db.session.get(Commitment, activity.commitment_id)
+        promise = db.session.get(Promise, commitment.promise_id) if commitment else None
         outside = promise and not (promise.start_year <= data.occurred_on.year <= promise.end_year)
         if outside and not data.confirm_outside_period:
             errors["confirm_outside_period"] = _(
