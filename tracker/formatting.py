@@ -46,6 +46,20 @@ def date_local(value) -> str:
     return _date(value, MONTHS_EN if _english_page() else MONTHS_SV)
 
 
+def local_formatters():
+    """(date_local, number_local) with the page's language looked up once, for long lists."""
+    english = _english_page()
+    months = MONTHS_EN if english else MONTHS_SV
+
+    def date_text(value) -> str:
+        return _date(value, months)
+
+    def number_text(value, decimals: int | None = None) -> str:
+        return _number(value, decimals, english=english)
+
+    return date_text, number_text
+
+
 def _english_page() -> bool:
     locale = current_locale()  # None outside a request: Swedish
     return locale is not None and locale.language == "en"

@@ -17,6 +17,7 @@ from tracker.models import (
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import activities as activity_service
+from tracker.services import activity_detail
 from tracker.services import activity_list
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
@@ -138,16 +139,15 @@ def _notify(activity: Activity, recipients: list[User]) -> None:
 @bp.route("/aktiviteter/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
-    activity = queries.load_activity(activity_id) or abort(404)
+    activity, row = activity_detail.load_for_page(activity_id, local_today()) or abort(404)
     require(policies.can_view(current_user, activity.municipality_id))
-    today = local_today()
-    row = queries.rows_for([activity], today)[0]
     status_form = StatusForm(version=activity.version_id)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     return render_template(
         "activities/detail.html", activity=activity, row=row,
         expected=activity_service.expected_occasions(activity),
-        entries=queries.timeline(activity.id), history=queries.history("activity", activity.id),
+        entries=activity_detail.timeline(activity.id, activity.type.measures),
+        history=queries.history("activity", activity.id),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
         can_log=policies.can_log_on(current_user, activity),
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityStatus, AuditEvent, Commitment, LogEntry, Place,
+    Activity, ActivityStatus, AuditEvent, Commitment, Place,
     activity_place,
 )
 from tracker.services.activities import (
@@ -158,14 +158,6 @@ def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
     ).unique().first()
 
 
-def timeline(activity_id: int, limit: int = 100) -> list[LogEntry]:
-    return list(db.session.scalars(
-        sa.select(LogEntry).where(LogEntry.activity_id == activity_id)
-        .options(joinedload(LogEntry.author), joinedload(LogEntry.place))
-        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit)
-    ))
-
-
 def history(entity: str, entity_id: int, limit: int = 50) -> list[AuditEvent]:
     return list(db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
@@ -191,4 +183,4 @@ def places_of(municipality_id: int) -> list[Place]:
 
 __all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "filters_from_args",
            "history",
-           "load_activity", "load_for_logging", "place_choices", "places_of", "rows_for", "timeline"]
+           "load_activity", "load_for_logging", "place_choices", "places_of", "rows_for"]

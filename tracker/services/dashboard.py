@@ -5,19 +5,34 @@ log entries: progress is aggregated in SQL, lists are limited.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from tracker.extensions import db
+from tracker.formatting import local_formatters
 from tracker.models import (
-    PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, LogEntry, Party, Promise,
+    PARTY_ORDER,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    LogEntry,
+    Party,
+    Place,
+    Promise,
     PromiseStatus,
+    User,
 )
-from tracker.services.activities import OPEN_STATUSES, target_of
-from tracker.services.activity_queries import ActivityRow, due_soon_window, rows_for
+from tracker.services.activities import OPEN_STATUSES
+from tracker.services.activity_queries import due_soon_window
+from tracker.services.recurrence import occasions
+from tracker.translation import gettext as _
 
 CURRENT_STATUSES = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
 DEADLINE_LIMIT = 20
@@ -48,12 +63,39 @@ class PromiseProgress:
     rows: list[Progress] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class DeadlineRow:
+    """What the deadline tables show of an open activity (plain values, no ORM entity)."""
+
+    id: int
+    title: str
+    type_name: str
+    owner_name: str | None
+    due_date: date | None
+    due_text: str             # the due date in the page's language
+    status: ActivityStatus
+    logged: int
+    target: int | None
+    done_text: str            # "12 av 40", or "12" without a target
+    overdue: bool
+
+
 @dataclass
 class Deadlines:
-    overdue: list[ActivityRow]
-    due_soon: list[ActivityRow]
+    overdue: list[DeadlineRow]
+    due_soon: list[DeadlineRow]
     overdue_total: int
     due_soon_total: int
+
+
+@dataclass(slots=True)
+class LatestEntry:
+    occurred_on: date
+    activity_id: int
+    activity_title: str
+    place_id: int | None
+    place_name: str | None
+    author_name: str | None   # None: no author
 
 
 @dataclass
@@ -61,21 +103,39 @@ class Dashboard:
     today: date
     promises: list[PromiseProgress]
     deadlines: Deadlines
-    latest: list[LogEntry]
+    latest: list[LatestEntry]
+
+
+@lru_cache(maxsize=4096)
+def _recurrence_target(rule: str, start: date | None, end: date | None) -> int | None:
+    """`target_of` for an activity without an explicit target, from its rule's JSON text.
+
+    The same activities come back on every request; their count is remembered by rule text
+    and dates instead of expanding the recurrence again."""
+    expected = occasions(json.loads(rule), start, end)
+    return len(expected) if expected else None
+
+
+def target_from(target_count: int | None, rule: str | None, start: date | None,
+                end: date | None) -> int | None:
+    """`target_of` from plain column values (the rule as JSON text, None for SQL NULL)."""
+    if target_count is not None:
+        return target_count
+    return _recurrence_target(rule, start, end) if rule else None
 
 
 def current_promises(municipality_id: int) -> list[Promise]:
     """Signed or active promises; if there are none, the latest one (by period)."""
     promises = db.session.scalars(
         sa.select(Promise).where(Promise.municipality_id == municipality_id)
-        .options(selectinload(Promise.focus_areas))
+        .options(joinedload(Promise.focus_areas))  # one statement: promises are few
         .order_by(Promise.start_year.desc(), Promise.id.desc())
-    ).all()
+    ).unique().all()
     current = [p for p in promises if p.status in CURRENT_STATUSES]
     return current or list(promises[:1])
 
 
-def _logged_per_activity(promise_ids: list[int], *conditions):
+def _logged_per_activity(promise_ids, *conditions):
     """Logged occasions per activity of the promises (only their log entries are read).
 
     `conditions` on Activity narrow the activities (and so the entries) counted."""
@@ -91,19 +151,24 @@ def _logged_per_activity(promise_ids: list[int], *conditions):
     )
 
 
-def _progress_rows(promise_ids: list[int]) -> list[tuple]:
+def _promise_ids():
+    return sa.bindparam("promise_ids", expanding=True)
+
+
+@cache
+def _progress_statement():
     """(promise, focus area, party, activities, logged, toward target, target) in one GROUP BY.
 
     Activities whose target comes from a recurrence (no explicit target) add their logged
-    occasions here and their targets in `_recurrence_targets`.
+    occasions here and their targets in `_recurrence_targets`. Built once: the ids are bound.
     """
-    logged = _logged_per_activity(promise_ids)
+    logged = _logged_per_activity(_promise_ids())
     n = sa.func.coalesce(logged.c.logged, 0)
     counts_for_target = sa.and_(
         Activity.target_count.is_not(None), Activity.status != ActivityStatus.CANCELLED
     )
     capped = sa.case((n < Activity.target_count, n), else_=Activity.target_count)
-    return db.session.execute(
+    return (
         sa.select(
             Commitment.promise_id,
             Commitment.focus_area_id,
@@ -118,27 +183,39 @@ def _progress_rows(promise_ids: list[int]) -> list[tuple]:
         .select_from(Activity)
         .join(Commitment, Commitment.id == Activity.commitment_id)
         .outerjoin(logged, logged.c.activity_id == Activity.id)
-        .where(Commitment.promise_id.in_(promise_ids))
+        .where(Commitment.promise_id.in_(_promise_ids()))
         .group_by(Commitment.promise_id, Commitment.focus_area_id, Commitment.party)
-    ).all()
+    )
+
+
+def _progress_rows(promise_ids: list[int]) -> list[tuple]:
+    return db.session.execute(_progress_statement(), {"promise_ids": promise_ids}).all()
+
+
+@cache
+def _recurrence_statement():
+    """Recurring activities without an explicit target, as plain columns (the rule as text)."""
+    recurring = (Activity.target_count.is_(None), Activity.recurrence.is_not(None),
+                 sa.cast(Activity.recurrence, sa.Text) != "null",  # JSON null, not SQL NULL
+                 Activity.status != ActivityStatus.CANCELLED)
+    logged = _logged_per_activity(_promise_ids(), *recurring)
+    return (
+        sa.select(Commitment.promise_id, Commitment.focus_area_id, Commitment.party,
+                  sa.cast(Activity.recurrence, sa.Text), Activity.start_date, Activity.due_date,
+                  sa.func.coalesce(logged.c.logged, 0))
+        .select_from(Activity)
+        .join(Commitment, Commitment.id == Activity.commitment_id)
+        .outerjoin(logged, logged.c.activity_id == Activity.id)
+        .where(Commitment.promise_id.in_(_promise_ids()), *recurring)
+    )
 
 
 def _recurrence_targets(promise_ids: list[int]) -> list[tuple]:
     """Recurring activities without an explicit target: their target is `target_of`'s count."""
-    recurring = (Activity.target_count.is_(None), Activity.recurrence.is_not(None),
-                 sa.cast(Activity.recurrence, sa.Text) != "null",  # JSON null, not SQL NULL
-                 Activity.status != ActivityStatus.CANCELLED)
-    logged = _logged_per_activity(promise_ids, *recurring)
-    rows = db.session.execute(
-        sa.select(Activity, Commitment.promise_id, Commitment.focus_area_id, Commitment.party,
-                  sa.func.coalesce(logged.c.logged, 0))
-        .join(Commitment, Commitment.id == Activity.commitment_id)
-        .outerjoin(logged, logged.c.activity_id == Activity.id)
-        .where(Commitment.promise_id.in_(promise_ids), *recurring)
-    ).all()
+    rows = db.session.execute(_recurrence_statement(), {"promise_ids": promise_ids})
     result = []
-    for activity, promise_id, area_id, party, n in rows:
-        target = target_of(activity)
+    for promise_id, area_id, party, rule, start, end, n in rows:
+        target = target_from(None, rule, start, end)
         if target:
             result.append((promise_id, area_id, party, min(n, target), target))
     return result
@@ -169,57 +246,87 @@ def progress(promises: list[Promise]) -> list[PromiseProgress]:
     return result
 
 
-def _open_activities(municipality_id: int):
-    return sa.select(Activity).where(
-        Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES)
-    )
-
-
-def _deadline_options():
-    return (
-        joinedload(Activity.type),
-        joinedload(Activity.owner),
-        joinedload(Activity.commitment).joinedload(Commitment.focus_area),
-    )
-
-
 def _count_where(condition):
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _open_in(municipality_id):
+    return (Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES))
+
+
+@cache
+def _deadlines_statement():
+    """The first DEADLINE_LIMIT overdue and the first due soon open activities, one statement:
+    two limited selects in a UNION ALL, ordered by due date (the overdue come first)."""
+    start, end = sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)
+    logged = (sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
+              .correlate(Activity).scalar_subquery())
+
+    def first(*due):
+        return (
+            sa.select(Activity.id, Activity.title, ActivityType.name_sv.label("type_name"),
+                      User.name.label("owner_name"), Activity.due_date, Activity.status,
+                      logged.label("logged"), Activity.target_count,
+                      sa.cast(Activity.recurrence, sa.Text).label("rule"), Activity.start_date)
+            .join(ActivityType, ActivityType.id == Activity.type_id)
+            .outerjoin(User, User.id == Activity.owner_id)
+            .where(*_open_in(sa.bindparam("municipality_id")), *due)
+            .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
+            .subquery()
+        )
+
+    both = sa.union_all(
+        sa.select(first(Activity.due_date < start)),
+        sa.select(first(Activity.due_date >= start, Activity.due_date <= end)),
+    ).subquery()
+    return sa.select(both).order_by(both.c.due_date, both.c.id)
+
+
+@cache
+def _deadline_totals_statement():
+    start, end = sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)
+    return sa.select(
+        _count_where(Activity.due_date < start),
+        _count_where(sa.and_(Activity.due_date >= start, Activity.due_date <= end)),
+    ).where(*_open_in(sa.bindparam("municipality_id")))
 
 
 def deadlines(municipality_id: int, on: date) -> Deadlines:
     """Open activities past their due date, and those due within the coming 14 days."""
     start, end = due_soon_window(on)
-    overdue = db.session.scalars(
-        _open_activities(municipality_id).where(Activity.due_date < start)
-        .options(*_deadline_options())
-        .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
-    ).all()
-    due_soon = db.session.scalars(
-        _open_activities(municipality_id)
-        .where(Activity.due_date >= start, Activity.due_date <= end)
-        .options(*_deadline_options())
-        .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
-    ).all()
-    overdue_total, soon_total = db.session.execute(
-        sa.select(
-            _count_where(Activity.due_date < start),
-            _count_where(sa.and_(Activity.due_date >= start, Activity.due_date <= end)),
-        ).where(Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES))
-    ).one()
-    rows = rows_for([*overdue, *due_soon], on)
-    return Deadlines(rows[:len(overdue)], rows[len(overdue):], overdue_total, soon_total)
+    params = {"municipality_id": municipality_id, "start": start, "end": end}
+    date_text, number_text = local_formatters()
+    done_of = _("%(done)s av %(target)s")
+    overdue, due_soon = [], []
+    for r in db.session.execute(_deadlines_statement(), params):
+        target = target_from(r.target_count, r.rule, r.start_date, r.due_date)
+        done = (done_of % {"done": number_text(r.logged), "target": number_text(target)}
+                if target else number_text(r.logged))
+        late = r.due_date < on  # is_overdue: every row is open and has a due date
+        (overdue if r.due_date < start else due_soon).append(DeadlineRow(
+            r.id, r.title, r.type_name, r.owner_name, r.due_date, date_text(r.due_date),
+            r.status, r.logged, target, done, late))
+    overdue_total, soon_total = db.session.execute(_deadline_totals_statement(), params).one()
+    return Deadlines(overdue, due_soon, overdue_total, soon_total)
 
 
-def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LogEntry]:
-    """The municipality's latest entries.
+@cache
+def _latest_statement(dialect: str, limit: int):
+    """The municipality's latest entries as plain columns.
 
     On PostgreSQL the candidates are each activity's own latest `limit` entries (a LATERAL
     walk down ix_log_entry_activity_occurred), so the cost is bounded by activities × limit
     instead of sorting every entry the municipality ever logged. SQLite serves one
     municipality and gets the plain query."""
-    query = sa.select(LogEntry).join(Activity, Activity.id == LogEntry.activity_id)
-    if db.session.get_bind().dialect.name == "postgresql":
+    municipality_id = sa.bindparam("municipality_id")
+    query = (
+        sa.select(LogEntry.occurred_on, LogEntry.activity_id, Activity.title, LogEntry.place_id,
+                  Place.name, User.name)
+        .join(Activity, Activity.id == LogEntry.activity_id)
+        .outerjoin(Place, Place.id == LogEntry.place_id)
+        .outerjoin(User, User.id == LogEntry.author_id)
+    )
+    if dialect == "postgresql":
         owner = aliased(Activity)
         own_latest = (
             sa.select(LogEntry.id, LogEntry.occurred_on).where(LogEntry.activity_id == owner.id)
@@ -230,17 +337,19 @@ def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> l
             sa.select(own_latest.c.id).select_from(owner).join(own_latest, sa.true())
             .where(owner.municipality_id == municipality_id)
             .order_by(own_latest.c.occurred_on.desc(), own_latest.c.id.desc()).limit(limit)))
-    return list(db.session.scalars(
-        query.where(Activity.municipality_id == municipality_id)
-        .options(contains_eager(LogEntry.activity), joinedload(LogEntry.author),
-                 joinedload(LogEntry.place))
-        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc())
-        .limit(limit)
-    ))
+    return (query.where(Activity.municipality_id == municipality_id)
+            .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit))
+
+
+def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LatestEntry]:
+    """The municipality's latest entries, newest first."""
+    statement = _latest_statement(db.session.get_bind().dialect.name, limit)
+    return [LatestEntry(*row) for row in
+            db.session.execute(statement, {"municipality_id": municipality_id})]
 
 
 def municipality_dashboard(municipality_id: int, on: date) -> Dashboard:
-    """Everything the dashboard shows, in at most eight statements."""
+    """Everything the dashboard shows, in five statements whatever the data."""
     promises = current_promises(municipality_id)
     return Dashboard(
         today=on,

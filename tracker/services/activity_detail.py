@@ -1,0 +1,104 @@
+"""Read model for the activity page: the activity with its progress, and its log.
+
+The page lists up to a hundred entries with their place and author. Reading them as Core rows
+(one statement, built once) skips building and tracking an entity per entry, and the dates,
+hours and measures are written out here once instead of filters and a nested template loop
+per entry. The activity's logged count comes with the activity (no statement of its own).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.formatting import local_formatters
+from tracker.models import Activity, Commitment, LogEntry, Place, User
+from tracker.services.activities import is_overdue, target_of
+from tracker.services.activity_queries import ActivityRow
+from tracker.translation import gettext as _
+
+TIMELINE_LIMIT = 100
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    occurred_on: date
+    date_text: str             # the date in the page's language
+    duration_minutes: int | None
+    hours_text: str            # the duration in hours, in the page's language
+    place_name: str | None     # None: no place
+    author_name: str | None    # None: no author
+    measures: dict
+    measures_text: str         # "label: value; …" for the measures the type defines
+    note: str
+    include_in_followup: bool
+
+
+@cache
+def _activity_statement():
+    """The activity with what its page shows, and its logged occasions, in one row."""
+    logged = (sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
+              .correlate(Activity).scalar_subquery())
+    return (
+        sa.select(Activity, logged).where(Activity.id == sa.bindparam("activity_id"))
+        .options(
+            joinedload(Activity.type), joinedload(Activity.owner),
+            joinedload(Activity.municipality),
+            joinedload(Activity.commitment).joinedload(Commitment.focus_area),
+            selectinload(Activity.places), selectinload(Activity.assignees),
+        )
+        .execution_options(populate_existing=True)  # the options apply to a cached activity too
+    )
+
+
+def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow] | None:
+    """`load_activity` plus the progress row `rows_for` gives, without a statement of its own."""
+    found = db.session.execute(_activity_statement(), {"activity_id": activity_id}).first()
+    if found is None:
+        return None
+    activity, logged = found
+    return activity, ActivityRow(activity, logged, target_of(activity), is_overdue(activity, today))
+
+
+@cache
+def _timeline_statement(limit: int):
+    return (
+        sa.select(LogEntry.occurred_on, LogEntry.duration_minutes, Place.name, User.name,
+                  LogEntry.measures, LogEntry.note, LogEntry.include_in_followup)
+        .outerjoin(Place, Place.id == LogEntry.place_id)
+        .outerjoin(User, User.id == LogEntry.author_id)
+        .where(LogEntry.activity_id == sa.bindparam("activity_id"))
+        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit)
+    )
+
+
+def measures_text(specs: list[dict], measures: dict, yes: str, no: str) -> str:
+    """The type's measures present in an entry, in the type's order: "Antal: 3; Gemensam: ja"."""
+    parts = []
+    for spec in specs:
+        key = spec.get("key")
+        if key in measures:
+            value = measures[key]
+            if spec.get("kind") == "boolean":
+                value = yes if value else no
+            parts.append(f"{spec.get('label', '')}: {value}")
+    return "; ".join(parts)
+
+
+def timeline(activity_id: int, specs: list[dict], limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
+    """The activity's latest entries, newest first; `specs` are its type's measures."""
+    yes, no = _("ja"), _("nej")
+    date_text, number_text = local_formatters()
+    rows = db.session.execute(_timeline_statement(limit), {"activity_id": activity_id})
+    return [
+        TimelineEntry(occurred_on, date_text(occurred_on), minutes,
+                      number_text(minutes / 60) if minutes else "", place, author,
+                      measures or {},
+                      measures_text(specs, measures, yes, no) if measures else "",
+                      note, followup)
+        for occurred_on, minutes, place, author, measures, note, followup in rows
+    ]
