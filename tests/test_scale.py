@@ -9,7 +9,7 @@ from tracker.bench import generator
 from tracker.bench.pages import PAGES, count_statements, find_targets
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import LogEntry
+from tracker.models import LogEntry, Municipality
 
 # Enough rows that every list has a full second page; the large set has ten times the entries.
 SMALL = generator.Scale(2, log_entries=150, commitments=6, activities=80, places=4, officers=2)
@@ -36,3 +36,29 @@ def test_statements_per_request_do_not_grow_with_the_data(workdir):
     assert large_entries >= 10 * small_entries
     assert set(small) == {name for name, _method, _path in PAGES}
     assert large == small
+
+
+def test_forget_load_removes_only_the_load_tests_entries(workdir):
+    """`flask bench forget-load` deletes what the load test logged, on benchmark data only."""
+    app = make_test_app(fresh_database_url(workdir, "scale_forget"))
+    upgrade(app)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        generator.generate(SMALL, generator.default_year())
+        db.session.commit()
+        generated = db.session.scalar(sa.select(sa.func.max(LogEntry.id)))
+        targets = find_targets()
+        count_statements(app, targets, local_today())  # logs occasions, as the benchmark does
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(sa.func.max(LogEntry.id))) > generated
+    result = runner.invoke(args=["bench", "forget-load", "--after-id", str(generated)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.max(LogEntry.id))) == generated
+        db.session.execute(sa.update(Municipality).where(Municipality.id == targets.municipality_id)
+                           .values(slug="lidkoping"))
+        db.session.commit()
+    refused = runner.invoke(args=["bench", "forget-load", "--after-id", "0"])
+    assert refused.exit_code != 0 and "benchmark" in refused.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.max(LogEntry.id))) == generated

@@ -61,6 +61,34 @@ def targets_command() -> None:
                            "log_form": log_form_data(targets, local_today())}))
 
 
+@bp.cli.command("last-entry")
+def last_entry_command() -> None:
+    """Print (JSON) the newest log entry's id: the mark `forget-load` deletes after."""
+    from tracker.models import LogEntry
+
+    click.echo(json.dumps({"id": db.session.scalar(sa.select(sa.func.max(LogEntry.id))) or 0}))
+
+
+@bp.cli.command("forget-load")
+@click.option("--after-id", type=int, required=True)
+def forget_load_command(after_id: int) -> None:
+    """Delete the benchmark's log entries written after `--after-id` (bench data sets only).
+
+    The load test's POSTs and the statement counts log occasions on the data set; without this
+    each run would leave thousands more on one activity and the next run would measure a
+    different page. Their audit events stay: the trail is never edited."""
+    from tracker.bench.generator import SLUG_PREFIX
+    from tracker.models import LogEntry, Municipality
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Municipality).where(
+            ~Municipality.slug.startswith(SLUG_PREFIX))):
+        raise click.ClickException("Only a benchmark data set's entries are ever deleted.")
+    entries = db.session.execute(sa.delete(LogEntry).where(LogEntry.id > after_id)).rowcount
+    db.session.commit()
+    _analyze()
+    click.echo(json.dumps({"deleted_entries": entries}))
+
+
 @bp.cli.command("compile-one")
 @click.option("--runs", type=int, default=5)
 def compile_one_command(runs: int) -> None:

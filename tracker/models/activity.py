@@ -122,7 +122,7 @@ class LogEntry(db.Model):
         sa.CheckConstraint(
             "duration_minutes IS NULL OR duration_minutes >= 0", name="duration_non_negative"
         ),
-        sa.Index("ix_log_entry_activity_occurred", "activity_id", "occurred_on"),
+        sa.Index("ix_log_entry_activity_occurred", "activity_id", "occurred_on", "id"),
         # The follow-up's notes read only the few entries marked for it (bench/README.md).
         sa.Index("ix_log_entry_followup_notes", "activity_id", "occurred_on",
                  postgresql_where=sa.text("include_in_followup IS true"),
