@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import g
 
 from tracker.extensions import db
-from tracker.models import Membership, Role
+from tracker.models import Membership, Role, activity_assignee
 
 EDIT_ROLES = {Role.COORDINATOR}
 LOG_ROLES = {Role.COORDINATOR, Role.OFFICER}
@@ -14,6 +14,11 @@ LOG_ROLES = {Role.COORDINATOR, Role.OFFICER}
 def role_in(user, municipality_id: int) -> Role | None:
     """The user's role in a municipality; one query per request, cached on g."""
     return roles_of(user).get(municipality_id)
+
+
+def remember_roles(user, roles: dict[int, Role]) -> None:
+    """Roles already read with the user (the login loader): roles_of asks no more."""
+    g.setdefault("roles_by_user", {})[user.id] = roles
 
 
 def roles_of(user) -> dict[int, Role]:
@@ -57,10 +62,14 @@ def can_approve(user, municipality_id: int) -> bool:
 
 
 def is_owner_or_assignee(user, activity) -> bool:
-    """Needs activity.assignees loaded (the caller loads it with the activity)."""
+    """The owner, or one of the assignees (the loaded list, else one EXISTS query)."""
     if activity.owner_id == user.id:
         return True
-    return any(a.id == user.id for a in activity.assignees)
+    if "assignees" in sa.inspect(activity).dict:
+        return any(a.id == user.id for a in activity.assignees)
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        activity_assignee.c.activity_id == activity.id,
+        activity_assignee.c.user_id == user.id))))
 
 
 def can_create_activity(user, commitment, municipality_id: int) -> bool:

@@ -87,6 +87,25 @@ def test_who_may_open_the_log_form(client, world, who, expected):
     assert client.get(f"/aktiviteter/{world['activity'].id}/logga").status_code == expected
 
 
+@pytest.mark.parametrize("assigned, expected", [(True, 302), (False, 403)])
+def test_an_officer_logs_on_an_activity_assigned_to_them_only(client, world, session,
+                                                              make_user, assigned, expected):
+    """Not the owner: the permission asks whether this officer is one of the assignees."""
+    other = make_user(Role.OFFICER, world["m"])
+    activity = make_activity(world["commitment"], world["kind"], owner=world["officer"],
+                             assignees=[other] if assigned else [], title="Skolbesök")
+    session.commit()
+    email, activity_id = other.email, activity.id
+    session.expunge_all()  # as in a fresh request: nothing loaded yet
+    login(client, email)
+    response = client.post(f"/aktiviteter/{activity_id}/logga", data={
+        "occurred_on": local_today().isoformat(), "m_antal_poliser": "2", "submit": "Spara"})
+    assert response.status_code == expected
+    saved = session.scalar(sa.select(sa.func.count()).select_from(LogEntry)
+                           .where(LogEntry.activity_id == activity_id))
+    assert saved == (1 if assigned else 0)
+
+
 @pytest.mark.parametrize("who, read, edit", [
     ("coordinator", 200, 200), ("officer", 200, 403), ("viewer", 200, 403), ("stranger", 403, 403),
 ])

@@ -9,11 +9,19 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityStatus, AuditEvent, Commitment, Place,
+    Activity,
+    ActivityStatus,
+    AuditEvent,
+    Commitment,
+    Place,
     activity_place,
 )
 from tracker.services.activities import (
-    OPEN_STATUSES, is_overdue, logged_counts, percent_done, target_of,
+    OPEN_STATUSES,
+    is_overdue,
+    logged_counts,
+    percent_done,
+    target_of,
 )
 
 SOON_DAYS = 14
@@ -145,11 +153,11 @@ def load_activity(activity_id: int) -> Activity | None:
 
 
 def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
-    """The log form's activity: its type, its commitment's promise (the period check) and
-    assignees (the permission check); its places only where the form is prefilled (GET)."""
+    """The log form's activity: its type and its commitment's promise (the period check); its
+    places only where the form is prefilled (GET). The permission check asks for the user's
+    own assignment when it needs to, not for every assignee."""
     options = [joinedload(Activity.type),
-               joinedload(Activity.commitment).joinedload(Commitment.promise),
-               selectinload(Activity.assignees)]
+               joinedload(Activity.commitment).joinedload(Commitment.promise)]
     if with_places:
         options.append(selectinload(Activity.places))
     return db.session.scalars(
