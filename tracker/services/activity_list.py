@@ -2,9 +2,9 @@
 
 A list shows 25–30 rows of a few columns each. Hydrating ORM objects with five joined
 relationships for that costs more than the rest of the request together, so these pages read
-plain Core rows: one statement for the rows (type, party, owner, municipality and the logged
-count joined in SQL), one for their places and one for the total. The activity's own page, the
-dashboard and the API keep the ORM read model in `activity_queries`.
+plain Core rows: one statement for the page (type, party, owner, municipality, places, the
+logged count and the total, all in SQL). The activity's own page, the dashboard and the API
+keep the ORM read model in `activity_queries`.
 """
 from __future__ import annotations
 
@@ -91,6 +91,15 @@ def _of_activity(column, key) -> sa.ScalarSelect:
             .scalar_subquery())
 
 
+# The place names in one cell, split again below (a separator no form lets through).
+PLACE_SEPARATOR = "\x1f"
+_PLACE_NAMES = (
+    sa.select(sa.func.aggregate_strings(Place.name, PLACE_SEPARATOR))
+    .select_from(activity_place).join(Place, Place.id == activity_place.c.place_id)
+    .where(activity_place.c.activity_id == Activity.id).correlate(Activity)
+    .scalar_subquery().label("place_names")
+)
+
 # Built once; the ORM aliasing and statement building cost more than running the query.
 # The joined values are scalar subqueries: PostgreSQL evaluates them after ORDER BY/LIMIT,
 # for the page's rows only, where joins would hash the whole commitment and user tables.
@@ -101,23 +110,20 @@ _ROWS = (
               _of_activity(Commitment.party, Activity.commitment_id).label("party"),
               _of_activity(User.name, Activity.owner_id).label("owner_name"),
               sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
-              .correlate(Activity).scalar_subquery().label("logged"))
+              .correlate(Activity).scalar_subquery().label("logged"),
+              _PLACE_NAMES)
     .join(ActivityType, ActivityType.id == Activity.type_id)
 )
 # Mina uppgifter spans municipalities and names each row's (a join: the table is small).
 _ROWS_NAMED = (_ROWS.add_columns(Municipality.name.label("municipality_name"))
                .join(Municipality, Municipality.id == Activity.municipality_id))
-# The name by primary key: a join would hash the whole place table for a page's few rows.
-_PLACES = sa.select(activity_place.c.activity_id,
-                    sa.select(Place.name).where(Place.id == activity_place.c.place_id)
-                    .scalar_subquery())
 # The filters' focus area and party are the commitment's.
 _COMMITMENT = aliased(Commitment)
 
 
 def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_page: int,
           today: date) -> tuple[Page, list[ListRow]]:
-    """The page's rows with the total (a window count) and their places: two statements."""
+    """The page's rows with the total (a window count) and their places: one statement."""
     found = db.session.execute(
         statement.add_columns(sa.func.count().over().label("total")).where(*where)
         .order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
@@ -129,15 +135,9 @@ def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_pag
             statement.with_only_columns(sa.func.count(Activity.id)).where(*where))
     else:
         total = 0
-    places: dict[int, list[str]] = {}
-    if found:
-        for activity_id, name in db.session.execute(
-                _PLACES.where(activity_place.c.activity_id.in_([r.id for r in found]))):
-            places.setdefault(activity_id, []).append(name)
-    for names in places.values():
-        names.sort()
     rows = [ListRow(r.id, r.title, r.status, r.due_date, r.name_sv, r.party, r.owner_name,
-                    getattr(r, "municipality_name", ""), places.get(r.id, []), r.logged,
+                    getattr(r, "municipality_name", ""),
+                    sorted(r.place_names.split(PLACE_SEPARATOR)) if r.place_names else [], r.logged,
                     target_of(r), is_overdue(r, today))
             for r in found]
     return Page(page, per_page, total), rows
