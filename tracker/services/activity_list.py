@@ -35,6 +35,7 @@ from tracker.models import (
 )
 from tracker.services.activities import OPEN_STATUSES, is_overdue, percent_done, target_of
 from tracker.services.activity_queries import ActivityFilters, filter_conditions
+from tracker.translation import gettext, ngettext
 
 
 @dataclass(slots=True)
@@ -51,6 +52,7 @@ class ListRow:
     logged: int
     target: int | None
     overdue: bool
+    progress_text: str = ""  # "12 av 40" or "12 genomföranden", in the page's language
 
     @property
     def percent(self) -> int | None:
@@ -135,11 +137,16 @@ def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_pag
             statement.with_only_columns(sa.func.count(Activity.id)).where(*where))
     else:
         total = 0
+    of_target = gettext("%(done)s av %(target)s")
     rows = [ListRow(r.id, r.title, r.status, r.due_date, r.name_sv, r.party, r.owner_name,
                     getattr(r, "municipality_name", ""),
                     sorted(r.place_names.split(PLACE_SEPARATOR)) if r.place_names else [], r.logged,
                     target_of(r), is_overdue(r, today))
             for r in found]
+    for row in rows:
+        row.progress_text = (of_target % {"done": row.logged, "target": row.target} if row.target
+                             else ngettext("%(num)d genomförande", "%(num)d genomföranden",
+                                           row.logged))
     return Page(page, per_page, total), rows
 
 
