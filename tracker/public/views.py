@@ -51,12 +51,11 @@ def _published(followup_id: int, number: int | None = None):
     followup = service.load(followup_id)
     if followup is None:
         abort(404)
-    published = service.published_versions(followup.id)
-    if number is not None:
-        published = [v for v in published if v.number == number]
+    history = service.published_versions(followup.id)
+    published = [v for v in history if v.number == number] if number is not None else history
     if not published:
         abort(404)  # a draft is never public
-    return followup, published[0], service.published_versions(followup.id)
+    return followup, published[0], history
 
 
 @bp.route("/uppfoljningar/<int:followup_id>")
