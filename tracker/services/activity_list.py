@@ -124,17 +124,27 @@ _COMMITMENT = aliased(Commitment)
 
 
 def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_page: int,
-          today: date) -> tuple[Page, list[ListRow]]:
-    """The page's rows with the total (a window count) and their places: one statement."""
+          today: date, *, join_commitment: bool = False) -> tuple[Page, list[ListRow]]:
+    """The page's rows with the total (a window count) and their places: one statement.
+
+    The page's ids are picked first on narrow rows, so the per-row subqueries run for this
+    page's rows only, not for the pages before it as well."""
+    ids = sa.select(Activity.id.label("page_id"), sa.func.count().over().label("total"))
+    if join_commitment:
+        ids = ids.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
+    ids = (ids.where(*where).order_by(*order_by).limit(per_page)
+           .offset((page - 1) * per_page).subquery())
     found = db.session.execute(
-        statement.add_columns(sa.func.count().over().label("total")).where(*where)
-        .order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+        statement.add_columns(ids.c.total).join(ids, ids.c.page_id == Activity.id)
+        .order_by(*order_by)
     ).all()
     if found:
         total = found[0].total
     elif page > 1:  # past the last page: the total still shows
-        total = db.session.scalar(
-            statement.with_only_columns(sa.func.count(Activity.id)).where(*where))
+        count = sa.select(sa.func.count(Activity.id))
+        if join_commitment:
+            count = count.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
+        total = db.session.scalar(count.where(*where))
     else:
         total = 0
     of_target = gettext("%(done)s av %(target)s")
@@ -152,13 +162,10 @@ def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_pag
 
 def activity_list(municipality_id: int, f: ActivityFilters, page: int, per_page: int,
                   today: date) -> tuple[Page, list[ListRow]]:
-    """One page of the municipality's filtered list: 2 statements whatever the total."""
+    """One page of the municipality's filtered list: one statement whatever the total."""
     where, join_commitment = filter_conditions(municipality_id, f, today, _COMMITMENT)
-    statement = _ROWS
-    if join_commitment:
-        statement = statement.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
     order = (Activity.due_date.is_(None), Activity.due_date, Activity.id)
-    return _page(statement, where, order, page, per_page, today)
+    return _page(_ROWS, where, order, page, per_page, today, join_commitment=join_commitment)
 
 
 def my_tasks(user_id: int, today: date, page: int = 1,
