@@ -58,6 +58,11 @@ class ListRow:
     def percent(self) -> int | None:
         return percent_done(self.logged, self.target)
 
+    @property
+    def progress_value(self) -> int:
+        """The progress bar's value: the logged count, at most the target."""
+        return min(self.logged, self.target or 0)
+
 
 @dataclass(frozen=True)
 class Page:
