@@ -40,6 +40,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
     SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    # The cookie is written when the session changes (login, the idle clock once a minute, a
+    # message), not re-signed on every response; both limits are checked on the server.
+    SESSION_REFRESH_EACH_REQUEST = False
 
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)

@@ -148,6 +148,24 @@ def test_idle_session_times_out(app, client, make_user):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_an_active_session_stays_signed_in_and_its_cookie_is_rewritten_once_a_minute(
+        app, client, make_user):
+    """The idle clock moves with use (at most once a minute), so a reader who keeps working is
+    not logged out after 30 minutes; in between, pages do not re-sign the cookie."""
+    user = make_user()
+    login(client, user.email)
+    client.get("/")  # shows (and so removes) the login's message: the session changes
+    assert "Set-Cookie" not in client.get("/").headers
+    with client.session_transaction() as s:
+        s["seen_at"] -= 25 * 60  # last seen 25 minutes ago: still inside the idle limit
+        s["login_at"] -= 25 * 60
+    response = client.get("/")
+    assert response.status_code == 200 and "Set-Cookie" in response.headers
+    with client.session_transaction() as s:
+        s["login_at"] -= 10 * 60  # 35 minutes after login, but active 10 minutes ago
+    assert client.get("/").status_code == 200
+
+
 # --- Password policy -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("password", [
