@@ -11,7 +11,6 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality
 from tracker.services import DomainError, FieldErrors, dashboard, places
-from tracker.services.activity_queries import rows_for
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require
 
@@ -94,7 +93,7 @@ def place_detail(place_id: int):
         "places/detail.html",
         place=place,
         municipality=place.municipality,
-        rows=rows_for(places.activities_at(place.id), today),
+        rows=places.activities_at(place.id, today),
         entries=places.log_entries_at(place.id),
         log_limit=places.PLACE_LOG_LIMIT,
     )

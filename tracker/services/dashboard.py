@@ -5,34 +5,35 @@ log entries: progress is aggregated in SQL, lists are limited.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
 from tracker.extensions import db
-from tracker.formatting import local_formatters
 from tracker.models import (
     PARTY_ORDER,
     Activity,
     ActivityStatus,
-    ActivityType,
     Commitment,
     FocusArea,
     LogEntry,
     Party,
-    Place,
     Promise,
     PromiseStatus,
-    User,
 )
 from tracker.services.activities import OPEN_STATUSES
 from tracker.services.activity_queries import due_soon_window
-from tracker.services.recurrence import occasions
-from tracker.translation import gettext as _
+from tracker.services.table_rows import (
+    ActivityTableRow,
+    LogTableRow,
+    activity_columns,
+    activity_rows,
+    log_columns,
+    target_from,
+)
 
 CURRENT_STATUSES = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
 DEADLINE_LIMIT = 20
@@ -63,39 +64,12 @@ class PromiseProgress:
     rows: list[Progress] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class DeadlineRow:
-    """What the deadline tables show of an open activity (plain values, no ORM entity)."""
-
-    id: int
-    title: str
-    type_name: str
-    owner_name: str | None
-    due_date: date | None
-    due_text: str             # the due date in the page's language
-    status: ActivityStatus
-    logged: int
-    target: int | None
-    done_text: str            # "12 av 40", or "12" without a target
-    overdue: bool
-
-
 @dataclass
 class Deadlines:
-    overdue: list[DeadlineRow]
-    due_soon: list[DeadlineRow]
+    overdue: list[ActivityTableRow]
+    due_soon: list[ActivityTableRow]
     overdue_total: int
     due_soon_total: int
-
-
-@dataclass(slots=True)
-class LatestEntry:
-    occurred_on: date
-    activity_id: int
-    activity_title: str
-    place_id: int | None
-    place_name: str | None
-    author_name: str | None   # None: no author
 
 
 @dataclass
@@ -103,25 +77,7 @@ class Dashboard:
     today: date
     promises: list[PromiseProgress]
     deadlines: Deadlines
-    latest: list[LatestEntry]
-
-
-@lru_cache(maxsize=4096)
-def _recurrence_target(rule: str, start: date | None, end: date | None) -> int | None:
-    """`target_of` for an activity without an explicit target, from its rule's JSON text.
-
-    The same activities come back on every request; their count is remembered by rule text
-    and dates instead of expanding the recurrence again."""
-    expected = occasions(json.loads(rule), start, end)
-    return len(expected) if expected else None
-
-
-def target_from(target_count: int | None, rule: str | None, start: date | None,
-                end: date | None) -> int | None:
-    """`target_of` from plain column values (the rule as JSON text, None for SQL NULL)."""
-    if target_count is not None:
-        return target_count
-    return _recurrence_target(rule, start, end) if rule else None
+    latest: list[LogTableRow]
 
 
 def current_promises(municipality_id: int) -> list[Promise]:
@@ -259,17 +215,10 @@ def _deadlines_statement():
     """The first DEADLINE_LIMIT overdue and the first due soon open activities, one statement:
     two limited selects in a UNION ALL, ordered by due date (the overdue come first)."""
     start, end = sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)
-    logged = (sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
-              .correlate(Activity).scalar_subquery())
 
     def first(*due):
         return (
-            sa.select(Activity.id, Activity.title, ActivityType.name_sv.label("type_name"),
-                      User.name.label("owner_name"), Activity.due_date, Activity.status,
-                      logged.label("logged"), Activity.target_count,
-                      sa.cast(Activity.recurrence, sa.Text).label("rule"), Activity.start_date)
-            .join(ActivityType, ActivityType.id == Activity.type_id)
-            .outerjoin(User, User.id == Activity.owner_id)
+            activity_columns()
             .where(*_open_in(sa.bindparam("municipality_id")), *due)
             .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
             .subquery()
@@ -295,17 +244,9 @@ def deadlines(municipality_id: int, on: date) -> Deadlines:
     """Open activities past their due date, and those due within the coming 14 days."""
     start, end = due_soon_window(on)
     params = {"municipality_id": municipality_id, "start": start, "end": end}
-    date_text, number_text = local_formatters()
-    done_of = _("%(done)s av %(target)s")
     overdue, due_soon = [], []
-    for r in db.session.execute(_deadlines_statement(), params):
-        target = target_from(r.target_count, r.rule, r.start_date, r.due_date)
-        done = (done_of % {"done": number_text(r.logged), "target": number_text(target)}
-                if target else number_text(r.logged))
-        late = r.due_date < on  # is_overdue: every row is open and has a due date
-        (overdue if r.due_date < start else due_soon).append(DeadlineRow(
-            r.id, r.title, r.type_name, r.owner_name, r.due_date, date_text(r.due_date),
-            r.status, r.logged, target, done, late))
+    for row in activity_rows(db.session.execute(_deadlines_statement(), params), on):
+        (overdue if row.due_date < start else due_soon).append(row)
     overdue_total, soon_total = db.session.execute(_deadline_totals_statement(), params).one()
     return Deadlines(overdue, due_soon, overdue_total, soon_total)
 
@@ -319,13 +260,7 @@ def _latest_statement(dialect: str, limit: int):
     instead of sorting every entry the municipality ever logged. SQLite serves one
     municipality and gets the plain query."""
     municipality_id = sa.bindparam("municipality_id")
-    query = (
-        sa.select(LogEntry.occurred_on, LogEntry.activity_id, Activity.title, LogEntry.place_id,
-                  Place.name, User.name)
-        .join(Activity, Activity.id == LogEntry.activity_id)
-        .outerjoin(Place, Place.id == LogEntry.place_id)
-        .outerjoin(User, User.id == LogEntry.author_id)
-    )
+    query = log_columns()
     if dialect == "postgresql":
         owner = aliased(Activity)
         own_latest = (
@@ -337,14 +272,13 @@ def _latest_statement(dialect: str, limit: int):
             sa.select(own_latest.c.id).select_from(owner).join(own_latest, sa.true())
             .where(owner.municipality_id == municipality_id)
             .order_by(own_latest.c.occurred_on.desc(), own_latest.c.id.desc()).limit(limit)))
-    return (query.where(Activity.municipality_id == municipality_id)
-            .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit))
+    return query.where(Activity.municipality_id == municipality_id).limit(limit)
 
 
-def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LatestEntry]:
+def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LogTableRow]:
     """The municipality's latest entries, newest first."""
     statement = _latest_statement(db.session.get_bind().dialect.name, limit)
-    return [LatestEntry(*row) for row in
+    return [LogTableRow(*row) for row in
             db.session.execute(statement, {"municipality_id": municipality_id})]
 
 

@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker import policies
 from tracker.extensions import db
-from tracker.models import Activity, Commitment, LogEntry, Place, User, activity_place
+from tracker.models import Activity, LogEntry, Place, User, activity_place
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.table_rows import (
+    ActivityTableRow,
+    LogTableRow,
+    activity_columns,
+    activity_rows,
+    log_columns,
+)
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
@@ -69,26 +77,19 @@ def load_place(place_id: int) -> Place | None:
     )
 
 
-def activities_at(place_id: int) -> list[Activity]:
-    """The activities planned at a place, with what their list rows show."""
+def activities_at(place_id: int, on: date) -> list[ActivityTableRow]:
+    """The activities planned at a place, as the shared activity table's rows."""
     at_place = sa.select(activity_place.c.activity_id).where(activity_place.c.place_id == place_id)
-    return list(db.session.scalars(
-        sa.select(Activity).where(Activity.id.in_(at_place))
-        .options(joinedload(Activity.type), joinedload(Activity.owner),
-                 joinedload(Activity.commitment).joinedload(Commitment.focus_area))
+    return activity_rows(db.session.execute(
+        activity_columns().where(Activity.id.in_(at_place))
         .order_by(Activity.due_date.is_(None), Activity.due_date, Activity.id)
-    ))
+    ), on)
 
 
-def log_entries_at(place_id: int, limit: int = PLACE_LOG_LIMIT) -> list[LogEntry]:
-    return list(db.session.scalars(
-        sa.select(LogEntry)
-        .join(Activity, Activity.id == LogEntry.activity_id)
-        .where(LogEntry.place_id == place_id)
-        .options(contains_eager(LogEntry.activity), joinedload(LogEntry.author))
-        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc())
-        .limit(limit)
-    ))
+def log_entries_at(place_id: int, limit: int = PLACE_LOG_LIMIT) -> list[LogTableRow]:
+    """The latest entries logged at a place, as the shared log table's rows."""
+    return [LogTableRow(*row) for row in db.session.execute(
+        log_columns().where(LogEntry.place_id == place_id).limit(limit))]
 
 
 def _parse_coordinate(raw, low: float, high: float, message: str) -> float | None:
