@@ -100,3 +100,18 @@ def test_my_tasks_names_the_municipality_and_links_each_task(client, world):
     assert f'href="/aktiviteter/{world["patrol"].id}/logga"' in page
     assert "2 av 3" in page and "Försenad" in page
     assert "Ny belysning" not in page  # not the officer's
+
+
+def test_a_recurring_activity_counts_its_occasions_as_its_target(client, world):
+    from tracker.services.recurrence import occasions
+
+    rule = {"freq": "weekly", "interval": 1, "weekdays": [0, 3]}
+    start = local_today() - timedelta(days=30)
+    due = local_today() + timedelta(days=60)
+    make_activity(world["police"], world["kind"], owner=world["officer"], title="Torgvandring",
+                  recurrence=rule, start=start, due=due)
+    db.session.flush()
+    expected = len(occasions(rule, start, due))
+    login(client, world["coordinator"].email)
+    row = _row(_page(client, f"/kommuner/{world['m'].id}/aktiviteter"), "Torgvandring")
+    assert expected > 20 and f"0 av {expected}" in row and f'max="{expected}" value="0"' in row

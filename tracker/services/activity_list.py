@@ -33,8 +33,9 @@ from tracker.models import (
     activity_assignee,
     activity_place,
 )
-from tracker.services.activities import OPEN_STATUSES, is_overdue, percent_done, target_of
+from tracker.services.activities import OPEN_STATUSES, is_overdue, percent_done
 from tracker.services.activity_queries import ActivityFilters, filter_conditions
+from tracker.services.table_rows import target_from
 from tracker.translation import gettext, ngettext
 
 
@@ -112,7 +113,8 @@ _PLACE_NAMES = (
 # for the page's rows only, where joins would hash the whole commitment and user tables.
 _ROWS = (
     sa.select(Activity.id, Activity.title, Activity.status, Activity.due_date,
-              Activity.start_date, Activity.recurrence, Activity.target_count,
+              Activity.start_date, sa.cast(Activity.recurrence, sa.Text).label("rule"),
+              Activity.target_count,
               ActivityType.name_sv,
               _of_activity(Commitment.party, Activity.commitment_id).label("party"),
               _of_activity(User.name, Activity.owner_id).label("owner_name"),
@@ -156,7 +158,8 @@ def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_pag
     rows = [ListRow(r.id, r.title, r.status, r.due_date, r.name_sv, r.party, r.owner_name,
                     getattr(r, "municipality_name", ""),
                     sorted(r.place_names.split(PLACE_SEPARATOR)) if r.place_names else [], r.logged,
-                    target_of(r), is_overdue(r, today))
+                    target_from(r.target_count, r.rule, r.start_date, r.due_date),
+                    is_overdue(r, today))
             for r in found]
     for row in rows:
         row.progress_text = (of_target % {"done": row.logged, "target": row.target} if row.target
