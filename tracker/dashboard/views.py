@@ -12,7 +12,7 @@ from tracker.formatting import local_today
 from tracker.models import Municipality
 from tracker.services import DomainError, FieldErrors, dashboard, places
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require
+from tracker.web import attach_error, load_or_404, require, row_urls
 
 
 @bp.context_processor
@@ -23,6 +23,7 @@ def _links():
         "activity_path": lambda activity_id: f"{root}/aktiviteter/{activity_id}",
         "activities_path": lambda municipality_id: f"{root}/kommuner/{municipality_id}/aktiviteter",
         "place_kind_label": places.place_kind_label,
+        **row_urls("activities.detail", "dashboard.place_detail"),
     }
 
 
