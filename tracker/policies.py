@@ -16,19 +16,22 @@ def role_in(user, municipality_id: int) -> Role | None:
     return roles_of(user).get(municipality_id)
 
 
+def remember_roles(user, roles: dict[int, Role]) -> None:
+    """Roles already read with the user (the login loader): roles_of asks no more."""
+    g.setdefault("roles_by_user", {})[user.id] = roles
+
+
 def roles_of(user) -> dict[int, Role]:
-    """The user's role per municipality: from the memberships the login loader joined to the
-    user when they are loaded, else one query; cached on g for the request."""
     if user is None or not user.is_authenticated:
         return {}
     cache = g.setdefault("roles_by_user", {})
     if user.id not in cache:
-        if "memberships" in sa.inspect(user).dict:
-            cache[user.id] = {m.municipality_id: m.role for m in user.memberships}
-        else:
-            cache[user.id] = dict(db.session.execute(
-                sa.select(Membership.municipality_id, Membership.role)
-                .where(Membership.user_id == user.id)).all())
+        rows = db.session.execute(
+            sa.select(Membership.municipality_id, Membership.role).where(
+                Membership.user_id == user.id
+            )
+        ).all()
+        cache[user.id] = dict(rows)
     return cache[user.id]
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import time
 
+import sqlalchemy as sa
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload
 
+from tracker import policies
 from tracker.extensions import db, login_manager
 from tracker.models import User
 from tracker.translation import lazy_gettext as _l
@@ -24,11 +26,12 @@ def load_user(user_key: str) -> User | None:
     user_id, _, token = user_key.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # The memberships come along: nearly every page asks the policies for the user's roles
-    # (policies.roles_of reads them).
+    # The memberships come along: nearly every page asks the policies for the user's roles.
     user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     if user is None or not user.is_enabled or user.session_token != token:
         return None
+    if "memberships" in sa.inspect(user).dict:  # not when the session already held the user
+        policies.remember_roles(user, {m.municipality_id: m.role for m in user.memberships})
     return user
 
 
