@@ -20,6 +20,7 @@ from config import TestConfig
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Membership, Municipality, Organisation, PoliceArea, Role, User
+from tracker.public import report_cache
 from tracker.services import accounts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -134,6 +135,8 @@ def rolled_back(app):
             db.session = original
             outer.rollback()
             connection.close()
+            # Rendered published reports are keyed by version id: ids come back after a rollback.
+            report_cache.clear(app)
 
 
 @pytest.fixture

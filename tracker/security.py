@@ -20,14 +20,19 @@ CSP = (
 SEEN_AT_RESOLUTION = 60  # seconds
 
 
+# The memberships come along: nearly every page asks the policies for the user's roles.
+# Built once; `session.get` would build and hash its loader options on every request.
+_LOAD_USER = (sa.select(User).where(User.id == sa.bindparam("user_id"))
+              .options(joinedload(User.memberships)))
+
+
 @login_manager.user_loader
 def load_user(user_key: str) -> User | None:
     """The session holds "id:token"; a rotated token (logout, new password) ends it."""
     user_id, _, token = user_key.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # The memberships come along: nearly every page asks the policies for the user's roles.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+    user = db.session.execute(_LOAD_USER, {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.is_enabled or user.session_token != token:
         return None
     if "memberships" in sa.inspect(user).dict:  # not when the session already held the user

@@ -57,7 +57,8 @@ def _publish(followup: FollowUp, at: datetime) -> None:
     followup.status, followup.published_at = FollowUpStatus.PUBLISHED, at
     db.session.add(FollowUpVersion(follow_up_id=followup.id, number=number,
                                    sections=followup.sections, verdicts=followup.verdicts,
-                                   figures=followup.figures or {}, published_at=at))
+                                   figures=followup.figures or {}, published_at=at,
+                                   correction_note=followup.correction_note))
     db.session.flush()
 
 
@@ -296,3 +297,44 @@ def test_the_print_stylesheet_hides_navigation_and_buttons(client):
     response.close()
     print_rules = css[css.index("@media print"):]
     assert ".site-header nav" in print_rules and ".button" in print_rules and "form" in print_rules
+
+
+def _edit_first_section(followup: FollowUp, text: str) -> None:
+    sections = {key: dict(value) for key, value in followup.sections.items()}
+    sections[next(iter(sections))]["edited"] = text
+    followup.sections = sections
+
+
+def test_a_published_page_follows_renames_and_corrections(client, world, session):
+    """The rendered report is kept between views; what it prints must never go stale."""
+    followup = world["corrected"]
+    url = f"/offentlig/uppfoljningar/{followup.id}"
+    assert "Lidköping" in _text(client.get(url))
+
+    world["home"].name = "Lidköpings kommun"
+    world["area"].name = "Skaraborg västra"
+    session.commit()
+    page = _text(client.get(url))
+    assert "Uppföljning medborgarlöfte 2023 – Lidköpings kommun" in page
+    assert "lokalpolisområde Skaraborg västra" in page
+
+    _edit_first_section(followup, "Rättad text om trafikkontrollerna vid skolorna.")
+    followup.correction_note = "Antalet kontroller var fel."
+    _publish(followup, MAR)
+    session.commit()
+    page = _text(client.get(url))
+    assert "Rättad text om trafikkontrollerna vid skolorna." in page
+    assert "Antalet kontroller var fel." in page
+    earlier = _text(client.get(f"{url}/version/2"))
+    assert "Rättad text om trafikkontrollerna" not in earlier
+    assert "Det här är en äldre version." in earlier
+
+
+def test_a_published_page_reads_its_content_once_and_the_draft_never(client, world, session):
+    url = f"/offentlig/uppfoljningar/{world['published'].id}"
+    with count_queries() as first:
+        assert client.get(url).status_code == 200
+    with count_queries() as again:
+        assert client.get(url).status_code == 200
+    assert len(first) == len(again) + 1  # the version's sections and figures, rendered once
+    assert not any("follow_up.sections" in statement for statement in first)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template
 
-from tracker.followups.views import chart_markup, export_response
+from tracker.followups.views import export_response
 from tracker.models import FollowUpVersion, Municipality
 from tracker.public import bp
 from tracker.public.accessibility import STATEMENT
+from tracker.public.report_cache import published_body
 from tracker.services import followups as service
 from tracker.services import public
 from tracker.services.followup_report import build_report
@@ -48,10 +49,10 @@ def promise(slug: str, promise_id: int):
 
 def _published(followup_id: int, number: int | None = None):
     """(follow-up, published version): the latest, or a given earlier one; else 404."""
-    followup = service.load(followup_id)
+    followup = service.load_heading(followup_id)
     if followup is None:
         abort(404)
-    history = service.published_versions(followup.id)
+    history = service.published_history(followup.id)
     published = [v for v in history if v.number == number] if number is not None else history
     if not published:
         abort(404)  # a draft is never public
@@ -71,13 +72,13 @@ def followup_version(followup_id: int, number: int):
 
 
 def _page(item, version: FollowUpVersion, history: list[FollowUpVersion]):
-    report = build_report(item, version)
+    report, body = published_body(item, version, service.load_content)
     return render_template("public/followup.html", followup=item, version=version,
-                           report=report, chart=chart_markup(report), history=history,
+                           report=report, body=body, history=history,
                            is_latest=version.number == history[0].number)
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/uppfoljning.<fmt>")
 def followup_export(followup_id: int, fmt: str):
     item, version, _history = _published(followup_id)
-    return export_response(build_report(item, version), fmt)
+    return export_response(build_report(item, service.load_content(version)), fmt)

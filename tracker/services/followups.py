@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload, undefer
 
 from tracker import policies
 from tracker.extensions import db
@@ -43,6 +43,20 @@ _LOAD = _load_statement()
 def load(followup_id: int) -> FollowUp | None:
     """The follow-up with its promise, municipality and approvers (what every page shows)."""
     return db.session.scalar(_LOAD, {"followup_id": followup_id})
+
+
+# The public pages show published versions: the live draft's content (tens of kB of JSON) is
+# not read.
+_LOAD_HEADING = sa.select(FollowUp).where(FollowUp.id == sa.bindparam("followup_id")).options(
+    joinedload(FollowUp.promise).joinedload(Promise.municipality)
+    .joinedload(Municipality.police_area),
+    *(defer(column) for column in (FollowUp.sections, FollowUp.verdicts, FollowUp.figures)),
+)
+
+
+def load_heading(followup_id: int) -> FollowUp | None:
+    """The follow-up with its promise and municipality, without its live content."""
+    return db.session.scalar(_LOAD_HEADING, {"followup_id": followup_id})
 
 
 def municipality_id(followup: FollowUp) -> int:
@@ -253,6 +267,32 @@ def published_versions(followup_id: int) -> list[FollowUpVersion]:
                                          FollowUpVersion.published_at.is_not(None))
         .order_by(FollowUpVersion.number.desc())
     ))
+
+
+# What a version's history list needs; the content (sections, verdicts, figures, approvals)
+# is read by `load_content` only when a version is shown and not already rendered.
+_CONTENT = (FollowUpVersion.sections, FollowUpVersion.verdicts, FollowUpVersion.figures,
+            FollowUpVersion.approvals)
+_PUBLISHED_HISTORY = (
+    sa.select(FollowUpVersion)
+    .where(FollowUpVersion.follow_up_id == sa.bindparam("followup_id"),
+           FollowUpVersion.published_at.is_not(None))
+    .options(*(defer(column) for column in _CONTENT))
+    .order_by(FollowUpVersion.number.desc())
+)
+_CONTENT_OF = (sa.select(FollowUpVersion).where(FollowUpVersion.id == sa.bindparam("id"))
+               .options(*(undefer(column) for column in _CONTENT))
+               .execution_options(populate_existing=True))
+
+
+def published_history(followup_id: int) -> list[FollowUpVersion]:
+    """Published versions, newest first, without their content."""
+    return list(db.session.scalars(_PUBLISHED_HISTORY, {"followup_id": followup_id}))
+
+
+def load_content(version: FollowUpVersion) -> FollowUpVersion:
+    """Read a version's content in one statement (it was deferred by `published_history`)."""
+    return db.session.scalar(_CONTENT_OF, {"id": version.id})
 
 
 def for_municipalities(municipality_ids: set[int] | None) -> list[FollowUp]:

@@ -1,0 +1,77 @@
+"""Rendered bodies of published follow-ups, kept per process.
+
+A published version never changes (the ORM refuses updates and deletes of versions), so the
+body residents read depends only on that version, the few live names the report prints (the
+municipality, the police area, the promise's title) and the locale. Those make the key: a
+renamed municipality or a corrected version is a new key, never a stale page. Building the
+report and rendering its sections, tables and chart is most of the public page's work.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app, get_template_attribute
+from markupsafe import Markup
+
+from tracker.followups.views import chart_markup
+from tracker.models import FollowUp, FollowUpVersion
+from tracker.services.followup_report import ReportData, build_report
+from tracker.translation import current_locale
+
+_KEY = "tracker_report_cache"
+MAX_ENTRIES = 64  # a body is tens of kB; the published follow-ups residents read at once
+
+
+class ReportCache:
+    """A small LRU map, safe to share between threads."""
+
+    def __init__(self, size: int = MAX_ENTRIES):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _cache() -> ReportCache:
+    return current_app.extensions.setdefault(_KEY, ReportCache())
+
+
+def clear(app) -> None:
+    """Forget every rendered body (a database restored or rolled back reuses version ids)."""
+    app.extensions.pop(_KEY, None)
+
+
+def published_body(followup: FollowUp, version: FollowUpVersion,
+                   load_content) -> tuple[ReportData, Markup]:
+    """(report, rendered body) of a published version; `load_content(version)` reads the
+    version's sections and figures when the body has to be rendered."""
+    promise = followup.promise
+    place = promise.municipality
+    key = (version.id, version.published_at, place.name, place.police_area.name,
+           promise.title, str(current_locale()))
+    cached = _cache().get(key)
+    if cached is None:
+        load_content(version)
+        report = build_report(followup, version)
+        body = get_template_attribute("followups/_report.html", "report_body")(
+            report, chart_markup(report))
+        cached = (report, body)
+        _cache().put(key, cached)
+    return cached
