@@ -152,18 +152,23 @@ def load_activity(activity_id: int) -> Activity | None:
     ).unique().first()
 
 
+def _for_logging(*extra):
+    return (sa.select(Activity).where(Activity.id == sa.bindparam("activity_id"))
+            .options(joinedload(Activity.type),
+                     joinedload(Activity.commitment).joinedload(Commitment.promise), *extra)
+            .execution_options(populate_existing=True))
+
+
+# Built once: building and hashing the loader options cost more than the query on a POST.
+_FOR_LOGGING = {False: _for_logging(), True: _for_logging(selectinload(Activity.places))}
+
+
 def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
     """The log form's activity: its type and its commitment's promise (the period check); its
     places only where the form is prefilled (GET). The permission check asks for the user's
     own assignment when it needs to, not for every assignee."""
-    options = [joinedload(Activity.type),
-               joinedload(Activity.commitment).joinedload(Commitment.promise)]
-    if with_places:
-        options.append(selectinload(Activity.places))
     return db.session.scalars(
-        sa.select(Activity).where(Activity.id == activity_id).options(*options)
-        .execution_options(populate_existing=True)
-    ).unique().first()
+        _FOR_LOGGING[with_places], {"activity_id": activity_id}).unique().first()
 
 
 def history(entity: str, entity_id: int, limit: int = 50) -> list[AuditEvent]:
@@ -177,11 +182,15 @@ def due_soon_window(today: date) -> tuple[date, date]:
     return today, today + timedelta(days=SOON_DAYS)
 
 
+_PLACE_CHOICES = (sa.select(Place.id, Place.name)
+                  .where(Place.municipality_id == sa.bindparam("municipality_id"))
+                  .order_by(Place.name))
+
+
 def place_choices(municipality_id: int) -> list[tuple[int, str]]:
     """(id, name) of the municipality's places, for a form's choices."""
     return [(i, n) for i, n in db.session.execute(
-        sa.select(Place.id, Place.name).where(Place.municipality_id == municipality_id)
-        .order_by(Place.name))]
+        _PLACE_CHOICES, {"municipality_id": municipality_id})]
 
 
 def places_of(municipality_id: int) -> list[Place]:
