@@ -129,3 +129,27 @@ def test_an_english_page_that_assigns_someone_mails_them_in_swedish(
     assert mail.body.startswith(f"Hej {officer.name}!\n")
     assert "Du hittar den bland dina aktiviteter när du loggar in i Löfteskollen." in mail.body
     assert "Hello" not in mail.body and "You have been assigned" not in mail.body
+
+
+@pytest.mark.parametrize("language, refusal", [("sv", "Inte ett giltigt val"),
+                                                ("en", "Not a valid choice")])
+def test_wtforms_own_messages_follow_the_page_language(app, language, refusal):
+    """WTForms' catalogue is kept per language for the process, not read per request; a page
+    in either language after one in the other still gets its own."""
+    from wtforms import SelectField
+
+    from tracker.forms import BaseForm
+
+    class Choice(BaseForm):
+        class Meta:
+            csrf = False
+
+        pick = SelectField(choices=[("a", "A")])
+
+    for spoken in ("en", "sv") if language == "sv" else ("sv", "en"):
+        headers = {"Cookie": "lang=en"} if spoken == "en" else {}
+        with app.test_request_context("/", method="POST", data={"pick": "b"}, headers=headers):
+            form = Choice()
+            assert not form.validate()
+            seen = form.pick.errors[0]
+    assert seen.startswith(refusal), seen

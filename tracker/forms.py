@@ -8,9 +8,15 @@ they cannot see). Tab, line feed and carriage return are text and stay.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from babel import support
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import Form, PasswordField, StringField
+from wtforms.i18n import messages_path
+
+from tracker.translation import current_locale
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -30,8 +36,35 @@ class _CleanTextMeta:
         return super().bind_field(form, unbound_field, options)
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the request's language. Flask-WTF reads
+    their catalogue from disk on every request that translates one; this keeps one per language
+    for the life of the process."""
+
+    def gettext(self, string):
+        return _wtforms_catalogue(str(current_locale())).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalogue(str(current_locale())).ungettext(singular, plural, n)
+
+
+_MESSAGES = _WTFormsMessages()
+
+
+class _FlaskFormMeta(_CleanTextMeta, FlaskForm.Meta):
+    def get_translations(self, form):
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return _MESSAGES
+
+
 class BaseForm(FlaskForm):
-    Meta = _CleanTextMeta
+    Meta = _FlaskFormMeta
 
 
 class PlainForm(Form):
