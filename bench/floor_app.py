@@ -1,9 +1,10 @@
 """The floor: a bare Flask app rendering the activity list's 25 rows with one SQL query.
 
 No ORM, no login, no forms, no CSRF, no audit: one pooled connection, one SELECT (rows, type,
-owner, party and logged count joined in SQL) and a plain Jinja template. It answers the same
-path as the real page, so the load test runs it with the same command; the app's activity list
-throughput is reported as a ratio of this one's (`gunicorn bench.floor_app:app`).
+owner and party joined in SQL, the logged count read from the activity as the app reads it)
+and a plain Jinja template. It answers the same path as the real page, so the load test runs
+it with the same command; the app's activity list throughput is reported as a ratio of this
+one's (`gunicorn bench.floor_app:app`).
 """
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from flask import Flask, abort, render_template, request
 
 QUERY = sa.text("""
 SELECT a.id, a.title, a.status, a.due_date, t.name_sv AS type_name, u.name AS owner_name,
-       c.party, a.target_count,
-       (SELECT count(*) FROM log_entry l WHERE l.activity_id = a.id) AS logged
+       c.party, a.target_count, a.logged_count AS logged
 FROM activity a
 JOIN activity_type t ON t.id = a.type_id
 JOIN commitment c ON c.id = a.commitment_id

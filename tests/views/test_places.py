@@ -261,6 +261,6 @@ def test_statement_counts_do_not_grow_with_the_data(client, make_municipality, m
                 assert client.get(url).status_code == 200
             counts.append(len(statements))
         measured[page] = counts
-    # list: user, municipality, roles, places with both counts
-    # detail: user, place with municipality, roles, activities with their logged counts, log
-    assert measured == {"list": [4, 4], "detail": [5, 5]}
+    # list: user with roles, municipality, places with both counts
+    # detail: user with roles, place with municipality, activities with their logged counts, log
+    assert measured == {"list": [3, 3], "detail": [4, 4]}

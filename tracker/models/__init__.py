@@ -1,5 +1,6 @@
 """All models, imported so Alembic and the app see the whole metadata."""
 from tracker.models.activity import (
+    LOGGED_COUNT,
     Activity,
     ActivityStatus,
     ActivityType,
@@ -18,7 +19,7 @@ from tracker.models.user import (
 )
 
 __all__ = [
-    "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
+    "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
     "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",

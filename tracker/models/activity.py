@@ -7,7 +7,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Unmapped, mapped_column, relationship, unmapped_column
 
 from tracker.extensions import db
 from tracker.models.base import created_at_column, str_enum, updated_at_column
@@ -113,7 +113,15 @@ class Activity(db.Model):
     assignees: Mapped[list[User]] = relationship(secondary=activity_assignee, lazy="raise")
     places: Mapped[list[Place]] = relationship(secondary=activity_place, lazy="raise")
 
+    # Occasions logged on this activity, kept by the database: triggers on log_entry add and
+    # subtract as entries come and go, whichever way they are written (migration 5f0c2d7e8a41).
+    # The ORM never reads or writes it (not mapped); queries read LOGGED_COUNT.
+    logged_count: Unmapped[int] = unmapped_column(server_default=sa.text("0"))
+
     __mapper_args__ = {"version_id_col": version_id}
+
+
+LOGGED_COUNT = Activity.__table__.c.logged_count
 
 
 class LogEntry(db.Model):

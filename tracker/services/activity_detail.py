@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.formatting import local_formatters
-from tracker.models import Activity, Commitment, LogEntry, Place, User
+from tracker.models import LOGGED_COUNT, Activity, Commitment, LogEntry, Place, User
 from tracker.services.activities import is_overdue, target_of
 from tracker.services.activity_queries import ActivityRow
 from tracker.translation import gettext as _
@@ -41,10 +41,8 @@ class TimelineEntry:
 @cache
 def _activity_statement():
     """The activity with what its page shows, and its logged occasions, in one row."""
-    logged = (sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
-              .correlate(Activity).scalar_subquery())
     return (
-        sa.select(Activity, logged).where(Activity.id == sa.bindparam("activity_id"))
+        sa.select(Activity, LOGGED_COUNT).where(Activity.id == sa.bindparam("activity_id"))
         .options(
             joinedload(Activity.type), joinedload(Activity.owner),
             joinedload(Activity.municipality),

@@ -18,12 +18,12 @@ from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.models import (
+    LOGGED_COUNT,
     Activity,
     ActivityStatus,
     ActivityType,
     Commitment,
     FocusArea,
-    LogEntry,
     Membership,
     Municipality,
     Party,
@@ -118,8 +118,7 @@ _ROWS = (
               ActivityType.name_sv,
               _of_activity(Commitment.party, Activity.commitment_id).label("party"),
               _of_activity(User.name, Activity.owner_id).label("owner_name"),
-              sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
-              .correlate(Activity).scalar_subquery().label("logged"),
+              LOGGED_COUNT.label("logged"),
               _PLACE_NAMES)
     .join(ActivityType, ActivityType.id == Activity.type_id)
 )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from tracker.extensions import db
 from tracker.models import (
+    LOGGED_COUNT,
     PARTY_ORDER,
     Activity,
     ActivityStatus,
@@ -91,22 +92,6 @@ def current_promises(municipality_id: int) -> list[Promise]:
     return current or list(promises[:1])
 
 
-def _logged_per_activity(promise_ids, *conditions):
-    """Logged occasions per activity of the promises (only their log entries are read).
-
-    `conditions` on Activity narrow the activities (and so the entries) counted."""
-    in_promises = (
-        sa.select(Activity.id).join(Commitment, Commitment.id == Activity.commitment_id)
-        .where(Commitment.promise_id.in_(promise_ids), *conditions)
-    )
-    return (
-        sa.select(LogEntry.activity_id, sa.func.count().label("logged"))
-        .where(LogEntry.activity_id.in_(in_promises))
-        .group_by(LogEntry.activity_id)
-        .subquery()
-    )
-
-
 def _promise_ids():
     return sa.bindparam("promise_ids", expanding=True)
 
@@ -117,9 +102,9 @@ def _progress_statement():
 
     Activities whose target comes from a recurrence (no explicit target) add their logged
     occasions here and their targets in `_recurrence_targets`. Built once: the ids are bound.
+    The logged occasions are the activities' own counts: no log entry is read.
     """
-    logged = _logged_per_activity(_promise_ids())
-    n = sa.func.coalesce(logged.c.logged, 0)
+    n = LOGGED_COUNT
     counts_for_target = sa.and_(
         Activity.target_count.is_not(None), Activity.status != ActivityStatus.CANCELLED
     )
@@ -138,7 +123,6 @@ def _progress_statement():
         )
         .select_from(Activity)
         .join(Commitment, Commitment.id == Activity.commitment_id)
-        .outerjoin(logged, logged.c.activity_id == Activity.id)
         .where(Commitment.promise_id.in_(_promise_ids()))
         .group_by(Commitment.promise_id, Commitment.focus_area_id, Commitment.party)
     )
@@ -154,14 +138,12 @@ def _recurrence_statement():
     recurring = (Activity.target_count.is_(None), Activity.recurrence.is_not(None),
                  sa.cast(Activity.recurrence, sa.Text) != "null",  # JSON null, not SQL NULL
                  Activity.status != ActivityStatus.CANCELLED)
-    logged = _logged_per_activity(_promise_ids(), *recurring)
     return (
         sa.select(Commitment.promise_id, Commitment.focus_area_id, Commitment.party,
                   sa.cast(Activity.recurrence, sa.Text), Activity.start_date, Activity.due_date,
-                  sa.func.coalesce(logged.c.logged, 0))
+                  LOGGED_COUNT)
         .select_from(Activity)
         .join(Commitment, Commitment.id == Activity.commitment_id)
-        .outerjoin(logged, logged.c.activity_id == Activity.id)
         .where(Commitment.promise_id.in_(_promise_ids()), *recurring)
     )
 

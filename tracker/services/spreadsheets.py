@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityType, Commitment, FocusArea, LogEntry, MeasureKind, Place, User,
+    LOGGED_COUNT, Activity, ActivityType, Commitment, FocusArea, LogEntry, MeasureKind, Place, User,
     activity_assignee, activity_place,
 )
 from tracker.services.activities import is_overdue, target_of
@@ -83,13 +83,11 @@ def activity_sheet(municipality_id: int, filters: ActivityFilters, today: date) 
     places = (sa.select(sa.func.aggregate_strings(Place.name, _LIST_SEPARATOR))
               .join(activity_place, activity_place.c.place_id == Place.id)
               .where(activity_place.c.activity_id == Activity.id).scalar_subquery())
-    logged = (sa.select(sa.func.count(LogEntry.id))
-              .where(LogEntry.activity_id == Activity.id).scalar_subquery())
     query = (
         sa.select(Activity.id, Activity.title, ActivityType.name_sv, Activity.status,
                   FocusArea.title, Commitment.party, Commitment.text, owner.name,
                   assignees, places, Activity.start_date, Activity.due_date,
-                  Activity.recurrence, Activity.target_count, logged, Activity.description)
+                  Activity.recurrence, Activity.target_count, LOGGED_COUNT, Activity.description)
         .join(ActivityType, ActivityType.id == Activity.type_id)
         .join(Commitment, Commitment.id == Activity.commitment_id)
         .outerjoin(FocusArea, FocusArea.id == Commitment.focus_area_id)

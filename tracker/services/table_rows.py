@@ -13,7 +13,9 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from tracker.formatting import local_formatters
-from tracker.models import Activity, ActivityStatus, ActivityType, LogEntry, Place, User
+from tracker.models import (
+    LOGGED_COUNT, Activity, ActivityStatus, ActivityType, LogEntry, Place, User,
+)
 from tracker.services.activities import OPEN_STATUSES
 from tracker.services.recurrence import occasions
 from tracker.translation import gettext as _
@@ -64,12 +66,10 @@ def target_from(target_count: int | None, rule: str | None, start: date | None,
 
 def activity_columns() -> sa.Select:
     """What an activity row shows, with its type and owner joined and its logged count."""
-    logged = (sa.select(sa.func.count()).where(LogEntry.activity_id == Activity.id)
-              .correlate(Activity).scalar_subquery())
     return (
         sa.select(Activity.id, Activity.title, ActivityType.name_sv.label("type_name"),
                   User.name.label("owner_name"), Activity.due_date, Activity.status,
-                  logged.label("logged"), Activity.target_count,
+                  LOGGED_COUNT.label("logged"), Activity.target_count,
                   sa.cast(Activity.recurrence, sa.Text).label("rule"), Activity.start_date)
         .join(ActivityType, ActivityType.id == Activity.type_id)
         .outerjoin(User, User.id == Activity.owner_id)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
-    PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, LogEntry, Party, Promise,
+    LOGGED_COUNT, PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, Party, Promise,
 )
 
 
@@ -56,9 +56,8 @@ def commitment_progress(promise_id: int) -> dict[int, tuple[int, int]]:
         sa.case((Activity.status != ActivityStatus.CANCELLED, Activity.id))
     ))
     rows = db.session.execute(
-        sa.select(Activity.commitment_id, activities, sa.func.count(LogEntry.id))
+        sa.select(Activity.commitment_id, activities, sa.func.sum(LOGGED_COUNT))
         .join(Commitment, Commitment.id == Activity.commitment_id)
-        .outerjoin(LogEntry, LogEntry.activity_id == Activity.id)
         .where(Commitment.promise_id == promise_id)
         .group_by(Activity.commitment_id)
     )
