@@ -9,7 +9,7 @@ from tests.factories import (
 )
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import ActivityStatus, LogEntry, Party, Role
+from tracker.models import ActivityStatus, Commitment, LogEntry, Party, Role
 
 
 @pytest.fixture
@@ -115,3 +115,33 @@ def test_a_recurring_activity_counts_its_occasions_as_its_target(client, world):
     login(client, world["coordinator"].email)
     row = _row(_page(client, f"/kommuner/{world['m'].id}/aktiviteter"), "Torgvandring")
     assert expected > 20 and f"0 av {expected}" in row and f'max="{expected}" value="0"' in row
+
+
+def test_each_filter_with_either_value_finds_its_own_rows(client, world):
+    """The list's statements are kept per set of filters: a second value of the same filter
+    must find its own rows, not the first value's."""
+    patrol, lights = world["patrol"], world["lights"]
+    today = local_today()
+    cases = [  # (query string, shows patrol, shows lights)
+        (f"fokusomrade={world['police'].focus_area_id}", True, False),
+        (f"fokusomrade={db.session.get(Commitment, lights.commitment_id).focus_area_id}",
+         False, True),
+        ("part=polisen", True, False), ("part=kommunen", False, True),
+        ("status=in_progress", True, False), ("status=planned", False, True),
+        (f"ansvarig={world['officer'].id}", True, False),
+        (f"ansvarig={world['coordinator'].id}", False, True),
+        (f"plats={world['places'][1].id}", True, False),
+        (f"plats={world['places'][0].id}", False, True),
+        (f"fran={today.isoformat()}", False, True),
+        (f"fran={(today - timedelta(days=5)).isoformat()}", True, True),
+        ("forsenade=1", True, False),
+        (f"typ={world['kind'].id}", True, True),
+        (f"part=polisen&fran={today.isoformat()}", False, False),
+        (f"part=kommunen&fran={today.isoformat()}", False, True),
+    ]
+    login(client, world["coordinator"].email)
+    base = f"/kommuner/{world['m'].id}/aktiviteter"
+    for query, shows_patrol, shows_lights in cases:
+        page = _page(client, f"{base}?{query}")
+        assert (f">{patrol.title}</a>" in page, f">{lights.title}</a>" in page) == (
+            shows_patrol, shows_lights), query

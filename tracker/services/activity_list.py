@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 import sqlalchemy as sa
@@ -34,7 +35,7 @@ from tracker.models import (
     activity_place,
 )
 from tracker.services.activities import OPEN_STATUSES, is_overdue, percent_done
-from tracker.services.activity_queries import ActivityFilters, filter_conditions
+from tracker.services.activity_queries import ActivityFilters, filter_values, shaped_conditions
 from tracker.services.table_rows import target_from
 from tracker.translation import gettext, ngettext
 
@@ -129,28 +130,36 @@ _ROWS_NAMED = (_ROWS.add_columns(Municipality.name.label("municipality_name"))
 _COMMITMENT = aliased(Commitment)
 
 
-def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_page: int,
-          today: date, *, join_commitment: bool = False) -> tuple[Page, list[ListRow]]:
-    """The page's rows with the total (a window count) and their places: one statement.
+_LIMIT, _OFFSET = sa.bindparam("limit", type_=sa.Integer), sa.bindparam("offset", type_=sa.Integer)
+
+
+def _paged(statement: sa.Select, where: list, order_by: tuple,
+           join_commitment: bool = False) -> tuple[sa.Select, sa.Select]:
+    """(the page's rows with the total, the total alone) for the criteria; values are bound.
 
     The page's ids are picked first on narrow rows, so the per-row subqueries run for this
     page's rows only, not for the pages before it as well."""
     ids = sa.select(Activity.id.label("page_id"), sa.func.count().over().label("total"))
+    count = sa.select(sa.func.count(Activity.id))
     if join_commitment:
         ids = ids.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
-    ids = (ids.where(*where).order_by(*order_by).limit(per_page)
-           .offset((page - 1) * per_page).subquery())
+        count = count.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
+    ids = ids.where(*where).order_by(*order_by).limit(_LIMIT).offset(_OFFSET).subquery()
+    rows = (statement.add_columns(ids.c.total).join(ids, ids.c.page_id == Activity.id)
+            .order_by(*order_by))
+    return rows, count.where(*where)
+
+
+def _page(statements: tuple[sa.Select, sa.Select], values: dict, page: int, per_page: int,
+          today: date) -> tuple[Page, list[ListRow]]:
+    """One page's rows and the total, in one statement (two past the last page)."""
+    rows_statement, count_statement = statements
     found = db.session.execute(
-        statement.add_columns(ids.c.total).join(ids, ids.c.page_id == Activity.id)
-        .order_by(*order_by)
-    ).all()
+        rows_statement, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
     if found:
         total = found[0].total
     elif page > 1:  # past the last page: the total still shows
-        count = sa.select(sa.func.count(Activity.id))
-        if join_commitment:
-            count = count.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
-        total = db.session.scalar(count.where(*where))
+        total = db.session.scalar(count_statement, values)
     else:
         total = 0
     of_target = gettext("%(done)s av %(target)s")
@@ -167,17 +176,23 @@ def _page(statement: sa.Select, where: list, order_by: tuple, page: int, per_pag
     return Page(page, per_page, total), rows
 
 
+@lru_cache(maxsize=256)
+def _list_statements(shape: tuple[str, ...]) -> tuple[sa.Select, sa.Select]:
+    """The list's statements for one set of filters (built once per set, values bound)."""
+    where, join_commitment = shaped_conditions(shape, _COMMITMENT)
+    order = (Activity.due_date.is_(None), Activity.due_date, Activity.id)
+    return _paged(_ROWS, where, order, join_commitment)
+
+
 def activity_list(municipality_id: int, f: ActivityFilters, page: int, per_page: int,
                   today: date) -> tuple[Page, list[ListRow]]:
     """One page of the municipality's filtered list: one statement whatever the total."""
-    where, join_commitment = filter_conditions(municipality_id, f, today, _COMMITMENT)
-    order = (Activity.due_date.is_(None), Activity.due_date, Activity.id)
-    return _page(_ROWS, where, order, page, per_page, today, join_commitment=join_commitment)
+    values = filter_values(municipality_id, f, today)
+    return _page(_list_statements(tuple(values)), values, page, per_page, today)
 
 
-def my_tasks(user_id: int, today: date, page: int = 1,
-             per_page: int = 30) -> tuple[Page, list[ListRow]]:
-    """Open activities I own or am assigned: overdue first, then by due date."""
+def _my_tasks_statements() -> tuple[sa.Select, sa.Select]:
+    user_id, today = sa.bindparam("user_id"), sa.bindparam("today", type_=sa.Date)
     # A UNION of two index lookups: "owner OR assigned" as one condition scans every activity.
     mine = sa.union(
         sa.select(Activity.id).where(Activity.owner_id == user_id),
@@ -186,7 +201,16 @@ def my_tasks(user_id: int, today: date, page: int = 1,
     where = [Activity.id.in_(mine), Activity.status.in_(OPEN_STATUSES)]
     order = (sa.case((Activity.due_date < today, 0), else_=1), Activity.due_date.is_(None),
              Activity.due_date, Activity.id)
-    return _page(_ROWS_NAMED, where, order, page, per_page, today)
+    return _paged(_ROWS_NAMED, where, order)
+
+
+_MY_TASKS = _my_tasks_statements()
+
+
+def my_tasks(user_id: int, today: date, page: int = 1,
+             per_page: int = 30) -> tuple[Page, list[ListRow]]:
+    """Open activities I own or am assigned: overdue first, then by due date."""
+    return _page(_MY_TASKS, {"user_id": user_id, "today": today}, page, per_page, today)
 
 
 def _options_statement() -> sa.Select:

@@ -94,32 +94,48 @@ def filters_from_args(args) -> ActivityFilters:
     )
 
 
+def filter_values(municipality_id: int, f: ActivityFilters, today: date) -> dict:
+    """The values of the filters that are set, by name (their names are the statement's shape)."""
+    values = {"municipality_id": municipality_id}
+    for name in ("focus_area_id", "party", "commitment_id", "type_id", "status", "owner_id",
+                 "place_id", "date_from", "date_to"):
+        value = getattr(f, name)
+        if value:
+            values[name] = value
+    if f.overdue:
+        values["overdue_on"] = today
+    return values
+
+
+def shaped_conditions(shape: tuple[str, ...], commitment=Commitment,
+                      values: dict | None = None) -> tuple[list, bool]:
+    """The WHERE criteria for the filters named in `shape`, each value a bound parameter (so a
+    statement built from them serves every request with the same filters set; `values` binds
+    them now), and whether they need `commitment` joined."""
+    bound = {name: sa.bindparam(name, values[name]) if values else sa.bindparam(name)
+             for name in shape}
+    equal = {"focus_area_id": commitment.focus_area_id, "party": commitment.party,
+             "commitment_id": Activity.commitment_id, "type_id": Activity.type_id,
+             "status": Activity.status, "owner_id": Activity.owner_id}
+    where = [Activity.municipality_id == bound["municipality_id"]]
+    where += [column == bound[name] for name, column in equal.items() if name in bound]
+    if "place_id" in bound:
+        where.append(Activity.id.in_(sa.select(activity_place.c.activity_id)
+                                     .where(activity_place.c.place_id == bound["place_id"])))
+    if "date_from" in bound:
+        where.append(sa.or_(Activity.due_date >= bound["date_from"], Activity.due_date.is_(None)))
+    if "date_to" in bound:
+        where.append(sa.or_(Activity.start_date <= bound["date_to"], Activity.start_date.is_(None)))
+    if "overdue_on" in bound:
+        where.extend((Activity.status.in_(OPEN_STATUSES), Activity.due_date < bound["overdue_on"]))
+    return where, "focus_area_id" in bound or "party" in bound
+
+
 def filter_conditions(municipality_id: int, f: ActivityFilters, today: date,
                       commitment=Commitment) -> tuple[list, bool]:
-    """The WHERE criteria of the filters, and whether they need `commitment` joined."""
-    where = [Activity.municipality_id == municipality_id]
-    if f.focus_area_id:
-        where.append(commitment.focus_area_id == f.focus_area_id)
-    if f.party:
-        where.append(commitment.party == f.party)
-    if f.commitment_id:
-        where.append(Activity.commitment_id == f.commitment_id)
-    if f.type_id:
-        where.append(Activity.type_id == f.type_id)
-    if f.status:
-        where.append(Activity.status == f.status)
-    if f.owner_id:
-        where.append(Activity.owner_id == f.owner_id)
-    if f.place_id:
-        where.append(Activity.id.in_(sa.select(activity_place.c.activity_id)
-                                     .where(activity_place.c.place_id == f.place_id)))
-    if f.date_from:
-        where.append(sa.or_(Activity.due_date >= f.date_from, Activity.due_date.is_(None)))
-    if f.date_to:
-        where.append(sa.or_(Activity.start_date <= f.date_to, Activity.start_date.is_(None)))
-    if f.overdue:
-        where.extend((Activity.status.in_(OPEN_STATUSES), Activity.due_date < today))
-    return where, bool(f.focus_area_id or f.party)
+    """The WHERE criteria of the filters, values in place, and whether they need `commitment`."""
+    values = filter_values(municipality_id, f, today)
+    return shaped_conditions(tuple(values), commitment, values)
 
 
 def filtered_query(municipality_id: int, f: ActivityFilters, today: date):
