@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from tests.conftest import count_queries, login
 from tests.factories import bulk_activities, make_activity, make_commitment, make_place, make_promise, make_type
+from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, LogEntry, Party, Role
 
@@ -138,6 +139,24 @@ def test_coordinator_creates_an_activity_with_recurrence(client, world, session)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Fredagspatrull" in page and "5 planerade tillfällen" in page and "0 av 5" in page
+
+
+def test_the_activity_page_shows_its_own_change_history_newest_first(client, world, session):
+    login(client, world["coordinator"].email)
+    activity, other = world["activity"], world["other_activity"]
+    for title in ("Kvällspatrull vid torget", "Kvällspatrull vid resecentrum"):
+        response = client.post(f"/aktiviteter/{activity.id}/redigera", data={
+            "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+            "title": title, "version": str(db.session.get(Activity, activity.id).version_id)})
+        assert response.status_code == 302
+    other.title = "Någon annans ändring"
+    session.commit()
+    page = client.get(f"/aktiviteter/{activity.id}").get_data(as_text=True)
+    history = page[page.index('id="history-heading"'):]
+    assert history.index("→ Kvällspatrull vid resecentrum") < history.index(
+        "→ Kvällspatrull vid torget")
+    assert "Någon annans ändring" not in history
+    assert world["coordinator"].email in history
 
 
 def test_stale_activity_edit_returns_409_and_keeps_both_versions(client, world, session):

@@ -187,11 +187,17 @@ def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
         _FOR_LOGGING[with_places], {"activity_id": activity_id}).unique().first()
 
 
+_HISTORY = (
+    sa.select(AuditEvent)
+    .where(AuditEvent.entity == sa.bindparam("entity"),
+           AuditEvent.entity_id == sa.bindparam("entity_id"))
+    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(sa.bindparam("limit"))
+)
+
+
 def history(entity: str, entity_id: int, limit: int = 50) -> list[AuditEvent]:
     return list(db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
-    ))
+        _HISTORY, {"entity": entity, "entity_id": entity_id, "limit": limit}))
 
 
 def due_soon_window(today: date) -> tuple[date, date]:

@@ -81,13 +81,17 @@ class Dashboard:
     latest: list[LogTableRow]
 
 
+_PROMISES = (
+    sa.select(Promise).where(Promise.municipality_id == sa.bindparam("municipality_id"))
+    .options(joinedload(Promise.focus_areas))  # one statement: promises are few
+    .order_by(Promise.start_year.desc(), Promise.id.desc())
+)
+
+
 def current_promises(municipality_id: int) -> list[Promise]:
     """Signed or active promises; if there are none, the latest one (by period)."""
     promises = db.session.scalars(
-        sa.select(Promise).where(Promise.municipality_id == municipality_id)
-        .options(joinedload(Promise.focus_areas))  # one statement: promises are few
-        .order_by(Promise.start_year.desc(), Promise.id.desc())
-    ).unique().all()
+        _PROMISES, {"municipality_id": municipality_id}).unique().all()
     current = [p for p in promises if p.status in CURRENT_STATUSES]
     return current or list(promises[:1])
 
