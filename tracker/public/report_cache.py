@@ -45,9 +45,6 @@ class ReportCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._items)
-
 
 def _cache() -> ReportCache:
     return current_app.extensions.setdefault(_KEY, ReportCache())

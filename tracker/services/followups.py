@@ -27,17 +27,15 @@ MAX_SECTION_LENGTH = 40_000
 MAX_REASON_LENGTH = 1_000
 
 
-def _load_statement():
-    return sa.select(FollowUp).where(FollowUp.id == sa.bindparam("followup_id")).options(
-        joinedload(FollowUp.promise).joinedload(Promise.municipality)
-        .joinedload(Municipality.police_area),
-        joinedload(FollowUp.police_approved_by),
-        joinedload(FollowUp.municipality_approved_by),
-    ).execution_options(populate_existing=True)
-
+# The follow-up with its promise, municipality and police area (what every page names).
+_WITH_PLACE = (sa.select(FollowUp).where(FollowUp.id == sa.bindparam("followup_id"))
+               .options(joinedload(FollowUp.promise).joinedload(Promise.municipality)
+                        .joinedload(Municipality.police_area)))
 
 # Built once: its loader options cost more to build and hash than the query costs to run.
-_LOAD = _load_statement()
+_LOAD = _WITH_PLACE.options(
+    joinedload(FollowUp.police_approved_by), joinedload(FollowUp.municipality_approved_by),
+).execution_options(populate_existing=True)
 
 
 def load(followup_id: int) -> FollowUp | None:
@@ -47,11 +45,8 @@ def load(followup_id: int) -> FollowUp | None:
 
 # The public pages show published versions: the live draft's content (tens of kB of JSON) is
 # not read.
-_LOAD_HEADING = sa.select(FollowUp).where(FollowUp.id == sa.bindparam("followup_id")).options(
-    joinedload(FollowUp.promise).joinedload(Promise.municipality)
-    .joinedload(Municipality.police_area),
-    *(defer(column) for column in (FollowUp.sections, FollowUp.verdicts, FollowUp.figures)),
-)
+_LOAD_HEADING = _WITH_PLACE.options(
+    *(defer(column) for column in (FollowUp.sections, FollowUp.verdicts, FollowUp.figures)))
 
 
 def load_heading(followup_id: int) -> FollowUp | None:
@@ -261,25 +256,23 @@ def versions(followup_id: int) -> list[FollowUpVersion]:
     ))
 
 
+_PUBLISHED = (
+    sa.select(FollowUpVersion)
+    .where(FollowUpVersion.follow_up_id == sa.bindparam("followup_id"),
+           FollowUpVersion.published_at.is_not(None))
+    .order_by(FollowUpVersion.number.desc())
+)
+
+
 def published_versions(followup_id: int) -> list[FollowUpVersion]:
-    return list(db.session.scalars(
-        sa.select(FollowUpVersion).where(FollowUpVersion.follow_up_id == followup_id,
-                                         FollowUpVersion.published_at.is_not(None))
-        .order_by(FollowUpVersion.number.desc())
-    ))
+    return list(db.session.scalars(_PUBLISHED, {"followup_id": followup_id}))
 
 
 # What a version's history list needs; the content (sections, verdicts, figures, approvals)
 # is read by `load_content` only when a version is shown and not already rendered.
 _CONTENT = (FollowUpVersion.sections, FollowUpVersion.verdicts, FollowUpVersion.figures,
             FollowUpVersion.approvals)
-_PUBLISHED_HISTORY = (
-    sa.select(FollowUpVersion)
-    .where(FollowUpVersion.follow_up_id == sa.bindparam("followup_id"),
-           FollowUpVersion.published_at.is_not(None))
-    .options(*(defer(column) for column in _CONTENT))
-    .order_by(FollowUpVersion.number.desc())
-)
+_PUBLISHED_HISTORY = _PUBLISHED.options(*(defer(column) for column in _CONTENT))
 _CONTENT_OF = (sa.select(FollowUpVersion).where(FollowUpVersion.id == sa.bindparam("id"))
                .options(*(undefer(column) for column in _CONTENT))
                .execution_options(populate_existing=True))
