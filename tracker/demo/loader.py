@@ -84,11 +84,13 @@ def _get_or_add(result: LoadResult, label: str, model, lookup: dict, **values):
 def load_demo() -> LoadResult:
     data = read_data()
     result = LoadResult()
-    area = _get_or_add(result, "polisområden", PoliceArea, {"name": data["police_area"]["name"]})
+    area = _get_or_add(result, "polisområden", PoliceArea, {"name": data["police_area"]["name"]},
+                       report_contact=data["police_area"].get("report_contact", ""))
     municipalities = {
         m["key"]: _get_or_add(
             result, "kommuner", Municipality, {"slug": m["key"]},
-            name=m["name"], is_example=m["is_example"], police_area_id=area.id, is_demo=True,
+            name=m["name"], official_name=m["official_name"], is_example=m["is_example"],
+            police_area_id=area.id, is_demo=True,
         )
         for m in data["municipalities"]
     }

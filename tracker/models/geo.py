@@ -14,6 +14,8 @@ class PoliceArea(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # How residents reach the local police in the report's contact section (Markdown-free text).
+    report_contact: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     municipalities: Mapped[list["Municipality"]] = relationship(
         back_populates="police_area", lazy="raise", order_by="Municipality.name"
@@ -27,13 +29,47 @@ class Municipality(db.Model):
     police_area_id: Mapped[int] = mapped_column(sa.ForeignKey("police_area.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # The name as the municipality writes it: "Lidköpings kommun", "Skara kommun", "Malmö stad".
+    official_name: Mapped[str] = mapped_column(sa.String(160), default="", server_default="")
+    # Who answers questions about the promise, as printed in the follow-up's contact section.
+    report_contact: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     is_example: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities", lazy="joined")
 
+    @property
+    def display_name(self) -> str:
+        """The official name, or the one the naming rule suggests when none is stored."""
+        return self.official_name or official_name_for(self.name)
+
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"
+
+
+# Municipalities whose official name is not "<name>s kommun" / "<name> kommun".
+OFFICIAL_NAME_EXCEPTIONS = {
+    "Stockholm": "Stockholms stad", "Göteborg": "Göteborgs Stad", "Malmö": "Malmö stad",
+    "Solna": "Solna stad", "Sundbyberg": "Sundbybergs stad", "Vaxholm": "Vaxholms stad",
+    "Lidingö": "Lidingö stad", "Mölndal": "Mölndals stad", "Trollhättan": "Trollhättans stad",
+    "Borås": "Borås Stad", "Västerås": "Västerås stad", "Gotland": "Region Gotland",
+    "Falun": "Falu kommun", "Haparanda": "Haparanda stad", "Landskrona": "Landskrona stad",
+    "Helsingborg": "Helsingborgs stad", "Eskilstuna": "Eskilstuna kommun",
+}
+
+
+def official_name_for(name: str) -> str:
+    """The usual official name of a Swedish municipality: the genitive only after a consonant
+    other than s, x, z ("Lidköpings kommun", "Skara kommun", "Götene kommun", "Vänersborgs
+    kommun"), and the known exceptions. A suggestion; the stored official name wins."""
+    name = name.strip()
+    if name in OFFICIAL_NAME_EXCEPTIONS:
+        return OFFICIAL_NAME_EXCEPTIONS[name]
+    if not name or name.lower().endswith(("kommun", "stad")) or name.startswith("Region "):
+        return name
+    if name[-1].lower() in "aeiouyåäösxz":
+        return f"{name} kommun"
+    return f"{name}s kommun"
 
 
 class Place(db.Model):
