@@ -13,7 +13,7 @@ from tracker.models import (
     Commitment, FollowUp, FollowUpStatus, JobOutcome, JobRun, Municipality, Party, PoliceArea,
     Promise, PromiseStatus,
 )
-from tracker.services import followup_compiler
+from tracker.followups import compiler as followup_compiler
 
 DEC_1 = date(2026, 12, 1)
 

@@ -37,7 +37,7 @@ import sys, time
 from pathlib import Path
 from tracker import create_app
 from tracker.jobs import tasks
-from tracker.services import followup_compiler
+from tracker.followups import compiler as followup_compiler
 
 marker, stall_on = Path(sys.argv[1]), int(sys.argv[2])
 compile_followup = followup_compiler.compile_followup

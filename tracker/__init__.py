@@ -63,9 +63,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(activities.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(admin.bp)
-    from tracker import followups, public, tips
+    from tracker import public, tips
+    from tracker.followups.views import bp as followups_bp
 
-    app.register_blueprint(followups.bp)
+    app.register_blueprint(followups_bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(tips.bp)
     from tracker import calendar_feeds, spreadsheets

@@ -94,7 +94,7 @@ def local_date(value: datetime) -> date:
 
 def markdown_filter(text: str) -> Markup:
     """Markdown → sanitized HTML for templates (the follow-up's sections)."""
-    from tracker.services.followup_report import markdown_html
+    from tracker.followups.report import markdown_html
 
     return Markup(markdown_html(text))
 

@@ -42,7 +42,9 @@ from tracker.models import (
     Place,
     Promise,
 )
-from tracker.services import accounts, api_tokens, followup_compiler, followups
+from tracker.services import accounts, api_tokens
+from tracker.followups import compiler as followup_compiler
+from tracker.followups import workflow as followups
 
 POSITIVE_EXAMPLES = 8
 NEGATIVE_EXAMPLES = 4

@@ -13,7 +13,8 @@ from tracker.formatting import local_today
 from tracker.models import (
     Activity, LogEntry, Membership, Municipality, Organisation, PoliceArea, PromiseStatus, Role,
 )
-from tracker.services import accounts, followup_compiler
+from tracker.services import accounts
+from tracker.followups import compiler as followup_compiler
 
 ROLES = ("coordinator", "police", "officer", "viewer", "admin")
 

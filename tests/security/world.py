@@ -28,7 +28,9 @@ from tracker.models import (
     Tip,
     User,
 )
-from tracker.services import accounts, api_tokens, calendar_feed, followup_compiler, followups
+from tracker.services import accounts, api_tokens, calendar_feed
+from tracker.followups import compiler as followup_compiler
+from tracker.followups import workflow as followups
 from tracker.services import promises as promise_service
 
 ROLES_IN_A_MUNICIPALITY = {

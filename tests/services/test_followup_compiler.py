@@ -16,7 +16,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError
-from tracker.services.followup_compiler import compile_followup, suggest_verdict
+from tracker.followups.compiler import compile_followup, suggest_verdict
 
 AFTER = date(2024, 3, 1)  # the 2023 period is over
 DURING = date(2023, 6, 1)
@@ -366,7 +366,7 @@ def test_demo_lidkoping_2023_counts_match_the_log_counted_independently(session)
     """Every commitment is quoted, and each type's count and each month's total equals what
     plain Python counts over the same log entries."""
     from tracker.demo.loader import load_demo
-    from tracker.services.followup_texts import PARTY_ACTOR, occasions_phrase
+    from tracker.followups.prose import PARTY_ACTOR, occasions_phrase
 
     load_demo()
     promise = session.scalar(sa.select(Promise)

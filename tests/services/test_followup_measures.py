@@ -6,7 +6,7 @@ from datetime import date
 from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
 from tracker.extensions import db
 from tracker.models import ActivityType, LogEntry, Party
-from tracker.services.followup_compiler import compile_followup
+from tracker.followups.compiler import compile_followup
 
 
 def test_each_type_sums_its_own_measures_and_counts_its_own_places(session, make_municipality):

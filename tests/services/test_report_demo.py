@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.models import Activity, Commitment, LogEntry, Promise
-from tracker.services import followups, report_export
-from tracker.services.followup_compiler import compile_followup
-from tracker.services.followup_report import build_report
+from tracker.followups import workflow as followups
+from tracker.followups.render import export as report_export
+from tracker.followups.compiler import compile_followup
+from tracker.followups.report import build_report
 
 
 def _flat(text: str) -> str:

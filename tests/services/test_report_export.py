@@ -20,11 +20,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from tracker.services import report_export
-from tracker.services.followup_report import (
+from tracker.followups.render import export as report_export
+from tracker.followups.report import (
     IndicatorLine, MonthSeries, ReportData, ReportSection, ReportVerdict,
 )
-from tracker.services.report_chart import months_chart_svg, months_table
+from tracker.followups.render.charts import months_chart_svg, months_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> & Centrum"

@@ -19,7 +19,7 @@ from tracker.models import (
     AuditEvent, Commitment, FollowUp, FollowUpStatus, JobOutcome, JobRun, Party, Promise,
     PromiseStatus,
 )
-from tracker.services import followup_compiler
+from tracker.followups import compiler as followup_compiler
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 LABELS = {

@@ -14,7 +14,7 @@ from tracker.models import (
     Activity, FollowUp, FollowUpStatus, FollowUpVersion, LogEntry, Organisation, Party,
     PromiseStatus, Role,
 )
-from tracker.services import followup_compiler
+from tracker.followups import compiler as followup_compiler
 from tracker.services import promises as promise_service
 from tracker.services.promises import CommitmentInput
 

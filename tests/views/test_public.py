@@ -22,7 +22,7 @@ from tracker.models import (
     Promise,
     PromiseStatus,
 )
-from tracker.services import followup_compiler
+from tracker.followups import compiler as followup_compiler
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 JAN = datetime(2024, 1, 30, 9, 0, tzinfo=timezone.utc)

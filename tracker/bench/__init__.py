@@ -95,7 +95,7 @@ def compile_one_command(runs: int) -> None:
     """Median seconds of compiling the first bench promise's follow-up (rolled back each time)."""
     from tracker.bench.pages import find_targets
     from tracker.models import FollowUp, FollowUpVersion
-    from tracker.services.followup_compiler import compile_followup
+    from tracker.followups.compiler import compile_followup
 
     targets = find_targets()
     promise_id = db.session.get(FollowUp, targets.followup_id).promise_id

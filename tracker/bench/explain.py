@@ -64,7 +64,7 @@ def compile_plans(app: Flask, targets: Targets, top: int) -> list:
     """The first compile of the published year (its row removed inside a rolled-back
     transaction, as `flask bench compile-one` does)."""
     from tracker.models import FollowUp, FollowUpVersion
-    from tracker.services.followup_compiler import compile_followup
+    from tracker.followups.compiler import compile_followup
 
     with app.app_context():
         promise_id = db.session.get(FollowUp, targets.followup_id).promise_id

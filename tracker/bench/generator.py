@@ -350,7 +350,8 @@ def _log_entries(writer, ids, rng, scale, year, activities, types, place_ids) ->
 
 def publish_first(year: int) -> int:
     """Compile, approve (both parties) and publish the first municipality's follow-up."""
-    from tracker.services import followup_compiler, followups
+    from tracker.followups import compiler as followup_compiler
+    from tracker.followups import workflow as followups
 
     promise_id = db.session.scalar(
         sa.select(Promise.id).join(Municipality, Municipality.id == Promise.municipality_id)

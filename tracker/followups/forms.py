@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from tracker.forms import BaseForm
 from tracker.labels import VERDICT
 from tracker.models import Verdict
-from tracker.services.followups import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
+from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
 from tracker.translation import lazy_gettext as _l
 
 

@@ -1,22 +1,24 @@
 """The follow-up editor: read, edit section by section, verdicts, approve, publish, correct."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policies
 from tracker.extensions import db
-from tracker.followups import bp
 from tracker.followups.forms import (
     CompileForm, CorrectionForm, SectionForm, VerdictForm, VersionForm,
 )
 from tracker.models import FollowUp, FollowUpStatus, Promise
-from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
-from tracker.services import followups as service
-from tracker.services.followup_report import build_report
+from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.followups import compiler as followup_compiler
+from tracker.followups import workflow as service
+from tracker.followups.report import build_report
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
+
+bp = Blueprint("followups", __name__)
 
 
 def _followup_or_404(followup_id: int) -> FollowUp:
@@ -284,7 +286,7 @@ def export(followup_id: int, fmt: str):
 
 def export_response(report, fmt: str) -> Response:
     """The report as a PDF or DOCX download."""
-    from tracker.services import report_export
+    from tracker.followups.render import export as report_export
 
     if fmt == "pdf":
         body, mimetype = report_export.pdf_bytes(report), "application/pdf"
@@ -304,7 +306,7 @@ def chart_markup(report):
     """The server-side SVG chart of occasions per month and focus area (None without data)."""
     from markupsafe import Markup
 
-    from tracker.services.report_chart import months_chart_svg
+    from tracker.followups.render.charts import months_chart_svg
 
     if not report.months:
         return None

@@ -19,7 +19,7 @@ from tracker.jobs.scheduler import (
 from tracker.labels import VERDICT
 from tracker.models import FollowUpStatus, JobOutcome, Verdict
 from tracker.services import DomainError
-from tracker.services.followup_compiler import compile_followup
+from tracker.followups.compiler import compile_followup
 
 bp = Blueprint("jobs_cli", __name__, cli_group=None)
 log = logging.getLogger(__name__)
@@ -132,8 +132,9 @@ def compile_followup_command(promise_id: int, year: int) -> None:
               help="Filen som skrivs, t.ex. uppfoljning.pdf.")
 def export_followup_command(followup_id: int, fmt: str, out: str) -> None:
     """Write one follow-up as PDF or Word: the published version, else the draft (marked so)."""
-    from tracker.services import followups, report_export
-    from tracker.services.followup_report import build_report
+    from tracker.followups import workflow as followups
+    from tracker.followups.render import export as report_export
+    from tracker.followups.report import build_report
 
     followup = followups.load(followup_id)
     if followup is None:

@@ -18,7 +18,8 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
-from tracker.services import followup_compiler, promise_status, reminders
+from tracker.services import promise_status, reminders
+from tracker.followups import compiler as followup_compiler
 from tracker.services.mail import MailError, MailServerUnreachable
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
 from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
 from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services import followups
+from tracker.followups import workflow as followups
 from tracker.services import promises as service
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal

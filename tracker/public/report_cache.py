@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from tracker.followups.views import chart_markup
 from tracker.models import FollowUp, FollowUpVersion
-from tracker.services.followup_report import ReportData, build_report
+from tracker.followups.report import ReportData, build_report
 from tracker.translation import current_locale
 
 _KEY = "tracker_report_cache"

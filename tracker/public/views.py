@@ -8,9 +8,9 @@ from tracker.models import FollowUpVersion, Municipality
 from tracker.public import bp
 from tracker.public.accessibility import STATEMENT
 from tracker.public.report_cache import published_body
-from tracker.services import followups as service
+from tracker.followups import workflow as service
 from tracker.services import public
-from tracker.services.followup_report import build_report
+from tracker.followups.report import build_report
 from tracker.services.promises import sections
 
 

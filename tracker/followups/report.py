@@ -105,7 +105,7 @@ def build_report(followup, version=None) -> ReportData:
     from tracker.formatting import local_date
     from tracker.labels import PARTY_HEADING, VERDICT
     from tracker.models import FollowUpStatus, Party, Verdict
-    from tracker.services.followups import approvals_text
+    from tracker.followups.workflow import approvals_text
 
     source = version or followup
     published_at = version.published_at if version is not None else None

@@ -19,7 +19,8 @@ from tracker.models import (
     FollowUp, FollowUpStatus, FollowUpVersion, Municipality, Organisation, Promise, User, Verdict,
 )
 from tracker.models.base import utcnow
-from tracker.services import DomainError, FieldErrors, StaleEdit, followup_compiler
+from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.followups import compiler as followup_compiler
 from tracker.services import personal_data
 from tracker.translation import gettext as _
 

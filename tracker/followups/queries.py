@@ -18,7 +18,7 @@ from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, Indicator, IndicatorValue, LogEntry,
     Membership, Place, Role, User,
 )
-from tracker.services import followup_texts as texts
+from tracker.followups import prose as texts
 
 CONTACT_ROLES = (Role.OFFICER, Role.COORDINATOR)
 

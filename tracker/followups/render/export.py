@@ -18,11 +18,11 @@ from docx.shared import RGBColor
 from flask import has_request_context, render_template, request
 
 from tracker.formatting import date_sv
-from tracker.services.followup_report import ReportData, ReportSection
-from tracker.services.followup_texts import indicator_value
-from tracker.services.followup_texts import genitive
-from tracker.services.report_chart import DataTable, months_chart_svg, months_table
-from tracker.services.report_word import Inline, WordWriter
+from tracker.followups.report import ReportData, ReportSection
+from tracker.followups.prose import indicator_value
+from tracker.followups.prose import genitive
+from tracker.followups.render.charts import DataTable, months_chart_svg, months_table
+from tracker.followups.render.word import Inline, WordWriter
 
 LANGUAGE = "sv-SE"
 DRAFT_RED = RGBColor(0xA4, 0x0E, 0x26)

@@ -14,7 +14,7 @@ from itertools import cycle
 from markupsafe import Markup
 
 from tracker.formatting import MONTHS_SV, number_sv
-from tracker.services.followup_report import MonthSeries
+from tracker.followups.report import MonthSeries
 
 MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTHS_SV)  # jan, feb, mar, … okt, nov, dec
 COLOURS = ("#0072B2", "#B34700", "#007A5A", "#8E3A80", "#5A5A5A", "#8A6100")
