@@ -1,6 +1,7 @@
 """Swedish labels for the code's enums (the glossary of domain.md)."""
 from tracker.models import (
-    ActivityStatus, FollowUpStatus, Party, PromiseStatus, Role, TipStatus, Verdict,
+    ActivityStatus, CommitmentKind, FollowUpStatus, Party, PromiseStatus, Role, TipStatus,
+    Verdict, VerdictReason,
 )
 from tracker.translation import lazy_gettext as _l
 
@@ -41,6 +42,26 @@ VERDICT = {
     Verdict.PARTLY: _l("delvis uppfyllt"),
     Verdict.NOT_FULFILLED: _l("ej uppfyllt"),
     Verdict.ONGOING: _l("pågår"),
+    Verdict.DONE: _l("genomfört"),
+    Verdict.CANNOT_ASSESS: _l("kan inte bedömas"),
+}
+VERDICT_REASON = {
+    VerdictReason.NOT_PRIORITISED: _l("ej prioriterat"),
+    VerdictReason.RESOURCES: _l("resursbrist"),
+    VerdictReason.CHANGED_CONDITIONS: _l("ändrade förutsättningar"),
+    VerdictReason.OTHER_ACTOR: _l("beroende av annan aktör"),
+    VerdictReason.TOO_EARLY: _l("för tidigt att bedöma"),
+    VerdictReason.OTHER: _l("annat"),
+}
+COMMITMENT_KIND = {
+    CommitmentKind.PRESTATION: _l("Prestation – något som kan räknas, med ett mål"),
+    CommitmentKind.EFFEKT: _l("Effekt – ett läge som ska nås, till exempel ökad trygghet"),
+    CommitmentKind.ARBETSSATT: _l("Arbetssätt – ett sätt att arbeta, utan antal"),
+}
+COMMITMENT_KIND_SHORT = {
+    CommitmentKind.PRESTATION: _l("prestation"),
+    CommitmentKind.EFFEKT: _l("effekt"),
+    CommitmentKind.ARBETSSATT: _l("arbetssätt"),
 }
 TIP_STATUS = {
     TipStatus.NEW: _l("Ny"),
@@ -57,6 +78,8 @@ TEMPLATE_GLOBALS = {
     "activity_status_label": ACTIVITY_STATUS.get,
     "followup_status_label": FOLLOWUP_STATUS.get,
     "verdict_label": VERDICT.get,
+    "verdict_reason_label": VERDICT_REASON.get,
+    "commitment_kind_label": COMMITMENT_KIND_SHORT.get,
     "tip_status_label": TIP_STATUS.get,
 }
 

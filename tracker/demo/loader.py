@@ -16,6 +16,8 @@ from tracker.extensions import db
 from tracker.models import (
     ActivityType,
     Commitment,
+    CommitmentIndicator,
+    CommitmentKind,
     FocusArea,
     Indicator,
     IndicatorValue,
@@ -106,13 +108,16 @@ def load_demo() -> LoadResult:
         t["key"]: _get_or_add(
             result, "aktivitetstyper", ActivityType, {"key": t["key"]},
             name_sv=t["name_sv"], name_en=t["name_en"], description=t["description"],
-            measures=t["measures"],
+            measures=t["measures"], noun_singular=t.get("noun_singular", ""),
+            noun_plural=t.get("noun_plural", ""),
         )
         for t in data["activity_types"]
     }
     _load_indicators(result, data, municipalities)
     users = _load_users(result, municipalities)
-    promises = {p["key"]: _load_promise(result, p, municipalities) for p in data["promises"]}
+    indicators = {i.key: i for i in db.session.scalars(sa.select(Indicator))}
+    promises = {p["key"]: _load_promise(result, p, municipalities, indicators)
+                for p in data["promises"]}
     demo_activities.load_year(
         result, promises["lidkoping-2022-2023"], data["lidkoping_2023_activities"],
         types=types, places={name: p for (m, name), p in places.items() if m == "lidkoping"},
@@ -170,7 +175,8 @@ def _role_text(is_admin: bool, roles: dict, municipalities: dict) -> str:
     return ", ".join(f"{ROLE[role]} i {municipalities[k].name}" for k, role in roles.items())
 
 
-def _load_promise(result: LoadResult, p: dict, municipalities: dict) -> Promise:
+def _load_promise(result: LoadResult, p: dict, municipalities: dict,
+                  indicators: dict[str, Indicator]) -> Promise:
     municipality = municipalities[p["municipality"]]
     promise = db.session.scalar(
         sa.select(Promise).filter_by(
@@ -208,13 +214,17 @@ def _load_promise(result: LoadResult, p: dict, municipalities: dict) -> Promise:
         db.session.flush()
         result.count("fokusområden")
         for c in fa["commitments"]:
-            db.session.add(
-                Commitment(
-                    promise_id=promise.id, focus_area_id=area.id, party=Party(c["party"]),
-                    text=c["text"], position=position, target_count=c.get("target_count"),
-                    target_note=c.get("target_note") or "",
-                )
+            commitment = Commitment(
+                promise_id=promise.id, focus_area_id=area.id, party=Party(c["party"]),
+                text=c["text"], position=position, target_count=c.get("target_count"),
+                target_note=c.get("target_note") or "", kind=CommitmentKind(c["kind"]),
             )
+            commitment.indicator_links = [
+                CommitmentIndicator(indicator=indicators[link["indicator"]],
+                                    higher_is_better=indicators[link["indicator"]].higher_is_better)
+                for link in c.get("indicators", ())
+            ]
+            db.session.add(commitment)
             position += 1
             result.count("åtaganden")
     db.session.flush()

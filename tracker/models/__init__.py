@@ -9,20 +9,25 @@ from tracker.models.activity import (
     activity_assignee,
     activity_place,
 )
-from tracker.models.followup import FollowUp, FollowUpStatus, FollowUpVersion, Verdict
+from tracker.models.followup import (
+    FollowUp, FollowUpStatus, FollowUpVersion, Verdict, VerdictReason,
+)
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
-from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
+from tracker.models.promise import (
+    PARTY_ORDER, Commitment, CommitmentIndicator, CommitmentKind, FocusArea, Party, Promise,
+    PromiseStatus,
+)
 from tracker.models.user import (
     ApiScope, ApiToken, LoginAttempt, Membership, Organisation, Role, User,
 )
 
 __all__ = [
-    "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
+    "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "CommitmentIndicator", "CommitmentKind", "FocusArea",
     "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
-    "TipStatus", "User", "Verdict", "activity_assignee", "activity_place",
+    "TipStatus", "User", "Verdict", "VerdictReason", "activity_assignee", "activity_place",
 ]

@@ -39,8 +39,15 @@ class ActivityType(db.Model):
     key: Mapped[str] = mapped_column(sa.String(60), unique=True)
     name_sv: Mapped[str] = mapped_column(sa.String(120))
     name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The follow-up's grammar: "1 trafikkontroll", "42 trafikkontroller".
+    noun_singular: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    noun_plural: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # [{"key", "label", "kind": MeasureKind value, "required": bool, "choices": [...]}]
+    # [{"key", "label", "kind": MeasureKind value, "required": bool, "choices": [...],
+    #   and how the follow-up says it (all optional): "phrase" ("{n} elever"),
+    #   "total": "sum" | "average" | "none", "choice_phrases" ({choice: "{n} hastighetskontroller"}),
+    #   "yes_phrase" ("{n} tillsammans med socialtjänsten"), "list_label" ("Ämnen", for a text
+    #   measure whose values are listed), "in_report": bool}]
     measures: Mapped[list] = mapped_column(sa.JSON, default=list)
     is_active: Mapped[bool] = mapped_column(default=True)
 

@@ -25,6 +25,24 @@ class Verdict(enum.Enum):
     PARTLY = "delvis_uppfyllt"
     NOT_FULFILLED = "ej_uppfyllt"
     ONGOING = "pagar"
+    DONE = "genomfort"                  # a way of working that was carried out
+    CANNOT_ASSESS = "kan_inte_bedomas"  # nothing measures it (yet)
+
+    @property
+    def needs_reason(self) -> bool:
+        """A verdict short of fulfilled says why (domain.md's short list plus free text)."""
+        return self not in (Verdict.FULFILLED, Verdict.DONE)
+
+
+class VerdictReason(enum.Enum):
+    """Why a commitment is not (yet) fulfilled, as the parties say it."""
+
+    NOT_PRIORITISED = "ej_prioriterat"
+    RESOURCES = "resursbrist"
+    CHANGED_CONDITIONS = "andrade_forutsattningar"
+    OTHER_ACTOR = "beroende_av_annan_aktor"
+    TOO_EARLY = "for_tidigt_att_bedoma"
+    OTHER = "annat"
 
 
 class FollowUp(db.Model):
@@ -42,8 +60,10 @@ class FollowUp(db.Model):
     )
     # {section_key: {"title", "generated", "edited" (None until a person edits), "edited_by", "edited_at"}}
     sections: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    # {commitment_id: {"suggested", "reason", "override" (None or a Verdict value),
-    #                   "override_reason", "section", "party", "text"}}
+    # {commitment_id: {"suggested", "reason" (the compiler's basis), "auto_reason_code",
+    #                   "override" (None or a Verdict value), "override_reason",
+    #                   "reason_code" (a VerdictReason value, set by a person),
+    #                   "section", "party", "text", "kind", "key" (its body section)}}
     verdicts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # {"months": [{"title", "counts": [12 ints]}], "indicators": [{name, unit, this_year, ...}]}
     figures: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default=sa.text("'{}'"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.extensions import db
 from tracker.models.base import created_at_column, str_enum, updated_at_column
 from tracker.models.geo import Municipality
+from tracker.models.indicator import Indicator  # noqa: F401  (CommitmentIndicator.indicator)
 
 
 class PromiseStatus(enum.Enum):
@@ -27,6 +28,14 @@ class Party(enum.Enum):
 
 
 PARTY_ORDER = [Party.KOMMUNEN, Party.POLISEN, Party.TILLSAMMANS]
+
+
+class CommitmentKind(enum.Enum):
+    """What a verdict on the commitment may rest on (domain.md, "Kinds of promise")."""
+
+    PRESTATION = "prestation"   # countable output: occasions against a target
+    EFFEKT = "effekt"           # a state in the world: only linked indicators can show it
+    ARBETSSATT = "arbetssatt"   # an ongoing way of working: what was done, never "uppfyllt"
 
 
 class Promise(db.Model):
@@ -120,6 +129,10 @@ class Commitment(db.Model):
     )
     party: Mapped[Party] = mapped_column(str_enum(Party, "party"))
     text: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[CommitmentKind] = mapped_column(
+        str_enum(CommitmentKind, "commitment_kind"), default=CommitmentKind.ARBETSSATT,
+        server_default=CommitmentKind.ARBETSSATT.value,
+    )
     position: Mapped[int] = mapped_column(default=0)
     target_count: Mapped[Optional[int]]
     target_note: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -129,5 +142,30 @@ class Commitment(db.Model):
     focus_area: Mapped[Optional[FocusArea]] = relationship(
         back_populates="commitments", lazy="raise"
     )
+    indicator_links: Mapped[list["CommitmentIndicator"]] = relationship(
+        back_populates="commitment", lazy="raise", cascade="all, delete-orphan",
+        order_by="CommitmentIndicator.id",
+    )
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class CommitmentIndicator(db.Model):
+    """An indicator that shows whether an effekt commitment's state in the world was reached."""
+
+    __tablename__ = "commitment_indicator"
+    __table_args__ = (sa.UniqueConstraint("commitment_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("commitment.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("indicator.id", ondelete="CASCADE"), index=True
+    )
+    higher_is_better: Mapped[bool]
+    target_value: Mapped[Optional[float]] = mapped_column(sa.Numeric(14, 3))
+
+    commitment: Mapped[Commitment] = relationship(back_populates="indicator_links",
+                                                  lazy="raise")
+    indicator: Mapped["Indicator"] = relationship(lazy="raise")  # noqa: F821

@@ -10,6 +10,7 @@ from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_TARGET, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS,
     REVISABLE, SOURCE_KEYS,
 )
+from tracker.services.promises.assessment import IndicatorLink, set_assessment, suggest_kind
 from tracker.services.promises.reading import (
     CommitmentRow, PartyGroup, PromiseListRow, Section, commitment_progress, load_promise,
     municipality_promises, sections,
@@ -24,7 +25,7 @@ from tracker.services.promises.writing import (
 __all__ = [
     "AFTER_SIGNING_FIELDS", "MAX_EXTRA_YEARS", "MAX_TARGET", "MAX_YEAR", "MIN_YEAR",
     "PROMISE_FIELDS", "REVISABLE", "SOURCE_KEYS",
-    "CommitmentInput", "add_commitment", "add_focus_area", "create_promise",
+    "CommitmentInput", "IndicatorLink", "set_assessment", "suggest_kind", "add_commitment", "add_focus_area", "create_promise",
     "delete_commitment", "delete_focus_area", "move_commitment", "move_focus_area",
     "revise_commitment", "sign_promise", "update_commitment", "update_focus_area",
     "update_promise",

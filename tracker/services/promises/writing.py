@@ -11,13 +11,14 @@ from tracker import audit, policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
-    Activity, Commitment, FocusArea, Party, Promise, PromiseStatus, User,
+    Activity, Commitment, CommitmentKind, FocusArea, Party, Promise, PromiseStatus, User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_TARGET, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS,
     REVISABLE, SOURCE_KEYS, _check_free_text, _promise_of, _require_draft, _require_edit, _text,
 )
+from tracker.services.promises.assessment import suggest_kind
 from tracker.translation import gettext as _
 
 
@@ -226,6 +227,7 @@ class CommitmentInput:
     focus_area_id: int | None = None
     target_count: int | None = None
     target_note: str = ""
+    kind: CommitmentKind | str | None = None  # None: the kind the wording suggests
 
 
 def _clean_commitment(promise: Promise, data: CommitmentInput) -> dict:
@@ -253,10 +255,15 @@ def _clean_commitment(promise: Promise, data: CommitmentInput) -> dict:
     _check_free_text(
         {"text": (_("Åtagande"), text), "target_note": (_("Om målet"), note)}, errors
     )
+    try:
+        kind = suggest_kind(text, data.target_count) if data.kind in (None, "") \
+            else CommitmentKind(data.kind)
+    except ValueError:
+        errors["kind"] = _("Välj vilken sorts löfte det är.")
     if errors:
         raise FieldErrors(errors)
     return {"party": party, "text": text, "focus_area_id": data.focus_area_id,
-            "target_count": data.target_count, "target_note": note}
+            "target_count": data.target_count, "target_note": note, "kind": kind}
 
 
 def add_commitment(promise: Promise, user: User, data: CommitmentInput) -> Commitment:
@@ -288,7 +295,10 @@ def update_commitment(commitment: Commitment, user: User, data: CommitmentInput,
     _require_edit(user, promise)
     _require_draft(promise)
     _require_commitment_version(commitment, expected_version)
-    for key, value in _clean_commitment(promise, data).items():
+    clean = _clean_commitment(promise, data)
+    if data.kind in (None, ""):  # a form without the kind keeps the coordinator's choice
+        clean.pop("kind")
+    for key, value in clean.items():
         setattr(commitment, key, value)
     db.session.flush()
     return commitment

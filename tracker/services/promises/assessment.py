@@ -1,0 +1,124 @@
+"""How a commitment can be judged: its kind, and for an effekt the indicators that show it.
+
+A commitment's kind decides what its verdict may rest on (domain.md): a prestation on
+occasions against a target, an effekt only on linked indicators, an arbetssätt on what was
+done. The coordinator chooses; `suggest_kind` proposes one from the wording.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import Commitment, CommitmentIndicator, CommitmentKind, Indicator, User
+from tracker.services import FieldErrors, StaleEdit
+from tracker.services.promises._common import _promise_of, _require_edit
+from tracker.translation import gettext as _
+
+MAX_LINKS = 10
+
+# A state in the world: something should be, become, feel or decrease.
+_EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"\b(ska|skall|kommer att)\s+(vara|bli|känna|uppleva|öka|minska|sjunka)\b",
+    r"\b(öka|höja|stärka)\w*\s+(den\s+)?(upplevda\s+)?trygghet",
+    r"\btrygghet\w*\s+(ska|skall)\s+(öka|stärkas)",
+    r"\bminska\w*\s+(\w+\s+){0,3}(brott|otrygghet|oro|skadegörelse|narkotika|droger|våld|"
+    r"missbruk|olyckor)",
+    r"\bkänna sig trygg",
+    r"\bdrogfri",
+    r"\bfärre\b",
+)]
+# Countable output: carry out, visit, hold, arrange — or a number to reach.
+_OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"^(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",
+    r"\b(genomföras|genomförs|anordnas|hållas)\b",
+    r"\b\d+\s+\w+",
+    r"\bsamtliga\s+(klasser|skolor|elever|årskurs)",
+)]
+
+
+def suggest_kind(text: str, target_count: int | None = None) -> CommitmentKind:
+    """The kind the wording suggests: a number to reach is a prestation, a state to reach an
+    effekt, anything else a way of working. Effect wording wins over an activity verb
+    ("Tryggheten ska öka genom att … genomföra"), a target count over both."""
+    text = " ".join((text or "").split())
+    if target_count is not None:
+        return CommitmentKind.PRESTATION
+    if any(pattern.search(text) for pattern in _EFFECT):
+        return CommitmentKind.EFFEKT
+    if any(pattern.search(text) for pattern in _OUTPUT):
+        return CommitmentKind.PRESTATION
+    return CommitmentKind.ARBETSSATT
+
+
+@dataclass
+class IndicatorLink:
+    indicator_id: int
+    higher_is_better: bool | None = None   # None: the indicator's own direction
+    target_value: str | float | None = None
+
+
+def set_assessment(commitment: Commitment, user: User, kind: CommitmentKind | str,
+                   links: list[IndicatorLink], expected_version: int | None = None) -> Commitment:
+    """Set the kind and (for an effekt) the indicators; allowed in every status of the promise,
+    since it decides how the follow-up judges the commitment, not what was promised."""
+    promise = _promise_of(commitment)
+    _require_edit(user, promise)
+    if expected_version is not None and expected_version != commitment.version_id:
+        raise StaleEdit(commitment, _("Någon annan har ändrat åtagandet sedan du öppnade "
+                                      "formuläret."))
+    try:
+        kind = CommitmentKind(kind)
+    except ValueError:
+        raise FieldErrors({"kind": _("Välj vilken sorts löfte det är.")}) from None
+    if kind is not CommitmentKind.EFFEKT:
+        links = []
+    clean = _clean_links(links)
+    current = db.session.scalars(sa.select(CommitmentIndicator).where(
+        CommitmentIndicator.commitment_id == commitment.id)).all()
+    by_indicator = {link.indicator_id: link for link in current}
+    for link in current:
+        if link.indicator_id not in clean:
+            db.session.delete(link)
+    for indicator_id, (higher, target) in clean.items():
+        row = by_indicator.get(indicator_id)
+        if row is None:
+            db.session.add(CommitmentIndicator(commitment_id=commitment.id,
+                                               indicator_id=indicator_id,
+                                               higher_is_better=higher, target_value=target))
+        else:
+            row.higher_is_better, row.target_value = higher, target
+    commitment.kind = kind
+    db.session.flush()
+    return commitment
+
+
+def _clean_links(links: list[IndicatorLink]) -> dict[int, tuple[bool, Decimal | None]]:
+    if len(links) > MAX_LINKS:
+        raise FieldErrors({"indicators": _("Koppla högst %(n)d indikatorer till ett löfte.",
+                                           n=MAX_LINKS)})
+    ids = {link.indicator_id for link in links}
+    known = dict(db.session.execute(
+        sa.select(Indicator.id, Indicator.higher_is_better).where(Indicator.id.in_(ids or {-1}))
+    ).all())
+    clean: dict[int, tuple[bool, Decimal | None]] = {}
+    for link in links:
+        if link.indicator_id not in known:
+            raise FieldErrors({"indicators": _("Välj en indikator som finns.")})
+        target = None
+        if link.target_value not in (None, ""):
+            try:
+                target = Decimal(str(link.target_value).replace(",", ".").replace(" ", ""))
+            except InvalidOperation:
+                raise FieldErrors({"indicators": _(
+                    "Målvärdet ska vara ett tal, till exempel 12,5.")}) from None
+            if not target.is_finite() or abs(target) >= 10 ** 11:
+                raise FieldErrors({"indicators": _(
+                    "Målvärdet ska vara ett tal, till exempel 12,5.")})
+        higher = known[link.indicator_id] if link.higher_is_better is None \
+            else bool(link.higher_is_better)
+        clean[link.indicator_id] = (higher, target)
+    return clean
