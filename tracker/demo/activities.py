@@ -51,7 +51,8 @@ def load_year(result, promise: Promise, items: list[dict], *, types: dict[str, A
         db.session.add(activity)
         db.session.flush()
         result.count("aktiviteter")
-        entries = _log_entries(rng, activity, item, types[item["type"]], places, owners["officer"])
+        entries = _log_entries(rng, activity, item, types[item["type"]], places,
+                               owners[item["owner_role"]])
         db.session.add_all(entries)
         result.count("genomföranden", len(entries))
     db.session.flush()

@@ -7,7 +7,6 @@ figure is a GROUP BY. It flushes and never commits; the caller commits once per 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,18 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
+from tracker.followups import prose, queries
+from tracker.followups.assess import assess, indicator_rows
+from tracker.followups.work import commitment_work, hours_by_actor
 from tracker.formatting import local_today
 from tracker.models import (
-    PARTY_ORDER, FollowUp, FollowUpStatus, FollowUpVersion, MeasureKind, Promise, PromiseStatus,
-    Verdict,
+    FollowUp, FollowUpStatus, FollowUpVersion, MeasureKind, Promise, PromiseStatus,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError
-from tracker.followups import queries
-from tracker.followups import prose as texts
 from tracker.translation import gettext as _
 
 NUMERIC = {MeasureKind.INTEGER.value, MeasureKind.DECIMAL.value}
+LISTED = {MeasureKind.CHOICE.value, MeasureKind.TEXT.value}
+PARTY_PROMISES = {"kommunen": "Kommunen lovar", "polisen": "Polisen lovar",
+                  "tillsammans": "Tillsammans lovar vi"}
+SOURCE_WORDS = {"medborgardialog": "medborgardialoger", "enkat": "enkäter",
+                "trygghetsmatning": "trygghetsmätningar", "brottsstatistik": "brottsstatistik",
+                "handelserapporter": "händelserapporter", "medarbetardialog": "medarbetardialoger"}
+OTHER_AREA = "fokus-ovrigt"
 
 
 def compile_followup(promise_id: int, year: int, *, today: date | None = None) -> FollowUp:
@@ -107,7 +113,8 @@ def _merge_sections(old: dict, fresh: dict) -> dict:
     for key, section in fresh.items():
         previous = old.get(key)
         if previous and previous.get("edited") is not None:
-            merged[key] = {**previous, "title": section["title"], "generated": section["generated"]}
+            merged[key] = {**previous, "title": section["title"], "generated": section["generated"],
+                           "parent": section.get("parent")}
         else:
             merged[key] = section
     for key, previous in old.items():  # an edited section whose source is gone is not lost
@@ -116,135 +123,118 @@ def _merge_sections(old: dict, fresh: dict) -> dict:
     return merged
 
 
+PERSON_VERDICT_FIELDS = ("override", "override_reason", "reason_code")
+
+
 def _merge_verdicts(old: dict, fresh: dict) -> dict:
+    """Fresh suggestions; what a person chose (verdict, reason) is kept."""
     merged = {}
     for key, verdict in fresh.items():
         previous = old.get(key) or {}
-        merged[key] = {**verdict, "override": previous.get("override"),
-                       "override_reason": previous.get("override_reason", "")}
+        merged[key] = {**verdict, **{name: previous.get(name, verdict[name])
+                                     for name in PERSON_VERDICT_FIELDS}}
     return merged
 
 
-def _section(title: str, generated: str) -> dict:
-    return {"title": title, "generated": generated, "edited": None}
+def _section(title: str, generated: str, parent: str | None = None) -> dict:
+    return {"title": title, "generated": generated, "edited": None, "parent": parent}
 
 
 def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, dict]:
     municipality = promise.municipality
-    figures = _commitment_figures(promise, year, running)
-    indicators = queries.indicator_rows(municipality.id, year)
-    sections = {
-        "inledning": _section(
-            "Om medborgarlöftet",
-            texts.introduction(
-                municipality=municipality.name, police_area=municipality.police_area.name,
-                start_year=promise.start_year, end_year=promise.end_year, year=year,
-                title=promise.title, sources=list(promise.sources or []),
-                sources_note=promise.sources_note or "", signed_on=promise.signed_on,
-                signatories=list(promise.signatories or []), agreement_url=promise.agreement_url,
-                problem_picture=promise.problem_picture or "",
-            ),
-        ),
-        "lagesbild": _section("Lägesbild", texts.situation(indicators, year, municipality.name)),
-    }
+    official = municipality.display_name
+    series = queries.indicator_series(municipality.id, year)
+    rows = indicator_rows(series.values(), year)
+    work = _work(promise, year)
+    links = queries.indicator_links(promise.id)
     commitments = _ordered(promise.commitments)
-    section_of = {c.id: f"fokus-{c.focus_area_id}" if c.focus_area_id else "fokus-ovrigt"
-                  for c in commitments}
-    for area in _ordered(promise.focus_areas):
-        own = [figures[c.id] for c in commitments if c.focus_area_id == area.id]
-        sections[f"fokus-{area.id}"] = _section(
-            area.title, texts.focus_area(area.description or "", own, year)
-        )
-    loose = [figures[c.id] for c in commitments if c.focus_area_id is None]
-    if loose:
-        sections["fokus-ovrigt"] = _section("Övriga löften", texts.focus_area("", loose, year))
-    sections["effekt"] = _section("Syns det någon effekt på brott och trygghet?",
-                                  texts.effect(indicators, year))
-    minutes = defaultdict(int)
-    for c in commitments:
-        minutes[c.party] += sum(t.minutes for t in figures[c.id].types)
-    sections["lardomar"] = _section(
-        "Lärdomar och kommunikation", texts.lessons([(p, minutes[p]) for p in PARTY_ORDER])
-    )
-    sections["nasta-steg"] = _section("Nästa steg", texts.NEXT_STEPS)
-    sections["kontakt"] = _section("Kontakt", texts.contacts(queries.contacts(municipality.id),
-                                                              municipality.name))
-    verdicts = {
-        str(c.id): {"suggested": figures[c.id].verdict.value, "reason": figures[c.id].reason,
-                    "override": None, "override_reason": "", "party": c.party.value,
-                    "text": c.text, "section": section_of[c.id]}
-        for c in commitments
+    area_of = {c.id: f"fokus-{c.focus_area_id}" if c.focus_area_id else OTHER_AREA
+               for c in commitments}
+    sections = {
+        "inledning": _section("Om medborgarlöftet", prose.render(
+            "introduction.md.j2", official_name=official,
+            police_area=municipality.police_area.name, start_year=promise.start_year,
+            end_year=promise.end_year, year=year, title=promise.title,
+            sources=[SOURCE_WORDS.get(key, key) for key in promise.sources or []],
+            sources_note=(promise.sources_note or "").strip(), signed_on=promise.signed_on,
+            signatories=[f"{s['name']} ({s['title']})" if s.get("title") else s["name"]
+                         for s in promise.signatories or [] if s.get("name")],
+            agreement_url=promise.agreement_url,
+            problem_picture=(promise.problem_picture or "").strip())),
+        "lagesbild": _section("Lägesbild", prose.render(
+            "situation.md.j2", rows=rows, official_name=official, year=year,
+            sources=sorted({row.source for row in rows if row.source}))),
     }
+    verdicts = {}
+    areas = [(f"fokus-{a.id}", a.title, a.description or "") for a in _ordered(promise.focus_areas)]
+    if any(key == OTHER_AREA for key in area_of.values()):
+        areas.append((OTHER_AREA, "Övriga löften", ""))
+    for key, title, description in areas:
+        sections[key] = _section(title, prose.render("focus_area.md.j2",
+                                                     description=description.strip()))
+        for c in (c for c in commitments if area_of[c.id] == key):
+            body = f"lofte-{c.id}"
+            sections[body] = _section(f"{PARTY_PROMISES[c.party.value]}: {c.text.strip()}",
+                                      prose.render("commitment.md.j2", work=work.text[c.id]),
+                                      parent=key)
+            verdict = assess(c, work, links.get(c.id, []), series, year, running)
+            verdicts[str(c.id)] = {
+                **verdict, "override": None, "override_reason": "", "reason_code": None,
+                "party": c.party.value, "text": c.text, "kind": c.kind.value,
+                "section": key, "key": body, "indicators": len(links.get(c.id, [])),
+            }
+    sections["effekt"] = _section("Syns det någon effekt på brott och trygghet?", prose.render(
+        "effect.md.j2", official_name=official, year=year, series=list(series.values()),
+        effect_commitments=_effect_commitments(commitments, links, series)))
+    total, parts = hours_by_actor(work.minutes_by_actor)
+    sections["lardomar"] = _section("Lärdomar", prose.render("lessons.md.j2", total=total,
+                                                             parts=parts))
+    sections["nasta-steg"] = _section("Nästa steg", prose.render("next_steps.md.j2"))
+    sections["kontakt"] = _section("Kontakt", prose.render(
+        "contact.md.j2", people=[(name, title or role)
+                                 for name, title, role in queries.contacts(municipality.id)],
+        official_name=official, municipality_contact=municipality.report_contact.strip(),
+        police_contact=municipality.police_area.report_contact.strip()))
     return sections, verdicts, {
-        "months": _month_series(promise, commitments, figures, section_of),
-        "indicators": [dataclasses.asdict(row) for row in indicators],
+        "months": _month_series(areas, commitments, work.month_counts, area_of),
+        "indicators": [dataclasses.asdict(row) for row in rows],
+        "indicator_series": [dataclasses.asdict(s) for s in series.values()],
     }
 
 
-def _month_series(promise, commitments, figures, section_of) -> list[dict]:
+def _work(promise: Promise, year: int):
+    types = queries.activity_types(promise.id)
+    return commitment_work(
+        promise, year, types,
+        totals=queries.type_totals(
+            promise.id, year, queries.keys_by_type(queries.measure_keys(types, NUMERIC)),
+            queries.keys_by_type(queries.measure_keys(types, {MeasureKind.BOOLEAN.value}))),
+        values=queries.value_counts(promise.id, year, queries.measure_keys(types, LISTED)),
+        places=queries.place_counts(promise.id, year),
+        months=queries.months(promise.id, year), notes=queries.notes(promise.id, year),
+        summary=queries.activity_summary(promise.id),
+        targeted=queries.targeted_occasions(promise.id, year),
+        cancelled=queries.cancelled(promise.id),
+    )
+
+
+def _effect_commitments(commitments, links, series) -> list[dict]:
+    return [{"text": c.text.strip(),
+             "measures": [series[iid].name if iid in series else "" for iid, _h, _t in
+                          links.get(c.id, [])]}
+            for c in commitments if c.kind.value == "effekt"]
+
+
+def _month_series(areas, commitments, month_counts, area_of) -> list[dict]:
     """Occasions per month for each focus area that has any, in the report's order."""
-    titles = {f"fokus-{a.id}": a.title for a in promise.focus_areas}
-    titles["fokus-ovrigt"] = "Övriga löften"
-    series: dict[str, list[int]] = {}
+    series: dict[str, list[int]] = {key: [0] * 12 for key, _title, _d in areas}
     for c in commitments:
-        counts = series.setdefault(section_of[c.id], [0] * 12)
-        for month, n in figures[c.id].month_counts.items():
-            counts[month - 1] += n
-    return [{"title": titles[key], "counts": counts}
-            for key, counts in series.items() if any(counts)]
+        for month, n in month_counts.get(c.id, {}).items():
+            series[area_of[c.id]][month - 1] += n
+    return [{"title": title, "counts": series[key]} for key, title, _d in areas
+            if any(series[key])]
 
 
 def _ordered(rows):
     return sorted(rows, key=lambda row: (row.position, row.id))
 
-
-def _commitment_figures(promise: Promise, year: int, running: bool):
-    types = queries.activity_types(promise.id)
-    numeric = queries.keys_by_type(queries.measure_keys(types, NUMERIC))
-    choice = queries.measure_keys(types, {MeasureKind.CHOICE.value})
-    choice_keys = queries.keys_by_type(choice)
-    labels = {(t.id, m["key"]): m.get("label") or m["key"] for t in types for m in t.measures or []}
-    names = {t.id: t.name_sv for t in types}
-    summary = queries.activity_summary(promise.id)
-    totals = defaultdict(list)  # commitment → [(type, totals)], by type id
-    for (cid, tid), row in sorted(queries.type_totals(promise.id, year, numeric).items()):
-        totals[cid].append((tid, row))
-    choices = queries.choice_counts(promise.id, year, choice)
-    places, place_types = queries.place_counts(promise.id, year)
-    months, notes = queries.months(promise.id, year), queries.notes(promise.id, year)
-    figures = {}
-    for c in promise.commitments:
-        type_figures = []
-        for tid, (n, minutes, first, last, sums) in totals[c.id]:
-            type_figures.append(texts.TypeFigures(
-                name=names[tid], occasions=n, minutes=int(minutes),
-                place_count=place_types.get((c.id, tid), 0), first=first, last=last,
-                sums=[(labels[(tid, key)], float(total)) for key, total in sums
-                      if total is not None],
-                choices=[(labels[(tid, key)], choices[(c.id, tid, key)])
-                         for key in choice_keys.get(tid, ()) if (c.id, tid, key) in choices],
-            ))
-        type_figures.sort(key=lambda t: (-t.occasions, t.name))
-        activity_count, done, targets = summary.get(c.id, (0, 0, None))
-        occasions = sum(t.occasions for t in type_figures)
-        target = c.target_count if c.target_count is not None else targets
-        verdict = suggest_verdict(occasions, target, activity_count > 0 and done == activity_count,
-                                  running)
-        figures[c.id] = texts.CommitmentFigures(
-            text=c.text, party=c.party, activity_count=activity_count, types=type_figures,
-            places=places.get(c.id, []), months=sorted(months.get(c.id, {})),
-            month_counts=dict(months.get(c.id, {})), notes=notes.get(c.id, []),
-            verdict=verdict,
-            reason=texts.verdict_reason(verdict, occasions, target,
-                                        activity_count > 0 and done == activity_count, year),
-        )
-    return figures
-
-
-def suggest_verdict(occasions: int, target: int | None, all_done: bool, running: bool) -> Verdict:
-    """Met target or every activity done → uppfyllt; else pågår while the period runs."""
-    if (target and occasions >= target) or all_done:
-        return Verdict.FULFILLED
-    if running:
-        return Verdict.ONGOING
-    return Verdict.PARTLY if occasions else Verdict.NOT_FULFILLED

@@ -1,7 +1,10 @@
-"""Swedish Markdown for the yearly follow-up, rendered from the compiler's aggregates.
+"""The follow-up's Swedish text: Jinja templates in texts/, fed with typed figures.
 
-Pure functions of plain data: the same figures always give the same text (no dates of today,
-no set iteration), so a recompile only changes what the data changed.
+Each section has a template a non-programmer can read and change (texts/*.md.j2); it writes
+Markdown. The grammar is data: an activity type's nouns and a measure's phrase come from the
+type (`ActivityType.noun_*`, `measures[].phrase`), not from code. Numbers, dates and lists are
+formatted by Babel for Swedish. Everything here is a pure function of its input: the same
+figures always give the same text.
 """
 from __future__ import annotations
 
@@ -9,71 +12,129 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.formatting import MONTHS_SV, date_sv, number_sv
-from tracker.labels import SOURCE
-from tracker.models import Party, Verdict
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
+LOCALE = "sv_SE"
 CAVEAT = (
-    "Observera att förändringen i en enkätundersökning från ett år till nästa säger lite; "
-    "det är utvecklingen över flera år som visar om brottsligheten och tryggheten förändras."
+    "En förändring i en enkätundersökning från ett år till nästa säger lite; det är "
+    "utvecklingen över flera år som visar om brottsligheten och tryggheten förändras."
 )
-PARTY_ACTOR = {
-    Party.POLISEN: "Polisen har genomfört",
-    Party.KOMMUNEN: "Kommunen har genomfört",
-    Party.TILLSAMMANS: "Polisen och kommunen har tillsammans genomfört",
-}
-PARTY_PROMISES = {
-    Party.POLISEN: "Polisen lovar",
-    Party.KOMMUNEN: "Kommunen lovar",
-    Party.TILLSAMMANS: "Tillsammans lovar vi",
-}
-VERDICT_TEXT = {
-    Verdict.FULFILLED: "uppfyllt",
-    Verdict.PARTLY: "delvis uppfyllt",
-    Verdict.NOT_FULFILLED: "ej uppfyllt",
-    Verdict.ONGOING: "pågår",
-}
-PERIOD_WORD = {1: "ettårigt", 2: "tvåårigt", 3: "treårigt"}
-# Head noun → plural; None: say "tillfällen med …" (no natural plural).
-NOUN_PLURALS = (
-    ("kontroll", "kontroller"), ("besök", "besök"), ("vandring", "vandringar"),
-    ("patrullering", "patrulleringar"), ("insats", "insatser"), ("samtal", "samtal"),
-    ("möte", "möten"), ("dialog", "dialoger"), ("åtgärd", "åtgärder"),
-    ("aktivitet", "aktiviteter"), ("sök", "sök"), ("tillsyn", None), ("samverkan", None),
-    ("kommunikation", None),
-)
+# The placeholders a person must replace before the follow-up can be approved.
+LESSONS_PLACEHOLDER = ("*Skriv här vad ni har lärt er under året, hur arbetet har kommunicerats "
+                       "till invånarna och vad som fungerat mindre bra.*")
+NEXT_STEPS_PLACEHOLDER = ("*Skriv här vad parterna planerar att göra härnäst: vad fortsätter, "
+                          "vad ändras och vad ska följas upp nästa år.*")
+PLACEHOLDERS = (LESSONS_PLACEHOLDER, NEXT_STEPS_PLACEHOLDER)
+
+
+# --- formatting (Babel) ----------------------------------------------------------------------
+
+
+def number(value, decimals: int = 1) -> str:
+    """1034 → '1 034', 2.55 → '2,6' (at most `decimals` decimals, none when whole)."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def day(value: date) -> str:
+    """'4 februari 2023'."""
+    return format_date(value, "d MMMM y", locale=LOCALE)
+
+
+def month_name(month: int, year: int = 2000) -> str:
+    return format_date(date(year, month, 1), "MMMM", locale=LOCALE)
+
+
+def join(items) -> str:
+    """'a, b och c' (Babel's Swedish list)."""
+    items = [str(item) for item in items if str(item)]
+    return format_list(items, locale=LOCALE) if items else ""
+
+
+def period(first: date | None, last: date | None) -> str:
+    """'februari–december 2023', 'mars 2023', 'november 2022–februari 2023'."""
+    if first is None or last is None:
+        return ""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{month_name(first.month)} {first.year}"
+    if first.year == last.year:
+        return f"{month_name(first.month)}–{month_name(last.month)} {last.year}"
+    return f"{month_name(first.month)} {first.year}–{month_name(last.month)} {last.year}"
+
+
+def tenths_of_hours(minutes: int) -> int:
+    """Minutes as whole tenths of an hour, the unit every printed hour figure is summed in, so
+    a printed total is the sum of its printed parts."""
+    return (int(minutes) + 3) // 6
+
+
+def hours(tenths: int) -> str:
+    return number(tenths / 10)
+
+
+def phrase(template: str, n) -> str:
+    """A measure's phrase with its number: '{n} elever' → '1 034 elever'."""
+    return template.replace("{n}", number(n))
+
+
+def capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """'Antal elever' → 'antal elever'; an acronym ('EST-möte') is left alone."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def quoted_list(values) -> str:
+    """Values that hold commas of their own are quoted, so the list reads unambiguously."""
+    values = list(values)
+    if any("," in value for value in values):
+        values = [f"”{value}”" for value in values]
+    return join(values)
+
+
+# --- the figures the templates read ------------------------------------------------------------
 
 
 @dataclass
-class TypeFigures:
+class TypeWork:
     """What one activity type added up to for one commitment in the year."""
 
-    name: str
-    occasions: int
-    minutes: int
-    place_count: int
-    first: date | None
-    last: date | None
-    sums: list[tuple[str, float]] = field(default_factory=list)  # (label, total)
-    choices: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)
+    count_phrase: str                 # "12 narkotikasök med hund"
+    actor: str = ""                   # "Polisen", "Kommunen", "Polisen och kommunen"; "" passive
+    by_actor: list[str] = field(default_factory=list)   # ["Polisen 8", "kommunen 4"]
+    period: str = ""                  # "februari–december 2023"
+    qualifiers: list[str] = field(default_factory=list)  # ["i åk 7"]: said of every occasion
+    # Groups of "varav" parts, one per measure: [["8 oanmälda", "4 utanför skoltid"], …]
+    breakdown: list[list[str]] = field(default_factory=list)
+    totals: list[str] = field(default_factory=list)     # ["1 034 elever", "36 lektionstimmar"]
+    averages: list[str] = field(default_factory=list)   # ["i genomsnitt 2,6 poliser per tillfälle"]
+    lists: list[tuple[str, str]] = field(default_factory=list)  # [("Ämnen", "a, b och c")]
+    place_count: int = 0
+    hours: str = ""                   # "42,5" (registered time), "" when none
 
 
 @dataclass
-class CommitmentFigures:
+class NoteLine:
+    day: str
+    activity: str
     text: str
-    party: Party
-    activity_count: int
-    types: list[TypeFigures]
-    places: list[tuple[str, int]]  # (name, occasions), most visited first
-    months: list[int]
-    notes: list[tuple[date, str]]
-    verdict: Verdict
-    reason: str
-    month_counts: dict[int, int] = field(default_factory=dict)  # month → occasions
 
-    @property
-    def occasions(self) -> int:
-        return sum(t.occasions for t in self.types)
+
+@dataclass
+class CommitmentWork:
+    activity_count: int
+    types: list[TypeWork]
+    places: list[str]                 # ["Krogmiljön (80 tillfällen)", …], most visited first
+    notes: list[NoteLine]
+    cancelled: list[tuple[str, str]]  # (activity title, why)
+    year: int
 
 
 @dataclass
@@ -87,245 +148,49 @@ class IndicatorRow:
     national: float | None
 
 
-def genitive(name: str) -> str:
-    return name if name[-1:].lower() in "sxz" else f"{name}s"
+@dataclass
+class IndicatorSeries:
+    """An indicator's values over the years up to the follow-up's year."""
 
-
-def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _plural_adjective(word: str) -> str:
-    if word.endswith(("ande", "ende", "a")):
-        return word
-    if word.endswith("ad"):
-        return word + "e"
-    return word + "a"
-
-
-def occasions_phrase(count: int, type_name: str) -> str:
-    """'42 trafikkontroller', '1 skolbesök', '3 tillfällen med krogtillsyn'."""
-    singular, plural = _type_nouns(type_name)
-    return f"1 {singular}" if count == 1 else f"{number_sv(count)} {plural}"
-
-
-@functools.lru_cache(maxsize=256)
-def _type_nouns(type_name: str) -> tuple[str, str]:
-    """A type's name as a noun phrase after 1 and after other counts (a few hundred a text)."""
-    name = _lower_first(type_name.split(" / ")[0].strip())
-    words = name.split(" ")
-    for i, word in enumerate(words):
-        for singular, plural in NOUN_PLURALS:
-            if word.lower().endswith(singular):
-                if plural is None:
-                    break
-                words[i] = word[: len(word) - len(singular)] + plural
-                words[:i] = [_plural_adjective(w) for w in words[:i]]
-                return name, " ".join(words)
-        else:
-            continue
-        break
-    return name, f"tillfällen med {name}"
-
-
-def join_sv(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} och {items[-1]}"
-
-
-def _hours(minutes: int) -> str:
-    return number_sv(round(minutes / 60, 1))
-
-
-# --- inledning -------------------------------------------------------------------------------
-
-
-def introduction(*, municipality: str, police_area: str, start_year: int, end_year: int,
-                 year: int, title: str, sources: list[str], sources_note: str,
-                 signed_on: date | None, signatories: list[dict], agreement_url: str | None,
-                 problem_picture: str) -> str:
-    years = end_year - start_year + 1
-    span = (f"för {start_year}" if years == 1 else
-            f"för åren {start_year} och {end_year}" if years == 2 else
-            f"för åren {start_year}–{end_year}")
-    parts = [
-        f"{genitive(municipality)} kommun och Polisen i lokalpolisområde {police_area} har "
-        f"tecknat ett {PERIOD_WORD.get(years, f'{years}-årigt')} medborgarlöfte "
-        f"som löper {span}. "
-        f"Det här är uppföljningen av medborgarlöftet för {year}."
-    ]
-    how = [_lower_first(str(SOURCE.get(key, key))) for key in sources]
-    if how:
-        parts.append(f"Medborgarlöftet har tagits fram utifrån {join_sv(how)}.")
-    if sources_note.strip():
-        parts.append(sources_note.strip())
-    if problem_picture.strip():
-        parts.append(problem_picture.strip())
-    names = [f"{s['name']} ({s['title']})" if s.get("title") else s["name"]
-             for s in signatories if s.get("name")]
-    if signed_on or names:
-        when = f" {date_sv(signed_on)}" if signed_on else ""
-        by = f" av {join_sv(names)}" if names else ""
-        parts.append(f"Medborgarlöftet undertecknades{when}{by}.")
-    if agreement_url:
-        parts.append(f"Läs hela överenskommelsen: [{title}]({agreement_url})")
-    return "\n\n".join(parts)
-
-
-# --- lägesbild och effekt ----------------------------------------------------------------------
+    name: str
+    unit: str
+    source: str
+    higher_is_better: bool
+    points: list[tuple[int, float, float | None]]  # (year, value, national), oldest first
 
 
 def indicator_value(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "procent":
-        return f"{number_sv(value)} %"
-    return f"{number_sv(value)} {unit}".strip()
+        return f"{number(value)} %"
+    if unit in ("", "antal"):
+        return number(value)
+    return f"{number(value)} {unit}"
 
 
-def indicator_table(rows: list[IndicatorRow], year: int) -> str:
-    lines = [
-        f"| Indikator | {year} | {year - 1} | Riket {year} |",
-        "|---|---|---|---|",
-    ]
-    for row in rows:
-        cells = [indicator_value(v, row.unit)
-                 for v in (row.this_year, row.last_year, row.national)]
-        lines.append(f"| {row.name} | {' | '.join(cells)} |")
-    sources = sorted({row.source for row in rows if row.source})
-    table = "\n".join(lines)
-    return f"{table}\n\nKälla: {join_sv(sources)}." if sources else table
+# --- rendering ---------------------------------------------------------------------------------
 
 
-def situation(rows: list[IndicatorRow], year: int, municipality: str) -> str:
-    if not rows:
-        return (f"Det finns inga indikatorer registrerade för {genitive(municipality)} kommun "
-                f"för {year - 1}–{year}.\n\n{CAVEAT}")
-    return (f"Lägesbilden för {genitive(municipality)} kommun {year}, jämfört med året innan "
-            f"och med riket:\n\n{indicator_table(rows, year)}\n\n{CAVEAT}")
+@functools.cache
+def environment() -> Environment:
+    """Markdown out, so no HTML escaping: every output sanitizes the converted HTML."""
+    env = Environment(loader=PackageLoader("tracker.followups", "texts"), autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
+                      keep_trailing_newline=False)
+    env.filters.update(number=number, day=day, join=join, capfirst=capfirst,
+                       lower_first=lower_first, value=indicator_value, quoted_list=quoted_list)
+    env.globals.update(CAVEAT=CAVEAT, LESSONS_PLACEHOLDER=LESSONS_PLACEHOLDER,
+                       NEXT_STEPS_PLACEHOLDER=NEXT_STEPS_PLACEHOLDER)
+    return env
 
 
-def _change(row: IndicatorRow, year: int) -> str | None:
-    if row.this_year is None or row.last_year is None:
-        return None
-    now = indicator_value(row.this_year, row.unit)
-    before = indicator_value(row.last_year, row.unit)
-    if row.this_year == row.last_year:
-        return f"{row.name}: oförändrat {now} jämfört med {year - 1}."
-    rose = row.this_year > row.last_year
-    better = rose == row.higher_is_better
-    return (f"{row.name}: {'ökade' if rose else 'minskade'} från {before} till {now}, "
-            f"en {'förbättring' if better else 'försämring'}.")
-
-
-def effect(rows: list[IndicatorRow], year: int) -> str:
-    if not rows:
-        return f"Det finns inga indikatorer att jämföra för {year}.\n\n{CAVEAT}"
-    changes = [c for c in (_change(row, year) for row in rows) if c]
-    text = indicator_table(rows, year)
-    if changes:
-        text += "\n\n" + "\n".join(f"- {c}" for c in changes)
-    return f"{text}\n\n{CAVEAT}"
-
-
-# --- fokusområden ----------------------------------------------------------------------------
-
-
-def _type_sentence(party: Party, figures: TypeFigures) -> str:
-    text = f"{PARTY_ACTOR[party]} {occasions_phrase(figures.occasions, figures.name)}"
-    for label, counts in figures.choices:
-        parts = [f"{number_sv(n)} med {_lower_first(label)} {value}" for value, n in counts]
-        text += f", varav {join_sv(parts)}"
-    if figures.place_count:
-        plural = "er" if figures.place_count > 1 else ""
-        text += f", på {number_sv(figures.place_count)} plats{plural}"
-    if figures.first and figures.last:
-        text += (f", {date_sv(figures.first)}" if figures.first == figures.last
-                 else f", mellan {date_sv(figures.first)} och {date_sv(figures.last)}")
-    text += "."
-    extra = [f"{_lower_first(label)} {number_sv(round(total, 1))}"
-             for label, total in figures.sums if total]
-    if figures.minutes:
-        extra.append(f"nedlagd tid {_hours(figures.minutes)} timmar")
-    if extra:
-        text += f" Sammanlagt: {', '.join(extra)}."
-    return text
-
-
-def commitment_text(c: CommitmentFigures, year: int) -> str:
-    quote = f"> **{PARTY_PROMISES[c.party]}:** {c.text.strip()}"
-    parts = [quote]
-    if not c.activity_count and not c.types:
-        parts.append(f"Inga aktiviteter har registrerats för löftet under {year}.")
-    elif not c.types:
-        parts.append("Aktiviteter är planerade för löftet, men inga genomförda tillfällen "
-                     f"har registrerats under {year}.")
-    else:
-        parts.extend(_type_sentence(c.party, t) for t in c.types)
-        if c.places:
-            parts.append("Platser: " + ", ".join(f"{name} ({number_sv(n)})" for name, n in c.places)
-                         + ".")
-        if c.months:
-            names = [MONTHS_SV[m - 1] for m in c.months]
-            parts.append(f"Aktivitet registrerades under {len(names)} av årets 12 månader "
-                         f"({join_sv(names)}).")
-    if c.notes:
-        parts.append("Från loggboken:\n\n" + "\n>\n".join(
-            f"> *{date_sv(day)}:* {note.strip()}" for day, note in c.notes))
-    return "\n\n".join(parts)
-
-
-def focus_area(description: str, commitments: list[CommitmentFigures], year: int) -> str:
-    parts = [description.strip()] if description.strip() else []
-    parts.extend(commitment_text(c, year) for c in commitments)
-    if not commitments:
-        parts.append("Fokusområdet har inga löften.")
-    return "\n\n".join(parts)
-
-
-# --- verdict reasons -------------------------------------------------------------------------
-
-
-def verdict_reason(verdict: Verdict, occasions: int, target: int | None, all_done: bool,
-                   year: int) -> str:
-    done = f"{number_sv(occasions)} genomförda tillfällen"
-    goal = f" av målet {number_sv(target)}" if target else ""
-    if verdict is Verdict.FULFILLED:
-        if target and occasions >= target:
-            return f"{done}{goal} under {year}."
-        return f"Alla aktiviteter för löftet är genomförda ({done} under {year})."
-    if verdict is Verdict.ONGOING:
-        return f"Perioden pågår; hittills {done}{goal} under {year}."
-    if verdict is Verdict.PARTLY:
-        return f"Endast {done}{goal} under {year}; alla aktiviteter är inte klara."
-    return f"Inga genomförda tillfällen har registrerats för löftet under {year}."
-
-
-# --- the rest --------------------------------------------------------------------------------
-
-
-def lessons(minutes_by_party: list[tuple[Party, int]]) -> str:
-    text = ("*Skriv här vad ni har lärt er under året, hur arbetet har kommunicerats till "
-            "invånarna och vad som fungerat mindre bra.*")
-    spent = [(party, minutes) for party, minutes in minutes_by_party if minutes]
-    if spent:
-        total = sum(minutes for _, minutes in spent)
-        per = ", ".join(f"{PARTY_PROMISES[p].split()[0]} {_hours(m)}" for p, m in spent)
-        text += f"\n\nRegistrerad tid under året: {_hours(total)} timmar ({per})."
-    return text
-
-
-NEXT_STEPS = ("*Skriv här vad parterna planerar att göra härnäst: vad fortsätter, vad ändras "
-              "och vad ska följas upp nästa år.*")
-
-
-def contacts(people: list[tuple[str, str, str]], municipality: str) -> str:
-    """people: (name, title, role label)."""
-    if not people:
-        return (f"Kontakta {genitive(municipality)} kommun eller Polisen på 114 14 för frågor "
-                f"om medborgarlöftet.")
-    lines = [f"- {name}, {title or role}" for name, title, role in people]
-    return "Frågor om medborgarlöftet besvaras av:\n\n" + "\n".join(lines)
+def render(template: str, **context) -> str:
+    """One section's Markdown; blank runs of lines collapse to one empty line."""
+    text = environment().get_template(template).render(**context)
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.labels import ROLE
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, Indicator, IndicatorValue, LogEntry,
-    Membership, Place, Role, User,
+    Activity, ActivityStatus, ActivityType, Commitment, CommitmentIndicator, Indicator,
+    IndicatorValue, LogEntry, Membership, Place, Role, User,
 )
 from tracker.followups import prose as texts
 
@@ -80,37 +80,52 @@ def keys_by_type(by_key: dict[str, list[int]]) -> dict[int, tuple[str, ...]]:
     return {type_id: tuple(keys) for type_id, keys in sorted(found.items())}
 
 
-def type_totals(promise_id: int, year: int, numeric: dict[int, tuple[str, ...]]):
-    """(commitment, type) → occasions, minutes, first/last day, [(key, sum or None)] for the
-    type's numeric keys (`keys_by_type`). Places are counted by `place_counts`."""
-    query = _type_totals_statement(tuple(numeric.items()))
-    return {
-        (cid, tid): (n, minutes, first, last, list(zip(numeric.get(tid, ()), sums)))
-        for cid, tid, n, minutes, first, last, *sums
-        in db.session.execute(query, year_params(promise_id, year))
-    }
+def type_totals(promise_id: int, year: int, numeric: dict[int, tuple[str, ...]],
+                booleans: dict[int, tuple[str, ...]]):
+    """(commitment, type, organisation of the person who logged) → occasions, minutes, first
+    and last day, {key: (sum, entries with a value)} for the type's numeric keys, and {key:
+    entries saying yes} for its yes/no keys (`keys_by_type`). Places: `place_counts`."""
+    query = _type_totals_statement(tuple(numeric.items()), tuple(booleans.items()))
+    width = max((len(keys) for keys in numeric.values()), default=0)
+    found = {}
+    for cid, tid, org, n, minutes, first, last, *rest in db.session.execute(
+            query, year_params(promise_id, year)):
+        sums, counts, yes = rest[:width], rest[width:2 * width], rest[2 * width:]
+        keys = numeric.get(tid, ())
+        found[(cid, tid, org.value if org is not None else "")] = (
+            n, int(minutes), first, last,
+            {key: (sums[i], counts[i]) for i, key in enumerate(keys)},
+            {key: int(yes[i] or 0) for i, key in enumerate(booleans.get(tid, ()))},
+        )
+    return found
 
 
 @functools.lru_cache(maxsize=64)
-def _type_totals_statement(numeric: tuple[tuple[int, tuple[str, ...]], ...]):
-    """Sum i adds up the i-th numeric key of each entry's own type: an entry reads only its
-    type's keys, and there are as many sums as the widest type has keys, not one per key."""
+def _type_totals_statement(numeric: tuple[tuple[int, tuple[str, ...]], ...],
+                           booleans: tuple[tuple[int, tuple[str, ...]], ...]):
+    """Column i adds up the i-th numeric key of each entry's own type: an entry reads only its
+    type's keys, and there are as many columns as the widest type has keys, not one per key."""
+    def nth(pairs, i, read):
+        return sa.case({type_id: read(LogEntry.measures[keys[i]])
+                        for type_id, keys in pairs if len(keys) > i}, value=Activity.type_id)
+
     width = max((len(keys) for _, keys in numeric), default=0)
-    sums = [
-        sa.func.sum(sa.case({type_id: LogEntry.measures[keys[i]].as_float()
-                             for type_id, keys in numeric if len(keys) > i},
-                            value=Activity.type_id))
-        for i in range(width)
-    ]
-    return in_year(sa.select(
-        Activity.commitment_id, Activity.type_id, sa.func.count(LogEntry.id),
+    values = [nth(numeric, i, lambda m: m.as_float()) for i in range(width)]
+    yes_width = max((len(keys) for _, keys in booleans), default=0)
+    yes = [sa.func.sum(sa.case((nth(booleans, i, lambda m: m.as_boolean()) == sa.true(), 1),
+                               else_=0)) for i in range(yes_width)]
+    return (in_year(sa.select(
+        Activity.commitment_id, Activity.type_id, User.organisation, sa.func.count(LogEntry.id),
         sa.func.coalesce(sa.func.sum(LogEntry.duration_minutes), 0),
-        sa.func.min(LogEntry.occurred_on), sa.func.max(LogEntry.occurred_on), *sums,
-    )).group_by(Activity.commitment_id, Activity.type_id)
+        sa.func.min(LogEntry.occurred_on), sa.func.max(LogEntry.occurred_on),
+        *(sa.func.sum(v) for v in values), *(sa.func.count(v) for v in values), *yes,
+    )).outerjoin(User, User.id == LogEntry.author_id)
+        .group_by(Activity.commitment_id, Activity.type_id, User.organisation))
 
 
-def choice_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
-    """(commitment, type, key) → [(value, occasions)] for every choice measure, one statement.
+def value_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
+    """(commitment, type, key) → [(value, occasions)] for every choice or text measure, most
+    frequent first, in one statement.
 
     One pass over the year's entries: each joins the (type, key) pairs of its own type, so a
     JSON value is read once per entry and choice measure, not once per key in the schema."""
@@ -147,7 +162,8 @@ _PLACES = (sa.select(_VISITS.c.commitment_id, _VISITS.c.type_id, Place.id, Place
 _MONTH = sa.extract("month", LogEntry.occurred_on)
 _MONTHS = (in_year(sa.select(Activity.commitment_id, _MONTH, sa.func.count()))
            .group_by(Activity.commitment_id, _MONTH))
-_NOTES = (in_year(sa.select(Activity.commitment_id, LogEntry.occurred_on, LogEntry.note))
+_NOTES = (in_year(sa.select(Activity.commitment_id, LogEntry.occurred_on, Activity.title,
+                           LogEntry.note))
           .where(LogEntry.include_in_followup.is_(True), LogEntry.note != "")
           .order_by(LogEntry.occurred_on, LogEntry.id))
 
@@ -180,36 +196,69 @@ def months(promise_id: int, year: int) -> dict[int, dict[int, int]]:
     return found
 
 
-def notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str]]]:
+def notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str, str]]]:
+    """commitment → [(day, activity title, note)] of the notes marked for the follow-up."""
     rows = db.session.execute(_NOTES, year_params(promise_id, year))
     found = defaultdict(list)
-    for cid, day, note in rows:
-        found[cid].append((day, note))
+    for cid, day, title, note in rows:
+        found[cid].append((day, title, note))
     return found
 
 
-def indicator_rows(municipality_id: int, year: int) -> list[texts.IndicatorRow]:
+_TARGETED = (in_year(sa.select(Activity.commitment_id, sa.func.count()))
+             .where(Activity.target_count.is_not(None), Activity.status != ActivityStatus.CANCELLED)
+             .group_by(Activity.commitment_id))
+
+
+def targeted_occasions(promise_id: int, year: int) -> dict[int, int]:
+    """commitment → occasions of the year logged on activities that have a target."""
+    return dict(db.session.execute(_TARGETED, year_params(promise_id, year)).all())
+
+
+def cancelled(promise_id: int) -> dict[int, list[tuple[str, str]]]:
+    """commitment → [(title, reason)] of its cancelled activities."""
+    rows = db.session.execute(
+        sa.select(Activity.commitment_id, Activity.title, Activity.status_reason)
+        .join(Commitment, Activity.commitment_id == Commitment.id)
+        .where(Commitment.promise_id == promise_id, Activity.status == ActivityStatus.CANCELLED)
+        .order_by(Activity.commitment_id, Activity.title, Activity.id))
+    found = defaultdict(list)
+    for cid, title, reason in rows:
+        found[cid].append((title, reason or ""))
+    return found
+
+
+def indicator_links(promise_id: int) -> dict[int, list[tuple[int, bool, float | None]]]:
+    """commitment → [(indicator, higher is better, target value)]."""
+    rows = db.session.execute(
+        sa.select(CommitmentIndicator.commitment_id, CommitmentIndicator.indicator_id,
+                  CommitmentIndicator.higher_is_better, CommitmentIndicator.target_value)
+        .join(Commitment, Commitment.id == CommitmentIndicator.commitment_id)
+        .where(Commitment.promise_id == promise_id).order_by(CommitmentIndicator.id))
+    found = defaultdict(list)
+    for cid, iid, higher, target in rows:
+        found[cid].append((iid, higher, float(target) if target is not None else None))
+    return found
+
+
+def indicator_series(municipality_id: int, year: int, span: int = 6
+                     ) -> dict[int, texts.IndicatorSeries]:
+    """indicator → its values from `span` years back up to the follow-up's year, oldest first."""
     rows = db.session.execute(
         sa.select(Indicator.id, Indicator.name, Indicator.unit, Indicator.source,
                   Indicator.higher_is_better, IndicatorValue.year, IndicatorValue.value,
                   IndicatorValue.national_value)
         .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
         .where(IndicatorValue.municipality_id == municipality_id,
-               IndicatorValue.year.in_([year - 1, year]))
+               IndicatorValue.year.between(year - span + 1, year))
         .order_by(Indicator.name, Indicator.id, IndicatorValue.year)
     )
-    found: dict[int, texts.IndicatorRow] = {}
+    found: dict[int, texts.IndicatorSeries] = {}
     for iid, name, unit, source, higher, value_year, value, national in rows:
-        row = found.setdefault(
-            iid, texts.IndicatorRow(name, unit, source, higher, None, None, None)
-        )
-        number = float(value) if value is not None else None
-        if value_year == year:
-            row.this_year = number
-            row.national = float(national) if national is not None else None
-        else:
-            row.last_year = number
-    return list(found.values())
+        series = found.setdefault(iid, texts.IndicatorSeries(name, unit, source, higher, []))
+        series.points.append((value_year, float(value),
+                              float(national) if national is not None else None))
+    return found
 
 
 def contacts(municipality_id: int) -> list[tuple[str, str, str]]:

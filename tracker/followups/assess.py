@@ -1,0 +1,116 @@
+"""The suggested verdict of each commitment, by its kind (domain.md, "Kinds of promise").
+
+A prestation is judged by occasions against its target, and finishing the activities never
+overrides a missed target. An effekt is judged only by its linked indicators; without one it
+cannot be assessed. An arbetssätt is "pågår" or "genomfört", never an automatic "uppfyllt".
+Counting activities shows that work was done; only an indicator shows a state in the world.
+"""
+from __future__ import annotations
+
+from tracker.followups import prose
+from tracker.models import Commitment, CommitmentKind, Verdict, VerdictReason
+
+
+def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool) -> dict:
+    """{"suggested", "reason" (the basis a reader can check), "auto_reason" (code, text) or None}."""
+    cid = commitment.id
+    occasions = work.occasions.get(cid, 0)
+    if commitment.kind is CommitmentKind.EFFEKT:
+        return _effect(links, series, occasions, year, running)
+    if commitment.kind is CommitmentKind.ARBETSSATT:
+        if running:
+            return _result(Verdict.ONGOING, "running", occasions=occasions, year=year)
+        if occasions:
+            return _result(Verdict.DONE, "way_done", occasions=occasions, year=year)
+        return _result(Verdict.NOT_FULFILLED, "nothing", year=year)
+    target, counted = commitment.target_count, occasions
+    if target is None and work.target_sum.get(cid):
+        target, counted = work.target_sum[cid], work.targeted.get(cid, 0)
+    verdict = suggest_verdict(counted, target, running)
+    if target:
+        case = ("target_met" if verdict is Verdict.FULFILLED else
+                "target_running" if verdict is Verdict.ONGOING else "target_missed")
+        return _result(verdict, case, occasions=counted, target=target, year=year,
+                       all_done=work.all_done.get(cid, False))
+    case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
+                                                                                  "nothing")
+    return _result(verdict, case, occasions=occasions, year=year)
+
+
+def suggest_verdict(occasions: int, target: int | None, running: bool) -> Verdict:
+    """A prestation: the target met → uppfyllt; otherwise pågår while the period runs, then
+    delvis (some work) or ej uppfyllt. Without a target, any occasion fulfils it."""
+    if (target and occasions >= target) or (not target and occasions and not running):
+        return Verdict.FULFILLED
+    if running:
+        return Verdict.ONGOING
+    return Verdict.PARTLY if occasions else Verdict.NOT_FULFILLED
+
+
+def _effect(links, series: dict, occasions: int, year: int, running: bool) -> dict:
+    if not links:
+        return _result(Verdict.CANNOT_ASSESS, "no_indicator", occasions=occasions, year=year,
+                       auto=(VerdictReason.OTHER, "inget mått är kopplat till löftet"))
+    states, lines = [], []
+    for indicator_id, higher, target in links:
+        found = series.get(indicator_id)
+        if found is None or not found.points:
+            states.append("unknown")
+            continue
+        state, met = _indicator_state(found.points, higher, target)
+        states.append(state)
+        lines.append(prose.render("indicator_line.md.j2", s=found, higher_is_better=higher,
+                                  target=target, target_met=met))
+    if not lines:
+        return _result(Verdict.CANNOT_ASSESS, "no_values", year=year,
+                       auto=(VerdictReason.TOO_EARLY, ""))
+    if all(state == "unknown" for state in states):
+        verdict, auto = Verdict.CANNOT_ASSESS, (VerdictReason.TOO_EARLY, "")
+    elif all(state == "met" for state in states):
+        verdict, auto = Verdict.FULFILLED, None
+    elif running:
+        verdict, auto = Verdict.ONGOING, (VerdictReason.TOO_EARLY, "")
+    elif any(state in ("met", "improved") for state in states):
+        verdict, auto = Verdict.PARTLY, None
+    else:
+        verdict, auto = Verdict.NOT_FULFILLED, None
+    return _result(verdict, "indicators", lines=lines, auto=auto)
+
+
+def _indicator_state(points, higher: bool, target: float | None) -> tuple[str, bool]:
+    """'met', 'improved', 'not' or 'unknown' (one value and no target), and the target met."""
+    first, latest = points[0][1], points[-1][1]
+    met = target is not None and (latest >= target if higher else latest <= target)
+    improved = len(points) > 1 and latest != first and (latest > first) == higher
+    if met:
+        return "met", True
+    if target is None and len(points) < 2:
+        return "unknown", False
+    if target is None and improved:
+        return "met", False
+    return ("improved" if improved else "not"), False
+
+
+def _result(verdict: Verdict, case: str, *, auto=None, **context) -> dict:
+    context = {"occasions": 0, "target": None, "all_done": False, "lines": [], "year": None,
+               **context}
+    if auto is None and verdict is Verdict.ONGOING:
+        auto = (VerdictReason.TOO_EARLY, "")
+    return {"suggested": verdict.value, "reason": prose.render("verdict.md.j2", case=case,
+                                                                 **context),
+            "auto_reason": {"code": auto[0].value, "text": auto[1]} if auto else None}
+
+
+def indicator_rows(series, year: int) -> list[prose.IndicatorRow]:
+    """The Lägesbild table: this year, last year and the national figure of each indicator."""
+    rows = []
+    for s in series:
+        values = {point[0]: point for point in s.points}
+        now, before = values.get(year), values.get(year - 1)
+        if now is None and before is None:
+            continue
+        rows.append(prose.IndicatorRow(
+            s.name, s.unit, s.source, s.higher_is_better,
+            now[1] if now else None, before[1] if before else None,
+            now[2] if now else None))
+    return rows
