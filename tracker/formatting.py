@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, has_app_context
 from markupsafe import Markup, escape
 
+from tracker.followups.prose import indicator_value
+from tracker.followups.render.markdown import markdown_html
 from tracker.translation import current_locale
 
 MONTHS_SV = [
@@ -94,8 +96,6 @@ def local_date(value: datetime) -> date:
 
 def markdown_filter(text: str) -> Markup:
     """Markdown → sanitized HTML for templates (the follow-up's sections)."""
-    from tracker.followups.report import markdown_html
-
     return Markup(markdown_html(text))
 
 
@@ -113,12 +113,14 @@ def register(app: Flask) -> None:
     app.add_template_filter(date_local, "date_sv")
     app.add_template_filter(markdown_filter, "markdown")
     from tracker.labels import TEMPLATE_GLOBALS
-    from tracker.models import ActivityStatus, Party, Verdict
+    from tracker.models import ActivityStatus, CommitmentKind, Party, Verdict
 
     app.add_template_filter(ActivityStatus, "activity_status")
     app.add_template_filter(Party, "party")
     app.add_template_filter(Verdict, "verdict")
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, select_options=select_options)
+    app.add_template_filter(CommitmentKind, "commitment_kind")
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, select_options=select_options,
+                                 indicator_value=indicator_value)
 
 
 def local_today() -> date:

@@ -5,8 +5,8 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.forms import BaseForm
-from tracker.labels import VERDICT
-from tracker.models import Verdict
+from tracker.labels import VERDICT, VERDICT_REASON
+from tracker.models import Verdict, VerdictReason
 from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
 from tracker.translation import lazy_gettext as _l
 
@@ -34,6 +34,12 @@ class VerdictForm(VersionForm):
         _l("Bedömning"),
         choices=[("", _l("Använd den föreslagna bedömningen"))]
         + [(v.value, str(VERDICT[v]).capitalize()) for v in Verdict],
+        validators=[Optional()],
+    )
+    reason_code = SelectField(
+        _l("Orsak"),
+        choices=[("", _l("Ingen orsak vald"))]
+        + [(r.value, str(VERDICT_REASON[r]).capitalize()) for r in VerdictReason],
         validators=[Optional()],
     )
     reason = TextAreaField(_l("Motivering"), validators=[Length(max=MAX_REASON_LENGTH)],

@@ -14,6 +14,9 @@ from tracker.models import FollowUp, FollowUpStatus, Promise
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.followups import compiler as followup_compiler
 from tracker.followups import workflow as service
+from tracker.followups.guard import publication_problems
+from tracker.followups.render import export as report_export
+from tracker.followups.render.charts import report_charts
 from tracker.followups.report import build_report
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
@@ -85,13 +88,23 @@ def show(followup_id: int):
     municipality_id = followup.promise.municipality_id
     report = build_report(followup)
     return render_template(
-        "followups/show.html", followup=followup, report=report, chart=chart_markup(report),
+        "followups/show.html", followup=followup, report=report, charts=report_charts(report),
         form=VersionForm(version=followup.version_id),
+        problems=[(problem, _problem_url(followup, problem))
+                  for problem in publication_problems(followup)]
+        if followup.status is not FollowUpStatus.PUBLISHED else [],
         can_edit=policies.can_edit(current_user, municipality_id) and followup.is_editable,
         can_approve=policies.can_approve(current_user, municipality_id),
         my_side=service.approval_side(current_user),
         published=service.published_versions(followup.id),
     )
+
+
+def _problem_url(followup: FollowUp, problem) -> str:
+    if problem.kind == "verdict":
+        return url_for("followups.edit_verdict", followup_id=followup.id,
+                       commitment_id=problem.key)
+    return url_for("followups.edit_section", followup_id=followup.id, key=problem.key)
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/avsnitt/<key>", methods=["GET", "POST"])
@@ -154,16 +167,17 @@ def edit_verdict(followup_id: int, commitment_id: str):
     if request.method == "GET":
         form.version.data = followup.version_id
         form.verdict.data = verdict.get("override") or ""
+        form.reason_code.data = verdict.get("reason_code") or ""
         form.reason.data = verdict.get("override_reason", "")
     status = 200
     if form.validate_on_submit():
         try:
             service.override_verdict(current_user, followup, commitment_id,
                                      form.verdict.data or None, form.reason.data,
-                                     form.expected_version)
+                                     form.expected_version, form.reason_code.data or None)
             if _commit_or_conflict():
                 flash(_("Bedömningen är sparad."), "success")
-                return _to(followup, "bedomningar")
+                return _to(followup, f"avsnitt-lofte-{commitment_id}")
             status = 409
         except StaleEdit as error:
             db.session.rollback()
@@ -273,8 +287,9 @@ def version(followup_id: int, number: int):
     found = next((v for v in service.versions(followup.id) if v.number == number), None)
     if found is None:
         abort(404)
+    report = build_report(followup, found)
     return render_template("followups/version.html", followup=followup, version=found,
-                           report=build_report(followup, found))
+                           report=report, charts=report_charts(report))
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/export.<fmt>")
@@ -286,8 +301,6 @@ def export(followup_id: int, fmt: str):
 
 def export_response(report, fmt: str) -> Response:
     """The report as a PDF or DOCX download."""
-    from tracker.followups.render import export as report_export
-
     if fmt == "pdf":
         body, mimetype = report_export.pdf_bytes(report), "application/pdf"
     elif fmt == "docx":
@@ -300,15 +313,3 @@ def export_response(report, fmt: str) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{report_export.filename(report, fmt)}"')
     return response
-
-
-def chart_markup(report):
-    """The server-side SVG chart of occasions per month and focus area (None without data)."""
-    from markupsafe import Markup
-
-    from tracker.followups.render.charts import months_chart_svg
-
-    if not report.months:
-        return None
-    return Markup(months_chart_svg(report.months, title=_(
-        "Genomförda tillfällen per månad och fokusområde %(year)s", year=report.year)))

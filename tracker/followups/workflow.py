@@ -14,15 +14,18 @@ from sqlalchemy.orm import defer, joinedload, undefer
 
 from tracker import policies
 from tracker.extensions import db
-from tracker.formatting import date_sv, local_date
 from tracker.models import (
     FollowUp, FollowUpStatus, FollowUpVersion, Municipality, Organisation, Promise, User, Verdict,
+    VerdictReason,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.followups import compiler as followup_compiler
+from tracker.followups.guard import Problem, publication_problems
+from tracker.followups.report import approvals_text
 from tracker.services import personal_data
 from tracker.translation import gettext as _
+from tracker.translation import ngettext
 
 MAX_SECTION_LENGTH = 40_000
 MAX_REASON_LENGTH = 1_000
@@ -134,30 +137,59 @@ def use_generated(actor: User, followup: FollowUp, key: str,
 
 
 def override_verdict(actor: User, followup: FollowUp, commitment_id: str, verdict: str | None,
-                     reason: str, expected_version: int | None) -> FollowUpVersion:
-    """Set (or with verdict None, remove) a person's verdict; an override needs a reason."""
+                     reason: str, expected_version: int | None,
+                     reason_code: str | None = None) -> FollowUpVersion:
+    """Set a person's verdict (None: keep the suggested one) and why. A changed verdict needs
+    words; a verdict short of fulfilled needs a reason from the short list, unless the
+    compiler's own reason stands (the suggestion kept, e.g. "för tidigt att bedöma")."""
     _check_edit(actor, followup, expected_version)
     current = (followup.verdicts or {}).get(commitment_id)
     if current is None:
         raise DomainError(_("Löftet finns inte i uppföljningen."))
     reason = (reason or "").strip()
-    if verdict is not None:
-        if verdict not in {v.value for v in Verdict}:
-            raise FieldErrors({"verdict": _("Välj en bedömning.")})
-        if not reason:
-            raise FieldErrors({"reason": _("Skriv varför bedömningen ändras.")})
+    errors = {}
+    if verdict is not None and verdict not in {v.value for v in Verdict}:
+        errors["verdict"] = _("Välj en bedömning.")
+    if reason_code and reason_code not in {r.value for r in VerdictReason}:
+        errors["reason_code"] = _("Välj en orsak i listan.")
+    if errors:
+        raise FieldErrors(errors)
+    if verdict == current["suggested"]:
+        verdict = None  # choosing the suggestion is not a change of verdict
+    chosen = Verdict(verdict or current["suggested"])
+    if verdict is not None and not reason:
+        errors["reason"] = _("Skriv varför bedömningen ändras.")
+    if chosen.needs_reason and not reason_code and (verdict is not None
+                                                    or not current.get("auto_reason")):
+        errors["reason_code"] = _("Välj en orsak: bedömningen är inte ”uppfyllt”.")
     if len(reason) > MAX_REASON_LENGTH:
-        raise FieldErrors({"reason": _("Motiveringen får vara högst 1 000 tecken.")})
-    errors = personal_data.check_fields({"reason": (_("Motivering"), reason)})
+        errors["reason"] = _("Motiveringen får vara högst 1 000 tecken.")
+    errors.update(personal_data.check_fields({"reason": (_("Motivering"), reason)}))
     if errors:
         raise FieldErrors(errors)
     verdicts = copy.deepcopy(followup.verdicts)
-    verdicts[commitment_id] = {**current, "override": verdict,
-                               "override_reason": reason if verdict else ""}
+    verdicts[commitment_id] = {**current, "override": verdict, "override_reason": reason,
+                               "reason_code": reason_code or None}
     followup.verdicts = verdicts
     note = (_("Ändrade bedömningen av ett löfte.") if verdict
+            else _("Angav orsak till bedömningen av ett löfte.") if reason_code or reason
             else _("Återgick till den föreslagna bedömningen av ett löfte."))
     return _after_edit(actor, followup, note)
+
+
+class NotReady(DomainError):
+    """Approval or publishing refused: the problems say what is left and where."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(ngettext("%(num)d sak kvar innan ni kan godkänna.",
+                                  "%(num)d saker kvar innan ni kan godkänna.", len(problems)))
+
+
+def _require_ready(followup: FollowUp) -> None:
+    problems = publication_problems(followup)
+    if problems:
+        raise NotReady(problems)
 
 
 def recompile(actor: User, followup: FollowUp, expected_version: int | None) -> FollowUpVersion:
@@ -188,24 +220,12 @@ def approve(actor: User, followup: FollowUp, expected_version: int | None) -> No
                             "godkänna."))
     if getattr(followup, f"{side}_approved_at") is not None:
         raise DomainError(_("Din part har redan godkänt uppföljningen."))
+    _require_ready(followup)
     setattr(followup, f"{side}_approved_by_id", actor.id)
     setattr(followup, f"{side}_approved_at", utcnow())
     if followup.police_approved_at and followup.municipality_approved_at:
         followup.status = FollowUpStatus.APPROVED
     db.session.flush()
-
-
-def approvals_text(followup: FollowUp) -> list[str]:
-    """'Godkänd för Polisen av Namn den 3 december 2026', needs the approvers loaded."""
-    lines = []
-    for side, party in (("police", _("Polisen")), ("municipality", _("kommunen"))):
-        at = getattr(followup, f"{side}_approved_at")
-        by = getattr(followup, f"{side}_approved_by")
-        if at is not None:
-            lines.append(_("Godkänd för %(party)s av %(name)s den %(day)s.", party=party,
-                           name=by.name if by else _("en borttagen användare"),
-                           day=date_sv(local_date(at))))
-    return lines
 
 
 def publish(actor: User, followup: FollowUp, expected_version: int | None) -> FollowUpVersion:
@@ -217,6 +237,7 @@ def publish(actor: User, followup: FollowUp, expected_version: int | None) -> Fo
     if followup.status is not FollowUpStatus.APPROVED:
         raise DomainError(_("Uppföljningen måste godkännas av både Polisen och kommunen innan "
                             "den kan publiceras."))
+    _require_ready(followup)
     now = utcnow()
     followup.status = FollowUpStatus.PUBLISHED
     followup.published_at = now

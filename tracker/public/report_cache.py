@@ -14,7 +14,7 @@ from collections import OrderedDict
 from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
-from tracker.followups.views import chart_markup
+from tracker.followups.render.charts import report_charts
 from tracker.models import FollowUp, FollowUpVersion
 from tracker.followups.report import ReportData, build_report
 from tracker.translation import current_locale
@@ -61,14 +61,14 @@ def published_body(followup: FollowUp, version: FollowUpVersion,
     version's sections and figures when the body has to be rendered."""
     promise = followup.promise
     place = promise.municipality
-    key = (version.id, version.published_at, place.name, place.police_area.name,
-           promise.title, str(current_locale()))
+    key = (version.id, version.published_at, place.name, place.display_name,
+           place.police_area.name, promise.title, str(current_locale()))
     cached = _cache().get(key)
     if cached is None:
         load_content(version)
         report = build_report(followup, version)
         body = get_template_attribute("followups/_report.html", "report_body")(
-            report, chart_markup(report))
+            report, report_charts(report))
         cached = (report, body)
         _cache().put(key, cached)
     return cached

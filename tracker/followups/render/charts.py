@@ -1,22 +1,31 @@
-"""The follow-up's month chart as inline SVG, and the same figures as a table.
+"""The follow-up's charts: one bar chart drawn as inline SVG (web, PDF) and as PNG (Word).
 
 The SVG is built on the server so the PDF, the public page and a strict CSP all get the same
 picture: no script, no style attributes, no external references. Every series has its own
 colour (at least 4.5:1 against white) and its own fill pattern, and the legend names them, so
-the chart does not rely on colour alone. Screen readers get the <title>/<desc> and the table.
+the chart does not rely on colour alone. Screen readers get the <title>/<desc> and the table
+that every output prints after the chart; Word gets the same description as the image's alt
+text. The charts of a report: the verdicts (summary), occasions per month and focus area, and
+each indicator over the years where there are two or more.
 """
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from html import escape
+from io import BytesIO
 from itertools import cycle
+from pathlib import Path
 
 from markupsafe import Markup
+from PIL import Image, ImageDraw, ImageFont
 
-from tracker.formatting import MONTHS_SV, number_sv
-from tracker.followups.report import MonthSeries
+from tracker.followups import prose
+from tracker.followups.report import MonthSeries, ReportData
 
-MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTHS_SV)  # jan, feb, mar, … okt, nov, dec
+MONTH_NAMES = tuple(prose.month_name(m) for m in range(1, 13))
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)  # jan, feb, mar, … dec
 COLOURS = ("#0072B2", "#B34700", "#007A5A", "#8E3A80", "#5A5A5A", "#8A6100")
 # White marks drawn over the series colour; the first series is plain.
 PATTERN_MARKS = (
@@ -30,9 +39,9 @@ PATTERN_MARKS = (
 TEXT_COLOUR = "#1f2328"
 GRID_COLOUR = "#d0d7de"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
-WIDTH, PLOT_HEIGHT = 720, 260
 LEFT, RIGHT, TOP = 64, 16, 16
 LEGEND_ROW, LEGEND_LABEL_CHARS = 24, 60
+FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 @dataclass(frozen=True)
@@ -44,12 +53,85 @@ class DataTable:
     numeric_columns: tuple[int, ...] = ()  # right-aligned
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A grouped bar chart: one group per category, one bar per series."""
+    key: str                                   # unique on the page: ids derive from it
+    title: str
+    description: str                           # what the chart shows, in words (alt text)
+    categories: tuple[str, ...]                # axis labels
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+    axis_label: str
+    category_label: str
+    table: DataTable
+    width: int = 720
+    plot_height: int = 260
+
+    def svg(self) -> Markup:
+        return _svg(self)
+
+    def png(self) -> bytes:
+        return _png(self)
+
+
+# --- the report's charts -----------------------------------------------------------------------
+
+
+def summary_chart(report: ReportData) -> Chart | None:
+    """How many commitments got each verdict."""
+    if not report.summary:
+        return None
+    title = f"Bedömning av löftena {report.year}"
+    counts = tuple(float(item.count) for item in report.summary)
+    table = DataTable(caption=title, header=("Bedömning", "Antal löften"),
+                      rows=tuple((item.label, prose.number(item.count))
+                                 for item in report.summary), numeric_columns=(1,))
+    words = prose.join(f"{item.label.lower()} {prose.number(item.count)}"
+                       for item in report.summary)
+    return Chart(key="bedomningar", title=title,
+                 description=f"Stapeldiagram över antal löften per bedömning: {words}.",
+                 categories=tuple(item.label for item in report.summary),
+                 series=(("Antal löften", counts),), axis_label="Antal löften",
+                 category_label="Bedömning", table=table, width=480, plot_height=130)
+
+
+def months_chart(report: ReportData) -> Chart | None:
+    if not report.months:
+        return None
+    title = f"Genomförda tillfällen per månad och fokusområde {report.year}"
+    return _months(report.months, title)
+
+
+def trend_charts(report: ReportData) -> list[Chart]:
+    """Each indicator with two years or more, its values year by year."""
+    charts = []
+    for number, trend in enumerate(report.trends):
+        years = tuple(str(year) for year, _value in trend.points)
+        values = tuple(value for _year, value in trend.points)
+        shown = [prose.indicator_value(value, trend.unit) for value in values]
+        title = f"{trend.name}, {years[0]}–{years[-1]}"
+        charts.append(Chart(
+            key=f"trend-{number}", title=title,
+            description=f"Stapeldiagram: {trend.name} per år, "
+                        + prose.join(f"{year}: {text}" for year, text in zip(years, shown)) + ".",
+            categories=years, series=((trend.name, values),),
+            axis_label=trend.unit.capitalize() or "Värde", category_label="År",
+            table=DataTable(caption=title, header=("År", trend.name),
+                            rows=tuple(zip(years, shown)), numeric_columns=(1,)),
+            width=480, plot_height=160))
+    return charts
+
+
+def months_chart_svg(months: tuple[MonthSeries, ...], *, title: str) -> Markup:
+    return _months(months, title).svg()
+
+
 def months_table(months: tuple[MonthSeries, ...], *, caption: str = "") -> DataTable:
     """The chart's figures: one row per month, one column per focus area, and totals."""
     with_total = len(months) > 1
     header = ("Månad", *(series.title for series in months), *(("Totalt",) if with_total else ()))
     rows = []
-    for index, month in enumerate(MONTHS_SV):
+    for index, month in enumerate(MONTH_NAMES):
         counts = [series.counts[index] for series in months]
         rows.append(_count_row(month.capitalize(), counts, with_total))
     totals = [sum(series.counts) for series in months]
@@ -58,35 +140,22 @@ def months_table(months: tuple[MonthSeries, ...], *, caption: str = "") -> DataT
                      numeric_columns=tuple(range(1, len(header))))
 
 
+def _months(months: tuple[MonthSeries, ...], title: str) -> Chart:
+    return Chart(key="manadsdiagram", title=title, description=_months_description(months),
+                 categories=MONTH_ABBREVIATIONS,
+                 series=tuple((s.title, tuple(float(n) for n in s.counts)) for s in months),
+                 axis_label="Antal tillfällen", category_label="Månad",
+                 table=months_table(months, caption=title))
+
+
 def _count_row(label: str, counts: list[int], with_total: bool) -> tuple[str, ...]:
-    cells = [number_sv(count) for count in counts]
+    cells = [prose.number(count) for count in counts]
     if with_total:
-        cells.append(number_sv(sum(counts)))
+        cells.append(prose.number(sum(counts)))
     return (label, *cells)
 
 
-def months_chart_svg(months: tuple[MonthSeries, ...], *, title: str,
-                     chart_id: str = "manadsdiagram") -> Markup:
-    """Grouped bars of occasions per month and focus area, with legend, axes and a summary."""
-    legend_rows = _legend_layout(months)
-    height = TOP + PLOT_HEIGHT + 56 + LEGEND_ROW * len(legend_rows)
-    scale_max, step = _scale(max((max(s.counts, default=0) for s in months), default=0))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" '
-        f'aria-labelledby="{chart_id}-titel {chart_id}-beskrivning">',
-        f'<title id="{chart_id}-titel">{escape(title)}</title>',
-        f'<desc id="{chart_id}-beskrivning">{escape(_description(months))}</desc>',
-        _patterns(len(months), chart_id),
-        *_axes(scale_max, step),
-        *_bars(months, scale_max, chart_id),
-        *_legend(months, legend_rows, TOP + PLOT_HEIGHT + 56, chart_id),
-        "</svg>",
-    ]
-    return Markup("\n".join(part for part in parts if part))
-
-
-def _description(months: tuple[MonthSeries, ...]) -> str:
+def _months_description(months: tuple[MonthSeries, ...]) -> str:
     if not months or not any(sum(series.counts) for series in months):
         return "Inga genomförda tillfällen har registrerats under året."
     sentences = ["Stapeldiagram med antal genomförda tillfällen per månad, "
@@ -95,46 +164,116 @@ def _description(months: tuple[MonthSeries, ...]) -> str:
         total = sum(series.counts)
         if total:
             peak = max(range(12), key=lambda index: series.counts[index])
-            sentences.append(f"{series.title}: {number_sv(total)} tillfällen, flest i "
-                             f"{MONTHS_SV[peak]} ({number_sv(series.counts[peak])}).")
+            sentences.append(f"{series.title}: {prose.number(total)} tillfällen, flest i "
+                             f"{MONTH_NAMES[peak]} ({prose.number(series.counts[peak])}).")
         else:
             sentences.append(f"{series.title}: inga tillfällen.")
     sentences.append("Samma siffror finns i tabellen efter diagrammet.")
     return " ".join(sentences)
 
 
-def _scale(highest: int) -> tuple[int, int]:
+# --- layout, shared by SVG and PNG --------------------------------------------------------------
+
+
+def _scale(highest: float) -> tuple[float, float]:
     """A round axis maximum and tick step (1, 2 or 5 × 10ⁿ) giving at most five steps."""
-    step, factors = 1, cycle((2, 2.5, 2))  # 1 → 2 → 5 → 10 → 20 → 50 …
-    while -(-highest // step) > 5:
-        step = int(step * next(factors))
-    return max(1, -(-highest // step)) * step, step
+    step, factors = 1.0, cycle((2, 2.5, 2))  # 1 → 2 → 5 → 10 → 20 → 50 …
+    while math.ceil(highest / step) > 5:
+        step = step * next(factors)
+    return max(1, math.ceil(highest / step)) * step, step
 
 
-def _y(value: float, scale_max: int) -> float:
-    return TOP + PLOT_HEIGHT - PLOT_HEIGHT * value / scale_max
+def _y(chart: Chart, value: float, scale_max: float) -> float:
+    return TOP + chart.plot_height - chart.plot_height * value / scale_max
 
 
-def _axes(scale_max: int, step: int) -> list[str]:
-    right, bottom = WIDTH - RIGHT, TOP + PLOT_HEIGHT
-    slot = (right - LEFT) / 12
+def _label(title: str) -> str:
+    return title if len(title) <= LEGEND_LABEL_CHARS else title[:LEGEND_LABEL_CHARS - 1] + "…"
+
+
+def _legend_layout(chart: Chart) -> list[list[int]]:
+    """Series indexes per legend row, wrapping on an estimated text width."""
+    if len(chart.series) < 2:
+        return []
+    rows: list[list[int]] = [[]]
+    used = LEFT
+    for index, (title, _values) in enumerate(chart.series):
+        width = 32 + 7 * len(_label(title))
+        if rows[-1] and used + width > chart.width - RIGHT:
+            rows.append([])
+            used = LEFT
+        rows[-1].append(index)
+        used += width
+    return rows
+
+
+def _height(chart: Chart) -> int:
+    return TOP + chart.plot_height + 56 + LEGEND_ROW * len(_legend_layout(chart))
+
+
+def _bars(chart: Chart, scale_max: float):
+    """(series index, category index, x, y, width, value) of every bar."""
+    slot = (chart.width - RIGHT - LEFT) / max(1, len(chart.categories))
+    bar = min(slot * 0.8 / max(1, len(chart.series)), 72)
+    offset = (slot - bar * len(chart.series)) / 2
+    for number, (_title, values) in enumerate(chart.series):
+        for index, value in enumerate(values):
+            x = LEFT + slot * index + offset + bar * number
+            yield number, index, x, _y(chart, value, scale_max), bar, value
+
+
+def _ticks(chart: Chart) -> tuple[float, float]:
+    highest = max((max(values, default=0) for _t, values in chart.series), default=0)
+    return _scale(highest)
+
+
+# --- SVG -----------------------------------------------------------------------------------------
+
+
+def _svg(chart: Chart) -> Markup:
+    height = _height(chart)
+    scale_max, step = _ticks(chart)
+    cid = chart.key
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{chart.width}" '
+        f'height="{height}" viewBox="0 0 {chart.width} {height}" '
+        f'aria-labelledby="{cid}-titel {cid}-beskrivning">',
+        f'<title id="{cid}-titel">{escape(chart.title)}</title>',
+        f'<desc id="{cid}-beskrivning">{escape(chart.description)}</desc>',
+        _patterns(len(chart.series), cid),
+        *_svg_axes(chart, scale_max, step),
+        *_svg_bars(chart, scale_max),
+        *_svg_legend(chart, TOP + chart.plot_height + 56),
+        "</svg>",
+    ]
+    return Markup("\n".join(part for part in parts if part))
+
+
+def _svg_axes(chart: Chart, scale_max: float, step: float) -> list[str]:
+    right, bottom = chart.width - RIGHT, TOP + chart.plot_height
+    slot = (right - LEFT) / max(1, len(chart.categories))
     lines = []
-    for value in range(0, scale_max + 1, step):
-        y = _y(value, scale_max)
+    value = 0.0
+    while value <= scale_max + 1e-9:
+        y = _y(chart, value, scale_max)
         lines.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
                      f'stroke="{GRID_COLOUR if value else TEXT_COLOUR}" stroke-width="1"/>')
         lines.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-                     f'{FONT} fill="{TEXT_COLOUR}">{escape(number_sv(value))}</text>')
-    for index, name in enumerate(MONTH_ABBREVIATIONS):
+                     f'{FONT} fill="{TEXT_COLOUR}">{escape(prose.number(value))}</text>')
+        value += step
+    css_class = "manad" if chart.category_label == "Månad" else "kategori"
+    for index, name in enumerate(chart.categories):
         x = LEFT + slot * (index + 0.5)
-        lines.append(f'<text class="manad" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" '
-                     f'font-size="12" {FONT} fill="{TEXT_COLOUR}">{name}</text>')
+        lines.append(f'<text class="{css_class}" x="{x:.1f}" y="{bottom + 18}" '
+                     f'text-anchor="middle" font-size="12" {FONT} fill="{TEXT_COLOUR}">'
+                     f"{escape(name)}</text>")
     lines.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{bottom + 40}" text-anchor="middle" '
-                 f'font-size="13" {FONT} fill="{TEXT_COLOUR}">Månad</text>')
-    middle = TOP + PLOT_HEIGHT / 2
+                 f'font-size="13" {FONT} fill="{TEXT_COLOUR}">{escape(chart.category_label)}'
+                 "</text>")
+    middle = TOP + chart.plot_height / 2
     lines.append(f'<text x="18" y="{middle:.1f}" transform="rotate(-90 18 {middle:.1f})" '
                  f'text-anchor="middle" font-size="13" {FONT} fill="{TEXT_COLOUR}">'
-                 "Antal tillfällen</text>")
+                 f"{escape(chart.axis_label)}</text>")
     return lines
 
 
@@ -154,59 +293,96 @@ def _patterns(count: int, chart_id: str) -> str:
     return f"<defs>{''.join(defs)}</defs>" if defs else ""
 
 
-def _bars(months: tuple[MonthSeries, ...], scale_max: int, chart_id: str) -> list[str]:
-    if not months:
-        return []
-    slot = (WIDTH - RIGHT - LEFT) / 12
-    bar = slot * 0.8 / len(months)
-    groups = []
-    for number, series in enumerate(months):
-        colour = COLOURS[number % len(COLOURS)]
-        shapes = [f'<g class="serie" data-serie="{number}" fill="{_fill(number, chart_id)}" '
-                  f'stroke="{colour}" stroke-width="1">']
-        for index, count in enumerate(series.counts):
-            x = LEFT + slot * index + slot * 0.1 + bar * number
-            y = _y(count, scale_max)
-            shapes.append(f'<rect class="stapel" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
-                          f'height="{TOP + PLOT_HEIGHT - y:.1f}"/>')
-            if count and bar >= 12:
-                shapes.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-                              f'font-size="10" {FONT} fill="{TEXT_COLOUR}" stroke="none">'
-                              f"{escape(number_sv(count))}</text>")
-        shapes.append("</g>")
-        groups.append("".join(shapes))
-    return groups
+def _svg_bars(chart: Chart, scale_max: float) -> list[str]:
+    groups: dict[int, list[str]] = {}
+    for number, _index, x, y, bar, value in _bars(chart, scale_max):
+        shapes = groups.setdefault(number, [
+            f'<g class="serie" data-serie="{number}" fill="{_fill(number, chart.key)}" '
+            f'stroke="{COLOURS[number % len(COLOURS)]}" stroke-width="1">'])
+        shapes.append(f'<rect class="stapel" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
+                      f'height="{TOP + chart.plot_height - y:.1f}"/>')
+        if value and bar >= 12:
+            shapes.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                          f'font-size="10" {FONT} fill="{TEXT_COLOUR}" stroke="none">'
+                          f"{escape(prose.number(value))}</text>")
+    return ["".join(shapes) + "</g>" for _number, shapes in sorted(groups.items())]
 
 
-def _label(title: str) -> str:
-    return title if len(title) <= LEGEND_LABEL_CHARS else title[:LEGEND_LABEL_CHARS - 1] + "…"
-
-
-def _legend_layout(months: tuple[MonthSeries, ...]) -> list[list[int]]:
-    """Series indexes per legend row, wrapping on an estimated text width."""
-    rows: list[list[int]] = [[]] if months else []
-    used = LEFT
-    for index, series in enumerate(months):
-        width = 32 + 7 * len(_label(series.title))
-        if rows[-1] and used + width > WIDTH - RIGHT:
-            rows.append([])
-            used = LEFT
-        rows[-1].append(index)
-        used += width
-    return rows
-
-
-def _legend(months: tuple[MonthSeries, ...], rows: list[list[int]], top: int,
-            chart_id: str) -> list[str]:
+def _svg_legend(chart: Chart, top: int) -> list[str]:
     items = []
-    for row_number, row in enumerate(rows):
+    for row_number, row in enumerate(_legend_layout(chart)):
         x, y = LEFT, top + LEGEND_ROW * row_number
         for index in row:
-            label = _label(months[index].title)
+            label = _label(chart.series[index][0])
             items.append(
-                f'<rect x="{x}" y="{y}" width="16" height="16" fill="{_fill(index, chart_id)}" '
+                f'<rect x="{x}" y="{y}" width="16" height="16" fill="{_fill(index, chart.key)}" '
                 f'stroke="{COLOURS[index % len(COLOURS)]}" stroke-width="1"/>'
                 f'<text class="forklaring" x="{x + 22}" y="{y + 13}" font-size="12" {FONT} '
                 f'fill="{TEXT_COLOUR}">{escape(label)}</text>')
             x += 32 + 7 * len(label)
     return items
+
+
+# --- PNG (Word) ----------------------------------------------------------------------------------
+
+PNG_SCALE = 2  # drawn at twice the size, shown at the SVG's size: sharp in print
+
+
+@functools.lru_cache(maxsize=4)
+def _font(size: int):
+    try:
+        return ImageFont.truetype(str(FONT_FILE), size * PNG_SCALE)
+    except OSError:  # no DejaVu installed: Pillow's own scalable font
+        return ImageFont.load_default(size * PNG_SCALE)
+
+
+def _png(chart: Chart) -> bytes:
+    s = PNG_SCALE
+    height = _height(chart)
+    image = Image.new("RGB", (chart.width * s, height * s), "white")
+    draw = ImageDraw.Draw(image)
+    scale_max, step = _ticks(chart)
+    right, bottom = chart.width - RIGHT, TOP + chart.plot_height
+    value = 0.0
+    while value <= scale_max + 1e-9:
+        y = _y(chart, value, scale_max)
+        draw.line([(LEFT * s, y * s), (right * s, y * s)],
+                  fill=GRID_COLOUR if value else TEXT_COLOUR, width=s)
+        draw.text(((LEFT - 8) * s, y * s), prose.number(value), fill=TEXT_COLOUR,
+                  font=_font(12), anchor="rm")
+        value += step
+    slot = (right - LEFT) / max(1, len(chart.categories))
+    for index, name in enumerate(chart.categories):
+        draw.text(((LEFT + slot * (index + 0.5)) * s, (bottom + 14) * s), name,
+                  fill=TEXT_COLOUR, font=_font(12), anchor="mm")
+    draw.text((((LEFT + right) / 2) * s, (bottom + 38) * s), chart.category_label,
+              fill=TEXT_COLOUR, font=_font(13), anchor="mm")
+    for number, _index, x, y, bar, amount in _bars(chart, scale_max):
+        colour = COLOURS[number % len(COLOURS)]
+        box = [x * s, y * s, (x + bar) * s, bottom * s]
+        if box[3] - box[1] >= 1:
+            draw.rectangle(box, fill=colour if number % len(PATTERN_MARKS) == 0 else "white",
+                           outline=colour, width=s * (1 if number % 6 == 0 else 3))
+        if amount and bar >= 12:
+            draw.text(((x + bar / 2) * s, (y - 4) * s), prose.number(amount), fill=TEXT_COLOUR,
+                      font=_font(10), anchor="mb")
+    for row_number, row in enumerate(_legend_layout(chart)):
+        x, y = LEFT, TOP + chart.plot_height + 56 + LEGEND_ROW * row_number
+        for index in row:
+            label = _label(chart.series[index][0])
+            colour = COLOURS[index % len(COLOURS)]
+            draw.rectangle([x * s, y * s, (x + 16) * s, (y + 16) * s],
+                           fill=colour if index % len(PATTERN_MARKS) == 0 else "white",
+                           outline=colour, width=s * (1 if index % 6 == 0 else 3))
+            draw.text(((x + 22) * s, (y + 13) * s), label, fill=TEXT_COLOUR, font=_font(12),
+                      anchor="ls")
+            x += 32 + 7 * len(label)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def report_charts(report: ReportData) -> dict:
+    """Every chart of a report, where each one goes: {"summary", "months", "trends"}."""
+    return {"summary": summary_chart(report), "months": months_chart(report),
+            "trends": trend_charts(report)}

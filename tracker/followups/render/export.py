@@ -14,17 +14,17 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import RGBColor
+from docx.shared import Cm, RGBColor
 from flask import has_request_context, render_template, request
 
-from tracker.formatting import date_sv
-from tracker.followups.report import ReportData, ReportSection
 from tracker.followups.prose import indicator_value
-from tracker.followups.prose import genitive
-from tracker.followups.render.charts import DataTable, months_chart_svg, months_table
+from tracker.followups.render.charts import Chart, DataTable, report_charts
 from tracker.followups.render.word import Inline, WordWriter
+from tracker.followups.report import ReportCommitment, ReportData, ReportSection, ReportVerdict
+from tracker.formatting import date_sv
 
 LANGUAGE = "sv-SE"
+MONTHS_BEFORE = "effekt"  # the work over the year is shown after the focus areas
 DRAFT_RED = RGBColor(0xA4, 0x0E, 0x26)
 
 
@@ -33,28 +33,15 @@ class Text:
     DRAFT = "UTKAST"
     DRAFT_BANNER = "UTKAST – inte godkänd eller publicerad"
     CORRECTION = "Rättelse"
-    VERDICTS = "Bedömning per löfte"
+    SUMMARY = "Sammanfattning"
     VERDICT = "Bedömning"
     OVERRIDDEN = "(ändrad bedömning)"
-    REASON = "Motivering"
-    FIGURES = "Underlag i siffror"
-    INDICATORS = "Indikatorer"
+    REASON = "Orsak"
+    BASIS = "Underlag"
     MONTHS = "Genomförda tillfällen per månad"
     APPROVALS = "Godkännande"
     NOT_APPROVED = "Uppföljningen är ännu inte godkänd av parterna."
     PAGE, OF = "Sida", "av"
-
-
-MONTHS_SECTION = "lagesbild"
-
-
-def chart_title(report: ReportData) -> str:
-    return f"Genomförda tillfällen per månad och fokusområde {report.year}"
-
-
-def months_home(report: ReportData) -> str | None:
-    """The section the month chart follows, as on the public page; None: the figures appendix."""
-    return MONTHS_SECTION if any(s.key == MONTHS_SECTION for s in report.sections) else None
 
 
 def indicator_table(report: ReportData) -> DataTable:
@@ -78,11 +65,11 @@ def document_title(report: ReportData) -> str:
 
 def subject(report: ReportData) -> str:
     return (f"Uppföljning av medborgarlöftet {report.promise_title} för "
-            f"{genitive(report.municipality)} kommun och lokalpolisområde {report.police_area}")
+            f"{report.official_name} och lokalpolisområde {report.police_area}")
 
 
 def author(report: ReportData) -> str:
-    return f"Polisen och {genitive(report.municipality)} kommun"
+    return f"Polisen och {report.official_name}"
 
 
 def facts_lines(report: ReportData) -> tuple[str, ...]:
@@ -93,20 +80,31 @@ def facts_lines(report: ReportData) -> tuple[str, ...]:
     if report.published_on and not report.is_draft:
         status += f" · Publicerad {date_sv(report.published_on)}"
     return (f"Medborgarlöfte: {report.promise_title}",
-            f"Kommun: {report.municipality} · Lokalpolisområde: {report.police_area} · "
+            f"Kommun: {report.official_name} · Lokalpolisområde: {report.police_area} · "
             f"År: {report.year}",
             status)
 
 
+def split_first(html: str) -> tuple[str, str]:
+    """(the first block, the rest) of sanitized section HTML: the first block is kept on the
+    page of the heading before it, so no heading ends a page alone."""
+    for end in ("</p>", "</ul>", "</ol>", "</table>", "</blockquote>"):
+        index = html.find(end)
+        if index != -1 and not any(0 <= html.find(other) < index
+                                   for other in ("</p>", "</ul>", "</ol>", "</table>",
+                                                 "</blockquote>") if other != end):
+            cut = index + len(end)
+            return html[:cut], html[cut:]
+    return html, ""
+
+
 def render_document_html(report: ReportData) -> str:
     """The printable HTML document (needs an app context: it is a Jinja template)."""
-    months = months_table(report.months, caption=chart_title(report)) if report.months else None
     return render_template(
         "followups/document.html", report=report, text=Text, document_title=document_title(report),
         subject=subject(report), author=author(report), facts=facts_lines(report),
-        indicator_table=indicator_table(report), month_table=months,
-        months_home=months_home(report),
-        chart_svg=months_chart_svg(report.months, title=chart_title(report)) if months else "",
+        indicator_table=indicator_table(report), charts=report_charts(report),
+        split_first=split_first,
     )
 
 
@@ -134,10 +132,12 @@ def filename(report: ReportData, ext: str) -> str:
 
 
 def docx_bytes(report: ReportData) -> bytes:
-    """A Word file with real headings, lists, quotes and tables, in Swedish."""
+    """A Word file with real headings, lists, tables and the charts as images with alt text."""
     document = Document()
+    _page_setup(document)
     _properties(document, report)
     writer = WordWriter(document)
+    charts = report_charts(report)
     if report.is_draft:
         banner = document.add_paragraph(style="Intense Quote")
         run = banner.add_run(Text.DRAFT_BANNER)
@@ -148,11 +148,14 @@ def docx_bytes(report: ReportData) -> bytes:
         note = document.add_paragraph()
         note.add_run(f"{Text.CORRECTION}: ").bold = True
         note.add_run(report.correction_note)
+    document.add_heading(Text.SUMMARY, level=1)
+    writer.write_html(report.summary_html)
+    _chart(document, writer, charts["summary"])
     for section in report.sections:
-        _section(document, writer, section)
-        if section.key == months_home(report):
-            _months(document, writer, report, level=2)
-    _figures(document, writer, report)
+        if section.key == MONTHS_BEFORE and charts["months"]:
+            document.add_heading(Text.MONTHS, level=1)
+            _chart(document, writer, charts["months"])
+        _section(document, writer, section, report, charts)
     document.add_heading(Text.APPROVALS, level=1)
     for approval in report.approvals:
         document.add_paragraph(approval, style="List Bullet")
@@ -162,6 +165,13 @@ def docx_bytes(report: ReportData) -> bytes:
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _page_setup(document) -> None:
+    """A4 with 2 cm margins, the page every table's widths are fitted to."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
 
 
 def _properties(document, report: ReportData) -> None:
@@ -176,41 +186,52 @@ def _properties(document, report: ReportData) -> None:
         lang.set(qn("w:val"), LANGUAGE)  # spelling and screen readers read Swedish
 
 
-def _section(document, writer: WordWriter, section: ReportSection) -> None:
+def _section(document, writer: WordWriter, section: ReportSection, report: ReportData,
+             charts: dict) -> None:
     document.add_heading(section.title, level=1)
     writer.write_html(section.html)
-    if not section.verdicts:
-        return
-    document.add_heading(Text.VERDICTS, level=2)
+    if section.key == "lagesbild":
+        if report.indicators:
+            _data_table(writer, indicator_table(report))
+        for chart in charts["trends"]:
+            _chart(document, writer, chart)
+    for commitment in section.commitments:
+        _commitment(document, writer, commitment)
     for verdict in section.verdicts:
-        if verdict.party_label:
-            document.add_paragraph().add_run(f"{verdict.party_label}:").bold = True
-        document.add_paragraph(f"”{verdict.commitment_text}”", style="Quote")
-        line = document.add_paragraph(f"{Text.VERDICT}: ")
-        line.add_run(verdict.verdict_label).bold = True
-        if verdict.overridden:
-            line.add_run(f" {Text.OVERRIDDEN}")
-        if verdict.reason:
-            document.add_paragraph(f"{Text.REASON}: {verdict.reason}")
+        document.add_heading(f"{verdict.party_label}: {verdict.commitment_text}", level=2)
+        _verdict(document, verdict)
 
 
-def _figures(document, writer: WordWriter, report: ReportData) -> None:
-    """The appendix: indicators, and the months when no situation section holds them."""
-    months_here = bool(report.months) and months_home(report) is None
-    if not (report.indicators or months_here):
+def _commitment(document, writer: WordWriter, commitment: ReportCommitment) -> None:
+    document.add_heading(commitment.heading, level=2)
+    writer.write_html(commitment.html)
+    _verdict(document, commitment.verdict)
+
+
+def _verdict(document, verdict: ReportVerdict) -> None:
+    """The verdict line in its own style ("Intense Quote"), apart from the text and notes."""
+    line = document.add_paragraph(style="Intense Quote")
+    line.add_run(f"{Text.VERDICT}: ").bold = True
+    line.add_run(verdict.verdict_label).bold = True
+    if verdict.overridden:
+        line.add_run(f" {Text.OVERRIDDEN}")
+    if verdict.reason:
+        line.add_run(f"\n{Text.REASON}: {verdict.reason}")
+    if verdict.basis:
+        line.add_run(f"\n{Text.BASIS}: {verdict.basis}")
+
+
+def _chart(document, writer: WordWriter, chart: Chart | None) -> None:
+    """The chart as a picture with its description as alt text, then its table."""
+    if chart is None:
         return
-    document.add_heading(Text.FIGURES, level=1)
-    if report.indicators:
-        document.add_heading(Text.INDICATORS, level=2)
-        _data_table(writer, indicator_table(report))
-    if months_here:
-        _months(document, writer, report, level=2)
-
-
-def _months(document, writer: WordWriter, report: ReportData, *, level: int) -> None:
-    if report.months:
-        document.add_heading(Text.MONTHS, level=level)
-        _data_table(writer, months_table(report.months, caption=chart_title(report)))
+    run = document.add_paragraph().add_run()
+    picture = run.add_picture(BytesIO(chart.png()), width=Cm(16 * chart.width / 720))
+    # python-docx has no API for alt text (python-openxml/python-docx#1206): set wp:docPr.
+    properties = picture._inline.docPr
+    properties.set("title", chart.title)
+    properties.set("descr", chart.description)
+    _data_table(writer, chart.table)
 
 
 def _data_table(writer: WordWriter, table: DataTable) -> None:

@@ -1,6 +1,6 @@
 """Sanitized section HTML → Word paragraphs, runs, lists, quotes and tables (python-docx).
 
-The input is the output of `followup_report.markdown_html`, a small known set of tags, so
+The input is the output of `render.markdown.markdown_html`, a small known set of tags, so
 the standard library's HTMLParser is enough. Headings move one level up (the section's h2 is
 Word's Heading 1), ordered lists restart at 1, and tables get a repeated header row.
 """
@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import RGBColor
+from docx.shared import Cm, RGBColor
 
 HEADING_STYLES = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 LINK_BLUE = RGBColor(0x0B, 0x4F, 0x8A)
@@ -71,11 +71,15 @@ class WordWriter:
             return
         table = self.document.add_table(rows=len(rows), cols=width)
         table.style = self.document.styles["Table Grid"]
+        table.autofit = False
+        widths = column_widths([["".join(piece.text for piece in cell) for cell in row]
+                                for row in rows], width)
         for row_index, (row, cells) in enumerate(zip(table.rows, rows)):
             is_header = row_index < header_rows
             if is_header:
                 row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for col_index, pieces in enumerate(cells):
+                row.cells[col_index].width = widths[col_index]
                 paragraph = row.cells[col_index].paragraphs[0]
                 for piece in pieces:
                     add_inline(paragraph, piece._replace(bold=piece.bold or is_header))
@@ -90,6 +94,30 @@ class WordWriter:
         num = numbering.add_num(abstract_id)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return num.numId
+
+
+TEXT_WIDTH_CM = 17.0   # A4 less 2 cm margins (export._page_setup)
+CM_PER_CHARACTER = 0.21  # 10–11 pt text, with the cell's padding spread over a word
+
+
+def column_widths(texts: list[list[str]], columns: int) -> list:
+    """Widths that fit the content: every column at least as wide as its longest word (no
+    "Drogförebygga/nde"), the rest of the page shared by how much text each column holds."""
+    longest_word = [0] * columns
+    longest_text = [0] * columns
+    for row in texts:
+        for index, text in enumerate(row[:columns]):
+            longest_word[index] = max([longest_word[index], *map(len, text.split())])
+            longest_text[index] = max(longest_text[index], len(text))
+    minimum = [max(1.4, (word + 1) * CM_PER_CHARACTER) for word in longest_word]
+    spare = max(0.0, TEXT_WIDTH_CM - sum(minimum))
+    wanted = [max(0.0, (text + 1) * CM_PER_CHARACTER - low)
+              for text, low in zip(longest_text, minimum)]
+    total_wanted = sum(wanted) or 1.0
+    widths = [low + spare * min(1.0, want / total_wanted) if sum(wanted) > spare
+              else low + want for low, want in zip(minimum, wanted)]
+    scale = min(1.0, TEXT_WIDTH_CM / sum(widths))
+    return [Cm(width * scale) for width in widths]
 
 
 class _SectionParser(HTMLParser):

@@ -1,0 +1,95 @@
+"""What must be done before a follow-up can be approved or published.
+
+A follow-up is what residents, the press and the municipal board read. It is refused while a
+section still holds its placeholder or is empty, an effekt commitment is called fulfilled
+with nothing to show it, a verdict short of fulfilled says no reason, or a text going into the
+report holds a personal detail (a phone number, an e-mail address, a street address with a
+number, a personnummer). Each problem points at the place to fix it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.followups.prose import PLACEHOLDERS
+from tracker.followups.report import chosen_verdict, reason_text, shown_text
+from tracker.labels import VERDICT
+from tracker.models import CommitmentKind, Verdict
+from tracker.services.personal_data import find_identity_numbers
+from tracker.translation import gettext as _
+
+# Sections that are meant to hold contact details.
+CONTACT_SECTIONS = {"kontakt"}
+_PHONE = re.compile(r"(?<![\w+])(?:\+46|0)(?:[\s-]?\d){7,11}(?![\d])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_STREET = re.compile(
+    r"\b[A-ZÅÄÖ][a-zåäöé]+(?:gatan|vägen|gränd|gränden|stigen|allén|backen|torget|platsen|"
+    r"leden|gata|väg)\s+\d{1,4}\s?[A-Za-z]?\b")
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str       # "section" (key is a section key) or "verdict" (key is a commitment id)
+    key: str
+    message: str
+
+
+def personal_details(text: str) -> list[str]:
+    """What in a text looks like a personal detail, said as the reader of the guard needs it."""
+    found = []
+    for number in find_identity_numbers(text):
+        found.append(_("ett personnummer"))
+        break
+    for pattern, what in ((_PHONE, _("ett telefonnummer")), (_EMAIL, _("en e-postadress")),
+                          (_STREET, _("en gatuadress med nummer"))):
+        match = pattern.search(text)
+        if match:
+            found.append(f"{what} (”{match.group(0).strip()}”)")
+    return found
+
+
+def publication_problems(followup) -> list[Problem]:
+    """Everything that stops approval and publishing, in the report's order."""
+    problems: list[Problem] = []
+    sections = followup.sections or {}
+    for key, section in sections.items():
+        text = shown_text(section).strip()
+        title = section["title"]
+        if not text:
+            problems.append(Problem("section", key, _("Avsnittet ”%(title)s” är tomt.",
+                                                      title=title)))
+        elif any(placeholder.strip("*") in text for placeholder in PLACEHOLDERS):
+            problems.append(Problem("section", key, _(
+                "Avsnittet ”%(title)s” innehåller fortfarande platshållartexten. Skriv er egen "
+                "text.", title=title)))
+        if key not in CONTACT_SECTIONS:
+            details = personal_details(text)
+            if details:
+                problems.append(Problem("section", key, _(
+                    "Avsnittet ”%(title)s” innehåller det som ser ut som %(what)s. Ta bort "
+                    "personuppgifter innan uppföljningen publiceras.", title=title,
+                    what=", ".join(details))))
+    for cid, item in (followup.verdicts or {}).items():
+        problems.extend(_verdict_problems(cid, item))
+    return problems
+
+
+def _verdict_problems(cid: str, item: dict) -> list[Problem]:
+    verdict = chosen_verdict(item)
+    short = _short(item.get("text", ""))
+    problems = []
+    if (item.get("kind") == CommitmentKind.EFFEKT.value and verdict is Verdict.FULFILLED
+            and not item.get("indicators") and not (item.get("override_reason") or "").strip()):
+        problems.append(Problem("verdict", cid, _(
+            "”%(text)s” bedöms som uppfyllt, men inget mått är kopplat till löftet och ingen "
+            "motivering är skriven.", text=short)))
+    if verdict.needs_reason and not reason_text(item):
+        problems.append(Problem("verdict", cid, _(
+            "Bedömningen av ”%(text)s” (%(verdict)s) saknar orsak.", text=short,
+            verdict=str(VERDICT[verdict]))))
+    return problems
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
