@@ -96,3 +96,22 @@ def bulk_activities(commitment, activity_type, n: int, owner=None, entries_each:
                  include_in_followup=False, is_demo=False, created_at=utcnow())
             for i in ids for _ in range(entries_each)])
     db.session.flush()
+
+
+LESSONS = "Samverkan kring lägesbilden fungerade bra; kommunikationen till invånarna kan bli bättre."
+
+
+def make_ready(followup, actor):
+    """Do what the guard before approval asks, the way a coordinator would: write the sections
+    that still hold their placeholder and give a reason where a verdict lacks one."""
+    from tracker.followups import workflow
+    from tracker.followups.guard import publication_problems
+
+    for problem in publication_problems(followup):
+        if problem.kind == "section":
+            workflow.save_section(actor, followup, problem.key, LESSONS, None)
+        else:
+            workflow.override_verdict(actor, followup, problem.key, None,
+                                      "Resurserna räckte inte till under året.", None,
+                                      reason_code="resursbrist")
+    return workflow.load(followup.id)

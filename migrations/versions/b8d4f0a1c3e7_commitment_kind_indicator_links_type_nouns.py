@@ -51,7 +51,7 @@ def upgrade():
         batch_op.add_column(sa.Column('noun_plural', sa.String(length=120), nullable=False,
                                       server_default=''))
     # Existing commitments get the kind their wording suggests; the coordinator can change it.
-    from tracker.services.promises.assessment import suggest_kind
+    from tracker.models.promise import suggest_kind
 
     commitment = sa.table('commitment', sa.column('id', sa.Integer), sa.column('text', sa.Text),
                           sa.column('target_count', sa.Integer), sa.column('kind', sa.String))

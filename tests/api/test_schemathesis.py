@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from config import TestConfig
 from tests.conftest import fresh_database_url, make_test_app, upgrade
+from tests.factories import make_ready
 from tracker import create_app
 from tracker.demo import loader
 from tracker.extensions import db
@@ -89,9 +90,10 @@ def _followups(ids: dict[str, int]) -> None:
         followup = followup_compiler.compile_followup(
             promise.id, min(max(year, promise.start_year), promise.end_year))
         if slug == "skara":
+            coordinator = accounts.user_by_email(f"samordnare.skara@{loader.DEMO_DOMAIN}")
+            followup = make_ready(followups.load(followup.id), coordinator)
             followup.status = FollowUpStatus.APPROVED
-            followups.publish(accounts.user_by_email(f"samordnare.skara@{loader.DEMO_DOMAIN}"),
-                              followups.load(followup.id), None)
+            followups.publish(coordinator, followup, None)
         else:
             ids["followup_id"] = followup.id
 

@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from werkzeug.exceptions import HTTPException
 
 from tests.e2e.test_working_year import _login
+from tests.factories import make_ready
 from tracker.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -47,6 +48,8 @@ def published_followup(demo_app):
         draft = compile_followup(promise.id, 2023, today=date(2024, 2, 1))
         db.session.flush()
         published = followups.load(published.id)
+        published = make_ready(published, db.session.scalar(sa.select(User).where(
+            User.email == "samordnare@demo.lofteskollen.se")))
         for email in ("lpo@demo.lofteskollen.se", "samordnare@demo.lofteskollen.se"):
             user = db.session.scalar(sa.select(User).where(User.email == email))
             followups.approve(user, published, None)

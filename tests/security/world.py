@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
-from tests.factories import make_activity, make_commitment, make_place, make_type
+from tests.factories import make_activity, make_commitment, make_place, make_ready, make_type
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
@@ -100,6 +100,7 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
     db.session.flush()
 
     published = followups.load(followup_compiler.compile_followup(active.id, year - 1).id)
+    published = make_ready(published, users["coordinator"])
     followups.approve(users["police"], published, None)
     followups.approve(users["coordinator"], published, None)
     followups.publish(users["coordinator"], published, None)

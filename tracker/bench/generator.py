@@ -348,6 +348,22 @@ def _log_entries(writer, ids, rng, scale, year, activities, types, place_ids) ->
     return len(rows)
 
 
+def _write_required(followup, coordinator) -> None:
+    """What the guard before approval asks of a coordinator: the two sections only people can
+    write, and a reason where a verdict is short of fulfilled."""
+    from tracker.followups import workflow as followups
+    from tracker.followups.guard import publication_problems
+
+    for problem in publication_problems(followup):
+        if problem.kind == "section":
+            followups.save_section(coordinator, followup, problem.key,
+                                   "Skrivet av samordnaren inför godkännandet.", None)
+        else:
+            followups.override_verdict(coordinator, followup, problem.key, None,
+                                       "Resurserna räckte inte till.", None,
+                                       reason_code="resursbrist")
+
+
 def publish_first(year: int) -> int:
     """Compile, approve (both parties) and publish the first municipality's follow-up."""
     from tracker.followups import compiler as followup_compiler
@@ -357,6 +373,7 @@ def publish_first(year: int) -> int:
         sa.select(Promise.id).join(Municipality, Municipality.id == Promise.municipality_id)
         .where(Municipality.slug == f"{SLUG_PREFIX}001"))
     followup = followup_compiler.compile_followup(promise_id, year)
+    _write_required(followups.load(followup.id), accounts.user_by_email(email_of(1, "samordnare")))
     for role in ("lpo", "samordnare"):
         approver = accounts.user_by_email(email_of(1, role))
         followup = followups.load(followup.id)

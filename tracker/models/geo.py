@@ -65,7 +65,7 @@ def official_name_for(name: str) -> str:
     name = name.strip()
     if name in OFFICIAL_NAME_EXCEPTIONS:
         return OFFICIAL_NAME_EXCEPTIONS[name]
-    if not name or name.lower().endswith(("kommun", "stad")) or name.startswith("Region "):
+    if not name or name.lower().endswith((" kommun", " stad", "kommun")) or name.startswith("Region "):
         return name
     if name[-1].lower() in "aeiouyåäösxz":
         return f"{name} kommun"

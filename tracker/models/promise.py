@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime
 from typing import Optional
 
@@ -36,6 +37,46 @@ class CommitmentKind(enum.Enum):
     PRESTATION = "prestation"   # countable output: occasions against a target
     EFFEKT = "effekt"           # a state in the world: only linked indicators can show it
     ARBETSSATT = "arbetssatt"   # an ongoing way of working: what was done, never "uppfyllt"
+
+
+# A state in the world: something should be, become, feel or decrease.
+_EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"\b(ska|skall|kommer att)\s+(vara|bli|känna|uppleva|öka|minska|sjunka)\b",
+    r"\b(öka|höja|stärka)\w*\s+(den\s+)?(upplevda\s+)?trygghet",
+    r"\btrygghet\w*\s+(ska|skall)\s+(öka|stärkas)",
+    r"\bminska\w*\s+(\w+\s+){0,3}(brott|otrygghet|oro|skadegörelse|narkotika|droger|våld|"
+    r"missbruk|olyckor)",
+    r"\bkänna sig trygg",
+    r"\bdrogfri",
+    r"\bfärre\b",
+)]
+# Countable output: carry out, visit, hold, arrange — or a number to reach.
+_OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"^(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",
+    r"\b(genomföras|genomförs|anordnas|hållas)\b",
+    r"\b\d+\s+\w+",
+    r"\bsamtliga\s+(klasser|skolor|elever|årskurs)",
+)]
+
+
+def suggest_kind(text: str, target_count: int | None = None) -> CommitmentKind:
+    """The kind the wording suggests: a number to reach is a prestation, a state to reach an
+    effekt, anything else a way of working. Effect wording wins over an activity verb
+    ("Tryggheten ska öka genom att … genomföra"), a target count over both."""
+    text = " ".join((text or "").split())
+    if target_count is not None:
+        return CommitmentKind.PRESTATION
+    if any(pattern.search(text) for pattern in _EFFECT):
+        return CommitmentKind.EFFEKT
+    if any(pattern.search(text) for pattern in _OUTPUT):
+        return CommitmentKind.PRESTATION
+    return CommitmentKind.ARBETSSATT
+
+
+def _suggested_kind(context) -> CommitmentKind:
+    """The column default: the kind the new row's wording suggests."""
+    values = context.get_current_parameters()
+    return suggest_kind(values.get("text") or "", values.get("target_count"))
 
 
 class Promise(db.Model):
@@ -130,7 +171,7 @@ class Commitment(db.Model):
     party: Mapped[Party] = mapped_column(str_enum(Party, "party"))
     text: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[CommitmentKind] = mapped_column(
-        str_enum(CommitmentKind, "commitment_kind"), default=CommitmentKind.ARBETSSATT,
+        str_enum(CommitmentKind, "commitment_kind"), default=_suggested_kind,
         server_default=CommitmentKind.ARBETSSATT.value,
     )
     position: Mapped[int] = mapped_column(default=0)

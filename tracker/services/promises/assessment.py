@@ -2,11 +2,11 @@
 
 A commitment's kind decides what its verdict may rest on (domain.md): a prestation on
 occasions against a target, an effekt only on linked indicators, an arbetssätt on what was
-done. The coordinator chooses; `suggest_kind` proposes one from the wording.
+done. The coordinator chooses; `suggest_kind` (kept by the model, so every way of adding a
+commitment gets it) proposes one from the wording.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -14,45 +14,12 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import Commitment, CommitmentIndicator, CommitmentKind, Indicator, User
+from tracker.models.promise import suggest_kind  # noqa: F401  (the services' name for it)
 from tracker.services import FieldErrors, StaleEdit
 from tracker.services.promises._common import _promise_of, _require_edit
 from tracker.translation import gettext as _
 
 MAX_LINKS = 10
-
-# A state in the world: something should be, become, feel or decrease.
-_EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
-    r"\b(ska|skall|kommer att)\s+(vara|bli|känna|uppleva|öka|minska|sjunka)\b",
-    r"\b(öka|höja|stärka)\w*\s+(den\s+)?(upplevda\s+)?trygghet",
-    r"\btrygghet\w*\s+(ska|skall)\s+(öka|stärkas)",
-    r"\bminska\w*\s+(\w+\s+){0,3}(brott|otrygghet|oro|skadegörelse|narkotika|droger|våld|"
-    r"missbruk|olyckor)",
-    r"\bkänna sig trygg",
-    r"\bdrogfri",
-    r"\bfärre\b",
-)]
-# Countable output: carry out, visit, hold, arrange — or a number to reach.
-_OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
-    r"^(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",
-    r"\b(genomföras|genomförs|anordnas|hållas)\b",
-    r"\b\d+\s+\w+",
-    r"\bsamtliga\s+(klasser|skolor|elever|årskurs)",
-)]
-
-
-def suggest_kind(text: str, target_count: int | None = None) -> CommitmentKind:
-    """The kind the wording suggests: a number to reach is a prestation, a state to reach an
-    effekt, anything else a way of working. Effect wording wins over an activity verb
-    ("Tryggheten ska öka genom att … genomföra"), a target count over both."""
-    text = " ".join((text or "").split())
-    if target_count is not None:
-        return CommitmentKind.PRESTATION
-    if any(pattern.search(text) for pattern in _EFFECT):
-        return CommitmentKind.EFFEKT
-    if any(pattern.search(text) for pattern in _OUTPUT):
-        return CommitmentKind.PRESTATION
-    return CommitmentKind.ARBETSSATT
-
 
 @dataclass
 class IndicatorLink:
