@@ -36,11 +36,12 @@ translations: $(VENV)/.installed
 	$(BIN)/python -m tracker.catalogues update
 	$(BIN)/python -m tracker.catalogues check
 
-# Browser tests drive Debian's Chromium and the report tests read PDFs back with poppler's
-# pdftotext; install what is missing when we may.
+# Browser tests drive Debian's Chromium, the report tests read PDFs back with poppler's
+# pdftotext and open the Word file in LibreOffice; install what is missing when we may.
 browser:
 	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installerar Debians $$missing för testerna..."; \

@@ -73,3 +73,49 @@ def test_the_word_file_has_real_headings_every_commitment_and_the_indicator_tabl
     cells = [_flat(c.text) for t in document.tables for row in t.rows for c in row.cells]
     assert "15 %" in cells and "24 %" in cells
     assert str(occasions) in cells
+
+
+def test_the_web_page_has_each_commitment_as_a_heading_never_in_a_quote(demo_report, app):
+    from flask import render_template_string
+
+    from tracker.followups.render.charts import report_charts
+
+    report, commitments, _occasions = demo_report
+    html = render_template_string(
+        '{% from "followups/_report.html" import report_body %}{{ report_body(report, charts) }}',
+        report=report, charts=report_charts(report))
+    quotes = " ".join(re.findall(r"<blockquote>.*?</blockquote>", html, re.S))
+    h3 = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h3[^>]*>(.*?)</h3>", html, re.S)]
+    for commitment in commitments:
+        assert commitment.strip() not in quotes
+        assert any(commitment.strip() in heading for heading in h3), commitment
+    assert html.count("<caption>Indikatorer 2023") == 1  # the indicator table, once
+    assert 'href="#rubrik-lagesbild"' in html  # the table of contents
+
+
+def test_the_word_file_has_commitment_headings_and_the_charts(demo_report):
+    report, commitments, _occasions = demo_report
+    document = docx.Document(io.BytesIO(report_export.docx_bytes(report)))
+    level_two = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    for commitment in commitments:
+        assert any(commitment.strip() in heading for heading in level_two), commitment
+    assert len(document.inline_shapes) == 2  # the verdicts and the months (one indicator year)
+
+
+def test_libreoffice_opens_the_word_file_and_reads_it_back(demo_report, tmp_path):
+    import shutil
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("soffice is missing: install libreoffice-writer-nogui", pytrace=False)
+    report, commitments, _occasions = demo_report
+    source = tmp_path / "uppfoljning.docx"
+    source.write_bytes(report_export.docx_bytes(report))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path),
+                    str(source)], check=True, capture_output=True, timeout=180)
+    text = _flat((tmp_path / "uppfoljning.txt").read_text(encoding="utf-8-sig"))
+    assert "Uppföljning medborgarlöfte 2023" in text
+    for commitment in commitments:
+        assert _flat(commitment.strip()) in text
+    assert "Bedömning: Kan inte bedömas" in text

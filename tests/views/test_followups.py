@@ -43,12 +43,14 @@ def world(session, make_municipality, make_user):
     promise.status = PromiseStatus.CONCLUDED
     kind = make_type("fu_view_trafik", [])
     kind.name_sv = "Trafikkontroll"
+    kind.noun_singular, kind.noun_plural = "trafikkontroll", "trafikkontroller"
     activity = Activity(commitment_id=commitment.id, municipality_id=home.id, type_id=kind.id,
                         title="Kontroller")
     session.add(activity)
     session.flush()
     session.add_all([LogEntry(activity_id=activity.id, occurred_on=date(2023, month, 3),
-                              duration_minutes=60, measures={}) for month in (3, 3, 5)])
+                              duration_minutes=60, measures={}, author_id=users["officer"].id)
+                     for month in (3, 3, 5)])
     followup = followup_compiler.compile_followup(promise.id, 2023, today=date(2024, 2, 1))
     session.commit()
     return dict(home=home, away=away, promise=promise, commitment=commitment, followup=followup,
@@ -147,8 +149,79 @@ def _post_button(client, followup_id: int, action: str):
     return client.post(f"/uppfoljningar/{followup_id}/{action}", data={"version": version})
 
 
+def _write(client, followup_id: int, key: str, text: str):
+    url = f"/uppfoljningar/{followup_id}/avsnitt/{key}"
+    return client.post(url, data={"text": text, "version": _version(client, url)})
+
+
+def _make_ready(app, world) -> None:
+    """What a coordinator does before approving: the two sections only people can write, and
+    why the missed target was missed (3 of 4)."""
+    followup, commitment = world["followup"], world["commitment"]
+    client = _as(app, world["coordinator"])
+    _write(client, followup.id, "lardomar", "Kontrollerna i centrum gav bra kontakt.")
+    _write(client, followup.id, "nasta-steg", "Fler kontroller 2024.")
+    url = f"/uppfoljningar/{followup.id}/bedomning/{commitment.id}"
+    assert client.post(url, data={"verdict": "", "reason_code": "resursbrist",
+                                  "reason": "Två poliser var utlånade under våren.",
+                                  "version": _version(client, url)}).status_code == 302
+
+
+def test_approval_is_refused_with_a_list_of_what_is_left(client, world, app):
+    followup, commitment = world["followup"], world["commitment"]
+    client = _as(app, world["police"])
+    response = _post_button(client, followup.id, "godkann")
+    assert response.status_code == 302
+    assert _reload(followup.id).police_approved_at is None
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "3 saker kvar innan ni kan godkänna" in page
+    assert f'href="/uppfoljningar/{followup.id}/avsnitt/lardomar"' in page
+    assert f'href="/uppfoljningar/{followup.id}/avsnitt/nasta-steg"' in page
+    assert f'href="/uppfoljningar/{followup.id}/bedomning/{commitment.id}"' in page
+    assert "saknar orsak" in page
+
+    _make_ready(app, world)
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "innan ni kan godkänna" not in page
+    assert _post_button(client, followup.id, "godkann").status_code == 302
+    assert _reload(followup.id).police_approved_at is not None
+
+
+def test_a_personal_detail_in_a_note_stops_approval(client, world, app, session):
+    followup, commitment = world["followup"], world["commitment"]
+    _make_ready(app, world)
+    activity = session.scalar(sa.select(Activity).where(Activity.commitment_id == commitment.id))
+    session.add(LogEntry(activity_id=activity.id, occurred_on=date(2023, 6, 1),
+                         include_in_followup=True, author_id=world["officer"].id,
+                         note="Boende på Storgatan 12 ringde 0701-234567 om bilarna."))
+    session.commit()
+    client = _as(app, world["coordinator"])
+    assert _post_button(client, followup.id, "sammanstall").status_code == 302
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "1 sak kvar innan ni kan godkänna" in page
+    assert "ett telefonnummer (”0701-234567”)" in page
+    assert "en gatuadress med nummer (”Storgatan 12”)" in page
+    assert _post_button(client, followup.id, "godkann").status_code == 302
+    assert _reload(followup.id).municipality_approved_at is None
+
+
+def test_a_verdict_short_of_fulfilled_needs_a_reason_from_the_list(client, world):
+    followup, commitment = world["followup"], world["commitment"]
+    login(client, world["coordinator"].email)
+    url = f"/uppfoljningar/{followup.id}/bedomning/{commitment.id}"
+    refused = client.post(url, data={"verdict": "ej_uppfyllt", "reason": "Ingen hund.",
+                                     "reason_code": "", "version": _version(client, url)})
+    assert refused.status_code == 422 and "Välj en orsak" in _text(refused)
+    assert client.post(url, data={"verdict": "ej_uppfyllt", "reason": "Ingen hund.",
+                                  "reason_code": "beroende_av_annan_aktor",
+                                  "version": _version(client, url)}).status_code == 302
+    page = _text(client.get(f"/uppfoljningar/{followup.id}"))
+    assert "Orsak:</strong> Beroende av annan aktör – Ingen hund." in page
+
+
 def test_both_parties_approve_then_publish_and_residents_see_it(client, world, app):
     followup = world["followup"]
+    _make_ready(app, world)
     public = f"/offentlig/uppfoljningar/{followup.id}"
     assert client.get(public).status_code == 404  # a draft is never public
 
@@ -169,12 +242,14 @@ def test_both_parties_approve_then_publish_and_residents_see_it(client, world, a
         page = _text(anonymous.get(public))
     assert "Uppföljning medborgarlöfte 2023 – Lidköping" in page
     assert "Polisen genomför trafikkontroller i centrum." in page
+    assert "Resursbrist – Två poliser var utlånade under våren." in page
     assert "Utkast" not in page
     assert "Godkänd för Polisen av" in page and "Godkänd för kommunen av" in page
 
 
 def test_an_edit_after_an_approval_clears_it(client, world, app):
     followup = world["followup"]
+    _make_ready(app, world)
     _post_button(_as(app, world["police"]), followup.id, "godkann")
     assert _reload(followup.id).police_approved_at is not None
     client = _as(app, world["coordinator"])
@@ -212,6 +287,8 @@ def test_who_may_open_the_section_editor(client, world, who, status):
 
 def _publish(app, world):
     followup = world["followup"]
+    if _reload(followup.id).sections["lardomar"]["edited"] is None:
+        _make_ready(app, world)
     _post_button(_as(app, world["police"]), followup.id, "godkann")
     client = _as(app, world["coordinator"])
     _post_button(client, followup.id, "godkann")
@@ -269,7 +346,8 @@ def test_versions_page_lists_every_save(client, world):
 def test_recompile_keeps_the_edit_and_offers_the_new_text(client, world, session):
     followup = world["followup"]
     login(client, world["coordinator"].email)
-    url = f"/uppfoljningar/{followup.id}/avsnitt/fokus-{world['commitment'].focus_area_id}"
+    key = f"lofte-{world['commitment'].id}"
+    url = f"/uppfoljningar/{followup.id}/avsnitt/{key}"
     client.post(url, data={"text": "Egen text om kontrollerna.", "version": _version(client, url)})
     activity = session.scalar(sa.select(Activity).where(
         Activity.commitment_id == world["commitment"].id))
@@ -280,7 +358,6 @@ def test_recompile_keeps_the_edit_and_offers_the_new_text(client, world, session
     page = _text(client.get(f"/uppfoljningar/{followup.id}"))
     assert "Egen text om kontrollerna." in page
     assert "Det finns ny sammanställd text" in page and "4 trafikkontroller" in page
-    key = f"fokus-{world['commitment'].focus_area_id}"
     assert _post_button(client, followup.id, f"avsnitt/{key}/sammanstalld-text"
                         ).status_code == 302
     assert _reload(followup.id).sections[key]["edited"] is None

@@ -18,6 +18,7 @@ from tracker.models import CommitmentKind, Verdict
 from tracker.services.personal_data import find_identity_numbers
 from tracker.translation import gettext as _
 
+FOCUS_AREA = "fokus-"
 # Sections that are meant to hold contact details.
 CONTACT_SECTIONS = {"kontakt"}
 _PHONE = re.compile(r"(?<![\w+])(?:\+46|0)(?:[\s-]?\d){7,11}(?![\d])")
@@ -55,7 +56,7 @@ def publication_problems(followup) -> list[Problem]:
     for key, section in sections.items():
         text = shown_text(section).strip()
         title = section["title"]
-        if not text:
+        if not text and not key.startswith(FOCUS_AREA):  # an area may be its commitments only
             problems.append(Problem("section", key, _("Avsnittet ”%(title)s” är tomt.",
                                                       title=title)))
         elif any(placeholder.strip("*") in text for placeholder in PLACEHOLDERS):
