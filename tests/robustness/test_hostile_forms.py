@@ -95,6 +95,8 @@ TARGETS: dict[str, Target] = {
         "coordinator", lambda i: {"commitment_id": i["draft_commitment_id"]}),
     "promises.revise_commitment": Target(
         "coordinator", lambda i: {"commitment_id": i["commitment_id"]}),
+    "promises.assess_commitment": Target(
+        "coordinator", lambda i: {"commitment_id": i["commitment_id"]}),
     "promises.move_commitment": Target("coordinator", _fresh_commitment,
                                        {"direction": ["up", "down"]}),
     "promises.delete_commitment": Target("coordinator", _fresh_commitment),

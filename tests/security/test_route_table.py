@@ -127,6 +127,8 @@ ROUTES: dict[tuple[str, str], Expect] = {
         EDITORS, ids={"commitment_id": "draft_commitment"}),
     ("GET", "/ataganden/<int:commitment_id>/revidera"): expect(EDITORS),
     ("POST", "/ataganden/<int:commitment_id>/revidera"): expect(EDITORS),
+    ("GET", "/ataganden/<int:commitment_id>/bedomningsgrund"): expect(EDITORS),
+    ("POST", "/ataganden/<int:commitment_id>/bedomningsgrund"): expect(EDITORS),
     ("POST", "/ataganden/<int:commitment_id>/flytta"): expect(
         EDITORS, ids={"commitment_id": "draft_commitment"}),
     ("POST", "/ataganden/<int:commitment_id>/ta-bort"): expect(

@@ -384,3 +384,38 @@ def test_editor_page_statement_count_is_fixed(client, world):
     with count_queries() as statements:
         assert client.get(f"/uppfoljningar/{world['followup'].id}").status_code == 200
     assert len(statements) <= 8
+
+
+def test_the_assessment_page_links_an_indicator_and_the_verdict_follows_it(client, world,
+                                                                          session):
+    from tracker.models import Indicator, IndicatorValue
+
+    followup, commitment = world["followup"], world["commitment"]
+    worry = Indicator(key="fu_view_oro", name="Oro i centrum", unit="procent",
+                      higher_is_better=False)
+    session.add(worry)
+    session.flush()
+    session.add_all([IndicatorValue(indicator_id=worry.id, municipality_id=world["home"].id,
+                                    year=year, value=value)
+                     for year, value in ((2021, 20), (2023, 14))])
+    session.commit()
+    login(client, world["coordinator"].email)
+    url = f"/ataganden/{commitment.id}/bedomningsgrund"
+    page = _text(client.get(url))
+    assert "Oro i centrum (procent)" in page
+    assert re.search(r'<input checked[^>]*value="prestation"', page)  # it has a target
+    version = re.search(r'name="version" (?:type="hidden" )?value="(\d+)"', page)[1]
+    refused = client.post(url, data={
+        "kind": "effekt", "version": version, "links-0-indicator_id": str(worry.id),
+        "links-0-linked": "y", "links-0-direction": "lower", "links-0-target": "tolv"})
+    assert refused.status_code == 422 and "Målvärdet ska vara ett tal" in _text(refused)
+    assert client.post(url, data={
+        "kind": "effekt", "version": version, "links-0-indicator_id": str(worry.id),
+        "links-0-linked": "y", "links-0-direction": "lower", "links-0-target": "15"}
+    ).status_code == 302
+    assert _post_button(client, followup.id, "sammanstall").status_code == 302
+    verdict = _reload(followup.id).verdicts[str(commitment.id)]
+    assert verdict["kind"] == "effekt" and verdict["suggested"] == "uppfyllt"
+    assert "Oro i centrum: 20 % 2021 och 14 % 2023 (lägre värde är bättre). Målet är 15 %, " \
+           "och det är nått." in verdict["reason"]
+    assert "Mäts med: Oro i centrum." in _reload(followup.id).sections["effekt"]["generated"]

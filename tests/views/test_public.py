@@ -338,3 +338,32 @@ def test_a_published_page_reads_its_content_once_and_the_draft_never(client, wor
         assert client.get(url).status_code == 200
     assert len(first) == len(again) + 1  # the version's sections and figures, rendered once
     assert not any("follow_up.sections" in statement for statement in first)
+
+
+def test_the_demo_municipalities_are_named_officially_in_report_pages_and_feed(client, session):
+    """"Lidköpings kommun", "Skara kommun", "Götene kommun": never "Skaras kommun"."""
+    from tracker.demo.loader import load_demo
+
+    load_demo()
+    names = {"lidkoping": "Lidköpings kommun", "skara": "Skara kommun", "gotene": "Götene kommun"}
+    for slug, official in names.items():
+        promise = session.scalar(sa.select(Promise).join(Municipality)
+                                 .where(Municipality.slug == slug, Promise.status.in_(
+                                     [PromiseStatus.SIGNED, PromiseStatus.CONCLUDED]))
+                                 .order_by(Promise.start_year).limit(1))
+        followup = _compiled(promise, promise.end_year)
+        _publish(followup, MAR)
+        session.commit()
+        intro = followup.sections["inledning"]["generated"]
+        assert intro.startswith(f"{official} och Polisen i lokalpolisområde Västra Skaraborg")
+        report = _text(client.get(f"/offentlig/uppfoljningar/{followup.id}"))
+        assert f"Medborgarlöfte mellan {official} och Polisen" in report
+        assert f"{official} och Polisen i lokalpolisområde" in _text(
+            client.get(f"/offentlig/{slug}"))
+        assert f"som bor i {official}." in _text(
+            client.get(f"/offentlig/{slug}/loften/{promise.id}"))
+        feed = _text(client.get(f"/offentlig/{slug}/uppfoljningar.atom"))
+        assert f"{official} och Polisen har publicerat" in feed
+    everything = " ".join(_text(client.get(f"/offentlig/{slug}")) for slug in names)
+    for wrong in ("Skaras kommun", "Götenes kommun", "Lidköping kommun", "Exempelkommuns"):
+        assert wrong not in everything

@@ -9,10 +9,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker import policies
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
-from tracker.models import Commitment, FocusArea, Promise, PromiseStatus
+import sqlalchemy as sa
+
+from tracker.models import (
+    Commitment, CommitmentIndicator, FocusArea, Indicator, Promise, PromiseStatus,
+)
 from tracker.promises import bp
 from tracker.promises.forms import (
-    NO_FOCUS_AREA, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
+    NO_FOCUS_AREA, AssessmentForm, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
 )
 from tracker.promises.views import (
     _editable_promise, _int_or_none, _one_or_404, _to_promise, _unless_draft,
@@ -246,3 +250,53 @@ def delete_commitment(commitment_id: int):
             db.session.commit()
             flash(_("Åtagandet är borttaget."), "success")
     return _to_promise(promise_id)
+
+
+@bp.route("/ataganden/<int:commitment_id>/bedomningsgrund", methods=["GET", "POST"])
+@login_required
+def assess_commitment(commitment_id: int):
+    """The commitment's kind and, for an effekt, the indicators that show it: what the
+    follow-up's verdict may rest on. Allowed in every status of the promise."""
+    commitment = _editable_commitment(commitment_id)
+    promise = commitment.promise
+    indicators = db.session.scalars(sa.select(Indicator).order_by(Indicator.name)).all()
+    linked = {link.indicator_id: link for link in db.session.scalars(
+        sa.select(CommitmentIndicator).where(CommitmentIndicator.commitment_id == commitment.id))}
+    form = AssessmentForm()
+    if request.method == "GET":
+        form.kind.data = commitment.kind.value
+        form.version.data = commitment.version_id
+        for indicator in indicators:
+            link = linked.get(indicator.id)
+            higher = link.higher_is_better if link else indicator.higher_is_better
+            form.links.append_entry({
+                "indicator_id": indicator.id, "linked": link is not None,
+                "direction": "higher" if higher else "lower",
+                "target": "" if link is None or link.target_value is None
+                else f"{float(link.target_value):g}".replace(".", ",")})
+    names = {indicator.id: indicator for indicator in indicators}
+    if form.validate_on_submit():
+        links = [service.IndicatorLink(int(row.indicator_id.data),
+                                       row.direction.data == "higher", row.target.data)
+                 for row in form.links if row.linked.data and row.indicator_id.data.isdigit()]
+        try:
+            service.set_assessment(commitment, current_user, form.kind.data, links,
+                                   _int_or_none(form.version.data))
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            db.session.rollback()
+            flash(_("Någon annan har ändrat åtagandet sedan du öppnade sidan. Dina val finns "
+                    "kvar; spara igen om de ska gälla."), "error")
+            form.version.data = _editable_commitment(commitment_id).version_id
+            return render_template("promises/assessment.html", form=form, promise=promise,
+                                   commitment=commitment, indicators=names), 409
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            flash(_("Bedömningsgrunden är sparad. Den används nästa gång uppföljningen "
+                    "sammanställs."), "success")
+            return _to_promise(promise.id, f"atagande-{commitment.id}")
+    status = 422 if request.method == "POST" else 200
+    return render_template("promises/assessment.html", form=form, promise=promise,
+                           commitment=commitment, indicators=names), status

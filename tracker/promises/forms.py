@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
-    SelectMultipleField, StringField, TextAreaField, URLField,
+    BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField, RadioField,
+    SelectField, SelectMultipleField, StringField, TextAreaField, URLField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm
-from tracker.labels import PARTY_NAME, SOURCE
-from tracker.models import PARTY_ORDER
+from tracker.labels import COMMITMENT_KIND, PARTY_NAME, SOURCE
+from tracker.models import PARTY_ORDER, CommitmentKind
 from tracker.services.promises import MAX_TARGET
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
@@ -136,3 +136,24 @@ class MoveForm(BaseForm):
 
 class CopyForm(BaseForm):
     carry_activities = BooleanField(_l("Ta med ej avslutade aktiviteter"))
+
+
+class IndicatorLinkForm(BaseForm):
+    """One indicator's row on the assessment page: linked or not, which way is better, a target."""
+
+    class Meta:
+        csrf = False  # a sub-form: the page's own form carries the token
+
+    indicator_id = HiddenField()
+    linked = BooleanField(_l("Koppla till löftet"))
+    direction = SelectField(_l("Bättre är"), choices=[
+        ("lower", _l("lägre värde")), ("higher", _l("högre värde"))])
+    target = StringField(_l("Målvärde (frivilligt)"), validators=[Length(max=20)])
+
+
+class AssessmentForm(BaseForm):
+    kind = RadioField(_l("Vilken sorts löfte är det?"), choices=[
+        (kind.value, COMMITMENT_KIND[kind]) for kind in CommitmentKind],
+        validators=[InputRequired(_l("Välj vilken sorts löfte det är."))])
+    links = FieldList(FormField(IndicatorLinkForm))
+    version = HiddenField()

@@ -43,11 +43,11 @@ def _entry(feed: ET.Element, item: PublishedFollowUp) -> None:
     _add(entry, "published", _timestamp(item.first_published))
     _add(entry, "updated", _timestamp(item.last_published))
     author = _add(entry, "author")
-    _add(author, "name", _("%(name)s kommun och Polisen", name=item.municipality.name))
+    _add(author, "name", _("%(name)s och Polisen", name=item.municipality.display_name))
     _add(entry, "summary", _(
-        "%(name)s kommun och Polisen har publicerat uppföljningen av medborgarlöftet för %(year)s: "
+        "%(name)s och Polisen har publicerat uppföljningen av medborgarlöftet för %(year)s: "
         "vad som gjordes och om det syns någon effekt på brott och trygghet.",
-        name=item.municipality.name, year=item.year))
+        name=item.municipality.display_name, year=item.year))
 
 
 def atom_response(title: str, self_url: str, page_url: str,
