@@ -212,7 +212,7 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     situation = sections["lagesbild"]["generated"]
     assert "|" not in situation  # the table is printed once, from the figures
     effect = sections["effekt"]["generated"]
-    assert "Oro att gå ut på kvällen: 18 % 2022 och 15 % 2023 (riket 24 % 2023)." in effect
+    assert "Oro att gå ut på kvällen: 18 % (2022) och 15 % (2023); riket 24 % (2023)." in effect
     assert "förbättring" not in effect and "försämring" not in effect
     assert "Kommunen lovar att gå trygghetsvandringar. Mäts med: Oro att gå ut på kvällen." \
         in effect
@@ -267,7 +267,7 @@ def test_an_effect_is_judged_by_its_indicators_only(plan):
 
     better = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert better["suggested"] == Verdict.FULFILLED.value  # 18 % → 15 %, lower is better
-    assert "Oro att gå ut på kvällen: 18 % 2022 och 15 % 2023 (lägre värde är bättre)." \
+    assert "Oro att gå ut på kvällen: 18 % (2022) och 15 % (2023); lägre värde är bättre." \
         in better["reason"]
     assert "säger lite" in better["reason"]
 

@@ -119,3 +119,27 @@ def test_libreoffice_opens_the_word_file_and_reads_it_back(demo_report, tmp_path
     for commitment in commitments:
         assert _flat(commitment.strip()) in text
     assert "Bedömning: Kan inte bedömas" in text
+
+
+def test_the_demo_follow_up_is_published_after_lessons_and_next_steps_and_nothing_else(session):
+    """The coordinator writes Lärdomar and Nästa steg; both parties approve; it is published."""
+    from tracker.demo.loader import load_demo
+    from tracker.followups.guard import publication_problems
+    from tracker.models import FollowUpStatus, User
+
+    load_demo()
+    promise = session.scalar(sa.select(Promise).where(Promise.title == "Medborgarlöfte 2022–2023"))
+    followup = followups.load(compile_followup(promise.id, 2023, today=date(2024, 2, 1)).id)
+    people = {u.email.split("@")[0]: u for u in session.scalars(sa.select(User))}
+    coordinator, police = people["samordnare"], people["lpo"]
+    assert sorted(p.key for p in publication_problems(followup)) == ["lardomar", "nasta-steg"]
+
+    followups.save_section(coordinator, followup, "lardomar", "Samverkan kring lägesbilden "
+                           "har stärkts; orossamtalen behöver nå fler unga.", None)
+    followups.save_section(coordinator, followup, "nasta-steg", "Arbetet med Drogfria platser "
+                           "fortsätter 2024.", None)
+    followups.approve(police, followup, None)
+    followups.approve(coordinator, followup, None)
+    version = followups.publish(coordinator, followup, None)
+
+    assert followup.status is FollowUpStatus.PUBLISHED and version.published_at is not None
