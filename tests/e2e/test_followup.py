@@ -33,6 +33,17 @@ def test_edit_approve_by_both_parties_publish_and_read_it_anonymously(browser, l
     section = page.locator("#avsnitt-lardomar")
     assert section.locator("strong", has_text="krogmiljön").is_visible()
     assert section.get_by_role("listitem").filter(has_text="Fler trygghetsvandringar").count() == 1
+    # The guard lists what is left; Nästa steg is the one thing the data cannot say.
+    assert page.get_by_text("1 sak kvar innan ni kan godkänna").is_visible()
+    page.get_by_role("link", name=re.compile("Nästa steg.*platshållartexten")).click()
+    visits.check()
+    page.get_by_label("Avsnittets text").fill("Drogfria platser fortsätter under 2024.")
+    page.get_by_role("button", name="Spara avsnittet").click()
+    assert page.get_by_text("innan ni kan godkänna").count() == 0
+    for commitment in ("Samtliga skolor inom kommun skall vara drogfria.",
+                       "Öka tryggheten i Lidköping centrum."):
+        assert page.get_by_role("heading", level=3, name=re.compile(re.escape(commitment))
+                                ).is_visible()
 
     police = browser.new_context(locale="sv-SE").new_page()
     _login(police, live_server, POLICE)
@@ -57,8 +68,11 @@ def test_edit_approve_by_both_parties_publish_and_read_it_anonymously(browser, l
     assert reader.get_by_text("Samarbetet kring").is_visible()
     assert reader.get_by_text("Öka tryggheten i Lidköping centrum.").first.is_visible()
     assert reader.get_by_text(re.compile("^Utkast")).count() == 0
-    assert reader.locator("svg[role=img]").count() == 1  # the chart, with its table beside it
+    assert reader.locator("svg[role=img]").count() == 2  # verdicts and months, tables beside
     assert reader.get_by_role("table", name=re.compile("per månad")).is_visible()
+    assert reader.get_by_role("table", name=re.compile("Bedömning av löftena")).is_visible()
+    assert reader.get_by_text("Kan inte bedömas").first.is_visible()
+    assert reader.get_by_role("navigation", name="Innehåll").is_visible()
     assert visits.violations + reader_visits.violations == []
 
 
