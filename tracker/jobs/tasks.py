@@ -295,8 +295,8 @@ def send_digests(today: date) -> str:
     """One digest per recipient; a refused address does not stop the others, a dead server does."""
     recipients = reminders.digest_recipients(today)
     if not current_app.config.get("MAIL_ENABLED"):
-        return (f"E-post är avstängd (TRACKER_MAIL_ENABLED); ingen påminnelse skickades "
-                f"({len(recipients)} mottagare hade något att påminna om).")
+        return (f"E-post är avstängd (TRACKER_MAIL_ENABLED): {len(recipients)} påminnelser "
+                "skickas inte.")
     sent, failures = 0, []
     for user in recipients:
         try:
