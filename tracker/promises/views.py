@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policies
 from tracker.extensions import db
@@ -16,11 +15,11 @@ from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
 from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
-from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import DomainError, FieldErrors
 from tracker.services import followups
 from tracker.services import promises as service
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, show_refusal
+from tracker.web import attach_error, load_or_404, require, save_or_conflict, show_refusal
 
 
 
@@ -120,14 +119,16 @@ def edit(promise_id: int):
         form.version.data = promise.version_id
     if form.validate_on_submit():
         try:
-            service.update_promise(promise, current_user, _int_or_none(form.version.data),
-                                   **_promise_values(form))
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _conflict(promise_id, form)
+            _saved, conflict = save_or_conflict(
+                lambda: service.update_promise(promise, current_user,
+                                               _int_or_none(form.version.data),
+                                               **_promise_values(form)),
+                lambda: _conflict(promise_id, form))
         except DomainError as error:
             show_refusal(form, error)
         else:
+            if conflict:
+                return conflict
             flash(_("Ändringarna är sparade."), "success")
             return _to_promise(promise.id)
     return render_template("promises/edit.html", form=form, municipality=promise.municipality,
