@@ -136,3 +136,35 @@ def test_twenty_simultaneous_edits_answer_success_or_409_and_keep_the_text(workd
     recorded = [c["title"][1] for c in activity_updates(world.app, ids["activity_id"])
                 if "title" in c]
     assert sorted(recorded) == sorted(acknowledged) and len(acknowledged) >= 1
+
+
+def test_twenty_simultaneous_api_status_changes_answer_200_or_409_stale_version(
+        workdir, monkeypatch):
+    from tracker.models import ApiScope, User
+    from tracker.services import api_tokens
+
+    world = world_on(workdir, "races_api", monkeypatch)
+    activity_id = world.ids["activity_id"]
+    with world.app.app_context():
+        user = db.session.get(User, world.ids["coordinator_id"])
+        created = api_tokens.create_token(user, "kapplöpning", ApiScope.READ_WRITE, 30)
+        version = db.session.get(Activity, activity_id).version_id
+        db.session.commit()
+        db.session.remove()
+    headers = {"Authorization": f"Bearer {created.secret}"}
+    clients = [world.app.test_client() for _ in range(20)]
+
+    def change(n: int):
+        return lambda: clients[n].post(
+            f"/api/v1/activities/{activity_id}/status", headers=headers,
+            json={"status": "done", "reason": f"API-skrivare {n}", "version": version})
+
+    answers = simultaneously([change(n) for n in range(20)])
+
+    codes = Counter(a.status_code for a in answers)
+    assert set(codes) <= {200, 409}, codes
+    assert all(a.get_json()["code"] == "stale_version" for a in answers if a.status_code == 409)
+    acknowledged = {f"API-skrivare {n}" for n, a in enumerate(answers) if a.status_code == 200}
+    recorded = [c["status_reason"][1] for c in activity_updates(world.app, activity_id)
+                if "status_reason" in c]
+    assert sorted(recorded) == sorted(acknowledged) and len(acknowledged) >= 1
