@@ -312,3 +312,28 @@ def test_a_stuck_manual_run_is_marked_failed_not_resumed(jobs_app):
     ((_, _, outcome, error, finished),) = job_runs(jobs_app)
     assert outcome is JobOutcome.FAILED and finished
     assert "slutade svara" in error
+
+
+def test_two_signals_at_once_stop_the_scheduler_once_without_a_traceback(tmp_path):
+    """As `make run` does on Ctrl-C: the terminal's SIGINT and the trap's SIGTERM together."""
+    log_path = tmp_path / "scheduler.log"
+    env = {**os.environ, "TRACKER_ENV": "testing", "TRACKER_TEST_DATABASE_URL": "sqlite://",
+           "FLASK_APP": "wsgi"}
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT,
+                                   env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while "stop it with SIGTERM" not in log_path.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log_path.read_text()
+            time.sleep(0.1)
+        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGINT):
+            process.send_signal(stop_signal)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    log = log_path.read_text()
+    assert "Traceback" not in log and "SchedulerNotRunningError" not in log, log
+    assert log.count("stopping after the running jobs finish") == 1

@@ -184,15 +184,35 @@ def _signatory_field(error: DomainError) -> DomainError:
 def copy(promise_id: int):
     promise = _editable_promise(promise_id)
     form = CopyForm()
+    overlapping = service.overlapping_promises(promise)
     if form.validate_on_submit():
         try:
-            new = service.copy_to_next_period(promise, current_user, form.carry_activities.data)
+            new, conflict = save_or_conflict(
+                lambda: service.copy_to_next_period(promise, current_user,
+                                                    form.carry_activities.data),
+                lambda: _copy_conflict(promise_id, form))
         except DomainError as error:
             show_refusal(form, error)
         else:
-            db.session.commit()
+            if conflict:
+                return conflict
             flash(_("Ett utkast för %(period)s är skapat.", period=new.period_label), "success")
+            for other in overlapping:
+                flash(_("Obs: %(title)s gäller redan %(period)s, som överlappar den nya perioden.",
+                        title=other.title, period=other.period_label), "info")
             return _to_promise(new.id)
+    return _copy_page(promise, form, overlapping)
+
+
+def _copy_page(promise: Promise, form, overlapping: list[Promise]):
     next_start, next_end = service.next_period(promise)
     return render_template("promises/copy.html", form=form, promise=promise,
-                           next_start=next_start, next_end=next_end)
+                           next_start=next_start, next_end=next_end, overlapping=overlapping)
+
+
+def _copy_conflict(promise_id: int, form):
+    """An activity carried over was changed by someone at the same moment: nothing was copied."""
+    promise = service.load_promise(promise_id)
+    form.form_errors.append(_("En aktivitet ändrades av någon annan samtidigt. Ingenting "
+                              "kopierades; försök igen."))
+    return _copy_page(promise, form, service.overlapping_promises(promise)), 409
