@@ -139,8 +139,8 @@ def _carry_activities(new_commitments: dict[int, Commitment], years: int, copy: 
     db.session.flush()
     for activity, carried in pairs:
         activity.status = ActivityStatus.CANCELLED
-        activity.status_reason = _(
-            "Flyttad till %(title)s (%(period)s): fortsätter där som aktivitet %(id)d.",
-            title=copy.title, period=copy.period_label, id=carried.id)
+        # Stored text, so Swedish whatever the coordinator's interface language.
+        activity.status_reason = (f"Flyttad till {copy.title} ({copy.period_label}): "
+                                  f"fortsätter där som aktivitet {carried.id}.")
     db.session.flush()
     return len(old)
