@@ -283,7 +283,7 @@ def test_a_scheduler_killed_midway_is_taken_over_and_every_promise_is_drafted(
                 "SQLITE_BUSY_TIMEOUT_MS": "30000"}
 
     compiling = spawn([sys.executable, "-c", STALLING_SCHEDULER, str(marker), str(ids[3])],
-                      scheduler_env(url, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=10),
+                      scheduler_env(url, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=20),
                                     **settings))
     wait_for(marker.exists, "the compile to reach the fourth promise", [compiling])
     compiling[0].send_signal(signal.SIGKILL)
@@ -339,12 +339,10 @@ def test_a_job_that_fires_while_the_database_is_down_runs_when_it_is_back(workdi
     through_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(
         hide_password=False)
     try:
+        proxy.stop()  # the database is away when the scheduler starts and the job fires
         scheduler = start_scheduler(spawn, scheduler_env(
-            through_proxy, COMPILE_FOLLOWUPS_CRON=cron_window(lead=8, seconds=3)))
+            through_proxy, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=20)))
         process, log_path = scheduler
-        wait_for(lambda: "stop it with SIGTERM" in log_path.read_text(), "the scheduler to start",
-                 [scheduler])
-        proxy.stop()  # the database goes away before the job fires
         wait_for(lambda: "claim: the database does not answer" in log_path.read_text(),
                  "the claim to fail", [scheduler])
         assert job_runs(app) == []
@@ -352,6 +350,53 @@ def test_a_job_that_fires_while_the_database_is_down_runs_when_it_is_back(workdi
         wait_for(lambda: job_runs(app) == [("compile_followups", str(year), JobOutcome.OK)],
                  "the retried claim to run the job", [scheduler])
         assert followups(app) == [(promise_id, year, FollowUpStatus.DRAFT)]
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+    finally:
+        proxy.stop()
+
+
+# `flask scheduler run` whose compile takes a while per promise, so the database can be cut midway.
+SLOW_SCHEDULER = """
+import sys, time
+from flask.cli import main
+from tracker.services import followup_compiler
+
+compile_followup = followup_compiler.compile_followup
+
+def slow(promise_id, year, **kwargs):
+    time.sleep(0.4)
+    return compile_followup(promise_id, year, **kwargs)
+
+followup_compiler.compile_followup = slow
+sys.argv = ["flask", "scheduler", "run"]
+main()
+"""
+
+
+@pytest.mark.postgres
+def test_a_job_cut_off_from_the_database_midway_is_resumed_when_it_is_back(workdir, spawn):
+    app, url, ids = database_with_promises(workdir, "scheduler_midway_outage", "postgres", 8)
+    year = local_today().year
+    real = make_url(url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432).start()
+    through_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(
+        hide_password=False)
+    try:
+        scheduler = spawn([sys.executable, "-c", SLOW_SCHEDULER], scheduler_env(
+            through_proxy, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=20),
+            JOB_LEASE_SECONDS="3", JOB_RECOVERY_SECONDS="1"))
+        process, log_path = scheduler
+        wait_for(lambda: len(followups(app)) >= 3, "three drafts", [scheduler])
+        proxy.stop()  # the database goes away in the middle of the run
+        wait_for(lambda: "interrupted" in log_path.read_text(), "the run to be interrupted",
+                 [scheduler])
+        assert 3 <= len(followups(app)) < 8
+        proxy = TcpProxy(proxy.target[0], proxy.target[1], port=proxy.port).start()
+        wait_for(lambda: job_runs(app) == [("compile_followups", str(year), JobOutcome.OK)],
+                 "the run to be taken up again and finished", [scheduler], timeout=60)
+        assert followups(app) == [(i, year, FollowUpStatus.DRAFT) for i in ids]
+        assert "took over a run whose lease had expired" in log_path.read_text()
         process.terminate()
         assert process.wait(timeout=15) == 0
     finally:
