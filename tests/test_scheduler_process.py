@@ -22,8 +22,7 @@ from tests.factories import make_activity, make_commitment, make_promise, make_t
 from tests.robustness.tcp_proxy import TcpProxy
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.jobs import tasks
-from tracker.jobs.scheduler import CronSettingError, build_scheduler, cron_trigger, job_by_id
+from tracker.jobs.scheduler import CronSettingError, build_scheduler, cron_trigger
 from tracker.models import (
     FollowUp, FollowUpStatus, JobOutcome, JobRun, LogEntry, Municipality, PoliceArea,
 )

@@ -19,7 +19,8 @@ T = TypeVar("T")
 VERSION_CONFLICT = (StaleEdit, StaleDataError)
 
 
-def save_or_conflict(save: Callable[[], T], conflict: Callable[[], object]) -> tuple[T | None, object]:
+def save_or_conflict(save: Callable[[], T],
+                     conflict: Callable[[], object]) -> tuple[T | None, object]:
     """Run save() and commit once; returns (save's result, None), or on a version conflict,
     found early or by the database, rolls back and returns (None, conflict()): the 409 page with
     the saved version beside the user's input, which stays in the form. A DomainError from

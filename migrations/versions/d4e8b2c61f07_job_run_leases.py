@@ -24,7 +24,8 @@ def upgrade():
         batch_op.add_column(sa.Column('run_for', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('holder', sa.String(length=120), nullable=False,
                                       server_default=''))
-        batch_op.add_column(sa.Column('heartbeat_at', tracker.models.base.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('heartbeat_at',
+                                      tracker.models.base.UTCDateTime(timezone=True),
                                       nullable=True))
         batch_op.add_column(sa.Column('lease_expires_at',
                                       tracker.models.base.UTCDateTime(timezone=True),
