@@ -76,6 +76,12 @@ class Config:
     CONCLUDE_PROMISES_CRON = _env("CONCLUDE_PROMISES_CRON", "15 0 * * *")
     REFRESH_DRAFTS_CRON = _env("REFRESH_DRAFTS_CRON", "30 2 * * *")
     REMINDER_DIGEST_CRON = _env("REMINDER_DIGEST_CRON", "0 6 * * *")
+    # A running job renews its lease every third of JOB_LEASE_SECONDS; a run whose lease expired
+    # is taken over. The scheduler looks for expired and missed runs every JOB_RECOVERY_SECONDS,
+    # and a job that cannot reach the database retries for up to JOB_RETRY_SECONDS.
+    JOB_LEASE_SECONDS = _env_int("JOB_LEASE_SECONDS", 300)
+    JOB_RECOVERY_SECONDS = _env_int("JOB_RECOVERY_SECONDS", 60)
+    JOB_RETRY_SECONDS = _env_int("JOB_RETRY_SECONDS", 600)
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"

@@ -10,6 +10,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -76,7 +77,9 @@ def test_backup_restores_every_row_into_a_fresh_database(workdir, tmp_path):
 
     assert _snapshot(target_url) == before
     if target_url.startswith("sqlite"):
-        with sqlite3.connect(make_url(target_url).database) as conn:
+        restored = Path(make_url(target_url).database)
+        assert stat.S_IMODE(restored.stat().st_mode) == 0o600  # as private as the backup
+        with sqlite3.connect(restored) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 

@@ -76,3 +76,62 @@ def test_security_headers_on_every_response(client, make_user):
     user = make_user()
     login(client, user.email)
     assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def _full_sqlite(path) -> str:
+    """A SQLite file whose every page is used and which may not grow: a real full disk to it."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)  # each insert commits by itself
+    conn.execute("CREATE TABLE filler (b BLOB)")
+    conn.execute("PRAGMA max_page_count = 8")
+    try:
+        while True:
+            conn.execute("INSERT INTO filler VALUES (randomblob(200))")
+    except sqlite3.OperationalError as error:
+        assert error.sqlite_errorname == "SQLITE_FULL"
+    conn.close()
+    return f"sqlite:///{path}"
+
+
+def test_a_full_disk_is_said_as_such_and_a_pending_success_is_not_shown(workdir):
+    import sqlalchemy as sa
+    from flask import flash, redirect
+
+    app = make_test_app(f"sqlite:///{workdir / 'full-app.db'}")
+    full = sa.create_engine(_full_sqlite(workdir / "full.db"))
+    sa.event.listen(full, "connect",
+                    lambda conn, _record: conn.execute("PRAGMA max_page_count = 8"))
+
+    @app.route("/spara", methods=["POST"])
+    def save():
+        flash("Genomförandet är loggat.", "success")
+        return redirect("/skriv")
+
+    @app.route("/skriv")
+    def write():
+        with full.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO filler VALUES (randomblob(4000))")
+        return "sparat"
+
+    client = app.test_client()
+    response = client.post("/spara", follow_redirects=True)
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Databasens disk är full" in text and "Ingenting har sparats" in text
+    assert "Databasen svarar inte" not in text and "Retry-After" not in response.headers
+    assert "Genomförandet är loggat." not in text  # it waits for the next page
+    full.dispose()
+
+
+@pytest.mark.parametrize("message, fault", [
+    ("database or disk is full", "full"),
+    ("could not extend file \"base/1/2\": No space left on device", "full"),
+    ("disk I/O error", "io"),
+    ("connection refused", None),
+])
+def test_storage_faults_are_told_from_an_unreachable_database(message, fault):
+    from tracker.errors import storage_fault
+
+    assert storage_fault(Exception(message)) == fault

@@ -235,3 +235,105 @@ def test_scheduler_run_logs_its_jobs_and_stops_cleanly_on_a_signal(tmp_path, sto
     assert "Job reminder_digest: next run" in log and "Job conclude_promises: next run" in log
     assert f"Received {stop_signal.name}" in log
     assert "Scheduler has been shut down" in log
+
+
+def test_with_mail_off_the_digest_says_so_and_claims_nothing_was_sent(jobs_app, people, inbox,
+                                                                      monkeypatch):
+    monkeypatch.setitem(jobs_app.config, "MAIL_ENABLED", False)
+    monkeypatch.setattr(tasks, "local_today", lambda: TODAY)
+
+    result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])
+
+    assert result.exit_code == 0, result.output
+    assert "E-post är avstängd (TRACKER_MAIL_ENABLED): 2 påminnelser skickas inte." \
+        in result.output
+    assert "skickades" not in result.output
+    assert inbox.messages == []
+
+
+def _claimed(app, job, key, lease: timedelta, outcome=JobOutcome.RUNNING, error=""):
+    now = datetime.now(ZoneInfo("UTC"))
+    with app.app_context():
+        db.session.add(JobRun(job=job, key=key, outcome=outcome, error=error,
+                              holder="annan-server:4242", heartbeat_at=now - timedelta(seconds=5),
+                              lease_expires_at=now + lease, run_for=date.fromisoformat(key)))
+        db.session.commit()
+
+
+def test_run_job_exits_non_zero_when_another_process_holds_the_run(jobs_app):
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    _claimed(jobs_app, "conclude_promises", today.isoformat(), timedelta(minutes=4))
+
+    result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "conclude_promises"])
+
+    assert result.exit_code == 1
+    assert f"conclude_promises för {today} körs redan av annan-server:4242" in result.output
+    assert "inget gjordes" in result.output and "när dess lås går ut" in result.output
+    ((*_, outcome, _, finished),) = job_runs(jobs_app)
+    assert outcome is JobOutcome.RUNNING and not finished
+
+
+def test_run_job_takes_over_a_run_whose_lease_expired_and_finishes_it(jobs_app):
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    _claimed(jobs_app, "conclude_promises", today.isoformat(), -timedelta(minutes=1))
+
+    result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "conclude_promises"])
+
+    assert result.exit_code == 0, result.output
+    assert f"conclude_promises klar för {today}" in result.output
+    assert job_runs(jobs_app) == [
+        ("conclude_promises", today.isoformat(), JobOutcome.OK, "", True)]
+    with jobs_app.app_context():
+        assert db.session.scalar(sa.select(JobRun.attempts)) == 2
+
+
+def test_run_job_exits_non_zero_after_an_earlier_failure_and_shows_it(jobs_app):
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    _claimed(jobs_app, "conclude_promises", today.isoformat(), timedelta(0),
+             outcome=JobOutcome.FAILED, error="RuntimeError: trasig data")
+
+    result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "conclude_promises"])
+
+    assert result.exit_code == 1
+    assert f"conclude_promises misslyckades för {today} tidigare; inget gjordes." in result.output
+    assert "RuntimeError: trasig data" in result.output and "Kör nu" in result.output
+
+
+def test_a_stuck_manual_run_is_marked_failed_not_resumed(jobs_app):
+    from tracker.jobs import recovery
+
+    _claimed(jobs_app, "compile_followups", "2026-01-01", -timedelta(minutes=1))
+    with jobs_app.app_context():
+        db.session.execute(sa.update(JobRun).values(key="manuell 2026-01-01T10:00:00+01:00 (2024)"))
+        db.session.commit()
+
+    assert recovery.recover(jobs_app) == []
+
+    ((_, _, outcome, error, finished),) = job_runs(jobs_app)
+    assert outcome is JobOutcome.FAILED and finished
+    assert "slutade svara" in error
+
+
+def test_two_signals_at_once_stop_the_scheduler_once_without_a_traceback(tmp_path):
+    """As `make run` does on Ctrl-C: the terminal's SIGINT and the trap's SIGTERM together."""
+    log_path = tmp_path / "scheduler.log"
+    env = {**os.environ, "TRACKER_ENV": "testing", "TRACKER_TEST_DATABASE_URL": "sqlite://",
+           "FLASK_APP": "wsgi"}
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT,
+                                   env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while "stop it with SIGTERM" not in log_path.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log_path.read_text()
+            time.sleep(0.1)
+        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGINT):
+            process.send_signal(stop_signal)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    log = log_path.read_text()
+    assert "Traceback" not in log and "SchedulerNotRunningError" not in log, log
+    assert log.count("stopping after the running jobs finish") == 1

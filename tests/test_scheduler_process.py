@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -14,13 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.engine import make_url
 
 from tests.conftest import fresh_database_url, make_test_app, upgrade
 from tests.factories import make_activity, make_commitment, make_promise, make_type
+from tests.robustness.tcp_proxy import TcpProxy
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.jobs import tasks
-from tracker.jobs.scheduler import CronSettingError, build_scheduler, cron_trigger, job_by_id
+from tracker.jobs.scheduler import CronSettingError, build_scheduler, cron_trigger
 from tracker.models import (
     FollowUp, FollowUpStatus, JobOutcome, JobRun, LogEntry, Municipality, PoliceArea,
 )
@@ -31,12 +33,12 @@ FIRED = re.compile(r'Job "compile_followups \(.*\)" executed successfully')
 STARTED = re.compile(r'Running job "compile_followups \(.*\)" \(scheduled at')
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-# Compiles like the job, but stalls inside the transaction of one promise until it is killed.
-STALLING_COMPILE = """
+# `flask scheduler run`, but the compile stalls inside the transaction of one promise until the
+# process is killed.
+STALLING_SCHEDULER = """
 import sys, time
 from pathlib import Path
-from tracker import create_app
-from tracker.jobs import tasks
+from flask.cli import main
 from tracker.followups import compiler as followup_compiler
 
 marker, stall_on = Path(sys.argv[1]), int(sys.argv[2])
@@ -46,11 +48,12 @@ def stalling(promise_id, year, **kwargs):
     followup = compile_followup(promise_id, year, **kwargs)
     if promise_id == stall_on:
         marker.write_text(str(followup.id))  # flushed, not committed
-        time.sleep(60)
+        time.sleep(600)
     return followup
 
 followup_compiler.compile_followup = stalling
-tasks.compile_followups(app=create_app())
+sys.argv = ["flask", "scheduler", "run"]
+main()
 """
 
 
@@ -264,29 +267,136 @@ def test_two_scheduler_processes_on_one_database_compile_once(workdir, spawn, ba
     compiled = f"Job compile_followups for {year}: 2 uppföljningar för {year} sammanställdes."
     winner, loser = sorted(stop(*schedulers), key=lambda log: compiled not in log)
     assert winner.count(compiled) == 1 and compiled not in loser
-    assert f"Job compile_followups already ran for {year}; skipped" in loser
+    # The loser found the winner's run finished, or still running under its lease.
+    assert (f"Job compile_followups already ran for {year}; skipped" in loser
+            or f"Job compile_followups for {year} is held by" in loser), loser
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_compile_killed_midway_keeps_the_committed_draft_and_no_partial_one(
+def test_a_scheduler_killed_midway_is_taken_over_and_every_promise_is_drafted(
         workdir, spawn, tmp_path, backend):
-    app, url, (first, second) = database_with_promises(
-        workdir, f"scheduler_killed_{backend}", backend, 2)
+    app, url, ids = database_with_promises(workdir, f"scheduler_killed_{backend}", backend, 8)
     year = local_today().year
     marker = tmp_path / "stalled"
+    settings = {"JOB_LEASE_SECONDS": "3", "JOB_RECOVERY_SECONDS": "1",
+                "SQLITE_BUSY_TIMEOUT_MS": "30000"}
 
-    compiling = spawn([sys.executable, "-c", STALLING_COMPILE, str(marker), str(second)],
-                      scheduler_env(url))
-    wait_for(marker.exists, "the compile to reach the second promise", [compiling])
-    compiling[0].kill()
+    compiling = spawn([sys.executable, "-c", STALLING_SCHEDULER, str(marker), str(ids[3])],
+                      scheduler_env(url, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=20),
+                                    **settings))
+    wait_for(marker.exists, "the compile to reach the fourth promise", [compiling])
+    compiling[0].send_signal(signal.SIGKILL)
     compiling[0].wait(timeout=15)
 
-    assert followups(app) == [(first, year, FollowUpStatus.DRAFT)]
-    # The killed run keeps its claim: the schedule will not retry the year, a manual run repairs it.
+    assert followups(app) == [(i, year, FollowUpStatus.DRAFT) for i in ids[:3]]
     assert job_runs(app) == [("compile_followups", str(year), JobOutcome.RUNNING)]
-    assert tasks.compile_followups(app=app).outcome is None
-    job = job_by_id("compile_followups")
-    repaired = tasks.run_job(job.id, job.work, app=app, key_of=lambda _today: "manuell")
-    assert repaired.outcome is JobOutcome.OK
-    assert followups(app) == [(first, year, FollowUpStatus.DRAFT),
-                              (second, year, FollowUpStatus.DRAFT)]
+
+    # A new scheduler (whose own schedule does not fire now) finds the run's lease expired,
+    # takes it over and resumes it: every promise drafted once, one run for the year.
+    scheduler = start_scheduler(spawn, scheduler_env(url, **settings))
+    wait_for(lambda: job_runs(app) == [("compile_followups", str(year), JobOutcome.OK)],
+             "the taken-over run to finish", [scheduler])
+    assert followups(app) == [(i, year, FollowUpStatus.DRAFT) for i in ids]
+    (attempts,) = query(app, sa.select(JobRun.attempts))
+    assert attempts == (2,)
+    (log,) = stop(scheduler)
+    assert f"Job compile_followups for {year}: took over a run whose lease had expired" in log
+    assert f"Job compile_followups for {year}: 8 uppföljningar för {year} sammanställdes." in log
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_scheduler_started_two_days_after_a_missed_yearly_run_catches_it_up(
+        workdir, spawn, backend):
+    app, url, ids = database_with_promises(workdir, f"scheduler_missed_{backend}", backend, 2)
+    missed = datetime.now(STOCKHOLM).replace(second=0, microsecond=0) - timedelta(days=2)
+    with app.app_context():  # the scheduler had run before: a daily job five days ago
+        db.session.add(JobRun(job="conclude_promises", key="earlier", outcome=JobOutcome.OK,
+                              started_at=datetime.now(STOCKHOLM) - timedelta(days=5)))
+        db.session.commit()
+        db.session.remove()
+    cron = f"{missed.minute} {missed.hour} {missed.day} {missed.month} *"
+
+    scheduler = start_scheduler(spawn, scheduler_env(url, COMPILE_FOLLOWUPS_CRON=cron,
+                                                     SQLITE_BUSY_TIMEOUT_MS="30000"))
+    key = str(missed.year)
+    wait_for(lambda: ("compile_followups", key, JobOutcome.OK) in job_runs(app),
+             "the missed yearly run to be caught up", [scheduler])
+
+    assert followups(app) == [(i, missed.year, FollowUpStatus.DRAFT) for i in ids]
+    assert [run for run in job_runs(app) if run[0] == "compile_followups"] == [
+        ("compile_followups", key, JobOutcome.OK)]
+    (log,) = stop(scheduler)
+    assert f"Job compile_followups for {key} was missed; running it now" in log
+
+
+@pytest.mark.postgres
+def test_a_job_that_fires_while_the_database_is_down_runs_when_it_is_back(workdir, spawn):
+    app, url, (promise_id,) = database_with_promises(workdir, "scheduler_outage", "postgres", 1)
+    year = local_today().year
+    real = make_url(url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432).start()
+    through_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(
+        hide_password=False)
+    try:
+        proxy.stop()  # the database is away when the scheduler starts and the job fires
+        scheduler = start_scheduler(spawn, scheduler_env(
+            through_proxy, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=20)))
+        process, log_path = scheduler
+        wait_for(lambda: "claim: the database does not answer" in log_path.read_text(),
+                 "the claim to fail", [scheduler])
+        assert job_runs(app) == []
+        proxy = TcpProxy(proxy.target[0], proxy.target[1], port=proxy.port).start()
+        wait_for(lambda: job_runs(app) == [("compile_followups", str(year), JobOutcome.OK)],
+                 "the retried claim to run the job", [scheduler])
+        assert followups(app) == [(promise_id, year, FollowUpStatus.DRAFT)]
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+    finally:
+        proxy.stop()
+
+
+# `flask scheduler run` whose compile takes a while per promise, so the database can be cut midway.
+SLOW_SCHEDULER = """
+import sys, time
+from flask.cli import main
+from tracker.followups import compiler as followup_compiler
+
+compile_followup = followup_compiler.compile_followup
+
+def slow(promise_id, year, **kwargs):
+    time.sleep(0.4)
+    return compile_followup(promise_id, year, **kwargs)
+
+followup_compiler.compile_followup = slow
+sys.argv = ["flask", "scheduler", "run"]
+main()
+"""
+
+
+@pytest.mark.postgres
+def test_a_job_cut_off_from_the_database_midway_is_resumed_when_it_is_back(workdir, spawn):
+    app, url, ids = database_with_promises(workdir, "scheduler_midway_outage", "postgres", 8)
+    year = local_today().year
+    real = make_url(url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432).start()
+    through_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(
+        hide_password=False)
+    try:
+        scheduler = spawn([sys.executable, "-c", SLOW_SCHEDULER], scheduler_env(
+            through_proxy, COMPILE_FOLLOWUPS_CRON=cron_window(lead=2, seconds=20),
+            JOB_LEASE_SECONDS="3", JOB_RECOVERY_SECONDS="1"))
+        process, log_path = scheduler
+        wait_for(lambda: len(followups(app)) >= 3, "three drafts", [scheduler])
+        proxy.stop()  # the database goes away in the middle of the run
+        wait_for(lambda: "interrupted" in log_path.read_text(), "the run to be interrupted",
+                 [scheduler])
+        assert 3 <= len(followups(app)) < 8
+        proxy = TcpProxy(proxy.target[0], proxy.target[1], port=proxy.port).start()
+        wait_for(lambda: job_runs(app) == [("compile_followups", str(year), JobOutcome.OK)],
+                 "the run to be taken up again and finished", [scheduler], timeout=60)
+        assert followups(app) == [(i, year, FollowUpStatus.DRAFT) for i in ids]
+        assert "took over a run whose lease had expired" in log_path.read_text()
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+    finally:
+        proxy.stop()

@@ -80,9 +80,16 @@ def restore(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> str
     if kind == "postgresql" and not magic.startswith(PG_DUMP_MAGIC):
         raise DomainError(_("Filen är ingen säkerhetskopia från pg_dump (format custom)."))
     schema = pg_schema(engine.url) if kind == "postgresql" else None
+    target = _sqlite_file(engine) if kind == "sqlite" else None
+    if target is not None and not target.exists():
+        _create_private_file(target)  # before anything connects and creates it world-readable
     _require_empty(engine, schema)
     if kind == "sqlite":
         _sqlite_restore(engine, path)
+        if target is not None:  # as private as the backup, also a file that existed empty
+            for part in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+                if part.exists():
+                    os.chmod(part, 0o600)
     elif kind == "postgresql":
         _pg_restore(engine, path, schema, pg_bin_dir)
     else:
@@ -126,6 +133,14 @@ def _sqlite_backup(engine: Engine, target_path: Path) -> None:
     finally:
         target.close()
         raw.close()
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The SQLite database's file; None for an in-memory database."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _sqlite_restore(engine: Engine, source_path: Path) -> None:

@@ -25,6 +25,34 @@ UNAVAILABLE = (
     psycopg.OperationalError, psycopg.InterfaceError,
 )
 
+# The database answered but cannot write or read its files: said as such, not as "does not answer"
+# (a full disk does not clear up by itself in a minute). SQLSTATE 53100 disk_full, 58030 io_error.
+STORAGE_MESSAGES = {
+    "full": _l("Databasens disk är full, så ingenting kan sparas. Ingenting har sparats. "
+               "Kontakta den som driftar tjänsten."),
+    "io": _l("Databasen fick ett fel när den läste eller skrev på disken (I/O-fel). Ingenting "
+             "har sparats. Kontakta den som driftar tjänsten."),
+}
+
+
+def storage_fault(error: BaseException) -> str | None:
+    """"full" or "io" when the database failed on its storage, else None."""
+    orig = getattr(error, "orig", None) or error
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == "53100":
+        return "full"
+    if sqlstate == "58030":
+        return "io"
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    text = str(orig).lower()
+    if name == "SQLITE_FULL" or "database or disk is full" in text \
+            or "no space left on device" in text:
+        return "full"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return "io"
+    return None
+
+
 MESSAGES = {
     400: (_l("Felaktig begäran"), _l("Begäran kunde inte behandlas. Gå tillbaka och försök igen.")),
     403: (_l("Åtkomst nekad"), _l("Du har inte behörighet till den här sidan.")),
@@ -40,7 +68,7 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None):
     if api_errors.is_api_request():  # /api speaks JSON, also for unknown paths and 500s
-        return api_errors.error_response(code)
+        return api_errors.error_response(code, message=detail)
     title, message = MESSAGES.get(code, MESSAGES[500])
     return (
         render_template("errors/error.html", code=code, title=title, message=detail or message),
@@ -55,10 +83,13 @@ def _rollback() -> None:
         log.exception("rollback failed")
 
 
-def _unavailable():
+def _unavailable(error: BaseException | None = None):
     """The 503 page without touching the database again: the user is not reloaded for it."""
     _rollback()
     login_manager._update_request_context_with_user()  # anonymous for this response only
+    fault = storage_fault(error) if error is not None else None
+    if fault is not None:
+        return make_response(render_error(503, str(STORAGE_MESSAGES[fault])))
     response = make_response(render_error(503))
     response.headers["Retry-After"] = "30"
     return response
@@ -81,7 +112,7 @@ def register(app: Flask) -> None:
 
     def database_unavailable(error):
         log.exception("database unavailable")
-        return _unavailable()
+        return _unavailable(error)
 
     for unavailable in UNAVAILABLE:
         app.register_error_handler(unavailable, database_unavailable)
@@ -90,8 +121,8 @@ def register(app: Flask) -> None:
     def database_error(error):
         log.exception("database error")
         _rollback()
-        if error.connection_invalidated:
-            return _unavailable()
+        if error.connection_invalidated or storage_fault(error):
+            return _unavailable(error)
         return render_error(500)
 
     @app.errorhandler(Exception)

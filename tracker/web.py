@@ -2,13 +2,36 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort
-from sqlalchemy.orm.exc import StaleDataError  # noqa: F401  (re-exported for views)
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
-from tracker.services import DomainError, FieldErrors
+from tracker.services import DomainError, FieldErrors, StaleEdit
+
+T = TypeVar("T")
+
+# A version conflict: the early check against the form's version (StaleEdit), or the versioned
+# UPDATE that matched no row at flush or commit because someone saved in between (StaleDataError).
+VERSION_CONFLICT = (StaleEdit, StaleDataError)
+
+
+def save_or_conflict(save: Callable[[], T],
+                     conflict: Callable[[], object]) -> tuple[T | None, object]:
+    """Run save() and commit once; returns (save's result, None), or on a version conflict,
+    found early or by the database, rolls back and returns (None, conflict()): the 409 page with
+    the saved version beside the user's input, which stays in the form. A DomainError from
+    save() propagates for the caller to show."""
+    try:
+        result = save()
+        db.session.commit()
+    except VERSION_CONFLICT:
+        db.session.rollback()
+        return None, conflict()
+    return result, None
 
 
 def safe_local_url(target: str | None, fallback: str) -> str:

@@ -332,7 +332,23 @@ def test_copy_carries_unfinished_activities_forward_by_the_period_length(world, 
     assert [u.id for u in activity.assignees] == [world["coordinator"].id]
     assert [p.name for p in activity.places] == ["Stationsområdet"]
     assert activity.municipality_id == world["m"].id and activity.type_id == original.type_id
-    assert original.status == ActivityStatus.IN_PROGRESS  # the old one is untouched
+    # The original is closed in the old period, pointing to its copy: My tasks and the
+    # reminders list the work once.
+    assert original.status == ActivityStatus.CANCELLED
+    assert original.status_reason == (f"Flyttad till Medborgarlöfte 2027–2028 (2027–2028): "
+                                      f"fortsätter där som aktivitet {activity.id}.")
+
+
+def test_copy_names_the_promises_that_overlap_the_next_period(world, session):
+    assert service.overlapping_promises(world["promise"]) == []
+    nearby = service.create_promise(world["coordinator"], world["m"].id,
+                                    title="Trygghetslöfte 2026", start_year=2026,
+                                    end_year=2027)
+    service.create_promise(world["coordinator"], world["m"].id, title="Äldre löfte",
+                           start_year=2020, end_year=2021)
+    session.flush()
+
+    assert service.overlapping_promises(world["promise"]) == [nearby]
 
 
 def test_copy_twice_is_refused_and_needs_edit_rights(world):

@@ -30,11 +30,12 @@ LABELS = {
 }
 
 
-def add_run(job, key, outcome=JobOutcome.OK, *, error="", started=None) -> JobRun:
+def add_run(job, key, outcome=JobOutcome.OK, *, error="", started=None,
+            lease_expires=None) -> JobRun:
     started = started or datetime.now(timezone.utc)
     run = JobRun(job=job, key=key, outcome=outcome, error=error, started_at=started,
                  finished_at=None if outcome is JobOutcome.RUNNING else started
-                 + timedelta(seconds=2))
+                 + timedelta(seconds=2), lease_expires_at=lease_expires, heartbeat_at=started)
     db.session.add(run)
     db.session.flush()
     return run
@@ -156,7 +157,8 @@ def test_latest_runs_show_outcome_in_swedish_and_a_failures_error(client, admin)
         add_run("reminder_digest", f"2026-11-{day + 1:02d}", started=start + timedelta(days=day))
     add_run("reminder_digest", "2026-11-13", JobOutcome.FAILED, started=start + timedelta(days=12),
             error="1 av 2 påminnelser skickades inte.\nanna@example.se: 550 <okänd>")
-    add_run("conclude_promises", "2026-11-13", JobOutcome.RUNNING, started=start)
+    add_run("conclude_promises", "2026-11-13", JobOutcome.RUNNING, started=start,
+            lease_expires=datetime.now(timezone.utc) + timedelta(minutes=5))
 
     page = client.get("/admin/jobb").get_data(as_text=True)
 
@@ -291,3 +293,59 @@ def test_the_page_uses_the_same_number_of_statements_for_1_and_30_runs(client, a
     many = _statements(client)
 
     assert few == many
+
+
+def test_a_stuck_run_is_shown_with_its_error_and_run_now_takes_it_over(
+        client, admin, active_promise, session):
+    year = local_today().year
+    dead = datetime.now(timezone.utc) - timedelta(hours=3)
+    add_run("compile_followups", str(year), JobOutcome.RUNNING, started=dead,
+            lease_expires=dead + timedelta(minutes=5),
+            error="Avbröts: databasen svarade inte (connection refused).")
+    session.commit()
+
+    page = client.get("/admin/jobb").get_data(as_text=True)
+
+    row = job_row(page, "compile_followups")
+    assert "Fastnat" in row and "Pågår" not in row
+    assert f"Fastnat: körningen {year} har inte gett livstecken sedan" in row
+    assert "Avbröts: databasen svarade inte (connection refused)." in row
+    assert f'<input type="hidden" name="resume" value="{year}">' in row
+
+    response = client.post("/admin/jobb/compile_followups/kor", data={"resume": str(year)})
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Jobbet kördes: 1 uppföljningar för {year} sammanställdes." in page
+    session.expire_all()
+    (run,) = runs_of("compile_followups")  # the same run, taken over, not a manual one
+    assert (run.key, run.outcome, run.error, run.attempts) == (str(year), JobOutcome.OK, "", 2)
+    assert session.scalars(sa.select(FollowUp.promise_id)).all() == [active_promise.id]
+    assert "Fastnat" not in job_row(page, "compile_followups")
+
+
+def test_a_missed_run_is_shown_and_run_now_runs_it_under_its_period(client, admin, app,
+                                                                    session, monkeypatch):
+    now = datetime.now(STOCKHOLM).replace(second=0, microsecond=0)
+    missed = now - timedelta(days=2)
+    monkeypatch.setitem(app.config, "CONCLUDE_PROMISES_CRON",
+                        f"{missed.minute} {missed.hour} {missed.day} {missed.month} *")
+    add_run("reminder_digest", "tidigare", started=now - timedelta(days=5))
+    session.commit()
+
+    page = client.get("/admin/jobb").get_data(as_text=True)
+
+    row = job_row(page, "conclude_promises")
+    key = missed.date().isoformat()
+    assert f"Missad: körningen {key}, schemalagd till" in row and "blev aldrig av" in row
+    assert f'<input type="hidden" name="resume" value="{key}">' in row
+
+    response = client.post("/admin/jobb/conclude_promises/kor", data={"resume": key})
+
+    assert "Jobbet kördes: 0 medborgarlöften fick ny status." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    session.expire_all()
+    assert [(r.key, r.outcome, r.run_for) for r in runs_of("conclude_promises")] == [
+        (key, JobOutcome.OK, missed.date())]
+    again = client.post("/admin/jobb/conclude_promises/kor", data={"resume": key})
+    assert "väntar inte längre" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert len(runs_of("conclude_promises")) == 1

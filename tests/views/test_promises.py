@@ -120,6 +120,21 @@ def test_copy_to_next_period_page(client, world):
     assert "Medborgarlöfte 2026" in page and "Polisen besöker skolorna." in page
 
 
+def test_copy_page_warns_of_a_promise_already_covering_the_next_period(client, world, session):
+    service.create_promise(world["coordinator"], world["home"].id, title="Trygghetslöfte",
+                           start_year=2026, end_year=2026)
+    session.commit()
+    login(client, world["coordinator"].email)
+    url = f"/loften/{world['promise'].id}/kopiera"
+
+    form = _text(client.get(url))
+    warning = "Obs: Trygghetslöfte gäller redan 2026, som överlappar den nya perioden."
+    assert warning in form
+    response = client.post(url, data={})
+    assert response.status_code == 302
+    assert warning in _text(client.get(response.headers["Location"]))
+
+
 def test_moving_and_deleting_from_the_promise_page(client, world, session):
     login(client, world["coordinator"].email)
     promise, area = world["promise"], world["area"]

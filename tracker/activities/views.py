@@ -15,14 +15,16 @@ from tracker.formatting import local_today
 from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Membership, Promise, User,
 )
-from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import DomainError, FieldErrors
 from tracker.services import activities as activity_service
 from tracker.services import activity_detail
 from tracker.services import activity_list
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, row_urls, show_refusal
+from tracker.web import (
+    attach_error, load_or_404, require, row_urls, save_or_conflict, show_refusal,
+)
 
 
 
@@ -100,18 +102,20 @@ def edit(activity_id: int):
         form.fill_recurrence(activity.recurrence)
     before = {u.id for u in activity.assignees}
     if form.validate_on_submit():
-        try:
+        def save() -> list[User]:
             activity_service.save_activity(current_user, _input_from(form), activity,
                                            expected_version=_version(form))
-        except StaleEdit:
-            db.session.rollback()
-            return render_template("activities/conflict.html", form=form,
-                                   current=queries.load_activity(activity_id)), 409
+            return _newly_assigned(activity, before)
+
+        try:
+            recipients, conflict = save_or_conflict(save, lambda: (render_template(
+                "activities/conflict.html", form=form,
+                current=queries.load_activity(activity_id)), 409))
         except DomainError as error:
             show_refusal(form, error)
         else:
-            recipients = _newly_assigned(activity, before)
-            db.session.commit()
+            if conflict:
+                return conflict
             _notify(activity, recipients)
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
@@ -168,22 +172,26 @@ def change_status(activity_id: int):
     form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     if form.validate_on_submit():
         try:
-            activity_service.set_status(current_user, activity, ActivityStatus(form.status.data),
-                                        form.reason.data, expected_version=_version(form))
-        except StaleEdit:
-            db.session.rollback()
-            current = queries.load_activity(activity_id)
-            form.version.data = current.version_id  # saving again now overwrites knowingly
-            return render_template("activities/status_conflict.html", form=form,
-                                   current=current), 409
+            _saved, conflict = save_or_conflict(
+                lambda: activity_service.set_status(
+                    current_user, activity, ActivityStatus(form.status.data), form.reason.data,
+                    expected_version=_version(form)),
+                lambda: _status_conflict(form, activity_id))
         except DomainError as error:
             db.session.rollback()
             message = error.errors.get("reason") if isinstance(error, FieldErrors) else error.message
             flash(message or error.message, "error")
             return redirect(url_for("activities.detail", activity_id=activity_id))
-        db.session.commit()
+        if conflict:
+            return conflict
         flash(_("Statusen är ändrad."), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+def _status_conflict(form, activity_id: int):
+    current = queries.load_activity(activity_id)
+    form.version.data = current.version_id  # saving again now overwrites knowingly
+    return render_template("activities/status_conflict.html", form=form, current=current), 409
 
 
 def _parse_hours(text: str | None) -> tuple[int | None, str | None]:

@@ -17,9 +17,10 @@ from flask_login import current_user, login_required
 from tracker import audit
 from tracker.admin import bp
 from tracker.extensions import db
-from tracker.jobs import tasks
+from tracker.jobs import recovery, tasks
 from tracker.jobs.scheduler import JOBS, CronSettingError, ScheduledJob, cron_trigger, job_by_id
 from tracker.models import JobOutcome, JobRun
+from tracker.models.base import utcnow
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
@@ -30,6 +31,7 @@ OUTCOME = {
     JobOutcome.FAILED: _l("Misslyckades"),
     JobOutcome.RUNNING: _l("Pågår"),
 }
+STUCK = _l("Fastnat")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class JobStatus:
     next_run: datetime | None  # None: the schedule never fires again, or is invalid
     schedule_error: str
     runs: list[JobRun]
+    pending: list[recovery.Pending]  # stuck or missed runs of the job
 
 
 def latest_runs(job_ids: list[str], per_job: int = RUNS_PER_JOB) -> dict[str, list[JobRun]]:
@@ -63,13 +66,21 @@ def latest_runs(job_ids: list[str], per_job: int = RUNS_PER_JOB) -> dict[str, li
     return runs
 
 
-def _status(job: ScheduledJob, runs: list[JobRun], now: datetime) -> JobStatus:
+def _status(job: ScheduledJob, runs: list[JobRun], now: datetime,
+            pending: list[recovery.Pending]) -> JobStatus:
     expression = str(current_app.config.get(job.cron_setting))
+    mine = [item for item in pending if item.job.id == job.id]
     try:
         next_run = cron_trigger(current_app.config, job.cron_setting).get_next_fire_time(None, now)
     except CronSettingError as error:
-        return JobStatus(job, expression, None, str(error), runs)
-    return JobStatus(job, expression, next_run, "", runs)
+        return JobStatus(job, expression, None, str(error), runs, mine)
+    return JobStatus(job, expression, next_run, "", runs, mine)
+
+
+def is_stuck(run: JobRun, now_utc: datetime) -> bool:
+    """A running run whose lease expired: its process died or lost the database."""
+    return run.outcome is JobOutcome.RUNNING and (
+        run.lease_expires_at is None or run.lease_expires_at < now_utc)
 
 
 def _now() -> datetime:
@@ -81,8 +92,13 @@ def _now() -> datetime:
 def jobs():
     runs = latest_runs([job.id for job in JOBS])
     now = _now()
-    statuses = [_status(job, runs[job.id], now) for job in JOBS]
-    return render_template("admin/jobs.html", statuses=statuses, outcome_label=OUTCOME.get,
+    pending = recovery.pending_runs(now)
+    statuses = [_status(job, runs[job.id], now, pending) for job in JOBS]
+    now_utc = utcnow()
+    return render_template("admin/jobs.html", statuses=statuses,
+                           is_stuck=lambda run: is_stuck(run, now_utc),
+                           outcome_label=lambda run: STUCK if is_stuck(run, now_utc)
+                           else OUTCOME[run.outcome],
                            compile_years=range(now.year, now.year - COMPILE_YEARS_BACK - 1, -1))
 
 
@@ -95,6 +111,8 @@ def run_job_now(job_id: str):
     except KeyError:
         abort(404)
     now = _now()
+    if request.form.get("resume"):
+        return _resume(job, request.form["resume"], now)
     key = f"manuell {now.isoformat(timespec='seconds')}"
     work = job.work
     if job.id == "compile_followups":
@@ -109,11 +127,35 @@ def run_job_now(job_id: str):
     db.session.commit()
     result = tasks.run_job(job.id, work, app=current_app._get_current_object(),
                            key_of=lambda _today: key,
-                           actor=f"job:{job.id} (kör nu: {current_user.email})")
+                           actor=f"job:{job.id} (kör nu: {current_user.email})",
+                           retry_seconds=0)
+    return _report(result, _("Jobbet startades nyss redan; det kördes inte en gång till."))
+
+
+def _resume(job: ScheduledJob, key: str, now: datetime):
+    """Run a stuck or missed scheduled run now, under its own key (a stuck one is taken over)."""
+    item = next((p for p in recovery.pending_runs(now)
+                 if p.job.id == job.id and p.key == key and p.scheduled), None)
+    if item is None:
+        flash(_("Körningen för %(key)s väntar inte längre; den har redan körts eller körs nu.",
+                key=key), "info")
+        return redirect(url_for("admin.jobs"))
+    audit.record(db.session, "job_run", None, "manual_run",
+                 {"job": job.id, "key": key, "resumed": True})
+    db.session.commit()
+    result = recovery.resume(current_app._get_current_object(), item,
+                             actor=f"job:{job.id} (kör nu: {current_user.email})",
+                             retry_seconds=0)
+    return _report(result, _("Körningen för %(key)s körs redan av en annan process.", key=key))
+
+
+def _report(result: tasks.RunResult, held_message: str):
     if result.outcome is JobOutcome.OK:
         flash(_("Jobbet kördes: %(detail)s", detail=result.detail), "success")
     elif result.outcome is JobOutcome.FAILED:
         flash(_("Jobbet misslyckades: %(detail)s", detail=result.detail), "error")
+    elif result.skipped in (tasks.Skipped.INTERRUPTED, tasks.Skipped.UNAVAILABLE):
+        flash(_("Jobbet avbröts: databasen svarade inte. Det körs igen automatiskt."), "error")
     else:
-        flash(_("Jobbet startades nyss redan; det kördes inte en gång till."), "info")
+        flash(held_message, "info")
     return redirect(url_for("admin.jobs"))

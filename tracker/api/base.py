@@ -170,7 +170,7 @@ def service_errors(renamed: dict[str, str] | None = None):
     """A service's refusal as JSON (409 stale, 422 with field errors); nothing is kept."""
     try:
         yield
-    except StaleEdit:
+    except (StaleEdit, StaleDataError):  # early, or the versioned UPDATE at flush
         db.session.rollback()
         raise ApiError(409, "stale_version", str(STALE)) from None
     except FieldErrors as error:

@@ -5,8 +5,11 @@ import logging
 import signal
 import threading
 
+from zoneinfo import ZoneInfo
+
 import click
 from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Blueprint, current_app
 from flask.logging import default_handler
@@ -16,6 +19,7 @@ from tracker.extensions import db
 from tracker.jobs.scheduler import (
     JOBS, CronSettingError, build_scheduler, job_by_id, next_run_times,
 )
+from tracker.jobs.tasks import RunResult, Skipped
 from tracker.labels import VERDICT
 from tracker.models import FollowUpStatus, JobOutcome, Verdict
 from tracker.services import DomainError
@@ -32,6 +36,7 @@ class _GracefulStop:
     def __init__(self, scheduler: BlockingScheduler):
         self.scheduler = scheduler
         self.thread: threading.Thread | None = None
+        self._once = threading.Lock()
 
     def install(self, _event=None) -> None:
         """Called when the scheduler has started, so a stop never precedes the start."""
@@ -40,14 +45,20 @@ class _GracefulStop:
         log.info("Scheduler running; stop it with SIGTERM or Ctrl-C")
 
     def __call__(self, signum, _frame) -> None:
-        if self.thread is None:  # handlers run one at a time in the main thread
-            name = signal.Signals(signum).name
-            self.thread = threading.Thread(target=self._stop, args=(name,), name="scheduler-stop")
-            self.thread.start()
+        # A second signal can run this handler nested inside the first (between two bytecodes):
+        # only a lock taken in one call stops both from shutting the scheduler down.
+        if not self._once.acquire(blocking=False):
+            return
+        name = signal.Signals(signum).name
+        self.thread = threading.Thread(target=self._stop, args=(name,), name="scheduler-stop")
+        self.thread.start()
 
     def _stop(self, signal_name: str) -> None:
         log.info("Received %s; stopping after the running jobs finish", signal_name)
-        self.scheduler.shutdown(wait=True)
+        try:
+            self.scheduler.shutdown(wait=True)
+        except SchedulerNotRunningError:  # it had stopped already
+            log.info("Scheduler already stopped")
 
     def join(self) -> None:
         if self.thread is not None:
@@ -82,14 +93,46 @@ def run() -> None:
 @scheduler_group.command("run-job")
 @click.argument("name", type=click.Choice([job.id for job in JOBS]))
 def run_job(name: str) -> None:
-    """Run one job now, at most once per day like the schedule: run-job reminder_digest."""
+    """Run one job now, at most once per period like the schedule: run-job reminder_digest.
+
+    Exits non-zero when nothing was done because the period's run failed, is held by another
+    process, or the database did not answer."""
     result = job_by_id(name).func(app=current_app._get_current_object())
     if result.outcome is None:
-        click.echo(f"{name} har redan körts för {result.key}; inget gjordes.")
-    elif result.outcome is JobOutcome.FAILED:
+        message = _skipped_message(name, result)
+        if result.skipped is Skipped.DONE:
+            click.echo(message)
+            return
+        raise click.ClickException(message)
+    if result.outcome is JobOutcome.FAILED:
         raise click.ClickException(f"{name} misslyckades för {result.key}: {result.detail}")
     else:
         click.echo(f"{name} klar för {result.key}: {result.detail}")
+
+
+def _local(moment) -> str:
+    if moment is None:
+        return "okänd tid"
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _skipped_message(name: str, result: RunResult) -> str:
+    key = result.key
+    if result.skipped is Skipped.DONE:
+        return f"{name} har redan körts för {key}; inget gjordes."
+    if result.skipped is Skipped.FAILED:
+        return (f"{name} misslyckades för {key} tidigare; inget gjordes. Felet: {result.detail}\n"
+                "Kör jobbet igen med ”Kör nu” under Schemalagda jobb.")
+    if result.skipped is Skipped.HELD:
+        return (f"{name} för {key} körs redan av {result.holder or 'en annan process'} "
+                f"(senaste livstecken {_local(result.heartbeat_at)}); inget gjordes. Har den "
+                f"processen dött tas körningen över när dess lås går ut, "
+                f"{_local(result.lease_expires_at)}.")
+    if result.skipped is Skipped.INTERRUPTED:
+        return f"{name} för {key} avbröts; {result.detail}"
+    return (f"{name} för {key} kördes inte: databasen svarade inte ({result.detail}). "
+            "Inget gjordes.")
 
 
 @bp.cli.group("followups")

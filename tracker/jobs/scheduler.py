@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from flask_babel import LazyString
 
@@ -22,6 +23,7 @@ class ScheduledJob(NamedTuple):
     work: Callable[[date], str]  # what func runs once per period; "Kör nu" runs it directly
     label: LazyString
     description: LazyString
+    key_of: Callable[[date], str] = date.isoformat  # the period a scheduled run is for
 
 
 # Adding a job is one entry here plus its *_CRON setting in config.py.
@@ -44,6 +46,7 @@ JOBS: list[ScheduledJob] = [
         _l("Sammanställ årets uppföljningar"),
         _l("Ett utkast till uppföljning för varje undertecknat, pågående eller avslutat "
            "medborgarlöfte under året."),
+        tasks.year_key,
     ),
     ScheduledJob(
         "refresh_drafts", tasks.refresh_drafts, "REFRESH_DRAFTS_CRON", tasks.refresh_all_drafts,
@@ -51,6 +54,8 @@ JOBS: list[ScheduledJob] = [
         _l("Ny genererad text i de utkast till uppföljningar som ingen part har godkänt ännu."),
     ),
 ]
+
+RECOVERY_JOB_ID = "recover_runs"  # internal: takes over expired runs and catches up missed ones
 
 JOB_DEFAULTS = {
     "coalesce": True,  # runs missed while down collapse into one
@@ -108,10 +113,34 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
             kwargs={"app": app},
             replace_existing=True,
         )
+    from tracker.jobs import recovery
+
+    # Once at start (catching up what was missed while no scheduler ran), then periodically.
+    scheduler.add_job(
+        recovery.recover, IntervalTrigger(seconds=app.config["JOB_RECOVERY_SECONDS"],
+                                          timezone=timezone),
+        id=RECOVERY_JOB_ID, name=RECOVERY_JOB_ID, kwargs={"app": app},
+        next_run_time=datetime.now(timezone), replace_existing=True,
+    )
     return scheduler
 
 
 def next_run_times(scheduler: BlockingScheduler, now: datetime | None = None) -> list[tuple]:
     """(job id, next fire time) for each job, also before the scheduler has started."""
     now = now or datetime.now(scheduler.timezone)
-    return [(job.id, job.trigger.get_next_fire_time(None, now)) for job in scheduler.get_jobs()]
+    return [(job.id, job.trigger.get_next_fire_time(None, now)) for job in scheduler.get_jobs()
+            if job.id != RECOVERY_JOB_ID]
+
+
+LOOKBACK = (timedelta(hours=1), timedelta(days=2), timedelta(days=40), timedelta(days=400))
+
+
+def last_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest moment at or before `now` the trigger fired, looking back at most 400 days."""
+    for horizon in LOOKBACK:
+        last, fire = None, trigger.get_next_fire_time(None, now - horizon)
+        while fire is not None and fire <= now:
+            last, fire = fire, trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        if last is not None:
+            return last
+    return None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -80,3 +80,10 @@ class JobRun(db.Model):
         str_enum(JobOutcome, "job_outcome"), default=JobOutcome.RUNNING
     )
     error: Mapped[str] = mapped_column(sa.Text, default="")
+    # The lease: a running run whose lease has expired (its process died, or lost the database)
+    # is taken over by the next scheduler that looks, and resumed.
+    run_for: Mapped[Optional[date]]  # the scheduled day the run is for (its `today`)
+    holder: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    lease_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policies
 from tracker.auth.forms import EmptyForm
@@ -21,11 +20,11 @@ from tracker.promises.forms import (
 from tracker.promises.views import (
     _editable_promise, _int_or_none, _one_or_404, _to_promise, _unless_draft,
 )
-from tracker.services import DomainError, StaleEdit
+from tracker.services import DomainError
 from tracker.services import promises as service
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
-from tracker.web import require, show_refusal
+from tracker.web import require, save_or_conflict, show_refusal
 
 # ---------------------------------------------------------------- focus areas
 
@@ -174,14 +173,16 @@ def edit_commitment(commitment_id: int):
         form.version.data = commitment.version_id
     if form.validate_on_submit():
         try:
-            service.update_commitment(commitment, current_user, _commitment_input(form),
-                                      _int_or_none(form.version.data))
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _commitment_conflict(commitment_id, form)
+            _saved, conflict = save_or_conflict(
+                lambda: service.update_commitment(commitment, current_user,
+                                                  _commitment_input(form),
+                                                  _int_or_none(form.version.data)),
+                lambda: _commitment_conflict(commitment_id, form))
         except DomainError as error:
             show_refusal(form, error)
         else:
+            if conflict:
+                return conflict
             flash(_("Åtagandet är sparat."), "success")
             return _to_promise(promise.id, f"atagande-{commitment.id}")
     return render_template("promises/commitment.html", form=form, promise=promise,
@@ -211,17 +212,17 @@ def revise_commitment(commitment_id: int):
         form.version.data = commitment.version_id
     if form.validate_on_submit():
         try:
-            service.revise_commitment(
-                commitment, current_user, text=form.text.data,
-                target_count=form.target_count.data, target_note=form.target_note.data or "",
-                reason=form.reason.data, expected_version=_int_or_none(form.version.data),
-            )
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _commitment_conflict(commitment_id, form)
+            _saved, conflict = save_or_conflict(
+                lambda: service.revise_commitment(
+                    commitment, current_user, text=form.text.data,
+                    target_count=form.target_count.data, target_note=form.target_note.data or "",
+                    reason=form.reason.data, expected_version=_int_or_none(form.version.data)),
+                lambda: _commitment_conflict(commitment_id, form))
         except DomainError as error:
             show_refusal(form, error)
         else:
+            if conflict:
+                return conflict
             flash(_("Åtagandet är reviderat. Motiveringen finns i historiken."), "success")
             return _to_promise(promise.id, f"atagande-{commitment.id}")
     return render_template("promises/revise.html", form=form, promise=promise,

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policies
 from tracker.extensions import db
@@ -16,11 +15,11 @@ from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
 from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
-from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.followups import workflow as followups
+from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, show_refusal
+from tracker.web import attach_error, load_or_404, require, save_or_conflict, show_refusal
 
 
 
@@ -120,14 +119,16 @@ def edit(promise_id: int):
         form.version.data = promise.version_id
     if form.validate_on_submit():
         try:
-            service.update_promise(promise, current_user, _int_or_none(form.version.data),
-                                   **_promise_values(form))
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _conflict(promise_id, form)
+            _saved, conflict = save_or_conflict(
+                lambda: service.update_promise(promise, current_user,
+                                               _int_or_none(form.version.data),
+                                               **_promise_values(form)),
+                lambda: _conflict(promise_id, form))
         except DomainError as error:
             show_refusal(form, error)
         else:
+            if conflict:
+                return conflict
             flash(_("Ändringarna är sparade."), "success")
             return _to_promise(promise.id)
     return render_template("promises/edit.html", form=form, municipality=promise.municipality,
@@ -183,15 +184,35 @@ def _signatory_field(error: DomainError) -> DomainError:
 def copy(promise_id: int):
     promise = _editable_promise(promise_id)
     form = CopyForm()
+    overlapping = service.overlapping_promises(promise)
     if form.validate_on_submit():
         try:
-            new = service.copy_to_next_period(promise, current_user, form.carry_activities.data)
+            new, conflict = save_or_conflict(
+                lambda: service.copy_to_next_period(promise, current_user,
+                                                    form.carry_activities.data),
+                lambda: _copy_conflict(promise_id, form))
         except DomainError as error:
             show_refusal(form, error)
         else:
-            db.session.commit()
+            if conflict:
+                return conflict
             flash(_("Ett utkast för %(period)s är skapat.", period=new.period_label), "success")
+            for other in overlapping:
+                flash(_("Obs: %(title)s gäller redan %(period)s, som överlappar den nya perioden.",
+                        title=other.title, period=other.period_label), "info")
             return _to_promise(new.id)
+    return _copy_page(promise, form, overlapping)
+
+
+def _copy_page(promise: Promise, form, overlapping: list[Promise]):
     next_start, next_end = service.next_period(promise)
     return render_template("promises/copy.html", form=form, promise=promise,
-                           next_start=next_start, next_end=next_end)
+                           next_start=next_start, next_end=next_end, overlapping=overlapping)
+
+
+def _copy_conflict(promise_id: int, form):
+    """An activity carried over was changed by someone at the same moment: nothing was copied."""
+    promise = service.load_promise(promise_id)
+    form.form_errors.append(_("En aktivitet ändrades av någon annan samtidigt. Ingenting "
+                              "kopierades; försök igen."))
+    return _copy_page(promise, form, service.overlapping_promises(promise)), 409

@@ -15,8 +15,9 @@ from tracker.models.base import utcnow
 from tracker.services import DomainError, passwords
 from tracker.translation import gettext as _
 
-_hashers: dict[tuple[int, int], PasswordHasher] = {}
-_dummy_hashes: dict[tuple[int, int], str] = {}
+# One entry per cost, hasher and dummy hash together: set in one assignment, so a thread never
+# sees the hasher of a cost before its dummy hash (two dicts made a first login race a 500).
+_hashers: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
 
 
 def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
@@ -25,10 +26,12 @@ def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
     config = current_app.config if has_app_context() else {}
     key = (config.get("ARGON2_TIME_COST") or defaults.time_cost,
            config.get("ARGON2_MEMORY_COST") or defaults.memory_cost)
-    if key not in _hashers:
-        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1])
-        _dummy_hashes[key] = _hashers[key].hash("a password nobody has, to spend the same time")
-    return _hashers[key], _dummy_hashes[key]
+    pair = _hashers.get(key)
+    if pair is None:
+        hasher = PasswordHasher(time_cost=key[0], memory_cost=key[1])
+        dummy = hasher.hash("a password nobody has, to spend the same time")
+        pair = _hashers[key] = (hasher, dummy)
+    return pair
 
 
 def hash_password(password: str) -> str:

@@ -7,11 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from tracker import policies
+from tracker import audit, policies
 from tracker.extensions import db
 from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, LogEntry, MeasureKind, Place, Promise, User,
 )
+from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.translation import gettext as _
 
@@ -138,7 +139,22 @@ def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date
         note=data.note.strip(), include_in_followup=data.include_in_followup, author_id=actor.id,
     )
     db.session.add(entry)
-    if activity.status == ActivityStatus.PLANNED:
-        activity.status = ActivityStatus.IN_PROGRESS
     db.session.flush()
+    if activity.status == ActivityStatus.PLANNED:
+        _start(activity)
     return entry
+
+
+def _start(activity: Activity) -> None:
+    """planned → in progress on the first log, as a conditional UPDATE without the version bump:
+    a simultaneous log finds the activity started, and a status change saved meanwhile is not
+    overwritten. A versioned update here made one of two simultaneous first logs fail."""
+    table = Activity.__table__
+    started = db.session.execute(
+        table.update().where(table.c.id == activity.id,
+                             table.c.status == ActivityStatus.PLANNED)
+        .values(status=ActivityStatus.IN_PROGRESS, updated_at=utcnow())).rowcount
+    if started:
+        audit.record(db.session, "activity", activity.id, "update",
+                     {"status": [ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS]})
+    db.session.expire(activity, ["status", "updated_at"])

@@ -15,7 +15,9 @@ from tracker.services.promises.reading import (
     CommitmentRow, PartyGroup, PromiseListRow, Section, commitment_progress, load_promise,
     municipality_promises, sections,
 )
-from tracker.services.promises.renewal import copy_to_next_period, next_period
+from tracker.services.promises.renewal import (
+    copy_to_next_period, next_period, overlapping_promises,
+)
 from tracker.services.promises.writing import (
     CommitmentInput, add_commitment, add_focus_area, create_promise, delete_commitment,
     delete_focus_area, move_commitment, move_focus_area, revise_commitment, sign_promise,
@@ -29,7 +31,7 @@ __all__ = [
     "delete_commitment", "delete_focus_area", "move_commitment", "move_focus_area",
     "revise_commitment", "sign_promise", "update_commitment", "update_focus_area",
     "update_promise",
-    "copy_to_next_period", "next_period",
+    "copy_to_next_period", "next_period", "overlapping_promises",
     "CommitmentRow", "PartyGroup", "PromiseListRow", "Section", "commitment_progress",
     "load_promise", "municipality_promises", "sections",
 ]

@@ -88,15 +88,28 @@ def copy_to_next_period(promise: Promise, user: User, carry_activities: bool) ->
     }
     db.session.add_all(new_commitments.values())
     db.session.flush()
-    carried = _carry_activities(new_commitments, years) if carry_activities else 0
+    carried = _carry_activities(new_commitments, years, copy) if carry_activities else 0
     audit.record(db.session, "promise", copy.id, "copy",
                  {"source_promise": promise.id, "carried_activities": carried})
     db.session.flush()
     return copy
 
 
-def _carry_activities(new_commitments: dict[int, Commitment], years: int) -> int:
-    """Copy each planned or in-progress activity to the new commitment, status reset."""
+def overlapping_promises(promise: Promise) -> list[Promise]:
+    """The municipality's other promises whose period overlaps the next period of `promise`:
+    a copy would be a second promise for those years."""
+    start, end = next_period(promise)
+    return list(db.session.scalars(
+        sa.select(Promise).where(Promise.municipality_id == promise.municipality_id,
+                                 Promise.id != promise.id, Promise.start_year <= end,
+                                 Promise.end_year >= start)
+        .order_by(Promise.start_year, Promise.id)))
+
+
+def _carry_activities(new_commitments: dict[int, Commitment], years: int, copy: Promise) -> int:
+    """Copy each planned or in-progress activity to the new commitment, status reset, and close
+    the original in the old period with a note pointing to its copy, so that neither My tasks
+    nor the reminders list the same work twice."""
     old = db.session.scalars(
         sa.select(Activity)
         .where(Activity.commitment_id.in_(list(new_commitments)),
@@ -104,12 +117,13 @@ def _carry_activities(new_commitments: dict[int, Commitment], years: int) -> int
         .options(selectinload(Activity.assignees), selectinload(Activity.places))
         .order_by(Activity.id)
     ).all()
+    pairs = []
     for activity in old:
         recurrence = dict(activity.recurrence) if activity.recurrence else None
         if recurrence and recurrence.get("until"):
             until = _shift_years(date.fromisoformat(recurrence["until"]), years)
             recurrence["until"] = until.isoformat()
-        copy = Activity(
+        carried = Activity(
             commitment_id=new_commitments[activity.commitment_id].id,
             municipality_id=activity.municipality_id, type_id=activity.type_id,
             title=activity.title, description=activity.description,
@@ -118,8 +132,15 @@ def _carry_activities(new_commitments: dict[int, Commitment], years: int) -> int
             due_date=_shift_years(activity.due_date, years),
             recurrence=recurrence, target_count=activity.target_count,
         )
-        copy.assignees = list(activity.assignees)
-        copy.places = list(activity.places)
-        db.session.add(copy)
+        carried.assignees = list(activity.assignees)
+        carried.places = list(activity.places)
+        db.session.add(carried)
+        pairs.append((activity, carried))
+    db.session.flush()
+    for activity, carried in pairs:
+        activity.status = ActivityStatus.CANCELLED
+        # Stored text, so Swedish whatever the coordinator's interface language.
+        activity.status_reason = (f"Flyttad till {copy.title} ({copy.period_label}): "
+                                  f"fortsätter där som aktivitet {carried.id}.")
     db.session.flush()
     return len(old)
