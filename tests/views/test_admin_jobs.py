@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
 
 from tests.conftest import count_queries, login
-from tracker import audit
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.jobs.scheduler import JOBS

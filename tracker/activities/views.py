@@ -23,7 +23,7 @@ from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
 from tracker.translation import gettext as _
 from tracker.web import (
-    attach_error, load_or_404, require, row_urls, save_or_conflict, show_refusal,
+    load_or_404, require, row_urls, save_or_conflict, show_refusal,
 )
 
 

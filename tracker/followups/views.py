@@ -11,7 +11,7 @@ from tracker.followups.forms import (
     CompileForm, CorrectionForm, SectionForm, VerdictForm, VersionForm,
 )
 from tracker.models import FollowUp, FollowUpStatus, Promise
-from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import DomainError, StaleEdit
 from tracker.followups import compiler as followup_compiler
 from tracker.followups import workflow as service
 from tracker.followups.guard import publication_problems

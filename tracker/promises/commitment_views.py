@@ -280,21 +280,24 @@ def assess_commitment(commitment_id: int):
         links = [service.IndicatorLink(int(row.indicator_id.data),
                                        row.direction.data == "higher", row.target.data)
                  for row in form.links if row.linked.data and row.indicator_id.data.isdigit()]
-        try:
-            service.set_assessment(commitment, current_user, form.kind.data, links,
-                                   _int_or_none(form.version.data))
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            db.session.rollback()
+
+        def conflict():
             flash(_("Någon annan har ändrat åtagandet sedan du öppnade sidan. Dina val finns "
                     "kvar; spara igen om de ska gälla."), "error")
             form.version.data = _editable_commitment(commitment_id).version_id
             return render_template("promises/assessment.html", form=form, promise=promise,
                                    commitment=commitment, indicators=names), 409
+
+        try:
+            saved, refusal = save_or_conflict(
+                lambda: service.set_assessment(commitment, current_user, form.kind.data, links,
+                                               _int_or_none(form.version.data)), conflict)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
         else:
+            if refusal is not None:
+                return refusal
             flash(_("Bedömningsgrunden är sparad. Den används nästa gång uppföljningen "
                     "sammanställs."), "success")
             return _to_promise(promise.id, f"atagande-{commitment.id}")

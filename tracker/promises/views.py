@@ -19,7 +19,7 @@ from tracker.followups import workflow as followups
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, save_or_conflict, show_refusal
+from tracker.web import load_or_404, require, save_or_conflict, show_refusal
 
 
 
