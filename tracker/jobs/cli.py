@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.jobs.scheduler import (
     JOBS, CronSettingError, build_scheduler, job_by_id, next_run_times,
 )
+from tracker.jobs import tasks
 from tracker.jobs.tasks import RunResult, Skipped
 from tracker.labels import VERDICT
 from tracker.models import FollowUpStatus, JobOutcome, Verdict
@@ -55,6 +56,7 @@ class _GracefulStop:
 
     def _stop(self, signal_name: str) -> None:
         log.info("Received %s; stopping after the running jobs finish", signal_name)
+        tasks.STOPPING.set()
         try:
             self.scheduler.shutdown(wait=True)
         except SchedulerNotRunningError:  # it had stopped already

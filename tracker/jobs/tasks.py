@@ -98,9 +98,14 @@ def rollback_quietly() -> None:
         log.debug("rollback failed", exc_info=True)
 
 
+# Set when the scheduler process is asked to stop: waiting for the database ends at once, so a
+# stop is not held up by a backoff (the missed work is caught up at the next start).
+STOPPING = threading.Event()
+
+
 def with_retry(action: Callable[[], object], what: str, seconds: float):
     """action() until the database answers, waiting 1, 2, 4 … 60 s between tries, for at most
-    `seconds`; then the last error is raised."""
+    `seconds` or until the process stops; then the last error is raised."""
     deadline = time.monotonic() + seconds
     delay = 1.0
     while True:
@@ -108,11 +113,12 @@ def with_retry(action: Callable[[], object], what: str, seconds: float):
             return action()
         except UNAVAILABLE as error:
             rollback_quietly()
-            if time.monotonic() + delay > deadline:
+            if time.monotonic() + delay > deadline or STOPPING.is_set():
                 raise
             log.warning("%s: the database does not answer (%s); trying again in %g s",
                         what, first_line(error), delay)
-            time.sleep(delay)
+            if STOPPING.wait(delay):
+                raise
             delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
 
