@@ -47,6 +47,12 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    # A second factor (TOTP) is required of admins and coordinators; wrong codes lock the
+    # account after this many within the login window.
+    SECOND_FACTOR_REQUIRED = _env_bool("SECOND_FACTOR_REQUIRED", True)
+    SECOND_FACTOR_MAX_FAILURES = _env_int("SECOND_FACTOR_MAX_FAILURES", 5)
+    # How long the second step of a login may wait after the password was right.
+    SECOND_FACTOR_STEP_SECONDS = _env_int("SECOND_FACTOR_STEP_SECONDS", 300)
 
     # Per client address (Flask-Limiter). memory:// counts per process; with several
     # processes or hosts set TRACKER_RATELIMIT_STORAGE_URI to a shared store (redis://...).
@@ -105,6 +111,8 @@ class DevelopmentConfig(Config):
     """`make run`: a local secret is generated once and kept in instance/."""
 
     DEBUG = False
+    # The demo's logins are shared on a sheet of paper: no authenticator app unless asked for.
+    SECOND_FACTOR_REQUIRED = _env_bool("SECOND_FACTOR_REQUIRED", False)
 
 
 class TestConfig(Config):
@@ -121,6 +129,9 @@ class TestConfig(Config):
     # tests of the limit itself set a low one on their own app.
     LOGIN_RATE_LIMIT = "10000 per minute"
     TIP_RATE_LIMIT = "10000 per minute"
+    # Tests that log in as coordinators and admins do not enrol; tests of the requirement
+    # turn it on for their own app.
+    SECOND_FACTOR_REQUIRED = False
 
 
 class ProductionConfig(Config):

@@ -43,7 +43,7 @@ SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "
 # ... or the same everywhere.
 LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css",
             "code": "en", "kind": "aktiviteter", "what": "aktiviteter", "value_id": 1,
-            "upload_id": "0" * 32}
+            "upload_id": "0" * 32, "session_id": 999_999}
 
 OK = "ok"  # allowed: {200} for GET (unless the row says otherwise), WRITE_OK for writes
 WRITE_OK = frozenset({"200", "redirect", "refused", "form"})  # a form may answer 400/409/422
@@ -89,6 +89,20 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/profile/password"): expect(SIGNED_IN),
     ("POST", "/profile/password"): expect(SIGNED_IN),
     ("POST", "/konto/<int:user_id>/logga-ut-overallt"): expect(ADMINS),
+    # the second step of a login: without a password just checked, back to the login page
+    ("GET", "/login/kod"): expect(PUBLIC, get_ok=REDIRECTS),
+    ("POST", "/login/kod"): expect(PUBLIC),
+    ("GET", "/konto"): expect(SIGNED_IN),
+    # a session of nobody: "no such session" for everyone signed in
+    ("POST", "/konto/inloggningar/<int:session_id>/avsluta"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("GET", "/konto/tvastegsverifiering"): expect(SIGNED_IN),
+    ("POST", "/konto/tvastegsverifiering"): expect(SIGNED_IN),
+    # without a code: the form's refusal, whoever asks
+    ("POST", "/konto/tvastegsverifiering/nya-koder"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("POST", "/konto/tvastegsverifiering/stang-av"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
     ("GET", "/"): expect(SIGNED_IN),
     ("GET", "/mina-uppgifter"): expect(SIGNED_IN),
     ("GET", "/paminnelser"): expect(SIGNED_IN),
@@ -201,6 +215,13 @@ ROUTES: dict[tuple[str, str], Expect] = {
     # ---- administration
     ("GET", "/admin"): expect(ADMINS),
     ("GET", "/admin/logg"): expect(ADMINS),
+    ("GET", "/admin/sakerhet"): expect(ADMINS),
+    ("GET", "/admin/sakerhet/<int:user_id>"): expect(ADMINS),
+    ("POST", "/admin/sakerhet/<int:user_id>/tvastegsverifiering/aterstall"): expect(ADMINS),
+    ("POST", "/admin/sakerhet/<int:user_id>/api-nycklar/<int:token_id>/aterkalla"): expect(
+        ADMINS, ids={"user_id": "coordinator"}),
+    ("POST", "/admin/sakerhet/<int:user_id>/api-nycklar/aterkalla-alla"): expect(ADMINS),
+    ("POST", "/admin/sakerhet/<int:user_id>/kalender/stang"): expect(ADMINS),
     ("GET", "/admin/jobb"): expect(ADMINS),
     ("POST", "/admin/jobb/<job_id>/kor"): expect(ADMINS),
     ("GET", "/admin/aktivitetstyper"): expect(ADMINS),

@@ -24,24 +24,26 @@ class TokenForm(BaseForm):
 @login_required
 def settings():
     form = TokenForm()
+    secret = None
     if form.validate_on_submit():
         if request.form.get("action") == "stang":
             calendar_feed.revoke_calendar_token(current_user)
-            message = _("Kalenderadresserna är avstängda. Prenumerationerna slutar uppdateras.")
-        else:
-            had_token = current_user.calendar_token is not None
-            calendar_feed.new_calendar_token(current_user)
-            message = (_("Nya kalenderadresser är skapade. De gamla fungerar inte längre.")
-                       if had_token else _("Dina kalenderadresser är skapade."))
+            db.session.commit()
+            flash(_("Kalenderadresserna är avstängda. Prenumerationerna slutar uppdateras."),
+                  "success")
+            return redirect(url_for("calendar.settings"))
+        had_token = current_user.calendar_token is not None
+        secret = calendar_feed.new_calendar_token(current_user)
         db.session.commit()
-        flash(message, "success")
-        return redirect(url_for("calendar.settings"))
+        # Shown in this response only: the secret is not stored, so no later page can.
+        flash(_("Nya kalenderadresser är skapade. De gamla fungerar inte längre.")
+              if had_token else _("Dina kalenderadresser är skapade."), "success")
     municipalities = db.session.execute(
         sa.select(Municipality.id, Municipality.name)
         .where(Municipality.id.in_(policies.municipality_ids(current_user)))
         .order_by(Municipality.name)).all()
     return render_template("calendar/settings.html", form=form, municipalities=municipalities,
-                           token=current_user.calendar_token)
+                           token=secret, has_token=current_user.calendar_token is not None)
 
 
 def _ics(body: bytes, filename: str):

@@ -15,7 +15,8 @@ from tracker.models.indicator import Indicator, IndicatorValue
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
 from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
 from tracker.models.user import (
-    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, Role, User,
+    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, RecoveryCode, Role, User,
+    UserSession,
 )
 
 __all__ = [
@@ -23,6 +24,6 @@ __all__ = [
     "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
-    "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
-    "TipStatus", "User", "Verdict", "activity_assignee", "activity_place",
+    "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "RecoveryCode",
+    "Role", "Tip", "TipStatus", "User", "UserSession", "Verdict", "activity_assignee", "activity_place",
 ]

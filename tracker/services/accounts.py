@@ -119,11 +119,20 @@ def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -
         raise _refused()
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.locked_until = None
     db.session.add(LoginAttempt(user_id=user.id, succeeded=True, remote_addr=remote_addr[:64]))
-    audit.record(db.session, "login", user.id, "login", {})
+    if user.has_second_factor:  # the login is complete with the code (second_factor)
+        audit.record(db.session, "login", user.id, "password_accepted", {})
+    else:
+        complete_login(user)
     db.session.flush()
     return user
+
+
+def complete_login(user: User, method: str | None = None) -> None:
+    """Both factors (or the only one) are right: the lock lifts and the login is recorded."""
+    user.locked_until = None
+    audit.record(db.session, "login", user.id, "login",
+                 {"second_factor": method} if method else {})
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -153,6 +162,7 @@ def _register_failure(user: User, now: datetime, remote_addr: str, config: dict)
         .where(
             LoginAttempt.user_id == user.id,
             LoginAttempt.succeeded.is_(False),
+            LoginAttempt.second_factor.is_(False),
             LoginAttempt.at > window_start,
         )
     )
@@ -164,8 +174,12 @@ def _register_failure(user: User, now: datetime, remote_addr: str, config: dict)
 
 
 def end_sessions(user: User) -> None:
-    """Rotate the session token: every cookie issued before now stops working."""
+    """Rotate the session token and end every session row: every cookie issued before now
+    stops working, in every process."""
+    from tracker.services import sessions
+
     user.rotate_session_token()
+    sessions.end_all(user)
     db.session.flush()
 
 
