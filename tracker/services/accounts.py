@@ -58,7 +58,7 @@ def create_user(
         raise DomainError(_("Ange en giltig e-postadress."), "email")
     if user_by_email(email) is not None:
         raise DomainError(_("Det finns redan en användare med den e-postadressen."), "email")
-    passwords.check(password)
+    passwords.check(password, context=password_context(email, name))
     user = User(
         email=email,
         name=name.strip(),
@@ -183,9 +183,16 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
+def password_context(email: str, name: str) -> list[str]:
+    """What the user's password must not be built from: their name and address, every
+    municipality's name (one statement) and the product's."""
+    municipalities = db.session.scalars(sa.select(Municipality.name)).all()
+    return passwords.context_words(email, name, *municipalities)
+
+
 def set_password(user: User, new: str) -> None:
     """Any new password (own change or set by an admin): the policy, then every session ends."""
-    passwords.check(new)
+    passwords.check(new, context=password_context(user.email, user.name))
     user.password_hash = hash_password(new)
     end_sessions(user)
 
