@@ -15,14 +15,17 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, JobRun, LoginAttempt
+from tracker.models import AuditEvent, JobRun, LoginAttempt, RecoveryCode, UserSession
 from tracker.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun)
+# Sessions and recovery codes are recorded by their own events (login, logout, session_ended,
+# second_factor_enrolled, recovery_code_used), not as rows.
+NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun, UserSession, RecoveryCode)
 MAX_PATH = 500
-SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash"}
+SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash", "totp_secret",
+                 "totp_last_step", "code_hash", "secret_hash"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Actor for work outside a request (CLI, scheduler jobs): a label such as "cli" or "job:x".
