@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from config import TestConfig
 from tests.security.helpers import client_with, cookies_of, rolled_back, world_app
-from tracker import create_app
+from tracker import audit, create_app
 from tracker.models import AuditEvent
 
 # role → (whose session, whose ids fill the URL)
@@ -372,7 +372,7 @@ def classify(response, client) -> str:
 
 def _events(session, forbidden: bool) -> int:
     query = sa.select(sa.func.count()).select_from(AuditEvent)
-    condition = AuditEvent.action == "forbidden"
+    condition = AuditEvent.action.in_(audit.REFUSALS)
     return session.scalar(query.where(condition if forbidden else ~condition))
 
 
@@ -397,10 +397,11 @@ def test_route_answers_as_the_table_says(routes_world, key, role):
             f"expected {sorted(expected)}")
         if not expected - DENIALS:
             assert _events(session, False) == writes_before, f"a refused {key[0]} {url} wrote"
-        if outcome == "403":
+        if outcome == "403" or (outcome == "refused" and key[0] == "POST"):
             assert _events(session, True) == refusals_before + 1
             path = session.scalars(sa.select(AuditEvent.changes).where(
-                AuditEvent.action == "forbidden").order_by(AuditEvent.id.desc())).first()["path"]
+                AuditEvent.action.in_(audit.REFUSALS)).order_by(AuditEvent.id.desc())
+            ).first()["path"]
             assert path == urlsplit(url).path
 
 

@@ -6,7 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from tracker import policies
+from tracker import audit, policies
 from tracker.calendar_feeds import bp
 from tracker.extensions import db
 from tracker.forms import BaseForm
@@ -78,6 +78,7 @@ def municipality_feed(token: str, municipality_id: int):
     user = calendar_feed.user_by_calendar_token(token) or abort(404)
     municipality = load_or_404(Municipality, municipality_id)
     if not policies.can_view(user, municipality.id):
+        audit.record_not_found_elsewhere("municipality", municipality.id)
         abort(404)  # a feed never tells a non-member which municipalities exist
     body = calendar_feed.build_calendar(
         _("Planerade aktiviteter i %(name)s", name=municipality.name),

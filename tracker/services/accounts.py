@@ -108,7 +108,8 @@ def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -
     user = user_by_email(email)
     if user is None:
         _verify(dummy_hash, password)
-        audit.record(db.session, "login", None, "login_failed", {"email": email[:254]})
+        # Whatever was typed is not kept: it may be a mistyped password, or someone's address.
+        audit.record(db.session, "login", None, "login_failed", {})
         raise _refused()
     if user.locked_until is not None and user.locked_until > now:
         _verify(dummy_hash, password)
@@ -210,6 +211,6 @@ def log_out_everywhere(user: User, *, actor: User) -> None:
     end_sessions(user)
     audit.record(
         db.session, "user_account", user.id, "logout_everywhere",
-        {} if actor.id == user.id else {"by": actor.email},
+        {} if actor.id == user.id else {"by": f"user_account:{actor.id}"},
     )
     db.session.flush()
