@@ -203,12 +203,19 @@ def _after_flush(session, _flush_context) -> None:
 
 
 def record_refusal(action: str, details: dict | None = None, *, entity: str = "route",
-                   entity_id: int | None = None) -> None:
+                   entity_id: int | None = None, keep_session: bool | None = False) -> None:
     """Log a refused attempt (403, another municipality's row, a refused action, a failed CSRF
     check, an unknown API token) in a short transaction of its own: the request's work is
-    rolled back first, so only the event is committed. Failing to write it is never a 500."""
+    rolled back first, so only the event is committed. Failing to write it is never a 500.
+
+    keep_session: True where nothing of the request's own can be pending (a check before the
+    view ran); None to roll back only if something is pending.
+    """
     try:
-        db.session.rollback()
+        if keep_session is None:
+            keep_session = _nothing_pending()
+        if not keep_session:
+            db.session.rollback()
         record(db.session, entity, entity_id, action, {
             "method": request.method,
             "path": request.path[:MAX_PATH],  # no query string: it may carry a secret
@@ -230,7 +237,7 @@ def record_forbidden() -> None:
 
 def record_not_found_elsewhere(entity: str, entity_id: int) -> None:
     """A row that exists in a municipality the user may not see: answered 404, recorded."""
-    record_refusal("not_found_elsewhere", entity=entity, entity_id=entity_id)
+    record_refusal("not_found_elsewhere", entity=entity, entity_id=entity_id, keep_session=None)
 
 
 # Views that refuse with a flashed error after a POST (a refused approval or publication, a
@@ -252,8 +259,16 @@ def _record_flashed_refusal(response):
     refusals = [str(message) for category, message in flask_session.get("_flashes", [])[before:]
                 if category == "error"]
     if refusals:
-        record_refusal("refused", {"message": refusals[0][:300]})
+        # A view that refused left its work uncommitted (rolled back here, as teardown would);
+        # one that committed and then reported a failure (a job run) has nothing pending.
+        record_refusal("refused", {"message": refusals[0][:300]}, keep_session=None)
     return response
+
+
+def _nothing_pending() -> bool:
+    session = db.session()
+    return not (session.new or session.dirty or session.deleted
+                or session.info.get("tracker_wrote"))
 
 
 @sa.event.listens_for(AuditEvent, "before_update")

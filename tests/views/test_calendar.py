@@ -38,7 +38,7 @@ def _token(client, user) -> str:
     """The secret shown once, in the response that made it."""
     login(client, user.email)
     response = client.post("/konto/kalender", data={"action": "ny"})
-    assert response.status_code == 200
+    assert response.status_code == 201
     client.post("/logout")
     return re.search(r"/kalender/([\w-]+)/mina-aktiviteter\.ics",
                      response.get_data(as_text=True))[1]
@@ -122,7 +122,7 @@ def test_the_token_buttons_carry_a_working_csrf_token(client, world, app, monkey
     page = client.get("/konto/kalender").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     accepted = client.post("/konto/kalender", data={"action": "ny", "csrf_token": token})
-    assert accepted.status_code == 200
+    assert accepted.status_code == 201
     assert world["officer"].calendar_token
 
 

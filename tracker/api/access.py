@@ -20,7 +20,8 @@ def require_view(municipality_id: int | None) -> None:
     if municipality_id is None:
         raise not_found()
     if not policies.can_view(user(), municipality_id):
-        audit.record_refusal("not_found_elsewhere", {"municipality_id": municipality_id})
+        audit.record_refusal("not_found_elsewhere", {"municipality_id": municipality_id},
+                             keep_session=None)
         raise not_found()
 
 

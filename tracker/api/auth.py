@@ -46,7 +46,7 @@ def authenticate_request() -> None:
         audit.record_refusal("token_refused", {
             "code": refusal.value,
             "prefix": secret[:api_tokens.SHOWN_PREFIX_LENGTH]
-            if secret.startswith(api_tokens.PREFIX) else ""})
+            if secret.startswith(api_tokens.PREFIX) else ""}, keep_session=True)
         raise ApiError(401, refusal.value, str(REFUSALS[refusal]))
     g.api_token = token
     g._login_user = token.user  # taken before the commit below expires the relationship

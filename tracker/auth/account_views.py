@@ -49,7 +49,7 @@ def end_session(session_id: int):
 
 def _enrol_page(form: EnrolForm, status: int = 200):
     user = _me()
-    if not form.secret.data:
+    if not second_factor.is_valid_secret(form.secret.data):
         form.secret.data = second_factor.new_secret()
     uri = second_factor.provisioning_uri(user, form.secret.data)
     return render_template("auth/second_factor_enrol.html", form=form,
@@ -75,9 +75,7 @@ def second_factor_page():
             codes = second_factor.confirm_enrolment(user, form.secret.data, form.code.data)
         except DomainError as error:
             attach_error(form, error, "code")
-            if not error.field:  # the secret itself was wrong: start again with a new one
-                form.secret.data = None
-            return _enrol_page(form, 400)
+            return _enrol_page(form, 400)  # a secret that was not ours is replaced
         db.session.commit()
         return render_template("auth/recovery_codes.html", codes=codes, enrolled=True), 201
     return _enrol_page(form, 400 if request.method == "POST" else 200)

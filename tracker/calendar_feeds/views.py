@@ -43,7 +43,8 @@ def settings():
         .where(Municipality.id.in_(policies.municipality_ids(current_user)))
         .order_by(Municipality.name)).all()
     return render_template("calendar/settings.html", form=form, municipalities=municipalities,
-                           token=secret, has_token=current_user.calendar_token is not None)
+                           token=secret, has_token=current_user.calendar_token is not None
+                           ), 201 if secret else 200
 
 
 def _ics(body: bytes, filename: str):

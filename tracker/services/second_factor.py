@@ -31,6 +31,7 @@ RECOVERY_LENGTH = 16  # 16 characters of 32: 80 bits
 STEP_SECONDS = 30
 VALID_WINDOW = 1  # the step before and after: a phone's clock may be off by half a minute
 _SECRET = re.compile(r"^[A-Z2-7]{32}$")
+_CODE = re.compile(r"^[0-9]{6}$")
 _SPACES = re.compile(r"[\s\-]")
 
 
@@ -49,6 +50,10 @@ def required_for(user: User, roles: dict, config) -> bool:
 
 def new_secret() -> str:
     return pyotp.random_base32()  # 32 characters: 160 bits, as RFC 4226 recommends
+
+
+def is_valid_secret(secret: str | None) -> bool:
+    return bool(secret) and bool(_SECRET.match(secret))
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -71,6 +76,8 @@ def _normalise(code: str) -> str:
 
 def _step_of(secret: str, code: str, now: datetime, after: int | None) -> int | None:
     """The time step whose code `code` is (within the window and after `after`), or None."""
+    if not _CODE.match(code):
+        return None
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // STEP_SECONDS
     for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
@@ -170,7 +177,7 @@ def reset(user: User, *, actor: User) -> None:
 
 def _use_totp(user: User, code: str, now: datetime) -> int | None:
     code = _normalise(code)
-    if not user.totp_secret or not code.isdigit() or len(code) != 6:
+    if not user.totp_secret or not _CODE.match(code):
         return None
     step = _step_of(user.totp_secret, code, now, user.totp_last_step)
     if step is not None:
