@@ -56,7 +56,11 @@ class Config:
 
     # Per client address (Flask-Limiter). memory:// counts per process; with several
     # processes or hosts set TRACKER_RATELIMIT_STORAGE_URI to a shared store (redis://...).
+    # Production refuses memory:// unless TRACKER_RATELIMIT_ALLOW_MEMORY says one process
+    # serves the app. A moving window: no burst of twice the limit across a minute boundary.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_ALLOW_MEMORY = _env_bool("RATELIMIT_ALLOW_MEMORY", False)
+    RATELIMIT_STRATEGY = _env("RATELIMIT_STRATEGY", "moving-window")
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     TIP_RATE_LIMIT = _env("TIP_RATE_LIMIT", "5 per minute")
@@ -146,6 +150,14 @@ class ProductionConfig(Config):
         if len(key) < 32:
             raise RuntimeError(
                 "TRACKER_SECRET_KEY must be set to at least 32 characters in production."
+            )
+        storage = settings.get("RATELIMIT_STORAGE_URI") or "memory://"
+        if storage.startswith("memory://") and not settings.get("RATELIMIT_ALLOW_MEMORY"):
+            raise RuntimeError(
+                "TRACKER_RATELIMIT_STORAGE_URI is memory://, which counts per process: with "
+                "several workers every limit is multiplied. Set it to a shared store "
+                "(redis://host:6379), or TRACKER_RATELIMIT_ALLOW_MEMORY=1 if exactly one "
+                "process serves the app."
             )
 
 

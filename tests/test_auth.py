@@ -330,3 +330,30 @@ def test_a_new_password_built_from_the_own_name_is_refused_at_the_field(client, 
         "current_password": PASSWORD, "password": weak, "confirm": weak})
     assert response.status_code == 200
     assert "din e-postadress" in response.get_data(as_text=True)
+
+
+def test_two_first_logins_at_once_never_see_half_a_hasher(app):
+    """Right after a start, threads logging in together build the hasher once or twice, but
+    none reads a hasher without its dummy hash (a KeyError in a threaded server)."""
+    import threading
+
+    from tracker.services import accounts as accounts_service
+
+    errors, barrier = [], threading.Barrier(8)
+
+    def first_login():
+        with app.app_context():
+            barrier.wait()
+            try:
+                hasher, dummy = accounts_service._hasher_and_dummy()
+                assert dummy.startswith("$argon2id$")
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                errors.append(error)
+
+    accounts_service._hashers.clear()
+    threads = [threading.Thread(target=first_login) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

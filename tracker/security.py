@@ -4,15 +4,18 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import IntegerConverter
 
 from tracker import policies
 from tracker.extensions import db, login_manager
 from tracker.models import User, UserSession
 from tracker.services import second_factor, sessions
 from tracker.translation import lazy_gettext as _l
+
+MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds (ids, years, pages)
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -105,6 +108,33 @@ def _require_second_factor():
     return redirect(url_for("auth.second_factor"))
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` up to the largest INTEGER: a bigger id is a 404, never a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+# Query-string values that are free text (a search may be all digits); every other value that
+# is written as a whole number must fit an INTEGER column.
+FREE_TEXT_ARGS = {"q", "aktor", "next"}
+
+
+def _bounded_query_integers():
+    """?sida=99999999999999999999 or ?typ=² is a 400 with the Swedish page, never a 500."""
+    if request.path.startswith("/api/"):  # the API's schemas bound their own parameters
+        return None
+    for name, value in request.args.items(multi=True):
+        number = value.strip()
+        number = number[1:] if number[:1] in "+-" else number
+        if name in FREE_TEXT_ARGS or not number.isdigit():  # "²" and "١٢" are digits too
+            continue
+        if not number.isascii() or int(number) > MAX_ID:
+            abort(400)
+    return None
+
+
 def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -127,7 +157,9 @@ def register(app: Flask) -> None:
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the per-user token does this job
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any blueprint's rules
     app.before_request(_fresh_request_globals)
+    app.before_request(_bounded_query_integers)
     app.before_request(_enforce_session_age)
     app.before_request(_require_second_factor)
     app.after_request(_headers)

@@ -15,20 +15,25 @@ from tracker.models.base import utcnow
 from tracker.services import DomainError, passwords
 from tracker.translation import gettext as _
 
-_hashers: dict[tuple[int, int], PasswordHasher] = {}
-_dummy_hashes: dict[tuple[int, int], str] = {}
+_hashers: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
 
 
 def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
-    """argon2id with the configured cost (the library's recommended default unless set)."""
+    """argon2id with the configured cost (the library's recommended default unless set).
+
+    The pair is stored in one assignment: two threads logging in at once right after a start
+    may both build it, but neither ever sees half of it.
+    """
     defaults = PasswordHasher()
     config = current_app.config if has_app_context() else {}
     key = (config.get("ARGON2_TIME_COST") or defaults.time_cost,
            config.get("ARGON2_MEMORY_COST") or defaults.memory_cost)
-    if key not in _hashers:
-        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1])
-        _dummy_hashes[key] = _hashers[key].hash("a password nobody has, to spend the same time")
-    return _hashers[key], _dummy_hashes[key]
+    pair = _hashers.get(key)
+    if pair is None:
+        hasher = PasswordHasher(time_cost=key[0], memory_cost=key[1])
+        pair = (hasher, hasher.hash("a password nobody has, to spend the same time"))
+        _hashers[key] = pair
+    return pair
 
 
 def hash_password(password: str) -> str:
