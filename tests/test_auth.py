@@ -270,7 +270,8 @@ def test_admin_logs_out_another_user_everywhere_and_stays_logged_in(app, client,
     assert client.get("/").status_code == 200
     event = session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "logout_everywhere", AuditEvent.entity_id == target.id)).one()
-    assert event.actor_id == town["admin"].id and event.changes == {"by": f"user_account:{town['admin'].id}"}
+    assert event.actor_id == town["admin"].id
+    assert event.changes == {"by": f"user_account:{town['admin'].id}"}
 
 
 @pytest.mark.parametrize("role", ["coordinator", "viewer", "stranger"])

@@ -28,7 +28,7 @@ SEEN_AT_RESOLUTION = 60  # seconds
 # the session's own row, which must be open. Built once; `session.get` would build and hash
 # its loader options on every request.
 _LOAD_USER = (
-    sa.select(User, UserSession.id, UserSession.last_seen_at)
+    sa.select(User, UserSession.id)
     .join(UserSession, sa.and_(UserSession.user_id == User.id,
                                UserSession.secret_hash == sa.bindparam("secret_hash"),
                                UserSession.ended_at.is_(None)))

@@ -9,7 +9,7 @@ from tests.conftest import login
 from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import Activity, AuditEvent, FollowUp, FollowUpStatus, Role
+from tracker.models import Activity, AuditEvent, FollowUp, FollowUpStatus
 from tracker.services import tips
 
 

@@ -18,11 +18,11 @@ from werkzeug.exceptions import HTTPException
 from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db, limiter
+from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
 
-MAX_ID = 2**31 - 1  # the largest value an INTEGER key column holds
 ID = f"int(min=1, max={MAX_ID})"  # URL converter: anything else is a 404, never a DB error
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25

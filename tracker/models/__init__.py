@@ -25,5 +25,6 @@ __all__ = [
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "RecoveryCode",
-    "Role", "Tip", "TipStatus", "User", "UserSession", "Verdict", "activity_assignee", "activity_place",
+    "Role", "Tip", "TipStatus", "User", "UserSession", "Verdict", "activity_assignee",
+    "activity_place",
 ]
