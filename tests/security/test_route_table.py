@@ -46,7 +46,7 @@ LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css
             "upload_id": "0" * 32, "session_id": 999_999}
 
 OK = "ok"  # allowed: {200} for GET (unless the row says otherwise), WRITE_OK for writes
-WRITE_OK = frozenset({"200", "redirect", "refused", "form"})  # a form may answer 400/409/422
+WRITE_OK = frozenset({"200", "201", "redirect", "refused", "form"})  # a form: 400/409/422
 LOGIN = frozenset({"login"})  # 302 to /login?next=...
 FORBIDDEN = frozenset({"403"})
 DENIED = frozenset({"403", "404"})
