@@ -47,10 +47,20 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 10)
     LOGIN_FAILURE_WINDOW_MINUTES = _env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    # A second factor (TOTP) is required of admins and coordinators; wrong codes lock the
+    # account after this many within the login window.
+    SECOND_FACTOR_REQUIRED = _env_bool("SECOND_FACTOR_REQUIRED", True)
+    SECOND_FACTOR_MAX_FAILURES = _env_int("SECOND_FACTOR_MAX_FAILURES", 5)
+    # How long the second step of a login may wait after the password was right.
+    SECOND_FACTOR_STEP_SECONDS = _env_int("SECOND_FACTOR_STEP_SECONDS", 300)
 
     # Per client address (Flask-Limiter). memory:// counts per process; with several
     # processes or hosts set TRACKER_RATELIMIT_STORAGE_URI to a shared store (redis://...).
+    # Production refuses memory:// unless TRACKER_RATELIMIT_ALLOW_MEMORY says one process
+    # serves the app. A moving window: no burst of twice the limit across a minute boundary.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or "memory://"
+    RATELIMIT_ALLOW_MEMORY = _env_bool("RATELIMIT_ALLOW_MEMORY", False)
+    RATELIMIT_STRATEGY = _env("RATELIMIT_STRATEGY", "moving-window")
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     TIP_RATE_LIMIT = _env("TIP_RATE_LIMIT", "5 per minute")
@@ -111,6 +121,8 @@ class DevelopmentConfig(Config):
     """`make run`: a local secret is generated once and kept in instance/."""
 
     DEBUG = False
+    # The demo's logins are shared on a sheet of paper: no authenticator app unless asked for.
+    SECOND_FACTOR_REQUIRED = _env_bool("SECOND_FACTOR_REQUIRED", False)
 
 
 class TestConfig(Config):
@@ -127,6 +139,9 @@ class TestConfig(Config):
     # tests of the limit itself set a low one on their own app.
     LOGIN_RATE_LIMIT = "10000 per minute"
     TIP_RATE_LIMIT = "10000 per minute"
+    # Tests that log in as coordinators and admins do not enrol; tests of the requirement
+    # turn it on for their own app.
+    SECOND_FACTOR_REQUIRED = False
 
 
 class ProductionConfig(Config):
@@ -141,6 +156,14 @@ class ProductionConfig(Config):
         if len(key) < 32:
             raise RuntimeError(
                 "TRACKER_SECRET_KEY must be set to at least 32 characters in production."
+            )
+        storage = settings.get("RATELIMIT_STORAGE_URI") or "memory://"
+        if storage.startswith("memory://") and not settings.get("RATELIMIT_ALLOW_MEMORY"):
+            raise RuntimeError(
+                "TRACKER_RATELIMIT_STORAGE_URI is memory://, which counts per process: with "
+                "several workers every limit is multiplied. Set it to a shared store "
+                "(redis://host:6379), or TRACKER_RATELIMIT_ALLOW_MEMORY=1 if exactly one "
+                "process serves the app."
             )
 
 

@@ -57,13 +57,26 @@ def test_post_without_csrf_token_is_refused_when_csrf_is_on(app, session):
 
 def test_production_refuses_a_short_secret_key():
     with pytest.raises(RuntimeError, match="32"):
-        create_app(ProductionConfig, SECRET_KEY="short")
+        create_app(ProductionConfig, SECRET_KEY="short", RATELIMIT_ALLOW_MEMORY=True)
     with pytest.raises(RuntimeError):
-        create_app(ProductionConfig, SECRET_KEY=None)
+        create_app(ProductionConfig, SECRET_KEY=None, RATELIMIT_ALLOW_MEMORY=True)
+
+
+def test_production_refuses_per_process_rate_limit_counters_unless_allowed():
+    with pytest.raises(RuntimeError, match="memory://"):
+        create_app(ProductionConfig, SECRET_KEY="x" * 40)
+    with pytest.raises(RuntimeError, match="memory://"):
+        create_app(ProductionConfig, SECRET_KEY="x" * 40,
+                   RATELIMIT_STORAGE_URI="memory://", RATELIMIT_ALLOW_MEMORY=False)
+    allowed = make_test_app("sqlite://", ProductionConfig, SECRET_KEY="x" * 40,
+                            RATELIMIT_ALLOW_MEMORY=True)
+    assert allowed.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert allowed.config["SECOND_FACTOR_REQUIRED"] is True  # production's default
 
 
 def test_production_accepts_a_long_key_and_sets_host_cookie():
-    app = make_test_app("sqlite://", ProductionConfig, SECRET_KEY="x" * 40)
+    app = make_test_app("sqlite://", ProductionConfig, SECRET_KEY="x" * 40,
+                        RATELIMIT_ALLOW_MEMORY=True)
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

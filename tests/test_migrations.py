@@ -75,3 +75,21 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(workdir):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         db.engine.dispose()
+
+
+def test_calendar_secrets_already_handed_out_keep_working_once_hashed(alembic_runner,
+                                                                      alembic_engine):
+    """The migration that hashes calendar secrets keeps the addresses people subscribed to."""
+    from tracker.services.calendar_feed import hash_secret
+
+    alembic_runner.migrate_up_to("a7c3e91d2b55")
+    with alembic_engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO user_account (email, name, title, organisation, password_hash, "
+            "is_admin, is_enabled, session_token, calendar_token, is_demo, created_at) VALUES "
+            "('k@example.se', 'K', '', 'kommunen', 'x', false, true, 's', 'hemlig-adress', "
+            "false, CURRENT_TIMESTAMP)"))
+    alembic_runner.migrate_up_to("e5a1c7d93f20")
+    with alembic_engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT calendar_token FROM user_account")).scalar_one()
+    assert stored == hash_secret("hemlig-adress")

@@ -11,19 +11,29 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
+from flask import session as flask_session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, JobRun, LoginAttempt
+from tracker.models import AuditEvent, JobRun, LoginAttempt, RecoveryCode, UserSession
 from tracker.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun)
+# Sessions and recovery codes are recorded by their own events (login, logout, session_ended,
+# second_factor_enrolled, recovery_code_used), not as rows.
+NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun, UserSession, RecoveryCode)
 MAX_PATH = 500
-SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash"}
+SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash", "totp_secret",
+                 "totp_last_step", "code_hash", "secret_hash"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What a resident wrote and where to answer them stays in its own row; the trail names the row
+# (entity and id) and that the field was set or changed, never the text.
+NOT_COPIED = {"tip": {"text", "reply_to"}}
+NOT_COPIED_MARK = "(ej kopierad)"
+# The actions of refused attempts (written by record_refusal in a transaction of their own).
+REFUSALS = ("forbidden", "not_found_elsewhere", "refused", "csrf_refused", "token_refused")
 
 # Actor for work outside a request (CLI, scheduler jobs): a label such as "cli" or "job:x".
 system_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -83,6 +93,7 @@ def _actor() -> tuple[int | None, str, str]:
 def _changes(obj, action: str) -> dict:
     state = sa.inspect(obj)
     changes = {}
+    not_copied = NOT_COPIED.get(obj.__table__.name, ())
     for attr in state.mapper.column_attrs:
         key = attr.key
         if key in SECRET_FIELDS:
@@ -90,6 +101,11 @@ def _changes(obj, action: str) -> dict:
                 changes[key] = ["***", "***"]
             continue
         hist = state.attrs[key].history
+        if key in not_copied:
+            if (action == "update" and hist.has_changes()) or (
+                    action != "update" and getattr(obj, key) not in (None, "")):
+                changes[key] = NOT_COPIED_MARK
+            continue
         if action == "insert":
             value = getattr(obj, key)
             if value not in (None, "", [], {}):
@@ -100,6 +116,34 @@ def _changes(obj, action: str) -> dict:
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
             changes[key] = [_plain(before), _plain(after)]
+    changes.update(_association_changes(state, action))
+    return changes
+
+
+def _ids(objects) -> list:
+    return sorted((o.id for o in objects if o is not None and o.id is not None))
+
+
+def _association_changes(state, action: str) -> dict:
+    """Many-to-many collections (activity assignees and places): the ids before and after.
+
+    Read from the attribute history without loading anything: a collection that was changed
+    was loaded (or set whole) first, so its history holds both sides.
+    """
+    changes = {}
+    for relationship in state.mapper.relationships:
+        if relationship.secondary is None or action == "delete":
+            continue
+        hist = state.attrs[relationship.key].history
+        if not hist.has_changes():
+            continue
+        before = _ids([*hist.unchanged, *hist.deleted])
+        after = _ids([*hist.unchanged, *hist.added])
+        if action == "insert":
+            if after:
+                changes[relationship.key] = after
+        elif before != after:
+            changes[relationship.key] = [before, after]
     return changes
 
 
@@ -126,8 +170,10 @@ def _before_flush(session, _flush_context, _instances) -> None:
             pending.append(obj)
     for obj in session.dirty:
         if isinstance(obj, db.Model) and not isinstance(obj, NOT_AUDITED):
-            if session.is_modified(obj, include_collections=False):
-                record(session, obj.__table__.name, obj.id, "update", _changes(obj, "update"))
+            if session.is_modified(obj, include_collections=True):
+                changes = _changes(obj, "update")
+                if changes:
+                    record(session, obj.__table__.name, obj.id, "update", changes)
     for obj in session.deleted:
         if isinstance(obj, db.Model) and not isinstance(obj, NOT_AUDITED):
             record(session, obj.__table__.name, obj.id, "delete", _changes(obj, "delete"))
@@ -156,23 +202,73 @@ def _after_flush(session, _flush_context) -> None:
     session.connection().execute(sa.insert(AuditEvent), rows)
 
 
-def record_forbidden() -> None:
-    """Log a refused authorisation (403) in a short transaction of its own: the request's work
-    is rolled back first, so only the event is committed. Failing to write it is never a 500."""
+def record_refusal(action: str, details: dict | None = None, *, entity: str = "route",
+                   entity_id: int | None = None, keep_session: bool | None = False) -> None:
+    """Log a refused attempt (403, another municipality's row, a refused action, a failed CSRF
+    check, an unknown API token) in a short transaction of its own: the request's work is
+    rolled back first, so only the event is committed. Failing to write it is never a 500.
+
+    keep_session: True where nothing of the request's own can be pending (a check before the
+    view ran); None to roll back only if something is pending.
+    """
     try:
-        db.session.rollback()
-        record(db.session, "route", None, "forbidden", {
+        if keep_session is None:
+            keep_session = _nothing_pending()
+        if not keep_session:
+            db.session.rollback()
+        record(db.session, entity, entity_id, action, {
             "method": request.method,
             "path": request.path[:MAX_PATH],  # no query string: it may carry a secret
             "endpoint": request.endpoint or "",
+            **(details or {}),
         })
         db.session.commit()
     except sa.exc.SQLAlchemyError:
-        log.exception("could not record a refused authorisation")
+        log.exception("could not record a refused attempt")
         try:
             db.session.rollback()
         except sa.exc.SQLAlchemyError:  # the connection itself may be gone
             log.exception("rollback failed")
+
+
+def record_forbidden() -> None:
+    record_refusal("forbidden")
+
+
+def record_not_found_elsewhere(entity: str, entity_id: int) -> None:
+    """A row that exists in a municipality the user may not see: answered 404, recorded."""
+    record_refusal("not_found_elsewhere", entity=entity, entity_id=entity_id, keep_session=None)
+
+
+# Views that refuse with a flashed error after a POST (a refused approval or publication, a
+# revocation of someone else's token): recorded once the response is made. Logins record
+# their own failures.
+SELF_RECORDING = {"auth.login", "auth.login_code"}
+_FLASHES = "tracker.flashes_before"
+
+
+def _note_flashes() -> None:
+    if request.method == "POST" and not request.path.startswith("/api/"):
+        request.environ[_FLASHES] = len(flask_session.get("_flashes", []))
+
+
+def _record_flashed_refusal(response):
+    before = request.environ.get(_FLASHES)
+    if before is None or request.endpoint in SELF_RECORDING:
+        return response
+    refusals = [str(message) for category, message in flask_session.get("_flashes", [])[before:]
+                if category == "error"]
+    if refusals:
+        # A view that refused left its work uncommitted (rolled back here, as teardown would);
+        # one that committed and then reported a failure (a job run) has nothing pending.
+        record_refusal("refused", {"message": refusals[0][:300]}, keep_session=None)
+    return response
+
+
+def _nothing_pending() -> bool:
+    session = db.session()
+    return not (session.new or session.dirty or session.deleted
+                or session.info.get("tracker_wrote"))
 
 
 @sa.event.listens_for(AuditEvent, "before_update")
@@ -182,6 +278,8 @@ def _events_are_immutable(_mapper, _connection, _target: AuditEvent) -> None:
 
 
 def register(app: Flask) -> None:
+    app.before_request(_note_flashes)
+    app.after_request(_record_flashed_refusal)
     if not getattr(FlaskSession, "_tracker_audit", False):
         sa.event.listen(FlaskSession, "before_flush", _before_flush)
         sa.event.listen(FlaskSession, "after_flush", _after_flush)

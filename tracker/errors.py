@@ -98,6 +98,8 @@ def _unavailable(error: BaseException | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        audit.record_refusal("csrf_refused", {"reason": str(error.description)[:200]},
+                            keep_session=True)  # checked before any view ran
         return render_error(
             400, str(_l("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen."))
         )

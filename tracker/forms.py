@@ -1,13 +1,13 @@
 """The base of every form: text fields lose invisible control characters before validation.
 
-PostgreSQL cannot store NUL in text (psycopg refuses it), and the other C0 controls are
-invisible, meaningless in this application's texts and could forge lines in logs. Removing them
-here, once, keeps what the person wrote (a refusal would leave them hunting for a character
-they cannot see). Tab, line feed and carriage return are text and stay.
+PostgreSQL cannot store NUL in text (psycopg refuses it), and the other C0 and C1 controls are
+invisible, meaningless in this application's texts, break the Word export and could forge lines
+in logs. Removing them here, once, keeps what the person wrote (a refusal would leave them
+hunting for a character they cannot see). Tab, line feed and carriage return are text and stay.
+The cleaner is tracker.validators.clean_text, shared with the API.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from babel import support
@@ -17,12 +17,9 @@ from wtforms import Form, PasswordField, StringField
 from wtforms.i18n import messages_path
 
 from tracker.translation import current_locale
+from tracker.validators import clean_text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def strip_control_characters(value):
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+strip_control_characters = clean_text
 
 
 class _CleanTextMeta:

@@ -4,14 +4,18 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import IntegerConverter
 
 from tracker import policies
 from tracker.extensions import db, login_manager
-from tracker.models import User
+from tracker.models import User, UserSession
+from tracker.services import second_factor, sessions
 from tracker.translation import lazy_gettext as _l
+
+MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds (ids, years, pages)
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -20,21 +24,34 @@ CSP = (
 SEEN_AT_RESOLUTION = 60  # seconds
 
 
-# The memberships come along: nearly every page asks the policies for the user's roles.
-# Built once; `session.get` would build and hash its loader options on every request.
-_LOAD_USER = (sa.select(User).where(User.id == sa.bindparam("user_id"))
-              .options(joinedload(User.memberships)))
+# The memberships come along: nearly every page asks the policies for the user's roles; and
+# the session's own row, which must be open. Built once; `session.get` would build and hash
+# its loader options on every request.
+_LOAD_USER = (
+    sa.select(User, UserSession.id)
+    .join(UserSession, sa.and_(UserSession.user_id == User.id,
+                               UserSession.secret_hash == sa.bindparam("secret_hash"),
+                               UserSession.ended_at.is_(None)))
+    .where(User.id == sa.bindparam("user_id"))
+    .options(joinedload(User.memberships)))
 
 
 @login_manager.user_loader
 def load_user(user_key: str) -> User | None:
-    """The session holds "id:token"; a rotated token (logout, new password) ends it."""
+    """The cookie holds "id:token" and the session's secret; a rotated token (logout
+    everywhere, new password, deactivation) or an ended session row ends it."""
     user_id, _, token = user_key.partition(":")
-    if not user_id.isdigit() or not token:
+    secret = session.get("sid")
+    if not user_id.isdigit() or not token or not isinstance(secret, str):
         return None
-    user = db.session.execute(_LOAD_USER, {"user_id": int(user_id)}).unique().scalar_one_or_none()
-    if user is None or not user.is_enabled or user.session_token != token:
+    row = db.session.execute(_LOAD_USER, {
+        "user_id": int(user_id), "secret_hash": sessions.hash_secret(secret)}).unique().first()
+    if row is None:
         return None
+    user = row.User
+    if not user.is_enabled or user.session_token != token:
+        return None
+    g.user_session_id = row.id
     if "memberships" in sa.inspect(user).dict:  # not when the session already held the user
         policies.remember_roles(user, {m.municipality_id: m.role for m in user.memberships})
     return user
@@ -57,6 +74,8 @@ def _enforce_session_age():
     idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute_limit = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     if now - seen_at > idle_limit or now - login_at > absolute_limit:
+        sessions.end(g.get("user_session_id"))
+        db.session.commit()
         logout_user()
         session.clear()
         flash(_l("Du har loggats ut eftersom sessionen har gått ut. Logga in igen."), "info")
@@ -65,6 +84,54 @@ def _enforce_session_age():
         # Rewriting the signed cookie on every request costs every page; a minute's
         # resolution is plenty for a 30-minute idle limit.
         session["seen_at"] = now
+        sessions.touch(g.user_session_id)
+        db.session.commit()
+    return None
+
+
+# Where a user who must enrol a second factor may still go: the enrolment itself, leaving,
+# the language switch and the static files.
+ENROLMENT_ENDPOINTS = {"auth.second_factor", "auth.logout", "auth.log_out_everywhere",
+                       "i18n.switch", "static"}
+
+
+def _require_second_factor():
+    """Admins and coordinators without a second factor are sent to enrol it, page after page."""
+    if request.path.startswith("/api/") or not current_user.is_authenticated:
+        return None
+    user = current_user._get_current_object()
+    if user.has_second_factor or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if not second_factor.required_for(user, policies.roles_of(user), current_app.config):
+        return None
+    flash(_l("Din roll kräver tvåstegsverifiering. Slå på den innan du fortsätter."), "info")
+    return redirect(url_for("auth.second_factor"))
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` up to the largest INTEGER: a bigger id is a 404, never a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+# Query-string values that are free text (a search may be all digits); every other value that
+# is written as a whole number must fit an INTEGER column.
+FREE_TEXT_ARGS = {"q", "aktor", "next"}
+
+
+def _bounded_query_integers():
+    """?sida=99999999999999999999 or ?typ=² is a 400 with the Swedish page, never a 500."""
+    if request.path.startswith("/api/"):  # the API's schemas bound their own parameters
+        return None
+    for name, value in request.args.items(multi=True):
+        number = value.strip()
+        number = number[1:] if number[:1] in "+-" else number
+        if name in FREE_TEXT_ARGS or not number.isdigit():  # "²" and "١٢" are digits too
+            continue
+        if not number.isascii() or int(number) > MAX_ID:
+            abort(400)
     return None
 
 
@@ -90,7 +157,10 @@ def register(app: Flask) -> None:
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the per-user token does this job
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any blueprint's rules
     app.before_request(_fresh_request_globals)
+    app.before_request(_bounded_query_integers)
     app.before_request(_enforce_session_age)
+    app.before_request(_require_second_factor)
     app.after_request(_headers)
 

@@ -1,10 +1,33 @@
-"""WTForms validators that put domain rules on form fields."""
+"""Validators that put domain rules on input: the one text cleaner, and form field checks."""
 from __future__ import annotations
+
+import re
 
 from wtforms.validators import ValidationError
 
 from tracker.services import DomainError
 from tracker.services.personal_data import check_text
+
+
+# What no text in the application may hold: C0 controls but tab, line feed and carriage return;
+# DEL and the C1 controls (\x80-\x9f, e.g. NEL \x85); lone surrogates; the noncharacters
+# U+FFFE and U+FFFF. PostgreSQL refuses NUL, XML (the Word export, the PDF) refuses the C0
+# controls and surrogates, and all of them are invisible or could forge lines in a log.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value):
+    """The text without characters it may not hold (see UNSTORABLE); anything else as it is.
+
+    One cleaner for every way text comes in: the web forms (tracker.forms), the API's text
+    fields (tracker.api.base), and for whatever text is written out (an export of a note
+    stored before this cleaner existed).
+    """
+    return UNSTORABLE.sub("", value) if isinstance(value, str) else value
+
+
+def has_unstorable(value) -> bool:
+    return isinstance(value, str) and UNSTORABLE.search(value) is not None
 
 
 class NoIdentityNumber:

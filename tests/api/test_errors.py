@@ -25,21 +25,28 @@ def test_schema_errors_are_422_with_swedish_messages_per_field(client, world):
         }}
 
 
-def test_text_that_cannot_be_stored_is_refused(client, world):
+CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
+                                     *range(0x7f, 0xa0)]) + "\ud800\ufffe"
+
+
+def test_text_with_control_characters_is_cleaned_as_in_the_forms(client, world):
     response = client.post(f"/api/v1/commitments/{world.a.police.id}/activities",
                            headers=bearer(world.coordinator),
-                           json={"type_id": world.kind.id, "title": "a\x00b"})
-    assert response.status_code == 422
-    assert response.json["errors"] == {"title": ["Texten innehåller otillåtna tecken."]}
+                           json={"type_id": world.kind.id, "title": f"a{CONTROLS}b",
+                                 "description": f"Rad 1\r\nRad\t2{CONTROLS}"})
+    assert response.status_code == 201
+    assert response.json["title"] == "ab"
+    assert response.json["description"] == "Rad 1\r\nRad\t2"
 
 
-def test_a_measure_text_that_cannot_be_stored_is_refused(client, world):
+def test_a_measure_text_and_a_note_with_control_characters_are_cleaned(client, world):
     response = client.post(f"/api/v1/activities/{world.a.activity.id}/log-entries",
                            headers=bearer(world.officer), json={
-                               "occurred_on": local_today().isoformat(),
-                               "measures": {"antal_poliser": 2, "est": "Ref\x00 12"}})
-    assert response.status_code == 422
-    assert response.json["errors"] == {"measures.est": ["Texten innehåller otillåtna tecken."]}
+                               "occurred_on": local_today().isoformat(), "note": f"Lugnt{CONTROLS}",
+                               "measures": {"antal_poliser": 2, "est": "Ref\x00 12\x85"}})
+    assert response.status_code == 201
+    assert response.json["measures"]["est"] == "Ref 12"
+    assert response.json["note"] == "Lugnt"
 
 
 def test_a_body_that_is_not_json_is_400(client, world):

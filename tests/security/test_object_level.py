@@ -9,12 +9,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.security.helpers import client_with, cookies_of, rolled_back, world_app
+from tracker import audit
 from tracker.formatting import local_today
 from tracker.models import Activity, AuditEvent, User
 from tracker.services import FieldErrors
 from tracker.services.activities import ActivityInput, save_activity
 
-WRITES = sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action != "forbidden")
+# Refused attempts are recorded (tracker.audit.REFUSALS); nothing else may be written.
+WRITES = sa.select(sa.func.count()).select_from(AuditEvent).where(
+    AuditEvent.action.not_in(audit.REFUSALS))
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from config import TestConfig
 from tests.security.helpers import client_with, cookies_of, rolled_back, world_app
-from tracker import create_app
+from tracker import audit, create_app
 from tracker.models import AuditEvent
 
 # role → (whose session, whose ids fill the URL)
@@ -43,10 +43,10 @@ SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "
 # ... or the same everywhere.
 LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css",
             "code": "en", "kind": "aktiviteter", "what": "aktiviteter", "value_id": 1,
-            "upload_id": "0" * 32}
+            "upload_id": "0" * 32, "session_id": 999_999}
 
 OK = "ok"  # allowed: {200} for GET (unless the row says otherwise), WRITE_OK for writes
-WRITE_OK = frozenset({"200", "redirect", "refused", "form"})  # a form may answer 400/409/422
+WRITE_OK = frozenset({"200", "201", "redirect", "refused", "form"})  # a form: 400/409/422
 LOGIN = frozenset({"login"})  # 302 to /login?next=...
 FORBIDDEN = frozenset({"403"})
 DENIED = frozenset({"403", "404"})
@@ -89,6 +89,20 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/profile/password"): expect(SIGNED_IN),
     ("POST", "/profile/password"): expect(SIGNED_IN),
     ("POST", "/konto/<int:user_id>/logga-ut-overallt"): expect(ADMINS),
+    # the second step of a login: without a password just checked, back to the login page
+    ("GET", "/login/kod"): expect(PUBLIC, get_ok=REDIRECTS),
+    ("POST", "/login/kod"): expect(PUBLIC),
+    ("GET", "/konto"): expect(SIGNED_IN),
+    # a session of nobody: "no such session" for everyone signed in
+    ("POST", "/konto/inloggningar/<int:session_id>/avsluta"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("GET", "/konto/tvastegsverifiering"): expect(SIGNED_IN),
+    ("POST", "/konto/tvastegsverifiering"): expect(SIGNED_IN),
+    # without a code: the form's refusal, whoever asks
+    ("POST", "/konto/tvastegsverifiering/nya-koder"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("POST", "/konto/tvastegsverifiering/stang-av"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
     ("GET", "/"): expect(SIGNED_IN),
     ("GET", "/mina-uppgifter"): expect(SIGNED_IN),
     ("GET", "/paminnelser"): expect(SIGNED_IN),
@@ -203,6 +217,13 @@ ROUTES: dict[tuple[str, str], Expect] = {
     # ---- administration
     ("GET", "/admin"): expect(ADMINS),
     ("GET", "/admin/logg"): expect(ADMINS),
+    ("GET", "/admin/sakerhet"): expect(ADMINS),
+    ("GET", "/admin/sakerhet/<int:user_id>"): expect(ADMINS),
+    ("POST", "/admin/sakerhet/<int:user_id>/tvastegsverifiering/aterstall"): expect(ADMINS),
+    ("POST", "/admin/sakerhet/<int:user_id>/api-nycklar/<int:token_id>/aterkalla"): expect(
+        ADMINS, ids={"user_id": "coordinator"}),
+    ("POST", "/admin/sakerhet/<int:user_id>/api-nycklar/aterkalla-alla"): expect(ADMINS),
+    ("POST", "/admin/sakerhet/<int:user_id>/kalender/stang"): expect(ADMINS),
     ("GET", "/admin/jobb"): expect(ADMINS),
     ("POST", "/admin/jobb/<job_id>/kor"): expect(ADMINS),
     ("GET", "/admin/aktivitetstyper"): expect(ADMINS),
@@ -353,7 +374,7 @@ def classify(response, client) -> str:
 
 def _events(session, forbidden: bool) -> int:
     query = sa.select(sa.func.count()).select_from(AuditEvent)
-    condition = AuditEvent.action == "forbidden"
+    condition = AuditEvent.action.in_(audit.REFUSALS)
     return session.scalar(query.where(condition if forbidden else ~condition))
 
 
@@ -378,10 +399,11 @@ def test_route_answers_as_the_table_says(routes_world, key, role):
             f"expected {sorted(expected)}")
         if not expected - DENIALS:
             assert _events(session, False) == writes_before, f"a refused {key[0]} {url} wrote"
-        if outcome == "403":
+        if outcome == "403" or (outcome == "refused" and key[0] == "POST"):
             assert _events(session, True) == refusals_before + 1
             path = session.scalars(sa.select(AuditEvent.changes).where(
-                AuditEvent.action == "forbidden").order_by(AuditEvent.id.desc())).first()["path"]
+                AuditEvent.action.in_(audit.REFUSALS)).order_by(AuditEvent.id.desc())
+            ).first()["path"]
             assert path == urlsplit(url).path
 
 

@@ -401,3 +401,15 @@ def test_file_names_are_ascii_and_mark_drafts():
     assert report_export.filename(DRAFT, "docx") == "uppfoljning-lidkoping-2023-utkast.docx"
     vasby = dataclasses.replace(PUBLISHED, municipality="Upplands Väsby")
     assert report_export.filename(vasby, ".pdf") == "uppfoljning-upplands-vasby-2023.pdf"
+
+
+def test_docx_of_a_note_with_every_control_character_opens(app):
+    controls = "".join(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127,
+                                        *range(0x80, 0xA0)))
+    noisy = dataclasses.replace(PUBLISHED, sections=(
+        ReportSection("fokus-1", "Drogförebyggande", f"Anteckning{controls}slut", commitments=(
+            ReportCommitment("lofte-1", "Polisen lovar", PROMISE_POLICE,
+                             f"Genomfört{controls}.", PARTLY),)),))
+    document = docx.Document(BytesIO(_render(app, report_export.docx_bytes, noisy)))
+    text = " ".join(p.text for p in document.paragraphs)
+    assert "Anteckningslut" in text and "Genomfört." in text

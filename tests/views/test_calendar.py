@@ -35,10 +35,13 @@ def world(session, town):
 
 
 def _token(client, user) -> str:
+    """The secret shown once, in the response that made it."""
     login(client, user.email)
-    assert client.post("/konto/kalender", data={"action": "ny"}).status_code == 302
+    response = client.post("/konto/kalender", data={"action": "ny"})
+    assert response.status_code == 201
     client.post("/logout")
-    return user.calendar_token
+    return re.search(r"/kalender/([\w-]+)/mina-aktiviteter\.ics",
+                     response.get_data(as_text=True))[1]
 
 
 def _events(response) -> dict[str, object]:
@@ -51,13 +54,15 @@ def test_first_visit_offers_a_button_and_the_post_shows_both_urls(client, world)
     login(client, world["officer"].email)
     page = client.get("/konto/kalender").get_data(as_text=True)
     assert "Skapa mina kalenderadresser" in page and "/kalender/" not in page
-    client.post("/konto/kalender", data={"action": "ny"})
-    token = world["officer"].calendar_token
-    page = client.get("/konto/kalender").get_data(as_text=True)
-    assert f"/kalender/{token}/mina-aktiviteter.ics" in page
+    page = client.post("/konto/kalender", data={"action": "ny"}).get_data(as_text=True)
+    token = re.search(r"/kalender/([\w-]+)/mina-aktiviteter\.ics", page)[1]
     assert f"/kalender/{token}/kommuner/{world['m'].id}.ics" in page
     assert f"/kommuner/{world['other'].id}.ics" not in page
     assert "Outlook" in page and "Google Kalender" in page
+    # only its hash is kept, and no later page shows it
+    assert world["officer"].calendar_token == calendar_feed.hash_secret(token)
+    later = client.get("/konto/kalender").get_data(as_text=True)
+    assert token not in later and "Skapa nya adresser" in later
 
 
 def test_my_feed_needs_no_session_and_lists_owned_and_assigned_activities(app, client, world):
@@ -117,7 +122,7 @@ def test_the_token_buttons_carry_a_working_csrf_token(client, world, app, monkey
     page = client.get("/konto/kalender").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     accepted = client.post("/konto/kalender", data={"action": "ny", "csrf_token": token})
-    assert accepted.status_code == 302
+    assert accepted.status_code == 201
     assert world["officer"].calendar_token
 
 

@@ -337,3 +337,19 @@ def test_the_import_page_is_linked_for_coordinators_only(client, world):
     client.post("/logout")
     login(client, world["viewer"].email)
     assert link not in client.get(f"/kommuner/{world['m'].id}").get_data(as_text=True)
+
+
+def test_a_nul_or_control_character_in_a_csv_cell_refuses_the_row(client, world, session):
+    """PostgreSQL cannot store NUL: the preview names the row and column, never a 500."""
+    login(client, world["coordinator"].email)
+    rows = rows_for(world)
+    rows[1][0] = "Belysning\x00 i parken\x85"
+    url = preview_url(client, world, "aktiviteter", as_csv(HEADERS, rows))
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Rad 3: Kolumnen ”Fokusområde” innehåller tecken som inte kan sparas" in page
+    assert "\x00" not in page and "Belysning i parken" in page
+    before = count(session, Commitment)
+    assert client.post(url).status_code == 422
+    assert count(session, Commitment) == before

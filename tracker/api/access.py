@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tracker import policies
+from tracker import audit, policies
 from tracker.api.auth import user
 from tracker.api.base import forbidden, not_found
 from tracker.extensions import db
@@ -15,7 +15,13 @@ from tracker.models import Municipality, Promise
 
 
 def require_view(municipality_id: int | None) -> None:
-    if municipality_id is None or not policies.can_view(user(), municipality_id):
+    """404 unless the user may view the municipality; a row that exists elsewhere is recorded
+    in the audit trail as a refused attempt (the answer stays a plain 404)."""
+    if municipality_id is None:
+        raise not_found()
+    if not policies.can_view(user(), municipality_id):
+        audit.record_refusal("not_found_elsewhere", {"municipality_id": municipality_id},
+                             keep_session=None)
         raise not_found()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
+from tracker import audit
 from tracker.api.errors import ApiError
 from tracker.extensions import db, login_manager
 from tracker.models import ApiScope, ApiToken
@@ -41,6 +42,11 @@ def authenticate_request() -> None:
     now = utcnow()
     token, refusal = api_tokens.authenticate(secret, now)
     if token is None:
+        # The shown prefix tells the token apart (as on the tokens page), never the secret.
+        audit.record_refusal("token_refused", {
+            "code": refusal.value,
+            "prefix": secret[:api_tokens.SHOWN_PREFIX_LENGTH]
+            if secret.startswith(api_tokens.PREFIX) else ""}, keep_session=True)
         raise ApiError(401, refusal.value, str(REFUSALS[refusal]))
     g.api_token = token
     g._login_user = token.user  # taken before the commit below expires the relationship

@@ -18,10 +18,11 @@ from werkzeug.exceptions import HTTPException
 from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db, limiter
+from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import clean_text
 
-MAX_ID = 2**31 - 1  # the largest value an INTEGER key column holds
 ID = f"int(min=1, max={MAX_ID})"  # URL converter: anything else is a 404, never a DB error
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
@@ -68,19 +69,20 @@ class ApiSchema(ma.Schema):
         _translate(field_obj)
 
 
-def no_control_characters(value: str) -> None:
-    """NUL and lone surrogates cannot be stored (PostgreSQL refuses them): say so, early."""
-    if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
-        raise ma.ValidationError(str(_l("Texten innehåller otillåtna tecken.")))
+class CleanString(fields.String):
+    """Text without the characters no text may hold, cleaned as the web forms clean it
+    (tracker.validators.clean_text: NUL, other C0 and C1 controls, lone surrogates)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean_text(super()._deserialize(value, attr, data, **kwargs))
 
 
 def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwargs) -> fields.String:
     """A free-text field; the services check it for personnummer."""
     too_long = (_l("Texten ska vara mellan {min} och {max} tecken.") if min_length
                 else _l("Texten får vara högst {max} tecken."))
-    validators = [no_control_characters,
-                  validate.Length(min=min_length, max=max_length, error=str(too_long))]
-    return fields.String(required=required, validate=validators, **kwargs)
+    validators = [validate.Length(min=min_length, max=max_length, error=str(too_long))]
+    return CleanString(required=required, validate=validators, **kwargs)
 
 
 def id_field(*, strict: bool = True, **kwargs) -> fields.Integer:

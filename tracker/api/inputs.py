@@ -8,10 +8,11 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from tracker.api.base import (
-    ApiSchema, PageArgs, day, id_field, int_range, no_control_characters, one_of, text,
+    ApiSchema, PageArgs, day, id_field, int_range, one_of, text,
 )
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import clean_text
 
 ACTIVITY_STATUSES = [s.value for s in ActivityStatus]
 PARTIES = [p.value for p in Party]
@@ -118,8 +119,7 @@ class MeasureValue(fields.Field):
         if isinstance(value, (int, float)):
             return str(value)
         if isinstance(value, str) and len(value) <= 2000:
-            no_control_characters(value)  # measures are jsonb, which cannot hold them either
-            return value
+            return clean_text(value)  # measures are jsonb, which cannot hold NUL either
         if value is None:
             return ""
         raise ValidationError(str(_l("Ange en text, ett tal eller true/false (högst 2000 tecken).")))

@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.forms import BaseForm
@@ -40,3 +40,22 @@ class PasswordChangeForm(BaseForm):
 
 class EmptyForm(BaseForm):
     """A POST button's form: carries only the CSRF token."""
+
+
+class CodeForm(BaseForm):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = StringField(
+        _l("Kod"),
+        validators=[DataRequired(_l("Skriv koden.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Fortsätt"))
+
+
+class EnrolForm(CodeForm):
+    """Confirms enrolment: the new secret comes back with the first code made from it."""
+
+    secret = HiddenField()
+    submit = SubmitField(_l("Slå på tvåstegsverifiering"))

@@ -2,21 +2,34 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from tracker import audit
 from tracker.auth import bp
-from tracker.auth.forms import LoginForm, PasswordChangeForm
+from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from tracker.extensions import db
 from tracker.models import User
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, accounts
+from tracker.services import DomainError, accounts, second_factor, sessions
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, safe_local_url
 
 
 def _safe_next(target: str | None) -> str:
     return safe_local_url(target, url_for("main.index"))
+
+
+def _start_session(user: User) -> None:
+    """A new session for a complete login: a row on the server, its secret in the cookie."""
+    secret = sessions.start(user, user_agent=request.headers.get("User-Agent", ""),
+                            remote_addr=request.remote_addr or "")
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    session["sid"] = secret
+    session["login_at"] = session["seen_at"] = time.time()
+    session.permanent = True
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,13 +50,59 @@ def login():
             db.session.commit()  # the failed attempt counts even though login fails
             flash(refused.message, "error")
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
-        session.clear()
-        login_user(user)
-        session["login_at"] = session["seen_at"] = time.time()
-        session.permanent = True
+        if user.has_second_factor:
+            db.session.commit()
+            session.clear()
+            session["pending_login"] = {"user": user.get_id(), "at": time.time(),
+                                        "next": _safe_next(request.args.get("next"))}
+            return redirect(url_for("auth.login_code"))
+        _start_session(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> tuple[User | None, dict]:
+    """The user whose password was right a moment ago, if the second step is still open."""
+    pending = session.get("pending_login")
+    if not isinstance(pending, dict):
+        return None, {}
+    if time.time() - pending.get("at", 0) > current_app.config["SECOND_FACTOR_STEP_SECONDS"]:
+        return None, {}
+    user_id, _sep, token = str(pending.get("user", "")).partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.is_enabled or user.session_token != token:
+        return None, {}
+    return user, pending
+
+
+@bp.route("/login/kod", methods=["GET", "POST"])
+@post_limit("LOGIN_RATE_LIMIT")
+def login_code():
+    """The second step of a login: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user, pending = _pending_user()
+    if user is None:
+        session.pop("pending_login", None)
+        flash(_("Logga in med e-postadress och lösenord först."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            method = second_factor.verify_login(user, form.code.data,
+                                                remote_addr=request.remote_addr or "",
+                                                config=current_app.config)
+        except second_factor.SecondFactorRefused as refused:
+            db.session.commit()  # the failed attempt counts
+            attach_error(form, refused, "code")
+            return render_template("auth/login_code.html", form=form), 200
+        accounts.complete_login(user, method)
+        _start_session(user)
+        if method == "recovery_code":
+            flash(_("Du loggade in med en återställningskod. Den kan inte användas igen; "
+                    "skapa nya koder under Mitt konto när du har din app igen."), "info")
+        return redirect(safe_local_url(pending.get("next"), url_for("main.index")))
+    return render_template("auth/login_code.html", form=form)
 
 
 def _end_this_session(message: str):
@@ -56,7 +115,9 @@ def _end_this_session(message: str):
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    accounts.end_sessions(current_user)  # CSRFProtect has already checked the token
+    """Ends this session only: the same account on another device stays signed in."""
+    sessions.end(g.get("user_session_id"))  # CSRFProtect has already checked the token
+    audit.record(db.session, "user_session", g.get("user_session_id"), "logout", {})
     db.session.commit()
     return _end_this_session(_("Du är utloggad."))
 
@@ -98,8 +159,7 @@ def change_password():
         except DomainError as error:
             attach_error(form, error, "password")
         else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # re-issue with the new token
+            _start_session(current_user._get_current_object())  # a new one for this device
             flash(_("Lösenordet är bytt. Dina andra inloggningar har avslutats."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

@@ -6,7 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from tracker import policies
+from tracker import audit, policies
 from tracker.calendar_feeds import bp
 from tracker.extensions import db
 from tracker.forms import BaseForm
@@ -24,24 +24,27 @@ class TokenForm(BaseForm):
 @login_required
 def settings():
     form = TokenForm()
+    secret = None
     if form.validate_on_submit():
         if request.form.get("action") == "stang":
             calendar_feed.revoke_calendar_token(current_user)
-            message = _("Kalenderadresserna är avstängda. Prenumerationerna slutar uppdateras.")
-        else:
-            had_token = current_user.calendar_token is not None
-            calendar_feed.new_calendar_token(current_user)
-            message = (_("Nya kalenderadresser är skapade. De gamla fungerar inte längre.")
-                       if had_token else _("Dina kalenderadresser är skapade."))
+            db.session.commit()
+            flash(_("Kalenderadresserna är avstängda. Prenumerationerna slutar uppdateras."),
+                  "success")
+            return redirect(url_for("calendar.settings"))
+        had_token = current_user.calendar_token is not None
+        secret = calendar_feed.new_calendar_token(current_user)
         db.session.commit()
-        flash(message, "success")
-        return redirect(url_for("calendar.settings"))
+        # Shown in this response only: the secret is not stored, so no later page can.
+        flash(_("Nya kalenderadresser är skapade. De gamla fungerar inte längre.")
+              if had_token else _("Dina kalenderadresser är skapade."), "success")
     municipalities = db.session.execute(
         sa.select(Municipality.id, Municipality.name)
         .where(Municipality.id.in_(policies.municipality_ids(current_user)))
         .order_by(Municipality.name)).all()
     return render_template("calendar/settings.html", form=form, municipalities=municipalities,
-                           token=current_user.calendar_token)
+                           token=secret, has_token=current_user.calendar_token is not None
+                           ), 201 if secret else 200
 
 
 def _ics(body: bytes, filename: str):
@@ -76,6 +79,7 @@ def municipality_feed(token: str, municipality_id: int):
     user = calendar_feed.user_by_calendar_token(token) or abort(404)
     municipality = load_or_404(Municipality, municipality_id)
     if not policies.can_view(user, municipality.id):
+        audit.record_not_found_elsewhere("municipality", municipality.id)
         abort(404)  # a feed never tells a non-member which municipalities exist
     body = calendar_feed.build_calendar(
         _("Planerade aktiviteter i %(name)s", name=municipality.name),

@@ -20,7 +20,8 @@ from tracker.models.promise import (
     PromiseStatus,
 )
 from tracker.models.user import (
-    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, Role, User,
+    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, RecoveryCode, Role, User,
+    UserSession,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
-    "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
-    "TipStatus", "User", "Verdict", "VerdictReason", "activity_assignee", "activity_place",
+    "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "RecoveryCode",
+    "Role", "Tip", "TipStatus", "User", "UserSession", "Verdict", "VerdictReason",
+    "activity_assignee", "activity_place",
 ]

@@ -47,8 +47,15 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
-    # The secret part of the user's calendar feed URLs (ICS); None until a feed is made.
+    # The SHA-256 of the secret part of the user's calendar feed URLs (ICS), like an API
+    # token's; None until a feed is made. The secret itself is shown once, when made.
     calendar_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+    # The TOTP second factor: the shared secret (base32), set when enrolment starts and
+    # confirmed (enabled_at) by a first correct code; the last time step used, so no code
+    # works twice.
+    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
     locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()
@@ -64,6 +71,10 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """The session carries id and token, so rotating the token ends every session."""
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
@@ -102,6 +113,42 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = created_at_column()
     succeeded: Mapped[bool]
     remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
+    # A code of the second factor rather than a password: counted towards a lockout of its own.
+    second_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor (a lost phone); stored as SHA-256."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+
+class UserSession(db.Model):
+    """One login on one device, recorded on the server so it can be listed and ended alone.
+
+    The browser's signed cookie carries the secret; the row keeps its SHA-256.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_seen_at: Mapped[datetime] = created_at_column()
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
 
 class ApiScope(enum.Enum):

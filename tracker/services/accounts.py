@@ -21,7 +21,11 @@ _hashers: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
 
 
 def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
-    """argon2id with the configured cost (the library's recommended default unless set)."""
+    """argon2id with the configured cost (the library's recommended default unless set).
+
+    The pair is stored in one assignment: two threads logging in at once right after a start
+    may both build it, but neither ever sees half of it.
+    """
     defaults = PasswordHasher()
     config = current_app.config if has_app_context() else {}
     key = (config.get("ARGON2_TIME_COST") or defaults.time_cost,
@@ -61,7 +65,7 @@ def create_user(
         raise DomainError(_("Ange en giltig e-postadress."), "email")
     if user_by_email(email) is not None:
         raise DomainError(_("Det finns redan en användare med den e-postadressen."), "email")
-    passwords.check(password)
+    passwords.check(password, context=password_context(email, name))
     user = User(
         email=email,
         name=name.strip(),
@@ -111,7 +115,8 @@ def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -
     user = user_by_email(email)
     if user is None:
         _verify(dummy_hash, password)
-        audit.record(db.session, "login", None, "login_failed", {"email": email[:254]})
+        # Whatever was typed is not kept: it may be a mistyped password, or someone's address.
+        audit.record(db.session, "login", None, "login_failed", {})
         raise _refused()
     if user.locked_until is not None and user.locked_until > now:
         _verify(dummy_hash, password)
@@ -122,11 +127,20 @@ def authenticate(email: str, password: str, *, remote_addr: str, config: dict) -
         raise _refused()
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.locked_until = None
     db.session.add(LoginAttempt(user_id=user.id, succeeded=True, remote_addr=remote_addr[:64]))
-    audit.record(db.session, "login", user.id, "login", {})
+    if user.has_second_factor:  # the login is complete with the code (second_factor)
+        audit.record(db.session, "login", user.id, "password_accepted", {})
+    else:
+        complete_login(user)
     db.session.flush()
     return user
+
+
+def complete_login(user: User, method: str | None = None) -> None:
+    """Both factors (or the only one) are right: the lock lifts and the login is recorded."""
+    user.locked_until = None
+    audit.record(db.session, "login", user.id, "login",
+                 {"second_factor": method} if method else {})
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -156,6 +170,7 @@ def _register_failure(user: User, now: datetime, remote_addr: str, config: dict)
         .where(
             LoginAttempt.user_id == user.id,
             LoginAttempt.succeeded.is_(False),
+            LoginAttempt.second_factor.is_(False),
             LoginAttempt.at > window_start,
         )
     )
@@ -167,14 +182,25 @@ def _register_failure(user: User, now: datetime, remote_addr: str, config: dict)
 
 
 def end_sessions(user: User) -> None:
-    """Rotate the session token: every cookie issued before now stops working."""
+    """Rotate the session token and end every session row: every cookie issued before now
+    stops working, in every process."""
+    from tracker.services import sessions
+
     user.rotate_session_token()
+    sessions.end_all(user)
     db.session.flush()
+
+
+def password_context(email: str, name: str) -> list[str]:
+    """What the user's password must not be built from: their name and address, every
+    municipality's name (one statement) and the product's."""
+    municipalities = db.session.scalars(sa.select(Municipality.name)).all()
+    return passwords.context_words(email, name, *municipalities)
 
 
 def set_password(user: User, new: str) -> None:
     """Any new password (own change or set by an admin): the policy, then every session ends."""
-    passwords.check(new)
+    passwords.check(new, context=password_context(user.email, user.name))
     user.password_hash = hash_password(new)
     end_sessions(user)
 
@@ -192,6 +218,6 @@ def log_out_everywhere(user: User, *, actor: User) -> None:
     end_sessions(user)
     audit.record(
         db.session, "user_account", user.id, "logout_everywhere",
-        {} if actor.id == user.id else {"by": actor.email},
+        {} if actor.id == user.id else {"by": f"user_account:{actor.id}"},
     )
     db.session.flush()

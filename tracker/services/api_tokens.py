@@ -79,15 +79,29 @@ def tokens_of(user: User) -> list[ApiToken]:
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
-def revoke(user: User, token_id: int, now: datetime | None = None) -> ApiToken:
-    """Only the owner revokes a token; revoking twice keeps the first time."""
+def revoke(user: User, token_id: int, now: datetime | None = None, *,
+           actor: User | None = None) -> ApiToken:
+    """The owner (or an admin, as actor) revokes a token; revoking twice keeps the first time."""
     token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
+    if token is None or token.user_id != user.id or (
+            actor is not None and actor.id != user.id and not actor.is_admin):
         raise DomainError(_("Nyckeln finns inte."))
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
         db.session.flush()
     return token
+
+
+def revoke_all(user: User, *, actor: User, now: datetime | None = None) -> int:
+    """An admin (or the user) revokes every token still in force; returns how many."""
+    if actor.id != user.id and not actor.is_admin:
+        raise DomainError(_("Bara en administratör kan återkalla någon annans nycklar."))
+    tokens = db.session.scalars(sa.select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = now or utcnow()
+    db.session.flush()
+    return len(tokens)
 
 
 def status_of(token: ApiToken, now: datetime | None = None) -> str:

@@ -7,6 +7,7 @@ A recurring activity becomes one event with an RRULE that expands to exactly the
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,11 +30,17 @@ PARTY_LABELS = {"kommunen": "Kommunen", "polisen": "Polisen", "tillsammans": "Ti
 
 # ---------------------------------------------------------------- the secret token
 
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def new_calendar_token(user: User) -> str:
-    """Give the user a fresh feed token; the URLs with the old one stop working at once."""
-    user.calendar_token = secrets.token_urlsafe(32)
+    """Give the user a fresh feed secret (returned, to be shown once; only its SHA-256 is
+    kept, as for API tokens); the URLs with the old one stop working at once."""
+    secret = secrets.token_urlsafe(32)
+    user.calendar_token = hash_secret(secret)
     db.session.flush()
-    return user.calendar_token
+    return secret
 
 
 def revoke_calendar_token(user: User) -> None:
@@ -45,10 +52,8 @@ def user_by_calendar_token(token: str) -> User | None:
     """The enabled user the token belongs to, or None (the caller answers 404)."""
     if not token or len(token) > 64:
         return None
-    user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == hash_secret(token)))
     if user is None or not user.is_enabled:
-        return None
-    if not secrets.compare_digest(user.calendar_token, token):
         return None
     return user
 

@@ -6,28 +6,61 @@ Luhn check digit (domain.md, "Personal data"), so phone, order and invoice numbe
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 
 from tracker.services import DomainError
 from tracker.translation import gettext as _
 
-# Hyphen-minus plus the hyphens and dashes a word processor substitutes for it.
-_DASHES = "-\u2010\u2011\u2012\u2013\u2212"
-
+# After normalising (see `_normalise`): every Unicode dash is "-", every space " ", every
+# decimal digit 0-9, and invisible format characters (zero-width space, soft hyphen, direction
+# marks) are gone. A number is the date (YYMMDD, with or without the century, its parts
+# optionally grouped by one space or dot) and four digits, separated by nothing, "-" or "+"
+# (spaces around them allowed), a space, a dot or a slash.
 _IDENTITY_NUMBER = re.compile(
-    rf"""
+    r"""
     (?<![0-9])
-    (?:
-        (?P<century>18|19|20)
-        (?P<long>[0-9]{{6}}) [{_DASHES}+]? (?P<long_tail>[0-9]{{4}})
-      |
-        (?P<short>[0-9]{{6}}) (?P<sep>[{_DASHES}+]?) (?P<short_tail>[0-9]{{4}})
-    )
+    (?P<century>18|19|20)?
+    (?P<yy>[0-9]{2}) (?P<group>[ .]?) (?P<mm>[0-9]{2}) (?P=group) (?P<dd>[0-9]{2})
+    (?P<sep>\ ?[-+]\ ?|[ ./])?
+    (?P<tail>[0-9]{4})
     (?![0-9])
     """,
     re.VERBOSE | re.ASCII,
 )
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """The text in the guard's alphabet, and each of its characters' index in the original."""
+    out: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if char.isascii():
+            out.append(char)
+        else:
+            category = unicodedata.category(char)
+            if category == "Cf":  # zero-width space and joiners, soft hyphen, BOM, bidi marks
+                continue
+            if category == "Nd":
+                out.append(str(unicodedata.digit(char)))
+            elif category == "Pd" or char == "\u2212":  # dashes, and the minus sign
+                out.append("-")
+            elif category == "Zs":  # no-break, thin, figure, ideographic spaces ...
+                out.append(" ")
+            else:
+                out.append(char)
+        positions.append(index)
+    return "".join(out), positions
+
+
+def _is_phone_number(match: re.Match) -> bool:
+    """Ten digits written together that start with 0 and an area code (not 00): a phone
+    number such as 0701234569. With a separator before the last four it is a personnummer."""
+    digits = match["yy"] + match["mm"] + match["dd"]
+    return (not match["century"] and not match["group"] and not match["sep"]
+            and digits[0] == "0" and digits[1] != "0")
+
 
 SAMORDNING_DAY_OFFSET = 60
 
@@ -61,17 +94,19 @@ def _is_identity_number(centuries: tuple[int, ...], yymmdd: str, tail: str) -> b
 
 def find_identity_numbers(text: str) -> list[str]:
     """Every personnummer or samordningsnummer in `text`, as written there."""
+    normalised, positions = _normalise(text or "")
     found = []
-    for match in _IDENTITY_NUMBER.finditer(text or ""):
+    for match in _IDENTITY_NUMBER.finditer(normalised):
+        if _is_phone_number(match):
+            continue
+        yymmdd, tail = match["yy"] + match["mm"] + match["dd"], match["tail"]
         if match["century"]:
             centuries: tuple[int, ...] = (int(match["century"]),)
-            yymmdd, tail = match["long"], match["long_tail"]
         else:
             # Ten digits leave the century open: '+' means 100 years or older.
-            centuries = (18, 19) if match["sep"] == "+" else (19, 20)
-            yymmdd, tail = match["short"], match["short_tail"]
+            centuries = (18, 19) if "+" in (match["sep"] or "") else (19, 20)
         if _is_identity_number(centuries, yymmdd, tail):
-            found.append(match.group())
+            found.append(text[positions[match.start()]:positions[match.end() - 1] + 1])
     return found
 
 

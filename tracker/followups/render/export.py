@@ -6,6 +6,7 @@ file name: it is not an official document until the parties have approved it.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from io import BytesIO
@@ -22,6 +23,7 @@ from tracker.followups.render.charts import Chart, DataTable, report_charts
 from tracker.followups.render.word import Inline, WordWriter
 from tracker.followups.report import ReportCommitment, ReportData, ReportSection, ReportVerdict
 from tracker.formatting import date_sv
+from tracker.validators import clean_text
 
 LANGUAGE = "sv-SE"
 MONTHS_BEFORE = "effekt"  # the work over the year is shown after the focus areas
@@ -131,8 +133,22 @@ def filename(report: ReportData, ext: str) -> str:
 # --- Word --------------------------------------------------------------------------------
 
 
+def _cleaned(value):
+    """The report with every string stripped of characters XML cannot hold (a note stored
+    before input was cleaned): Word files are XML, and python-docx refuses them."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_cleaned(item) for item in value)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: _cleaned(getattr(value, f.name))
+                                             for f in dataclasses.fields(value)})
+    return value
+
+
 def docx_bytes(report: ReportData) -> bytes:
     """A Word file with real headings, lists, tables and the charts as images with alt text."""
+    report = _cleaned(report)
     document = Document()
     _page_setup(document)
     _properties(document, report)

@@ -18,6 +18,7 @@ from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services.imports.cells import CellError
 from tracker.services.imports.reading import check_upload, extension_of, read_table
 from tracker.translation import gettext as _
+from tracker.validators import clean_text, has_unstorable
 
 __all__ = ["Column", "ImportResult", "RowErrors", "RowResult", "check_upload", "extension_of",
            "importer_for", "run_import", "template_csv"]
@@ -126,11 +127,19 @@ def _identity_errors(mapping: dict[int, Column], cells: list) -> list[str]:
     return errors
 
 
+def _unstorable_errors(mapping: dict[int, Column], cells: list) -> list[str]:
+    """NUL and other control characters cannot be stored (PostgreSQL refuses NUL): the row is
+    refused with a message rather than cleaned, as a file may be damaged there."""
+    return [_("Kolumnen ”%(header)s” innehåller tecken som inte kan sparas (till exempel "
+              "NUL eller andra styrtecken). Kontrollera filen.", header=column.header)
+            for index, column in mapping.items() if has_unstorable(cells[index])]
+
+
 def _shown(value) -> str:
     """A cell as the preview shows it, with any identity number blanked out."""
     from tracker.services.imports.cells import text
 
-    shown = text(value)
+    shown = clean_text(text(value))
     for found in personal_data.find_identity_numbers(shown):
         shown = shown.replace(found, "[personnummer]")
     return shown
@@ -168,7 +177,7 @@ def run_import(kind: str, actor: User, municipality: Municipality, content: byte
 def _run_row(importer: Importer, context, mapping: dict[int, Column], number: int,
              cells: list) -> RowResult:
     row = RowResult(number, [_shown(cells[i]) for i in sorted(mapping)])
-    messages = _identity_errors(mapping, cells)
+    messages = _unstorable_errors(mapping, cells) or _identity_errors(mapping, cells)
     if not messages:
         values = {column.key: cells[index] for index, column in mapping.items()}
         savepoint = db.session.begin_nested()
