@@ -1,6 +1,6 @@
 """Swedish labels for the code's enums (the glossary of domain.md)."""
 from tracker.models import (
-    ActivityStatus, FollowUpStatus, Party, PromiseStatus, Role, TipStatus, Verdict,
+    ActivityStatus, FollowUpStatus, Organisation, Party, PromiseStatus, Role, TipStatus, Verdict,
 )
 from tracker.translation import lazy_gettext as _l
 
@@ -8,6 +8,11 @@ ROLE = {
     Role.COORDINATOR: _l("samordnare"),
     Role.OFFICER: _l("handläggare/kommunpolis"),
     Role.VIEWER: _l("läsare"),
+}
+ORGANISATION = {
+    Organisation.KOMMUNEN: _l("Kommunen"),
+    Organisation.POLISEN: _l("Polisen"),
+    Organisation.OTHER: _l("Annan organisation"),
 }
 PROMISE_STATUS = {
     PromiseStatus.DRAFT: _l("Utkast"),
@@ -51,6 +56,7 @@ TIP_STATUS = {
 
 TEMPLATE_GLOBALS = {
     "role_label": ROLE.get,
+    "organisation_label": ORGANISATION.get,
     "promise_status_label": PROMISE_STATUS.get,
     "party_heading": PARTY_HEADING.get,
     "party_name": PARTY_NAME.get,

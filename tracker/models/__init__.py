@@ -15,12 +15,12 @@ from tracker.models.indicator import Indicator, IndicatorValue
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
 from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
 from tracker.models.user import (
-    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, Role, User,
+    ApiScope, ApiToken, Invitation, LoginAttempt, Membership, Organisation, Role, User,
 )
 
 __all__ = [
     "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
-    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
+    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "Invitation", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
