@@ -13,7 +13,6 @@ from tracker.web import attach_error
 
 
 def _invalid(error: DomainError):
-    db.session.rollback()
     return render_template("members/invitation_invalid.html", message=error.message), 404
 
 

@@ -60,8 +60,8 @@ def save_police_area(actor: User, area: PoliceArea | None, name: str,
     _check_texts({"name": (_("Namn"), name),
                   "report_contact": (_("Kontakt i rapporten"), report_contact)}, errors)
     if "name" not in errors:
-        clash = db.session.scalar(sa.select(PoliceArea.id).where(
-            sa.func.lower(PoliceArea.name) == name.lower()))
+        clash = db.session.scalar(sa.select(PoliceArea.id).where(sa.or_(
+            PoliceArea.name == name, sa.func.lower(PoliceArea.name) == name.lower())))
         if clash is not None and (area is None or clash != area.id):
             errors["name"] = _("Det finns redan ett lokalpolisområde med det namnet.")
     if errors:
@@ -139,8 +139,9 @@ def find_municipality(name_or_slug: str) -> Municipality | None:
 
 
 def find_police_area(name: str) -> PoliceArea | None:
-    return db.session.scalar(sa.select(PoliceArea).where(
-        sa.func.lower(PoliceArea.name) == (name or "").strip().lower()))
+    name = (name or "").strip()
+    return db.session.scalar(sa.select(PoliceArea).where(sa.or_(
+        PoliceArea.name == name, sa.func.lower(PoliceArea.name) == name.lower())))
 
 
 @dataclass
@@ -172,8 +173,8 @@ def save_indicator(actor: User, indicator: Indicator | None, data: IndicatorInpu
     _check_texts({"name": (_("Namn"), name), "unit": (_("Enhet"), unit),
                   "source": (_("Källa"), source)}, errors)
     if "name" not in errors:
-        clash = db.session.scalar(sa.select(Indicator.id).where(
-            sa.func.lower(Indicator.name) == name.lower()))
+        clash = db.session.scalar(sa.select(Indicator.id).where(sa.or_(
+            Indicator.name == name, sa.func.lower(Indicator.name) == name.lower())))
         if clash is not None and (indicator is None or clash != indicator.id):
             errors["name"] = _("Det finns redan en indikator med det namnet.")
     if indicator is None and not errors:
