@@ -54,7 +54,7 @@ OVERRIDES = {  # place and measure changes for the relative activities
 
 
 def title_for(year: int) -> str:
-    return f"Tryggare Lidköping {year - 1}–{year}"
+    return f"Tryggare tillsammans {year - 1}–{year}"
 
 
 @dataclass
