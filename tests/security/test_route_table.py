@@ -246,6 +246,8 @@ ROUTES: dict[tuple[str, str], Expect] = {
         EDITORS, coordinator=REFUSED, admin=REFUSED, other=FORBIDDEN, cross=FORBIDDEN),
     ("GET", "/kommuner/<int:municipality_id>/indikatorer"): expect(EDITORS),
     ("POST", "/kommuner/<int:municipality_id>/indikatorer"): expect(EDITORS),
+    # the link of an invitation just made, once; without one, on to the start page
+    ("GET", "/inbjudningslank"): expect(SIGNED_IN, get_ok=REDIRECTS),
     # an invitation link answers 404 to an unknown secret (here a calendar token), whoever asks
     ("GET", "/inbjudan/<token>"): expect(PUBLIC, get_ok={"404"}),
     ("POST", "/inbjudan/<token>"): expect({role: NOT_FOUND for role in ROLES}),

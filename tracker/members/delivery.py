@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, session, url_for
 from flask_login import current_user
 
 from tracker.services import user_admin
@@ -11,6 +11,7 @@ from tracker.services.mail import MailError
 from tracker.translation import gettext as _
 
 log = logging.getLogger(__name__)
+LINK_KEY = "invitation_link"
 
 
 def invitation_url(token: str) -> str:
@@ -25,13 +26,15 @@ def deliver(user, token: str | None, back: str):
     link = invitation_url(token)
     try:
         sent = user_admin.send_invitation(current_app.config, user, link, current_user.name)
+        failed = False
     except MailError as error:
         log.warning("Invitation to user %s not mailed: %s", user.id, error)
-        return render_template("members/invitation_link.html", person=user, link=link,
-                               back=back, failed=True)
+        sent, failed = False, True
     if not sent:
-        return render_template("members/invitation_link.html", person=user, link=link,
-                               back=back, failed=False)
+        # Shown once on the next page (post/redirect/get), then gone from the session.
+        session[LINK_KEY] = {"name": user.name, "email": user.email, "link": link,
+                             "failed": failed, "back": back}
+        return redirect(url_for("members.invitation_link"))
     flash(_("En inbjudan har skickats till %(email)s. Länken gäller i %(hours)d timmar.",
             email=user.email, hours=user_admin.INVITATION_HOURS), "success")
     return redirect(back)

@@ -2,14 +2,26 @@
 unknown link gets the same page and status, so a link tells nothing about an account."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, session, url_for
+from flask_login import login_required
 
 from tracker.extensions import db
 from tracker.members import bp
+from tracker.members.delivery import LINK_KEY
 from tracker.members.forms import AcceptInvitationForm
 from tracker.services import DomainError, user_admin
 from tracker.translation import gettext as _
 from tracker.web import attach_error
+
+
+@bp.get("/inbjudningslank")
+@login_required
+def invitation_link():
+    """The link of the invitation just made, to copy when it could not be mailed; once."""
+    shown = session.pop(LINK_KEY, None)
+    if not shown:
+        return redirect(url_for("main.index"))
+    return render_template("members/invitation_link.html", **shown)
 
 
 def _invalid(error: DomainError):
