@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from tests.conftest import rolled_back
 from tracker.demo import loader, present
 from tracker.models import (
-    Activity, Commitment, FollowUp, FollowUpStatus, LogEntry, Municipality, Promise,
+    Activity,
+    Commitment,
+    FollowUp,
+    FollowUpStatus,
+    LogEntry,
+    Municipality,
+    Promise,
     PromiseStatus,
 )
 from tracker.services import dashboard, public

@@ -8,12 +8,21 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.test_reminders import SmtpInbox
 from tracker.extensions import db
 from tracker.models import (
-    AuditEvent, Indicator, IndicatorValue, Invitation, LogEntry, Membership, Municipality,
-    Organisation, PoliceArea, Role, User,
+    AuditEvent,
+    Indicator,
+    IndicatorValue,
+    Invitation,
+    LogEntry,
+    Membership,
+    Municipality,
+    Organisation,
+    PoliceArea,
+    Role,
+    User,
 )
 from tracker.services import user_admin
 

@@ -10,7 +10,12 @@ from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
 from tracker.members.delivery import deliver
 from tracker.members.forms import (
-    IndicatorForm, InviteForm, MembershipForm, MunicipalityForm, PersonForm, PoliceAreaForm,
+    IndicatorForm,
+    InviteForm,
+    MembershipForm,
+    MunicipalityForm,
+    PersonForm,
+    PoliceAreaForm,
 )
 from tracker.models import Indicator, Municipality, Organisation, PoliceArea, Role, User
 from tracker.models.geo import official_name_for

@@ -16,8 +16,17 @@ import sqlalchemy as sa
 from tracker.demo.activities import _log_entries, _match
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, Municipality, Party, Place,
-    Promise, PromiseStatus, User,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    Municipality,
+    Party,
+    Place,
+    Promise,
+    PromiseStatus,
+    User,
 )
 from tracker.services.recurrence import occasions as expected_occasions
 

@@ -1,8 +1,15 @@
 """Forms for setting up an installation and its people: areas, municipalities, indicators,
 invitations, roles, indicator values and the first password."""
 from wtforms import (
-    BooleanField, EmailField, IntegerField, PasswordField, RadioField, SelectField,
-    StringField, SubmitField, TextAreaField,
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
