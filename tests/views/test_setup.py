@@ -232,6 +232,11 @@ def test_deactivating_ends_every_session_at_once_and_keeps_the_history(
     assert other.get("/").status_code == 302  # the officer's open session is gone
     assert login(app.test_client(), officer.email).status_code == 200
     assert db.session.get(LogEntry, entry.id).author_id == officer.id
+    changes = db.session.scalars(sa.select(AuditEvent.changes).where(
+        AuditEvent.entity == "user_account", AuditEvent.entity_id == officer.id,
+        AuditEvent.action == "update", AuditEvent.actor_id == town["coordinator"].id)).all()
+    assert any(c.get("is_enabled") == [True, False] and c.get("session_token") == ["***", "***"]
+               for c in changes)
     page = client.get(f"/kommuner/{town['m'].id}/medlemmar").get_data(as_text=True)
     assert "Avaktiverad" in page
     client.post(f"/anvandare/{officer.id}/aktivera", data={})
@@ -359,3 +364,22 @@ def make_activity_with_entry(town):
         return entry
 
     return make
+
+
+def test_the_members_and_users_pages_ask_the_same_number_of_statements_for_more_people(
+        client, town, make_user):
+    from tests.conftest import count_queries
+
+    def statements(url: str) -> int:
+        with count_queries() as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    for who, url in ((town["coordinator"], f"/kommuner/{town['m'].id}/medlemmar"),
+                     (town["admin"], "/admin/anvandare")):
+        login(client, who.email)
+        few = statements(url)
+        for _ in range(8):
+            make_user(Role.OFFICER, town["m"])
+        assert statements(url) == few, url
+        client.post("/logout")

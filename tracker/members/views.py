@@ -35,8 +35,8 @@ def members(municipality_id: int):
     people = user_admin.members(municipality.id)
     return render_template(
         "members/list.html", municipality=municipality, people=people, role_form=RoleForm(),
-        button=EmptyForm(), manageable={p.user.id for p in people
-                                        if user_admin.can_manage_user(current_user, p.user)})
+        button=EmptyForm(),
+        manageable=user_admin.manageable(current_user, [p.user for p in people]))
 
 
 @bp.route("/kommuner/<int:municipality_id>/medlemmar/bjud-in", methods=["GET", "POST"])

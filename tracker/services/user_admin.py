@@ -60,6 +60,21 @@ def can_manage_user(actor: User, user: User) -> bool:
     return bool(theirs) and theirs <= managed
 
 
+def manageable(actor: User, users: list[User]) -> set[int]:
+    """The ids among `users` the actor may manage (can_manage_user for many, one statement)."""
+    if actor.is_admin:
+        return {u.id for u in users}
+    managed = managed_municipality_ids(actor) or set()
+    candidates = [u.id for u in users if not u.is_admin and u.id != actor.id]
+    theirs: dict[int, set[int]] = {}
+    if candidates:
+        for user_id, municipality_id in db.session.execute(
+                sa.select(Membership.user_id, Membership.municipality_id)
+                .where(Membership.user_id.in_(candidates))):
+            theirs.setdefault(user_id, set()).add(municipality_id)
+    return {user_id for user_id, ids in theirs.items() if ids <= managed}
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise DomainError(_("Du har inte behörighet att hantera den här personen."))
