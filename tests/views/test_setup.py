@@ -206,6 +206,21 @@ def test_with_mail_off_the_admin_gets_a_link_to_copy_and_resending_replaces_it(
     assert client.get(second.removeprefix("http://localhost")).status_code == 200
 
 
+def test_an_invitation_without_a_municipality_must_say_admin(client, town, mail_off):
+    login(client, town["admin"].email)
+    data = {"email": "drift@example.se", "name": "Dana Drift", "organisation": "other",
+            "municipality_id": "0", "role": "viewer"}
+    refused = client.post("/admin/anvandare/bjud-in", data=data)
+    assert refused.status_code == 422
+    assert "Välj en kommun, eller gör personen till administratör." in refused.get_data(
+        as_text=True)
+    assert _user("drift@example.se") is None
+    assert client.post("/admin/anvandare/bjud-in",
+                       data={**data, "is_admin": "y"}).status_code == 302
+    invited = _user("drift@example.se")
+    assert invited.is_admin and user_admin.is_pending(invited)
+
+
 def test_no_page_shows_or_sets_another_persons_password(client, town):
     login(client, town["admin"].email)
     officer = town["officer"]

@@ -2,7 +2,7 @@
 blueprint's before_request refuses everyone else)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker.admin import bp
@@ -169,7 +169,7 @@ def users():
 @login_required
 def user_invite():
     form = InviteForm()
-    form.municipality_id.choices = [(0, _("Ingen kommun (bara administratör)"))] + [
+    form.municipality_id.choices = [(0, _("– ingen kommun –"))] + [
         (m.id, m.name) for m in setup.municipalities()]
     if not form.is_submitted():
         form.municipality_id.data = request.args.get("kommun", type=int) or 0
@@ -182,7 +182,7 @@ def user_invite():
                 organisation=Organisation(form.organisation.data),
                 municipality_id=municipality_id,
                 role=Role(form.role.data) if municipality_id else None,
-                is_admin=municipality_id is None))
+                is_admin=form.is_admin.data))
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -197,7 +197,7 @@ def user_invite():
 def user_detail(user_id: int):
     user = user_admin.load_person(user_id)
     if user is None:
-        return load_or_404(User, user_id)
+        abort(404)
     form = PersonForm(obj=user)
     if not form.is_submitted():
         form.organisation.data = user.organisation.value

@@ -71,6 +71,7 @@ class InviteForm(BaseForm):
                               default=Organisation.KOMMUNEN.value)
     municipality_id = SelectField(_l("Kommun"), coerce=int, validate_choice=False)
     role = RadioField(_l("Roll i kommunen"), choices=ROLE_CHOICES, default=Role.OFFICER.value)
+    is_admin = BooleanField(_l("Administratör (får ändra allt i tjänsten)"))
     submit = SubmitField(_l("Skicka inbjudan"))
 
 

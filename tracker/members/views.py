@@ -44,7 +44,7 @@ def members(municipality_id: int):
 def invite(municipality_id: int):
     municipality = _managed_municipality(municipality_id)
     form = InviteForm()
-    del form.municipality_id
+    del form.municipality_id, form.is_admin
     if form.validate_on_submit():
         try:
             result = user_admin.invite(current_user, user_admin.InviteInput(

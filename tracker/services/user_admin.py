@@ -128,6 +128,8 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
     email, name, title = _clean_person(data.email, data.name, data.title, errors)
     if data.municipality_id is not None and data.role is None:
         errors["role"] = _("Välj en roll.")
+    if data.municipality_id is None and not data.is_admin:
+        errors["municipality_id"] = _("Välj en kommun, eller gör personen till administratör.")
     if errors:
         raise FieldErrors(errors)
     user = accounts.user_by_email(email)
@@ -137,8 +139,6 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
                     password_hash=NO_PASSWORD, is_admin=data.is_admin)
         db.session.add(user)
         db.session.flush()
-    elif data.municipality_id is None and not data.is_admin:
-        raise FieldErrors({"email": _("Det finns redan en användare med den e-postadressen.")})
     if data.municipality_id is not None:
         municipality = db.session.get(Municipality, data.municipality_id)
         accounts.grant(user, municipality, data.role)
