@@ -281,9 +281,13 @@ def _followups(promise: Promise, users: dict[str, User], today: date) -> None:
 
     last = followups.load(compile_followup(promise.id, today.year - 1).id)
     municipality_side, police_side = users["samordnare"], users["lpo"]
-    for key, text in (("lardomar", LESSONS), ("nasta-steg", NEXT_STEPS)):
-        if key in (last.sections or {}):
-            followups.save_section(municipality_side, last, key, text, None)
+    for key, title, text in (("lardomar", "Lärdomar", LESSONS),
+                             ("nasta-steg", "Nästa steg", NEXT_STEPS)):
+        found = key if key in (last.sections or {}) else next(
+            (k for k, section in (last.sections or {}).items()
+             if section.get("title", "").startswith(title)), None)
+        if found:
+            followups.save_section(municipality_side, last, found, text, None)
     followups.approve(police_side, last, None)
     followups.approve(municipality_side, last, None)
     followups.publish(municipality_side, last, None)
