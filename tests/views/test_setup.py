@@ -215,6 +215,9 @@ def test_an_invitation_without_a_municipality_must_say_admin(client, town, mail_
     assert "Välj en kommun, eller gör personen till administratör." in refused.get_data(
         as_text=True)
     assert _user("drift@example.se") is None
+    no_email = {k: v for k, v in data.items() if k != "email"}
+    assert client.post("/admin/anvandare/bjud-in",
+                       data={**no_email, "is_admin": "y"}).status_code == 422
     assert client.post("/admin/anvandare/bjud-in",
                        data={**data, "is_admin": "y"}).status_code == 302
     invited = _user("drift@example.se")

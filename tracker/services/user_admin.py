@@ -125,7 +125,7 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
     if data.is_admin:
         _require(actor.is_admin)
     errors: dict[str, str] = {}
-    email, name, title = _clean_person(data.email, data.name, data.title, errors)
+    email, name, title = _clean_person(data.email or "", data.name, data.title, errors)
     if data.municipality_id is not None and data.role is None:
         errors["role"] = _("Välj en roll.")
     if data.municipality_id is None and not data.is_admin:
