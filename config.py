@@ -80,6 +80,9 @@ class Config:
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     MAIL_FROM = _env("MAIL_FROM", "loefteskollen@localhost")
     MAIL_ENABLED = _env_bool("MAIL_ENABLED", False)
+    # The service's address as users reach it, for links made outside a request
+    # (`flask users invite`); inside a request the request's own address is used.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
 
     TIMEZONE = _env("TIMEZONE", "Europe/Stockholm")
     COMPILE_FOLLOWUPS_CRON = _env("COMPILE_FOLLOWUPS_CRON", "0 3 1 12 *")

@@ -73,7 +73,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     app.register_blueprint(calendar_feeds.bp)
     app.register_blueprint(spreadsheets.bp)
-    from tracker import api, api_keys
+    from tracker import api, api_keys, members
+
+    app.register_blueprint(members.bp)
 
     app.register_blueprint(api_keys.bp)
     api.init_app(app)
@@ -85,6 +87,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(cli_bp)
     app.register_blueprint(jobs_cli_bp)
     app.register_blueprint(bench_cli_bp)
+    from tracker.setup_cli import bp as setup_cli_bp
+
+    app.register_blueprint(setup_cli_bp)
     return app
 
 

@@ -1,7 +1,7 @@
 """Swedish labels for the code's enums (the glossary of domain.md)."""
 from tracker.models import (
-    ActivityStatus, CommitmentKind, FollowUpStatus, Party, PromiseStatus, Role, TipStatus,
-    Verdict, VerdictReason,
+    ActivityStatus, CommitmentKind, FollowUpStatus, Organisation, Party, PromiseStatus, Role,
+    TipStatus, Verdict, VerdictReason,
 )
 from tracker.translation import lazy_gettext as _l
 
@@ -9,6 +9,11 @@ ROLE = {
     Role.COORDINATOR: _l("samordnare"),
     Role.OFFICER: _l("handläggare/kommunpolis"),
     Role.VIEWER: _l("läsare"),
+}
+ORGANISATION = {
+    Organisation.KOMMUNEN: _l("Kommunen"),
+    Organisation.POLISEN: _l("Polisen"),
+    Organisation.OTHER: _l("Annan organisation"),
 }
 PROMISE_STATUS = {
     PromiseStatus.DRAFT: _l("Utkast"),
@@ -72,6 +77,7 @@ TIP_STATUS = {
 
 TEMPLATE_GLOBALS = {
     "role_label": ROLE.get,
+    "organisation_label": ORGANISATION.get,
     "promise_status_label": PROMISE_STATUS.get,
     "party_heading": PARTY_HEADING.get,
     "party_name": PARTY_NAME.get,

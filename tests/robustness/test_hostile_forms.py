@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.robustness.world import build_world, make_commitment_in
 from tracker.extensions import db
-from tracker.models import FocusArea, Promise, Tip
+from tracker.models import FocusArea, PoliceArea, Promise, Tip
 
 EXAMPLES = 25
 MARKERS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg/onload=alert(1)>")
@@ -61,6 +61,51 @@ def _fresh_tip(ids):
     db.session.add(tip)
     db.session.commit()
     return {"tip_id": tip.id}
+
+
+def _fresh_person(ids, *, enabled=True, pending=False):
+    """A member of the world's municipality whom the coordinator manages, made for one example."""
+    from tracker.models import Membership, Role, User
+    from tracker.services import user_admin
+
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(User)) + 1
+    user = User(email=f"person{n}@robust.se", name=f"Person {n}", password_hash="x",
+                is_enabled=enabled)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(Membership(user_id=user.id, municipality_id=ids["municipality_id"],
+                              role=Role.VIEWER))
+    token = None
+    if pending:
+        user.password_hash = user_admin.NO_PASSWORD
+        token = user_admin.resend(None, user)
+    db.session.commit()
+    return user, token
+
+
+def _member(ids):
+    return {"municipality_id": ids["municipality_id"], "user_id": _fresh_person(ids)[0].id}
+
+
+def _fresh_municipality(ids):
+    from tracker.models import Municipality, PoliceArea
+
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) + 1
+    town = Municipality(name=f"Ort {n}", slug=f"ort-{n}",
+                        police_area_id=db.session.scalar(sa.select(PoliceArea.id)))
+    db.session.add(town)
+    db.session.commit()
+    return {"municipality_id": town.id}
+
+
+def _fresh_indicator(ids):
+    from tracker.models import Indicator
+
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(Indicator)) + 1
+    indicator = Indicator(key=f"indikator_{n}", name=f"Indikator {n}")
+    db.session.add(indicator)
+    db.session.commit()
+    return {"indicator_id": indicator.id}
 
 
 VERSION = {"version": ["1", "2", "3"]}
@@ -137,6 +182,28 @@ TARGETS: dict[str, Target] = {
     "api_keys.create": Target("coordinator"),
     "api_keys.revoke": Target("coordinator", lambda i: {"token_id": 1}),
     "calendar.settings": Target("officer"),
+    "admin.police_areas": Target("admin"),
+    "admin.police_area_edit": Target("admin", lambda i: {"police_area_id": db.session.scalar(
+        sa.select(sa.func.min(PoliceArea.id)))}),
+    "admin.municipality_new": Target("admin"),
+    "admin.municipality_edit": Target("admin", _fresh_municipality),
+    "admin.indicator_new": Target("admin"),
+    "admin.indicator_edit": Target("admin", _fresh_indicator),
+    "admin.user_invite": Target("admin"),
+    "admin.user_detail": Target("admin", lambda i: {"user_id": _fresh_person(i)[0].id}),
+    "admin.user_membership": Target("admin", lambda i: {"user_id": _fresh_person(i)[0].id}),
+    "members.invite": Target("coordinator", lambda i: {"municipality_id": i["municipality_id"]}),
+    "members.change_role": Target("coordinator", _member),
+    "members.remove": Target("coordinator", _member),
+    "members.resend": Target(
+        "coordinator", lambda i: {"user_id": _fresh_person(i, pending=True)[0].id}),
+    "members.deactivate": Target("coordinator", lambda i: {"user_id": _fresh_person(i)[0].id}),
+    "members.reactivate": Target(
+        "coordinator", lambda i: {"user_id": _fresh_person(i, enabled=False)[0].id}),
+    "members.indicator_values_page": Target(
+        "coordinator", lambda i: {"municipality_id": i["municipality_id"]}),
+    "members.accept_invitation": Target(
+        None, lambda i: {"token": _fresh_person(i, pending=True)[1]}),
     "spreadsheets.upload": Target(
         "coordinator", lambda i: {"municipality_id": i["municipality_id"], "kind": "aktiviteter"}),
     "spreadsheets.preview": Target(

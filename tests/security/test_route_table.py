@@ -37,6 +37,7 @@ ARGUMENTS = {
     "entry_id": "entry", "place_id": "place", "followup_id": "followup", "key": "section",
     "tip_id": "tip", "token_id": "api_token", "token": "calendar_token", "type_id": "type",
     "user_id": "viewer", "number": "number", "focus_area_id": "active_area",
+    "police_area_id": "police_area", "indicator_id": "indicator",
 }
 SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "activity_id",
           "entry_id", "place_id", "followup_id", "tip_id", "token_id", "token"}
@@ -231,6 +232,48 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/admin/aktivitetstyper/ny"): expect(ADMINS),
     ("GET", "/admin/aktivitetstyper/<int:type_id>/redigera"): expect(ADMINS),
     ("POST", "/admin/aktivitetstyper/<int:type_id>/redigera"): expect(ADMINS),
+    # ---- setting up: police areas, municipalities, indicators and people (admins)
+    ("GET", "/admin/polisomraden"): expect(ADMINS),
+    ("POST", "/admin/polisomraden"): expect(ADMINS),
+    ("GET", "/admin/polisomraden/<int:police_area_id>"): expect(ADMINS),
+    ("POST", "/admin/polisomraden/<int:police_area_id>"): expect(ADMINS),
+    ("GET", "/admin/kommuner"): expect(ADMINS),
+    ("GET", "/admin/kommuner/ny"): expect(ADMINS),
+    ("POST", "/admin/kommuner/ny"): expect(ADMINS),
+    ("GET", "/admin/kommuner/<int:municipality_id>/redigera"): expect(ADMINS),
+    ("POST", "/admin/kommuner/<int:municipality_id>/redigera"): expect(ADMINS),
+    ("GET", "/admin/indikatorer"): expect(ADMINS),
+    ("GET", "/admin/indikatorer/ny"): expect(ADMINS),
+    ("POST", "/admin/indikatorer/ny"): expect(ADMINS),
+    ("GET", "/admin/indikatorer/<int:indicator_id>"): expect(ADMINS),
+    ("POST", "/admin/indikatorer/<int:indicator_id>"): expect(ADMINS),
+    ("GET", "/admin/anvandare"): expect(ADMINS),
+    ("GET", "/admin/anvandare/bjud-in"): expect(ADMINS),
+    ("POST", "/admin/anvandare/bjud-in"): expect(ADMINS),
+    ("GET", "/admin/anvandare/<int:user_id>"): expect(ADMINS),
+    ("POST", "/admin/anvandare/<int:user_id>"): expect(ADMINS),
+    ("POST", "/admin/anvandare/<int:user_id>/medlemskap"): expect(ADMINS),
+    # ---- a municipality's members and indicator values (coordinators); user_id: A's viewer,
+    # whom A's coordinator manages and B's coordinator does not
+    ("GET", "/kommuner/<int:municipality_id>/medlemmar"): expect(EDITORS),
+    ("GET", "/kommuner/<int:municipality_id>/medlemmar/bjud-in"): expect(EDITORS),
+    ("POST", "/kommuner/<int:municipality_id>/medlemmar/bjud-in"): expect(EDITORS),
+    ("POST", "/kommuner/<int:municipality_id>/medlemmar/<int:user_id>/roll"): expect(EDITORS),
+    ("POST", "/kommuner/<int:municipality_id>/medlemmar/<int:user_id>/ta-bort"): expect(EDITORS),
+    # the viewer has a password already: the service refuses a new link (a flash)
+    ("POST", "/anvandare/<int:user_id>/skicka-inbjudan"): expect(
+        EDITORS, coordinator=REFUSED, admin=REFUSED, other=FORBIDDEN, cross=FORBIDDEN),
+    ("POST", "/anvandare/<int:user_id>/avaktivera"): expect(EDITORS, other=FORBIDDEN, cross=FORBIDDEN),
+    # the viewer is active: reactivating is refused with a message
+    ("POST", "/anvandare/<int:user_id>/aktivera"): expect(
+        EDITORS, coordinator=REFUSED, admin=REFUSED, other=FORBIDDEN, cross=FORBIDDEN),
+    ("GET", "/kommuner/<int:municipality_id>/indikatorer"): expect(EDITORS),
+    ("POST", "/kommuner/<int:municipality_id>/indikatorer"): expect(EDITORS),
+    # the link of an invitation just made, once; without one, on to the start page
+    ("GET", "/inbjudningslank"): expect(SIGNED_IN, get_ok=REDIRECTS),
+    # an invitation link answers 404 to an unknown secret (here a calendar token), whoever asks
+    ("GET", "/inbjudan/<token>"): expect(PUBLIC, get_ok={"404"}),
+    ("POST", "/inbjudan/<token>"): expect({role: NOT_FOUND for role in ROLES}),
     # ---- public pages: everyone, whatever the session (drafts 404, tested elsewhere)
     ("GET", "/offentlig/"): expect(PUBLIC),
     ("GET", "/offentlig/tillganglighet"): expect(PUBLIC),

@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
     ApiScope,
+    Indicator,
     LogEntry,
     Membership,
     Municipality,
@@ -106,6 +107,8 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
     followups.publish(users["coordinator"], published, None)
     draft_followup = followup_compiler.compile_followup(active.id, year)
 
+    indicator = Indicator(key=f"otrygghet_{key}", name=f"Otrygghet {name}", unit="procent")
+    db.session.add(indicator)
     tip = Tip(municipality_id=municipality.id, text="Det är mörkt vid busshållplatsen.")
     db.session.add(tip)
     token = api_tokens.create_token(users["coordinator"], "Rapportverktyg", ApiScope.READ, 30)
@@ -126,6 +129,7 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
         "calendar_token": calendar_token, "type": kind.id,
         "viewer": users["viewer"].id, "officer": users["officer"].id,
         "coordinator": users["coordinator"].id,
+        "police_area": area.id, "indicator": indicator.id,
     }
     return side
 

@@ -367,3 +367,12 @@ def test_the_demo_municipalities_are_named_officially_in_report_pages_and_feed(c
     everything = " ".join(_text(client.get(f"/offentlig/{slug}")) for slug in names)
     for wrong in ("Skaras kommun", "Götenes kommun", "Lidköping kommun", "Exempelkommuns"):
         assert wrong not in everything
+
+
+def test_a_municipality_that_is_not_public_hides_its_published_follow_up(client, world, session):
+    followup = world["published"]
+    assert client.get(f"/offentlig/uppfoljningar/{followup.id}").status_code == 200
+    followup.promise.municipality.is_public = False
+    session.commit()
+    assert client.get(f"/offentlig/uppfoljningar/{followup.id}").status_code == 404
+    assert client.get(f"/offentlig/uppfoljningar/{followup.id}/uppfoljning.pdf").status_code == 404

@@ -91,9 +91,12 @@ def _measure_value(rng: random.Random, spec, kind: str, places: dict[str, Place]
     return spec
 
 
-def _log_entries(rng, activity, item, activity_type, places, author) -> list[LogEntry]:
+def _log_entries(rng, activity, item, activity_type, places, author,
+                 dates: list[date] | None = None) -> list[LogEntry]:
+    """Entries on `dates`, or on the item's number of occasions drawn within the activity."""
     kinds = {m["key"]: m["kind"] for m in activity_type.measures}
-    dates = _dates(rng, activity, item.get("occasions", 0))
+    if dates is None:
+        dates = _dates(rng, activity, item.get("occasions", 0))
     entries = []
     for occurred_on in dates:
         measures = {

@@ -83,7 +83,11 @@ def _get_or_add(result: LoadResult, label: str, model, lookup: dict, **values):
     return obj
 
 
-def load_demo() -> LoadResult:
+def load_demo(today: date | None = None) -> LoadResult:
+    """Load the seeds and, around `today` (default: today), the demo's working year."""
+    from tracker.demo import present
+    from tracker.formatting import local_today
+
     data = read_data()
     result = LoadResult()
     area = _get_or_add(result, "polisområden", PoliceArea, {"name": data["police_area"]["name"]},
@@ -118,11 +122,13 @@ def load_demo() -> LoadResult:
     indicators = {i.key: i for i in db.session.scalars(sa.select(Indicator))}
     promises = {p["key"]: _load_promise(result, p, municipalities, indicators)
                 for p in data["promises"]}
+    lidkoping_places = {name: p for (m, name), p in places.items() if m == "lidkoping"}
     demo_activities.load_year(
         result, promises["lidkoping-2022-2023"], data["lidkoping_2023_activities"],
-        types=types, places={name: p for (m, name), p in places.items() if m == "lidkoping"},
-        users=users,
+        types=types, places=lidkoping_places, users=users,
     )
+    present.load_present(result, data, municipalities, types, lidkoping_places, users,
+                         today or local_today())
     return result
 
 
@@ -132,6 +138,9 @@ def _load_indicators(result: LoadResult, data: dict, municipalities: dict) -> No
             result, "indikatorer", Indicator, {"key": i["key"]},
             name=i["name"], unit=i["unit"], source=i["source"],
             higher_is_better=i["higher_is_better"],
+            has_national_value=any(v.get("national_value") is not None
+                                   for v in data["indicator_values"]
+                                   if v["indicator"] == i["key"]),
         )
         for i in data["indicators"]
     }

@@ -20,13 +20,13 @@ from tracker.models.promise import (
     PromiseStatus,
 )
 from tracker.models.user import (
-    ApiScope, ApiToken, LoginAttempt, Membership, Organisation, RecoveryCode, Role, User,
-    UserSession,
+    ApiScope, ApiToken, Invitation, LoginAttempt, Membership, Organisation, RecoveryCode, Role,
+    User, UserSession,
 )
 
 __all__ = [
     "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "CommitmentIndicator", "CommitmentKind", "FocusArea",
-    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
+    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "Invitation", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "RecoveryCode",

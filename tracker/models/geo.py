@@ -35,6 +35,8 @@ class Municipality(db.Model):
     report_contact: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     is_example: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Shown on the public pages (/offentlig); off while a municipality is being set up.
+    is_public: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities", lazy="joined")
 

@@ -19,6 +19,8 @@ class Indicator(db.Model):
     unit: Mapped[str] = mapped_column(sa.String(40), default="")
     source: Mapped[str] = mapped_column(sa.String(200), default="")
     higher_is_better: Mapped[bool] = mapped_column(default=False)
+    # Whether the source also gives a national figure to compare with (riket).
+    has_national_value: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class IndicatorValue(db.Model):

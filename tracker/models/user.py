@@ -100,6 +100,26 @@ class Membership(db.Model):
     municipality: Mapped[Municipality] = relationship(lazy="raise")
 
 
+class Invitation(db.Model):
+    """A one-time link to set a first password: only the SHA-256 of its secret is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+
+
 class LoginAttempt(db.Model):
     """One login attempt; failures within a window lock the account, across processes."""
 

@@ -50,7 +50,7 @@ def promise(slug: str, promise_id: int):
 def _published(followup_id: int, number: int | None = None):
     """(follow-up, published version): the latest, or a given earlier one; else 404."""
     followup = service.load_heading(followup_id)
-    if followup is None:
+    if followup is None or not followup.promise.municipality.is_public:
         abort(404)
     history = service.published_history(followup.id)
     published = [v for v in history if v.number == number] if number is not None else history

@@ -193,7 +193,16 @@ def _count_where(condition):
 
 
 def _open_in(municipality_id):
-    return (Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES))
+    """Open activities of the municipality's current work: a concluded promise's loose ends
+    are history, not deadlines (they stay on its own pages and in the activity list)."""
+    of_concluded = (
+        sa.select(Commitment.id).join(Promise, Promise.id == Commitment.promise_id)
+        .where(Commitment.id == Activity.commitment_id,
+               Promise.status == PromiseStatus.CONCLUDED)
+        .correlate(Activity).exists()
+    )
+    return (Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES),
+            ~of_concluded)
 
 
 @cache

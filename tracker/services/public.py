@@ -75,6 +75,7 @@ def police_areas() -> list[AreaRow]:
     rows = db.session.execute(
         sa.select(Municipality, promises, followups)
         .join(PoliceArea, PoliceArea.id == Municipality.police_area_id)
+        .where(Municipality.is_public.is_(True))
         .order_by(PoliceArea.name, Municipality.is_example, Municipality.name)
     )
     areas: dict[int, AreaRow] = {}
@@ -87,7 +88,8 @@ def police_areas() -> list[AreaRow]:
 
 def municipality_by_slug(slug: str) -> Municipality | None:
     """The municipality with its police area (one statement)."""
-    return db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+    return db.session.scalar(sa.select(Municipality).where(
+        Municipality.slug == slug, Municipality.is_public.is_(True)))
 
 
 def promises_of(municipality_id: int) -> list[Promise]:
@@ -129,6 +131,7 @@ def published_followups(*, municipality_id: int | None = None, promise_id: int |
         .join(published, published.c.follow_up_id == FollowUp.id)
         .join(Promise, Promise.id == FollowUp.promise_id)
         .join(Municipality, Municipality.id == Promise.municipality_id)
+        .where(Municipality.is_public.is_(True))
         .order_by(published.c.last_published.desc(), FollowUp.id.desc())
     )
     if municipality_id is not None:

@@ -1,0 +1,40 @@
+"""After an invitation is committed: mail the link, or show it to copy when mail is off."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, redirect, session, url_for
+from flask_login import current_user
+
+from tracker.services import user_admin
+from tracker.services.mail import MailError
+from tracker.translation import gettext as _
+
+log = logging.getLogger(__name__)
+LINK_KEY = "invitation_link"
+
+
+def invitation_url(token: str) -> str:
+    return url_for("members.accept_invitation", token=token, _external=True)
+
+
+def deliver(user, token: str | None, back: str):
+    """Redirect with a message, or a page with the link when it could not be mailed."""
+    if token is None:
+        flash(_("%(name)s hade redan ett konto och har fått rollen.", name=user.name), "success")
+        return redirect(back)
+    link = invitation_url(token)
+    try:
+        sent = user_admin.send_invitation(current_app.config, user, link, current_user.name)
+        failed = False
+    except MailError as error:
+        log.warning("Invitation to user %s not mailed: %s", user.id, error)
+        sent, failed = False, True
+    if not sent:
+        # Shown once on the next page (post/redirect/get), then gone from the session.
+        session[LINK_KEY] = {"name": user.name, "email": user.email, "link": link,
+                             "failed": failed, "back": back}
+        return redirect(url_for("members.invitation_link"))
+    flash(_("En inbjudan har skickats till %(email)s. Länken gäller i %(hours)d timmar.",
+            email=user.email, hours=user_admin.INVITATION_HOURS), "success")
+    return redirect(back)
