@@ -78,8 +78,10 @@ def test_an_admin_creates_a_police_area_and_a_municipality_with_its_official_nam
 def test_a_municipality_that_is_not_public_is_not_on_the_public_pages(client, make_user, area):
     admin = make_user(admin=True)
     login(client, admin.email)
-    client.post("/admin/kommuner/ny", data={
-        "name": "Trollhättan", "police_area_id": area.id, "slug": "trollhattan"})
+    saved = client.post("/admin/kommuner/ny", data={
+        "name": "Trollhättan", "police_area_id": area.id, "slug": "trollhattan"},
+        follow_redirects=True)
+    assert "Kommunen Trollhättan är sparad." in saved.get_data(as_text=True)
     created = _municipality("Trollhättan")
     assert created.official_name == "Trollhättans stad" and not created.is_public
     assert client.get("/offentlig/trollhattan").status_code == 404
