@@ -12,6 +12,7 @@ from tracker.models.activity import (
 from tracker.models.followup import FollowUp, FollowUpStatus, FollowUpVersion, Verdict
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
+from tracker.models.once import IdempotencyKey
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
 from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
 from tracker.models.user import (
@@ -20,7 +21,7 @@ from tracker.models.user import (
 
 __all__ = [
     "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
-    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
+    "FollowUp", "FollowUpStatus", "FollowUpVersion", "IdempotencyKey", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
