@@ -153,10 +153,10 @@ def test_the_activity_page_shows_its_own_change_history_newest_first(client, wor
     session.commit()
     page = client.get(f"/aktiviteter/{activity.id}").get_data(as_text=True)
     history = page[page.index('id="history-heading"'):]
-    assert history.index("→ Kvällspatrull vid resecentrum") < history.index(
-        "→ Kvällspatrull vid torget")
+    assert history.index("till Kvällspatrull vid resecentrum") < history.index(
+        "till Kvällspatrull vid torget")
     assert "Någon annans ändring" not in history
-    assert world["coordinator"].email in history
+    assert f"{world['coordinator'].name} ändrade rubrik från" in history
 
 
 def test_stale_activity_edit_returns_409_and_keeps_both_versions(client, world, session):

@@ -26,6 +26,8 @@ TIMELINE_LIMIT = 100
 
 @dataclass(slots=True)
 class TimelineEntry:
+    id: int
+    author_id: int | None      # who may correct it (policies.can_correct_entry)
     occurred_on: date
     date_text: str             # the date in the page's language
     duration_minutes: int | None
@@ -65,7 +67,8 @@ def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow]
 @cache
 def _timeline_statement(limit: int):
     return (
-        sa.select(LogEntry.occurred_on, LogEntry.duration_minutes, Place.name, User.name,
+        sa.select(LogEntry.id, LogEntry.author_id, LogEntry.occurred_on,
+                  LogEntry.duration_minutes, Place.name, User.name,
                   LogEntry.measures, LogEntry.note, LogEntry.include_in_followup)
         .outerjoin(Place, Place.id == LogEntry.place_id)
         .outerjoin(User, User.id == LogEntry.author_id)
@@ -93,10 +96,11 @@ def timeline(activity_id: int, specs: list[dict], limit: int = TIMELINE_LIMIT) -
     date_text, number_text = local_formatters()
     rows = db.session.execute(_timeline_statement(limit), {"activity_id": activity_id})
     return [
-        TimelineEntry(occurred_on, date_text(occurred_on), minutes,
+        TimelineEntry(entry_id, author_id, occurred_on, date_text(occurred_on), minutes,
                       number_text(minutes / 60) if minutes else "", place, author,
                       measures or {},
                       measures_text(specs, measures, yes, no) if measures else "",
                       note, followup)
-        for occurred_on, minutes, place, author, measures, note, followup in rows
+        for entry_id, author_id, occurred_on, minutes, place, author, measures, note, followup
+        in rows
     ]

@@ -94,13 +94,10 @@ def municipality_place_ids(municipality_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(Place.id).where(Place.municipality_id == municipality_id)))
 
 
-def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date,
-                 place_ids: set[int] | None = None) -> LogEntry:
-    """Validate everything first; add the entry only when every field is right.
-
-    `place_ids`: the activity's municipality's places when the caller has them loaded."""
-    if not policies.can_log_on(actor, activity):
-        raise DomainError(_("Du får inte logga genomföranden på den här aktiviteten."))
+def check_input(activity: Activity, data: LogInput, *, today: date,
+                place_ids: set[int] | None = None) -> tuple[dict, int | None]:
+    """The typed measures and the place of an occasion, or FieldErrors: the same checks for a
+    new occasion and a corrected one. `place_ids`: the municipality's places when loaded."""
     activity_type = db.session.get(ActivityType, activity.type_id)
     if place_ids is None:
         place_ids = municipality_place_ids(activity.municipality_id)
@@ -132,6 +129,17 @@ def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date
     if place_id is None:
         place_id = next((v for s in activity_type.measures if s["kind"] == "place"
                          for k, v in measures.items() if k == s["key"]), None)
+    return measures, place_id
+
+
+def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date,
+                 place_ids: set[int] | None = None) -> LogEntry:
+    """Validate everything first; add the entry only when every field is right.
+
+    `place_ids`: the activity's municipality's places when the caller has them loaded."""
+    if not policies.can_log_on(actor, activity):
+        raise DomainError(_("Du får inte logga genomföranden på den här aktiviteten."))
+    measures, place_id = check_input(activity, data, today=today, place_ids=place_ids)
     entry = LogEntry(
         activity_id=activity.id, occurred_on=data.occurred_on,
         duration_minutes=data.duration_minutes, place_id=place_id, measures=measures,
