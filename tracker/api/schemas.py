@@ -188,6 +188,8 @@ class LogEntrySchema(ApiSchema):
     include_in_followup = fields.Boolean(required=True)
     author = fields.Nested(UserRefSchema, allow_none=True, required=True)
     created_at = fields.DateTime(required=True)
+    version = fields.Integer(required=True, attribute="version_id", metadata={
+        "description": "send it back with PATCH or DELETE"})
 
 
 class IndicatorSchema(ApiSchema):
