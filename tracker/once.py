@@ -24,7 +24,7 @@ from tracker.translation import gettext as _
 
 KEY = IdempotencyKey.__table__
 MAX_KEY = 100
-ATTEMPTS = 3
+ATTEMPTS = 5
 
 
 class KeyReused(Exception):
@@ -69,6 +69,9 @@ def claim(scope: str, key: str, print_: str):
             if found.fingerprint != print_:
                 raise KeyReused(key)
             return found
+        # The other request is still running (or failed): end this read so the next claim
+        # starts a transaction of its own and waits for the lock instead of a stale snapshot.
+        db.session.rollback()
     abort(409)
 
 
