@@ -114,7 +114,3 @@ def can_correct_entry(user, activity, entry) -> bool:
     return bool(user.is_authenticated and entry.author_id == user.id
                 and role_in(user, activity.municipality_id) in LOG_ROLES)
 
-
-def can_be_responsible(role) -> bool:
-    """Who may own or carry out an activity: a member who may log there (never a viewer)."""
-    return role in LOG_ROLES

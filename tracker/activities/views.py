@@ -12,7 +12,7 @@ from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, 
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Membership, Promise, User,
+    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Promise, User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import activities as activity_service
@@ -26,9 +26,7 @@ from tracker.web import attach_error, load_or_404, require, row_urls, show_refus
 
 
 def _member_choices(municipality_id: int) -> list[tuple[int, str]]:
-    return [(i, n) for i, n in db.session.execute(
-        sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.municipality_id == municipality_id).order_by(User.name))]
+    return activity_service.responsible_choices(municipality_id)
 
 
 def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Commitment]) -> None:
