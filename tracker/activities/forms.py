@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm
 from tracker.models import ActivityStatus, MeasureKind
+from tracker.localized import measure_label
 from tracker.once import OnceForm
 from tracker.translation import lazy_gettext as _l
 
@@ -120,7 +121,7 @@ def log_form_class(measures: list[dict], place_choices: list[tuple], *,
 
     for spec in measures:
         kind = MeasureKind(spec["kind"])
-        label = spec["label"] + ("" if spec.get("required") or kind == MeasureKind.BOOLEAN
+        label = measure_label(spec) + ("" if spec.get("required") or kind == MeasureKind.BOOLEAN
                                  else " " + str(_l("(frivilligt)")))
         name = f"m_{spec['key']}"
         if kind == MeasureKind.BOOLEAN:

@@ -105,6 +105,8 @@ class PlaceSchema(ApiSchema):
 class MeasureSpecSchema(ApiSchema):
     key = fields.String(required=True)
     label = fields.String(required=True)
+    label_en = fields.String(dump_default="", metadata={
+        "description": "the label in English; empty: none given (use label)"})
     kind = fields.String(required=True, metadata={
         "description": "integer | decimal | text | boolean | choice | place"})
     required = fields.Boolean(dump_default=False)

@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, LogEntry, MeasureKind, Place, Promise, User,
 )
+from tracker.localized import measure_label
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.translation import gettext as _
 
@@ -40,7 +41,7 @@ def parse_measures(activity_type: ActivityType, raw: dict[str, str],
     """Typed values and Swedish errors (keyed by form field) for one activity type's schema."""
     values, errors = {}, {}
     for spec in activity_type.measures:
-        key, kind, label = spec["key"], MeasureKind(spec["kind"]), spec["label"]
+        key, kind, label = spec["key"], MeasureKind(spec["kind"]), measure_label(spec)
         text = (raw.get(key) or "").strip()
         name = measure_field(key)
         if kind == MeasureKind.BOOLEAN:
