@@ -54,15 +54,17 @@ def claim(scope: str, key: str, print_: str):
     else the first request's result (location, entity, entity_id). Raises KeyReused.
 
     The claim is tried first (one statement on the usual path); only a refused one reads."""
+    error = None
     for _attempt in range(ATTEMPTS):
         try:
             db.session.execute(sa.insert(KEY).values(
                 scope=scope, key=key, fingerprint=print_, location="", entity="",
                 created_at=utcnow()))
             return None
-        except (sa.exc.IntegrityError, sa.exc.OperationalError):
+        except (sa.exc.IntegrityError, sa.exc.OperationalError) as refused:
             # Another request with this key has written it or holds it: start afresh (on
             # SQLite the transaction's snapshot is stale) and read its result.
+            error = refused
             db.session.rollback()
         found = _find(scope, key)
         if found is not None:
@@ -72,6 +74,8 @@ def claim(scope: str, key: str, print_: str):
         # The other request is still running (or failed): end this read so the next claim
         # starts a transaction of its own and waits for the lock instead of a stale snapshot.
         db.session.rollback()
+    if isinstance(error, sa.exc.OperationalError):
+        raise error  # the database stays locked (another process): unavailable, not a repeat
     abort(409)
 
 
@@ -84,11 +88,18 @@ def settle(scope: str, key: str, *, location: str = "", entity: str = "",
 
 # --- forms -------------------------------------------------------------------------------------
 
+def _rendered_key() -> str:
+    """A new form's key; an anonymous visitor's scope is fixed now, with the form, so that two
+    quick sendings of it (the cookie of the same page) share it."""
+    _web_scope()
+    return new_key()
+
+
 class OnceForm:
     """Mixin for a form that creates something: a fresh key in every form the server renders
     (form.hidden_tag() sends it back); a re-rendered form after an error keeps its key."""
 
-    once_key = HiddenField(default=new_key)
+    once_key = HiddenField(default=_rendered_key)
 
 
 def _web_scope() -> str:
@@ -109,9 +120,10 @@ def _form_key(form) -> str | None:
     return key
 
 
-def first_time(form):
+def first_time(form, *, announce: bool = True):
     """Call after the form validated, before the write: None when this is the first time the
-    form is sent (the key is claimed); else a redirect to where the first sending led."""
+    form is sent (the key is claimed); else a redirect to where the first sending led (with a
+    notice unless `announce` is false: a page that is the same for everyone says nothing)."""
     key = _form_key(form)
     if key is None:
         return None
@@ -121,7 +133,8 @@ def first_time(form):
         abort(409)
     if found is None:
         return None
-    flash(_("Det här skickades redan och sparades en gång; inget nytt är sparat."), "info")
+    if announce:
+        flash(_("Det här skickades redan och sparades en gång; inget nytt är sparat."), "info")
     return redirect(found.location or request.path)
 
 

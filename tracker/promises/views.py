@@ -10,12 +10,14 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker import policies
+from tracker import once, policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
-from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
+from tracker.promises.forms import (
+    CopyForm, NewPromiseForm, PromiseForm, PromiseLinksForm, SignForm,
+)
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import followups
 from tracker.services import promises as service
@@ -68,15 +70,20 @@ def index(municipality_id: int):
 def create(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
     require(policies.can_edit(current_user, municipality.id))
-    form = PromiseForm()
+    form = NewPromiseForm()
     if request.method == "GET":
         form.start_year.data = form.end_year.data = local_today().year
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             promise = service.create_promise(current_user, municipality.id, **_promise_values(form))
         except DomainError as error:
+            db.session.rollback()  # the one-time key's claim too: the form can be sent again
             show_refusal(form, error)
         else:
+            once.remember(form, url_for("promises.show", promise_id=promise.id), "promise",
+                          promise.id)
             db.session.commit()
             flash(_("Medborgarlöftet är skapat som utkast."), "success")
             return _to_promise(promise.id)
@@ -184,11 +191,16 @@ def copy(promise_id: int):
     promise = _editable_promise(promise_id)
     form = CopyForm()
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             new = service.copy_to_next_period(promise, current_user, form.carry_activities.data)
         except DomainError as error:
+            db.session.rollback()
+            promise = _editable_promise(promise_id)
             show_refusal(form, error)
         else:
+            once.remember(form, url_for("promises.show", promise_id=new.id), "promise", new.id)
             db.session.commit()
             flash(_("Ett utkast för %(period)s är skapat.", period=new.period_label), "success")
             return _to_promise(new.id)
