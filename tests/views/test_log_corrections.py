@@ -182,3 +182,10 @@ def test_history_in_words_and_the_status_form_at_the_current_status(client, worl
     page = client.get(f"/aktiviteter/{activity.id}").get_data(as_text=True)
     assert '<option selected value="done">' in page
     assert "ändrade status från Planerad till Klar" in _history(client, world)
+
+
+def test_the_log_form_asks_for_the_hours_once(client, world):
+    login(client, world["officer"].email)
+    page = client.get(f"/aktiviteter/{world['activity'].id}/logga").get_data(as_text=True)
+    assert 'name="m_timmar"' in page and 'name="duration"' not in page
+    assert "Tid i timmar" not in page

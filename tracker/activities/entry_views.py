@@ -78,6 +78,7 @@ def edit_entry(activity_id: int, entry_id: int):
                            heading=_("Ändra genomförande"),
                            measure_fields=[f"m_{s['key']}" for s in specs],
                            has_place_measure=any(s["kind"] == "place" for s in specs),
+                           one_duration=log_fields.hours_measure(specs) is not None,
                            needs_confirm=needs_confirm)
 
 

@@ -9,8 +9,16 @@ from tracker.services.logbook import LogInput
 from tracker.translation import gettext as _
 
 
-def parse_hours(text: str | None) -> int | None:
-    """Minutes from "1,5" hours; FieldErrors on anything else."""
+# A type's hours measure is the occasion's duration: the form asks for the hours once.
+HOURS_KEY = "timmar"
+
+
+def hours_measure(specs: list[dict]) -> dict | None:
+    return next((s for s in specs if s["key"] == HOURS_KEY and s["kind"] == "decimal"), None)
+
+
+def parse_hours(text: str | None, field: str = "duration") -> int | None:
+    """Minutes from "1,5" hours; FieldErrors (on `field`) on anything else."""
     text = (text or "").strip().replace(",", ".")
     if not text:
         return None
@@ -19,7 +27,7 @@ def parse_hours(text: str | None) -> int | None:
     except InvalidOperation:
         hours = None
     if hours is None or not hours.is_finite() or hours < 0 or hours > 24 * 31:
-        raise FieldErrors({"duration": _("Ange tiden i timmar, t.ex. 1,5.")})
+        raise FieldErrors({field: _("Ange tiden i timmar, t.ex. 1,5.")})
     return int(hours * 60)
 
 
@@ -31,9 +39,15 @@ def _raw(form, spec) -> str:
 
 
 def input_from(form, specs: list[dict]) -> LogInput:
-    """The service's input from a validated form; FieldErrors for a bad duration."""
+    """The service's input from a validated form; FieldErrors for a bad duration. With an
+    hours measure the form has no duration field of its own: the measure is the duration."""
+    if hours_measure(specs):
+        name = f"m_{HOURS_KEY}"
+        minutes = parse_hours(getattr(form, name).data, name)
+    else:
+        minutes = parse_hours(form.duration.data)
     return LogInput(
-        occurred_on=form.occurred_on.data, duration_minutes=parse_hours(form.duration.data),
+        occurred_on=form.occurred_on.data, duration_minutes=minutes,
         place_id=form.place_id.data, measures={s["key"]: _raw(form, s) for s in specs},
         note=form.note.data or "", include_in_followup=form.include_in_followup.data,
         confirm_outside_period=form.confirm_outside_period.data,
@@ -52,6 +66,8 @@ def fill_from_entry(form, specs: list[dict], entry, *, all_fields: bool) -> None
         form.note.data = entry.note
     for spec in specs:
         value = entry.measures.get(spec["key"])
+        if value is None and spec is hours_measure(specs) and entry.duration_minutes is not None:
+            value = entry.duration_minutes / 60  # logged before the form asked once
         if value is None:
             continue
         field = getattr(form, f"m_{spec['key']}")

@@ -224,6 +224,7 @@ def log(activity_id: int):
     return render_template("activities/log.html", form=form, activity=activity,
                            measure_fields=[f"m_{s['key']}" for s in specs],
                            has_place_measure=any(s["kind"] == "place" for s in specs),
+                           one_duration=log_fields.hours_measure(specs) is not None,
                            needs_confirm=needs_confirm)
 
 
