@@ -62,9 +62,15 @@ def test_english_pages_name_the_type_and_its_measures_in_english(client, world):
     assert "Place: Stationsområdet" in detail
 
 
-def test_swedish_pages_keep_the_swedish_names(client, world):
+def test_swedish_pages_keep_the_swedish_names(client, session, world, make_municipality):
+    other = make_place(world["m"], "Skolgården")
+    # A place measure naming another place than the entry's own: looked up by id.
+    session.add(LogEntry(activity_id=world["activity"].id, occurred_on=local_today(),
+                         measures={"antal_poliser": 1, "plats": other.id}))
+    session.flush()
     login(client, world["officer"].email)
     page = client.get(_pages(world)["activity"]).get_data(as_text=True)
+    assert "Plats: Skolgården" in page
     assert "Trygghetsskapande patrullering" in page and "Safety patrol" not in page
     assert "Antal poliser: 2" in page and "Plats: Stationsområdet" in page
     assert f"Plats: {world['place'].id}" not in page

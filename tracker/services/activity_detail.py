@@ -113,7 +113,7 @@ def _place_names(rows, specs: list[dict]) -> dict[int, str]:
                 missing.add(value)
     if missing:
         names.update(db.session.execute(
-            sa.select(Place.id, Place.name).where(Place.id.in_(missing))).tuples().all())
+            sa.select(Place.id, Place.name).where(Place.id.in_(missing))).all())
     return names
 
 
