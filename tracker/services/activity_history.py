@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.formatting import MONTHS_EN, MONTHS_SV, local_formatters
+from tracker.formatting import MONTHS_EN, MONTHS_SV, local_formatters, local_today
 from tracker.labels import ACTIVITY_STATUS
 from tracker.models import ActivityStatus, ActivityType, AuditEvent, User
 from tracker.translation import current_locale
@@ -74,7 +74,7 @@ def date_pair(before: date, after: date) -> tuple[str, str]:
     """"15" and "31 december": what the two dates share is said once, after the second."""
     months = _months()
     full = f"{after.day} {months[after.month - 1]}"
-    if after.year != date.today().year or before.year != after.year:
+    if after.year != local_today().year or before.year != after.year:
         full += f" {after.year}"
     if before.year == after.year and before.month == after.month:
         return str(before.day), full
