@@ -12,7 +12,6 @@ from tracker.models.activity import (
 from tracker.models.followup import FollowUp, FollowUpStatus, FollowUpVersion, Verdict
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
-from tracker.models.once import IdempotencyKey
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
 from tracker.models.promise import PARTY_ORDER, Commitment, FocusArea, Party, Promise, PromiseStatus
 from tracker.models.user import (
@@ -21,9 +20,13 @@ from tracker.models.user import (
 
 __all__ = [
     "LOGGED_COUNT", "ApiScope", "ApiToken", "Activity", "ActivityStatus", "ActivityType", "AuditEvent", "Commitment", "FocusArea",
-    "FollowUp", "FollowUpStatus", "FollowUpVersion", "IdempotencyKey", "Indicator", "IndicatorValue", "JobOutcome",
+    "FollowUp", "FollowUpStatus", "FollowUpVersion", "Indicator", "IndicatorValue", "JobOutcome",
     "JobRun",
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "Role", "Tip",
     "TipStatus", "User", "Verdict", "activity_assignee", "activity_place",
 ]
+
+from tracker.models.once import IdempotencyKey  # noqa: E402
+
+__all__ += ["IdempotencyKey"]

@@ -12,9 +12,9 @@ from tracker.extensions import db
 from tracker.models import Commitment, FocusArea, Promise, PromiseStatus
 from tracker.promises import bp
 from tracker.promises.forms import (
-    NO_FOCUS_AREA, CommitmentForm, FocusAreaForm, MoveForm, NewCommitmentForm, NewFocusAreaForm,
-    ReviseForm,
+    NO_FOCUS_AREA, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
 )
+from tracker.promises.new_forms import NewCommitmentForm, NewFocusAreaForm
 from tracker.promises.views import (
     _editable_promise, _int_or_none, _one_or_404, _to_promise, _unless_draft,
 )

@@ -9,7 +9,6 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm
-from tracker.once import OnceForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
 from tracker.services.promises import MAX_TARGET
@@ -135,17 +134,5 @@ class MoveForm(BaseForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
 
 
-class CopyForm(OnceForm, BaseForm):
+class CopyForm(BaseForm):
     carry_activities = BooleanField(_l("Ta med ej avslutade aktiviteter"))
-
-
-class NewPromiseForm(OnceForm, PromiseForm):
-    """Creating a promise: sent twice, one draft."""
-
-
-class NewFocusAreaForm(OnceForm, FocusAreaForm):
-    """Adding a focus area: sent twice, one area."""
-
-
-class NewCommitmentForm(OnceForm, CommitmentForm):
-    """Adding a commitment: sent twice, one commitment."""

@@ -15,15 +15,13 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
-from tracker.promises.forms import (
-    CopyForm, NewPromiseForm, PromiseForm, PromiseLinksForm, SignForm,
-)
+from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
+from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import followups
 from tracker.services import promises as service
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
-
 
 
 def _one_or_404(model, object_id: int, *options):
@@ -189,7 +187,7 @@ def _signatory_field(error: DomainError) -> DomainError:
 @login_required
 def copy(promise_id: int):
     promise = _editable_promise(promise_id)
-    form = CopyForm()
+    form = NewCopyForm()
     if form.validate_on_submit():
         if (earlier := once.first_time(form)) is not None:
             return earlier
