@@ -39,6 +39,7 @@ def world(session, make_municipality, make_user):
 def _pages(world) -> dict[str, str]:
     a, m = world["activity"].id, world["m"].id
     return {"activity": f"/aktiviteter/{a}", "log form": f"/aktiviteter/{a}/logga",
+            "new activity": f"/ataganden/{world['activity'].commitment_id}/aktiviteter/ny",
             "my tasks": "/mina-uppgifter", "activity list": f"/kommuner/{m}/aktiviteter",
             "overview": f"/kommuner/{m}", "place": f"/platser/{world['place'].id}"}
 

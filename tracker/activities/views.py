@@ -11,6 +11,7 @@ from tracker.activities import log_fields
 from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, log_form_class
 from tracker.extensions import db
 from tracker.formatting import local_today
+from tracker.localized import english_page, pick
 from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Promise, User,
 )
@@ -31,9 +32,11 @@ def _member_choices(municipality_id: int) -> list[tuple[int, str]]:
 
 def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Commitment]) -> None:
     form.commitment_id.choices = [(c.id, c.text[:120]) for c in commitments]
-    form.type_id.choices = [(i, n) for i, n in db.session.execute(
-        sa.select(ActivityType.id, ActivityType.name_sv).where(ActivityType.is_active.is_(True))
-        .order_by(ActivityType.name_sv))]
+    english = english_page()
+    form.type_id.choices = sorted(
+        ((i, pick(sv, en, english)) for i, sv, en in db.session.execute(
+            sa.select(ActivityType.id, ActivityType.name_sv, ActivityType.name_en)
+            .where(ActivityType.is_active.is_(True)))), key=lambda choice: choice[1])
     members = _member_choices(municipality_id)
     form.owner_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in members]
     form.assignee_ids.choices = members
