@@ -94,3 +94,15 @@ def test_an_idempotency_key_plans_an_activity_once(client, session, world):
     assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
         Activity.title == "Skolbesök åk 9")) == 1
     assert session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 2
+
+
+def test_an_idempotency_key_registers_an_indicator_value_once(client, world):
+    url = f"/api/v1/municipalities/{world.a.m.id}/indicator-values"
+    body = {"indicator_id": world.indicator.id, "year": world.year, "value": 12.5}
+    headers = {**bearer(world.coordinator), "Idempotency-Key": "varde-1"}
+    first = client.post(url, headers=headers, json=body)
+    second = client.post(url, headers=headers, json=body)
+    assert first.status_code == second.status_code == 201, first.json
+    assert first.json["id"] == second.json["id"]
+    # Without the key the same request is the duplicate it is.
+    assert client.post(url, headers=bearer(world.coordinator), json=body).status_code == 409
