@@ -31,9 +31,9 @@ rättar (`PATCH`) eller tar bort (`DELETE`, med en motivering) ett loggat genomf
 någon annan sparat emellan blir svaret 409 med `stale_version`.
 
 **Exakt en gång.** Skicka en unik nyckel i huvudet `Idempotency-Key` när du loggar ett
-genomförande eller planerar en aktivitet. Skickas samma anrop igen med samma nyckel (t.ex.
-efter ett avbrott) skapas inget nytt: svaret är det första resultatet. Samma nyckel med ett
-annat anrop ger 422 `idempotency_key_reused`.
+genomförande, planerar en aktivitet eller registrerar ett indikatorvärde. Skickas samma anrop
+igen med samma nyckel (t.ex. efter ett avbrott) skapas inget nytt: svaret är det första
+resultatet. Samma nyckel med ett annat anrop ger 422 `idempotency_key_reused`.
 """
 
 
