@@ -100,6 +100,10 @@ SOURCE = {
 }
 TEMPLATE_GLOBALS["source_label"] = SOURCE.get
 
+from tracker.localized import measure_label, type_name  # noqa: E402
+
+TEMPLATE_GLOBALS.update(type_name=type_name, measure_label=measure_label)
+
 _TABLES = {"party": PARTY_NAME, "activity_status": ACTIVITY_STATUS}
 
 

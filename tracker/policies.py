@@ -104,3 +104,13 @@ def can_see_tip_counts(user, municipality_id: int) -> bool:
     return can_handle_tips(user, municipality_id) or (
         user.is_authenticated and role_in(user, municipality_id) == Role.VIEWER
     )
+
+
+def can_correct_entry(user, activity, entry) -> bool:
+    """Editing or removing a logged occasion: the municipality's coordinators (and admins), or
+    its author while they may still log in that municipality."""
+    if can_edit(user, activity.municipality_id):
+        return True
+    return bool(user.is_authenticated and entry.author_id == user.id
+                and role_in(user, activity.municipality_id) in LOG_ROLES)
+

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.robustness.world import build_world, make_commitment_in
 from tracker.extensions import db
-from tracker.models import FocusArea, PoliceArea, Promise, Tip
+from tracker.models import FocusArea, LogEntry, PoliceArea, Promise, Tip
 
 EXAMPLES = 25
 MARKERS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg/onload=alert(1)>")
@@ -108,6 +108,14 @@ def _fresh_indicator(ids):
     return {"indicator_id": indicator.id}
 
 
+def _fresh_entry(ids):
+    entry = LogEntry(activity_id=ids["activity_id"], occurred_on=date.today(),
+                     measures={"antal_poliser": 1}, author_id=ids["officer_id"])
+    db.session.add(entry)
+    db.session.commit()
+    return {"activity_id": ids["activity_id"], "entry_id": entry.id}
+
+
 VERSION = {"version": ["1", "2", "3"]}
 TARGETS: dict[str, Target] = {
     "auth.login": Target(None),
@@ -131,6 +139,8 @@ TARGETS: dict[str, Target] = {
     "activities.create": Target("coordinator", lambda i: {"commitment_id": i["commitment_id"]}),
     "activities.edit": Target("coordinator", lambda i: {"activity_id": i["activity_id"]}),
     "activities.log": Target("officer", lambda i: {"activity_id": i["activity_id"]}),
+    "activities.edit_entry": Target("officer", _fresh_entry, VERSION),
+    "activities.remove_entry": Target("officer", _fresh_entry, VERSION),
     "activities.change_status": Target(
         "officer", lambda i: {"activity_id": i["activity_id"]},
         {"status": ["planned", "in_progress", "done", "cancelled"], "reason": ["Klart."],

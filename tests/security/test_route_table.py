@@ -158,6 +158,14 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/aktiviteter/<int:activity_id>/logga"): expect(LOGGERS),
     ("POST", "/aktiviteter/<int:activity_id>/logga"): expect(LOGGERS),
     ("GET", "/aktiviteter/<int:activity_id>/loggad/<int:entry_id>"): expect(MEMBERS),
+    # the entry's author is the officer; coordinators may correct any entry
+    ("GET", "/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/andra"): expect(LOGGERS),
+    ("POST", "/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/andra"): expect(
+        LOGGERS),
+    ("GET", "/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/ta-bort"): expect(
+        LOGGERS),
+    ("POST", "/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/ta-bort"): expect(
+        LOGGERS),
     # ---- follow-ups (followup_id: this year's draft)
     ("GET", "/uppfoljningar/<int:followup_id>"): expect(MEMBERS),
     ("GET", "/uppfoljningar/<int:followup_id>/export.<fmt>"): expect(MEMBERS),
@@ -329,6 +337,8 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST",
      "/api/v1/activities/<int(min=1, max=2147483647):activity_id>/log-entries"): expect(API),
     ("GET", "/api/v1/log-entries/<int(min=1, max=2147483647):entry_id>"): expect(API),
+    ("PATCH", "/api/v1/log-entries/<int(min=1, max=2147483647):entry_id>"): expect(API),
+    ("DELETE", "/api/v1/log-entries/<int(min=1, max=2147483647):entry_id>"): expect(API),
     ("GET", "/api/v1/followups/<int(min=1, max=2147483647):followup_id>"): expect(API),
 }
 

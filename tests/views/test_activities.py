@@ -54,13 +54,14 @@ def test_logging_then_logga_igen_prefills_the_same_values(client, world, session
     url = f"/aktiviteter/{world['activity'].id}/logga"
     response = client.post(url, data={
         "occurred_on": local_today().isoformat(), "m_antal_poliser": "2", "m_timmar": "1,5",
-        "m_typ": "nykterhet", "duration": "2", "place_id": str(world["place"].id),
+        "m_typ": "nykterhet", "place_id": str(world["place"].id),
         "note": "Lugn kväll vid stationen", "include_in_followup": "y",
     })
     assert response.status_code == 302
     entry = session.scalar(sa.select(LogEntry).where(LogEntry.activity_id == world["activity"].id))
     assert entry.measures["antal_poliser"] == 2 and entry.measures["typ"] == "nykterhet"
-    assert entry.include_in_followup and entry.duration_minutes == 120
+    # The type's hours measure is the duration: the form asks for the hours once.
+    assert entry.include_in_followup and entry.duration_minutes == 90
     done = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Logga igen" in done and "1 av 3" in done
     again = client.get(f"{url}?igen={entry.id}").get_data(as_text=True)
@@ -153,10 +154,10 @@ def test_the_activity_page_shows_its_own_change_history_newest_first(client, wor
     session.commit()
     page = client.get(f"/aktiviteter/{activity.id}").get_data(as_text=True)
     history = page[page.index('id="history-heading"'):]
-    assert history.index("→ Kvällspatrull vid resecentrum") < history.index(
-        "→ Kvällspatrull vid torget")
+    assert history.index("till Kvällspatrull vid resecentrum") < history.index(
+        "till Kvällspatrull vid torget")
     assert "Någon annans ändring" not in history
-    assert world["coordinator"].email in history
+    assert f"{world['coordinator'].name} ändrade rubrik från" in history
 
 
 def test_stale_activity_edit_returns_409_and_keeps_both_versions(client, world, session):

@@ -10,6 +10,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm
 from tracker.models import ActivityStatus, MeasureKind
+from tracker.localized import measure_label
+from tracker.once import OnceForm
 from tracker.translation import lazy_gettext as _l
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
@@ -70,6 +72,10 @@ class ActivityForm(BaseForm):
         self.rec_count.data = rule.get("count")
 
 
+class NewActivityForm(OnceForm, ActivityForm):
+    """Planning an activity: sent twice, it is planned once."""
+
+
 STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
 
 
@@ -91,15 +97,31 @@ class LogFormBase(BaseForm):
     submit = SubmitField(_l("Spara"))
 
 
-def log_form_class(measures: list[dict], place_choices: list[tuple]):
-    """A log form with one field per measure of the activity type (m_<key>)."""
+class CorrectionFields:
+    """A logged occasion being corrected: the version that was read."""
 
-    class LogForm(LogFormBase):
+    version = HiddenField()
+    submit = SubmitField(_l("Spara ändringen"))
+
+
+class RemoveEntryForm(BaseForm):
+    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=2000)],
+                           description=_l("Skriv inga namn eller personnummer."))
+    version = HiddenField()
+    submit = SubmitField(_l("Ta bort genomförandet"))
+
+
+def log_form_class(measures: list[dict], place_choices: list[tuple], *,
+                   correction: bool = False):
+    """A log form with one field per measure of the activity type (m_<key>); a new occasion's
+    form carries a one-time key, a correction's the version it read."""
+
+    class LogForm(*((CorrectionFields,) if correction else (OnceForm,)), LogFormBase):
         pass
 
     for spec in measures:
         kind = MeasureKind(spec["kind"])
-        label = spec["label"] + ("" if spec.get("required") or kind == MeasureKind.BOOLEAN
+        label = measure_label(spec) + ("" if spec.get("required") or kind == MeasureKind.BOOLEAN
                                  else " " + str(_l("(frivilligt)")))
         name = f"m_{spec['key']}"
         if kind == MeasureKind.BOOLEAN:

@@ -1,23 +1,23 @@
 """Activities: plan, edit, status, log an occasion, my tasks, the filtered list."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import policies
+from tracker import once, policies
 from tracker.activities import bp
-from tracker.activities.forms import ActivityForm, StatusForm, log_form_class
+from tracker.activities import log_fields
+from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, log_form_class
 from tracker.extensions import db
 from tracker.formatting import local_today
+from tracker.localized import english_page, pick
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Membership, Promise, User,
+    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Promise, User,
 )
 from tracker.services import DomainError, FieldErrors
 from tracker.services import activities as activity_service
-from tracker.services import activity_detail
+from tracker.services import activity_detail, activity_history
 from tracker.services import activity_list
 from tracker.services import activity_queries as queries
 from tracker.services import logbook, reminders
@@ -29,16 +29,16 @@ from tracker.web import (
 
 
 def _member_choices(municipality_id: int) -> list[tuple[int, str]]:
-    return [(i, n) for i, n in db.session.execute(
-        sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.municipality_id == municipality_id).order_by(User.name))]
+    return activity_service.responsible_choices(municipality_id)
 
 
 def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Commitment]) -> None:
     form.commitment_id.choices = [(c.id, c.text[:120]) for c in commitments]
-    form.type_id.choices = [(i, n) for i, n in db.session.execute(
-        sa.select(ActivityType.id, ActivityType.name_sv).where(ActivityType.is_active.is_(True))
-        .order_by(ActivityType.name_sv))]
+    english = english_page()
+    form.type_id.choices = sorted(
+        ((i, pick(sv, en, english)) for i, sv, en in db.session.execute(
+            sa.select(ActivityType.id, ActivityType.name_sv, ActivityType.name_en)
+            .where(ActivityType.is_active.is_(True)))), key=lambda choice: choice[1])
     members = _member_choices(municipality_id)
     form.owner_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in members]
     form.assignee_ids.choices = members
@@ -67,22 +67,27 @@ def create(commitment_id: int):
     commitment = load_or_404(Commitment, commitment_id)
     promise = db.session.get(Promise, commitment.promise_id)
     require(policies.can_create_activity(current_user, commitment, promise.municipality_id))
-    form = ActivityForm()
+    form = NewActivityForm()
     _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
     if request.method == "GET":
         form.commitment_id.data = commitment.id
         form.owner_id.data = current_user.id
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             activity = activity_service.save_activity(current_user, _input_from(form))
         except DomainError as error:
+            db.session.rollback()  # the one-time key's claim too: the form can be sent again
             show_refusal(form, error)
         else:
             recipients = _newly_assigned(activity, set())
+            target = url_for("activities.detail", activity_id=activity.id)
+            once.remember(form, target, "activity", activity.id)
             db.session.commit()
             _notify(activity, recipients)
             flash(_("Aktiviteten är sparad."), "success")
-            return redirect(url_for("activities.detail", activity_id=activity.id))
+            return redirect(target)
     return render_template("activities/form.html", form=form, commitment=commitment,
                            promise=promise, activity=None)
 
@@ -145,13 +150,15 @@ def _notify(activity: Activity, recipients: list[User]) -> None:
 def detail(activity_id: int):
     activity, row = activity_detail.load_for_page(activity_id, local_today()) or abort(404)
     require(policies.can_view(current_user, activity.municipality_id))
-    status_form = StatusForm(version=activity.version_id)
+    status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
+    entries = activity_detail.timeline(activity.id, activity.type.measures)
     return render_template(
         "activities/detail.html", activity=activity, row=row,
-        expected=activity_service.expected_occasions(activity),
-        entries=activity_detail.timeline(activity.id, activity.type.measures),
-        history=queries.history("activity", activity.id),
+        expected=activity_service.expected_occasions(activity), entries=entries,
+        correctable={e.id for e in entries
+                     if policies.can_correct_entry(current_user, activity, e)},
+        history=activity_history.history(activity.id),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
         can_log=policies.can_log_on(current_user, activity),
     )
@@ -194,19 +201,6 @@ def _status_conflict(form, activity_id: int):
     return render_template("activities/status_conflict.html", form=form, current=current), 409
 
 
-def _parse_hours(text: str | None) -> tuple[int | None, str | None]:
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return None, None
-    try:
-        hours = Decimal(text)
-    except InvalidOperation:
-        return None, _("Ange tiden i timmar, t.ex. 1,5.")
-    if not hours.is_finite() or hours < 0 or hours > 24 * 31:
-        return None, _("Ange tiden i timmar, t.ex. 1,5.")
-    return int(hours * 60), None
-
-
 @bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])
 @login_required
 def log(activity_id: int):
@@ -215,24 +209,16 @@ def log(activity_id: int):
     require(policies.can_log_on(current_user, activity))
     place_choices = queries.place_choices(activity.municipality_id)
     specs = list(activity.type.measures)  # kept: a rollback below expires the activity
-    form_class = log_form_class(specs, place_choices)
-    form = form_class()
+    form = log_form_class(specs, place_choices)()
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
     if request.method == "GET":
         _prefill(form, activity)
     if form.validate_on_submit():
-        minutes, hours_error = _parse_hours(form.duration.data)
-        data = logbook.LogInput(
-            occurred_on=form.occurred_on.data, duration_minutes=minutes,
-            place_id=form.place_id.data,
-            measures={s["key"]: _raw(form, s) for s in specs},
-            note=form.note.data or "", include_in_followup=form.include_in_followup.data,
-            confirm_outside_period=form.confirm_outside_period.data,
-        )
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
-            if hours_error:
-                raise FieldErrors({"duration": hours_error})
-            entry = logbook.log_occasion(current_user, activity, data, today=local_today(),
+            entry = logbook.log_occasion(current_user, activity, log_fields.input_from(form, specs),
+                                         today=local_today(),
                                          place_ids={i for i, _n in place_choices})
             entry_id = entry.id  # read before the commit expires it
         except DomainError as error:
@@ -240,21 +226,17 @@ def log(activity_id: int):
             show_refusal(form, error)
             activity = queries.load_activity(activity_id)
         else:
+            target = url_for("activities.logged", activity_id=activity_id, entry_id=entry_id)
+            once.remember(form, target, "log_entry", entry_id)
             db.session.commit()
             flash(_("Genomförandet är loggat."), "success")
-            return redirect(url_for("activities.logged", activity_id=activity_id, entry_id=entry_id))
+            return redirect(target)
     needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
     return render_template("activities/log.html", form=form, activity=activity,
                            measure_fields=[f"m_{s['key']}" for s in specs],
                            has_place_measure=any(s["kind"] == "place" for s in specs),
+                           one_duration=log_fields.hours_measure(specs) is not None,
                            needs_confirm=needs_confirm)
-
-
-def _raw(form, spec) -> str:
-    value = getattr(form, f"m_{spec['key']}").data
-    if spec["kind"] == "boolean":
-        return "ja" if value else "nej"
-    return "" if value is None else str(value)
 
 
 def _prefill(form, activity: Activity) -> None:
@@ -267,25 +249,8 @@ def _prefill(form, activity: Activity) -> None:
                 getattr(form, f"m_{spec['key']}").data = str(activity.places[0].id)
     again = request.args.get("igen", type=int)
     entry = db.session.get(LogEntry, again) if again else None
-    if entry is None or entry.activity_id != activity.id:
-        return
-    form.place_id.data = entry.place_id
-    if entry.duration_minutes is not None:
-        form.duration.data = f"{entry.duration_minutes / 60:g}".replace(".", ",")
-    form.include_in_followup.data = False
-    for spec in activity.type.measures:
-        value = entry.measures.get(spec["key"])
-        if value is None:
-            continue
-        field = getattr(form, f"m_{spec['key']}")
-        if spec["kind"] == "decimal":
-            field.data = f"{value:g}".replace(".", ",")
-        elif spec["kind"] == "boolean":
-            field.data = bool(value)
-        elif spec["kind"] == "place":
-            field.data = str(value)
-        else:
-            field.data = str(value)
+    if entry is not None and entry.activity_id == activity.id:
+        log_fields.fill_from_entry(form, activity.type.measures, entry, all_fields=False)
 
 
 @bp.route("/aktiviteter/<int:activity_id>/loggad/<int:entry_id>")
@@ -297,7 +262,8 @@ def logged(activity_id: int, entry_id: int):
     if entry.activity_id != activity.id:
         abort(404)
     row = queries.rows_for([activity], local_today())[0]
-    return render_template("activities/logged.html", activity=activity, entry=entry, row=row)
+    return render_template("activities/logged.html", activity=activity, entry=entry, row=row,
+                           can_correct=policies.can_correct_entry(current_user, activity, entry))
 
 
 @bp.route("/mina-uppgifter")

@@ -30,6 +30,8 @@ class MeasureRowForm(PlainForm):
     key = StringField(_l("Nyckel"), validators=[Length(max=MEASURE_KEY_MAX)],
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     label = StringField(_l("Rubrik"), validators=[Length(max=LABEL_MAX), NoIdentityNumber()])
+    label_en = StringField(_l("Rubrik på engelska"),
+                           validators=[Length(max=LABEL_MAX), NoIdentityNumber()])
     kind = SelectField(_l("Typ av mått"), choices=MEASURE_KINDS,
                        default=MeasureKind.INTEGER.value, validate_choice=False)
     required = BooleanField(_l("Måste fyllas i"))

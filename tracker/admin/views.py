@@ -80,7 +80,7 @@ def _input(form: ActivityTypeForm) -> types.ActivityTypeInput:
         description=form.description.data or "",
         is_active=bool(form.is_active.data),
         measures=[types.MeasureInput(**{name: row.data[name] or "" for name in
-                                        ("key", "label", "kind", "choices")},
+                                        ("key", "label", "label_en", "kind", "choices")},
                                      required=bool(row.data["required"]))
                   for row in form.measures],
     )

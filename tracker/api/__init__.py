@@ -21,13 +21,19 @@ till läsning om den skapades med behörigheten *Läsa*. Sessionscookies gäller
 
 **Fel** svarar med `{"code": "stabil_kod", "message": "text på svenska", "errors": {"fält":
 ["..."]}}`. Koder: `bad_request` (400), `token_missing`, `token_invalid`, `token_expired`,
-`token_revoked` (401), `insufficient_scope`, `forbidden` (403), `not_found` (404, också för
-rader i kommuner du inte har behörighet till), `method_not_allowed` (405), `stale_version`,
-`duplicate` (409), `validation_error`, `refused` (422), `rate_limited` (429), `server_error`
-(500), `unavailable` (503).
+`token_revoked` (401), `bad_idempotency_key` (400), `insufficient_scope`, `forbidden` (403),
+`not_found` (404, också för rader i kommuner du inte har behörighet till),
+`method_not_allowed` (405), `stale_version`, `duplicate` (409), `validation_error`, `refused`,
+`idempotency_key_reused` (422), `rate_limited` (429), `server_error` (500), `unavailable` (503).
 
-**Samtidiga ändringar.** Skicka tillbaka `version` från GET när du ändrar en aktivitet; har
+**Samtidiga ändringar.** Skicka tillbaka `version` från GET när du ändrar en aktivitet eller
+rättar (`PATCH`) eller tar bort (`DELETE`, med en motivering) ett loggat genomförande; har
 någon annan sparat emellan blir svaret 409 med `stale_version`.
+
+**Exakt en gång.** Skicka en unik nyckel i huvudet `Idempotency-Key` när du loggar ett
+genomförande, planerar en aktivitet eller registrerar ett indikatorvärde. Skickas samma anrop
+igen med samma nyckel (t.ex. efter ett avbrott) skapas inget nytt: svaret är det första
+resultatet. Samma nyckel med ett annat anrop ger 422 `idempotency_key_reused`.
 """
 
 

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from tracker import policies
+from tracker.api import once as api_once
 from tracker.api import schemas
 from tracker.api.access import require, require_view, under_promise, viewable_municipality
 from tracker.api.auth import user
@@ -27,6 +28,8 @@ from tracker.api.inputs import (
     ActivityUpdateBody,
     LogEntryArgs,
     LogEntryBody,
+    LogEntryPatchBody,
+    LogEntryRemoveBody,
     StatusBody,
 )
 from tracker.extensions import db
@@ -34,7 +37,7 @@ from tracker.formatting import local_today
 from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry, User
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
-from tracker.services import logbook, reminders
+from tracker.services import log_corrections, logbook, reminders
 from tracker.translation import gettext as _
 
 blp = make_blueprint("activities", "Aktiviteter, deras status och loggade genomföranden.")
@@ -116,12 +119,17 @@ def _notify(activity: Activity, recipients: list[User]) -> None:
 @blp.arguments(ActivityBody)
 @blp.response(201, schemas.ActivitySchema)
 def create_activity(body, commitment_id: int):
-    """Planera en aktivitet under ett åtagande (samordnare; poliser under Polisen/Tillsammans)."""
+    """Planera en aktivitet under ett åtagande (samordnare; poliser under Polisen/Tillsammans).
+
+    Idempotency-Key: se loggade genomföranden."""
     commitment, municipality_id = under_promise(Commitment, commitment_id)
     require(policies.can_create_activity(user(), commitment, municipality_id))
+    if (earlier := api_once.first_id()) is not None:
+        return _row(earlier)
     with service_errors():
         activity = activity_service.save_activity(user(), _input(body, commitment.id))
     recipients = _new_assignees(activity, set())
+    api_once.remember("activity", activity.id)
     commit()
     _notify(activity, recipients)
     return _row(activity.id)
@@ -213,9 +221,14 @@ def log_entry(entry_id: int):
 @blp.arguments(LogEntryBody)
 @blp.response(201, schemas.LogEntrySchema)
 def create_log_entry(body, activity_id: int):
-    """Logga ett genomförande med aktivitetstypens mätpunkter. Inga personnummer i fritext."""
+    """Logga ett genomförande med aktivitetstypens mätpunkter. Inga personnummer i fritext.
+
+    Skicka en unik nyckel i huvudet Idempotency-Key för att kunna skicka om anropet utan risk:
+    en upprepning med samma nyckel loggar inget nytt utan svarar med det första resultatet."""
     activity = _loaded(activity_id)
     require(policies.can_log_on(user(), activity))
+    if (earlier := api_once.first_id()) is not None:
+        return _entry(earlier)
     specs = {spec["key"] for spec in activity.type.measures}
     unknown = {f"measures.{key}": _("Aktivitetstypen har ingen sådan mätpunkt.")
                for key in body["measures"] if key not in specs}
@@ -229,6 +242,75 @@ def create_log_entry(body, activity_id: int):
     renamed = {logbook.measure_field(key): f"measures.{key}" for key in specs}
     with service_errors(renamed):
         entry = logbook.log_occasion(user(), activity, data, today=local_today())
+    api_once.remember("log_entry", entry.id)
     commit()
-    return db.session.scalar(sa.select(LogEntry).where(LogEntry.id == entry.id)
-                             .options(joinedload(LogEntry.author)))
+    return _entry(entry.id)
+
+
+def _entry(entry_id: int) -> LogEntry:
+    entry = db.session.scalar(sa.select(LogEntry).where(LogEntry.id == entry_id)
+                              .options(joinedload(LogEntry.author)))
+    if entry is None:  # the first request's entry has since been removed
+        raise not_found()
+    return entry
+
+
+def _stored_raw(value) -> str:
+    """A stored measure as the raw text the log's parser reads (as a client would send it)."""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return "" if value is None else str(value)
+
+
+def _entry_for_change(entry_id: int) -> tuple[Activity, LogEntry]:
+    entry = db.session.get(LogEntry, entry_id)
+    if entry is None:
+        raise not_found()
+    activity = _loaded(entry.activity_id)
+    require(policies.can_correct_entry(user(), activity, entry))
+    return activity, entry
+
+
+@blp.patch(f"/log-entries/<{ID}:entry_id>")
+@blp.arguments(LogEntryPatchBody)
+@blp.response(200, schemas.LogEntrySchema)
+@blp.alt_response(409, schema=ApiErrorSchema, description=STALE_DOC)
+def update_log_entry(body, entry_id: int):
+    """Rätta ett loggat genomförande (författaren eller kommunens samordnare). Fälten du skickar
+    ersätter de sparade; skicka med versionen du läste: 409 om den är inaktuell."""
+    activity, entry = _entry_for_change(entry_id)
+    specs = {spec["key"] for spec in activity.type.measures}
+    unknown = {f"measures.{key}": _("Aktivitetstypen har ingen sådan mätpunkt.")
+               for key in body.get("measures", {}) if key not in specs}
+    if unknown:
+        raise field_errors(unknown)
+    measures = {key: _stored_raw(value) for key, value in entry.measures.items()}
+    measures.update(body.get("measures", {}))
+    data = logbook.LogInput(
+        occurred_on=body.get("occurred_on", entry.occurred_on),
+        duration_minutes=body.get("duration_minutes", entry.duration_minutes),
+        place_id=body.get("place_id", entry.place_id), measures=measures,
+        note=body.get("note", entry.note),
+        include_in_followup=body.get("include_in_followup", entry.include_in_followup),
+        confirm_outside_period=body["confirm_outside_period"])
+    renamed = {logbook.measure_field(key): f"measures.{key}" for key in specs}
+    with service_errors(renamed):
+        log_corrections.update_entry(user(), activity, entry, data, today=local_today(),
+                                     expected_version=body["version"])
+    commit()
+    return _entry(entry_id)
+
+
+@blp.delete(f"/log-entries/<{ID}:entry_id>")
+@blp.arguments(LogEntryRemoveBody)
+@blp.response(204)
+@blp.alt_response(409, schema=ApiErrorSchema, description=STALE_DOC)
+def remove_log_entry(body, entry_id: int):
+    """Ta bort ett loggat genomförande med en motivering (författaren eller kommunens
+    samordnare). Det räknas inte längre; motiveringen syns i aktivitetens historik."""
+    activity, entry = _entry_for_change(entry_id)
+    with service_errors():
+        log_corrections.remove_entry(user(), activity, entry, body["reason"],
+                                     expected_version=body["version"])
+    commit()
+    return None

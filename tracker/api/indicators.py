@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tracker import policies
+from tracker.api import once as api_once
 from tracker.api import schemas
 from tracker.api.access import require, viewable, viewable_municipality
 from tracker.api.auth import user
@@ -68,9 +69,13 @@ def _duplicate() -> ApiError:
 @blp.alt_response(409, schema=ApiErrorSchema,
                   description="The municipality already has a value for that year.")
 def create_value(body, municipality_id: int):
-    """Registrera ett värde för ett år (samordnare). 409 om året redan har ett värde."""
+    """Registrera ett värde för ett år (samordnare). 409 om året redan har ett värde.
+
+    Med samma Idempotency-Key igen svarar anropet med det första resultatet."""
     viewable_municipality(municipality_id)
     require(policies.can_edit(user(), municipality_id))
+    if (earlier := api_once.first_id()) is not None:
+        return viewable(IndicatorValue, earlier)
     indicator = db.session.get(Indicator, body["indicator_id"])
     if indicator is None:
         raise field_errors({"indicator_id": _("Det finns ingen sådan indikator.")})
@@ -84,6 +89,7 @@ def create_value(body, municipality_id: int):
             row, _previous = save_indicator_value(
                 user(), municipality_id, indicator, body["year"], _decimal(body["value"]),
                 _decimal(body["national_value"]), body["source_note"])
+        api_once.remember("indicator_value", row.id)
         db.session.commit()
     except IntegrityError:  # the same value created by a concurrent request
         db.session.rollback()

@@ -152,3 +152,27 @@ class IndicatorValueUpdateBody(ApiSchema):
 class IndicatorValueBody(IndicatorValueUpdateBody):
     indicator_id = id_field(required=True)
     year = int_range(1990, 2100, required=True)
+
+
+class LogEntryPatchBody(ApiSchema):
+    """A correction: the fields sent replace the stored ones (measures key by key)."""
+
+    version = fields.Integer(required=True, strict=True, metadata={
+        "description": "the version you read (GET); 409 stale_version if someone saved since"})
+    occurred_on = day()
+    duration_minutes = int_range(0, 44_640, allow_none=True)
+    place_id = id_field(allow_none=True)
+    measures = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=60)),
+        values=MeasureValue(metadata={"oneOf": [{"type": "string"}, {"type": "number"},
+                                                {"type": "boolean"}]}),
+        validate=validate.Length(max=50))
+    note = text(5000)
+    include_in_followup = fields.Boolean()
+    confirm_outside_period = fields.Boolean(load_default=False)
+
+
+class LogEntryRemoveBody(ApiSchema):
+    version = fields.Integer(required=True, strict=True)
+    reason = text(2000, required=True, min_length=1, metadata={
+        "description": "why the occasion is removed; kept in the activity's history"})

@@ -105,6 +105,8 @@ class PlaceSchema(ApiSchema):
 class MeasureSpecSchema(ApiSchema):
     key = fields.String(required=True)
     label = fields.String(required=True)
+    label_en = fields.String(dump_default="", metadata={
+        "description": "the label in English; empty: none given (use label)"})
     kind = fields.String(required=True, metadata={
         "description": "integer | decimal | text | boolean | choice | place"})
     required = fields.Boolean(dump_default=False)
@@ -188,6 +190,8 @@ class LogEntrySchema(ApiSchema):
     include_in_followup = fields.Boolean(required=True)
     author = fields.Nested(UserRefSchema, allow_none=True, required=True)
     created_at = fields.DateTime(required=True)
+    version = fields.Integer(required=True, attribute="version_id", metadata={
+        "description": "send it back with PATCH or DELETE"})
 
 
 class IndicatorSchema(ApiSchema):

@@ -33,3 +33,7 @@ __all__ = [
     "Role", "Tip", "TipStatus", "User", "UserSession", "Verdict", "VerdictReason",
     "activity_assignee", "activity_place",
 ]
+
+from tracker.models.once import IdempotencyKey  # noqa: E402
+
+__all__ += ["IdempotencyKey"]

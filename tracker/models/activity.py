@@ -160,8 +160,12 @@ class LogEntry(db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Optimistic locking for corrections: an edit or a removal names the version it read.
+    version_id: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
     created_at: Mapped[datetime] = created_at_column()
 
     activity: Mapped[Activity] = relationship(lazy="raise")
     place: Mapped[Optional[Place]] = relationship(lazy="raise")
     author: Mapped[Optional[User]] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version_id}

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import policies
+from tracker import once, policies
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from tracker.promises import bp
 from tracker.promises.forms import (
     NO_FOCUS_AREA, AssessmentForm, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
 )
+from tracker.promises.new_forms import NewCommitmentForm, NewFocusAreaForm
 from tracker.promises.views import (
     _editable_promise, _int_or_none, _one_or_404, _to_promise, _unless_draft,
 )
@@ -34,17 +35,24 @@ def add_focus_area(promise_id: int):
     promise = _editable_promise(promise_id)
     if (refusal := _unless_draft(promise)) is not None:
         return refusal
-    form = FocusAreaForm()
+    form = NewFocusAreaForm()
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             area = service.add_focus_area(promise, current_user, form.title.data,
                                           form.description.data)
         except DomainError as error:
+            db.session.rollback()  # the one-time key's claim too: the form can be sent again
+            promise = _editable_promise(promise_id)
             show_refusal(form, error)
         else:
+            anchor = f"fokusomrade-{area.id}"
+            once.remember(form, url_for("promises.show", promise_id=promise.id, _anchor=anchor),
+                          "focus_area", area.id)
             db.session.commit()
             flash(_("Fokusområdet är tillagt."), "success")
-            return _to_promise(promise.id, f"fokusomrade-{area.id}")
+            return _to_promise(promise.id, anchor)
     return render_template("promises/focus_area.html", form=form, promise=promise, area=None)
 
 
@@ -130,20 +138,27 @@ def add_commitment(promise_id: int):
     promise = _editable_promise(promise_id, selectinload(Promise.focus_areas))
     if (refusal := _unless_draft(promise)) is not None:
         return refusal
-    form = CommitmentForm()
+    form = NewCommitmentForm()
     form.set_focus_areas(promise.focus_areas)
     if request.method == "GET":
         form.focus_area_id.data = request.args.get("fokusomrade", NO_FOCUS_AREA, type=int)
         form.party.data = request.args.get("part")
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             commitment = service.add_commitment(promise, current_user, _commitment_input(form))
         except DomainError as error:
+            db.session.rollback()  # the one-time key's claim too: the form can be sent again
+            promise = _editable_promise(promise_id, selectinload(Promise.focus_areas))
             show_refusal(form, error)
         else:
+            anchor = f"atagande-{commitment.id}"
+            once.remember(form, url_for("promises.show", promise_id=promise.id, _anchor=anchor),
+                          "commitment", commitment.id)
             db.session.commit()
             flash(_("Åtagandet är tillagt."), "success")
-            return _to_promise(promise.id, f"atagande-{commitment.id}")
+            return _to_promise(promise.id, anchor)
     return render_template("promises/commitment.html", form=form, promise=promise,
                            commitment=None)
 

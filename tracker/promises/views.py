@@ -9,18 +9,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from tracker import policies
+from tracker import once, policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
-from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
+from tracker.promises.forms import PromiseForm, PromiseLinksForm, SignForm
 from tracker.followups import workflow as followups
+from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
 from tracker.translation import gettext as _
 from tracker.web import load_or_404, require, save_or_conflict, show_refusal
-
 
 
 def _one_or_404(model, object_id: int, *options):
@@ -67,15 +67,20 @@ def index(municipality_id: int):
 def create(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
     require(policies.can_edit(current_user, municipality.id))
-    form = PromiseForm()
+    form = NewPromiseForm()
     if request.method == "GET":
         form.start_year.data = form.end_year.data = local_today().year
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             promise = service.create_promise(current_user, municipality.id, **_promise_values(form))
         except DomainError as error:
+            db.session.rollback()  # the one-time key's claim too: the form can be sent again
             show_refusal(form, error)
         else:
+            once.remember(form, url_for("promises.show", promise_id=promise.id), "promise",
+                          promise.id)
             db.session.commit()
             flash(_("Medborgarlöftet är skapat som utkast."), "success")
             return _to_promise(promise.id)
@@ -183,15 +188,21 @@ def _signatory_field(error: DomainError) -> DomainError:
 @login_required
 def copy(promise_id: int):
     promise = _editable_promise(promise_id)
-    form = CopyForm()
+    form = NewCopyForm()
     overlapping = service.overlapping_promises(promise)
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
+        def save():
+            new = service.copy_to_next_period(promise, current_user, form.carry_activities.data)
+            once.remember(form, url_for("promises.show", promise_id=new.id), "promise", new.id)
+            return new
+
         try:
-            new, conflict = save_or_conflict(
-                lambda: service.copy_to_next_period(promise, current_user,
-                                                    form.carry_activities.data),
-                lambda: _copy_conflict(promise_id, form))
+            new, conflict = save_or_conflict(save, lambda: _copy_conflict(promise_id, form))
         except DomainError as error:
+            db.session.rollback()
+            promise = _editable_promise(promise_id)
             show_refusal(form, error)
         else:
             if conflict:

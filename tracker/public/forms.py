@@ -5,11 +5,12 @@ from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tracker.forms import BaseForm
+from tracker.once import OnceForm
 from tracker.services.tips import MAX_REPLY_TO_LENGTH, MAX_TEXT_LENGTH
 from tracker.translation import lazy_gettext as _l
 
 
-class TipForm(BaseForm):
+class TipForm(OnceForm, BaseForm):
     text = TextAreaField(
         _l("Ditt tips eller din synpunkt"),
         validators=[InputRequired(_l("Skriv ditt tips eller din synpunkt.")),

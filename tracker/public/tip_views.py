@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
+from tracker import once
 from tracker.extensions import db
 from tracker.public import bp
 from tracker.public.forms import TipForm
@@ -22,6 +23,8 @@ def tip(slug: str):
         # A robot filled the field people never see: it "succeeds", and nothing is stored.
         return redirect(url_for("public.tip_thanks", slug=municipality.slug))
     if form.validate_on_submit():
+        if (earlier := once.first_time(form, announce=False)) is not None:
+            return earlier
         try:
             service.create_tip(municipality.id, form.text.data, form.reply_to.data)
         except FieldErrors as error:
@@ -29,8 +32,10 @@ def tip(slug: str):
             for name, message in error.errors.items():
                 attach_error(form, DomainError(message, name))
         else:
+            thanks = url_for("public.tip_thanks", slug=municipality.slug)
+            once.remember(form, thanks, "tip")
             db.session.commit()
-            return redirect(url_for("public.tip_thanks", slug=municipality.slug))
+            return redirect(thanks)
     status = 422 if request.method == "POST" else 200
     return render_template("public/tip.html", municipality=municipality, form=form), status
 

@@ -42,6 +42,19 @@ def member_ids(municipality_id: int) -> set[int]:
     ))
 
 
+def _responsible_query(municipality_id: int):
+    return (sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+            .where(Membership.municipality_id == municipality_id,
+                   Membership.role.in_(policies.LOG_ROLES)))
+
+
+def responsible_choices(municipality_id: int) -> list[tuple[int, str]]:
+    """(id, name), by name, of who may own or carry out an activity there: members who may
+    log (not viewers), so whoever is named can also act on it (the rule is in _validate)."""
+    return [(i, n) for i, n in db.session.execute(
+        _responsible_query(municipality_id).order_by(User.name))]
+
+
 def _year_of(value) -> int:
     """The year of a date, or of an ISO date string as a recurrence stores it."""
     if hasattr(value, "year"):
@@ -72,11 +85,19 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
         if value and not MIN_YEAR <= _year_of(value) <= MAX_YEAR:
             errors[name] = _("Ange ett datum mellan år %(first)d och %(last)d.",
                              first=MIN_YEAR, last=MAX_YEAR)
-    members = member_ids(municipality_id)
-    if data.owner_id is not None and data.owner_id not in members:
+    roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(
+        Membership.municipality_id == municipality_id)).all())
+    if data.owner_id is not None and data.owner_id not in roles:
         errors["owner_id"] = _("Ansvarig måste ha behörighet i kommunen.")
-    if any(uid not in members for uid in data.assignee_ids):
+    elif data.owner_id is not None and roles[data.owner_id] not in policies.LOG_ROLES:
+        errors["owner_id"] = _("Ansvarig måste kunna logga i kommunen (samordnare eller "
+                               "handläggare/kommunpolis); en läsare kan inte vara ansvarig.")
+    if any(uid not in roles for uid in data.assignee_ids):
         errors["assignee_ids"] = _("Alla utförare måste ha behörighet i kommunen.")
+    elif any(roles[uid] not in policies.LOG_ROLES for uid in data.assignee_ids):
+        errors["assignee_ids"] = _("Alla utförare måste kunna logga i kommunen (samordnare "
+                                   "eller handläggare/kommunpolis); en läsare kan inte vara "
+                                   "utförare.")
     if data.place_ids:
         found = db.session.scalar(sa.select(sa.func.count()).select_from(Place).where(
             Place.id.in_(data.place_ids), Place.municipality_id == municipality_id))

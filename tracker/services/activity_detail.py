@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.formatting import local_formatters
+from tracker.localized import english_page, measure_label
 from tracker.models import LOGGED_COUNT, Activity, Commitment, LogEntry, Place, User
 from tracker.services.activities import is_overdue, target_of
 from tracker.services.activity_queries import ActivityRow
@@ -26,6 +27,8 @@ TIMELINE_LIMIT = 100
 
 @dataclass(slots=True)
 class TimelineEntry:
+    id: int
+    author_id: int | None      # who may correct it (policies.can_correct_entry)
     occurred_on: date
     date_text: str             # the date in the page's language
     duration_minutes: int | None
@@ -65,7 +68,9 @@ def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow]
 @cache
 def _timeline_statement(limit: int):
     return (
-        sa.select(LogEntry.occurred_on, LogEntry.duration_minutes, Place.name, User.name,
+        sa.select(LogEntry.id, LogEntry.author_id, LogEntry.occurred_on,
+                  LogEntry.duration_minutes, LogEntry.place_id, Place.name.label("place_name"),
+                  User.name,
                   LogEntry.measures, LogEntry.note, LogEntry.include_in_followup)
         .outerjoin(Place, Place.id == LogEntry.place_id)
         .outerjoin(User, User.id == LogEntry.author_id)
@@ -74,8 +79,10 @@ def _timeline_statement(limit: int):
     )
 
 
-def measures_text(specs: list[dict], measures: dict, yes: str, no: str) -> str:
-    """The type's measures present in an entry, in the type's order: "Antal: 3; Gemensam: ja"."""
+def measures_text(specs: list[dict], measures: dict, yes: str, no: str,
+                  place_names: dict[int, str] | None = None, english: bool = False) -> str:
+    """The type's measures present in an entry, in the type's order: "Antal: 3; Gemensam: ja";
+    a place measure by the place's name."""
     parts = []
     for spec in specs:
         key = spec.get("key")
@@ -83,20 +90,47 @@ def measures_text(specs: list[dict], measures: dict, yes: str, no: str) -> str:
             value = measures[key]
             if spec.get("kind") == "boolean":
                 value = yes if value else no
-            parts.append(f"{spec.get('label', '')}: {value}")
+            elif spec.get("kind") == "place":
+                value = (place_names or {}).get(value, value)
+            parts.append(f"{measure_label(spec, english)}: {value}")
     return "; ".join(parts)
+
+
+def _place_names(rows, specs: list[dict]) -> dict[int, str]:
+    """The names of the places the entries' place measures name: the entry's own place (read
+    with it) in the usual case; a statement only for a measure naming another place."""
+    keys = [s.get("key") for s in specs if s.get("kind") == "place"]
+    if not keys:
+        return {}
+    names, missing = {}, set()
+    for row in rows:
+        if row.place_id is not None and row.place_name is not None:
+            names[row.place_id] = row.place_name
+    for row in rows:
+        for key in keys:
+            value = (row.measures or {}).get(key)
+            if isinstance(value, int) and value not in names:
+                missing.add(value)
+    if missing:
+        names.update(db.session.execute(
+            sa.select(Place.id, Place.name).where(Place.id.in_(missing))).all())
+    return names
 
 
 def timeline(activity_id: int, specs: list[dict], limit: int = TIMELINE_LIMIT) -> list[TimelineEntry]:
     """The activity's latest entries, newest first; `specs` are its type's measures."""
     yes, no = _("ja"), _("nej")
+    english = english_page()
     date_text, number_text = local_formatters()
-    rows = db.session.execute(_timeline_statement(limit), {"activity_id": activity_id})
+    rows = db.session.execute(_timeline_statement(limit), {"activity_id": activity_id}).all()
+    places = _place_names(rows, specs)
     return [
-        TimelineEntry(occurred_on, date_text(occurred_on), minutes,
+        TimelineEntry(entry_id, author_id, occurred_on, date_text(occurred_on), minutes,
                       number_text(minutes / 60) if minutes else "", place, author,
                       measures or {},
-                      measures_text(specs, measures, yes, no) if measures else "",
+                      measures_text(specs, measures, yes, no, places, english) if measures
+                      else "",
                       note, followup)
-        for occurred_on, minutes, place, author, measures, note, followup in rows
+        for (entry_id, author_id, occurred_on, minutes, _place_id, place, author, measures,
+             note, followup) in rows
     ]

@@ -18,6 +18,7 @@ from flask import abort
 from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
+from tracker.localized import english_page, pick
 from tracker.models import (
     LOGGED_COUNT,
     Activity,
@@ -116,7 +117,7 @@ _ROWS = (
     sa.select(Activity.id, Activity.title, Activity.status, Activity.due_date,
               Activity.start_date, sa.cast(Activity.recurrence, sa.Text).label("rule"),
               Activity.target_count,
-              ActivityType.name_sv,
+              ActivityType.name_sv, ActivityType.name_en,
               _of_activity(Commitment.party, Activity.commitment_id).label("party"),
               _of_activity(User.name, Activity.owner_id).label("owner_name"),
               LOGGED_COUNT.label("logged"),
@@ -163,7 +164,9 @@ def _page(statements: tuple[sa.Select, sa.Select], values: dict, page: int, per_
     else:
         total = 0
     of_target = gettext("%(done)s av %(target)s")
-    rows = [ListRow(r.id, r.title, r.status, r.due_date, r.name_sv, r.party, r.owner_name,
+    english = english_page()
+    rows = [ListRow(r.id, r.title, r.status, r.due_date, pick(r.name_sv, r.name_en, english),
+                    r.party, r.owner_name,
                     getattr(r, "municipality_name", ""),
                     sorted(r.place_names.split(PLACE_SEPARATOR)) if r.place_names else [], r.logged,
                     target_from(r.target_count, r.rule, r.start_date, r.due_date),
@@ -213,7 +216,7 @@ def my_tasks(user_id: int, today: date, page: int = 1,
     return _page(_MY_TASKS, {"user_id": user_id, "today": today}, page, per_page, today)
 
 
-def _options_statement() -> sa.Select:
+def _options_statement(type_label) -> sa.Select:
     municipality_id = sa.bindparam("municipality_id")
     union = sa.union_all(
         sa.select(sa.literal("municipality").label("kind"), Municipality.id.label("id"),
@@ -222,7 +225,7 @@ def _options_statement() -> sa.Select:
         sa.select(sa.literal("focus_areas"), FocusArea.id, FocusArea.title)
         .join(Promise, Promise.id == FocusArea.promise_id)
         .where(Promise.municipality_id == municipality_id),
-        sa.select(sa.literal("types"), ActivityType.id, ActivityType.name_sv),
+        sa.select(sa.literal("types"), ActivityType.id, type_label),
         sa.select(sa.literal("owners"), User.id, User.name)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.municipality_id == municipality_id),
@@ -233,7 +236,10 @@ def _options_statement() -> sa.Select:
             .order_by(union.c.kind, union.c.label, union.c.id))
 
 
-_OPTIONS = _options_statement()
+# By language: an English page lists the types by their English names where they have one.
+_OPTIONS = {False: _options_statement(ActivityType.name_sv),
+            True: _options_statement(sa.case((ActivityType.name_en != "", ActivityType.name_en),
+                                             else_=ActivityType.name_sv))}
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,8 @@ def filter_options(municipality_id: int) -> tuple[MunicipalityName, dict[str, li
     """The municipality (404 if none) and the list's filter choices, in one statement."""
     options: dict[str, list[tuple[int, str]]] = {
         "municipality": [], "focus_areas": [], "types": [], "owners": [], "places": []}
-    for kind, id_, label in db.session.execute(_OPTIONS, {"municipality_id": municipality_id}):
+    for kind, id_, label in db.session.execute(_OPTIONS[english_page()],
+                                         {"municipality_id": municipality_id}):
         options[kind].append((id_, label))
     if not options["municipality"]:
         abort(404)

@@ -11,7 +11,6 @@ from tracker.extensions import db
 from tracker.models import (
     Activity,
     ActivityStatus,
-    AuditEvent,
     Commitment,
     Place,
     activity_place,
@@ -187,19 +186,6 @@ def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
         _FOR_LOGGING[with_places], {"activity_id": activity_id}).unique().first()
 
 
-_HISTORY = (
-    sa.select(AuditEvent)
-    .where(AuditEvent.entity == sa.bindparam("entity"),
-           AuditEvent.entity_id == sa.bindparam("entity_id"))
-    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(sa.bindparam("limit"))
-)
-
-
-def history(entity: str, entity_id: int, limit: int = 50) -> list[AuditEvent]:
-    return list(db.session.scalars(
-        _HISTORY, {"entity": entity, "entity_id": entity_id, "limit": limit}))
-
-
 def due_soon_window(today: date) -> tuple[date, date]:
     return today, today + timedelta(days=SOON_DAYS)
 
@@ -221,5 +207,4 @@ def places_of(municipality_id: int) -> list[Place]:
 
 
 __all__ = ["ActivityFilters", "ActivityRow", "ActivityStatus", "activity_page", "filters_from_args",
-           "history",
            "load_activity", "load_for_logging", "place_choices", "places_of", "rows_for"]

@@ -26,6 +26,7 @@ class MeasureInput:
     key: str = ""
     label: str = ""
     kind: str = MeasureKind.INTEGER.value
+    label_en: str = ""  # the label on English pages (the Swedish one when empty)
     required: bool = False
     choices: str = ""  # comma- or newline-separated
 
@@ -99,6 +100,7 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
              errors: dict[str, str]) -> dict | None:
     """One row as a stored measure spec, or None after adding its errors."""
     key, label = row.key.strip(), " ".join(row.label.split())
+    label_en = " ".join((row.label_en or "").split())
     found: dict[str, str] = {}
     key_error = _check_key(key, MEASURE_KEY_MAX)
     if key_error:
@@ -112,6 +114,9 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
     elif len(label) > LABEL_MAX:
         found[measure_field(index, "label")] = _("Rubriken får vara högst %(n)d tecken.",
                                                  n=LABEL_MAX)
+    if len(label_en) > LABEL_MAX:
+        found[measure_field(index, "label_en")] = _("Rubriken får vara högst %(n)d tecken.",
+                                                    n=LABEL_MAX)
     try:
         kind = MeasureKind(row.kind)
     except ValueError:
@@ -127,7 +132,8 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
             found[choice_field] = _("Samma alternativ står flera gånger.")
         elif any(len(choice) > CHOICE_MAX for choice in choices):
             found[choice_field] = _("Ett alternativ får vara högst %(n)d tecken.", n=CHOICE_MAX)
-    free_text = {measure_field(index, "label"): (_("Rubrik"), label)}
+    free_text = {measure_field(index, "label"): (_("Rubrik"), label),
+                 measure_field(index, "label_en"): (_("Rubrik på engelska"), label_en)}
     if kind == MeasureKind.CHOICE:
         free_text[measure_field(index, "choices")] = (_("Alternativ"), row.choices)
     found.update({name: message for name, message in personal_data.check_fields(free_text).items()
@@ -136,6 +142,8 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
         errors.update(found)
         return None
     spec = {"key": key, "label": label, "kind": kind.value, "required": bool(row.required)}
+    if label_en:
+        spec["label_en"] = label_en
     if kind == MeasureKind.CHOICE:
         spec["choices"] = choices
     return spec
@@ -192,6 +200,7 @@ def as_input(activity_type: ActivityType) -> ActivityTypeInput:
         is_active=activity_type.is_active,
         measures=[
             MeasureInput(key=m["key"], label=m.get("label", ""), kind=m["kind"],
+                         label_en=m.get("label_en", ""),
                          required=bool(m.get("required")),
                          choices=choices_text(m.get("choices") or []))
             for m in activity_type.measures or []

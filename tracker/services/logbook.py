@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.models import (
     Activity, ActivityStatus, ActivityType, Commitment, LogEntry, MeasureKind, Place, Promise, User,
 )
+from tracker.localized import measure_label
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.translation import gettext as _
@@ -41,7 +42,7 @@ def parse_measures(activity_type: ActivityType, raw: dict[str, str],
     """Typed values and Swedish errors (keyed by form field) for one activity type's schema."""
     values, errors = {}, {}
     for spec in activity_type.measures:
-        key, kind, label = spec["key"], MeasureKind(spec["kind"]), spec["label"]
+        key, kind, label = spec["key"], MeasureKind(spec["kind"]), measure_label(spec)
         text = (raw.get(key) or "").strip()
         name = measure_field(key)
         if kind == MeasureKind.BOOLEAN:
@@ -95,13 +96,10 @@ def municipality_place_ids(municipality_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(Place.id).where(Place.municipality_id == municipality_id)))
 
 
-def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date,
-                 place_ids: set[int] | None = None) -> LogEntry:
-    """Validate everything first; add the entry only when every field is right.
-
-    `place_ids`: the activity's municipality's places when the caller has them loaded."""
-    if not policies.can_log_on(actor, activity):
-        raise DomainError(_("Du får inte logga genomföranden på den här aktiviteten."))
+def check_input(activity: Activity, data: LogInput, *, today: date,
+                place_ids: set[int] | None = None) -> tuple[dict, int | None]:
+    """The typed measures and the place of an occasion, or FieldErrors: the same checks for a
+    new occasion and a corrected one. `place_ids`: the municipality's places when loaded."""
     activity_type = db.session.get(ActivityType, activity.type_id)
     if place_ids is None:
         place_ids = municipality_place_ids(activity.municipality_id)
@@ -133,6 +131,17 @@ def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date
     if place_id is None:
         place_id = next((v for s in activity_type.measures if s["kind"] == "place"
                          for k, v in measures.items() if k == s["key"]), None)
+    return measures, place_id
+
+
+def log_occasion(actor: User, activity: Activity, data: LogInput, *, today: date,
+                 place_ids: set[int] | None = None) -> LogEntry:
+    """Validate everything first; add the entry only when every field is right.
+
+    `place_ids`: the activity's municipality's places when the caller has them loaded."""
+    if not policies.can_log_on(actor, activity):
+        raise DomainError(_("Du får inte logga genomföranden på den här aktiviteten."))
+    measures, place_id = check_input(activity, data, today=today, place_ids=place_ids)
     entry = LogEntry(
         activity_id=activity.id, occurred_on=data.occurred_on,
         duration_minutes=data.duration_minutes, place_id=place_id, measures=measures,

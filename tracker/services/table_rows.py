@@ -13,6 +13,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from tracker.formatting import local_formatters
+from tracker.localized import english_page, pick
 from tracker.models import (
     LOGGED_COUNT, Activity, ActivityStatus, ActivityType, LogEntry, Place, User,
 )
@@ -68,6 +69,7 @@ def activity_columns() -> sa.Select:
     """What an activity row shows, with its type and owner joined and its logged count."""
     return (
         sa.select(Activity.id, Activity.title, ActivityType.name_sv.label("type_name"),
+                  ActivityType.name_en.label("type_name_en"),
                   User.name.label("owner_name"), Activity.due_date, Activity.status,
                   LOGGED_COUNT.label("logged"), Activity.target_count,
                   sa.cast(Activity.recurrence, sa.Text).label("rule"), Activity.start_date)
@@ -80,6 +82,7 @@ def activity_rows(found, on: date) -> list[ActivityTableRow]:
     """`activity_columns` rows as table rows, their texts in the page's language."""
     date_text, number_text = local_formatters()
     done_of = _("%(done)s av %(target)s")
+    english = english_page()
     rows = []
     for r in found:
         target = target_from(r.target_count, r.rule, r.start_date, r.due_date)
@@ -87,7 +90,7 @@ def activity_rows(found, on: date) -> list[ActivityTableRow]:
                 if target else number_text(r.logged))
         late = bool(r.status in OPEN_STATUSES and r.due_date and r.due_date < on)
         rows.append(ActivityTableRow(
-            r.id, r.title, r.type_name, r.owner_name, r.due_date, date_text(r.due_date),
+            r.id, r.title, pick(r.type_name, r.type_name_en, english), r.owner_name, r.due_date, date_text(r.due_date),
             r.status, r.logged, target, done, late))
     return rows
 

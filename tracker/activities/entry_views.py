@@ -1,0 +1,114 @@
+"""Correcting a logged occasion, or removing it with a reason (its author, coordinators)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import policies
+from tracker.activities import bp, log_fields
+from tracker.activities.forms import RemoveEntryForm, log_form_class
+from tracker.extensions import db
+from tracker.formatting import local_today
+from tracker.models import Activity, LogEntry
+from tracker.services import DomainError, StaleEdit, log_corrections
+from tracker.services import activity_queries as queries
+from tracker.translation import gettext as _
+from tracker.web import require, show_refusal
+
+
+def _load(activity_id: int, entry_id: int) -> tuple[Activity, LogEntry | None]:
+    activity = queries.load_for_logging(activity_id, with_places=False) or abort(404)
+    require(policies.can_view(current_user, activity.municipality_id))
+    entry = db.session.get(LogEntry, entry_id)
+    if entry is not None and entry.activity_id != activity.id:
+        abort(404)
+    return activity, entry
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _conflict(activity_id: int, entry_id: int):
+    """Someone changed or removed the occasion since the form was opened: nothing is saved."""
+    db.session.rollback()
+    activity = queries.load_activity(activity_id)
+    current = db.session.get(LogEntry, entry_id)
+    return render_template("activities/entry_conflict.html", activity=activity,
+                           current=current), 409
+
+
+@bp.route("/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/andra",
+          methods=["GET", "POST"])
+@login_required
+def edit_entry(activity_id: int, entry_id: int):
+    activity, entry = _load(activity_id, entry_id)
+    if entry is None:
+        abort(404)
+    require(policies.can_correct_entry(current_user, activity, entry))
+    place_choices = queries.place_choices(activity.municipality_id)
+    specs = list(activity.type.measures)
+    form = log_form_class(specs, place_choices, correction=True)()
+    form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
+    if request.method == "GET":
+        log_fields.fill_from_entry(form, specs, entry, all_fields=True)
+        form.version.data = entry.version_id
+    if form.validate_on_submit():
+        try:
+            log_corrections.update_entry(
+                current_user, activity, entry, log_fields.input_from(form, specs),
+                today=local_today(), expected_version=_version(form),
+                place_ids={i for i, _n in place_choices})
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            return _conflict(activity_id, entry_id)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            activity = queries.load_for_logging(activity_id, with_places=False)
+        else:
+            flash(_("Genomförandet är ändrat."), "success")
+            return redirect(url_for("activities.detail", activity_id=activity_id))
+    needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
+    return render_template("activities/log.html", form=form, activity=activity,
+                           heading=_("Ändra genomförande"),
+                           measure_fields=[f"m_{s['key']}" for s in specs],
+                           has_place_measure=any(s["kind"] == "place" for s in specs),
+                           one_duration=log_fields.hours_measure(specs) is not None,
+                           needs_confirm=needs_confirm)
+
+
+@bp.route("/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/ta-bort",
+          methods=["GET", "POST"])
+@login_required
+def remove_entry(activity_id: int, entry_id: int):
+    activity, entry = _load(activity_id, entry_id)
+    if entry is None:
+        if request.method == "POST":  # removed already (by this form sent twice, or by someone)
+            flash(_("Genomförandet är redan borttaget."), "info")
+            return redirect(url_for("activities.detail", activity_id=activity_id))
+        abort(404)
+    require(policies.can_correct_entry(current_user, activity, entry))
+    form = RemoveEntryForm()
+    if request.method == "GET":
+        form.version.data = entry.version_id
+    if form.validate_on_submit():
+        try:
+            log_corrections.remove_entry(current_user, activity, entry, form.reason.data,
+                                         expected_version=_version(form))
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            return _conflict(activity_id, entry_id)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            activity, entry = _load(activity_id, entry_id)
+        else:
+            flash(_("Genomförandet är borttaget."), "success")
+            return redirect(url_for("activities.detail", activity_id=activity_id))
+    return render_template("activities/entry_remove.html", form=form, activity=activity,
+                           entry=entry)
