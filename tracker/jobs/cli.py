@@ -30,32 +30,33 @@ bp = Blueprint("jobs_cli", __name__, cli_group=None)
 log = logging.getLogger(__name__)
 
 
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
 class _GracefulStop:
-    """SIGTERM/SIGINT handler. Raising inside the scheduler's locks breaks them, so the handler
-    only starts a thread that shuts the scheduler down once running jobs have finished."""
+    """SIGTERM/SIGINT, received by a thread of their own with sigwait: they are blocked in every
+    thread, so none is delivered to a worker thread where the main thread would only notice it
+    when its wait for the next job ends, and nothing runs inside the scheduler's or threading's
+    locks. The first signal shuts the scheduler down once running jobs finish; later ones are
+    left blocked."""
 
     def __init__(self, scheduler: BlockingScheduler):
         self.scheduler = scheduler
         self.thread: threading.Thread | None = None
-        self._once = threading.Lock()
+        self._received = threading.Event()
 
     def install(self, _event=None) -> None:
-        """Called when the scheduler has started, so a stop never precedes the start."""
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self)
+        """Called when the scheduler has started (before any job thread exists, so every thread
+        inherits the blocked signals), so a stop never precedes the start."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        self.thread = threading.Thread(target=self._stop, name="scheduler-stop", daemon=True)
+        self.thread.start()
         log.info("Scheduler running; stop it with SIGTERM or Ctrl-C")
 
-    def __call__(self, signum, _frame) -> None:
-        # A second signal can run this handler nested inside the first (between two bytecodes):
-        # only a lock taken in one call stops both from shutting the scheduler down.
-        if not self._once.acquire(blocking=False):
-            return
-        name = signal.Signals(signum).name
-        self.thread = threading.Thread(target=self._stop, args=(name,), name="scheduler-stop")
-        self.thread.start()
-
-    def _stop(self, signal_name: str) -> None:
-        log.info("Received %s; stopping after the running jobs finish", signal_name)
+    def _stop(self) -> None:
+        name = signal.Signals(signal.sigwait(STOP_SIGNALS)).name
+        self._received.set()
+        log.info("Received %s; stopping after the running jobs finish", name)
         tasks.STOPPING.set()
         try:
             self.scheduler.shutdown(wait=True)
@@ -63,7 +64,7 @@ class _GracefulStop:
             log.info("Scheduler already stopped")
 
     def join(self) -> None:
-        if self.thread is not None:
+        if self.thread is not None and self._received.is_set():
             self.thread.join()
 
 
