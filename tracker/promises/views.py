@@ -15,7 +15,9 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
-from tracker.promises.forms import CopyForm, PromiseForm, PromiseLinksForm, SignForm
+from tracker.promises.forms import (
+    MAX_SIGNATORIES, CopyForm, PromiseForm, PromiseLinksForm, SignForm,
+)
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import followups
 from tracker.services import promises as service
@@ -157,6 +159,11 @@ def sign(promise_id: int):
     if (refusal := _unless_draft(promise)) is not None:
         return refusal
     form = SignForm()
+    if request.method == "GET":  # who will sign, as the draft names them (e.g. from its text)
+        for number, person in enumerate(promise.signatories or [], start=1):
+            if number <= MAX_SIGNATORIES:
+                form[f"name_{number}"].data = person.get("name")
+                form[f"title_{number}"].data = person.get("title")
     if form.validate_on_submit():
         try:
             service.sign_promise(promise, current_user, form.signed_on.data, form.signatories())
