@@ -314,3 +314,11 @@ def test_an_empty_or_too_long_text_is_refused_in_swedish():
         parse_promise_text(" \n\t\n")
     with pytest.raises(DomainError, match="för lång"):
         parse_promise_text("Kommunen lovar att synas. " * 10_000)
+
+
+def test_a_text_with_more_commitments_than_a_preview_holds_is_refused():
+    lines = ["Medborgarlöfte 2026", "Polisen lovar att"] + [
+        f"- Genomföra insats nummer {n}." for n in range(201)]
+    with pytest.raises(DomainError, match="fler än 200 åtaganden"):
+        parse_promise_text("\n".join(lines))
+    assert parse_promise_text("\n".join(lines[:-1])).commitment_count == 200

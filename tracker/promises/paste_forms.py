@@ -15,12 +15,12 @@ from tracker.forms import BaseForm, PlainForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
 from tracker.promises.forms import MultiCheckboxField, YearField, _title_field
-from tracker.services.promises.from_text import MAX_SIGNATORIES
+from tracker.services.promises.from_text import (
+    MAX_COMMITMENTS, MAX_FOCUS_AREAS, MAX_SIGNATORIES,
+)
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
-MAX_FOCUS_AREAS = 30
-MAX_COMMITMENTS = 200
 NO_AREA = ""
 
 

@@ -110,14 +110,18 @@ def _pdf_text(content: bytes) -> str:
 def unwrap_pdf_lines(text: str) -> str:
     """pdftotext breaks paragraphs at the page margin; join a line to the one before when it
     continues a sentence (the line before has no end and this one starts in lower case)."""
-    lines: list[str] = []
+    lines: list[list[str]] = []  # each line as its parts, joined once at the end
     for raw in text.replace("\f", "\n").split("\n"):
         line = raw.strip()
-        previous = lines[-1] if lines else ""
+        previous = lines[-1][-1] if lines else ""
         if (line and previous and not previous.endswith((".", ":", "!", "?"))
                 and (line[0].islower() or previous.endswith((",", "-", "och", "samt")))
                 and not re.match(r"^(?:[•\-–]|\d{1,2}[.)])\s", line)):
-            lines[-1] = previous[:-1] + line if previous.endswith("-") else f"{previous} {line}"
+            if previous.endswith("-"):  # a word hyphenated at the margin
+                lines[-1][-1] = previous[:-1]
+                lines[-1].append(line)
+            else:
+                lines[-1].append(" " + line)
         else:
-            lines.append(line)
-    return "\n".join(lines)
+            lines.append([line])
+    return "\n".join("".join(parts) for parts in lines)

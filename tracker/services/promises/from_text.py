@@ -18,6 +18,8 @@ from tracker.translation import gettext as _
 
 MAX_TEXT_CHARS = 200_000
 MAX_SIGNATORIES = 4
+MAX_FOCUS_AREAS = 30
+MAX_COMMITMENTS = 200
 TOGETHER, MUNICIPALITY, POLICE = "tillsammans", "kommunen", "polisen"
 
 
@@ -75,7 +77,6 @@ _PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löper", re.I)
 _FOLLOW_UP = re.compile(r"uppföljning", re.I)
 _FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
                     re.I)
-_FOCUS_LIST_INTRO = re.compile(r"fokusområde.*:\s*$", re.I)
 _PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
                       r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden)"
                       r"\b", re.I)
@@ -102,7 +103,8 @@ _INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
 _OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
 _FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
-_FIGURES = re.compile(r"\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersökning|trygghetsmätning",
+_FIGURES = re.compile(r"(?<![\d,])\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersökning|"
+                      r"trygghetsmätning",
                       re.I)
 _BASIS = re.compile(r"tagits fram|tas fram|baseras på|bygger på|utgår från|identifierats genom|"
                     r"använts i underlaget|samlats in|grundar sig på", re.I)
@@ -242,6 +244,7 @@ class _Reader:
         self.area: FocusAreaDraft | None = None
         self.pending: FocusAreaDraft | None = None  # a heading that heads commitments if any follow
         self.describing: FocusAreaDraft | None = None  # takes the sentences under its heading
+        self.titles: dict[str, FocusAreaDraft] = {}  # lower-case title → focus area
         self.focus_list = False
         self.problem: list[str] = []
         self.notes: list[str] = []
@@ -252,10 +255,11 @@ class _Reader:
 
     def _open_pending(self) -> None:
         if self.pending is not None:
-            same = next((a for a in self.draft.focus_areas
-                         if a.title.lower() == self.pending.title.lower()), None)
+            key = self.pending.title.lower()
+            same = self.titles.get(key) if key else None
             if same is None:  # a list of focus areas may have named it already
                 self.draft.focus_areas.append(self.pending)
+                self.titles.setdefault(key, self.pending)
             else:
                 same.description = same.description or self.pending.description
             self.area, self.pending = same or self.pending, None
@@ -286,6 +290,7 @@ class _Reader:
             found = _inline_commitment(text)
             area.commitments.append(found or CommitmentDraft(TOGETHER, _capitalised(text)))
         self.draft.focus_areas.append(area)
+        self.titles.setdefault(title.lower(), area)
         self.area = area
 
     # -- one line
@@ -373,7 +378,7 @@ class _Reader:
         if self.section == "sources":
             self.notes.append(text)
             return
-        if _FOCUS_LIST_INTRO.search(text):
+        if text.endswith(":") and "fokusområde" in text.lower():  # "… tre fokusområden. Dessa är:"
             self.focus_list, self.section = True, "promises"
             return
         self.focus_list = False
@@ -467,6 +472,11 @@ def parse_promise_text(text: str) -> PromiseDraft:
                      if any(pattern.search(line.text) for line in readable)]
     draft.sources_note = " ".join(reader.notes) or _basis_sentences(readable)
     _settle_focus_areas(draft, reader, lines)
+    if draft.commitment_count > MAX_COMMITMENTS or len(draft.focus_areas) > MAX_FOCUS_AREAS:
+        raise DomainError(_(
+            "Texten innehåller fler än %(commitments)d åtaganden eller %(areas)d fokusområden. "
+            "Klistra in ett medborgarlöfte i taget.",
+            commitments=MAX_COMMITMENTS, areas=MAX_FOCUS_AREAS), "text")
     draft.missing = [name for name, absent in (
         ("period", draft.start_year is None),
         ("commitments", draft.commitment_count == 0),
@@ -512,10 +522,10 @@ def _problem_fallback(lines: list[_Line]) -> str:
 
 def _basis_sentences(lines: list[_Line]) -> str:
     """The sentences that say what the promise is based on."""
-    found = []
+    found: dict[str, None] = {}  # in order, once each
     for line in lines:
         if line.kind == "paragraph":
-            found += [s for s in _sentences(line.text) if _BASIS.search(s) and s not in found]
+            found.update((s, None) for s in _sentences(line.text) if _BASIS.search(s))
     return " ".join(found)
 
 
