@@ -39,8 +39,9 @@ class SignatoryRow(PlainForm):
 
 
 class FocusAreaRow(PlainForm):
-    title = StringField(_l("Rubrik"), validators=[Length(max=200), NoIdentityNumber()])
-    description = TextAreaField(_l("Beskrivning"), validators=[NoIdentityNumber()])
+    title = StringField(_l("Fokusområdets rubrik"),
+                        validators=[Length(max=200), NoIdentityNumber()])
+    description = TextAreaField(_l("Fokusområdets beskrivning"), validators=[NoIdentityNumber()])
     remove = BooleanField(_l("Ta bort fokusområdet"))
 
 
