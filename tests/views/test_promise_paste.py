@@ -275,3 +275,16 @@ def test_readers_and_officers_may_not_start_a_promise_from_text(client, world, r
     assert client.get(_url(world)).status_code == 403
     assert client.post(_url(world), data={"text": VANERSBORG}).status_code == 403
     assert client.post(_url(world, "/granska"), data={"action": "save"}).status_code == 403
+
+
+def test_the_preview_pages_send_a_fixed_handful_of_statements(client, world):
+    from tests.conftest import count_queries
+
+    login(client, world["coordinator"].email)
+    with count_queries() as parse_statements:
+        html = _preview(client, world, VANERSBORG)
+    values = form_values(html)
+    with count_queries() as regroup_statements:
+        client.post(_url(world, "/granska"), data={**values, "action": "refresh"})
+    # municipality, user, membership: none for the text itself, however long
+    assert len(parse_statements) <= 3 and len(regroup_statements) <= 3

@@ -9,12 +9,12 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.forms import BaseForm, PlainForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
-from tracker.promises.forms import MultiCheckboxField, YearField, _title_field
+from tracker.promises.forms import MultiCheckboxField, YearField
 from tracker.services.promises.from_text import (
     MAX_COMMITMENTS, MAX_FOCUS_AREAS, MAX_SIGNATORIES,
 )
@@ -55,9 +55,11 @@ class CommitmentRow(PlainForm):
 
 class PreviewForm(BaseForm):
     origin = HiddenField()
-    title = _title_field(_l("Rubrik"))
-    start_year = YearField(_l("Startår"), validators=[Optional()])
-    end_year = YearField(_l("Slutår"), validators=[Optional()])
+    title = StringField(_l("Rubrik"), validators=[
+        InputRequired(_l("Ange en rubrik.")), Length(max=200), NoIdentityNumber(),
+    ])
+    start_year = YearField(_l("Startår"), validators=[InputRequired(_l("Ange startår."))])
+    end_year = YearField(_l("Slutår"), validators=[InputRequired(_l("Ange slutår."))])
     problem_picture = TextAreaField(_l("Problembild"), validators=[NoIdentityNumber()])
     sources = MultiCheckboxField(
         _l("Underlag"), choices=[(key, label) for key, label in SOURCE.items()]
