@@ -322,3 +322,25 @@ def test_a_text_with_more_commitments_than_a_preview_holds_is_refused():
     with pytest.raises(DomainError, match="fler än 200 åtaganden"):
         parse_promise_text("\n".join(lines))
     assert parse_promise_text("\n".join(lines[:-1])).commitment_count == 200
+
+
+def test_a_named_municipality_as_party_a_date_span_and_signatures_side_by_side():
+    draft = _parse("mjolby_kommunnamn_datum_kolumner.txt")
+    assert (draft.title, draft.start_year, draft.end_year) == ("Medborgarlöfte Mjölby", 2025, 2026)
+    assert draft.sources == ["medborgardialog", "trygghetsmatning"]
+    assert _areas(draft) == [("", [
+        ("polisen", "Genomföra riktade trafikkontroller på Burensvägen under våren."),
+        ("kommunen", "Rusta upp belysningen i gångtunneln vid stationen."),
+        ("tillsammans", "Hålla två öppna trygghetsmöten per år i Mantorp."),
+    ])]
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Karin Holm", "Kommunstyrelsens ordförande"), ("Erik Lund", "Lokalpolisområdeschef")]
+
+
+def test_a_signing_sentence_gives_the_title_in_its_base_form():
+    draft = parse_promise_text(
+        "Medborgarlöftet för 2027 undertecknades i går av polischefen Sara Holm och "
+        "kommunalrådet Olof Berg (C).")
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Sara Holm", "Polischef"), ("Olof Berg", "Kommunalråd (C)")]
+    assert (draft.start_year, draft.end_year) == (2027, 2027)

@@ -73,7 +73,8 @@ _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅ�
 _YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
                    r"(?P<b>20\d\d|\d\d))?(?![\d\-])")
 _TITLE = re.compile(r"^(?:medborgar|trygghets)löfte\b(?![a-zåäö])", re.I)
-_PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löper", re.I)
+_PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b", re.I)
+_DATE_SPAN = re.compile(r"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d")
 _FOLLOW_UP = re.compile(r"uppföljning", re.I)
 _FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
                     re.I)
@@ -91,10 +92,12 @@ _PLACE_AND_DATE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö
                              r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
                              r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
 _CONTACTS = re.compile(r"^kontakt", re.I)
-_PARTY_HEADING = re.compile(r"^(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
+_PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun))?"
+                            r"(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
                             r"(?P<rest>.*)$", re.I)
 _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer att)\b", re.I)
-_WHO = r"(?:Kommunen och polisen|Polisen och kommunen|Kommunen|Polisen|Vi)"
+_TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
+_WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
 _INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
                      rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
@@ -146,13 +149,19 @@ class _Line:
     kind: str  # heading, paragraph, bullet, quote
     text: str
     marker: str = ""  # sym / num for bullets
+    columns: tuple[str, ...] = ()  # the parts of a line laid out in columns
     short: bool = False  # a numbered line without a full stop may head a focus area
+
+
+COLUMN = "\u2003"  # a wide gap between two columns, as signatures side by side are laid out
 
 
 def normalise(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")
-    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace(COLUMN, " ")
+    lines = (re.sub(r"(?: {3,}|\t+)", COLUMN, line).strip(" \t" + COLUMN)
+             for line in text.split("\n"))
+    return "\n".join(re.sub(r" {2,}", " ", line) for line in lines)
 
 
 def _is_quote(text: str) -> bool:
@@ -166,7 +175,7 @@ def _classify(raw: str) -> _Line:
         if _is_quote(text):
             return _Line("quote", text)
         return _Line("bullet", text, "num" if bullet["num"] else "sym",
-                     bool(bullet["num"]) and _looks_like_heading(text))
+                     short=bool(bullet["num"]) and _looks_like_heading(text))
     if _is_quote(raw):
         return _Line("quote", raw)
     if _looks_like_heading(raw):
@@ -184,6 +193,11 @@ def _lines(text: str) -> list[_Line]:
     for raw in text.split("\n"):
         if not raw:
             continue
+        columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())
+        raw = " ".join(columns)
+        if len(columns) > 1:
+            lines.append(_Line("columns", raw, columns=columns))
+            continue
         inline = re.match(r"^(?P<head>[^:]{3,40}):\s+(?P<rest>\S.*)$", raw)
         if inline and (_PROBLEM.match(inline["head"]) or _SOURCES.match(inline["head"])
                        or _SIGNED_HEADING.match(inline["head"])):
@@ -198,17 +212,18 @@ def _party_of_heading(text: str) -> str | None:
     if not match or len(text) > 60 or text.endswith("."):
         return None
     rest = match["rest"].strip(" :")
-    if rest and not _PROMISE_WORDS.search(rest) and not re.fullmatch(r"(?i)lovar vi", rest):
-        return None
+    if (rest or match["town"]) and not _PROMISE_WORDS.search(rest) \
+            and not re.fullmatch(r"(?i)lovar vi", rest):
+        return None  # "Skara kommun" alone names no party block
     return _party_in(text)
 
 
 def _party_in(text: str) -> str:
     lowered = text.lower()
-    if re.search(r"tillsammans|gemensam|\bvi\b|kommunen och polisen|polisen och kommunen",
+    if re.search(r"tillsammans|gemensam|\bvi\b|kommun\w* och polis|polis\w* och (?:\w+ )?kommun",
                  lowered):
         return TOGETHER
-    return MUNICIPALITY if lowered.startswith("kommun") else POLICE
+    return MUNICIPALITY if re.match(r"(?:\w+ )?kommun", lowered) else POLICE
 
 
 def _sentences(text: str) -> list[str]:
@@ -249,7 +264,8 @@ class _Reader:
         self.problem: list[str] = []
         self.notes: list[str] = []
         self.overall_goal = ""
-        self.name_waiting = ""
+        self.name_waiting = ""  # a signatory's name, its title on the next line
+        self.names_waiting: list[str] = []  # names side by side, their titles below
 
     # -- commitments and focus areas
 
@@ -300,7 +316,7 @@ class _Reader:
                 or _NAME_TITLE_LINE.match(text):
             if self.signatory_line(text):
                 return
-        self.name_waiting = ""
+        self.name_waiting, self.names_waiting = "", []
         self.describing = None
         party = _party_of_heading(text)
         if party:
@@ -392,6 +408,18 @@ class _Reader:
             if not self.overall_goal and _OVERALL_GOAL.match(sentence):
                 self.overall_goal = sentence
 
+    def columns(self, line: _Line) -> None:
+        """Names side by side, their titles on the line below; elsewhere, plain text."""
+        if self.section == "signatories" and all(_NAME_ONLY.match(c) for c in line.columns):
+            self.names_waiting = list(line.columns)
+        elif self.section == "signatories" and len(line.columns) == len(self.names_waiting):
+            for name, title in zip(self.names_waiting, line.columns):
+                name, _sep, party = name.partition(" (")
+                self._add_signatory(name, title, party.rstrip(")") or None)
+            self.names_waiting = []
+        else:
+            self.paragraph(line.text) if line.text.endswith(".") else self.heading(line.text)
+
     def signatory_line(self, text: str) -> bool:
         match = _NAME_TITLE_LINE.match(text)
         if match and (self.section == "signatories" or _HAS_ROLE.search(match["title"])):
@@ -411,6 +439,8 @@ class _Reader:
 
     def _add_signatory(self, name: str, title: str, party: str | None) -> None:
         title = title.strip().rstrip(".")
+        if re.fullmatch(_ROLE, title):  # "polischefen Anders Wiss" signs as Polischef
+            title = re.sub(r"(?i)(chef|polis|direktör)en$|(råd)et$", r"\1\2", title)
         title = title[:1].upper() + title[1:] + (f" ({party})" if party else "")
         known = next((s for s in self.draft.signatories if s.name == name.strip()), None)
         if known is not None:
@@ -461,6 +491,8 @@ def parse_promise_text(text: str) -> PromiseDraft:
             reader.bullet(line)
         elif line.kind == "paragraph":
             reader.paragraph(line.text)
+        elif line.kind == "columns":
+            reader.columns(line)
     reader.signing_sentences(lines)
     draft = reader.draft
     draft.start_year, draft.end_year = _period(lines, draft.title)
@@ -502,7 +534,7 @@ def _period(lines: list[_Line], title: str) -> tuple[int | None, int | None]:
         for sentence in _sentences(text):
             if sentence is not title and not _PERIOD_LINE.search(sentence):
                 continue
-            match = _YEAR.search(sentence)
+            match = _DATE_SPAN.search(sentence) or _YEAR.search(sentence)
             if match:
                 start = int(match["a"])
                 end = match["b"]
