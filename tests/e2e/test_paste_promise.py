@@ -53,7 +53,8 @@ def test_paste_correct_and_save_a_draft_with_javascript_off(browser, live_server
         "Medborgarlöfte för Vänersborg 2024–2025")
 
     first = page.get_by_role("group", name="Åtagande 1", exact=True)
-    first.get_by_label("Åtagande", exact=True).fill("Förbättra belysningen i Skräcklebyparken och vid bron.")
+    first.get_by_label("Åtagande", exact=True).fill(
+        "Förbättra belysningen i Skräcklebyparken och vid bron.")
     page.get_by_role("group", name="Åtagande 6", exact=True).get_by_label(
         "Ta bort åtagandet").check()
     page.get_by_role("button", name="Fokusområde 2, Polisen lovar").click()

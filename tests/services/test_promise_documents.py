@@ -48,7 +48,8 @@ def test_a_word_document_keeps_headings_bullets_and_the_signature_table():
     text, kind = text_of_upload("Medborgarlöfte 2025.docx", word_document(), LIMIT)
     assert kind == "docx"
     draft = parse_promise_text(text)
-    assert (draft.title, draft.start_year, draft.end_year) == ("Medborgarlöfte 2025–2026", 2025, 2026)
+    assert (draft.title, draft.start_year, draft.end_year) == (
+        "Medborgarlöfte 2025–2026", 2025, 2026)
     assert draft.problem_picture == "Många unga känner sig otrygga vid resecentrum på kvällarna."
     assert [(a.title, [(c.party, c.text) for c in a.commitments]) for a in draft.focus_areas] == [
         ("Trygg kvällsmiljö", [
@@ -84,7 +85,8 @@ def test_a_pdf_is_read_with_pdftotext_and_its_wrapped_lines_joined():
 
 
 def test_wrapped_pdf_lines_are_joined_but_bullets_and_headings_stay_apart():
-    assert unwrap_pdf_lines("Polisen ska patrullera vid\nskolorna varje vecka.\n• Nästa\nRubrik") == (
+    wrapped = "Polisen ska patrullera vid\nskolorna varje vecka.\n• Nästa\nRubrik"
+    assert unwrap_pdf_lines(wrapped) == (
         "Polisen ska patrullera vid skolorna varje vecka.\n• Nästa\nRubrik")
 
 

@@ -263,10 +263,11 @@ def test_a_press_release_with_the_signing_quotes_and_commitments_in_running_text
 
 def test_focus_areas_with_descriptions_plain_lines_under_party_names_and_a_signed_by_heading():
     draft = _parse("kungalv_rader_utan_punkter.txt")
-    assert (draft.title, draft.start_year, draft.end_year) == ("Medborgarlöfte 2023–2024", 2023, 2024)
+    assert (draft.title, draft.start_year, draft.end_year) == (
+        "Medborgarlöfte 2023–2024", 2023, 2024)
     assert [(a.title, a.description) for a in draft.focus_areas] == [
-        ("Trafiksäkerhet kring skolor",
-         "Föräldrar och skolpersonal oroar sig för höga hastigheter vid skolorna i Ytterby och Kode."),
+        ("Trafiksäkerhet kring skolor", "Föräldrar och skolpersonal oroar sig för höga "
+                                        "hastigheter vid skolorna i Ytterby och Kode."),
         ("Narkotika", "Polisen och kommunen ser en ökad narkotikaanvändning bland unga vuxna."),
     ]
     assert _areas(draft) == [

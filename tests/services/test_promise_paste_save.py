@@ -52,8 +52,10 @@ def test_the_preview_becomes_a_draft_with_its_focus_areas_commitments_and_signat
     assert [(title, party.value, text) for title, party, text in rows] == [
         ("Trygg stadskärna", "kommunen", "Förbättra belysningen i Skräcklebyparken."),
         ("Trygg stadskärna", "kommunen", "Genomföra två trygghetsvandringar per år i centrum."),
-        ("Trygg stadskärna", "polisen", "Öka den synliga närvaron i centrum fredag och lördag kväll."),
-        ("Trygg stadskärna", "tillsammans", "Ta fram en gemensam lägesbild varje vecka enligt EST."),
+        ("Trygg stadskärna", "polisen",
+         "Öka den synliga närvaron i centrum fredag och lördag kväll."),
+        ("Trygg stadskärna", "tillsammans",
+         "Ta fram en gemensam lägesbild varje vecka enligt EST."),
         ("Narkotika bland unga", "kommunen",
          "Erbjuda föräldrautbildning om droger i alla högstadieskolor."),
         ("Narkotika bland unga", "polisen",
