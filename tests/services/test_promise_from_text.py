@@ -345,3 +345,11 @@ def test_a_signing_sentence_gives_the_title_in_its_base_form():
     assert [(s.name, s.title) for s in draft.signatories] == [
         ("Sara Holm", "Polischef"), ("Olof Berg", "Kommunalråd (C)")]
     assert (draft.start_year, draft.end_year) == (2027, 2027)
+
+
+def test_a_promise_told_in_the_past_tense_of_a_news_article():
+    draft = parse_promise_text(
+        "I medborgarlöftet för 2026 lovade kommunen och polisen att hålla öppet hus på "
+        "stationen varje månad. Sedan dess har mycket hänt.")
+    assert [(c.party, c.text) for a in draft.focus_areas for c in a.commitments] == [
+        ("tillsammans", "Hålla öppet hus på stationen varje månad.")]

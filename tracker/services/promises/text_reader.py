@@ -48,7 +48,8 @@ _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
 _INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
                      rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
 _INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat )?"
-                              r"(?P<who>polisen|kommunen) att (?P<rest>.+)$", re.I)
+                              r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
+                              r"(?P<rest>.+)$", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
 _OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
 FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
