@@ -353,3 +353,14 @@ def test_a_promise_told_in_the_past_tense_of_a_news_article():
         "stationen varje månad. Sedan dess har mycket hänt.")
     assert [(c.party, c.text) for a in draft.focus_areas for c in a.commitments] == [
         ("tillsammans", "Hålla öppet hus på stationen varje månad.")]
+
+
+def test_numbered_and_bulleted_lines_under_one_party_are_all_its_commitments():
+    draft = parse_promise_text("Medborgarlöfte 2026\nPolisen lovar:\n1. Synas i centrum.\n"
+                               "• Besöka skolorna.\n2) Hålla medborgarmöten.\n\nTrygg trafik\n"
+                               "Kommunen lovar:\n1. Sänka hastigheten vid skolorna.")
+    assert _areas(draft) == [("Trygg trafik", [("kommunen", "Sänka hastigheten vid skolorna.")])]
+    # before the first focus area: "Övriga löften", for the coordinator to place
+    assert [(c.party, c.text) for c in draft.other_commitments] == [
+        ("polisen", "Synas i centrum."), ("polisen", "Besöka skolorna."),
+        ("polisen", "Hålla medborgarmöten.")]

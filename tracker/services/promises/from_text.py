@@ -83,12 +83,12 @@ def _period_label(draft: PromiseDraft) -> str:
 
 def _period(lines: list[Line], title: str) -> tuple[int | None, int | None]:
     """The first year or span in the title or a line about the promise and its period."""
-    candidates = [title] + [line.text for line in lines if line.kind != "quote"
-                            and PERIOD_LINE.search(line.text)
-                            and not FOLLOW_UP.search(line.text)]
-    for text in candidates:
+    candidates = [(title, True)] + [(line.text, False) for line in lines if line.kind != "quote"
+                                    and PERIOD_LINE.search(line.text)
+                                    and not FOLLOW_UP.search(line.text)]
+    for text, is_title in candidates:
         for sentence in sentences(text):
-            if sentence is not title and not PERIOD_LINE.search(sentence):
+            if not is_title and not PERIOD_LINE.search(sentence):
                 continue
             match = DATE_SPAN.search(sentence) or YEAR.search(sentence)
             if match:

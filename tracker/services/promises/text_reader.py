@@ -310,11 +310,7 @@ class Reader:
         elif line.short and (not self.party or self.block_marker == "sym"):
             self.heading(line.text)  # "1. Trygg skolväg" heads a focus area
         elif self.party:
-            if self.block_marker and line.marker != self.block_marker:
-                self._end_party_block()
-                self.heading(line.text)
-                return
-            self.block_marker = line.marker
+            self.block_marker = self.block_marker or line.marker
             self._add(CommitmentDraft(self.party, line.text))
         elif self.section == "problem":
             self.problem.append(f"• {line.text}")
