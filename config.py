@@ -115,6 +115,8 @@ class Config:
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
     IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 2000)
     IMPORT_MAX_AGE_MINUTES = _env_int("IMPORT_MAX_AGE_MINUTES", 60)
+    # A published promise uploaded as .docx or .pdf to start a draft from.
+    PROMISE_UPLOAD_MAX_BYTES = _env_int("PROMISE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
     DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
     PAGE_SIZE = 25

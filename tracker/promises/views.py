@@ -14,8 +14,8 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
-from tracker.promises.forms import PromiseForm, PromiseLinksForm, SignForm
 from tracker.followups import workflow as followups
+from tracker.promises.forms import MAX_SIGNATORIES, PromiseForm, PromiseLinksForm, SignForm
 from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
@@ -163,6 +163,11 @@ def sign(promise_id: int):
     if (refusal := _unless_draft(promise)) is not None:
         return refusal
     form = SignForm()
+    if request.method == "GET":  # who will sign, as the draft names them (e.g. from its text)
+        for number, person in enumerate(promise.signatories or [], start=1):
+            if number <= MAX_SIGNATORIES:
+                form[f"name_{number}"].data = person.get("name")
+                form[f"title_{number}"].data = person.get("title")
     if form.validate_on_submit():
         try:
             service.sign_promise(promise, current_user, form.signed_on.data, form.signatories())

@@ -120,18 +120,9 @@ def sign_promise(promise: Promise, user: User, signed_on: date | None, signatori
         errors["signed_on"] = _("Ange datum för undertecknandet.")
     elif signed_on > today:
         errors["signed_on"] = _("Datumet för undertecknandet kan inte ligga i framtiden.")
-    people = []
-    for row in signatories:
-        name, title = _text(row.get("name")), _text(row.get("title"))
-        if not name and not title:
-            continue
-        if not name or not title:
-            errors.setdefault("signatories", _("Ange både namn och titel för varje undertecknare."))
-        people.append({"name": name, "title": title})
+    people = clean_signatories(signatories, errors)
     if not people:
         errors.setdefault("signatories", _("Ange minst en undertecknare."))
-    written = "\n".join(f"{p['name']} {p['title']}" for p in people)
-    _check_free_text({"signatories": (_("Undertecknare"), written)}, errors)
     has_commitments = db.session.scalar(
         sa.select(sa.func.count(Commitment.id)).where(Commitment.promise_id == promise.id)
     )
@@ -146,6 +137,23 @@ def sign_promise(promise: Promise, user: User, signed_on: date | None, signatori
                  {"signed_on": signed_on, "signatories": people})
     db.session.flush()
     return promise
+
+
+def clean_signatories(rows: list[dict], errors: dict[str, str]) -> list[dict]:
+    """Name and title of each signatory, blank rows dropped; problems go into `errors`."""
+    people = []
+    for row in rows:
+        name, title = _text(row.get("name")), _text(row.get("title"))
+        if not name and not title:
+            continue
+        if not name or not title:
+            errors.setdefault("signatories", _("Ange både namn och titel för varje undertecknare."))
+        elif len(name) > 160 or len(title) > 160:
+            errors.setdefault("signatories", _("Namn och titel får ha högst 160 tecken var."))
+        people.append({"name": name, "title": title})
+    written = "\n".join(f"{p['name']} {p['title']}" for p in people)
+    _check_free_text({"signatories": (_("Undertecknare"), written)}, errors)
+    return people
 
 
 # ---------------------------------------------------------------- focus areas

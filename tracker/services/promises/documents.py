@@ -1,0 +1,127 @@
+"""The text of an uploaded promise document: Word (.docx) through python-docx, PDF through
+poppler's pdftotext. Anything else, or anything unreadable, is refused in Swedish."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import docx  # python-docx, also used for the Word report
+from docx.opc.exceptions import PackageNotFoundError
+from lxml.etree import XMLSyntaxError
+
+from tracker.services import DomainError
+from tracker.translation import gettext as _
+
+EXTENSIONS = ("docx", "pdf")
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024  # a .docx is a zip: refuse a zip bomb before parsing
+PDFTOTEXT_SECONDS = 20
+PDFTOTEXT = "pdftotext"
+
+
+def extension_of(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def text_of_upload(filename: str, content: bytes, max_bytes: int) -> tuple[str, str]:
+    """(text, "docx" or "pdf"); DomainError for a wrong type, an empty, too large or unreadable
+    file."""
+    ext = extension_of(filename or "")
+    if ext == "doc":
+        raise DomainError(_("Äldre Word-filer (.doc) kan inte läsas. Spara filen som .docx "
+                            "eller PDF, eller klistra in texten."), "file")
+    if ext not in EXTENSIONS:
+        raise DomainError(_("Välj en fil av typen .docx eller .pdf, eller klistra in texten."),
+                          "file")
+    if not content:
+        raise DomainError(_("Filen är tom."), "file")
+    if len(content) > max_bytes:
+        raise DomainError(_("Filen är för stor. Den får vara högst %(mb)s MB.",
+                            mb=f"{max_bytes / 1024 / 1024:g}"), "file")
+    text = _docx_text(content) if ext == "docx" else _pdf_text(content)
+    if not text.strip():
+        raise DomainError(_("Filen innehåller ingen text som går att läsa (den kan vara "
+                            "inskannad). Klistra in texten i stället."), "file")
+    return text, ext
+
+
+def _docx_text(content: bytes) -> str:
+    bad = DomainError(_("Filen kunde inte läsas som ett Word-dokument (.docx). Spara den på "
+                        "nytt i Word, som PDF, eller klistra in texten."), "file")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise bad from None
+    if "word/document.xml" not in names or unpacked > MAX_UNPACKED_BYTES:
+        raise bad
+    try:
+        document = docx.Document(io.BytesIO(content))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, XMLSyntaxError):
+        raise bad from None
+    lines = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if text and _is_list_item(paragraph) and not re.match(r"^(?:[•\-–]|\d{1,2}[.)])\s", text):
+            text = f"• {text}"  # Word keeps the bullet in the numbering, not in the text
+        lines.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(", ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
+    return "\n".join(lines)
+
+
+def _is_list_item(paragraph) -> bool:
+    """Word's list styles ("List Bullet", "List Paragraph"): python-docx has no public accessor
+    for a paragraph's own list numbering, so a list without a list style reads as plain lines."""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    return "list" in style.lower()
+
+
+def _pdf_text(content: bytes) -> str:
+    bad = DomainError(_("PDF-filen kunde inte läsas. Kontrollera att det är en PDF med text, "
+                        "eller klistra in texten."), "file")
+    if not content.startswith(b"%PDF-"):
+        raise bad
+    program = shutil.which(PDFTOTEXT) or "/usr/bin/pdftotext"
+    if not Path(program).exists():
+        raise DomainError(_("PDF-filer kan inte läsas på den här servern. Ladda upp en "
+                            ".docx-fil eller klistra in texten."), "file")
+    with tempfile.TemporaryDirectory(prefix="lofte-") as directory:
+        path = Path(directory) / "upload.pdf"
+        path.write_bytes(content)
+        try:
+            done = subprocess.run(
+                [program, "-enc", "UTF-8", "-nopgbrk", "-q", str(path), "-"],
+                capture_output=True, timeout=PDFTOTEXT_SECONDS, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise bad from None
+    if done.returncode != 0:
+        raise bad
+    return unwrap_pdf_lines(done.stdout.decode("utf-8", errors="replace"))
+
+
+def unwrap_pdf_lines(text: str) -> str:
+    """pdftotext breaks paragraphs at the page margin; join a line to the one before when it
+    continues a sentence (the line before has no end and this one starts in lower case)."""
+    lines: list[list[str]] = []  # each line as its parts, joined once at the end
+    for raw in text.replace("\f", "\n").split("\n"):
+        line = raw.strip()
+        previous = lines[-1][-1] if lines else ""
+        if (line and previous and not previous.endswith((".", ":", "!", "?"))
+                and (line[0].islower() or previous.endswith((",", "-", "och", "samt")))
+                and not re.match(r"^(?:[•\-–]|\d{1,2}[.)])\s", line)):
+            if previous.endswith("-"):  # a word hyphenated at the margin
+                lines[-1][-1] = previous[:-1]
+                lines[-1].append(line)
+            else:
+                lines[-1].append(" " + line)
+        else:
+            lines.append([line])
+    return "\n".join("".join(parts) for parts in lines)

@@ -1,0 +1,133 @@
+"""A published medborgarlöfte as text → a preview of the promise, for the coordinator to correct.
+
+Pure: no database, no request. The text is read line by line the way the published pages are
+written: a "Medborgarlöfte 2025" heading, a problem picture under its heading, party headings
+("Kommunen lovar att", "Polisen lovar:", "Tillsammans lovar vi") with bullets or numbered lines,
+focus areas as headings or as a bulleted list, the parties named in running text ("Polisen
+ska …", "Vi lovar gemensamt att …"), and who signed ("Namn, titel" lines or "undertecknades av
+…"). What the text does not say stays empty and the preview says so; nothing is invented.
+"""
+from __future__ import annotations
+
+from tracker.services import DomainError
+from tracker.services.personal_data import check_text
+from tracker.services.promises.drafts import (  # noqa: F401  (the preview's types, re-exported)
+    MAX_COMMITMENTS, MAX_FOCUS_AREAS, MAX_SIGNATORIES, MAX_TEXT_CHARS, CommitmentDraft,
+    FocusAreaDraft, PromiseDraft, SignatoryDraft,
+)
+from tracker.services.promises.text_reader import (
+    BASIS, DATE_SPAN, FIGURES, FOCUS_ON, FOLLOW_UP, PERIOD_LINE, YEAR, SOURCE_PATTERNS,
+    Line, Reader, lines_of, normalise, sentences,
+)
+from tracker.translation import gettext as _
+
+# ---------------------------------------------------------------- the whole text
+
+def check_promise_text(text: str) -> str:
+    """The normalised text, or DomainError: empty, too long, or holding a personnummer."""
+    text = normalise(text)
+    if not text.strip():
+        raise DomainError(_("Klistra in texten från ert publicerade medborgarlöfte."), "text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise DomainError(_("Texten är för lång. Den får ha högst %(n)s tecken.",
+                            n=f"{MAX_TEXT_CHARS:,}".replace(",", " ")), "text")
+    check_text(text, _("Text från medborgarlöftet"))
+    return text
+
+
+def parse_promise_text(text: str) -> PromiseDraft:
+    """The preview of a published promise; DomainError if the text is refused."""
+    text = check_promise_text(text)
+    lines = lines_of(text)
+    reader = Reader()
+    for line in lines:
+        if line.kind == "heading":
+            reader.heading(line.text)
+        elif line.kind == "bullet":
+            reader.bullet(line)
+        elif line.kind == "paragraph":
+            reader.paragraph(line.text)
+        elif line.kind == "columns":
+            reader.columns(line)
+    reader.signing_sentences(lines)
+    draft = reader.draft
+    draft.start_year, draft.end_year = _period(lines, draft.title)
+    if not draft.title:
+        draft.title = "Medborgarlöfte" + (f" {_period_label(draft)}" if draft.start_year else "")
+    readable = [line for line in lines if line.kind != "quote"]
+    draft.problem_picture = "\n\n".join(reader.problem) or _problem_fallback(readable)
+    draft.sources = [key for key, pattern in SOURCE_PATTERNS.items()
+                     if any(pattern.search(line.text) for line in readable)]
+    draft.sources_note = " ".join(reader.notes) or _basis_sentences(readable)
+    _settle_focus_areas(draft, reader, lines)
+    if draft.commitment_count > MAX_COMMITMENTS or len(draft.focus_areas) > MAX_FOCUS_AREAS:
+        raise DomainError(_(
+            "Texten innehåller fler än %(commitments)d åtaganden eller %(areas)d fokusområden. "
+            "Klistra in ett medborgarlöfte i taget.",
+            commitments=MAX_COMMITMENTS, areas=MAX_FOCUS_AREAS), "text")
+    draft.missing = [name for name, absent in (
+        ("period", draft.start_year is None),
+        ("commitments", draft.commitment_count == 0),
+        ("signatories", not draft.signatories),
+        ("problem_picture", not draft.problem_picture),
+        ("focus_titles", any(not area.title for area in draft.focus_areas)),
+    ) if absent]
+    return draft
+
+
+def _period_label(draft: PromiseDraft) -> str:
+    if draft.start_year == draft.end_year:
+        return str(draft.start_year)
+    return f"{draft.start_year}–{draft.end_year}"
+
+
+def _period(lines: list[Line], title: str) -> tuple[int | None, int | None]:
+    """The first year or span in the title or a line about the promise and its period."""
+    candidates = [(title, True)] + [(line.text, False) for line in lines if line.kind != "quote"
+                                    and PERIOD_LINE.search(line.text)
+                                    and not FOLLOW_UP.search(line.text)]
+    for text, is_title in candidates:
+        for sentence in sentences(text):
+            if not is_title and not PERIOD_LINE.search(sentence):
+                continue
+            match = DATE_SPAN.search(sentence) or YEAR.search(sentence)
+            if match:
+                start = int(match["a"])
+                end = match["b"]
+                if end is None:
+                    return start, start
+                end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+                return (start, end_year) if start < end_year <= start + 2 else (start, start)
+    return None, None
+
+
+def _problem_fallback(lines: list[Line]) -> str:
+    """Without a problem-picture heading: the paragraphs that cite figures or surveys, not the
+    ones that tell how the promise was made."""
+    return "\n\n".join(line.text for line in lines if line.kind == "paragraph"
+                       and FIGURES.search(line.text) and not BASIS.search(line.text))
+
+
+def _basis_sentences(lines: list[Line]) -> str:
+    """The sentences that say what the promise is based on."""
+    found: dict[str, None] = {}  # in order, once each
+    for line in lines:
+        if line.kind == "paragraph":
+            found.update((s, None) for s in sentences(line.text) if BASIS.search(s))
+    return " ".join(found)
+
+
+def _settle_focus_areas(draft: PromiseDraft, reader: Reader, lines: list[Line]) -> None:
+    """Commitments outside every focus area make one when the text names none."""
+    draft.focus_areas = [area for area in draft.focus_areas if area.commitments or area.title]
+    if draft.other_commitments and not draft.focus_areas:
+        title = ""
+        for line in lines[:6]:
+            match = FOCUS_ON.search(line.text) if line.kind == "heading" else None
+            if match:
+                title = match["what"].strip()
+                title = title[:1].upper() + title[1:]
+                break
+        draft.focus_areas.append(FocusAreaDraft(title=title, description=reader.overall_goal,
+                                                commitments=draft.other_commitments))
+        draft.other_commitments = []

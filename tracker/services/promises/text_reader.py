@@ -1,0 +1,408 @@
+"""How the lines of a published promise are read: the patterns, the kinds of line, and the
+reader that walks them once keeping the section and party it is in (used by from_text)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.services.promises.drafts import (
+    MAX_SIGNATORIES, MUNICIPALITY, POLICE, TOGETHER, CommitmentDraft, FocusAreaDraft,
+    PromiseDraft, SignatoryDraft,
+)
+
+# ---------------------------------------------------------------- patterns
+
+_BULLET = re.compile(r"^(?:(?P<sym>[•·▪◦●○■□➢►*])|(?P<dash>[-–—])(?=\s)|(?P<num>\d{1,2})[.)](?=\s))"
+                     r"\s*(?P<text>.+)$")
+_QUOTE_START = re.compile(r"^(?:[\"”“«»]|[-–—]\s?[A-ZÅÄÖ])")
+_SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅÄÖ]|[,.:]|$)")
+YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
+                   r"(?P<b>20\d\d|\d\d))?(?![\d\-])")
+_TITLE = re.compile(r"^(?:medborgar|trygghets)löfte\b(?![a-zåäö])", re.I)
+PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b", re.I)
+DATE_SPAN = re.compile(r"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d")
+FOLLOW_UP = re.compile(r"uppföljning", re.I)
+_FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
+                    re.I)
+_PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
+                      r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden)"
+                      r"\b", re.I)
+_SOURCES = re.compile(r"^(?:underlag(?:et)?|dialog och statistik|källor|så togs löftet fram|"
+                      r"så har löftet tagits fram)\b", re.I)
+_SIGNED_HEADING = re.compile(r"^(?:underskrift(?:er)?|undertecknat av|undertecknare|"
+                             r"undertecknas av|signerat av)\b", re.I)
+_PROMISES_HEADING = re.compile(r"^(?:medborgarlöften|medborgarlöftet|våra löften|löftena|"
+                               r"våra åtaganden|åtaganden|(?:detta|det här) lovar vi|"
+                               r"så här gör vi)\W*$", re.I)
+_PLACE_AND_DATE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
+                             r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
+                             r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
+_CONTACTS = re.compile(r"^kontakt", re.I)
+_PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun))?"
+                            r"(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
+                            r"(?P<rest>.*)$", re.I)
+_PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer att)\b", re.I)
+_TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
+_WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
+_ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
+_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
+                     rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
+_INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat )?"
+                              r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
+                              r"(?P<rest>.+)$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
+_OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
+FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
+FIGURES = re.compile(r"(?<![\d,])\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersökning|"
+                      r"trygghetsmätning",
+                      re.I)
+BASIS = re.compile(r"tagits fram|tas fram|baseras på|bygger på|utgår från|identifierats genom|"
+                    r"använts i underlaget|samlats in|grundar sig på", re.I)
+
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
+_NAME = rf"{_NAME_WORD}(?: (?:af |von |de )?{_NAME_WORD}){{1,2}}"
+_ROLE = (r"(?i:kommunstyrelsens (?:1:e |2:e )?(?:vice )?ordförande|kommunalråd(?:et)?|"
+         r"oppositionsråd(?:et)?|kommundirektör(?:en)?|kommunchef(?:en)?|stadsdirektör(?:en)?|"
+         r"lokalpolisområdeschef(?:en)?|lokalpolischef(?:en)?|polisområdeschef(?:en)?|"
+         r"lpo-chef(?:en)?|kommunpolis(?:en)?|polischef(?:en)?|lokalområdespolischef(?:en)?|"
+         r"säkerhetssamordnare|ordförande i kommunstyrelsen|kso)")
+_PARTY_MARK = r"(?: \((?P<{0}>[A-ZÅÄÖ]{{1,4}})\))?"
+_ROLE_THEN_NAME = re.compile(rf"(?P<role>{_ROLE}) (?P<name>{_NAME}){_PARTY_MARK.format('p1')}")
+_NAME_THEN_ROLE = re.compile(rf"(?P<name>{_NAME}){_PARTY_MARK.format('p2')},? (?P<role>{_ROLE})")
+_SIGNING = re.compile(r"underteckna|skriv\w* under|skrev\b.*\bunder\b|signera", re.I)
+_NAME_TITLE_LINE = re.compile(rf"^(?P<name>{_NAME}){_PARTY_MARK.format('party')},\s*"
+                              r"(?P<title>[^,]{2,100})$")
+_NAME_ONLY = re.compile(rf"^(?!{_ROLE}){_NAME}(?: \([A-ZÅÄÖ]{{1,4}}\))?$")
+_HAS_ROLE = re.compile(_ROLE)
+
+SOURCE_PATTERNS = {
+    "medborgardialog": re.compile(
+        r"medborgardialog|dialog(?:er|en)? med (?:medborgar|invånar|kommuninvånar|"
+        r"kommun invånar|boende|allmänhet|ungdomar)", re.I),
+    "enkat": re.compile(r"(?<!medarbetar)enkät|medborgarundersökning|\bNTU\b", re.I),
+    "trygghetsmatning": re.compile(r"trygghetsmätning|trygghetsundersökning", re.I),
+    "brottsstatistik": re.compile(r"brottsstatistik|anmälningsstatistik|statistik över "
+                                  r"(?:anmälda )?brott", re.I),
+    "handelserapporter": re.compile(r"händelserapport", re.I),
+    "medarbetardialog": re.compile(r"medarbetar(?:dialog|enkät|undersökning)|medarbetare inom",
+                                   re.I),
+}
+
+
+# ---------------------------------------------------------------- lines
+
+@dataclass
+class Line:
+    kind: str  # heading, paragraph, bullet, quote
+    text: str
+    marker: str = ""  # sym / num for bullets
+    columns: tuple[str, ...] = ()  # the parts of a line laid out in columns
+    short: bool = False  # a numbered line without a full stop may head a focus area
+
+
+COLUMN = "\u2003"  # a wide gap between two columns, as signatures side by side are laid out
+
+
+def normalise(text: str) -> str:
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace(COLUMN, " ")
+    lines = (re.sub(r"(?: {3,}|\t+)", COLUMN, line).strip(" \t" + COLUMN)
+             for line in text.split("\n"))
+    return "\n".join(re.sub(r" {2,}", " ", line) for line in lines)
+
+
+def _is_quote(text: str) -> bool:
+    return bool(_QUOTE_START.match(text)) or bool(_SAYS.search(text))
+
+
+def _classify(raw: str) -> Line:
+    bullet = _BULLET.match(raw)
+    if bullet:
+        text = bullet["text"].strip()
+        if _is_quote(text):
+            return Line("quote", text)
+        return Line("bullet", text, "num" if bullet["num"] else "sym",
+                     short=bool(bullet["num"]) and _looks_like_heading(text))
+    if _is_quote(raw):
+        return Line("quote", raw)
+    if _looks_like_heading(raw):
+        return Line("heading", raw.rstrip(":").strip())
+    return Line("paragraph", raw)
+
+
+def _looks_like_heading(text: str) -> bool:
+    return (len(text) <= 100 and len(text.split()) <= 12 and not text.endswith((".", ",", ";"))
+            and not re.search(r"[.!?] [A-ZÅÄÖ]", text) and any(c.isalpha() for c in text))
+
+
+def lines_of(text: str) -> list[Line]:
+    lines = []
+    for raw in text.split("\n"):
+        if not raw:
+            continue
+        columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())
+        raw = " ".join(columns)
+        if len(columns) > 1:
+            lines.append(Line("columns", raw, columns=columns))
+            continue
+        inline = re.match(r"^(?P<head>[^:]{3,40}):\s+(?P<rest>\S.*)$", raw)
+        if inline and (_PROBLEM.match(inline["head"]) or _SOURCES.match(inline["head"])
+                       or _SIGNED_HEADING.match(inline["head"])):
+            lines.append(Line("heading", inline["head"].strip()))
+            raw = inline["rest"].strip()
+        lines.append(_classify(raw))
+    return lines
+
+
+def _party_of_heading(text: str) -> str | None:
+    match = _PARTY_HEADING.match(text)
+    if not match or len(text) > 60 or text.endswith("."):
+        return None
+    rest = match["rest"].strip(" :")
+    if (rest or match["town"]) and not _PROMISE_WORDS.search(rest) \
+            and not re.fullmatch(r"(?i)lovar vi", rest):
+        return None  # "Skara kommun" alone names no party block
+    return _party_in(text)
+
+
+def _party_in(text: str) -> str:
+    lowered = text.lower()
+    if re.search(r"tillsammans|gemensam|\bvi\b|kommun\w* och polis|polis\w* och (?:\w+ )?kommun",
+                 lowered):
+        return TOGETHER
+    return MUNICIPALITY if re.match(r"(?:\w+ )?kommun", lowered) else POLICE
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _capitalised(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _inline_commitment(sentence: str) -> CommitmentDraft | None:
+    match = _INLINE.match(sentence)
+    if match:
+        return CommitmentDraft(_party_in(match["who"]), _capitalised(match["rest"]))
+    match = _INLINE_INVERTED.search(sentence)
+    if match:
+        return CommitmentDraft(_party_in(match["who"]), _capitalised(match["rest"]))
+    return None
+
+
+# ---------------------------------------------------------------- reading
+
+class Reader:
+    """Walks the lines once, keeping the section and party it is in."""
+
+    def __init__(self) -> None:
+        self.draft = PromiseDraft()
+        self.section = ""  # problem / sources / signatories / promises / ""
+        self.party: str | None = None
+        self.block_marker = ""  # the bullet style of the current party block, once it has items
+        self.area: FocusAreaDraft | None = None
+        self.pending: FocusAreaDraft | None = None  # a heading that heads commitments if any follow
+        self.describing: FocusAreaDraft | None = None  # takes the sentences under its heading
+        self.titles: dict[str, FocusAreaDraft] = {}  # lower-case title → focus area
+        self.focus_list = False
+        self.problem: list[str] = []
+        self.notes: list[str] = []
+        self.overall_goal = ""
+        self.name_waiting = ""  # a signatory's name, its title on the next line
+        self.names_waiting: list[str] = []  # names side by side, their titles below
+
+    # -- commitments and focus areas
+
+    def _open_pending(self) -> None:
+        if self.pending is not None:
+            key = self.pending.title.lower()
+            same = self.titles.get(key) if key else None
+            if same is None:  # a list of focus areas may have named it already
+                self.draft.focus_areas.append(self.pending)
+                self.titles.setdefault(key, self.pending)
+            else:
+                same.description = same.description or self.pending.description
+            self.area, self.pending = same or self.pending, None
+        self.describing = None
+
+    def _add(self, commitment: CommitmentDraft) -> None:
+        self._open_pending()
+        (self.area.commitments if self.area else self.draft.other_commitments).append(commitment)
+
+    def _end_party_block(self) -> None:
+        self.party, self.block_marker = None, ""
+
+    def _focus_list_item(self, text: str) -> None:
+        """One bullet of a list of focus areas: "Rubrik. Åtagande." or "Rubrik: åtagande"."""
+        head, sep, rest = text.partition(":")
+        if sep and len(head.split()) <= 8:
+            parts = [head.strip() + "."] + sentences(rest)
+        else:
+            parts = sentences(text)
+        first = parts[0]
+        if len(first.split()) <= 8:
+            title, description, rest_sentences = first.rstrip(".!? "), first, parts[1:]
+        else:
+            title, description, rest_sentences = "", "", parts
+        area = FocusAreaDraft(title=title, description=description if rest_sentences else "")
+        if rest_sentences:
+            text = " ".join(rest_sentences)
+            found = _inline_commitment(text)
+            area.commitments.append(found or CommitmentDraft(TOGETHER, _capitalised(text)))
+        self.draft.focus_areas.append(area)
+        self.titles.setdefault(title.lower(), area)
+        self.area = area
+
+    # -- one line
+
+    def heading(self, text: str) -> None:
+        if (self.section == "signatories" and self.name_waiting and not _NAME_ONLY.match(text)) \
+                or _NAME_TITLE_LINE.match(text):
+            if self.signatory_line(text):
+                return
+        self.name_waiting, self.names_waiting = "", []
+        self.describing = None
+        party = _party_of_heading(text)
+        if party:
+            self.party, self.block_marker, self.focus_list = party, "", False
+            self.section = "promises"
+            self._open_pending()
+            return
+        self._end_party_block()
+        self.focus_list = False
+        focus = _FOCUS.match(text)
+        if not self.draft.title and _TITLE.match(text) and not FOLLOW_UP.search(text):
+            self.draft.title = text
+        elif focus:
+            self.section = "promises"
+            if focus["plural"] or not focus["title"]:
+                self.focus_list = True
+            else:
+                self.pending = FocusAreaDraft(title=focus["title"].strip())
+                self._open_pending()
+                self.describing = self.area
+        elif _PROBLEM.match(text):
+            self.section, self.pending = "problem", None
+        elif _SOURCES.match(text):
+            self.section, self.pending = "sources", None
+        elif _SIGNED_HEADING.match(text) or _PLACE_AND_DATE.match(text):
+            self.section, self.pending = "signatories", None
+        elif _CONTACTS.match(text):
+            self.section, self.pending = "", None
+        elif _PROMISES_HEADING.match(text):
+            self.section, self.pending = "promises", None
+        elif re.search(r"(?i)medborgarlöfte|uppföljning", text):
+            self.pending = None  # "Uppföljning medborgarlöfte 2023" names no focus area
+        elif self.section == "signatories" and _NAME_ONLY.match(text):
+            self.name_waiting = text  # its title is on the next line
+        else:
+            self.section = "" if self.section in ("problem", "sources", "signatories") else \
+                self.section
+            self.pending = FocusAreaDraft(title=text)
+            self.describing = self.pending
+
+    def bullet(self, line: Line) -> None:
+        if self.focus_list:
+            self._focus_list_item(line.text)
+        elif line.short and (not self.party or self.block_marker == "sym"):
+            self.heading(line.text)  # "1. Trygg skolväg" heads a focus area
+        elif self.party:
+            self.block_marker = self.block_marker or line.marker
+            self._add(CommitmentDraft(self.party, line.text))
+        elif self.section == "problem":
+            self.problem.append(f"• {line.text}")
+        elif self.section == "signatories":
+            self.signatory_line(line.text)
+        else:
+            found = _inline_commitment(line.text)
+            if found:
+                self._add(found)
+            elif self.section == "promises":
+                self._add(CommitmentDraft(TOGETHER, line.text))
+
+    def paragraph(self, text: str) -> None:
+        if self.party and not self.block_marker and self.section == "promises":
+            self._add(CommitmentDraft(self.party, text))  # plain lines under a party heading
+            return
+        self._end_party_block()
+        if self.section == "signatories" or _NAME_TITLE_LINE.match(text):
+            if self.signatory_line(text):
+                return
+        if self.section == "problem":
+            self.problem.append(text)
+            return
+        if self.section == "sources":
+            self.notes.append(text)
+            return
+        if text.endswith(":") and "fokusområde" in text.lower():  # "… tre fokusområden. Dessa är:"
+            self.focus_list, self.section = True, "promises"
+            return
+        self.focus_list = False
+        for sentence in sentences(text):
+            found = _inline_commitment(sentence)
+            if found:
+                self._add(found)
+            elif self.describing is not None:
+                self.describing.description = " ".join(
+                    filter(None, [self.describing.description, sentence]))
+            if not self.overall_goal and _OVERALL_GOAL.match(sentence):
+                self.overall_goal = sentence
+
+    def columns(self, line: Line) -> None:
+        """Names side by side, their titles on the line below; elsewhere, plain text."""
+        if self.section == "signatories" and all(_NAME_ONLY.match(c) for c in line.columns):
+            self.names_waiting = list(line.columns)
+        elif self.section == "signatories" and len(line.columns) == len(self.names_waiting):
+            for name, title in zip(self.names_waiting, line.columns):
+                name, _sep, party = name.partition(" (")
+                self._add_signatory(name, title, party.rstrip(")") or None)
+            self.names_waiting = []
+        else:
+            self.paragraph(line.text) if line.text.endswith(".") else self.heading(line.text)
+
+    def signatory_line(self, text: str) -> bool:
+        match = _NAME_TITLE_LINE.match(text)
+        if match and (self.section == "signatories" or _HAS_ROLE.search(match["title"])):
+            self._add_signatory(match["name"], match["title"], match["party"])
+            return True
+        if self.section != "signatories":
+            return False
+        if _NAME_ONLY.match(text):
+            self.name_waiting = text
+            return True
+        if self.name_waiting:  # "Namn" on one line, "titel" on the next
+            name, _sep, party = self.name_waiting.partition(" (")
+            self._add_signatory(name, text, party.rstrip(")") or None)
+            self.name_waiting = ""
+            return True
+        return False
+
+    def _add_signatory(self, name: str, title: str, party: str | None) -> None:
+        title = title.strip().rstrip(".")
+        if re.fullmatch(_ROLE, title):  # "polischefen Anders Wiss" signs as Polischef
+            title = re.sub(r"(?i)(chef|polis|direktör)en$|(råd)et$", r"\1\2", title)
+        title = title[:1].upper() + title[1:] + (f" ({party})" if party else "")
+        known = next((s for s in self.draft.signatories if s.name == name.strip()), None)
+        if known is not None:
+            if party and "(" not in known.title:  # a later mention adds the political party
+                known.title = title
+        elif len(self.draft.signatories) < MAX_SIGNATORIES:
+            self.draft.signatories.append(SignatoryDraft(name.strip(), title))
+
+    def signing_sentences(self, lines: list[Line]) -> None:
+        """"… undertecknades av Anna Ek (S), kommunstyrelsens ordförande, och …"."""
+        for line in lines:
+            if line.kind not in ("paragraph", "heading"):
+                continue
+            for sentence in sentences(line.text):
+                if not _SIGNING.search(sentence):
+                    continue
+                found = [(m.start(), m["name"], m["role"], m["p1"])
+                         for m in _ROLE_THEN_NAME.finditer(sentence)]
+                found += [(m.start(), m["name"], m["role"], m["p2"])
+                          for m in _NAME_THEN_ROLE.finditer(sentence)]
+                for _start, name, role, party in sorted(found):
+                    self._add_signatory(name, role, party)
