@@ -168,3 +168,53 @@ def test_twenty_simultaneous_api_status_changes_answer_200_or_409_stale_version(
     recorded = [c["status_reason"][1] for c in activity_updates(world.app, activity_id)
                 if "status_reason" in c]
     assert sorted(recorded) == sorted(acknowledged) and len(acknowledged) >= 1
+
+
+def _section_form(client, followup_id: int, key: str) -> dict:
+    import re
+
+    page = client.get(f"/uppfoljningar/{followup_id}/avsnitt/{key}").get_data(as_text=True)
+    return {name: re.search(rf'name="{name}" (?:type="hidden" )?value="(\d+)"', page)[1]
+            for name in ("version", "section_version")}
+
+
+def test_two_people_save_two_sections_at_once_and_both_are_kept(workdir, monkeypatch):
+    world = world_on(workdir, "races_sections", monkeypatch)
+    followup_id = world.ids["followup_id"]
+    keys = ("lardomar", "nasta-steg")
+    clients = [world.client("coordinator") for _ in keys]
+    forms = [_section_form(client, followup_id, key) for client, key in zip(clients, keys)]
+
+    answers = simultaneously([
+        (lambda n=n: clients[n].post(f"/uppfoljningar/{followup_id}/avsnitt/{keys[n]}",
+                                     data={**forms[n], "text": f"Text från skrivare {n}."}))
+        for n in range(2)])
+
+    assert [a.status_code for a in answers] == [302, 302]
+    with world.app.app_context():
+        from tracker.models import FollowUp
+
+        sections = db.session.get(FollowUp, followup_id).sections
+        db.session.remove()
+    assert [sections[key]["edited"] for key in keys] == ["Text från skrivare 0.",
+                                                        "Text från skrivare 1."]
+
+
+def test_twenty_writers_on_one_section_answer_success_or_409_and_keep_the_text(
+        workdir, monkeypatch):
+    world = world_on(workdir, "races_one_section", monkeypatch)
+    followup_id = world.ids["followup_id"]
+    clients = [world.client("coordinator") for _ in range(20)]
+    form = _section_form(clients[0], followup_id, "lardomar")
+
+    answers = simultaneously([
+        (lambda n=n: clients[n].post(f"/uppfoljningar/{followup_id}/avsnitt/lardomar",
+                                     data={**form, "text": f"Lärdom från skrivare {n}."}))
+        for n in range(20)])
+
+    codes = Counter(a.status_code for a in answers)
+    assert set(codes) <= {302, 409}, codes
+    assert codes[302] >= 1
+    for n, answer in enumerate(answers):
+        if answer.status_code == 409:
+            assert f"Lärdom från skrivare {n}." in answer.get_data(as_text=True)

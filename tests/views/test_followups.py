@@ -419,3 +419,20 @@ def test_the_assessment_page_links_an_indicator_and_the_verdict_follows_it(clien
     assert "Oro i centrum: 20 % (2021) och 14 % (2023); lägre värde är bättre. Målet är 15 %, " \
            "och det är nått." in verdict["reason"]
     assert "Mäts med: Oro i centrum." in _reload(followup.id).sections["effekt"]["generated"]
+
+
+def test_a_save_of_another_section_since_the_form_opened_is_not_a_conflict(client, world, app):
+    followup = world["followup"]
+    mine, theirs = _as(app, world["coordinator"]), _as(app, world["police"])
+    forms = {}
+    for who, key in ((mine, "lardomar"), (theirs, "nasta-steg")):
+        page = _text(who.get(f"/uppfoljningar/{followup.id}/avsnitt/{key}"))
+        forms[key] = {name: re.search(rf'name="{name}" (?:type="hidden" )?value="(\d+)"',
+                                      page)[1] for name in ("version", "section_version")}
+    assert mine.post(f"/uppfoljningar/{followup.id}/avsnitt/lardomar", data={
+        **forms["lardomar"], "text": "Min lärdom."}).status_code == 302
+    assert theirs.post(f"/uppfoljningar/{followup.id}/avsnitt/nasta-steg", data={
+        **forms["nasta-steg"], "text": "Deras nästa steg."}).status_code == 302
+    sections = _reload(followup.id).sections
+    assert sections["lardomar"]["edited"] == "Min lärdom."
+    assert sections["nasta-steg"]["edited"] == "Deras nästa steg."

@@ -27,6 +27,15 @@ class VersionForm(BaseForm):
 class SectionForm(VersionForm):
     text = TextAreaField(_l("Avsnittets text"), validators=[Length(max=MAX_SECTION_LENGTH)],
                          render_kw={"rows": 18})
+    # The section's own version: another section saved meanwhile is not a conflict.
+    section_version = HiddenField()
+
+    @property
+    def expected_section_version(self) -> int | None:
+        try:
+            return int(self.section_version.data)
+        except (TypeError, ValueError):
+            return None
 
 
 class VerdictForm(VersionForm):

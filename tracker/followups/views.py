@@ -22,6 +22,7 @@ from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
 
 bp = Blueprint("followups", __name__)
+SAVE_ATTEMPTS = 3  # a section save that lost the race for the row to another section's save
 
 
 def _followup_or_404(followup_id: int) -> FollowUp:
@@ -115,29 +116,37 @@ def edit_section(followup_id: int, key: str):
     form = SectionForm()
     if request.method == "GET":
         form.version.data = followup.version_id
+        form.section_version.data = service.section_version(section)
         form.text.data = section["edited"] if section.get("edited") is not None \
             else section["generated"]
     status = 200
     if form.validate_on_submit():
-        try:
-            service.save_section(current_user, followup, key, form.text.data,
-                                 form.expected_version)
-            if _commit_or_conflict():
-                flash(_("Avsnittet ”%(title)s” är sparat. Eventuella godkännanden har tagits "
-                        "bort.", title=section["title"]), "success")
-                return _to(followup, f"avsnitt-{key}")
-            followup, status = _reloaded(followup_id), 409
-        except StaleEdit:
-            db.session.rollback()
-            followup, status = _reloaded(followup_id), 409
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = 422
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                service.save_section(current_user, followup, key, form.text.data,
+                                     form.expected_version, form.expected_section_version)
+                if _commit_or_conflict():
+                    flash(_("Avsnittet ”%(title)s” är sparat. Eventuella godkännanden har "
+                            "tagits bort.", title=section["title"]), "success")
+                    return _to(followup, f"avsnitt-{key}")
+                # Another save reached the row first: try again on the fresh follow-up; the
+                # service refuses only if that save changed this very section.
+                followup, status = _reloaded(followup_id), 409
+            except StaleEdit:
+                db.session.rollback()
+                followup, status = _reloaded(followup_id), 409
+                break
+            except DomainError as error:
+                db.session.rollback()
+                show_refusal(form, error)
+                status = 422
+                break
     elif request.method == "POST":
         status = 422
     if status == 409:
         form.version.data = followup.version_id  # saving again keeps the user's text
+        form.section_version.data = service.section_version(
+            followup.sections.get(key, section))
     return render_template("followups/section.html", followup=followup, key=key,
                            section=followup.sections.get(key, section), form=form,
                            conflict=status == 409), status

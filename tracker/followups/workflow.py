@@ -97,13 +97,29 @@ def _record_version(actor: User | None, followup: FollowUp, note: str, **extra) 
     return version
 
 
+def section_version(section: dict) -> int:
+    """How many times people have saved this section (0 for a freshly compiled one)."""
+    return int(section.get("version") or 0)
+
+
 def save_section(actor: User, followup: FollowUp, key: str, text: str,
-                 expected_version: int | None) -> FollowUpVersion:
-    """Save a person's text for one section; the generated text stays beside it."""
-    _check_edit(actor, followup, expected_version)
+                 expected_version: int | None,
+                 expected_section_version: int | None = None) -> FollowUpVersion:
+    """Save a person's text for one section; the generated text stays beside it.
+
+    Sections are versioned one by one: with the section's version from the form, a save made
+    by someone else to another section since the form was opened is not a conflict."""
     section = (followup.sections or {}).get(key)
+    if (section is not None and expected_section_version is not None
+            and section_version(section) == expected_section_version):
+        expected_version = None  # only this section matters, and it has not changed
+    _check_edit(actor, followup, expected_version)
     if section is None:
         raise DomainError(_("Avsnittet finns inte."))
+    if expected_section_version is not None and section_version(section) != \
+            expected_section_version:
+        raise StaleEdit(followup, _("Någon annan har ändrat avsnittet sedan du öppnade sidan. "
+                                    "Deras version visas nedan; din text finns kvar."))
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_SECTION_LENGTH:
         raise FieldErrors({"text": _("Texten får vara högst %(n)s tecken.",
@@ -112,10 +128,11 @@ def save_section(actor: User, followup: FollowUp, key: str, text: str,
     if errors:
         raise FieldErrors(errors)
     sections = copy.deepcopy(followup.sections)
+    counted = {"version": section_version(section) + 1}
     if text == section["generated"].strip():
-        sections[key] = {**section, "edited": None, "based_on": None}
+        sections[key] = {**section, **counted, "edited": None, "based_on": None}
     else:
-        sections[key] = {**section, "edited": text, "based_on": section["generated"],
+        sections[key] = {**section, **counted, "edited": text, "based_on": section["generated"],
                          "edited_by": actor.name, "edited_at": utcnow().isoformat()}
     followup.sections = sections
     return _after_edit(actor, followup, _("Ändrade avsnittet ”%(title)s”.",
