@@ -6,10 +6,18 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models.base import utcnow
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, LogEntry, Party, Place, Promise,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    LogEntry,
+    Party,
+    Place,
+    Promise,
 )
+from tracker.models.base import utcnow
 
 PATROL_MEASURES = [
     {"key": "antal_poliser", "label": "Antal poliser", "kind": "integer", "required": True},

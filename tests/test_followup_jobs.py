@@ -7,13 +7,21 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
 from tracker.jobs import tasks
 from tracker.jobs.scheduler import JOBS
 from tracker.models import (
-    Commitment, FollowUp, FollowUpStatus, JobOutcome, JobRun, Municipality, Party, PoliceArea,
-    Promise, PromiseStatus,
+    Commitment,
+    FollowUp,
+    FollowUpStatus,
+    JobOutcome,
+    JobRun,
+    Municipality,
+    Party,
+    PoliceArea,
+    Promise,
+    PromiseStatus,
 )
-from tracker.followups import compiler as followup_compiler
 
 DEC_1 = date(2026, 12, 1)
 

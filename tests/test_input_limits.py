@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.test_route_table import ALL_RULES, ARGUMENTS, LITERALS, ROUTES, url_of
 from tests.security.helpers import client_with, cookies_of, rolled_back, world_app
+from tests.security.test_route_table import ALL_RULES, ARGUMENTS, LITERALS, ROUTES, url_of
 
 BIG = ("2147483648", "99999999999999999999")
 INT_RULES = sorted({rule.rule for rule in ALL_RULES

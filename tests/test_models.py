@@ -6,7 +6,15 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FollowUp, JobRun, LogEntry, Party, Promise,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    FollowUp,
+    JobRun,
+    LogEntry,
+    Party,
+    Promise,
 )
 
 

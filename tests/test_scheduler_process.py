@@ -24,7 +24,13 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.jobs.scheduler import CronSettingError, build_scheduler, cron_trigger
 from tracker.models import (
-    FollowUp, FollowUpStatus, JobOutcome, JobRun, LogEntry, Municipality, PoliceArea,
+    FollowUp,
+    FollowUpStatus,
+    JobOutcome,
+    JobRun,
+    LogEntry,
+    Municipality,
+    PoliceArea,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

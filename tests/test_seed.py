@@ -7,8 +7,18 @@ import sqlalchemy as sa
 
 from tracker.demo import loader
 from tracker.models import (
-    Activity, ActivityType, Commitment, IndicatorValue, LogEntry, Membership, Municipality, Party,
-    Place, Promise, Role, User,
+    Activity,
+    ActivityType,
+    Commitment,
+    IndicatorValue,
+    LogEntry,
+    Membership,
+    Municipality,
+    Party,
+    Place,
+    Promise,
+    Role,
+    User,
 )
 
 PAGES = Path(loader.__file__).with_name("pages")

@@ -1,7 +1,15 @@
 """Swedish labels for the code's enums (the glossary of domain.md)."""
 from tracker.models import (
-    ActivityStatus, CommitmentKind, FollowUpStatus, Organisation, Party, PromiseStatus, Role,
-    TipStatus, Verdict, VerdictReason,
+    ActivityStatus,
+    CommitmentKind,
+    FollowUpStatus,
+    Organisation,
+    Party,
+    PromiseStatus,
+    Role,
+    TipStatus,
+    Verdict,
+    VerdictReason,
 )
 from tracker.translation import lazy_gettext as _l
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from flask import g
 from flask.globals import _cv_app
-from flask_babel import LazyString
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import get_translations as _babel_translations
 
 

@@ -8,7 +8,6 @@ from wtforms.validators import ValidationError
 from tracker.services import DomainError
 from tracker.services.personal_data import check_text
 
-
 # What no text in the application may hold: C0 controls but tab, line feed and carriage return;
 # DEL and the C1 controls (\x80-\x9f, e.g. NEL \x85); lone surrogates; the noncharacters
 # U+FFFE and U+FFFF. PostgreSQL refuses NUL, XML (the Word export, the PDF) refuses the C0

@@ -29,6 +29,8 @@ from tests.factories import make_ready
 from tracker import create_app
 from tracker.demo import loader
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
+from tracker.followups import workflow as followups
 from tracker.formatting import local_today
 from tracker.models import (
     Activity,
@@ -44,8 +46,6 @@ from tracker.models import (
     Promise,
 )
 from tracker.services import accounts, api_tokens
-from tracker.followups import compiler as followup_compiler
-from tracker.followups import workflow as followups
 
 POSITIVE_EXAMPLES = 8
 NEGATIVE_EXAMPLES = 4

@@ -37,9 +37,9 @@ VISITS_PER_ENDPOINT = 2
 @pytest.fixture(scope="module")
 def published_followup(demo_app):
     """A published follow-up and an open draft in the demo, so their pages are crawled too."""
-    from tracker.models import FollowUp, Promise, Tip, User
     from tracker.followups import workflow as followups
     from tracker.followups.compiler import compile_followup
+    from tracker.models import FollowUp, Promise, Tip, User
 
     with demo_app.app_context():
         promise = db.session.scalar(sa.select(Promise).where(

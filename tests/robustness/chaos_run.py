@@ -37,7 +37,14 @@ from tests.robustness.tcp_proxy import TcpProxy
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
-    AuditEvent, FollowUp, JobRun, LogEntry, Membership, Municipality, PoliceArea, Role,
+    AuditEvent,
+    FollowUp,
+    JobRun,
+    LogEntry,
+    Membership,
+    Municipality,
+    PoliceArea,
+    Role,
 )
 from tracker.services import accounts
 
@@ -79,7 +86,7 @@ def seed(url):
                                        role=Role.COORDINATOR)])
         kind = make_type()
         activities = []
-        for n in range(PROMISES):
+        for _n in range(PROMISES):
             promise = make_promise(town, year=year, status="active")
             commitment = make_commitment(promise)
             for _ in range(2):
@@ -235,7 +242,7 @@ def main():
     deadline = time.monotonic() + 90
     while drafts() < PROMISES and time.monotonic() < deadline:
         time.sleep(1)
-    for name, p in procs.items():
+    for _name, p in procs.items():
         if p.poll() is None:
             p.terminate()
     for p in procs.values():

@@ -14,10 +14,18 @@ from tests.conftest import fresh_database_url, login, make_test_app, upgrade
 from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import LOGGED_COUNT, Activity, IdempotencyKey, LogEntry, Membership, Municipality
-from tracker.models import PoliceArea, Role
+from tracker.models import (
+    LOGGED_COUNT,
+    Activity,
+    ApiScope,
+    IdempotencyKey,
+    LogEntry,
+    Membership,
+    Municipality,
+    PoliceArea,
+    Role,
+)
 from tracker.services import accounts, api_tokens
-from tracker.models import ApiScope
 
 THREADS = 4
 PASSWORD = "ett-långt-testlösenord"
@@ -122,7 +130,7 @@ def test_the_same_api_request_from_parallel_threads_logs_once(world):
     # The token's first use records when it was used (a write of its own; on SQLite four
     # first uses at once would race for that, which is not what this test is about).
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 200
-    responses = _together([lambda c=app.test_client(): c.post(url, headers=headers, json=body)
+    responses = _together([lambda c=app.test_client(): c.post(url, headers=headers, json=body)  # noqa: B008
                            for _ in range(THREADS)])
     assert all(not isinstance(r, Exception) for r in responses), responses
     assert [r.status_code for r in responses] == [201] * THREADS

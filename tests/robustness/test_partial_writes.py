@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tests.robustness.world import build_world, snapshot
+from tracker.followups import workflow as followup_service
 from tracker.formatting import local_today
 from tracker.services import activities as activity_service
-from tracker.followups import workflow as followup_service
 from tracker.services import logbook
 from tracker.services.promises import renewal
 

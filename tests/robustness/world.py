@@ -9,12 +9,19 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD, fresh_database_url, login, make_test_app, upgrade
 from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
 from tracker.formatting import local_today
 from tracker.models import (
-    Activity, LogEntry, Membership, Municipality, Organisation, PoliceArea, PromiseStatus, Role,
+    Activity,
+    LogEntry,
+    Membership,
+    Municipality,
+    Organisation,
+    PoliceArea,
+    PromiseStatus,
+    Role,
 )
 from tracker.services import accounts
-from tracker.followups import compiler as followup_compiler
 
 ROLES = ("coordinator", "police", "officer", "viewer", "admin")
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 from tests.conftest import (  # noqa: F401  (rolled_back is re-exported for the tests here)
-    PASSWORD, fresh_database_url, make_test_app, rolled_back, upgrade,
+    PASSWORD,
+    fresh_database_url,
+    make_test_app,
+    rolled_back,
+    upgrade,
 )
 from tests.security.world import World, build_world
 

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from tests.factories import make_activity, make_commitment, make_place, make_ready, make_type
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
+from tracker.followups import workflow as followups
 from tracker.formatting import local_today
 from tracker.models import (
     ApiScope,
@@ -30,8 +32,6 @@ from tracker.models import (
     User,
 )
 from tracker.services import accounts, api_tokens, calendar_feed
-from tracker.followups import compiler as followup_compiler
-from tracker.followups import workflow as followups
 from tracker.services import promises as promise_service
 
 ROLES_IN_A_MUNICIPALITY = {

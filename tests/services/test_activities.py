@@ -5,9 +5,8 @@ import pytest
 
 from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
 from tracker.models import ActivityStatus, Role
-from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import DomainError, FieldErrors, StaleEdit, logbook
 from tracker.services import activities as service
-from tracker.services import logbook
 from tracker.services.recurrence import occasions
 
 

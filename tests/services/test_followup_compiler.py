@@ -10,15 +10,31 @@ import sqlalchemy as sa
 
 from tests.conftest import count_queries
 from tracker.extensions import db
+from tracker.followups.assess import suggest_verdict
+from tracker.followups.compiler import compile_followup
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, FollowUp, FollowUpStatus,
-    CommitmentIndicator, CommitmentKind, Indicator, IndicatorValue, LogEntry, Organisation, Party,
-    Place, Promise, PromiseStatus, Role, Verdict,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    CommitmentIndicator,
+    CommitmentKind,
+    FocusArea,
+    FollowUp,
+    FollowUpStatus,
+    Indicator,
+    IndicatorValue,
+    LogEntry,
+    Organisation,
+    Party,
+    Place,
+    Promise,
+    PromiseStatus,
+    Role,
+    Verdict,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError
-from tracker.followups.assess import suggest_verdict
-from tracker.followups.compiler import compile_followup
 
 AFTER = date(2024, 3, 1)  # the 2023 period is over
 DURING = date(2023, 6, 1)

@@ -10,7 +10,10 @@ from tracker.models import AuditEvent, Commitment, FocusArea, Promise, PromiseSt
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
 from tracker.services.promises.from_text import (
-    CommitmentDraft, FocusAreaDraft, PromiseDraft, parse_promise_text,
+    CommitmentDraft,
+    FocusAreaDraft,
+    PromiseDraft,
+    parse_promise_text,
 )
 from tracker.services.promises.pasted import save_draft
 

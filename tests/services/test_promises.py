@@ -6,8 +6,16 @@ import sqlalchemy as sa
 
 from tests.factories import make_activity, make_place, make_type
 from tracker.models import (
-    Activity, ActivityStatus, AuditEvent, Commitment, FocusArea, LogEntry, Party, Promise,
-    PromiseStatus, Role,
+    Activity,
+    ActivityStatus,
+    AuditEvent,
+    Commitment,
+    FocusArea,
+    LogEntry,
+    Party,
+    Promise,
+    PromiseStatus,
+    Role,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import promises as service

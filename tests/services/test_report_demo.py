@@ -10,11 +10,11 @@ import docx
 import pytest
 import sqlalchemy as sa
 
-from tracker.models import Activity, Commitment, LogEntry, Promise
 from tracker.followups import workflow as followups
-from tracker.followups.render import export as report_export
 from tracker.followups.compiler import compile_followup
+from tracker.followups.render import export as report_export
 from tracker.followups.report import build_report
+from tracker.models import Activity, Commitment, LogEntry, Promise
 
 
 def _flat(text: str) -> str:

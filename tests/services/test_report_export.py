@@ -21,11 +21,17 @@ import pytest
 from docx.oxml.ns import qn
 
 from tracker.followups.render import export as report_export
-from tracker.followups.report import (
-    IndicatorLine, MonthSeries, ReportCommitment, ReportData, ReportSection, ReportVerdict,
-    TrendSeries, VerdictCount,
-)
 from tracker.followups.render.charts import months_chart_svg, months_table
+from tracker.followups.report import (
+    IndicatorLine,
+    MonthSeries,
+    ReportCommitment,
+    ReportData,
+    ReportSection,
+    ReportVerdict,
+    TrendSeries,
+    VerdictCount,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> & Centrum"

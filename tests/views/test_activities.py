@@ -5,7 +5,14 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import count_queries, login
-from tests.factories import bulk_activities, make_activity, make_commitment, make_place, make_promise, make_type
+from tests.factories import (
+    bulk_activities,
+    make_activity,
+    make_commitment,
+    make_place,
+    make_promise,
+    make_type,
+)
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, LogEntry, Party, Role

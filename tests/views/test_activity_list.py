@@ -5,7 +5,12 @@ import pytest
 
 from tests.conftest import login
 from tests.factories import (
-    bulk_activities, make_activity, make_commitment, make_place, make_promise, make_type,
+    bulk_activities,
+    make_activity,
+    make_commitment,
+    make_place,
+    make_promise,
+    make_type,
 )
 from tracker.extensions import db
 from tracker.formatting import local_today

@@ -12,13 +12,20 @@ from apscheduler.triggers.cron import CronTrigger
 
 from tests.conftest import count_queries, login
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
 from tracker.formatting import local_today
 from tracker.jobs.scheduler import JOBS
 from tracker.models import (
-    AuditEvent, Commitment, FollowUp, FollowUpStatus, JobOutcome, JobRun, Party, Promise,
+    AuditEvent,
+    Commitment,
+    FollowUp,
+    FollowUpStatus,
+    JobOutcome,
+    JobRun,
+    Party,
+    Promise,
     PromiseStatus,
 )
-from tracker.followups import compiler as followup_compiler
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 LABELS = {

@@ -10,12 +10,21 @@ import sqlalchemy as sa
 from tests.conftest import count_queries, login
 from tracker.extensions import db
 from tracker.formatting import date_sv
-from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, FocusArea, LogEntry, Membership, Party,
-    Place, Promise, PromiseStatus, Role,
-)
 from tracker.formatting import local_today as dashboard_today
-
+from tracker.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    LogEntry,
+    Membership,
+    Party,
+    Place,
+    Promise,
+    PromiseStatus,
+    Role,
+)
 
 # --- small local factories -------------------------------------------------------------
 

@@ -6,7 +6,12 @@ import pytest
 
 from tests.conftest import login
 from tests.factories import (
-    PATROL_MEASURES, make_activity, make_commitment, make_place, make_promise, make_type,
+    PATROL_MEASURES,
+    make_activity,
+    make_commitment,
+    make_place,
+    make_promise,
+    make_type,
 )
 from tracker.formatting import local_today
 from tracker.models import LogEntry, Role

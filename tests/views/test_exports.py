@@ -10,7 +10,12 @@ import pytest
 
 from tests.conftest import count_queries, login
 from tests.factories import (
-    bulk_activities, make_activity, make_commitment, make_place, make_promise, make_type,
+    bulk_activities,
+    make_activity,
+    make_commitment,
+    make_place,
+    make_promise,
+    make_type,
 )
 from tracker.formatting import local_today
 from tracker.models import LogEntry, Party

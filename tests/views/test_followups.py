@@ -10,11 +10,18 @@ import sqlalchemy as sa
 from tests.conftest import count_queries, login
 from tests.factories import make_type
 from tracker.extensions import db
-from tracker.models import (
-    Activity, FollowUp, FollowUpStatus, FollowUpVersion, LogEntry, Organisation, Party,
-    PromiseStatus, Role,
-)
 from tracker.followups import compiler as followup_compiler
+from tracker.models import (
+    Activity,
+    FollowUp,
+    FollowUpStatus,
+    FollowUpVersion,
+    LogEntry,
+    Organisation,
+    Party,
+    PromiseStatus,
+    Role,
+)
 from tracker.services import promises as promise_service
 from tracker.services.promises import CommitmentInput
 

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from tests.conftest import login
 from tests.factories import make_commitment, make_place, make_promise, make_type
 from tracker.models import (
-    Activity, Commitment, FocusArea, Indicator, IndicatorValue, Membership, Party, Role,
+    Activity,
+    Commitment,
+    FocusArea,
+    Indicator,
+    IndicatorValue,
+    Membership,
+    Party,
+    Role,
 )
 from tracker.services.imports.commitments import COLUMNS as ACTIVITY_COLUMNS
 

@@ -10,10 +10,17 @@ import sqlalchemy as sa
 from tests.conftest import count_queries, login
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityType, Commitment, LogEntry, Membership, Party, Place, Promise, PromiseStatus,
+    Activity,
+    ActivityType,
+    Commitment,
+    LogEntry,
+    Membership,
+    Party,
+    Place,
+    Promise,
+    PromiseStatus,
     Role,
 )
-
 
 # --- small local factories -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.conftest import count_queries
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
 from tracker.models import (
     Commitment,
     FocusArea,
@@ -22,7 +23,6 @@ from tracker.models import (
     Promise,
     PromiseStatus,
 )
-from tracker.followups import compiler as followup_compiler
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 JAN = datetime(2024, 1, 30, 9, 0, tzinfo=timezone.utc)

@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
-    StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm
-from tracker.models import ActivityStatus, MeasureKind
 from tracker.localized import measure_label
+from tracker.models import ActivityStatus, MeasureKind
 from tracker.once import OnceForm
 from tracker.translation import lazy_gettext as _l
 

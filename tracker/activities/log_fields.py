@@ -8,7 +8,6 @@ from tracker.services import FieldErrors
 from tracker.services.logbook import LogInput
 from tracker.translation import gettext as _
 
-
 # A type's hours measure is the occasion's duration: the form asks for the hours once.
 HOURS_KEY = "timmar"
 

@@ -6,26 +6,39 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from tracker import once, policies
-from tracker.activities import bp
-from tracker.activities import log_fields
+from tracker.activities import bp, log_fields
 from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, log_form_class
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.localized import english_page, pick
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Promise, User,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    LogEntry,
+    Promise,
+    User,
 )
-from tracker.services import DomainError, FieldErrors
+from tracker.services import (
+    DomainError,
+    FieldErrors,
+    activity_detail,
+    activity_history,
+    activity_list,
+    logbook,
+    reminders,
+)
 from tracker.services import activities as activity_service
-from tracker.services import activity_detail, activity_history
-from tracker.services import activity_list
 from tracker.services import activity_queries as queries
-from tracker.services import logbook, reminders
 from tracker.translation import gettext as _
 from tracker.web import (
-    load_or_404, require, row_urls, save_or_conflict, show_refusal,
+    load_or_404,
+    require,
+    row_urls,
+    save_or_conflict,
+    show_refusal,
 )
-
 
 
 def _member_choices(municipality_id: int) -> list[tuple[int, str]]:

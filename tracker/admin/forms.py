@@ -1,13 +1,22 @@
 """Forms of the admin blueprint."""
 from wtforms import (
-    BooleanField, FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    FieldList,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import Length
 
 from tracker.forms import BaseForm, PlainForm
 from tracker.models import MeasureKind
 from tracker.services.activity_types import (
-    LABEL_MAX, MEASURE_KEY_MAX, NAME_MAX, TYPE_KEY_MAX,
+    LABEL_MAX,
+    MEASURE_KEY_MAX,
+    NAME_MAX,
+    TYPE_KEY_MAX,
 )
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber

@@ -10,9 +10,10 @@ import logging
 
 import marshmallow as ma
 from flask import jsonify, request
-from tracker.translation import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+
+from tracker.translation import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from tracker.api.access import visible_municipality_ids
 from tracker.api.base import ID, make_blueprint, not_found, paginate
 from tracker.api.inputs import FollowUpArgs
 from tracker.extensions import db
-from tracker.models import FollowUp, FollowUpStatus, FollowUpVersion, Promise
 from tracker.followups import workflow as followup_service
+from tracker.models import FollowUp, FollowUpStatus, FollowUpVersion, Promise
 
 blp = make_blueprint("followups", "Årliga uppföljningar: publicerade, och utkast för kommunens medlemmar.")
 BLUEPRINTS = (blp,)

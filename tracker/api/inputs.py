@@ -8,7 +8,13 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from tracker.api.base import (
-    ApiSchema, PageArgs, day, id_field, int_range, one_of, text,
+    ApiSchema,
+    PageArgs,
+    day,
+    id_field,
+    int_range,
+    one_of,
+    text,
 )
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
 from tracker.translation import lazy_gettext as _l

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api_keys", __name__)
 
-from tracker.api_keys import views  # noqa: F401
+from tracker.api_keys import views  # noqa: E402,F401

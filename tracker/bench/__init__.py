@@ -94,8 +94,8 @@ def forget_load_command(after_id: int) -> None:
 def compile_one_command(runs: int) -> None:
     """Median seconds of compiling the first bench promise's follow-up (rolled back each time)."""
     from tracker.bench.pages import find_targets
-    from tracker.models import FollowUp, FollowUpVersion
     from tracker.followups.compiler import compile_followup
+    from tracker.models import FollowUp, FollowUpVersion
 
     targets = find_targets()
     promise_id = db.session.get(FollowUp, targets.followup_id).promise_id

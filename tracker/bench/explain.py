@@ -63,8 +63,8 @@ def page_plans(app: Flask, targets: Targets, today: date, top: int) -> list[tupl
 def compile_plans(app: Flask, targets: Targets, top: int) -> list:
     """The first compile of the published year (its row removed inside a rolled-back
     transaction, as `flask bench compile-one` does)."""
-    from tracker.models import FollowUp, FollowUpVersion
     from tracker.followups.compiler import compile_followup
+    from tracker.models import FollowUp, FollowUpVersion
 
     with app.app_context():
         promise_id = db.session.get(FollowUp, targets.followup_id).promise_id

@@ -107,7 +107,7 @@ def count_statements(app: Flask, targets: Targets, today: date) -> dict[str, int
     counts = {}
     for name, method, template in PAGES:
         path = targets.path(template)
-        for attempt in range(2):
+        for _attempt in range(2):
             statements.clear()
             sa.event.listen(engine, "before_cursor_execute", before)
             try:

@@ -7,7 +7,16 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry, Place, Promise, User
+from tracker.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    LogEntry,
+    Place,
+    Promise,
+    User,
+)
 from tracker.services.recurrence import occasions as expected_occasions
 
 UPPF = "[uppf] "

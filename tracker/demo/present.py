@@ -15,6 +15,8 @@ import sqlalchemy as sa
 
 from tracker.demo.activities import _log_entries, _match
 from tracker.extensions import db
+from tracker.followups import workflow as followups
+from tracker.followups.compiler import compile_followup
 from tracker.models import (
     Activity,
     ActivityStatus,
@@ -29,8 +31,6 @@ from tracker.models import (
     User,
 )
 from tracker.services.recurrence import occasions as expected_occasions
-from tracker.followups import workflow as followups
-from tracker.followups.compiler import compile_followup
 
 SOURCE_PROMISE = "lidkoping-2022-2023"
 SOON_DAYS = 14

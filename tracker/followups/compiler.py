@@ -19,7 +19,12 @@ from tracker.followups.assess import assess, indicator_rows
 from tracker.followups.work import commitment_work, hours_by_actor
 from tracker.formatting import local_today
 from tracker.models import (
-    FollowUp, FollowUpStatus, FollowUpVersion, MeasureKind, Promise, PromiseStatus,
+    FollowUp,
+    FollowUpStatus,
+    FollowUpVersion,
+    MeasureKind,
+    Promise,
+    PromiseStatus,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError

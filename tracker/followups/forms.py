@@ -4,10 +4,10 @@ from __future__ import annotations
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
 from tracker.forms import BaseForm
 from tracker.labels import VERDICT, VERDICT_REASON
 from tracker.models import Verdict, VerdictReason
-from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
 from tracker.translation import lazy_gettext as _l
 
 

@@ -38,9 +38,8 @@ class Problem:
 def personal_details(text: str) -> list[str]:
     """What in a text looks like a personal detail, said as the reader of the guard needs it."""
     found = []
-    for number in find_identity_numbers(text):
+    if find_identity_numbers(text):
         found.append(_("ett personnummer"))
-        break
     for pattern, what in ((_PHONE, _("ett telefonnummer")), (_EMAIL, _("en e-postadress")),
                           (_STREET, _("en gatuadress med nummer"))):
         match = pattern.search(text)

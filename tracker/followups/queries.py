@@ -13,12 +13,22 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.followups import prose as texts
 from tracker.labels import ROLE
 from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, CommitmentIndicator, Indicator,
-    IndicatorValue, LogEntry, Membership, Place, Role, User,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    CommitmentIndicator,
+    Indicator,
+    IndicatorValue,
+    LogEntry,
+    Membership,
+    Place,
+    Role,
+    User,
 )
-from tracker.followups import prose as texts
 
 CONTACT_ROLES = (Role.OFFICER, Role.COORDINATOR)
 

@@ -17,6 +17,7 @@ from tracker.labels import PARTY_HEADING, VERDICT, VERDICT_REASON
 from tracker.models import FollowUpStatus, Party, Verdict, VerdictReason
 from tracker.translation import gettext as _
 
+
 @dataclass(frozen=True)
 class ReportVerdict:
     party_label: str        # "Polisen lovar", "Kommunen lovar", "Tillsammans lovar vi"

@@ -7,17 +7,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policies
 from tracker.extensions import db
-from tracker.followups.forms import (
-    CompileForm, CorrectionForm, SectionForm, VerdictForm, VersionForm,
-)
-from tracker.models import FollowUp, FollowUpStatus, Promise
-from tracker.services import DomainError, StaleEdit
 from tracker.followups import compiler as followup_compiler
 from tracker.followups import workflow as service
+from tracker.followups.forms import (
+    CompileForm,
+    CorrectionForm,
+    SectionForm,
+    VerdictForm,
+    VersionForm,
+)
 from tracker.followups.guard import publication_problems
 from tracker.followups.render import export as report_export
 from tracker.followups.render.charts import report_charts
 from tracker.followups.report import build_report
+from tracker.models import FollowUp, FollowUpStatus, Promise
+from tracker.services import DomainError, StaleEdit
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, show_refusal
 
@@ -121,7 +125,7 @@ def edit_section(followup_id: int, key: str):
             else section["generated"]
     status = 200
     if form.validate_on_submit():
-        for attempt in range(SAVE_ATTEMPTS):
+        for _attempt in range(SAVE_ATTEMPTS):
             try:
                 service.save_section(current_user, followup, key, form.text.data,
                                      form.expected_version, form.expected_section_version)

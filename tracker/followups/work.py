@@ -82,7 +82,7 @@ def _type_work(kind: ActivityType, by_org: dict[str, tuple], values, cid: int, p
     n = sum(row[0] for row in by_org.values())
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     yes: dict[str, int] = defaultdict(int)
-    for org, (count, minutes, _first, _last, numeric, booleans) in by_org.items():
+    for org, (_count, minutes, _first, _last, numeric, booleans) in by_org.items():
         work.minutes_by_actor[_actor_key(org)] += minutes
         for key, (total, entries) in numeric.items():
             sums[key][0] += float(total or 0)

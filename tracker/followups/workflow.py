@@ -14,16 +14,22 @@ from sqlalchemy.orm import defer, joinedload, undefer
 
 from tracker import policies
 from tracker.extensions import db
-from tracker.models import (
-    FollowUp, FollowUpStatus, FollowUpVersion, Municipality, Organisation, Promise, User, Verdict,
-    VerdictReason,
-)
-from tracker.models.base import utcnow
-from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.followups import compiler as followup_compiler
 from tracker.followups.guard import Problem, publication_problems
 from tracker.followups.report import approvals_text
-from tracker.services import personal_data
+from tracker.models import (
+    FollowUp,
+    FollowUpStatus,
+    FollowUpVersion,
+    Municipality,
+    Organisation,
+    Promise,
+    User,
+    Verdict,
+    VerdictReason,
+)
+from tracker.models.base import utcnow
+from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
 

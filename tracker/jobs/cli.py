@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-
 from zoneinfo import ZoneInfo
 
 import click
@@ -16,15 +15,19 @@ from flask.logging import default_handler
 
 from tracker import audit
 from tracker.extensions import db
-from tracker.jobs.scheduler import (
-    JOBS, CronSettingError, build_scheduler, job_by_id, next_run_times,
-)
+from tracker.followups.compiler import compile_followup
 from tracker.jobs import tasks
+from tracker.jobs.scheduler import (
+    JOBS,
+    CronSettingError,
+    build_scheduler,
+    job_by_id,
+    next_run_times,
+)
 from tracker.jobs.tasks import RunResult, Skipped
 from tracker.labels import VERDICT
 from tracker.models import FollowUpStatus, JobOutcome, Verdict
 from tracker.services import DomainError
-from tracker.followups.compiler import compile_followup
 
 bp = Blueprint("jobs_cli", __name__, cli_group=None)
 log = logging.getLogger(__name__)

@@ -19,8 +19,13 @@ from flask import Flask, current_app
 from tracker.errors import UNAVAILABLE
 from tracker.extensions import db
 from tracker.jobs import tasks
-from tracker.jobs.scheduler import JOBS, CronSettingError, ScheduledJob, cron_trigger, \
-    last_fire_time
+from tracker.jobs.scheduler import (
+    JOBS,
+    CronSettingError,
+    ScheduledJob,
+    cron_trigger,
+    last_fire_time,
+)
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
 

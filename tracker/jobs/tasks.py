@@ -28,11 +28,11 @@ from sqlalchemy.exc import IntegrityError
 from tracker import audit, create_app
 from tracker.errors import UNAVAILABLE
 from tracker.extensions import db
+from tracker.followups import compiler as followup_compiler
 from tracker.formatting import local_today
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
 from tracker.services import promise_status, reminders
-from tracker.followups import compiler as followup_compiler
 from tracker.services.mail import MailError, MailServerUnreachable
 
 log = logging.getLogger(__name__)

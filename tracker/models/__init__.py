@@ -10,18 +10,36 @@ from tracker.models.activity import (
     activity_place,
 )
 from tracker.models.followup import (
-    FollowUp, FollowUpStatus, FollowUpVersion, Verdict, VerdictReason,
+    FollowUp,
+    FollowUpStatus,
+    FollowUpVersion,
+    Verdict,
+    VerdictReason,
 )
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
 from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
 from tracker.models.promise import (
-    PARTY_ORDER, Commitment, CommitmentIndicator, CommitmentKind, FocusArea, Party, Promise,
+    PARTY_ORDER,
+    Commitment,
+    CommitmentIndicator,
+    CommitmentKind,
+    FocusArea,
+    Party,
+    Promise,
     PromiseStatus,
 )
 from tracker.models.user import (
-    ApiScope, ApiToken, Invitation, LoginAttempt, Membership, Organisation, RecoveryCode, Role,
-    User, UserSession,
+    ApiScope,
+    ApiToken,
+    Invitation,
+    LoginAttempt,
+    Membership,
+    Organisation,
+    RecoveryCode,
+    Role,
+    User,
+    UserSession,
 )
 
 __all__ = [

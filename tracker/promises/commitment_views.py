@@ -1,6 +1,7 @@
 """Focus-area and commitment pages: add, edit, move, delete, revise (blueprint ``bp``)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
@@ -8,18 +9,30 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import once, policies
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
-import sqlalchemy as sa
-
 from tracker.models import (
-    Commitment, CommitmentIndicator, FocusArea, Indicator, Promise, PromiseStatus,
+    Commitment,
+    CommitmentIndicator,
+    FocusArea,
+    Indicator,
+    Promise,
+    PromiseStatus,
 )
 from tracker.promises import bp
 from tracker.promises.forms import (
-    NO_FOCUS_AREA, AssessmentForm, CommitmentForm, FocusAreaForm, MoveForm, ReviseForm,
+    NO_FOCUS_AREA,
+    AssessmentForm,
+    CommitmentForm,
+    FocusAreaForm,
+    MoveForm,
+    ReviseForm,
 )
 from tracker.promises.new_forms import NewCommitmentForm, NewFocusAreaForm
 from tracker.promises.views import (
-    _editable_promise, _int_or_none, _one_or_404, _to_promise, _unless_draft,
+    _editable_promise,
+    _int_or_none,
+    _one_or_404,
+    _to_promise,
+    _unless_draft,
 )
 from tracker.services import DomainError
 from tracker.services import promises as service

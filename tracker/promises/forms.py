@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 from wtforms import (
-    BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField, RadioField,
-    SelectField, SelectMultipleField, StringField, TextAreaField, URLField,
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget

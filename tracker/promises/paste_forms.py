@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -16,7 +22,9 @@ from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
 from tracker.promises.forms import MultiCheckboxField, YearField
 from tracker.services.promises.from_text import (
-    MAX_COMMITMENTS, MAX_FOCUS_AREAS, MAX_SIGNATORIES,
+    MAX_COMMITMENTS,
+    MAX_FOCUS_AREAS,
+    MAX_SIGNATORIES,
 )
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber

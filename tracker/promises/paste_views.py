@@ -10,12 +10,20 @@ from tracker.extensions import db
 from tracker.models import PARTY_ORDER, Municipality
 from tracker.promises import bp
 from tracker.promises.paste_forms import (
-    MAX_COMMITMENTS, MAX_FOCUS_AREAS, NO_AREA, PasteForm, PreviewForm,
+    MAX_COMMITMENTS,
+    MAX_FOCUS_AREAS,
+    NO_AREA,
+    PasteForm,
+    PreviewForm,
 )
 from tracker.services import DomainError, FieldErrors
 from tracker.services.promises import documents, from_text, pasted
 from tracker.services.promises.from_text import (
-    MAX_SIGNATORIES, CommitmentDraft, FocusAreaDraft, PromiseDraft, SignatoryDraft,
+    MAX_SIGNATORIES,
+    CommitmentDraft,
+    FocusAreaDraft,
+    PromiseDraft,
+    SignatoryDraft,
 )
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require

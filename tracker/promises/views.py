@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from tracker import once, policies
 from tracker.extensions import db
+from tracker.followups import workflow as followups
 from tracker.formatting import local_today
 from tracker.models import Municipality, Promise, PromiseStatus, Role
 from tracker.promises import bp
-from tracker.followups import workflow as followups
 from tracker.promises.forms import MAX_SIGNATORIES, PromiseForm, PromiseLinksForm, SignForm
 from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
 from tracker.services import DomainError, FieldErrors

@@ -15,8 +15,8 @@ from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
 from tracker.followups.render.charts import report_charts
-from tracker.models import FollowUp, FollowUpVersion
 from tracker.followups.report import ReportData, build_report
+from tracker.models import FollowUp, FollowUpVersion
 from tracker.translation import current_locale
 
 _KEY = "tracker_report_cache"

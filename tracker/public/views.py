@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template
 
+from tracker.followups import workflow as service
+from tracker.followups.report import build_report
 from tracker.followups.views import export_response
 from tracker.models import FollowUpVersion, Municipality
 from tracker.public import bp
 from tracker.public.accessibility import STATEMENT
 from tracker.public.report_cache import published_body
-from tracker.followups import workflow as service
 from tracker.services import public
-from tracker.followups.report import build_report
 from tracker.services.promises import sections
 
 

@@ -9,11 +9,17 @@ import sqlalchemy as sa
 from tracker import policies
 from tracker.extensions import db
 from tracker.models import (
-    LOGGED_COUNT, Activity, ActivityStatus, ActivityType, Commitment, Membership, Place,
-    Promise, User,
+    LOGGED_COUNT,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    Membership,
+    Place,
+    Promise,
+    User,
 )
-from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services import personal_data
+from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
 from tracker.services.recurrence import occasions
 from tracker.translation import gettext as _
 

@@ -9,10 +9,18 @@ import sqlalchemy as sa
 
 from tracker import audit, policies
 from tracker.extensions import db
-from tracker.models import (
-    Activity, ActivityStatus, ActivityType, Commitment, LogEntry, MeasureKind, Place, Promise, User,
-)
 from tracker.localized import measure_label
+from tracker.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Commitment,
+    LogEntry,
+    MeasureKind,
+    Place,
+    Promise,
+    User,
+)
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.translation import gettext as _

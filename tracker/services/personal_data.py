@@ -9,7 +9,6 @@ import re
 import unicodedata
 from datetime import date
 
-
 from tracker.services import DomainError
 from tracker.translation import gettext as _
 

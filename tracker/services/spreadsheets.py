@@ -23,8 +23,17 @@ from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.models import (
-    LOGGED_COUNT, Activity, ActivityType, Commitment, FocusArea, LogEntry, MeasureKind, Place, User,
-    activity_assignee, activity_place,
+    LOGGED_COUNT,
+    Activity,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    LogEntry,
+    MeasureKind,
+    Place,
+    User,
+    activity_assignee,
+    activity_place,
 )
 from tracker.services.activities import is_overdue, target_of
 from tracker.services.activity_queries import ActivityFilters, filtered_query

@@ -15,7 +15,13 @@ import sqlalchemy as sa
 from tracker.formatting import local_formatters
 from tracker.localized import english_page, pick
 from tracker.models import (
-    LOGGED_COUNT, Activity, ActivityStatus, ActivityType, LogEntry, Place, User,
+    LOGGED_COUNT,
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    LogEntry,
+    Place,
+    User,
 )
 from tracker.services.activities import OPEN_STATUSES
 from tracker.services.recurrence import occasions

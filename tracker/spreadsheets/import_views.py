@@ -5,7 +5,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
-    Response, abort, current_app, flash, redirect, render_template, request, url_for,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_login import current_user, login_required
 

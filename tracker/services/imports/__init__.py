@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-
 from tracker.extensions import db
 from tracker.models import Municipality, User
 from tracker.services import DomainError, FieldErrors, personal_data

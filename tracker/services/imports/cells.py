@@ -5,7 +5,6 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-
 from tracker.services.spreadsheets import FREQ_WORDS, WEEKDAY_WORDS
 from tracker.translation import gettext as _
 

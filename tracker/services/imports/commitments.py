@@ -12,8 +12,16 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import (
-    ActivityType, Commitment, FocusArea, Membership, Municipality, Party, Place, Promise,
-    PromiseStatus, User,
+    ActivityType,
+    Commitment,
+    FocusArea,
+    Membership,
+    Municipality,
+    Party,
+    Place,
+    Promise,
+    PromiseStatus,
+    User,
 )
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as promise_service

@@ -7,7 +7,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-
 from tracker.services import DomainError
 from tracker.translation import gettext as _
 

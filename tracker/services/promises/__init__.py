@@ -7,21 +7,45 @@ re-exported here, so ``from tracker.services import promises as service`` keeps 
 from __future__ import annotations
 
 from tracker.services.promises._common import (
-    AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_TARGET, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS,
-    REVISABLE, SOURCE_KEYS,
+    AFTER_SIGNING_FIELDS,
+    MAX_EXTRA_YEARS,
+    MAX_TARGET,
+    MAX_YEAR,
+    MIN_YEAR,
+    PROMISE_FIELDS,
+    REVISABLE,
+    SOURCE_KEYS,
 )
 from tracker.services.promises.assessment import IndicatorLink, set_assessment, suggest_kind
 from tracker.services.promises.reading import (
-    CommitmentRow, PartyGroup, PromiseListRow, Section, commitment_progress, load_promise,
-    municipality_promises, sections,
+    CommitmentRow,
+    PartyGroup,
+    PromiseListRow,
+    Section,
+    commitment_progress,
+    load_promise,
+    municipality_promises,
+    sections,
 )
 from tracker.services.promises.renewal import (
-    copy_to_next_period, next_period, overlapping_promises,
+    copy_to_next_period,
+    next_period,
+    overlapping_promises,
 )
 from tracker.services.promises.writing import (
-    CommitmentInput, add_commitment, add_focus_area, create_promise, delete_commitment,
-    delete_focus_area, move_commitment, move_focus_area, revise_commitment, sign_promise,
-    update_commitment, update_focus_area, update_promise,
+    CommitmentInput,
+    add_commitment,
+    add_focus_area,
+    create_promise,
+    delete_commitment,
+    delete_focus_area,
+    move_commitment,
+    move_focus_area,
+    revise_commitment,
+    sign_promise,
+    update_commitment,
+    update_focus_area,
+    update_promise,
 )
 
 __all__ = [

@@ -1,7 +1,6 @@
 """Constants and guards shared by the promise service modules."""
 from __future__ import annotations
 
-
 from tracker import policies
 from tracker.extensions import db
 from tracker.labels import SOURCE

@@ -12,12 +12,29 @@ from __future__ import annotations
 from tracker.services import DomainError
 from tracker.services.personal_data import check_text
 from tracker.services.promises.drafts import (  # noqa: F401  (the preview's types, re-exported)
-    MAX_COMMITMENTS, MAX_FOCUS_AREAS, MAX_SIGNATORIES, MAX_TEXT_CHARS, CommitmentDraft,
-    FocusAreaDraft, PromiseDraft, SignatoryDraft,
+    MAX_COMMITMENTS,
+    MAX_FOCUS_AREAS,
+    MAX_SIGNATORIES,
+    MAX_TEXT_CHARS,
+    CommitmentDraft,
+    FocusAreaDraft,
+    PromiseDraft,
+    SignatoryDraft,
 )
 from tracker.services.promises.text_reader import (
-    BASIS, DATE_SPAN, FIGURES, FOCUS_ON, FOLLOW_UP, PERIOD_LINE, YEAR, SOURCE_PATTERNS,
-    Line, Reader, lines_of, normalise, sentences,
+    BASIS,
+    DATE_SPAN,
+    FIGURES,
+    FOCUS_ON,
+    FOLLOW_UP,
+    PERIOD_LINE,
+    SOURCE_PATTERNS,
+    YEAR,
+    Line,
+    Reader,
+    lines_of,
+    normalise,
+    sentences,
 )
 from tracker.translation import gettext as _
 

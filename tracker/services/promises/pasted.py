@@ -12,7 +12,11 @@ from tracker.models import Promise, User
 from tracker.services import FieldErrors
 from tracker.services.promises.from_text import CommitmentDraft, PromiseDraft
 from tracker.services.promises.writing import (
-    CommitmentInput, add_commitment, add_focus_area, clean_signatories, create_promise,
+    CommitmentInput,
+    add_commitment,
+    add_focus_area,
+    clean_signatories,
+    create_promise,
 )
 
 ORIGINS = ("text", "docx", "pdf")

@@ -8,7 +8,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
-    LOGGED_COUNT, PARTY_ORDER, Activity, ActivityStatus, Commitment, FocusArea, Party, Promise,
+    LOGGED_COUNT,
+    PARTY_ORDER,
+    Activity,
+    ActivityStatus,
+    Commitment,
+    FocusArea,
+    Party,
+    Promise,
 )
 
 

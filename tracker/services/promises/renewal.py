@@ -10,7 +10,13 @@ from sqlalchemy.orm import selectinload
 from tracker import audit
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityStatus, Commitment, FocusArea, Promise, PromiseStatus, User,
+    Activity,
+    ActivityStatus,
+    Commitment,
+    FocusArea,
+    Promise,
+    PromiseStatus,
+    User,
 )
 from tracker.services import DomainError
 from tracker.services.activities import OPEN_STATUSES

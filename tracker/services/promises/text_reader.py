@@ -6,8 +6,14 @@ import re
 from dataclasses import dataclass
 
 from tracker.services.promises.drafts import (
-    MAX_SIGNATORIES, MUNICIPALITY, POLICE, TOGETHER, CommitmentDraft, FocusAreaDraft,
-    PromiseDraft, SignatoryDraft,
+    MAX_SIGNATORIES,
+    MUNICIPALITY,
+    POLICE,
+    TOGETHER,
+    CommitmentDraft,
+    FocusAreaDraft,
+    PromiseDraft,
+    SignatoryDraft,
 )
 
 # ---------------------------------------------------------------- patterns

@@ -11,16 +11,33 @@ from tracker import audit, policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import (
-    Activity, Commitment, CommitmentKind, FocusArea, Party, Promise, PromiseStatus, User,
+    Activity,
+    Commitment,
+    CommitmentKind,
+    FocusArea,
+    Party,
+    Promise,
+    PromiseStatus,
+    User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services.promises._common import (
-    AFTER_SIGNING_FIELDS, MAX_EXTRA_YEARS, MAX_TARGET, MAX_YEAR, MIN_YEAR, PROMISE_FIELDS,
-    REVISABLE, SOURCE_KEYS, _check_free_text, _promise_of, _require_draft, _require_edit, _text,
+    AFTER_SIGNING_FIELDS,
+    MAX_EXTRA_YEARS,
+    MAX_TARGET,
+    MAX_YEAR,
+    MIN_YEAR,
+    PROMISE_FIELDS,
+    REVISABLE,
+    SOURCE_KEYS,
+    _check_free_text,
+    _promise_of,
+    _require_draft,
+    _require_edit,
+    _text,
 )
 from tracker.services.promises.assessment import suggest_kind
 from tracker.translation import gettext as _
-
 
 # ---------------------------------------------------------------- promises
 
