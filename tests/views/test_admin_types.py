@@ -184,3 +184,30 @@ def test_edit_shows_existing_rows_plus_three_and_clearing_a_key_removes_it(clien
 def test_edit_unknown_type_is_404(client, admin):
     login(client, admin.email)
     assert client.get("/admin/aktivitetstyper/424242/redigera").status_code == 404
+
+
+def test_saving_the_form_sets_the_nouns_and_keeps_each_measures_report_wording(client, admin):
+    kind = make_type(key="kontroll_test", measures=[
+        {"key": "typ", "label": "Typ", "kind": "choice", "choices": ["hastighet"],
+         "choice_phrases": {"hastighet": "{n} hastighetskontroller"}},
+        {"key": "antal_poliser", "label": "Antal poliser", "kind": "integer", "total": "average",
+         "phrase": "i genomsnitt {n} poliser per kontroll"},
+    ])
+    db.session.commit()
+    login(client, admin.email)
+    response = client.post(f"/admin/aktivitetstyper/{kind.id}/redigera", data=form_data(
+        key="kontroll_test", noun_singular="trafikkontroll", noun_plural="trafikkontroller",
+        rows=[{"key": "typ", "label": "Typ av kontroll", "kind": "choice",
+               "choices": "hastighet"},
+              {"key": "antal_poliser", "label": "Antal poliser", "kind": "integer",
+               "choices": ""}]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = type_by_key("kontroll_test")
+    assert (saved.noun_singular, saved.noun_plural) == ("trafikkontroll", "trafikkontroller")
+    by_key = {m["key"]: m for m in saved.measures}
+    assert by_key["typ"]["label"] == "Typ av kontroll"  # the form's change
+    assert by_key["typ"]["choice_phrases"] == {"hastighet": "{n} hastighetskontroller"}
+    assert by_key["antal_poliser"]["total"] == "average"
+    page = client.get(f"/admin/aktivitetstyper/{kind.id}/redigera").get_data(as_text=True)
+    assert 'value="trafikkontroller"' in page

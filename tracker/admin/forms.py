@@ -60,6 +60,10 @@ class ActivityTypeForm(BaseForm):
                           validators=[Length(max=NAME_MAX), NoIdentityNumber()])
     name_en = StringField(_l("Namn på engelska"),
                           validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    noun_singular = StringField(_l("Ett tillfälle heter"),
+                                validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    noun_plural = StringField(_l("Flera tillfällen heter"),
+                              validators=[Length(max=NAME_MAX), NoIdentityNumber()])
     description = TextAreaField(_l("Beskrivning"),
                                 validators=[Length(max=4000), NoIdentityNumber()],
                                 render_kw={"rows": 3})

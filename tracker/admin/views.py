@@ -77,6 +77,8 @@ def _input(form: ActivityTypeForm) -> types.ActivityTypeInput:
         key=form.key.data or "",
         name_sv=form.name_sv.data or "",
         name_en=form.name_en.data or "",
+        noun_singular=form.noun_singular.data or "",
+        noun_plural=form.noun_plural.data or "",
         description=form.description.data or "",
         is_active=bool(form.is_active.data),
         measures=[types.MeasureInput(**{name: row.data[name] or "" for name in

@@ -38,6 +38,8 @@ class ActivityTypeInput:
     name_en: str = ""
     description: str = ""
     is_active: bool = True
+    noun_singular: str = ""  # how the follow-up counts it: "1 trafikkontroll"
+    noun_plural: str = ""    # "42 trafikkontroller"
     measures: list[MeasureInput] = field(default_factory=list)
 
 
@@ -84,12 +86,14 @@ def _validate_type(data: ActivityTypeInput, current_id: int | None) -> dict[str,
                               key=data.key)
     if not data.name_sv:
         errors["name_sv"] = _("Ange ett svenskt namn.")
-    for name in ("name_sv", "name_en"):
+    for name in ("name_sv", "name_en", "noun_singular", "noun_plural"):
         if len(getattr(data, name)) > NAME_MAX and name not in errors:
             errors[name] = _("Namnet får vara högst %(n)d tecken.", n=NAME_MAX)
     errors.update(personal_data.check_fields({
         name: (label, getattr(data, name))
         for name, label in (("name_sv", _("Namn på svenska")), ("name_en", _("Namn på engelska")),
+                            ("noun_singular", _("Ett tillfälle heter")),
+                            ("noun_plural", _("Flera tillfällen heter")),
                             ("description", _("Beskrivning")))
         if name not in errors
     }))
@@ -172,6 +176,8 @@ def save_activity_type(actor: User, data: ActivityTypeInput,
     data.key = (data.key or "").strip()
     data.name_sv = " ".join((data.name_sv or "").split())
     data.name_en = " ".join((data.name_en or "").split())
+    data.noun_singular = " ".join((data.noun_singular or "").split())
+    data.noun_plural = " ".join((data.noun_plural or "").split())
     data.description = (data.description or "").strip()
     errors = _validate_type(data, activity_type.id if activity_type else None)
     measures = _measures(data.measures, errors)
@@ -180,14 +186,28 @@ def save_activity_type(actor: User, data: ActivityTypeInput,
     if activity_type is None:
         activity_type = ActivityType()
         db.session.add(activity_type)
+    else:
+        measures = _keep_report_wording(activity_type.measures or [], measures)
     activity_type.key = data.key
     activity_type.name_sv = data.name_sv
     activity_type.name_en = data.name_en
+    activity_type.noun_singular = data.noun_singular
+    activity_type.noun_plural = data.noun_plural
     activity_type.description = data.description
     activity_type.is_active = bool(data.is_active)
     activity_type.measures = measures
     db.session.flush()
     return activity_type
+
+
+# How the follow-up says a measure (models/activity.py): kept by the data, not by the form.
+REPORT_WORDING = ("phrase", "total", "choice_phrases", "yes_phrase", "list_label", "in_report")
+
+
+def _keep_report_wording(old: list[dict], new: list[dict]) -> list[dict]:
+    """A saved form keeps each measure's report wording (same key), which the form does not show."""
+    wording = {m["key"]: {k: m[k] for k in REPORT_WORDING if k in m} for m in old}
+    return [{**wording.get(spec["key"], {}), **spec} for spec in new]
 
 
 def as_input(activity_type: ActivityType) -> ActivityTypeInput:
@@ -196,6 +216,8 @@ def as_input(activity_type: ActivityType) -> ActivityTypeInput:
         key=activity_type.key,
         name_sv=activity_type.name_sv,
         name_en=activity_type.name_en,
+        noun_singular=activity_type.noun_singular,
+        noun_plural=activity_type.noun_plural,
         description=activity_type.description,
         is_active=activity_type.is_active,
         measures=[
