@@ -129,22 +129,23 @@ def edit_section(followup_id: int, key: str):
             try:
                 service.save_section(current_user, followup, key, form.text.data,
                                      form.expected_version, form.expected_section_version)
-                if _commit_or_conflict():
-                    flash(_("Avsnittet ”%(title)s” är sparat. Eventuella godkännanden har "
-                            "tagits bort.", title=section["title"]), "success")
-                    return _to(followup, f"avsnitt-{key}")
-                # Another save reached the row first: try again on the fresh follow-up; the
-                # service refuses only if that save changed this very section.
+                db.session.commit()
+            except StaleDataError:
+                # Another save reached the row first (at flush or commit): try again on the
+                # fresh follow-up; the service refuses only if it changed this very section.
                 followup, status = _reloaded(followup_id), 409
+                continue
             except StaleEdit:
-                db.session.rollback()
                 followup, status = _reloaded(followup_id), 409
-                break
             except DomainError as error:
                 db.session.rollback()
                 show_refusal(form, error)
                 status = 422
-                break
+            else:
+                flash(_("Avsnittet ”%(title)s” är sparat. Eventuella godkännanden har tagits "
+                        "bort.", title=section["title"]), "success")
+                return _to(followup, f"avsnitt-{key}")
+            break
     elif request.method == "POST":
         status = 422
     if status == 409:
