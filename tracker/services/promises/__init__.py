@@ -17,6 +17,14 @@ from tracker.services.promises._common import (
     SOURCE_KEYS,
 )
 from tracker.services.promises.assessment import IndicatorLink, set_assessment, suggest_kind
+from tracker.services.promises.commitments import (
+    CommitmentInput,
+    add_commitment,
+    delete_commitment,
+    move_commitment,
+    revise_commitment,
+    update_commitment,
+)
 from tracker.services.promises.reading import (
     CommitmentRow,
     PartyGroup,
@@ -33,17 +41,11 @@ from tracker.services.promises.renewal import (
     overlapping_promises,
 )
 from tracker.services.promises.writing import (
-    CommitmentInput,
-    add_commitment,
     add_focus_area,
     create_promise,
-    delete_commitment,
     delete_focus_area,
-    move_commitment,
     move_focus_area,
-    revise_commitment,
     sign_promise,
-    update_commitment,
     update_focus_area,
     update_promise,
 )

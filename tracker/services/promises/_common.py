@@ -49,3 +49,22 @@ def _text(value: str | None) -> str:
 def _check_free_text(fields: dict[str, tuple[str, str | None]], errors: dict[str, str]) -> None:
     for name, message in check_fields(fields).items():
         errors.setdefault(name, message)
+
+
+def _renumber(items: list) -> None:
+    """Positions 0..n-1 in the shown order, so a swap never meets a tie."""
+    for index, item in enumerate(sorted(items, key=lambda x: (x.position, x.id))):
+        if item.position != index:
+            item.position = index
+
+
+def _swap_with_neighbour(peers: list, item, direction: str) -> bool:
+    if direction not in ("up", "down"):
+        raise DomainError(_("Okänd riktning."))
+    ordered = sorted(peers, key=lambda x: (x.position, x.id))
+    index = ordered.index(item) + (-1 if direction == "up" else 1)
+    if not 0 <= index < len(ordered):
+        return False
+    other = ordered[index]
+    item.position, other.position = other.position, item.position
+    return True

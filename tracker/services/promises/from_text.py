@@ -21,7 +21,7 @@ from tracker.services.promises.drafts import (  # noqa: F401  (the preview's typ
     PromiseDraft,
     SignatoryDraft,
 )
-from tracker.services.promises.text_reader import (
+from tracker.services.promises.text_patterns import (
     BASIS,
     DATE_SPAN,
     FIGURES,
@@ -30,6 +30,8 @@ from tracker.services.promises.text_reader import (
     PERIOD_LINE,
     SOURCE_PATTERNS,
     YEAR,
+)
+from tracker.services.promises.text_reader import (
     Line,
     Reader,
     lines_of,

@@ -10,14 +10,9 @@ from tracker import audit
 from tracker.extensions import db
 from tracker.models import Promise, User
 from tracker.services import FieldErrors
+from tracker.services.promises.commitments import CommitmentInput, add_commitment
 from tracker.services.promises.from_text import CommitmentDraft, PromiseDraft
-from tracker.services.promises.writing import (
-    CommitmentInput,
-    add_commitment,
-    add_focus_area,
-    clean_signatories,
-    create_promise,
-)
+from tracker.services.promises.writing import add_focus_area, clean_signatories, create_promise
 
 ORIGINS = ("text", "docx", "pdf")
 

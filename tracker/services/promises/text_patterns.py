@@ -1,0 +1,81 @@
+"""The patterns a published promise's lines are recognised by (used by text_reader and
+from_text): headings, bullets, parties, periods, signatories and sources."""
+from __future__ import annotations
+
+import re
+
+_BULLET = re.compile(r"^(?:(?P<sym>[•·▪◦●○■□➢►*])|(?P<dash>[-–—])(?=\s)|(?P<num>\d{1,2})[.)](?=\s))"
+                     r"\s*(?P<text>.+)$")
+_QUOTE_START = re.compile(r"^(?:[\"”“«»]|[-–—]\s?[A-ZÅÄÖ])")
+_SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅÄÖ]|[,.:]|$)")
+YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
+                   r"(?P<b>20\d\d|\d\d))?(?![\d\-])")
+_TITLE = re.compile(r"^(?:medborgar|trygghets)löfte\b(?![a-zåäö])", re.I)
+PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b", re.I)
+DATE_SPAN = re.compile(r"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d")
+FOLLOW_UP = re.compile(r"uppföljning", re.I)
+_FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
+                    re.I)
+_PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
+                      r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden)"
+                      r"\b", re.I)
+_SOURCES = re.compile(r"^(?:underlag(?:et)?|dialog och statistik|källor|så togs löftet fram|"
+                      r"så har löftet tagits fram)\b", re.I)
+_SIGNED_HEADING = re.compile(r"^(?:underskrift(?:er)?|undertecknat av|undertecknare|"
+                             r"undertecknas av|signerat av)\b", re.I)
+_PROMISES_HEADING = re.compile(r"^(?:medborgarlöften|medborgarlöftet|våra löften|löftena|"
+                               r"våra åtaganden|åtaganden|(?:detta|det här) lovar vi|"
+                               r"så här gör vi)\W*$", re.I)
+_PLACE_AND_DATE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
+                             r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
+                             r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
+_CONTACTS = re.compile(r"^kontakt", re.I)
+_PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun))?"
+                            r"(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
+                            r"(?P<rest>.*)$", re.I)
+_PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer att)\b", re.I)
+_TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
+_WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
+_ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
+_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
+                     rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
+_INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat )?"
+                              r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
+                              r"(?P<rest>.+)$", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
+_OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
+FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
+FIGURES = re.compile(r"(?<![\d,])\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersökning|"
+                      r"trygghetsmätning",
+                      re.I)
+BASIS = re.compile(r"tagits fram|tas fram|baseras på|bygger på|utgår från|identifierats genom|"
+                    r"använts i underlaget|samlats in|grundar sig på", re.I)
+
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
+_NAME = rf"{_NAME_WORD}(?: (?:af |von |de )?{_NAME_WORD}){{1,2}}"
+_ROLE = (r"(?i:kommunstyrelsens (?:1:e |2:e )?(?:vice )?ordförande|kommunalråd(?:et)?|"
+         r"oppositionsråd(?:et)?|kommundirektör(?:en)?|kommunchef(?:en)?|stadsdirektör(?:en)?|"
+         r"lokalpolisområdeschef(?:en)?|lokalpolischef(?:en)?|polisområdeschef(?:en)?|"
+         r"lpo-chef(?:en)?|kommunpolis(?:en)?|polischef(?:en)?|lokalområdespolischef(?:en)?|"
+         r"säkerhetssamordnare|ordförande i kommunstyrelsen|kso)")
+_PARTY_MARK = r"(?: \((?P<{0}>[A-ZÅÄÖ]{{1,4}})\))?"
+_ROLE_THEN_NAME = re.compile(rf"(?P<role>{_ROLE}) (?P<name>{_NAME}){_PARTY_MARK.format('p1')}")
+_NAME_THEN_ROLE = re.compile(rf"(?P<name>{_NAME}){_PARTY_MARK.format('p2')},? (?P<role>{_ROLE})")
+_SIGNING = re.compile(r"underteckna|skriv\w* under|skrev\b.*\bunder\b|signera", re.I)
+_NAME_TITLE_LINE = re.compile(rf"^(?P<name>{_NAME}){_PARTY_MARK.format('party')},\s*"
+                              r"(?P<title>[^,]{2,100})$")
+_NAME_ONLY = re.compile(rf"^(?!{_ROLE}){_NAME}(?: \([A-ZÅÄÖ]{{1,4}}\))?$")
+_HAS_ROLE = re.compile(_ROLE)
+
+SOURCE_PATTERNS = {
+    "medborgardialog": re.compile(
+        r"medborgardialog|dialog(?:er|en)? med (?:medborgar|invånar|kommuninvånar|"
+        r"kommun invånar|boende|allmänhet|ungdomar)", re.I),
+    "enkat": re.compile(r"(?<!medarbetar)enkät|medborgarundersökning|\bNTU\b", re.I),
+    "trygghetsmatning": re.compile(r"trygghetsmätning|trygghetsundersökning", re.I),
+    "brottsstatistik": re.compile(r"brottsstatistik|anmälningsstatistik|statistik över "
+                                  r"(?:anmälda )?brott", re.I),
+    "handelserapporter": re.compile(r"händelserapport", re.I),
+    "medarbetardialog": re.compile(r"medarbetar(?:dialog|enkät|undersökning)|medarbetare inom",
+                                   re.I),
+}
