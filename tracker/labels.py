@@ -1,4 +1,4 @@
-"""Swedish labels for the code's enums (the glossary of domain.md)."""
+"""Swedish labels for the code's enums (the glossary of docs/domain.md)."""
 from tracker.models import (
     ActivityStatus,
     CommitmentKind,

@@ -1,4 +1,4 @@
-"""The suggested verdict of each commitment, by its kind (domain.md, "Kinds of promise").
+"""The suggested verdict of each commitment, by its kind (docs/domain.md, "Kinds of promise").
 
 A prestation is judged by occasions against its target, and finishing the activities never
 overrides a missed target. An effekt is judged only by its linked indicators; without one it

@@ -30,7 +30,7 @@ class Verdict(enum.Enum):
 
     @property
     def needs_reason(self) -> bool:
-        """A verdict short of fulfilled says why (domain.md's short list plus free text)."""
+        """A verdict short of fulfilled says why (docs/domain.md's short list plus free text)."""
         return self not in (Verdict.FULFILLED, Verdict.DONE)
 
 

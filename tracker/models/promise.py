@@ -32,7 +32,7 @@ PARTY_ORDER = [Party.KOMMUNEN, Party.POLISEN, Party.TILLSAMMANS]
 
 
 class CommitmentKind(enum.Enum):
-    """What a verdict on the commitment may rest on (domain.md, "Kinds of promise")."""
+    """What a verdict on the commitment may rest on (docs/domain.md, "Kinds of promise")."""
 
     PRESTATION = "prestation"   # countable output: occasions against a target
     EFFEKT = "effekt"           # a state in the world: only linked indicators can show it

@@ -1,7 +1,7 @@
 """Keeps personnummer and samordningsnummer out of free text, which may become allmän handling.
 
 A candidate is flagged only if it has the written shape, a real calendar date and a valid
-Luhn check digit (domain.md, "Personal data"), so phone, order and invoice numbers pass.
+Luhn check digit (docs/domain.md, "Personal data"), so phone, order and invoice numbers pass.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """How a commitment can be judged: its kind, and for an effekt the indicators that show it.
 
-A commitment's kind decides what its verdict may rest on (domain.md): a prestation on
+A commitment's kind decides what its verdict may rest on (docs/domain.md): a prestation on
 occasions against a target, an effekt only on linked indicators, an arbetssätt on what was
 done. The coordinator chooses; `suggest_kind` (kept by the model, so every way of adding a
 commitment gets it) proposes one from the wording.
