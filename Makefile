@@ -76,7 +76,7 @@ bench: install
 
 lint: install-test
 	$(BIN)/pip install --quiet "ruff==0.17.6"  # a rule set means one version's rules
-	$(BIN)/ruff check tracker tests
+	$(BIN)/ruff check tracker tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

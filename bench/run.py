@@ -216,7 +216,7 @@ def load_test(url: str, targets: dict) -> dict:
     The machine's speed drifts over minutes (a shared 2-core VM: the floor alone has measured
     277-383 req/s in different runs), so the ratio compares the list with the floor measured
     on either side of it, not with one floor run minutes later."""
-    from tracker.bench.pages import PAGES
+    from bench.pages import PAGES
 
     results = {}
     server = Server("wsgi:app", url)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from bench import generator
+from bench.pages import PAGES, count_statements, find_targets
 from tests.conftest import fresh_database_url, make_test_app, upgrade
-from tracker.bench import generator
-from tracker.bench.pages import PAGES, count_statements, find_targets
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import LogEntry, Municipality

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Flask
 
-from tracker.bench.generator import PASSWORD, SLUG_PREFIX, email_of
+from bench.generator import PASSWORD, SLUG_PREFIX, email_of
 from tracker.extensions import db
 from tracker.models import (
     Activity,

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Flask
 
-from tracker.bench.pages import PAGES, Targets, log_form_data
+from bench.pages import PAGES, Targets, log_form_data
 from tracker.extensions import db
 
 

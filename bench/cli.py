@@ -1,4 +1,4 @@
-"""`flask bench ...`: the benchmark's data generator and its in-process measurements."""
+"""`flask bench ...`: the benchmark's data generator and its in-process measurements (bench/)."""
 from __future__ import annotations
 
 import json
@@ -26,7 +26,7 @@ def generate_command(scale_name: str, municipalities: int | None, year: int | No
     """Add a deterministic benchmark data set (S, M or L) to an empty database."""
     from dataclasses import replace
 
-    from tracker.bench import generator
+    from bench import generator
 
     scale = generator.SCALES[scale_name]
     if municipalities:
@@ -53,7 +53,7 @@ def _analyze() -> None:
 @bp.cli.command("targets")
 def targets_command() -> None:
     """Print (JSON) the ids the load test uses: municipality, activity, follow-up, login."""
-    from tracker.bench.pages import find_targets, log_form_data
+    from bench.pages import find_targets, log_form_data
     from tracker.formatting import local_today
 
     targets = find_targets()
@@ -77,7 +77,7 @@ def forget_load_command(after_id: int) -> None:
     The load test's POSTs and the statement counts log occasions on the data set; without this
     each run would leave thousands more on one activity and the next run would measure a
     different page. Their audit events stay: the trail is never edited."""
-    from tracker.bench.generator import SLUG_PREFIX
+    from bench.generator import SLUG_PREFIX
     from tracker.models import LogEntry, Municipality
 
     if db.session.scalar(sa.select(sa.func.count()).select_from(Municipality).where(
@@ -93,7 +93,7 @@ def forget_load_command(after_id: int) -> None:
 @click.option("--runs", type=int, default=5)
 def compile_one_command(runs: int) -> None:
     """Median seconds of compiling the first bench promise's follow-up (rolled back each time)."""
-    from tracker.bench.pages import find_targets
+    from bench.pages import find_targets
     from tracker.followups.compiler import compile_followup
     from tracker.models import FollowUp, FollowUpVersion
 
@@ -132,8 +132,8 @@ def compile_all_command(year: int) -> None:
 @bp.cli.command("statements")
 def statements_command() -> None:
     """Print (JSON) SQL statements and the app's CPU milliseconds per request of each page."""
+    from bench.pages import count_statements, cpu_per_request, find_targets
     from tracker import create_app
-    from tracker.bench.pages import count_statements, cpu_per_request, find_targets
     from tracker.formatting import local_today
 
     targets = find_targets()
@@ -149,9 +149,9 @@ def statements_command() -> None:
 @click.option("--top", type=int, default=2, help="Slowest SELECTs shown per page.")
 def explain_command(top: int) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of each page's slowest statements and of one compile."""
+    from bench.explain import compile_plans, page_plans
+    from bench.pages import find_targets
     from tracker import create_app
-    from tracker.bench.explain import compile_plans, page_plans
-    from tracker.bench.pages import find_targets
     from tracker.formatting import local_today
 
     targets = find_targets()
