@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test browser lint clean bench translations
+.PHONY: run test install install-test browser lint clean bench translations translations-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ install-test: $(VENV)/.installed-test $(CATALOGUES)
 # merge it into the catalogues (sv copies each msgid); translate what `check` lists in en.
 translations: $(VENV)/.installed
 	$(BIN)/python -m tracker.catalogues update
+	$(BIN)/python -m tracker.catalogues check
+
+# CI: fails when the committed catalogues are not what `make translations` would make of the
+# code (a message added, changed or removed without it) or a message is left untranslated.
+translations-check: $(VENV)/.installed
+	$(BIN)/python -m tracker.catalogues current
 	$(BIN)/python -m tracker.catalogues check
 
 # Browser tests drive Debian's Chromium, the report tests read PDFs back with poppler's

@@ -43,6 +43,24 @@ def test_the_check_catches_a_broken_or_missing_translation():
     ]
 
 
+def test_a_rewrite_with_no_new_message_leaves_the_file_alone(tmp_path):
+    """`make translations` on a clean checkout changes nothing: the extraction time is no change."""
+    path = tmp_path / "messages.pot"
+    catalog = Catalog(creation_date=datetime(2025, 1, 1, tzinfo=UTC))
+    catalog.add("Spara")
+    assert catalogues.write(catalog, path)
+    written = path.read_bytes()
+
+    catalog.creation_date = datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
+    assert not catalogues.write(catalog, path)
+    assert path.read_bytes() == written
+
+    catalog.add("Avbryt")
+    assert catalogues.write(catalog, path)
+    assert b'msgid "Avbryt"' in path.read_bytes()
+    assert b"POT-Creation-Date: 2026-06-01 12:30" in path.read_bytes()
+
+
 @pytest.fixture
 def compiled(app, tmp_path_factory):
     """The app reads catalogues compiled from the .po files now, not whatever .mo is on disk."""

@@ -2,14 +2,18 @@
 
     python -m tracker.catalogues update   # extract every message, merge into sv and en
     python -m tracker.catalogues check    # list what is missing, untranslated or broken
+    python -m tracker.catalogues current  # fail when `update` would change a committed file
 
 The source text is Swedish, so the sv catalogue copies each msgid; en is translated by hand.
 """
 from __future__ import annotations
 
 import copy
+import io
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -52,11 +56,26 @@ def read(language: str, directory: Path = TRANSLATIONS) -> Catalog:
         return read_po(po, locale=language)
 
 
-def write(catalog: Catalog, path: Path) -> None:
+# Header lines that change on every run although no message did (the time of extraction) or
+# with the tool's version; a file that differs only in these is left as it is.
+VOLATILE_HEADER = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date|Generated-By): .*\\n"$',
+                             re.MULTILINE)
+
+
+def write(catalog: Catalog, path: Path) -> bool:
+    """Write the catalogue unless only its volatile header lines would change; True if written.
+
+    So `make translations` on a clean checkout changes nothing, and a real change still shows."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, ignore_obsolete=True,
+             include_lineno=False)
+    content = buffer.getvalue()
+    if path.exists() and VOLATILE_HEADER.sub(b"", path.read_bytes()) == VOLATILE_HEADER.sub(
+            b"", content):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as po:
-        write_po(po, catalog, width=100, sort_output=True, ignore_obsolete=True,
-                 include_lineno=False)
+    path.write_bytes(content)
+    return True
 
 
 def copy_source(catalog: Catalog) -> None:
@@ -85,6 +104,20 @@ def update(directory: Path = TRANSLATIONS) -> dict[str, int]:
         write(catalog, path)
         counts[language] = sum(1 for m in catalog if m.id)
     return counts
+
+
+def stale(directory: Path = TRANSLATIONS) -> list[str]:
+    """The committed catalogue files that `update` would change (merged in a scratch copy)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy_dir = Path(scratch) / "translations"
+        shutil.copytree(directory, copy_dir, ignore=shutil.ignore_patterns("*.mo"))
+        update(copy_dir)
+        changed = [
+            str(path.relative_to(copy_dir)) for path in sorted(copy_dir.rglob("*.po*"))
+            if not (directory / path.relative_to(copy_dir)).exists()
+            or (directory / path.relative_to(copy_dir)).read_bytes() != path.read_bytes()
+        ]
+    return changed
 
 
 def placeholders(text: str) -> list[str]:
@@ -148,6 +181,15 @@ def main(argv: list[str]) -> int:
                     for problem in problems(template, read(language))]
         print("\n".join(failures) or "Every message is translated.")
         return 1 if failures else 0
+    if command == "current":
+        changed = stale()
+        for name in changed:
+            print(f"out of date: {TRANSLATIONS.relative_to(ROOT) / name}")
+        if changed:
+            print("Run `make translations`, translate what it lists and commit the catalogues.")
+        else:
+            print("The catalogues are up to date.")
+        return 1 if changed else 0
     print(__doc__)
     return 2
 
