@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test browser lint clean bench translations translations-check
+.PHONY: run test install install-test browser lint typecheck clean bench translations \
+	translations-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $@
 
 # The message catalogues: .po files are committed, .mo files are compiled here (not committed).
@@ -80,9 +81,13 @@ bench: install
 	  else echo "wrk saknas; installera det (apt-get install wrk)."; exit 1; fi; }
 	$(BIN)/python bench/run.py
 
+# ruff and mypy come pinned with the test install (the `lint` extra in pyproject.toml).
 lint: install-test
-	$(BIN)/pip install --quiet "ruff==0.17.6"  # a rule set means one version's rules
 	$(BIN)/ruff check tracker tests bench
+
+# mypy on tracker/ with the settings in pyproject.toml ([tool.mypy]).
+typecheck: install-test
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -181,4 +181,4 @@ CONFIGS = {
 
 def config_from_env() -> type[Config]:
     """The config class named by TRACKER_ENV (development by default)."""
-    return CONFIGS[_env("ENV", "development")]
+    return CONFIGS[_env("ENV") or "development"]

@@ -83,7 +83,7 @@ def forget_load_command(after_id: int) -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Municipality).where(
             ~Municipality.slug.startswith(SLUG_PREFIX))):
         raise click.ClickException("Only a benchmark data set's entries are ever deleted.")
-    entries = db.session.execute(sa.delete(LogEntry).where(LogEntry.id > after_id)).rowcount
+    entries = db.session.execute(sa.delete(LogEntry).where(LogEntry.id > after_id)).rowcount  # type: ignore[attr-defined]
     db.session.commit()
     _analyze()
     click.echo(json.dumps({"deleted_entries": entries}))

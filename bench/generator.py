@@ -89,10 +89,12 @@ class _Writer:
                     f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                 for row in rows:
                     if json_at:
-                        row = list(row)
+                        cells = list(row)
                         for i in json_at:
-                            row[i] = json.dumps(row[i], ensure_ascii=False)
-                    copy.write_row(row)
+                            cells[i] = json.dumps(cells[i], ensure_ascii=False)
+                        copy.write_row(cells)
+                    else:
+                        copy.write_row(row)
             return
         for start in range(0, len(rows), 5000):
             self.connection.execute(
@@ -305,7 +307,7 @@ def _activities(writer, ids, rng, scale, year, mid, commitments, types, users, p
 
 def measure_values(rng: random.Random, measures: list[dict], place_ids: list[int]) -> dict:
     """Values that follow one activity type's measure schema (as logbook.parse_measures stores)."""
-    values = {}
+    values: dict[str, object] = {}
     for spec in measures:
         kind = spec["kind"]
         if kind == "boolean":

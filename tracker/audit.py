@@ -8,6 +8,7 @@ import logging
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
@@ -92,7 +93,7 @@ def _actor() -> tuple[int | None, str, str]:
 
 def _changes(obj, action: str) -> dict:
     state = sa.inspect(obj)
-    changes = {}
+    changes: dict[str, Any] = {}
     not_copied = NOT_COPIED.get(obj.__table__.name, ())
     for attr in state.mapper.column_attrs:
         key = attr.key
@@ -173,10 +174,11 @@ def _before_flush(session, _flush_context, _instances) -> None:
             if session.is_modified(obj, include_collections=True):
                 changes = _changes(obj, "update")
                 if changes:
-                    record(session, obj.__table__.name, obj.id, "update", changes)
+                    record(session, obj.__table__.name, obj.id, "update", changes)  # type: ignore[attr-defined]
     for obj in session.deleted:
         if isinstance(obj, db.Model) and not isinstance(obj, NOT_AUDITED):
-            record(session, obj.__table__.name, obj.id, "delete", _changes(obj, "delete"))
+            record(session, obj.__table__.name, obj.id,  # type: ignore[attr-defined]
+                   "delete", _changes(obj, "delete"))
     session.info.setdefault("audit_pending_inserts", []).extend(pending)
 
 
@@ -283,4 +285,4 @@ def register(app: Flask) -> None:
     if not getattr(FlaskSession, "_tracker_audit", False):
         sa.event.listen(FlaskSession, "before_flush", _before_flush)
         sa.event.listen(FlaskSession, "after_flush", _after_flush)
-        FlaskSession._tracker_audit = True
+        FlaskSession._tracker_audit = True  # type: ignore[attr-defined]  # our own mark

@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -126,11 +127,12 @@ def placeholders(text: str) -> list[str]:
 
 
 def _strings(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return [text or "" for text in strings]
 
 
 def _placeholder_errors(message: Message) -> list[str]:
-    ids = list(message.id) if message.pluralizable else [message.id]
+    ids: list[str] = list(message.id) if message.pluralizable else [cast(str, message.id)]
     errors = []
     for index, text in enumerate(_strings(message)):
         source = ids[min(index, len(ids) - 1)]  # the first form is the singular, the rest plural

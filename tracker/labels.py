@@ -112,7 +112,7 @@ from tracker.localized import measure_label, type_name  # noqa: E402
 
 TEMPLATE_GLOBALS.update(type_name=type_name, measure_label=measure_label)
 
-_TABLES = {"party": PARTY_NAME, "activity_status": ACTIVITY_STATUS}
+_TABLES: dict[str, dict] = {"party": PARTY_NAME, "activity_status": ACTIVITY_STATUS}
 
 
 def label_table(name: str) -> dict:

@@ -2,18 +2,20 @@
 `flask indicators create`, `flask users invite|resend|deactivate|reactivate`."""
 from __future__ import annotations
 
+from typing import cast
+
 import click
 from flask import Blueprint, current_app, url_for
 
 from tracker import audit
 from tracker.cli import users
 from tracker.extensions import db
-from tracker.models import Organisation, Role
+from tracker.models import Organisation, Role, User
 from tracker.services import DomainError, FieldErrors, accounts, setup, user_admin
 from tracker.services.mail import MailError
 
 bp = Blueprint("setup_cli", __name__, cli_group=None)
-ACTOR = setup.SystemActor()
+ACTOR = cast(User, setup.SystemActor())  # the services take it as the acting (admin) user
 
 
 def _fail(error: DomainError):

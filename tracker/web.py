@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort
@@ -92,7 +92,8 @@ class IdUrl:
 
         (rule,) = current_app.url_map.iter_rules(endpoint)
         (param,) = rule.arguments
-        url = url_for(endpoint, **{param: self.SENTINEL})
+        values: dict[str, Any] = {param: self.SENTINEL}
+        url = url_for(endpoint, **values)
         self.prefix, _, self.suffix = url.partition(str(self.SENTINEL))
 
     def __call__(self, object_id: int) -> str:

@@ -123,7 +123,7 @@ def log_form_class(measures: list[dict], place_choices: list[tuple], *,
     """A log form with one field per measure of the activity type (m_<key>); a new occasion's
     form carries a one-time key, a correction's the version it read."""
 
-    class LogForm(*((CorrectionFields,) if correction else (OnceForm,)), LogFormBase):
+    class LogForm(*((CorrectionFields,) if correction else (OnceForm,)), LogFormBase):  # type: ignore[misc]
         pass
 
     for spec in measures:

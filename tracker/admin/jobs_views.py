@@ -125,7 +125,7 @@ def run_job_now(job_id: str):
     # Committing first also ends this request's read transaction: on SQLite a transaction that
     # read before the job's own session wrote could not write afterwards.
     db.session.commit()
-    result = tasks.run_job(job.id, work, app=current_app._get_current_object(),
+    result = tasks.run_job(job.id, work, app=current_app._get_current_object(),  # type: ignore[attr-defined]
                            key_of=lambda _today: key,
                            actor=f"job:{job.id} (kör nu: {current_user.email})",
                            retry_seconds=0)
@@ -143,7 +143,7 @@ def _resume(job: ScheduledJob, key: str, now: datetime):
     audit.record(db.session, "job_run", None, "manual_run",
                  {"job": job.id, "key": key, "resumed": True})
     db.session.commit()
-    result = recovery.resume(current_app._get_current_object(), item,
+    result = recovery.resume(current_app._get_current_object(), item,  # type: ignore[attr-defined]
                              actor=f"job:{job.id} (kör nu: {current_user.email})",
                              retry_seconds=0)
     return _report(result, _("Körningen för %(key)s körs redan av en annan process.", key=key))

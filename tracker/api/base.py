@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from contextlib import contextmanager
 from datetime import date
-from typing import ClassVar
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -62,7 +61,7 @@ def _translate(field: fields.Field) -> None:
 class ApiSchema(ma.Schema):
     """Unknown fields are refused; every message a client can get back is Swedish."""
 
-    error_messages: ClassVar = {"unknown": _l("Okänt fält."),
+    error_messages = {"unknown": _l("Okänt fält."),
                                 "type": _l("Fel typ: ett objekt väntades.")}
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
@@ -139,7 +138,7 @@ def paginate(query, args: dict, transform=None) -> dict:
     """
     page, per_page = args["page"], args["per_page"]
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).subquery()))
+        query.order_by(None).subquery())) or 0
     window = query.limit(per_page).offset((page - 1) * per_page)
     if len(query.column_descriptions) == 1:
         items = list(db.session.scalars(window).unique())

@@ -53,7 +53,8 @@ def is_api_request() -> bool:
 def error_response(status: int, code: str | None = None, message: str | None = None,
                    errors: dict | None = None, headers: dict | None = None):
     default_code, default_message = DEFAULTS.get(status, DEFAULTS[500])
-    body = {"code": code or default_code, "message": str(message or default_message)}
+    body: dict[str, object] = {"code": code or default_code,
+                               "message": str(message or default_message)}
     if errors:
         body["errors"] = errors
     response = jsonify(body)

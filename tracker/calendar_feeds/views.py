@@ -49,8 +49,7 @@ def settings():
 
 def _ics(body: bytes, filename: str):
     response = make_response(body)
-    response.mimetype = "text/calendar"
-    response.charset = "utf-8"
+    response.mimetype = "text/calendar"  # Werkzeug adds "; charset=utf-8" to a text/* type
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Robots-Tag"] = "noindex"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -67,7 +68,7 @@ def load_year(result, promise: Promise, items: list[dict], *, types: dict[str, A
     db.session.flush()
 
 
-def _match(commitments: list[Commitment], fragment: str) -> Commitment:
+def _match(commitments: Sequence[Commitment], fragment: str) -> Commitment:
     found = [c for c in commitments if fragment in c.text]
     if len(found) != 1:
         raise ValueError(f"demo activity matches {len(found)} commitments: {fragment!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -56,7 +57,7 @@ RELATIVE = [
      9, 0, 1),
     ("Hastighetskontroller", "Hastighetskontroller i Bostadsområde B", 12, 1, 3),
 ]
-OVERRIDES = {  # place and measure changes for the relative activities
+OVERRIDES: dict[str, dict[str, Any]] = {  # place and measure changes for the relative activities
     "Trygghetsvandring i Bostadsområde A": {"places": ["Bostadsområde A"],
                                             "measures": {"omrade": "Bostadsområde A"}},
     "Hastighetskontroller i Bostadsområde B": {"places": ["Bostadsområde B"],

@@ -89,7 +89,7 @@ def promises_to_follow_up(year: int) -> list[int]:
 
 def drafts_to_refresh() -> list[tuple[int, int]]:
     """(promise, year) of drafts that no party has approved yet."""
-    return [tuple(row) for row in db.session.execute(
+    return [(promise_id, year) for promise_id, year in db.session.execute(
         sa.select(FollowUp.promise_id, FollowUp.year).where(
             FollowUp.status == FollowUpStatus.DRAFT,
             FollowUp.police_approved_at.is_(None), FollowUp.municipality_approved_at.is_(None),

@@ -200,7 +200,7 @@ def place_counts(promise_id: int, year: int):
 def months(promise_id: int, year: int) -> dict[int, dict[int, int]]:
     """{commitment: {month: occasions}}."""
     rows = db.session.execute(_MONTHS, year_params(promise_id, year))
-    found = defaultdict(dict)
+    found: dict[int, dict[int, int]] = defaultdict(dict)
     for cid, m, n in rows:
         found[cid][int(m)] = n
     return found

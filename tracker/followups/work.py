@@ -129,7 +129,8 @@ def _type_work(kind: ActivityType, by_org: dict[str, tuple], values, cid: int, p
                     text += f" med flera ({prose.number(len(listed))} olika)"
                 result.lists.append((measure.get("list_label") or label, text))
         elif key in sums:
-            _number_measure(measure, label, *sums[key], result)
+            total, entries = sums[key]
+            _number_measure(measure, label, total, int(entries), result)
     if yes_said:  # the yes/no measures read as one group: "12 oanmälda och 4 utanför skoltid"
         result.breakdown.insert(0, yes_said)
     return result

@@ -79,7 +79,7 @@ def scheduler_group() -> None:
 @scheduler_group.command("run")
 def run() -> None:
     """Run the scheduler in the foreground until SIGTERM or Ctrl-C (running jobs finish first)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's documented method
     app.logger.removeHandler(default_handler)  # one handler, on the root logger
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -103,7 +103,7 @@ def run_job(name: str) -> None:
 
     Exits non-zero when nothing was done because the period's run failed, is held by another
     process, or the database did not answer."""
-    result = job_by_id(name).func(app=current_app._get_current_object())
+    result = job_by_id(name).func(app=current_app._get_current_object())  # type: ignore[attr-defined]
     if result.outcome is None:
         message = _skipped_message(name, result)
         if result.skipped is Skipped.DONE:

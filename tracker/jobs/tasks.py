@@ -237,7 +237,7 @@ class _Run:
             .values(holder=self.holder, heartbeat_at=now, lease_expires_at=now + self.lease,
                     attempts=JobRun.attempts + 1)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]
         existing = db.session.scalar(
             sa.select(JobRun).where(JobRun.job == self.job, JobRun.key == self.key)
             .execution_options(populate_existing=True))

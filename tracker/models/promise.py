@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Optional
 
 import sqlalchemy as sa
@@ -205,7 +206,7 @@ class CommitmentIndicator(db.Model):
         sa.ForeignKey("indicator.id", ondelete="CASCADE"), index=True
     )
     higher_is_better: Mapped[bool]
-    target_value: Mapped[Optional[float]] = mapped_column(sa.Numeric(14, 3))
+    target_value: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(14, 3))
 
     commitment: Mapped[Commitment] = relationship(back_populates="indicator_links",
                                                   lazy="raise")

@@ -86,9 +86,9 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
     if data.start_date and data.due_date and data.due_date < data.start_date:
         errors["due_date"] = _("Slutdatum kan inte vara före startdatum.")
     until = (data.recurrence or {}).get("until")
-    for name, value in (("start_date", data.start_date), ("due_date", data.due_date),
-                        ("rec_until", until)):
-        if value and not MIN_YEAR <= _year_of(value) <= MAX_YEAR:
+    for name, day in (("start_date", data.start_date), ("due_date", data.due_date),
+                      ("rec_until", until)):
+        if day and not MIN_YEAR <= _year_of(day) <= MAX_YEAR:
             errors[name] = _("Ange ett datum mellan år %(first)d och %(last)d.",
                              first=MIN_YEAR, last=MAX_YEAR)
     roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(

@@ -107,7 +107,8 @@ class _Names:
     """People and types the history names, read once (only when a change mentions them)."""
 
     def __init__(self, events: list[AuditEvent]):
-        users, types = set(), set()
+        users: set[int] = set()
+        types: set[int] = set()
         for event in events:
             for key, bucket in (("owner_id", users), ("type_id", types)):
                 value = event.changes.get(key)

@@ -145,8 +145,8 @@ def _paged(statement: sa.Select, where: list, order_by: tuple,
     if join_commitment:
         ids = ids.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
         count = count.join(_COMMITMENT, _COMMITMENT.id == Activity.commitment_id)
-    ids = ids.where(*where).order_by(*order_by).limit(_LIMIT).offset(_OFFSET).subquery()
-    rows = (statement.add_columns(ids.c.total).join(ids, ids.c.page_id == Activity.id)
+    page = ids.where(*where).order_by(*order_by).limit(_LIMIT).offset(_OFFSET).subquery()
+    rows = (statement.add_columns(page.c.total).join(page, page.c.page_id == Activity.id)
             .order_by(*order_by))
     return rows, count.where(*where)
 
@@ -170,7 +170,7 @@ def _page(statements: tuple[sa.Select, sa.Select], values: dict, page: int, per_
                     getattr(r, "municipality_name", ""),
                     sorted(r.place_names.split(PLACE_SEPARATOR)) if r.place_names else [], r.logged,
                     target_from(r.target_count, r.rule, r.start_date, r.due_date),
-                    is_overdue(r, today))
+                    is_overdue(r, today))  # type: ignore[arg-type]  # the row has its fields
             for r in found]
     for row in rows:
         row.progress_text = (of_target % {"done": row.logged, "target": row.target} if row.target
@@ -195,7 +195,8 @@ def activity_list(municipality_id: int, f: ActivityFilters, page: int, per_page:
 
 
 def _my_tasks_statements() -> tuple[sa.Select, sa.Select]:
-    user_id, today = sa.bindparam("user_id"), sa.bindparam("today", type_=sa.Date)
+    user_id: sa.BindParameter[int] = sa.bindparam("user_id")
+    today = sa.bindparam("today", type_=sa.Date)
     # A UNION of two index lookups: "owner OR assigned" as one condition scans every activity.
     mine = sa.union(
         sa.select(Activity.id).where(Activity.owner_id == user_id),
@@ -217,7 +218,7 @@ def my_tasks(user_id: int, today: date, page: int = 1,
 
 
 def _options_statement(type_label) -> sa.Select:
-    municipality_id = sa.bindparam("municipality_id")
+    municipality_id: sa.BindParameter[int] = sa.bindparam("municipality_id")
     union = sa.union_all(
         sa.select(sa.literal("municipality").label("kind"), Municipality.id.label("id"),
                   Municipality.name.label("label"))

@@ -95,7 +95,7 @@ def filters_from_args(args) -> ActivityFilters:
 
 def filter_values(municipality_id: int, f: ActivityFilters, today: date) -> dict:
     """The values of the filters that are set, by name (their names are the statement's shape)."""
-    values = {"municipality_id": municipality_id}
+    values: dict[str, object] = {"municipality_id": municipality_id}
     for name in ("focus_area_id", "party", "commitment_id", "type_id", "status", "owner_id",
                  "place_id", "date_from", "date_to"):
         value = getattr(f, name)
@@ -111,7 +111,8 @@ def shaped_conditions(shape: tuple[str, ...], commitment=Commitment,
     """The WHERE criteria for the filters named in `shape`, each value a bound parameter (so a
     statement built from them serves every request with the same filters set; `values` binds
     them now), and whether they need `commitment` joined."""
-    bound = {name: sa.bindparam(name, values[name]) if values else sa.bindparam(name)
+    bound: dict[str, sa.BindParameter] = {
+        name: sa.bindparam(name, values[name]) if values else sa.bindparam(name)
              for name in shape}
     equal = {"focus_area_id": commitment.focus_area_id, "party": commitment.party,
              "commitment_id": Activity.commitment_id, "type_id": Activity.type_id,

@@ -151,4 +151,4 @@ def touch(token: ApiToken, now: datetime | None = None) -> bool:
                       ApiToken.last_used_at <= now - TOUCH_INTERVAL))
         .values(last_used_at=now)
     )
-    return bool(result.rowcount)
+    return bool(result.rowcount)  # type: ignore[attr-defined]  # a DML statement's result is a CursorResult

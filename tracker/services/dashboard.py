@@ -5,6 +5,7 @@ log entries: progress is aggregated in SQL, lists are limited.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -132,7 +133,7 @@ def _progress_statement():
     )
 
 
-def _progress_rows(promise_ids: list[int]) -> list[tuple]:
+def _progress_rows(promise_ids: list[int]) -> Sequence[sa.Row]:
     return db.session.execute(_progress_statement(), {"promise_ids": promise_ids}).all()
 
 
@@ -239,7 +240,8 @@ def deadlines(municipality_id: int, on: date) -> Deadlines:
     """Open activities past their due date, and those due within the coming 14 days."""
     start, end = due_soon_window(on)
     params = {"municipality_id": municipality_id, "start": start, "end": end}
-    overdue, due_soon = [], []
+    overdue: list[ActivityTableRow] = []
+    due_soon: list[ActivityTableRow] = []
     for row in activity_rows(db.session.execute(_deadlines_statement(), params), on):
         (overdue if row.due_date < start else due_soon).append(row)
     overdue_total, soon_total = db.session.execute(_deadline_totals_statement(), params).one()
@@ -254,7 +256,7 @@ def _latest_statement(dialect: str, limit: int):
     walk down ix_log_entry_activity_occurred), so the cost is bounded by activities × limit
     instead of sorting every entry the municipality ever logged. SQLite serves one
     municipality and gets the plain query."""
-    municipality_id = sa.bindparam("municipality_id")
+    municipality_id: sa.BindParameter[int] = sa.bindparam("municipality_id")
     query = log_columns()
     if dialect == "postgresql":
         owner = aliased(Activity)

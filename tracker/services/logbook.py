@@ -108,7 +108,7 @@ def check_input(activity: Activity, data: LogInput, *, today: date,
                 place_ids: set[int] | None = None) -> tuple[dict, int | None]:
     """The typed measures and the place of an occasion, or FieldErrors: the same checks for a
     new occasion and a corrected one. `place_ids`: the municipality's places when loaded."""
-    activity_type = db.session.get(ActivityType, activity.type_id)
+    activity_type = db.session.get_one(ActivityType, activity.type_id)
     if place_ids is None:
         place_ids = municipality_place_ids(activity.municipality_id)
     measures, errors = parse_measures(activity_type, data.measures, place_ids)
@@ -121,7 +121,7 @@ def check_input(activity: Activity, data: LogInput, *, today: date,
         commitment = db.session.get(Commitment, activity.commitment_id)
         promise = db.session.get(Promise, commitment.promise_id) if commitment else None
         outside = promise and not (promise.start_year <= data.occurred_on.year <= promise.end_year)
-        if outside and not data.confirm_outside_period:
+        if promise and outside and not data.confirm_outside_period:
             errors["confirm_outside_period"] = _(
                 "Datumet ligger utanför löftets period (%(period)s). Bekräfta att det stämmer.",
                 period=promise.period_label)
@@ -170,7 +170,7 @@ def _start(activity: Activity) -> None:
     started = db.session.execute(
         table.update().where(table.c.id == activity.id,
                              table.c.status == ActivityStatus.PLANNED)
-        .values(status=ActivityStatus.IN_PROGRESS, updated_at=utcnow())).rowcount
+        .values(status=ActivityStatus.IN_PROGRESS, updated_at=utcnow())).rowcount  # type: ignore[attr-defined]
     if started:
         audit.record(db.session, "activity", activity.id, "update",
                      {"status": [ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS]})

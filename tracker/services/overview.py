@@ -1,6 +1,7 @@
 """What the start page shows: the user's municipalities, promises and commitment counts."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ class MunicipalityOverview:
 
 def start_page(user: User) -> list[MunicipalityOverview]:
     """Three queries whatever the number of municipalities, promises or commitments."""
+    rows: Sequence[sa.Row]
     if user.is_admin:
         rows = db.session.execute(
             sa.select(Municipality, sa.null()).order_by(Municipality.is_example, Municipality.name)

@@ -26,7 +26,7 @@ def occasions(rule: dict | None, start: date | None, end: date | None = None) ->
         dates = _monthly(start, interval, weekdays)
     else:
         dates = _weekly(start, interval, weekdays or [start.weekday()])
-    result = []
+    result: list[date] = []
     for d in dates:
         if (limit and d > limit) or len(result) >= min(count, MAX_OCCASIONS):
             break

@@ -98,7 +98,8 @@ class InviteResult:
     created: bool
 
 
-def _clean_person(email: str | None, name: str, title: str, errors: dict) -> tuple[str, str, str]:
+def _clean_person(email: str | None, name: str, title: str,
+                  errors: dict) -> tuple[str | None, str, str]:
     name, title = (name or "").strip(), (title or "").strip()
     if email is not None:
         email = accounts.normalise_email(email)
@@ -125,7 +126,8 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
     if data.is_admin:
         _require(actor.is_admin)
     errors: dict[str, str] = {}
-    email, name, title = _clean_person(data.email or "", data.name, data.title, errors)
+    cleaned, name, title = _clean_person(data.email or "", data.name, data.title, errors)
+    email = cleaned or ""
     if data.municipality_id is not None and data.role is None:
         errors["role"] = _("Välj en roll.")
     if data.municipality_id is None and not data.is_admin:
@@ -134,13 +136,13 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
         raise FieldErrors(errors)
     user = accounts.user_by_email(email)
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email, name=name, title=title, organisation=data.organisation,
                     password_hash=NO_PASSWORD, is_admin=data.is_admin)
         db.session.add(user)
         db.session.flush()
-    if data.municipality_id is not None:
-        municipality = db.session.get(Municipality, data.municipality_id)
+    if data.municipality_id is not None and data.role is not None:
+        municipality = db.session.get_one(Municipality, data.municipality_id)
         accounts.grant(user, municipality, data.role)
     if data.is_admin and not user.is_admin:
         user.is_admin = True

@@ -31,8 +31,7 @@ def export(municipality_id: int, what: str, fmt: str):
     filename = secure_filename(f"{what}-{municipality.slug}-{local_today().isoformat()}.{fmt}")
     if fmt == "csv":
         response = Response(stream_with_context(spreadsheets.csv_chunks(sheet)),
-                            mimetype="text/csv")
-        response.charset = "utf-8"
+                            mimetype="text/csv")  # Werkzeug adds "; charset=utf-8"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     # openpyxl's write-only mode streams the rows to a temporary file; only the compressed

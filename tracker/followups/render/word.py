@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 HEADING_STYLES = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 LINK_BLUE = RGBColor(0x0B, 0x4F, 0x8A)
@@ -126,7 +129,7 @@ class _SectionParser(HTMLParser):
     def __init__(self, writer: WordWriter):
         super().__init__(convert_charrefs=True)
         self.writer = writer
-        self.paragraph = None
+        self.paragraph: Paragraph | None = None
         self.fresh_item = False          # an <li> paragraph nothing has been written to yet
         self.bold = self.italic = self.code = self.quote = 0
         self.href: str | None = None
@@ -249,7 +252,7 @@ class _SectionParser(HTMLParser):
     def _table_start(self, tag: str) -> None:
         if tag == "thead":
             self.in_head = True
-        elif tag == "tr":
+        elif tag == "tr" and self.table is not None:
             self.table.append([])
             if self.in_head:
                 self.header_rows += 1

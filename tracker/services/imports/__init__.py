@@ -77,8 +77,9 @@ def importer_for(kind: str) -> Importer | None:
     from tracker.services.imports.commitments import CommitmentImporter
     from tracker.services.imports.indicators import IndicatorImporter
 
-    return {CommitmentImporter.kind: CommitmentImporter(),
-            IndicatorImporter.kind: IndicatorImporter()}.get(kind)
+    importers: dict[str, Importer] = {CommitmentImporter.kind: CommitmentImporter(),
+                                      IndicatorImporter.kind: IndicatorImporter()}
+    return importers.get(kind)
 
 
 def template_csv(importer: Importer) -> bytes:
@@ -191,7 +192,7 @@ def _run_row(importer: Importer, context, mapping: dict[int, Column], number: in
     return row
 
 
-def _messages(importer: Importer, error: Exception) -> list[str]:
+def _messages(importer: Importer, error: DomainError | CellError) -> list[str]:
     if isinstance(error, RowErrors):
         return error.messages
     if isinstance(error, FieldErrors):

@@ -86,7 +86,7 @@ def _read_csv(content: bytes, limit: int) -> list[tuple[int, list]]:
     text = _decode(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             # numbered by position, as a spreadsheet shows it (a quoted line break stays one row)
