@@ -6,20 +6,38 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test browser lint typecheck clean bench translations \
+.PHONY: run test install install-test browser lint typecheck lock clean bench translations \
 	translations-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Every package comes from a lock file, pinned with its hashes (for Python 3.11 on Linux, as on
+# the machines here); the project itself is installed on top without resolving anything again.
+# `pip check` fails when pyproject.toml asks for something the lock does not give: `make lock`.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test,lint]'
+# The test extras and the lint tools (ruff, mypy) pinned the same way, on top of the app's lock.
+$(VENV)/.installed-test: pyproject.toml $(TEST_LOCK) $(VENV)/.installed
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
 	touch $@
+
+# Regenerate both lock files from pyproject.toml with uv (pinned): what is pinned stays unless
+# pyproject.toml no longer allows it; `make lock UPGRADE=1` moves everything to the newest allowed.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "uv==0.13.8"
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --extra test --extra lint -c $(LOCK) -o $(TEST_LOCK)
 
 # The message catalogues: .po files are committed, .mo files are compiled here (not committed).
 TRANSLATIONS := tracker/translations
