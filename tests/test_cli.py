@@ -1,6 +1,9 @@
 """The command line: users are created with a prompted password and granted roles."""
+import sys
+
 import sqlalchemy as sa
 
+from tests.conftest import make_test_app
 from tracker.models import Membership, Role, User
 
 
@@ -46,3 +49,18 @@ def test_grant_to_unknown_municipality_fails_clearly(app, session, make_user):
     result = app.test_cli_runner().invoke(
         args=["users", "grant", "--email", user.email, "--municipality", "Atlantis", "--role", "viewer"])
     assert result.exit_code != 0 and "Ingen kommun" in result.output
+
+
+def test_flask_bench_is_there_in_a_checkout_and_absent_where_bench_is_not(app, monkeypatch):
+    """The benchmark lives in bench/ beside the package: a checkout has `flask bench`, an
+    installed app (where bench/ cannot be imported) has no such command and starts all the same."""
+    result = app.test_cli_runner().invoke(args=["bench", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "generate" in result.output
+    monkeypatch.setitem(sys.modules, "bench", None)  # `import bench` fails as it would there
+    monkeypatch.setitem(sys.modules, "bench.cli", None)
+    installed = make_test_app("sqlite://")
+    result = installed.test_cli_runner().invoke(args=["bench", "--help"])
+    assert result.exit_code != 0
+    assert "No such command 'bench'" in result.output
+    assert installed.test_cli_runner().invoke(args=["users", "--help"]).exit_code == 0
