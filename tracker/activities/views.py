@@ -7,7 +7,13 @@ from flask_login import current_user, login_required
 
 from tracker import once, policies
 from tracker.activities import bp, log_fields
-from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, log_form_class
+from tracker.activities.forms import (
+    ActivityForm,
+    NewActivityForm,
+    NewCommentForm,
+    StatusForm,
+    log_form_class,
+)
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.localized import english_page, pick
@@ -26,6 +32,7 @@ from tracker.services import (
     activity_detail,
     activity_history,
     activity_list,
+    comments,
     logbook,
     reminders,
 )
@@ -174,6 +181,10 @@ def detail(activity_id: int):
         history=activity_history.history(activity.id),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
         can_log=policies.can_log_on(current_user, activity),
+        conversation=comments.conversation(current_user, activity),
+        comment_form=(NewCommentForm() if policies.can_comment(current_user,
+                                                               activity.municipality_id)
+                      else None),
     )
 
 
