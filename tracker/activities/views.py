@@ -34,6 +34,7 @@ from tracker.services import (
     activity_list,
     comments,
     logbook,
+    notifications,
     reminders,
 )
 from tracker.services import activities as activity_service
@@ -102,6 +103,7 @@ def create(commitment_id: int):
             show_refusal(form, error)
         else:
             recipients = _newly_assigned(activity, set())
+            notifications.assigned(current_user, activity, recipients)
             target = url_for("activities.detail", activity_id=activity.id)
             once.remember(form, target, "activity", activity.id)
             db.session.commit()
@@ -130,7 +132,9 @@ def edit(activity_id: int):
         def save() -> list[User]:
             activity_service.save_activity(current_user, _input_from(form), activity,
                                            expected_version=_version(form))
-            return _newly_assigned(activity, before)
+            recipients = _newly_assigned(activity, before)
+            notifications.assigned(current_user, activity, recipients)
+            return recipients
 
         try:
             recipients, conflict = save_or_conflict(save, lambda: (render_template(

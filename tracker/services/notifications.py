@@ -15,6 +15,7 @@ from flask import url_for
 from werkzeug.routing import BuildError
 
 from tracker.extensions import db
+from tracker.formatting import date_local
 from tracker.models import Membership, Notification, NotificationKind, Role, User
 from tracker.models.base import utcnow
 from tracker.services.activity_list import Page
@@ -65,6 +66,12 @@ def notify(users: Iterable[User | int], kind: NotificationKind, target_type: str
     return created
 
 
+def assigned(actor: User | None, activity, users: Iterable[User | int]) -> list[Notification]:
+    """People newly assigned to an activity (the web form and the API call this)."""
+    return notify(users, NotificationKind.ASSIGNED, "activity", activity.id, activity.title,
+                  actor=actor)
+
+
 def coordinators_of(municipality_id: int, *, organisation=None) -> list[int]:
     """The enabled coordinators of a municipality (optionally of one organisation), as ids."""
     query = (sa.select(User.id).join(Membership, Membership.user_id == User.id)
@@ -80,7 +87,7 @@ def action_point_due(user_ids: Iterable[int], action_point_id: int, title: str,
     """An action point soon due (or overdue), once per action point and owner; for the
     action points' own reminder job. Needs register_target("action_point", ...) first."""
     return notify(user_ids, NotificationKind.ACTION_DUE, "action_point", action_point_id,
-                  _("%(title)s (senast %(day)s)", title=title, day=due.isoformat()), once=True)
+                  _("%(title)s (senast %(day)s)", title=title, day=date_local(due)), once=True)
 
 
 # ---------------------------------------------------------------- the header and the list
