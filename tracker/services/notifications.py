@@ -20,6 +20,7 @@ from tracker.models import Membership, Notification, NotificationKind, Role, Use
 from tracker.models.base import utcnow
 from tracker.services.activity_list import Page
 from tracker.translation import gettext as _
+from tracker.urls import absolute_url
 
 MAX_TEXT_LENGTH = 300
 PER_PAGE = 25
@@ -161,16 +162,22 @@ def mark_all_read(user: User) -> int:
     return len(unread)
 
 
-def path_of(target_type: str, target_id: int, anchor: str = "", **url_options) -> str | None:
-    """The target's address (url_for options such as _external), None if its type has no
-    page in this application."""
+def path_of(target_type: str, target_id: int, anchor: str = "") -> str | None:
+    """The target's path in the app, None if its type has no page in this application."""
     endpoint, argument = TARGETS.get(target_type, (None, None))
     if endpoint is None:
         return None
     try:
-        return url_for(endpoint, **{argument: target_id}, _anchor=anchor or None, **url_options)
+        return url_for(endpoint, **{argument: target_id}, _anchor=anchor or None)
     except BuildError:
         return None
+
+
+def address_of(target_type: str, target_id: int, anchor: str = "") -> str:
+    """The target's absolute address (TRACKER_BASE_URL), for e-mail: the same page the
+    notification opens in the app."""
+    endpoint, argument = TARGETS[target_type]
+    return absolute_url(endpoint, anchor=anchor, **{argument: target_id})
 
 
 def message(kind: NotificationKind, text: str, actor_name: str | None) -> str:
