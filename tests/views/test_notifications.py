@@ -213,3 +213,19 @@ def test_an_action_point_due_is_told_once_and_links_where_it_is_registered(app, 
     assert path == f"/aktiviteter/{world['activity'].id}"
     assert notifications.message(NotificationKind.ACTION_DUE, first[0].text, None).startswith(
         "Åtgärdspunkten ”Laga lampan (senast")
+
+
+def test_once_both_parties_approved_nobody_is_asked_any_more(world, session, make_user):
+    police = make_user(Role.COORDINATOR, world["m"], organisation=Organisation.POLISEN)
+    municipal = world["coordinator"]
+    commitment = make_commitment(world["promise"], Party.POLISEN, "Polisen syns i centrum.")
+    make_activity(commitment, make_type("kvallspatrull"), owner=municipal)
+    followup = followups.load(followup_compiler.compile_followup(
+        world["promise"].id, local_today().year).id)
+    followup = make_ready(followup, municipal)
+    followups.approve(police, followup, None)
+    (asked,) = _mine(session, municipal)
+    assert asked.read_at is None
+    followups.approve(municipal, followup, None)
+    session.refresh(asked)
+    assert asked.read_at is not None

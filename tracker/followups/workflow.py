@@ -250,7 +250,9 @@ def approve(actor: User, followup: FollowUp, expected_version: int | None) -> No
     if followup.police_approved_at and followup.municipality_approved_at:
         followup.status = FollowUpStatus.APPROVED
     db.session.flush()
-    if followup.status is not FollowUpStatus.APPROVED:
+    if followup.status is FollowUpStatus.APPROVED:
+        notifications.settle(NotificationKind.APPROVAL, "followup", followup.id)
+    else:
         _ask_the_other_party(actor, followup, side)
 
 

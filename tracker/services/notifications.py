@@ -67,6 +67,23 @@ def notify(users: Iterable[User | int], kind: NotificationKind, target_type: str
     return created
 
 
+def settle(kind: NotificationKind, target_type: str, target_id: int) -> None:
+    """Mark read what no longer waits for anyone (a follow-up approved by both parties)."""
+    _read(db.session.scalars(sa.select(Notification).where(
+        Notification.kind == kind, Notification.target_type == target_type,
+        Notification.target_id == target_id, Notification.read_at.is_(None))))
+
+
+def _read(unread: Iterable[Notification]) -> int:
+    """Each marked read now (through the ORM: the audit trail records it); how many."""
+    now, count = utcnow(), 0
+    for notification in unread:
+        notification.read_at = now
+        count += 1
+    db.session.flush()
+    return count
+
+
 def assigned(actor: User | None, activity, users: Iterable[User | int]) -> list[Notification]:
     """People newly assigned to an activity (the web form and the API call this)."""
     return notify(users, NotificationKind.ASSIGNED, "activity", activity.id, activity.title,
@@ -153,13 +170,8 @@ def open_for(user: User, notification_id: int) -> Notification | None:
 
 def mark_all_read(user: User) -> int:
     """Every unread notification of the user read now; how many there were."""
-    unread = list(db.session.scalars(sa.select(Notification).where(
+    return _read(db.session.scalars(sa.select(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))))
-    now = utcnow()
-    for notification in unread:
-        notification.read_at = now
-    db.session.flush()
-    return len(unread)
 
 
 def path_of(target_type: str, target_id: int, anchor: str = "") -> str | None:
