@@ -80,8 +80,9 @@ class Config:
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
     MAIL_FROM = _env("MAIL_FROM", "loefteskollen@localhost")
     MAIL_ENABLED = _env_bool("MAIL_ENABLED", False)
-    # The service's address as users reach it, for links made outside a request
-    # (`flask users invite`); inside a request the request's own address is used.
+    # The service's address as its users reach it (scheme, host, port, any path prefix): every
+    # link in an e-mail (invitations, the digest, assignment notices) and the invitation link
+    # shown to copy are built from it (tracker.urls), never from the request's host.
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
 
     TIMEZONE = _env("TIMEZONE", "Europe/Stockholm")
@@ -137,6 +138,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     MAIL_ENABLED = True
     SMTP_HOST = "127.0.0.1"
+    # Not the test client's host: links in e-mail must come from the setting.
+    BASE_URL = "https://lofteskollen.example.se"
     # Cheap hashes keep the suite fast; still argon2id, and rehash-on-login is exercised.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192

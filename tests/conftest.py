@@ -241,6 +241,7 @@ def demo_app(workdir):
 @pytest.fixture(scope="session")
 def live_server(demo_app):
     server = LiveServer(demo_app)
+    demo_app.config["BASE_URL"] = server.url  # TRACKER_BASE_URL: links in e-mail lead here
     yield server
     server.stop()
 

@@ -246,3 +246,46 @@ def test_assignment_notice_only_warns_when_the_mail_server_is_down(app, plan, ma
 
     assert sent == 0
     assert "kunde inte skickas" in caplog.text
+
+
+def test_the_digest_links_each_activity_at_the_services_address(
+        app, plan, make_user, inbox, monkeypatch, client):
+    """TRACKER_BASE_URL (here with a path prefix), not any request's host: the digest is sent
+    by a job, outside any request."""
+    from flask import has_request_context
+
+    from tests.conftest import login
+
+    monkeypatch.setitem(app.config, "BASE_URL", "https://trygg.example.se/lofteskollen/")
+    anna = make_user()
+    late = plan.activity("Trygghetsvandring i parken", TODAY - timedelta(days=2), owner=anna)
+    soon = plan.activity("Möte med fastighetsägarna", TODAY + timedelta(days=3), owner=anna)
+    assert not has_request_context()
+
+    assert reminders.send_digest({**app.config, "SMTP_PORT": inbox.port}, anna, TODAY)
+
+    (mail,) = inbox.to(anna.email)
+    lines = mail.body.splitlines()
+    for activity in (late, soon):
+        at = lines.index(f"- {activity.title}")
+        assert lines[at + 2] == (
+            f"  https://trygg.example.se/lofteskollen/aktiviteter/{activity.id}")
+    assert "Alla dina påminnelser: https://trygg.example.se/lofteskollen/paminnelser" in mail.body
+    # the same page a notification about the activity opens in the app
+    from tracker.models import Membership, Role
+
+    plan.session.add(Membership(user_id=anna.id, municipality_id=plan.municipality.id,
+                                role=Role.OFFICER))
+    plan.session.commit()
+    login(client, anna.email)
+    path = f"/aktiviteter/{late.id}"
+    assert client.get(path).status_code == 200
+
+
+def test_the_assignment_notice_links_the_activity(app, plan, make_user, inbox):
+    activity = plan.activity("Kvällspatrull vid stationen", date(2026, 3, 4))
+    reminders.send_assignment_notice({**app.config, "SMTP_PORT": inbox.port}, activity,
+                                     [make_user()])
+    (mail,) = inbox.messages
+    assert (f"Du hittar den här: https://lofteskollen.example.se/aktiviteter/{activity.id}"
+            in mail.body)

@@ -73,9 +73,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     app.register_blueprint(calendar_feeds.bp)
     app.register_blueprint(spreadsheets.bp)
-    from tracker import api, api_keys, members
+    from tracker import api, api_keys, members, notifications
 
     app.register_blueprint(members.bp)
+    app.register_blueprint(notifications.bp)
 
     app.register_blueprint(api_keys.bp)
     api.init_app(app)

@@ -1,6 +1,8 @@
 """Who may do what: (user, object) -> bool. Routes answer 403 when these say no."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask import g
 
@@ -114,3 +116,26 @@ def can_correct_entry(user, activity, entry) -> bool:
     return bool(user.is_authenticated and entry.author_id == user.id
                 and role_in(user, activity.municipality_id) in LOG_ROLES)
 
+
+
+# ---- the conversation on an activity: members who may log write; viewers read
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+def can_comment(user, municipality_id: int) -> bool:
+    """Writing in an activity's conversation: coordinators, officers (any of the municipality's
+    activities) and admins; a viewer reads it."""
+    return can_log(user, municipality_id)
+
+
+def can_change_comment(user, municipality_id: int, comment, now: datetime) -> bool:
+    """Editing a comment: its author, within COMMENT_EDIT_WINDOW of writing it."""
+    return bool(user.is_authenticated and comment.author_id == user.id
+                and now - comment.created_at <= COMMENT_EDIT_WINDOW
+                and can_comment(user, municipality_id))
+
+
+def can_remove_comment(user, municipality_id: int, comment, now: datetime) -> bool:
+    """Removing a comment: its author within the window, or a coordinator (moderation)."""
+    return can_change_comment(user, municipality_id, comment, now) or can_edit(
+        user, municipality_id)

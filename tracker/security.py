@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 from tracker import policies
 from tracker.extensions import db, login_manager
 from tracker.models import User, UserSession
-from tracker.services import second_factor, sessions
+from tracker.services import notifications, second_factor, sessions
 from tracker.translation import lazy_gettext as _l
 
 MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds (ids, years, pages)
@@ -24,11 +24,12 @@ CSP = (
 SEEN_AT_RESOLUTION = 60  # seconds
 
 
-# The memberships come along: nearly every page asks the policies for the user's roles; and
-# the session's own row, which must be open. Built once; `session.get` would build and hash
-# its loader options on every request.
+# The memberships come along: nearly every page asks the policies for the user's roles; the
+# session's own row, which must be open; and the header's count of unread notifications. Built
+# once; `session.get` would build and hash its loader options on every request.
 _LOAD_USER = (
-    sa.select(User, UserSession.id)
+    sa.select(User, UserSession.id,
+              notifications.unread_count_of(User.id).label("unread_notifications"))
     .join(UserSession, sa.and_(UserSession.user_id == User.id,
                                UserSession.secret_hash == sa.bindparam("secret_hash"),
                                UserSession.ended_at.is_(None)))
@@ -52,6 +53,7 @@ def load_user(user_key: str) -> User | None:
     if not user.is_enabled or user.session_token != token:
         return None
     g.user_session_id = row.id
+    g.unread_notifications = row.unread_notifications
     if "memberships" in sa.inspect(user).dict:  # not when the session already held the user
         policies.remember_roles(user, {m.municipality_id: m.role for m in user.memberships})
     return user

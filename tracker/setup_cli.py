@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import cast
 
 import click
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app
 
 from tracker import audit
 from tracker.cli import users
 from tracker.extensions import db
+from tracker.members.delivery import invitation_url
 from tracker.models import Organisation, Role, User
 from tracker.services import DomainError, FieldErrors, accounts, setup, user_admin
 from tracker.services.mail import MailError
@@ -98,13 +99,12 @@ def _deliver(user, token: str | None) -> None:
     if token is None:
         click.echo(f"{user.email} hade redan ett konto och har fått rollen.")
         return
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        link = url_for("members.accept_invitation", token=token, _external=True)
-        try:
-            sent = user_admin.send_invitation(current_app.config, user, link, None)
-        except MailError as error:
-            click.echo(f"E-posten kunde inte skickas ({error}).", err=True)
-            sent = False
+    link = invitation_url(token)
+    try:
+        sent = user_admin.send_invitation(current_app.config, user, link, None)
+    except MailError as error:
+        click.echo(f"E-posten kunde inte skickas ({error}).", err=True)
+        sent = False
     if sent:
         click.echo(f"En inbjudan har skickats till {user.email}.")
     else:

@@ -107,6 +107,7 @@ def row_urls(*endpoints: str) -> dict:
 
 LAYOUT_ENDPOINTS = (
     "main.index", "public.index", "activities.my_tasks", "activities.reminders_list",
+    "notifications.index",
     "admin.index", "calendar.settings", "auth.account", "api_keys.index", "auth.logout",
     "public.accessibility",
 )

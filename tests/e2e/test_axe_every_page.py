@@ -39,7 +39,7 @@ def published_followup(demo_app):
     """A published follow-up and an open draft in the demo, so their pages are crawled too."""
     from tracker.followups import workflow as followups
     from tracker.followups.compiler import compile_followup
-    from tracker.models import FollowUp, Promise, Tip, User
+    from tracker.models import FollowUp, Notification, Promise, Tip, User
 
     with demo_app.app_context():
         promise = db.session.scalar(sa.select(Promise).where(
@@ -62,6 +62,9 @@ def published_followup(demo_app):
     yield draft_id
     with demo_app.app_context():  # the other browser tests start from the plain demo
         db.session.execute(sa.delete(Tip).where(Tip.id == tip_id))
+        db.session.execute(sa.delete(Notification).where(  # the approval's, to the other party
+            Notification.target_type == "followup", Notification.target_id.in_(
+                sa.select(FollowUp.id).where(FollowUp.promise_id == promise_id))))
         db.session.execute(sa.delete(FollowUp).where(FollowUp.promise_id == promise_id))
         db.session.commit()
 
@@ -124,6 +127,7 @@ def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
         context.close()
     print(f"axe checked {len(checked)} page types:", ", ".join(sorted(checked)))
     assert {"auth.login", "followups.index", "public.followup", "followups.edit_section",
-            "activities.log", "admin.jobs", "promises.paste"} <= set(checked)
+            "activities.log", "admin.jobs", "promises.paste", "notifications.index"
+            } <= set(checked)
     assert len(checked) >= 40
     assert violations == []

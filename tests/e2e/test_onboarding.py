@@ -60,6 +60,7 @@ def empty_server(workdir, inbox):
         input=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n")
     assert created.exit_code == 0, created.output
     server = LiveServer(app)
+    app.config["BASE_URL"] = server.url  # TRACKER_BASE_URL: where the service is reached
     yield server
     server.stop()
 

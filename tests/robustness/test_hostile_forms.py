@@ -116,6 +116,16 @@ def _fresh_entry(ids):
     return {"activity_id": ids["activity_id"], "entry_id": entry.id}
 
 
+def _fresh_comment(ids):
+    from tracker.models import ActivityComment
+
+    comment = ActivityComment(activity_id=ids["activity_id"], author_id=ids["officer_id"],
+                              text="Vi ses vid torget.")
+    db.session.add(comment)
+    db.session.commit()
+    return {"activity_id": ids["activity_id"], "comment_id": comment.id}
+
+
 VERSION = {"version": ["1", "2", "3"]}
 TARGETS: dict[str, Target] = {
     "auth.login": Target(None),
@@ -145,6 +155,13 @@ TARGETS: dict[str, Target] = {
         "officer", lambda i: {"activity_id": i["activity_id"]},
         {"status": ["planned", "in_progress", "done", "cancelled"], "reason": ["Klart."],
          **VERSION}),
+    "activities.add_comment": Target(
+        "officer", lambda i: {"activity_id": i["activity_id"]},
+        {"text": ["Kan du ta kvällen, @Sam Samordnare?", "@kommunpolis hej"],
+         "once_key": ["nyckel-1", "nyckel-2"]}),
+    "activities.edit_comment": Target("officer", _fresh_comment),
+    "activities.remove_comment": Target("officer", _fresh_comment),
+    "notifications.mark_all_read": Target("coordinator"),
     "promises.create": Target("coordinator", lambda i: {"municipality_id": i["municipality_id"]}),
     "promises.edit": Target("coordinator", lambda i: {"promise_id": i["draft_id"]}),
     "promises.paste": Target("coordinator", lambda i: {"municipality_id": i["municipality_id"]}),

@@ -37,10 +37,12 @@ ARGUMENTS = {
     "entry_id": "entry", "place_id": "place", "followup_id": "followup", "key": "section",
     "tip_id": "tip", "token_id": "api_token", "token": "calendar_token", "type_id": "type",
     "user_id": "viewer", "number": "number", "focus_area_id": "active_area",
-    "police_area_id": "police_area", "indicator_id": "indicator",
+    "police_area_id": "police_area", "indicator_id": "indicator", "comment_id": "comment",
+    "notification_id": "notification",
 }
 SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "activity_id",
-          "entry_id", "place_id", "followup_id", "tip_id", "token_id", "token"}
+          "entry_id", "place_id", "followup_id", "tip_id", "token_id", "token", "comment_id",
+          "notification_id"}
 # ... or the same everywhere.
 LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css",
             "code": "en", "kind": "aktiviteter", "what": "aktiviteter", "value_id": 1,
@@ -76,6 +78,7 @@ LOGGERS = dict(MEMBERS, viewer=FORBIDDEN)  # coordinators, and officers on their
 EDITORS = dict(LOGGERS, officer=FORBIDDEN)
 ADMINS = dict(EDITORS, coordinator=FORBIDDEN)
 TIP_COUNTS = dict(EDITORS, viewer=OK)
+AUTHOR = dict(LOGGERS, coordinator=FORBIDDEN, admin=FORBIDDEN)  # the officer wrote it
 PUBLIC = {role: OK for role in ROLES}
 API = {role: NO_TOKEN for role in ROLES}  # the browser session never authenticates the API
 
@@ -169,6 +172,23 @@ ROUTES: dict[tuple[str, str], Expect] = {
         LOGGERS),
     ("POST", "/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/ta-bort"): expect(
         LOGGERS),
+    # ---- the conversation on an activity (comment_id: the officer's, written minutes ago):
+    # viewers read it but do not write; the author edits; the author or a coordinator
+    # removes; another municipality's users get 404 on every comment address
+    ("POST", "/aktiviteter/<int:activity_id>/kommentarer"): expect(
+        LOGGERS, other=NOT_FOUND, cross=NOT_FOUND),
+    ("GET", "/aktiviteter/<int:activity_id>/kommentarer/<int:comment_id>/andra"): expect(
+        AUTHOR, other=NOT_FOUND, cross=NOT_FOUND),
+    ("POST", "/aktiviteter/<int:activity_id>/kommentarer/<int:comment_id>/andra"): expect(
+        AUTHOR, other=NOT_FOUND, cross=NOT_FOUND),
+    ("POST", "/aktiviteter/<int:activity_id>/kommentarer/<int:comment_id>/ta-bort"): expect(
+        LOGGERS, other=NOT_FOUND, cross=NOT_FOUND),
+    # ---- notifications: one's own (notification_id: A's coordinator's), 404 for anyone else's
+    ("GET", "/aviseringar"): expect(SIGNED_IN),
+    ("GET", "/aviseringar/<int:notification_id>"): expect(
+        SIGNED_IN, get_ok={"redirect"}, viewer=NOT_FOUND, officer=NOT_FOUND, admin=NOT_FOUND,
+        other=NOT_FOUND, cross=NOT_FOUND),
+    ("POST", "/aviseringar/markera-lasta"): expect(SIGNED_IN),
     # ---- follow-ups (followup_id: this year's draft)
     ("GET", "/uppfoljningar/<int:followup_id>"): expect(MEMBERS),
     ("GET", "/uppfoljningar/<int:followup_id>/export.<fmt>"): expect(MEMBERS),

@@ -2,7 +2,8 @@
 
 The security tests send one municipality's ids with another's users, so both sides hold the
 same shapes: a draft and an active promise, focus areas, commitments, an activity with a log
-entry, a place, a draft and a published follow-up, a tip, an API token and a calendar token.
+entry, a place, a draft and a published follow-up, a tip, a comment
+mentioning the coordinator (so a notification of theirs), an API token and a calendar token.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tracker.models import (
     LogEntry,
     Membership,
     Municipality,
+    Notification,
     Organisation,
     Party,
     PoliceArea,
@@ -31,7 +33,7 @@ from tracker.models import (
     Tip,
     User,
 )
-from tracker.services import accounts, api_tokens, calendar_feed
+from tracker.services import accounts, api_tokens, calendar_feed, comments
 from tracker.services import promises as promise_service
 
 ROLES_IN_A_MUNICIPALITY = {
@@ -111,6 +113,10 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
     db.session.add(indicator)
     tip = Tip(municipality_id=municipality.id, text="Det är mörkt vid busshållplatsen.")
     db.session.add(tip)
+    # Written by the officer when the world is built: the author's 15 minutes to edit it
+    # outlast the module's requests.
+    comment = comments.add_comment(users["officer"], activity,
+                                   f"@{users['coordinator'].name} kan du ta kvällen?")
     token = api_tokens.create_token(users["coordinator"], "Rapportverktyg", ApiScope.READ, 30)
     calendar_token = calendar_feed.new_calendar_token(users["coordinator"])
     db.session.flush()
@@ -125,6 +131,8 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
         "number": followups.published_versions(published.id)[0].number,
         "section": next(iter(draft_followup.sections)),
         "verdict": next(iter(draft_followup.verdicts)),
+        "comment": comment.id, "notification": db.session.scalar(
+            sa.select(Notification.id).where(Notification.user_id == users["coordinator"].id)),
         "tip": tip.id, "api_token": token.token.id, "api_secret": token.secret,
         "calendar_token": calendar_token, "type": kind.id,
         "viewer": users["viewer"].id, "officer": users["officer"].id,

@@ -27,7 +27,7 @@ from tracker.models import (
 from tracker.services import user_admin
 
 NEW_PASSWORD = "tre-ord-som-ingen-gissar"
-LINK = re.compile(r"http://localhost/inbjudan/[A-Za-z0-9_-]+")
+LINK = re.compile(r"https://lofteskollen\.example\.se/inbjudan/[A-Za-z0-9_-]+")  # BASE_URL
 
 
 @pytest.fixture
@@ -194,14 +194,14 @@ def test_with_mail_off_the_admin_gets_a_link_to_copy_and_resending_replaces_it(
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "E-post är avstängd" in page
     assert "inbjudan" not in client.get("/inbjudningslank").headers["Location"]  # shown once
-    first = re.search(r'value="(http://localhost/inbjudan/[^"]+)"', page).group(1)
+    first = re.search(r'value="(https://lofteskollen\.example\.se/inbjudan/[^"]+)"', page).group(1)
     user = _user("sam@grastorp.se")
     assert db.session.scalar(sa.select(Membership.role).where(
         Membership.user_id == user.id)) is Role.COORDINATOR
     client.post(f"/anvandare/{user.id}/skicka-inbjudan",
                 data={"next": f"/admin/anvandare/{user.id}"})
     resent = client.get("/inbjudningslank").get_data(as_text=True)
-    second = re.search(r'value="(http://localhost/inbjudan/[^"]+)"', resent).group(1)
+    second = re.search(r'value="(https://lofteskollen\.example\.se/inbjudan/[^"]+)"', resent).group(1)
     assert second != first
     client.post("/logout")
     assert client.get(first.removeprefix("http://localhost")).status_code == 404
@@ -350,7 +350,7 @@ def test_the_same_set_up_on_the_command_line(app, session, mail_off):
         "--lower-is-better", "--national")
     out = run("users", "invite", "--email", "ny@skovde.se", "--name", "Ny Samordnare",
               "--municipality", "Skövde", "--role", "coordinator")
-    link = re.search(r"http://127\.0\.0\.1:5000/inbjudan/(\S+)", out)
+    link = re.search(r"https://lofteskollen\.example\.se/inbjudan/(\S+)", out)
     assert link, out
     user_admin.accept(link.group(1), NEW_PASSWORD)
     run("users", "deactivate", "--email", "ny@skovde.se")

@@ -146,3 +146,17 @@ def log_form_class(measures: list[dict], place_choices: list[tuple], *,
             field = StringField(label, validators=[Length(max=2000)])
         setattr(LogForm, name, field)
     return LogForm
+
+
+class CommentForm(BaseForm):
+    text = TextAreaField(
+        _l("Kommentar"), validators=[Length(max=4000)],
+        description=_l("Nämn en medlem med @ och hela namnet, t.ex. @Anna Andersson, så får hen "
+                       "en avisering. Skriv inga personnummer."))
+    submit = SubmitField(_l("Spara ändringen"))
+
+
+class NewCommentForm(OnceForm, CommentForm):
+    """A new comment: sent twice, it is written once."""
+
+    submit = SubmitField(_l("Skicka kommentaren"))

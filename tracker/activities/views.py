@@ -7,7 +7,13 @@ from flask_login import current_user, login_required
 
 from tracker import once, policies
 from tracker.activities import bp, log_fields
-from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, log_form_class
+from tracker.activities.forms import (
+    ActivityForm,
+    NewActivityForm,
+    NewCommentForm,
+    StatusForm,
+    log_form_class,
+)
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.localized import english_page, pick
@@ -26,7 +32,9 @@ from tracker.services import (
     activity_detail,
     activity_history,
     activity_list,
+    comments,
     logbook,
+    notifications,
     reminders,
 )
 from tracker.services import activities as activity_service
@@ -95,6 +103,7 @@ def create(commitment_id: int):
             show_refusal(form, error)
         else:
             recipients = _newly_assigned(activity, set())
+            notifications.assigned(current_user, activity, recipients)
             target = url_for("activities.detail", activity_id=activity.id)
             once.remember(form, target, "activity", activity.id)
             db.session.commit()
@@ -123,7 +132,9 @@ def edit(activity_id: int):
         def save() -> list[User]:
             activity_service.save_activity(current_user, _input_from(form), activity,
                                            expected_version=_version(form))
-            return _newly_assigned(activity, before)
+            recipients = _newly_assigned(activity, before)
+            notifications.assigned(current_user, activity, recipients)
+            return recipients
 
         try:
             recipients, conflict = save_or_conflict(save, lambda: (render_template(
@@ -174,6 +185,10 @@ def detail(activity_id: int):
         history=activity_history.history(activity.id),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
         can_log=policies.can_log_on(current_user, activity),
+        conversation=comments.conversation(current_user, activity),
+        comment_form=(NewCommentForm() if policies.can_comment(current_user,
+                                                               activity.municipality_id)
+                      else None),
     )
 
 

@@ -37,7 +37,7 @@ from tracker.formatting import local_today
 from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry, User
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
-from tracker.services import log_corrections, logbook, reminders
+from tracker.services import log_corrections, logbook, notifications, reminders
 from tracker.translation import gettext as _
 
 blp = make_blueprint("activities", "Aktiviteter, deras status och loggade genomföranden.")
@@ -129,6 +129,7 @@ def create_activity(body, commitment_id: int):
     with service_errors():
         activity = activity_service.save_activity(user(), _input(body, commitment.id))
     recipients = _new_assignees(activity, set())
+    notifications.assigned(user(), activity, recipients)
     api_once.remember("activity", activity.id)
     commit()
     _notify(activity, recipients)
@@ -148,6 +149,7 @@ def update_activity(body, activity_id: int):
         activity_service.save_activity(user(), _input(body, body["commitment_id"]), activity,
                                        expected_version=body["version"])
     recipients = _new_assignees(activity, before)
+    notifications.assigned(user(), activity, recipients)
     commit()
     _notify(activity, recipients)
     return _row(activity_id)

@@ -22,6 +22,7 @@ from tracker.models import (
     FollowUpStatus,
     FollowUpVersion,
     Municipality,
+    NotificationKind,
     Organisation,
     Promise,
     User,
@@ -29,7 +30,7 @@ from tracker.models import (
     VerdictReason,
 )
 from tracker.models.base import utcnow
-from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
+from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
 
@@ -249,6 +250,18 @@ def approve(actor: User, followup: FollowUp, expected_version: int | None) -> No
     if followup.police_approved_at and followup.municipality_approved_at:
         followup.status = FollowUpStatus.APPROVED
     db.session.flush()
+    if followup.status is FollowUpStatus.APPROVED:
+        notifications.settle(NotificationKind.APPROVAL, "followup", followup.id)
+    else:
+        _ask_the_other_party(actor, followup, side)
+
+
+def _ask_the_other_party(actor: User, followup: FollowUp, side: str) -> None:
+    """One party approved: the other party's coordinators are told it waits for them."""
+    other = Organisation.KOMMUNEN if side == "police" else Organisation.POLISEN
+    waiting = notifications.coordinators_of(municipality_id(followup), organisation=other)
+    notifications.notify(waiting, NotificationKind.APPROVAL, "followup", followup.id,
+                         f"{followup.promise.title} {followup.year}", actor=actor)
 
 
 def publish(actor: User, followup: FollowUp, expected_version: int | None) -> FollowUpVersion:

@@ -9,13 +9,14 @@ from flask_login import current_user
 from tracker.services import user_admin
 from tracker.services.mail import MailError
 from tracker.translation import gettext as _
+from tracker.urls import absolute_url
 
 log = logging.getLogger(__name__)
 LINK_KEY = "invitation_link"
 
 
 def invitation_url(token: str) -> str:
-    return url_for("members.accept_invitation", token=token, _external=True)
+    return absolute_url("members.accept_invitation", token=token)
 
 
 def deliver(user, token: str | None, back: str):

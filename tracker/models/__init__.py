@@ -9,6 +9,7 @@ from tracker.models.activity import (
     activity_assignee,
     activity_place,
 )
+from tracker.models.conversation import ActivityComment, Notification, NotificationKind
 from tracker.models.followup import (
     FollowUp,
     FollowUpStatus,
@@ -54,4 +55,4 @@ __all__ = [
 
 from tracker.models.once import IdempotencyKey  # noqa: E402
 
-__all__ += ["IdempotencyKey"]
+__all__ += ["IdempotencyKey", "ActivityComment", "Notification", "NotificationKind"]

@@ -12,9 +12,11 @@ from tracker.extensions import db
 from tracker.formatting import date_local
 from tracker.i18n import mail_language
 from tracker.models import Activity, ActivityStatus, Municipality, User, activity_assignee
+from tracker.services import notifications
 from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
+from tracker.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,8 @@ def _when(activity: Activity, today: date) -> str:
 def _line(activity: Activity, today: date) -> str:
     return (
         f"- {activity.title}\n"
-        f"  {activity.municipality.name} · {activity.type.name_sv} · {_when(activity, today)}"
+        f"  {activity.municipality.name} · {activity.type.name_sv} · {_when(activity, today)}\n"
+        f"  {notifications.address_of('activity', activity.id)}"
     )
 
 
@@ -118,6 +121,8 @@ def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, 
             sections.append(_("Försenade:") + "\n" + "\n".join(_line(a, today) for a in overdue))
         if upcoming:
             sections.append(_("Kommande:") + "\n" + "\n".join(_line(a, today) for a in upcoming))
+        sections.append(_("Alla dina påminnelser: %(url)s",
+                          url=absolute_url("activities.reminders_list")))
         sections.append(_signature())
         return digest_subject(len(overdue), len(upcoming)), "\n\n".join(sections) + "\n"
 
@@ -148,7 +153,8 @@ def send_assignment_notice(config: Mapping, activity: Activity, users: Iterable[
         if activity.due_date:
             details.append(_("Den ska vara klar %(day)s.", day=date_local(activity.due_date)))
         message = ["\n".join(details),
-                   _("Du hittar den bland dina aktiviteter när du loggar in i Löfteskollen."),
+                   _("Du hittar den här: %(url)s",
+                     url=notifications.address_of("activity", activity.id)),
                    _signature()]
     sent = 0
     for user in users:

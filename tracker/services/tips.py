@@ -20,6 +20,8 @@ from tracker.models import (
     ActivityStatus,
     Commitment,
     FocusArea,
+    Municipality,
+    NotificationKind,
     Promise,
     PromiseStatus,
     Tip,
@@ -27,7 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
-from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services import DomainError, FieldErrors, notifications, personal_data
 from tracker.translation import gettext as _
 
 MAX_TEXT_LENGTH = 4000
@@ -62,7 +64,17 @@ def create_tip(municipality_id: int, text: str | None, reply_to: str | None) -> 
     tip = Tip(municipality_id=municipality_id, text=text, reply_to=reply_to)
     db.session.add(tip)
     db.session.flush()
+    _tell_coordinators(tip)
     return tip
+
+
+def _tell_coordinators(tip: Tip) -> None:
+    """The municipality's coordinators see a new tip among their notifications (named by the
+    municipality: a resident's words stay in the tip)."""
+    name = db.session.scalar(sa.select(Municipality.name).where(
+        Municipality.id == tip.municipality_id))
+    notifications.notify(notifications.coordinators_of(tip.municipality_id),
+                         NotificationKind.TIP, "tip", tip.id, name or "")
 
 
 # ---------------------------------------------------------------- reading
