@@ -72,15 +72,27 @@ def is_owner_or_assignee(user, activity) -> bool:
         activity_assignee.c.user_id == user.id))))
 
 
-def can_create_activity(user, commitment, municipality_id: int) -> bool:
-    """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans."""
-    from tracker.models import Party
+def can_create_activity(user, commitment) -> bool:
+    """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans;
+    nobody under a concluded promise."""
+    from tracker.models import Party, Promise, PromiseStatus
 
+    promise = db.session.get(Promise, commitment.promise_id)  # by key: loaded by the caller
+    if promise.status == PromiseStatus.CONCLUDED:
+        return False
+    municipality_id = promise.municipality_id
     if can_edit(user, municipality_id):
         return True
     return role_in(user, municipality_id) == Role.OFFICER and commitment.party in (
         Party.POLISEN, Party.TILLSAMMANS,
     )
+
+
+def can_change_promise(user, promise) -> bool:
+    """Editing a promise's details or importing into it: its coordinators, until it concludes."""
+    from tracker.models import PromiseStatus
+
+    return can_edit(user, promise.municipality_id) and promise.status != PromiseStatus.CONCLUDED
 
 
 def can_log_on(user, activity) -> bool:

@@ -19,6 +19,7 @@ from tracker.forms import BaseForm
 from tracker.localized import measure_label
 from tracker.models import ActivityStatus, MeasureKind
 from tracker.once import OnceForm
+from tracker.services import limits
 from tracker.translation import lazy_gettext as _l
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
@@ -37,23 +38,24 @@ def _optional_int(value):
 class ActivityForm(BaseForm):
     commitment_id = SelectField(_l("Åtagande"), coerce=int)
     type_id = SelectField(_l("Aktivitetstyp"), coerce=int)
-    title = StringField(_l("Rubrik"), validators=[Length(max=200)])
-    description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000)])
+    title = StringField(_l("Rubrik"), validators=[Length(max=limits.TITLE_MAX)])
+    description = TextAreaField(_l("Beskrivning"),
+                                validators=[Length(max=limits.DESCRIPTION_MAX)])
     owner_id = SelectField(_l("Ansvarig"), coerce=_optional_int, validate_choice=False)
     assignee_ids = CheckboxList(_l("Utförare"), coerce=int)
     place_ids = CheckboxList(_l("Platser"), coerce=int)
     start_date = DateField(_l("Startdatum"), validators=[Optional()])
     due_date = DateField(_l("Slutdatum"), validators=[Optional()])
     target_count = IntegerField(_l("Mål (antal tillfällen)"),
-                                validators=[Optional(), NumberRange(min=0, max=100000)])
+                                validators=[Optional(), NumberRange(min=0, max=limits.TARGET_MAX)])
     rec_freq = SelectField(_l("Upprepning"), default="", choices=[
         ("", _l("Ingen upprepning")), ("weekly", _l("Varje vecka")), ("monthly", _l("Varje månad"))])
     rec_interval = IntegerField(_l("Var n:te vecka/månad"), default=1,
-                                validators=[Optional(), NumberRange(min=1, max=52)])
+                                validators=[Optional(), NumberRange(min=1, max=limits.INTERVAL_MAX)])
     rec_weekdays = CheckboxList(_l("Veckodagar"), coerce=int, choices=WEEKDAYS)
     rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
     rec_count = IntegerField(_l("eller antal tillfällen"),
-                             validators=[Optional(), NumberRange(min=1, max=1000)])
+                             validators=[Optional(), NumberRange(min=1, max=limits.OCCASIONS_MAX)])
     version = HiddenField()
     submit = SubmitField(_l("Spara aktiviteten"))
 
@@ -88,7 +90,7 @@ STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
 
 class StatusForm(BaseForm):
     status = SelectField(_l("Ny status"), choices=STATUS_CHOICES)
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Motivering"), validators=[Length(max=limits.REASON_MAX)])
     version = HiddenField()
     submit = SubmitField(_l("Ändra status"))
 
@@ -97,7 +99,7 @@ class LogFormBase(BaseForm):
     occurred_on = DateField(_l("Datum"), validators=[Optional()])
     duration = StringField(_l("Tid i timmar"), render_kw={"inputmode": "decimal"})
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
-    note = TextAreaField(_l("Anteckning"), validators=[Length(max=5000)],
+    note = TextAreaField(_l("Anteckning"), validators=[Length(max=limits.NOTE_MAX)],
                          description=_l("Skriv inga namn eller personnummer."))
     include_in_followup = BooleanField(_l("Ta med i uppföljningen"))
     confirm_outside_period = BooleanField(_l("Ja, datumet ligger utanför löftets period"))
@@ -112,7 +114,7 @@ class CorrectionFields:
 
 
 class RemoveEntryForm(BaseForm):
-    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=2000)],
+    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=limits.REASON_MAX)],
                            description=_l("Skriv inga namn eller personnummer."))
     version = HiddenField()
     submit = SubmitField(_l("Ta bort genomförandet"))
@@ -143,6 +145,6 @@ def log_form_class(measures: list[dict], place_choices: list[tuple], *,
             field = StringField(label, render_kw={
                 "inputmode": "numeric" if kind == MeasureKind.INTEGER else "decimal"})
         else:
-            field = StringField(label, validators=[Length(max=2000)])
+            field = StringField(label, validators=[Length(max=limits.MEASURE_TEXT_MAX)])
         setattr(LogForm, name, field)
     return LogForm

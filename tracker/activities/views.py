@@ -79,7 +79,7 @@ def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
 def create(commitment_id: int):
     commitment = load_or_404(Commitment, commitment_id)
     promise = db.session.get(Promise, commitment.promise_id)
-    require(policies.can_create_activity(current_user, commitment, promise.municipality_id))
+    require(policies.can_create_activity(current_user, commitment))
     form = NewActivityForm()
     _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
     if request.method == "GET":

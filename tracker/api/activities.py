@@ -122,8 +122,8 @@ def create_activity(body, commitment_id: int):
     """Planera en aktivitet under ett åtagande (samordnare; poliser under Polisen/Tillsammans).
 
     Idempotency-Key: se loggade genomföranden."""
-    commitment, municipality_id = under_promise(Commitment, commitment_id)
-    require(policies.can_create_activity(user(), commitment, municipality_id))
+    commitment, _municipality_id = under_promise(Commitment, commitment_id)
+    require(policies.can_create_activity(user(), commitment))
     if (earlier := api_once.first_id()) is not None:
         return _row(earlier)
     with service_errors():

@@ -13,7 +13,7 @@ from tracker import once, policies
 from tracker.extensions import db
 from tracker.followups import workflow as followups
 from tracker.formatting import local_today
-from tracker.models import Municipality, Promise, PromiseStatus, Role
+from tracker.models import Municipality, Promise, PromiseStatus
 from tracker.promises import bp
 from tracker.promises.forms import MAX_SIGNATORIES, PromiseForm, PromiseLinksForm, SignForm
 from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
@@ -99,12 +99,16 @@ def show(promise_id: int):
     if promise is None:
         abort(404)
     require(policies.can_view(current_user, promise.municipality_id))
+    sections = service.sections(promise)
     return render_template(
         "promises/show.html",
         promise=promise,
-        sections=service.sections(promise),
+        sections=sections,
         can_edit=policies.can_edit(current_user, promise.municipality_id),
-        is_officer=policies.role_in(current_user, promise.municipality_id) == Role.OFFICER,
+        can_change=policies.can_change_promise(current_user, promise),
+        plannable={row.commitment.id for section in sections for group in section.groups
+                   for row in group.rows
+                   if policies.can_create_activity(current_user, row.commitment)},
         is_draft=promise.status == PromiseStatus.DRAFT,
         revisable=promise.status in service.REVISABLE,
         followups=followups.of_promise(promise.id),
