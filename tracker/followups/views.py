@@ -99,10 +99,23 @@ def show(followup_id: int):
                   for problem in publication_problems(followup)]
         if followup.status is not FollowUpStatus.PUBLISHED else [],
         can_edit=policies.can_edit(current_user, municipality_id) and followup.is_editable,
-        can_approve=policies.can_approve(current_user, municipality_id),
-        my_side=service.approval_side(current_user),
+        can=_approval_actions(followup, municipality_id),
         published=service.published_versions(followup.id),
     )
+
+
+def _approval_actions(followup: FollowUp, municipality_id: int) -> dict:
+    """What the page offers: approving for the user's own party (which, if not yet), publishing
+    an approved follow-up, correcting a published one; the workflow refuses anything else."""
+    approver = policies.can_approve(current_user, municipality_id)
+    side = service.approval_side(current_user)
+    published = followup.status is FollowUpStatus.PUBLISHED
+    return {
+        "approve_as": side if approver and side and not published
+        and getattr(followup, f"{side}_approved_at") is None else None,
+        "publish": approver and followup.status is FollowUpStatus.APPROVED,
+        "correct": approver and published,
+    }
 
 
 def _problem_url(followup: FollowUp, problem) -> str:

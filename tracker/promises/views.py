@@ -106,6 +106,8 @@ def show(promise_id: int):
         sections=sections,
         can_edit=policies.can_edit(current_user, promise.municipality_id),
         can_change=policies.can_change_promise(current_user, promise),
+        can_compile=policies.can_edit(current_user, promise.municipality_id)
+        and promise.status != PromiseStatus.DRAFT,
         plannable={row.commitment.id for section in sections for group in section.groups
                    for row in group.rows
                    if policies.can_create_activity(current_user, row.commitment)},
