@@ -94,11 +94,11 @@ def create(commitment_id: int):
             db.session.rollback()  # the one-time key's claim too: the form can be sent again
             show_refusal(form, error)
         else:
-            recipients = _newly_assigned(activity, set())
+            recipients = activity_service.newly_assigned(activity, set(), current_user)
             target = url_for("activities.detail", activity_id=activity.id)
             once.remember(form, target, "activity", activity.id)
             db.session.commit()
-            _notify(activity, recipients)
+            reminders.send_assignment_notice(current_app.config, activity, recipients)
             flash(_("Aktiviteten är sparad."), "success")
             return redirect(target)
     return render_template("activities/form.html", form=form, commitment=commitment,
@@ -123,7 +123,7 @@ def edit(activity_id: int):
         def save() -> list[User]:
             activity_service.save_activity(current_user, _input_from(form), activity,
                                            expected_version=_version(form))
-            return _newly_assigned(activity, before)
+            return activity_service.newly_assigned(activity, before, current_user)
 
         try:
             recipients, conflict = save_or_conflict(save, lambda: (render_template(
@@ -134,7 +134,7 @@ def edit(activity_id: int):
         else:
             if conflict:
                 return conflict
-            _notify(activity, recipients)
+            reminders.send_assignment_notice(current_app.config, activity, recipients)
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/form.html", form=form, commitment=commitment,
@@ -146,16 +146,6 @@ def _version(form) -> int | None:
         return int(form.version.data)
     except (TypeError, ValueError):
         return None
-
-
-def _newly_assigned(activity: Activity, before: set[int]) -> list[User]:
-    return [u for u in activity.assignees if u.id not in before and u.id != current_user.id]
-
-
-def _notify(activity: Activity, recipients: list[User]) -> None:
-    """E-mail people newly assigned; a mail failure never fails the save."""
-    if recipients:
-        reminders.send_assignment_notice(current_app.config, activity, recipients)
 
 
 @bp.route("/aktiviteter/<int:activity_id>")
@@ -312,7 +302,6 @@ def list_for(municipality_id: int):
 def reminders_list():
     """The same overdue and soon-due items the daily e-mail digest sends."""
     today = local_today()
-    items = reminders.due_items(current_user.id, today)
-    return render_template("activities/reminders.html", today=today,
-                           overdue=[a for a in items if a.due_date < today],
-                           upcoming=[a for a in items if a.due_date >= today])
+    overdue, upcoming = reminders.split_due(reminders.due_items(current_user.id, today), today)
+    return render_template("activities/reminders.html", today=today, overdue=overdue,
+                           upcoming=upcoming)

@@ -34,7 +34,7 @@ from tracker.api.inputs import (
 )
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry, User
+from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.services import log_corrections, logbook, reminders
@@ -103,18 +103,6 @@ def _input(body: dict, commitment_id: int) -> activity_service.ActivityInput:
         due_date=body["due_date"], target_count=body["target_count"], recurrence=rule or None)
 
 
-def _new_assignees(activity: Activity, before: set[int]) -> list[User]:
-    """As on the web: people newly assigned, never the one who saved (read before commit)."""
-    actor = user()
-    return [u for u in activity.assignees if u.id not in before and u.id != actor.id]
-
-
-def _notify(activity: Activity, recipients: list[User]) -> None:
-    """E-mail after the commit; a mail failure never fails the save."""
-    if recipients:
-        reminders.send_assignment_notice(current_app.config, activity, recipients)
-
-
 @blp.post(f"/commitments/<{ID}:commitment_id>/activities")
 @blp.arguments(ActivityBody)
 @blp.response(201, schemas.ActivitySchema)
@@ -128,10 +116,10 @@ def create_activity(body, commitment_id: int):
         return _row(earlier)
     with service_errors():
         activity = activity_service.save_activity(user(), _input(body, commitment.id))
-    recipients = _new_assignees(activity, set())
+    recipients = activity_service.newly_assigned(activity, set(), user())
     api_once.remember("activity", activity.id)
     commit()
-    _notify(activity, recipients)
+    reminders.send_assignment_notice(current_app.config, activity, recipients)
     return _row(activity.id)
 
 
@@ -147,9 +135,9 @@ def update_activity(body, activity_id: int):
     with service_errors():
         activity_service.save_activity(user(), _input(body, body["commitment_id"]), activity,
                                        expected_version=body["version"])
-    recipients = _new_assignees(activity, before)
+    recipients = activity_service.newly_assigned(activity, before, user())
     commit()
-    _notify(activity, recipients)
+    reminders.send_assignment_notice(current_app.config, activity, recipients)
     return _row(activity_id)
 
 

@@ -186,6 +186,12 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     return activity
 
 
+def newly_assigned(activity: Activity, before: set[int], actor: User) -> list[User]:
+    """Who a save assigned (`before`: the assignee ids it started from), never the one who
+    saved: the people reminders.send_assignment_notice tells after the commit."""
+    return [u for u in activity.assignees if u.id not in before and u.id != actor.id]
+
+
 def logged_counts(activity_ids) -> dict[int, int]:
     """Logged occasions per activity that has any (kept on the activity by the database)."""
     ids = list(activity_ids)
