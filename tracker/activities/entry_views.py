@@ -19,7 +19,7 @@ from tracker.web import require, show_refusal
 
 def _load(activity_id: int, entry_id: int) -> tuple[Activity, LogEntry | None]:
     activity = queries.load_for_logging(activity_id, with_places=False) or abort(404)
-    require(policies.can_view(current_user, activity.municipality_id))
+    require(policies.can_view(current_user, activity))
     entry = db.session.get(LogEntry, entry_id)
     if entry is not None and entry.activity_id != activity.id:
         abort(404)

@@ -109,7 +109,7 @@ def create(commitment_id: int):
 @login_required
 def edit(activity_id: int):
     activity = queries.load_activity(activity_id) or abort(404)
-    require(policies.can_edit(current_user, activity.municipality_id))
+    require(policies.can_edit(current_user, activity))
     commitment = activity.commitment
     form = ActivityForm(obj=activity if request.method == "GET" else None)
     _fill_choices(form, activity.municipality_id, _commitments_of(commitment.promise_id))
@@ -152,7 +152,7 @@ def _version(form) -> int | None:
 @login_required
 def detail(activity_id: int):
     activity, row = activity_detail.load_for_page(activity_id, local_today()) or abort(404)
-    require(policies.can_view(current_user, activity.municipality_id))
+    require(policies.can_view(current_user, activity))
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     entries = activity_detail.timeline(activity.id, activity.type.measures)
@@ -162,7 +162,7 @@ def detail(activity_id: int):
         correctable={e.id for e in entries
                      if policies.can_correct_entry(current_user, activity, e)},
         history=activity_history.history(activity.id),
-        status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
+        status_form=status_form, can_edit=policies.can_edit(current_user, activity),
         can_log=policies.can_log_on(current_user, activity),
     )
 
@@ -260,7 +260,7 @@ def _prefill(form, activity: Activity) -> None:
 @login_required
 def logged(activity_id: int, entry_id: int):
     activity = queries.load_activity(activity_id) or abort(404)
-    require(policies.can_view(current_user, activity.municipality_id))
+    require(policies.can_view(current_user, activity))
     entry = load_or_404(LogEntry, entry_id)
     if entry.activity_id != activity.id:
         abort(404)
@@ -287,7 +287,7 @@ def _filters_from_args() -> queries.ActivityFilters:
 @login_required
 def list_for(municipality_id: int):
     municipality, options = activity_list.filter_options(municipality_id)
-    require(policies.can_view(current_user, municipality.id))
+    require(policies.can_view(current_user, municipality.id))  # a name row, not the model
     filters = _filters_from_args()
     page = max(1, request.args.get("sida", 1, type=int))
     pagination, rows = activity_list.activity_list(municipality.id, filters, page, 25,

@@ -58,7 +58,7 @@ def _loaded(activity_id: int) -> Activity:
     activity = queries.load_activity(activity_id)
     if activity is None:
         raise not_found()
-    require_view(activity.municipality_id)
+    require_view(activity)
     return activity
 
 
@@ -130,7 +130,7 @@ def create_activity(body, commitment_id: int):
 def update_activity(body, activity_id: int):
     """Ändra en aktivitet (samordnare). Skicka med versionen du läste: 409 om den är inaktuell."""
     activity = _loaded(activity_id)
-    require(policies.can_edit(user(), activity.municipality_id))
+    require(policies.can_edit(user(), activity))
     before = {u.id for u in activity.assignees}
     with service_errors():
         activity_service.save_activity(user(), _input(body, body["commitment_id"]), activity,

@@ -33,13 +33,13 @@ def _followup_or_404(followup_id: int) -> FollowUp:
     followup = service.load(followup_id)
     if followup is None:
         abort(404)
-    require(policies.can_view(current_user, followup.promise.municipality_id))
+    require(policies.can_view(current_user, followup))
     return followup
 
 
 def _editable(followup_id: int) -> FollowUp:
     followup = _followup_or_404(followup_id)
-    require(policies.can_edit(current_user, followup.promise.municipality_id))
+    require(policies.can_edit(current_user, followup))
     return followup
 
 
@@ -69,7 +69,7 @@ def index():
 @login_required
 def compile_for_promise(promise_id: int):
     promise = load_or_404(Promise, promise_id)
-    require(policies.can_edit(current_user, promise.municipality_id))
+    require(policies.can_edit(current_user, promise))
     form = CompileForm()
     if not form.validate():
         flash(_("Välj ett år i medborgarlöftets period."), "error")
@@ -90,7 +90,6 @@ def compile_for_promise(promise_id: int):
 @login_required
 def show(followup_id: int):
     followup = _followup_or_404(followup_id)
-    municipality_id = followup.promise.municipality_id
     report = build_report(followup)
     return render_template(
         "followups/show.html", followup=followup, report=report, charts=report_charts(report),
@@ -98,16 +97,16 @@ def show(followup_id: int):
         problems=[(problem, _problem_url(followup, problem))
                   for problem in publication_problems(followup)]
         if followup.status is not FollowUpStatus.PUBLISHED else [],
-        can_edit=policies.can_edit(current_user, municipality_id) and followup.is_editable,
-        can=_approval_actions(followup, municipality_id),
+        can_edit=policies.can_edit(current_user, followup) and followup.is_editable,
+        can=_approval_actions(followup),
         published=service.published_versions(followup.id),
     )
 
 
-def _approval_actions(followup: FollowUp, municipality_id: int) -> dict:
+def _approval_actions(followup: FollowUp) -> dict:
     """What the page offers: approving for the user's own party (which, if not yet), publishing
     an approved follow-up, correcting a published one; the workflow refuses anything else."""
-    approver = policies.can_approve(current_user, municipality_id)
+    approver = policies.can_approve(current_user, followup)
     side = service.approval_side(current_user)
     published = followup.status is FollowUpStatus.PUBLISHED
     return {

@@ -71,7 +71,7 @@ def add_focus_area(promise_id: int):
 
 def _editable_area(area_id: int) -> FocusArea:
     area = _one_or_404(FocusArea, area_id, joinedload(FocusArea.promise))
-    require(policies.can_edit(current_user, area.promise.municipality_id))
+    require(policies.can_edit(current_user, area))
     return area
 
 
@@ -181,7 +181,7 @@ def _editable_commitment(commitment_id: int) -> Commitment:
         Commitment, commitment_id,
         joinedload(Commitment.promise).selectinload(Promise.focus_areas),
     )
-    require(policies.can_edit(current_user, commitment.promise.municipality_id))
+    require(policies.can_edit(current_user, commitment))
     return commitment
 
 

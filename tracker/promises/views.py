@@ -30,7 +30,7 @@ def _one_or_404(model, object_id: int, *options):
 
 def _editable_promise(promise_id: int, *options) -> Promise:
     promise = _one_or_404(Promise, promise_id, *options)
-    require(policies.can_edit(current_user, promise.municipality_id))
+    require(policies.can_edit(current_user, promise))
     return promise
 
 
@@ -53,12 +53,12 @@ def _unless_draft(promise: Promise):
 @login_required
 def index(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_view(current_user, municipality.id))
+    require(policies.can_view(current_user, municipality))
     return render_template(
         "promises/index.html",
         municipality=municipality,
         rows=service.municipality_promises(municipality.id),
-        can_edit=policies.can_edit(current_user, municipality.id),
+        can_edit=policies.can_edit(current_user, municipality),
     )
 
 
@@ -66,7 +66,7 @@ def index(municipality_id: int):
 @login_required
 def create(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_edit(current_user, municipality.id))
+    require(policies.can_edit(current_user, municipality))
     form = NewPromiseForm()
     if request.method == "GET":
         form.start_year.data = form.end_year.data = local_today().year
@@ -98,15 +98,15 @@ def show(promise_id: int):
     promise = service.load_promise(promise_id)
     if promise is None:
         abort(404)
-    require(policies.can_view(current_user, promise.municipality_id))
+    require(policies.can_view(current_user, promise))
     sections = service.sections(promise)
     return render_template(
         "promises/show.html",
         promise=promise,
         sections=sections,
-        can_edit=policies.can_edit(current_user, promise.municipality_id),
+        can_edit=policies.can_edit(current_user, promise),
         can_change=policies.can_change_promise(current_user, promise),
-        can_compile=policies.can_edit(current_user, promise.municipality_id)
+        can_compile=policies.can_edit(current_user, promise)
         and promise.status != PromiseStatus.DRAFT,
         plannable={row.commitment.id for section in sections for group in section.groups
                    for row in group.rows

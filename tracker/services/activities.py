@@ -159,7 +159,7 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
                             "under det."), "commitment_id")
     if activity is None and not policies.can_create_activity(actor, commitment):
         raise DomainError(_("Du får inte lägga till aktiviteter under det här åtagandet."))
-    if activity is not None and not policies.can_edit(actor, activity.municipality_id):
+    if activity is not None and not policies.can_edit(actor, activity):
         raise DomainError(_("Du får inte ändra den här aktiviteten."))
     if activity is not None and expected_version is not None and activity.version_id != expected_version:
         raise StaleEdit(activity)
