@@ -4,7 +4,6 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.forms import BaseForm
+from tracker.forms import BaseForm, Versioned, VersionedForm
 from tracker.localized import measure_label
 from tracker.models import ActivityStatus, MeasureKind
 from tracker.once import OnceForm
@@ -35,7 +34,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "0") else None
 
 
-class ActivityForm(BaseForm):
+class ActivityForm(VersionedForm):
     commitment_id = SelectField(_l("Åtagande"), coerce=int)
     type_id = SelectField(_l("Aktivitetstyp"), coerce=int)
     title = StringField(_l("Rubrik"), validators=[Length(max=limits.TITLE_MAX)])
@@ -56,7 +55,6 @@ class ActivityForm(BaseForm):
     rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
     rec_count = IntegerField(_l("eller antal tillfällen"),
                              validators=[Optional(), NumberRange(min=1, max=limits.OCCASIONS_MAX)])
-    version = HiddenField()
     submit = SubmitField(_l("Spara aktiviteten"))
 
     def recurrence(self) -> dict | None:
@@ -88,10 +86,9 @@ class NewActivityForm(OnceForm, ActivityForm):
 STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
 
 
-class StatusForm(BaseForm):
+class StatusForm(VersionedForm):
     status = SelectField(_l("Ny status"), choices=STATUS_CHOICES)
     reason = TextAreaField(_l("Motivering"), validators=[Length(max=limits.REASON_MAX)])
-    version = HiddenField()
     submit = SubmitField(_l("Ändra status"))
 
 
@@ -106,17 +103,15 @@ class LogFormBase(BaseForm):
     submit = SubmitField(_l("Spara"))
 
 
-class CorrectionFields:
+class CorrectionFields(Versioned):
     """A logged occasion being corrected: the version that was read."""
 
-    version = HiddenField()
     submit = SubmitField(_l("Spara ändringen"))
 
 
-class RemoveEntryForm(BaseForm):
+class RemoveEntryForm(VersionedForm):
     reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=limits.REASON_MAX)],
                            description=_l("Skriv inga namn eller personnummer."))
-    version = HiddenField()
     submit = SubmitField(_l("Ta bort genomförandet"))
 
 

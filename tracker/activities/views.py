@@ -9,7 +9,7 @@ from tracker import once, policies
 from tracker.activities import bp, log_fields
 from tracker.activities.forms import ActivityForm, NewActivityForm, StatusForm, log_form_class
 from tracker.extensions import db
-from tracker.formatting import local_today
+from tracker.formatting import date_local, local_today
 from tracker.localized import english_page, pick
 from tracker.models import (
     Activity,
@@ -33,6 +33,9 @@ from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.translation import gettext as _
 from tracker.web import (
+    Conflict,
+    chosen_label,
+    conflict_page,
     load_or_404,
     require,
     row_urls,
@@ -116,19 +119,18 @@ def edit(activity_id: int):
     if request.method == "GET":
         form.assignee_ids.data = [u.id for u in activity.assignees]
         form.place_ids.data = [p.id for p in activity.places]
-        form.version.data = activity.version_id
+        form.open_at(activity)
         form.fill_recurrence(activity.recurrence)
     before = {u.id for u in activity.assignees}
     if form.validate_on_submit():
         def save() -> list[User]:
             activity_service.save_activity(current_user, _input_from(form), activity,
-                                           expected_version=_version(form))
+                                           expected_version=form.expected_version)
             return activity_service.newly_assigned(activity, before, current_user)
 
         try:
-            recipients, conflict = save_or_conflict(save, lambda: (render_template(
-                "activities/conflict.html", form=form,
-                current=queries.load_activity(activity_id)), 409))
+            recipients, conflict = save_or_conflict(
+                save, lambda: _activity_conflict(form, queries.load_activity(activity_id)))
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -141,11 +143,24 @@ def edit(activity_id: int):
                            promise=None, activity=activity)
 
 
-def _version(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
+def _dates(value) -> str | None:
+    return date_local(value) if value else None
+
+
+def _activity_conflict(form: ActivityForm, current: Activity):
+    return conflict_page(form, current, Conflict(
+        heading=_("Aktiviteten har ändrats av någon annan"), what=_("aktiviteten"),
+        rows=[(form.title.label.text, current.title, form.title.data),
+              (form.description.label.text, current.description, form.description.data, True),
+              (form.owner_id.label.text, current.owner.name if current.owner else None,
+               chosen_label(form.owner_id)),
+              (form.start_date.label.text, _dates(current.start_date),
+               _dates(form.start_date.data)),
+              (form.due_date.label.text, _dates(current.due_date), _dates(form.due_date.data)),
+              (form.target_count.label.text, current.target_count, form.target_count.data)],
+        fields="activities/_activity_fields.html",
+        back_url=url_for("activities.detail", activity_id=current.id),
+        back_label=_("Tillbaka till aktiviteten")))
 
 
 @bp.route("/aktiviteter/<int:activity_id>")
@@ -185,7 +200,7 @@ def change_status(activity_id: int):
             _saved, conflict = save_or_conflict(
                 lambda: activity_service.set_status(
                     current_user, activity, ActivityStatus(form.status.data), form.reason.data,
-                    expected_version=_version(form)),
+                    expected_version=form.expected_version),
                 lambda: _status_conflict(form, activity_id))
         except DomainError as error:
             db.session.rollback()
@@ -198,10 +213,20 @@ def change_status(activity_id: int):
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
-def _status_conflict(form, activity_id: int):
+def _status_conflict(form: StatusForm, activity_id: int):
+    from tracker.labels import ACTIVITY_STATUS
+
     current = queries.load_activity(activity_id)
-    form.version.data = current.version_id  # saving again now overwrites knowingly
-    return render_template("activities/status_conflict.html", form=form, current=current), 409
+    return conflict_page(form, current, Conflict(
+        heading=_("Statusen är inte ändrad: aktiviteten har ändrats av någon annan"),
+        subtitle=current.title, what=_("aktiviteten"),
+        rows=[(_("Status"), ACTIVITY_STATUS[current.status], chosen_label(form.status)),
+              (form.reason.label.text, current.status_reason, form.reason.data, True)],
+        fields="activities/_status_fields.html", mine_heading=_("Din ändring"),
+        submit=_("Spara min status"),
+        action=url_for("activities.change_status", activity_id=current.id),
+        back_url=url_for("activities.detail", activity_id=current.id),
+        back_label=_("Tillbaka till aktiviteten")))
 
 
 @bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from tracker import once, policies
 from tracker.extensions import db
 from tracker.followups import workflow as followups
 from tracker.formatting import local_today
+from tracker.labels import SOURCE
 from tracker.models import Municipality, Promise, PromiseStatus
 from tracker.promises import bp
 from tracker.promises.forms import MAX_SIGNATORIES, PromiseForm, PromiseLinksForm, SignForm
@@ -20,7 +21,14 @@ from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
 from tracker.translation import gettext as _
-from tracker.web import load_or_404, require, save_or_conflict, show_refusal
+from tracker.web import (
+    Conflict,
+    conflict_page,
+    load_or_404,
+    require,
+    save_or_conflict,
+    show_refusal,
+)
 
 
 def _one_or_404(model, object_id: int, *options):
@@ -127,12 +135,12 @@ def edit(promise_id: int):
     form_class = PromiseForm if promise.status == PromiseStatus.DRAFT else PromiseLinksForm
     form = form_class(obj=promise if request.method == "GET" else None)
     if request.method == "GET":
-        form.version.data = promise.version_id
+        form.open_at(promise)
     if form.validate_on_submit():
         try:
             _saved, conflict = save_or_conflict(
                 lambda: service.update_promise(promise, current_user,
-                                               _int_or_none(form.version.data),
+                                               form.expected_version,
                                                **_promise_values(form)),
                 lambda: _conflict(promise_id, form))
         except DomainError as error:
@@ -146,20 +154,39 @@ def edit(promise_id: int):
                            promise=promise)
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def shown(value) -> str:
+    """A value as the conflict page's comparison shows it: an empty one as a dash."""
+    return "–" if value in (None, "", []) else str(value)
+
+
+def _sources_text(keys) -> str:
+    return ", ".join(str(SOURCE.get(key, key)) for key in keys or []) or "–"
 
 
 def _conflict(promise_id: int, form):
     """409: the saved version beside the user's input, which stays in the form."""
-    db.session.rollback()
     current = service.load_promise(promise_id)
-    form.version.data = current.version_id  # saving again now overwrites knowingly
-    return render_template("promises/conflict.html", form=form, current=current,
-                           municipality=current.municipality), 409
+    rows = []
+    if "title" in form:
+        start, end = form.start_year.data, form.end_year.data
+        rows += [
+            (form.title.label.text, current.title, form.title.data),
+            (_("Period"), current.period_label,
+             shown(start) + (f"–{shown(end)}" if end != start else "")),
+            (form.problem_picture.label.text, current.problem_picture,
+             form.problem_picture.data, True),
+            (form.sources.label.text, _sources_text(current.sources),
+             _sources_text(form.sources.data)),
+            (form.sources_note.label.text, current.sources_note, form.sources_note.data, True),
+        ]
+    rows += [(form.agreement_url.label.text, current.agreement_url, form.agreement_url.data),
+             (form.is_public.label.text, current.is_public, form.is_public.data)]
+    return conflict_page(form, current, Conflict(
+        heading=_("Medborgarlöftet har ändrats av någon annan"), what=_("medborgarlöftet"),
+        rows=rows, fields="promises/_promise_fields.html", layout="promises/_layout.html",
+        back_url=url_for("promises.show", promise_id=current.id),
+        back_label=_("Tillbaka till %(title)s", title=current.title)),
+        municipality=current.municipality)
 
 
 @bp.route("/loften/<int:promise_id>/underteckna", methods=["GET", "POST"])
