@@ -282,7 +282,6 @@ def _events_are_immutable(_mapper, _connection, _target: AuditEvent) -> None:
 def register(app: Flask) -> None:
     app.before_request(_note_flashes)
     app.after_request(_record_flashed_refusal)
-    if not getattr(FlaskSession, "_tracker_audit", False):
+    if not sa.event.contains(FlaskSession, "before_flush", _before_flush):  # once per process
         sa.event.listen(FlaskSession, "before_flush", _before_flush)
         sa.event.listen(FlaskSession, "after_flush", _after_flush)
-        FlaskSession._tracker_audit = True  # type: ignore[attr-defined]  # our own mark

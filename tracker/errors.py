@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 import psycopg
-from flask import Flask, make_response, render_template
+from flask import Flask, g, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -66,12 +66,16 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None, *, anonymous: bool = False):
+    """The error page; `anonymous`: shown as to a visitor, so a user loaded before the
+    database went away is not read again (an explicit value wins over context processors)."""
     if api_errors.is_api_request():  # /api speaks JSON, also for unknown paths and 500s
         return api_errors.error_response(code, message=detail)
     title, message = MESSAGES.get(code, MESSAGES[500])
+    shown_as = {"current_user": login_manager.anonymous_user()} if anonymous else {}
     return (
-        render_template("errors/error.html", code=code, title=title, message=detail or message),
+        render_template("errors/error.html", code=code, title=title, message=detail or message,
+                        **shown_as),
         code,
     )
 
@@ -86,11 +90,11 @@ def _rollback() -> None:
 def _unavailable(error: BaseException | None = None):
     """The 503 page without touching the database again: the user is not reloaded for it."""
     _rollback()
-    login_manager._update_request_context_with_user()  # anonymous for this response only
+    g.database_unavailable = True  # tracker.security.load_user loads nobody now
     fault = storage_fault(error) if error is not None else None
     if fault is not None:
-        return make_response(render_error(503, str(STORAGE_MESSAGES[fault])))
-    response = make_response(render_error(503))
+        return make_response(render_error(503, str(STORAGE_MESSAGES[fault]), anonymous=True))
+    response = make_response(render_error(503, anonymous=True))
     response.headers["Retry-After"] = "30"
     return response
 

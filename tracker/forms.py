@@ -13,7 +13,7 @@ from functools import lru_cache
 from babel import support
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, StringField
+from wtforms import Form, HiddenField, PasswordField, StringField
 from wtforms.i18n import messages_path
 
 from tracker.translation import current_locale
@@ -62,6 +62,30 @@ class _FlaskFormMeta(_CleanTextMeta, FlaskForm.Meta):
 
 class BaseForm(FlaskForm):
     Meta = _FlaskFormMeta
+
+
+class Versioned:
+    """A form that edits a versioned row: it carries back the version it was opened at, read
+    here and nowhere else, so a save made meanwhile is a conflict (tracker.web.save_or_conflict).
+    """
+
+    version = HiddenField()
+
+    def open_at(self, obj) -> None:
+        """Carry the row's version: when the form opens, and on the conflict page, where saving
+        again then overwrites the newer row knowingly."""
+        self.version.data = obj.version_id
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class VersionedForm(Versioned, BaseForm):
+    """A BaseForm with the version it was opened at."""
 
 
 class PlainForm(Form):

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import force_locale, get_locale
 
+from tracker.translation import chosen_language
 from tracker.web import layout_urls, safe_local_url
 
 # The language each link offers is named in that language, so a reader of it finds it.
@@ -83,5 +84,5 @@ def mail_language():
     if not has_app_context():
         yield  # no catalogue is loaded outside an app: the Swedish source text is used
         return
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]), chosen_language():
         yield

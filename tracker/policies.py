@@ -1,32 +1,65 @@
-"""Who may do what: (user, object) -> bool. Routes answer 403 when these say no."""
+"""Who may do what: can_*(user, obj) -> bool. Routes answer 403 when these say no.
+
+`obj` is the thing acted on: a Municipality, or anything that belongs to one (a promise, a
+commitment or focus area, an activity, a place, a tip, a follow-up, an indicator value); the
+policy finds its municipality, so no caller walks an object up to it. A bare municipality id is
+accepted where a caller holds no object (an id from a query's row).
+"""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import g
 
 from tracker.extensions import db
-from tracker.models import Membership, Role, activity_assignee
+from tracker.models import (
+    Membership,
+    Municipality,
+    Party,
+    Promise,
+    PromiseStatus,
+    Role,
+    activity_assignee,
+)
 
 EDIT_ROLES = {Role.COORDINATOR}
 LOG_ROLES = {Role.COORDINATOR, Role.OFFICER}
+OFFICER_PARTIES = (Party.POLISEN, Party.TILLSAMMANS)
+ROLES_KEY = "tracker.roles_by_user"  # in Session.info: read once per session (one per request)
 
 
-def role_in(user, municipality_id: int) -> Role | None:
-    """The user's role in a municipality; one query per request, cached on g."""
-    return roles_of(user).get(municipality_id)
+def municipality_id_of(obj) -> int:
+    """The municipality an object belongs to; rows looked up by key, so no statement when the
+    caller has them loaded."""
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, Municipality):
+        return obj.id
+    municipality_id = getattr(obj, "municipality_id", None)
+    if municipality_id is not None:
+        return municipality_id
+    promise_id = getattr(obj, "promise_id", None)  # focus area, commitment, follow-up
+    if promise_id is not None:
+        return db.session.get(Promise, promise_id).municipality_id
+    raise TypeError(f"{type(obj).__name__} belongs to no municipality")
+
+
+def _role_cache() -> dict[int, dict[int, Role]]:
+    """Roles by user id, kept in the database session's own `info` dictionary: as long-lived
+    as the session (one per request or job), and no request object needed."""
+    return db.session.info.setdefault(ROLES_KEY, {})
 
 
 def remember_roles(user, roles: dict[int, Role]) -> None:
     """Roles already read with the user (the login loader): roles_of asks no more."""
-    g.setdefault("roles_by_user", {})[user.id] = roles
+    _role_cache()[user.id] = roles
 
 
 def roles_of(user) -> dict[int, Role]:
+    """The user's role per municipality id; one query per session."""
     if user is None or not user.is_authenticated:
         return {}
-    cache = g.setdefault("roles_by_user", {})
+    cache = _role_cache()
     if user.id not in cache:
         rows = db.session.execute(
             sa.select(Membership.municipality_id, Membership.role).where(
@@ -37,30 +70,30 @@ def roles_of(user) -> dict[int, Role]:
     return cache[user.id]
 
 
+def role_in(user, obj) -> Role | None:
+    """The user's role in the municipality `obj` belongs to."""
+    return roles_of(user).get(municipality_id_of(obj))
+
+
 def municipality_ids(user) -> set[int]:
     return set(roles_of(user))
 
 
-def can_view(user, municipality_id: int) -> bool:
-    return bool(user.is_authenticated and (user.is_admin or role_in(user, municipality_id)))
+def can_view(user, obj) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or role_in(user, obj)))
 
 
-def can_edit(user, municipality_id: int) -> bool:
-    return bool(
-        user.is_authenticated
-        and (user.is_admin or role_in(user, municipality_id) in EDIT_ROLES)
-    )
+def can_edit(user, obj) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or role_in(user, obj) in EDIT_ROLES))
 
 
-def can_log(user, municipality_id: int) -> bool:
-    return bool(
-        user.is_authenticated and (user.is_admin or role_in(user, municipality_id) in LOG_ROLES)
-    )
+def can_log(user, obj) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or role_in(user, obj) in LOG_ROLES))
 
 
-def can_approve(user, municipality_id: int) -> bool:
+def can_approve(user, obj) -> bool:
     """Approving a follow-up takes a coordinator of that municipality (admins do not approve)."""
-    return bool(user.is_authenticated and role_in(user, municipality_id) in EDIT_ROLES)
+    return bool(user.is_authenticated and role_in(user, obj) in EDIT_ROLES)
 
 
 def is_owner_or_assignee(user, activity) -> bool:
@@ -74,68 +107,70 @@ def is_owner_or_assignee(user, activity) -> bool:
         activity_assignee.c.user_id == user.id))))
 
 
-def can_create_activity(user, commitment, municipality_id: int) -> bool:
-    """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans."""
-    from tracker.models import Party
-
-    if can_edit(user, municipality_id):
+def can_create_activity(user, commitment) -> bool:
+    """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans;
+    nobody under a concluded promise."""
+    promise = db.session.get(Promise, commitment.promise_id)  # by key: loaded by the caller
+    if promise.status == PromiseStatus.CONCLUDED:
+        return False
+    if can_edit(user, promise):
         return True
-    return role_in(user, municipality_id) == Role.OFFICER and commitment.party in (
-        Party.POLISEN, Party.TILLSAMMANS,
-    )
+    return role_in(user, promise) == Role.OFFICER and commitment.party in OFFICER_PARTIES
+
+
+def can_change_promise(user, promise) -> bool:
+    """Editing a promise's details or importing into it: its coordinators, until it concludes."""
+    return can_edit(user, promise) and promise.status != PromiseStatus.CONCLUDED
 
 
 def can_log_on(user, activity) -> bool:
-    if can_edit(user, activity.municipality_id):
+    if can_edit(user, activity):
         return True
-    return role_in(user, activity.municipality_id) == Role.OFFICER and is_owner_or_assignee(
-        user, activity
-    )
+    return role_in(user, activity) == Role.OFFICER and is_owner_or_assignee(user, activity)
 
 
 can_set_status = can_log_on
 
 
-def can_handle_tips(user, municipality_id: int) -> bool:
+def can_handle_tips(user, obj) -> bool:
     """Reading residents' tips and triaging them: coordinators and admins."""
-    return can_edit(user, municipality_id)
+    return can_edit(user, obj)
 
 
-def can_see_tip_counts(user, municipality_id: int) -> bool:
+def can_see_tip_counts(user, obj) -> bool:
     """Counts per month and status, without any tip's text: also the municipality's viewers."""
-    return can_handle_tips(user, municipality_id) or (
-        user.is_authenticated and role_in(user, municipality_id) == Role.VIEWER
+    return can_handle_tips(user, obj) or (
+        user.is_authenticated and role_in(user, obj) == Role.VIEWER
     )
 
 
 def can_correct_entry(user, activity, entry) -> bool:
-    """Editing or removing a logged occasion: the municipality's coordinators (and admins), or
-    its author while they may still log in that municipality."""
-    if can_edit(user, activity.municipality_id):
+    """Editing or removing a logged occasion of the activity: the municipality's coordinators
+    (and admins), or its author while they may still log in that municipality."""
+    if can_edit(user, activity):
         return True
     return bool(user.is_authenticated and entry.author_id == user.id
-                and role_in(user, activity.municipality_id) in LOG_ROLES)
-
+                and role_in(user, activity) in LOG_ROLES)
 
 
 # ---- the conversation on an activity: members who may log write; viewers read
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
-def can_comment(user, municipality_id: int) -> bool:
+def can_comment(user, obj) -> bool:
     """Writing in an activity's conversation: coordinators, officers (any of the municipality's
     activities) and admins; a viewer reads it."""
-    return can_log(user, municipality_id)
+    return can_log(user, obj)
 
 
-def can_change_comment(user, municipality_id: int, comment, now: datetime) -> bool:
+def can_change_comment(user, obj, comment, now: datetime) -> bool:
     """Editing a comment: its author, within COMMENT_EDIT_WINDOW of writing it."""
     return bool(user.is_authenticated and comment.author_id == user.id
                 and now - comment.created_at <= COMMENT_EDIT_WINDOW
-                and can_comment(user, municipality_id))
+                and can_comment(user, obj))
 
 
-def can_remove_comment(user, municipality_id: int, comment, now: datetime) -> bool:
+def can_remove_comment(user, obj, comment, now: datetime) -> bool:
     """Removing a comment: its author within the window, or a coordinator (moderation)."""
-    return can_change_comment(user, municipality_id, comment, now) or can_edit(
-        user, municipality_id)
+    return can_change_comment(user, obj, comment, now) or can_edit(
+        user, obj)

@@ -40,7 +40,10 @@ _LOAD_USER = (
 @login_manager.user_loader
 def load_user(user_key: str) -> User | None:
     """The cookie holds "id:token" and the session's secret; a rotated token (logout
-    everywhere, new password, deactivation) or an ended session row ends it."""
+    everywhere, new password, deactivation) or an ended session row ends it. The API never
+    reads the session (tracker.api.auth), and a 503 page asks nothing of the database."""
+    if request.path.startswith("/api/") or g.get("database_unavailable"):
+        return None
     user_id, _, token = user_key.partition(":")
     secret = session.get("sid")
     if not user_id.isdigit() or not token or not isinstance(secret, str):

@@ -3,28 +3,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort
-from sqlalchemy.orm.exc import StaleDataError
+from flask import abort, render_template
 
 from tracker.extensions import db
-from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
 
 T = TypeVar("T")
-
-# A version conflict: the early check against the form's version (StaleEdit), or the versioned
-# UPDATE that matched no row at flush or commit because someone saved in between (StaleDataError).
-VERSION_CONFLICT = (StaleEdit, StaleDataError)
 
 
 def save_or_conflict(save: Callable[[], T],
                      conflict: Callable[[], object]) -> tuple[T | None, object]:
-    """Run save() and commit once; returns (save's result, None), or on a version conflict,
-    found early or by the database, rolls back and returns (None, conflict()): the 409 page with
-    the saved version beside the user's input, which stays in the form. A DomainError from
-    save() propagates for the caller to show."""
+    """The one save path of every versioned form: run save() and commit once; returns (save's
+    result, None), or on a version conflict, found early or by the database, rolls back and
+    returns (None, conflict()), e.g. conflict_page(...). A DomainError from save() propagates
+    for the caller to show (the caller rolls back)."""
     try:
         result = save()
         db.session.commit()
@@ -32,6 +28,37 @@ def save_or_conflict(save: Callable[[], T],
         db.session.rollback()
         return None, conflict()
     return result, None
+
+
+@dataclass
+class Conflict:
+    """What conflict.html shows: the saved row beside the user's input, then the form again."""
+
+    heading: str
+    what: str                 # "aktiviteten": someone saved <what> after you opened the form
+    rows: list[tuple]         # (label, saved value, your value[, True for multi-line text])
+    fields: str               # the template of the form's fields
+    back_url: str
+    back_label: str
+    subtitle: str = ""
+    mine_heading: str = ""
+    submit: str = ""
+    action: str | None = None  # None: the page's own URL
+    layout: str = "base.html"
+
+
+def conflict_page(form, current, conflict: Conflict, **context):
+    """The 409 page for a form whose row someone saved meanwhile. The form now carries the saved
+    version, so saving again overwrites it knowingly."""
+    form.open_at(current)
+    return render_template("conflict.html", form=form, current=current, conflict=conflict,
+                           **context), 409
+
+
+def chosen_label(field) -> str:
+    """The label of a select or radio field's chosen value, as the user saw it."""
+    return next((str(label) for value, label in field.choices
+                 if str(value) == str(field.data)), "")
 
 
 def safe_local_url(target: str | None, fallback: str) -> str:

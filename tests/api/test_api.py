@@ -325,3 +325,17 @@ def test_assigning_through_the_api_emails_the_new_assignee(app, client, world, m
                                                              world.coordinator.id}
     assert len(inbox.to(world.officer.email)) == 1
     assert inbox.to(world.coordinator.email) == []  # not the one who saved
+
+
+def test_no_activity_is_planned_under_a_concluded_promise(client, world, session):
+    from tracker.models import PromiseStatus
+
+    world.a.promise.status = PromiseStatus.CONCLUDED
+    session.commit()
+    for role in ("coordinator", "officer"):
+        response = client.post(f"/api/v1/commitments/{world.a.police.id}/activities",
+                               headers=bearer(getattr(world, role)),
+                               json={"type_id": world.kind.id, "title": "Efter slutet"})
+        assert response.status_code == 403, response.json
+        assert response.json["code"] == "forbidden"
+    assert session.scalar(sa.select(Activity).where(Activity.title == "Efter slutet")) is None

@@ -166,3 +166,64 @@ def test_dates_outside_2000_to_2100_are_refused_not_overflowed(world):
         service.save_activity(world["coordinator"], data)
     assert refused.value.errors["start_date"] == "Ange ett datum mellan år 2000 och 2100."
     assert {"due_date", "rec_until"} <= set(refused.value.errors)
+
+
+def test_no_activity_is_planned_under_a_concluded_promise_whoever_calls(world):
+    from tracker import policies
+    from tracker.models import PromiseStatus
+
+    world["promise"].status = PromiseStatus.CONCLUDED
+    data = service.ActivityInput(commitment_id=world["commitment"].id, type_id=world["kind"].id,
+                                 title="Sen patrull", owner_id=world["officer"].id)
+    for who in ("coordinator", "officer"):
+        assert not policies.can_create_activity(world[who], world["commitment"])
+        with pytest.raises(DomainError) as refused:
+            service.save_activity(world[who], data)
+        assert "avslutat" in refused.value.message
+    # what was planned before it concluded can still be edited
+    data.title = "Kvällspatrull, ändrad"
+    assert service.save_activity(world["coordinator"], data, world["activity"]).title == data.title
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"title": "x" * 201}, "title"),
+    ({"description": "x" * 5001}, "description"),
+    ({"target_count": 100_001}, "target_count"),
+    ({"recurrence": {"freq": "weekly", "interval": 53, "weekdays": [0], "count": 3}},
+     "rec_interval"),
+    ({"recurrence": {"freq": "weekly", "interval": 1, "weekdays": [0], "count": 1001}},
+     "rec_count"),
+    ({"recurrence": {"freq": "weekly", "interval": 1, "weekdays": [7], "count": 3}},
+     "rec_weekdays"),
+])
+def test_every_length_and_range_of_an_activity_is_the_services(world, change, field):
+    data = service.ActivityInput(**{
+        "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+        "title": "Patrull", "start_date": date(2026, 1, 5), **change})
+    with pytest.raises(FieldErrors) as refused:
+        service.save_activity(world["coordinator"], data)
+    assert set(refused.value.errors) == {field}
+
+
+def test_a_200_character_title_is_kept_whole(world):
+    data = service.ActivityInput(commitment_id=world["commitment"].id, type_id=world["kind"].id,
+                                 title="x" * 200)
+    assert service.save_activity(world["coordinator"], data).title == "x" * 200
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"duration_minutes": 31 * 24 * 60 + 1}, "duration_minutes"),
+    ({"note": "x" * 5001}, "note"),
+])
+def test_a_logged_occasions_limits_are_the_services(world, change, field):
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, **change)
+    assert set(refused.value.errors) == {field}
+    assert _log(world, duration_minutes=31 * 24 * 60).duration_minutes == 31 * 24 * 60
+
+
+def test_a_status_reason_over_2000_characters_is_refused(world):
+    with pytest.raises(FieldErrors) as refused:
+        service.set_status(world["officer"], world["activity"], ActivityStatus.CANCELLED,
+                           "x" * 2001)
+    assert set(refused.value.errors) == {"reason"}

@@ -242,3 +242,34 @@ def test_assigning_an_officer_sends_an_email_to_a_real_smtp_server(app, client, 
     assert "Du har tilldelats aktiviteten" in mails[0].subject
     assert "Nattpatrull i centrum" in mails[0].body and "Lidköping" in mails[0].body
     assert inbox.to(world["coordinator"].email) == []
+
+
+def test_no_activity_can_be_planned_under_a_concluded_promise(client, world, session):
+    from tracker.models import PromiseStatus
+
+    world["promise"].status = PromiseStatus.CONCLUDED
+    session.commit()
+    url = f"/ataganden/{world['commitment'].id}/aktiviteter/ny"
+    for who in ("coordinator", "officer"):
+        login(client, world[who].email)
+        page = client.get(f"/loften/{world['promise'].id}").get_data(as_text=True)
+        assert "Planera aktivitet" not in page
+        assert client.get(url).status_code == 403
+        response = client.post(url, data={
+            "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+            "title": "Efter slutet", "owner_id": str(world[who].id)})
+        assert response.status_code == 403
+        client.post("/logout")
+    assert session.scalar(sa.select(Activity).where(Activity.title == "Efter slutet")) is None
+
+
+def test_a_title_over_200_characters_is_a_form_error_and_stays_typed(client, world, session):
+    login(client, world["coordinator"].email)
+    response = client.post(f"/ataganden/{world['commitment'].id}/aktiviteter/ny", data={
+        "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+        "title": "Lång" * 60, "owner_id": str(world["coordinator"].id)})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "200 tecken" in page and "Lång" * 60 in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.title.like("Lång%"))) == 0

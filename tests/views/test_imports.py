@@ -360,3 +360,31 @@ def test_a_nul_or_control_character_in_a_csv_cell_refuses_the_row(client, world,
     before = count(session, Commitment)
     assert client.post(url).status_code == 422
     assert count(session, Commitment) == before
+
+
+def test_an_activity_title_over_200_characters_is_a_row_error(client, world, session):
+    login(client, world["coordinator"].email)
+    rows = rows_for(world)
+    rows[0][3] = "Kvällspatrull " + "x" * 200
+    url = preview_url(client, world, "aktiviteter", as_csv(HEADERS, rows))
+    page = client.get(url).get_data(as_text=True)
+    assert "Rad 2: Aktivitet: Rubrik får vara högst 200 tecken." in page
+    assert client.post(url).status_code == 422
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.title.like("Kvällspatrull x%"))) == 0
+
+
+def test_nothing_is_imported_under_a_concluded_promise(client, world, session):
+    from tracker.models import PromiseStatus
+
+    login(client, world["coordinator"].email)
+    rows = rows_for(world)[:1]
+    rows[0][2] = world["existing"].text
+    url = preview_url(client, world, "aktiviteter", as_csv(HEADERS, rows),
+                      **{"aktiviteter-promise_id": str(world["active"].id)})
+    world["active"].status = PromiseStatus.CONCLUDED
+    session.commit()
+    response = client.post(url)
+    assert response.status_code == 422
+    assert "avslutat" in response.get_data(as_text=True)
+    assert session.scalar(sa.select(Activity).where(Activity.title == "Kvällspatrull")) is None

@@ -19,7 +19,7 @@ from tracker.web import require, show_refusal
 def _activity(activity_id: int) -> Activity:
     """The activity, or 404, also for one of a municipality the user may not see (recorded)."""
     activity = db.session.get(Activity, activity_id) or abort(404)
-    if not policies.can_view(current_user, activity.municipality_id):
+    if not policies.can_view(current_user, activity):
         audit.record_not_found_elsewhere("activity", activity.id)
         abort(404)
     return activity
@@ -42,7 +42,7 @@ def _back(activity_id: int, comment_id: int | None = None) -> str:
 @login_required
 def add_comment(activity_id: int):
     activity = _activity(activity_id)
-    require(policies.can_comment(current_user, activity.municipality_id))
+    require(policies.can_comment(current_user, activity))
     form = NewCommentForm()
     if form.validate_on_submit():
         if (earlier := once.first_time(form)) is not None:
@@ -68,8 +68,8 @@ def add_comment(activity_id: int):
 def edit_comment(activity_id: int, comment_id: int):
     activity, comment = _comment(activity_id, comment_id)
     require(comment.author_id == current_user.id
-            and policies.can_comment(current_user, activity.municipality_id))
-    if not policies.can_change_comment(current_user, activity.municipality_id, comment,
+            and policies.can_comment(current_user, activity))
+    if not policies.can_change_comment(current_user, activity, comment,
                                        utcnow()):
         flash(_("En kommentar kan bara ändras inom 15 minuter efter att den skrevs."), "error")
         return redirect(_back(activity_id, comment_id))
@@ -97,7 +97,7 @@ def edit_comment(activity_id: int, comment_id: int):
 def remove_comment(activity_id: int, comment_id: int):
     activity, comment = _comment(activity_id, comment_id)
     require(comment.author_id == current_user.id
-            or policies.can_edit(current_user, activity.municipality_id))
+            or policies.can_edit(current_user, activity))
     if not BaseForm().validate_on_submit():
         abort(400)
     try:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import policies
 from tracker.activities import bp, log_fields
@@ -11,31 +10,23 @@ from tracker.activities.forms import RemoveEntryForm, log_form_class
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, LogEntry
-from tracker.services import DomainError, StaleEdit, log_corrections
+from tracker.services import DomainError, log_corrections
 from tracker.services import activity_queries as queries
 from tracker.translation import gettext as _
-from tracker.web import require, show_refusal
+from tracker.web import require, save_or_conflict, show_refusal
 
 
 def _load(activity_id: int, entry_id: int) -> tuple[Activity, LogEntry | None]:
     activity = queries.load_for_logging(activity_id, with_places=False) or abort(404)
-    require(policies.can_view(current_user, activity.municipality_id))
+    require(policies.can_view(current_user, activity))
     entry = db.session.get(LogEntry, entry_id)
     if entry is not None and entry.activity_id != activity.id:
         abort(404)
     return activity, entry
 
 
-def _version(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
-
-
 def _conflict(activity_id: int, entry_id: int):
     """Someone changed or removed the occasion since the form was opened: nothing is saved."""
-    db.session.rollback()
     activity = queries.load_activity(activity_id)
     current = db.session.get(LogEntry, entry_id)
     return render_template("activities/entry_conflict.html", activity=activity,
@@ -56,21 +47,22 @@ def edit_entry(activity_id: int, entry_id: int):
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
     if request.method == "GET":
         log_fields.fill_from_entry(form, specs, entry, all_fields=True)
-        form.version.data = entry.version_id
+        form.open_at(entry)
     if form.validate_on_submit():
         try:
-            log_corrections.update_entry(
-                current_user, activity, entry, log_fields.input_from(form, specs),
-                today=local_today(), expected_version=_version(form),
-                place_ids={i for i, _n in place_choices})
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _conflict(activity_id, entry_id)
+            _saved, conflict = save_or_conflict(
+                lambda: log_corrections.update_entry(
+                    current_user, activity, entry, log_fields.input_from(form, specs),
+                    today=local_today(), expected_version=form.expected_version,
+                    place_ids={i for i, _n in place_choices}),
+                lambda: _conflict(activity_id, entry_id))
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
             activity = queries.load_for_logging(activity_id, with_places=False)
         else:
+            if conflict:
+                return conflict
             flash(_("Genomförandet är ändrat."), "success")
             return redirect(url_for("activities.detail", activity_id=activity_id))
     needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
@@ -95,19 +87,21 @@ def remove_entry(activity_id: int, entry_id: int):
     require(policies.can_correct_entry(current_user, activity, entry))
     form = RemoveEntryForm()
     if request.method == "GET":
-        form.version.data = entry.version_id
+        form.open_at(entry)
     if form.validate_on_submit():
         try:
-            log_corrections.remove_entry(current_user, activity, entry, form.reason.data,
-                                         expected_version=_version(form))
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _conflict(activity_id, entry_id)
+            _removed, conflict = save_or_conflict(
+                lambda: log_corrections.remove_entry(current_user, activity, entry,
+                                                     form.reason.data,
+                                                     expected_version=form.expected_version),
+                lambda: _conflict(activity_id, entry_id))
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
             activity, entry = _load(activity_id, entry_id)
         else:
+            if conflict:
+                return conflict
             flash(_("Genomförandet är borttaget."), "success")
             return redirect(url_for("activities.detail", activity_id=activity_id))
     return render_template("activities/entry_remove.html", form=form, activity=activity,

@@ -4,7 +4,6 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -15,10 +14,11 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.forms import BaseForm
+from tracker.forms import BaseForm, Versioned, VersionedForm
 from tracker.localized import measure_label
 from tracker.models import ActivityStatus, MeasureKind
 from tracker.once import OnceForm
+from tracker.services import limits
 from tracker.translation import lazy_gettext as _l
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
@@ -34,27 +34,27 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "0") else None
 
 
-class ActivityForm(BaseForm):
+class ActivityForm(VersionedForm):
     commitment_id = SelectField(_l("Åtagande"), coerce=int)
     type_id = SelectField(_l("Aktivitetstyp"), coerce=int)
-    title = StringField(_l("Rubrik"), validators=[Length(max=200)])
-    description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000)])
+    title = StringField(_l("Rubrik"), validators=[Length(max=limits.TITLE_MAX)])
+    description = TextAreaField(_l("Beskrivning"),
+                                validators=[Length(max=limits.DESCRIPTION_MAX)])
     owner_id = SelectField(_l("Ansvarig"), coerce=_optional_int, validate_choice=False)
     assignee_ids = CheckboxList(_l("Utförare"), coerce=int)
     place_ids = CheckboxList(_l("Platser"), coerce=int)
     start_date = DateField(_l("Startdatum"), validators=[Optional()])
     due_date = DateField(_l("Slutdatum"), validators=[Optional()])
     target_count = IntegerField(_l("Mål (antal tillfällen)"),
-                                validators=[Optional(), NumberRange(min=0, max=100000)])
+                                validators=[Optional(), NumberRange(min=0, max=limits.TARGET_MAX)])
     rec_freq = SelectField(_l("Upprepning"), default="", choices=[
         ("", _l("Ingen upprepning")), ("weekly", _l("Varje vecka")), ("monthly", _l("Varje månad"))])
     rec_interval = IntegerField(_l("Var n:te vecka/månad"), default=1,
-                                validators=[Optional(), NumberRange(min=1, max=52)])
+                                validators=[Optional(), NumberRange(min=1, max=limits.INTERVAL_MAX)])
     rec_weekdays = CheckboxList(_l("Veckodagar"), coerce=int, choices=WEEKDAYS)
     rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
     rec_count = IntegerField(_l("eller antal tillfällen"),
-                             validators=[Optional(), NumberRange(min=1, max=1000)])
-    version = HiddenField()
+                             validators=[Optional(), NumberRange(min=1, max=limits.OCCASIONS_MAX)])
     submit = SubmitField(_l("Spara aktiviteten"))
 
     def recurrence(self) -> dict | None:
@@ -86,10 +86,9 @@ class NewActivityForm(OnceForm, ActivityForm):
 STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
 
 
-class StatusForm(BaseForm):
+class StatusForm(VersionedForm):
     status = SelectField(_l("Ny status"), choices=STATUS_CHOICES)
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=2000)])
-    version = HiddenField()
+    reason = TextAreaField(_l("Motivering"), validators=[Length(max=limits.REASON_MAX)])
     submit = SubmitField(_l("Ändra status"))
 
 
@@ -97,24 +96,22 @@ class LogFormBase(BaseForm):
     occurred_on = DateField(_l("Datum"), validators=[Optional()])
     duration = StringField(_l("Tid i timmar"), render_kw={"inputmode": "decimal"})
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
-    note = TextAreaField(_l("Anteckning"), validators=[Length(max=5000)],
+    note = TextAreaField(_l("Anteckning"), validators=[Length(max=limits.NOTE_MAX)],
                          description=_l("Skriv inga namn eller personnummer."))
     include_in_followup = BooleanField(_l("Ta med i uppföljningen"))
     confirm_outside_period = BooleanField(_l("Ja, datumet ligger utanför löftets period"))
     submit = SubmitField(_l("Spara"))
 
 
-class CorrectionFields:
+class CorrectionFields(Versioned):
     """A logged occasion being corrected: the version that was read."""
 
-    version = HiddenField()
     submit = SubmitField(_l("Spara ändringen"))
 
 
-class RemoveEntryForm(BaseForm):
-    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=2000)],
+class RemoveEntryForm(VersionedForm):
+    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=limits.REASON_MAX)],
                            description=_l("Skriv inga namn eller personnummer."))
-    version = HiddenField()
     submit = SubmitField(_l("Ta bort genomförandet"))
 
 
@@ -143,7 +140,7 @@ def log_form_class(measures: list[dict], place_choices: list[tuple], *,
             field = StringField(label, render_kw={
                 "inputmode": "numeric" if kind == MeasureKind.INTEGER else "decimal"})
         else:
-            field = StringField(label, validators=[Length(max=2000)])
+            field = StringField(label, validators=[Length(max=limits.MEASURE_TEXT_MAX)])
         setattr(LogForm, name, field)
     return LogForm
 

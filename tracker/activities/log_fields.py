@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from tracker.services import FieldErrors
+from tracker.services.limits import DURATION_MAX_DAYS
 from tracker.services.logbook import LogInput
 from tracker.translation import gettext as _
 
@@ -25,7 +26,7 @@ def parse_hours(text: str | None, field: str = "duration") -> int | None:
         hours = Decimal(text)
     except InvalidOperation:
         hours = None
-    if hours is None or not hours.is_finite() or hours < 0 or hours > 24 * 31:
+    if hours is None or not hours.is_finite() or hours < 0 or hours > 24 * DURATION_MAX_DAYS:
         raise FieldErrors({field: _("Ange tiden i timmar, t.ex. 1,5.")})
     return int(hours * 60)
 

@@ -15,7 +15,7 @@ from tracker.activities.forms import (
     log_form_class,
 )
 from tracker.extensions import db
-from tracker.formatting import local_today
+from tracker.formatting import date_local, local_today
 from tracker.localized import english_page, pick
 from tracker.models import (
     Activity,
@@ -41,6 +41,9 @@ from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.translation import gettext as _
 from tracker.web import (
+    Conflict,
+    chosen_label,
+    conflict_page,
     load_or_404,
     require,
     row_urls,
@@ -87,7 +90,7 @@ def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
 def create(commitment_id: int):
     commitment = load_or_404(Commitment, commitment_id)
     promise = db.session.get(Promise, commitment.promise_id)
-    require(policies.can_create_activity(current_user, commitment, promise.municipality_id))
+    require(policies.can_create_activity(current_user, commitment))
     form = NewActivityForm()
     _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
     if request.method == "GET":
@@ -102,12 +105,12 @@ def create(commitment_id: int):
             db.session.rollback()  # the one-time key's claim too: the form can be sent again
             show_refusal(form, error)
         else:
-            recipients = _newly_assigned(activity, set())
+            recipients = activity_service.newly_assigned(activity, set(), current_user)
             notifications.assigned(current_user, activity, recipients)
             target = url_for("activities.detail", activity_id=activity.id)
             once.remember(form, target, "activity", activity.id)
             db.session.commit()
-            _notify(activity, recipients)
+            reminders.send_assignment_notice(current_app.config, activity, recipients)
             flash(_("Aktiviteten är sparad."), "success")
             return redirect(target)
     return render_template("activities/form.html", form=form, commitment=commitment,
@@ -118,62 +121,64 @@ def create(commitment_id: int):
 @login_required
 def edit(activity_id: int):
     activity = queries.load_activity(activity_id) or abort(404)
-    require(policies.can_edit(current_user, activity.municipality_id))
+    require(policies.can_edit(current_user, activity))
     commitment = activity.commitment
     form = ActivityForm(obj=activity if request.method == "GET" else None)
     _fill_choices(form, activity.municipality_id, _commitments_of(commitment.promise_id))
     if request.method == "GET":
         form.assignee_ids.data = [u.id for u in activity.assignees]
         form.place_ids.data = [p.id for p in activity.places]
-        form.version.data = activity.version_id
+        form.open_at(activity)
         form.fill_recurrence(activity.recurrence)
     before = {u.id for u in activity.assignees}
     if form.validate_on_submit():
         def save() -> list[User]:
             activity_service.save_activity(current_user, _input_from(form), activity,
-                                           expected_version=_version(form))
-            recipients = _newly_assigned(activity, before)
+                                           expected_version=form.expected_version)
+            recipients = activity_service.newly_assigned(activity, before, current_user)
             notifications.assigned(current_user, activity, recipients)
             return recipients
 
         try:
-            recipients, conflict = save_or_conflict(save, lambda: (render_template(
-                "activities/conflict.html", form=form,
-                current=queries.load_activity(activity_id)), 409))
+            recipients, conflict = save_or_conflict(
+                save, lambda: _activity_conflict(form, queries.load_activity(activity_id)))
         except DomainError as error:
             show_refusal(form, error)
         else:
             if conflict:
                 return conflict
-            _notify(activity, recipients)
+            reminders.send_assignment_notice(current_app.config, activity, recipients)
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/form.html", form=form, commitment=commitment,
                            promise=None, activity=activity)
 
 
-def _version(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
+def _dates(value) -> str | None:
+    return date_local(value) if value else None
 
 
-def _newly_assigned(activity: Activity, before: set[int]) -> list[User]:
-    return [u for u in activity.assignees if u.id not in before and u.id != current_user.id]
-
-
-def _notify(activity: Activity, recipients: list[User]) -> None:
-    """E-mail people newly assigned; a mail failure never fails the save."""
-    if recipients:
-        reminders.send_assignment_notice(current_app.config, activity, recipients)
+def _activity_conflict(form: ActivityForm, current: Activity):
+    return conflict_page(form, current, Conflict(
+        heading=_("Aktiviteten har ändrats av någon annan"), what=_("aktiviteten"),
+        rows=[(form.title.label.text, current.title, form.title.data),
+              (form.description.label.text, current.description, form.description.data, True),
+              (form.owner_id.label.text, current.owner.name if current.owner else None,
+               chosen_label(form.owner_id)),
+              (form.start_date.label.text, _dates(current.start_date),
+               _dates(form.start_date.data)),
+              (form.due_date.label.text, _dates(current.due_date), _dates(form.due_date.data)),
+              (form.target_count.label.text, current.target_count, form.target_count.data)],
+        fields="activities/_activity_fields.html",
+        back_url=url_for("activities.detail", activity_id=current.id),
+        back_label=_("Tillbaka till aktiviteten")))
 
 
 @bp.route("/aktiviteter/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
     activity, row = activity_detail.load_for_page(activity_id, local_today()) or abort(404)
-    require(policies.can_view(current_user, activity.municipality_id))
+    require(policies.can_view(current_user, activity))
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     entries = activity_detail.timeline(activity.id, activity.type.measures)
@@ -183,11 +188,10 @@ def detail(activity_id: int):
         correctable={e.id for e in entries
                      if policies.can_correct_entry(current_user, activity, e)},
         history=activity_history.history(activity.id),
-        status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
+        status_form=status_form, can_edit=policies.can_edit(current_user, activity),
         can_log=policies.can_log_on(current_user, activity),
         conversation=comments.conversation(current_user, activity),
-        comment_form=(NewCommentForm() if policies.can_comment(current_user,
-                                                               activity.municipality_id)
+        comment_form=(NewCommentForm() if policies.can_comment(current_user, activity)
                       else None),
     )
 
@@ -210,7 +214,7 @@ def change_status(activity_id: int):
             _saved, conflict = save_or_conflict(
                 lambda: activity_service.set_status(
                     current_user, activity, ActivityStatus(form.status.data), form.reason.data,
-                    expected_version=_version(form)),
+                    expected_version=form.expected_version),
                 lambda: _status_conflict(form, activity_id))
         except DomainError as error:
             db.session.rollback()
@@ -223,10 +227,20 @@ def change_status(activity_id: int):
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
-def _status_conflict(form, activity_id: int):
+def _status_conflict(form: StatusForm, activity_id: int):
+    from tracker.labels import ACTIVITY_STATUS
+
     current = queries.load_activity(activity_id)
-    form.version.data = current.version_id  # saving again now overwrites knowingly
-    return render_template("activities/status_conflict.html", form=form, current=current), 409
+    return conflict_page(form, current, Conflict(
+        heading=_("Statusen är inte ändrad: aktiviteten har ändrats av någon annan"),
+        subtitle=current.title, what=_("aktiviteten"),
+        rows=[(_("Status"), ACTIVITY_STATUS[current.status], chosen_label(form.status)),
+              (form.reason.label.text, current.status_reason, form.reason.data, True)],
+        fields="activities/_status_fields.html", mine_heading=_("Din ändring"),
+        submit=_("Spara min status"),
+        action=url_for("activities.change_status", activity_id=current.id),
+        back_url=url_for("activities.detail", activity_id=current.id),
+        back_label=_("Tillbaka till aktiviteten")))
 
 
 @bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])
@@ -285,7 +299,7 @@ def _prefill(form, activity: Activity) -> None:
 @login_required
 def logged(activity_id: int, entry_id: int):
     activity = queries.load_activity(activity_id) or abort(404)
-    require(policies.can_view(current_user, activity.municipality_id))
+    require(policies.can_view(current_user, activity))
     entry = load_or_404(LogEntry, entry_id)
     if entry.activity_id != activity.id:
         abort(404)
@@ -312,7 +326,7 @@ def _filters_from_args() -> queries.ActivityFilters:
 @login_required
 def list_for(municipality_id: int):
     municipality, options = activity_list.filter_options(municipality_id)
-    require(policies.can_view(current_user, municipality.id))
+    require(policies.can_view(current_user, municipality.id))  # a name row, not the model
     filters = _filters_from_args()
     page = max(1, request.args.get("sida", 1, type=int))
     pagination, rows = activity_list.activity_list(municipality.id, filters, page, 25,
@@ -327,7 +341,6 @@ def list_for(municipality_id: int):
 def reminders_list():
     """The same overdue and soon-due items the daily e-mail digest sends."""
     today = local_today()
-    items = reminders.due_items(current_user.id, today)
-    return render_template("activities/reminders.html", today=today,
-                           overdue=[a for a in items if a.due_date < today],
-                           upcoming=[a for a in items if a.due_date >= today])
+    overdue, upcoming = reminders.split_due(reminders.due_items(current_user.id, today), today)
+    return render_template("activities/reminders.html", today=today, overdue=overdue,
+                           upcoming=upcoming)

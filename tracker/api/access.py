@@ -14,13 +14,15 @@ from tracker.extensions import db
 from tracker.models import Municipality, Promise
 
 
-def require_view(municipality_id: int | None) -> None:
-    """404 unless the user may view the municipality; a row that exists elsewhere is recorded
-    in the audit trail as a refused attempt (the answer stays a plain 404)."""
-    if municipality_id is None:
+def require_view(obj) -> None:
+    """404 unless the user may view `obj` (a row, or a municipality id from a query); a row that
+    exists elsewhere is recorded in the audit trail as a refused attempt (the answer stays a
+    plain 404)."""
+    if obj is None:
         raise not_found()
-    if not policies.can_view(user(), municipality_id):
-        audit.record_refusal("not_found_elsewhere", {"municipality_id": municipality_id},
+    if not policies.can_view(user(), obj):
+        audit.record_refusal("not_found_elsewhere",
+                             {"municipality_id": policies.municipality_id_of(obj)},
                              keep_session=None)
         raise not_found()
 
@@ -30,12 +32,12 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise forbidden(message)
 
 
-def viewable(model, object_id: int, municipality_of=lambda obj: obj.municipality_id, *options):
+def viewable(model, object_id: int, *options):
     """The row, if it exists and its municipality is the user's (or the user is an admin)."""
     obj = db.session.get(model, object_id, options=list(options))
     if obj is None:
         raise not_found()
-    require_view(municipality_of(obj))
+    require_view(obj)
     return obj
 
 
@@ -51,7 +53,7 @@ def under_promise(model, object_id: int):
 
 
 def viewable_municipality(municipality_id: int) -> Municipality:
-    return viewable(Municipality, municipality_id, lambda m: m.id)
+    return viewable(Municipality, municipality_id)
 
 
 def visible_municipality_ids() -> set[int] | None:

@@ -34,7 +34,7 @@ from tracker.api.inputs import (
 )
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry, User
+from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.services import log_corrections, logbook, notifications, reminders
@@ -58,7 +58,7 @@ def _loaded(activity_id: int) -> Activity:
     activity = queries.load_activity(activity_id)
     if activity is None:
         raise not_found()
-    require_view(activity.municipality_id)
+    require_view(activity)
     return activity
 
 
@@ -103,18 +103,6 @@ def _input(body: dict, commitment_id: int) -> activity_service.ActivityInput:
         due_date=body["due_date"], target_count=body["target_count"], recurrence=rule or None)
 
 
-def _new_assignees(activity: Activity, before: set[int]) -> list[User]:
-    """As on the web: people newly assigned, never the one who saved (read before commit)."""
-    actor = user()
-    return [u for u in activity.assignees if u.id not in before and u.id != actor.id]
-
-
-def _notify(activity: Activity, recipients: list[User]) -> None:
-    """E-mail after the commit; a mail failure never fails the save."""
-    if recipients:
-        reminders.send_assignment_notice(current_app.config, activity, recipients)
-
-
 @blp.post(f"/commitments/<{ID}:commitment_id>/activities")
 @blp.arguments(ActivityBody)
 @blp.response(201, schemas.ActivitySchema)
@@ -122,17 +110,17 @@ def create_activity(body, commitment_id: int):
     """Planera en aktivitet under ett åtagande (samordnare; poliser under Polisen/Tillsammans).
 
     Idempotency-Key: se loggade genomföranden."""
-    commitment, municipality_id = under_promise(Commitment, commitment_id)
-    require(policies.can_create_activity(user(), commitment, municipality_id))
+    commitment, _municipality_id = under_promise(Commitment, commitment_id)
+    require(policies.can_create_activity(user(), commitment))
     if (earlier := api_once.first_id()) is not None:
         return _row(earlier)
     with service_errors():
         activity = activity_service.save_activity(user(), _input(body, commitment.id))
-    recipients = _new_assignees(activity, set())
+    recipients = activity_service.newly_assigned(activity, set(), user())
     notifications.assigned(user(), activity, recipients)
     api_once.remember("activity", activity.id)
     commit()
-    _notify(activity, recipients)
+    reminders.send_assignment_notice(current_app.config, activity, recipients)
     return _row(activity.id)
 
 
@@ -143,15 +131,15 @@ def create_activity(body, commitment_id: int):
 def update_activity(body, activity_id: int):
     """Ändra en aktivitet (samordnare). Skicka med versionen du läste: 409 om den är inaktuell."""
     activity = _loaded(activity_id)
-    require(policies.can_edit(user(), activity.municipality_id))
+    require(policies.can_edit(user(), activity))
     before = {u.id for u in activity.assignees}
     with service_errors():
         activity_service.save_activity(user(), _input(body, body["commitment_id"]), activity,
                                        expected_version=body["version"])
-    recipients = _new_assignees(activity, before)
+    recipients = activity_service.newly_assigned(activity, before, user())
     notifications.assigned(user(), activity, recipients)
     commit()
-    _notify(activity, recipients)
+    reminders.send_assignment_notice(current_app.config, activity, recipients)
     return _row(activity_id)
 
 

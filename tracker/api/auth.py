@@ -35,7 +35,6 @@ def _secret() -> str | None:
 
 def authenticate_request() -> None:
     """before_request of every API blueprint: 401 without a valid token, 403 on scope."""
-    g._login_user = login_manager.anonymous_user()  # never the session's user
     secret = _secret()
     if secret is None:
         raise ApiError(401, "token_missing")
@@ -49,13 +48,20 @@ def authenticate_request() -> None:
             if secret.startswith(api_tokens.PREFIX) else ""}, keep_session=True)
         raise ApiError(401, refusal.value, str(REFUSALS[refusal]))
     g.api_token = token
-    g._login_user = token.user  # taken before the commit below expires the relationship
+    g.api_user = token.user  # taken before the commit below expires the relationship
     scope = token.scope
     if api_tokens.touch(token, now):
         db.session.commit()
     if request.method not in READ_METHODS and scope is not ApiScope.READ_WRITE:
         raise ApiError(403, "insufficient_scope", str(_l(
             "API-nyckeln får bara läsa. Skapa en nyckel med behörigheten ”Läsa och skriva”.")))
+
+
+@login_manager.request_loader
+def _token_user(_request) -> object | None:
+    """Flask-Login's hook for header authentication: on an API request, the user of the token
+    authenticate_request accepted (tracker.security.load_user never reads the session there)."""
+    return g.get("api_user")
 
 
 def current_token() -> ApiToken:

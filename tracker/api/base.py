@@ -11,14 +11,13 @@ import sqlalchemy as sa
 from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db, limiter
 from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
-from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
 
@@ -171,7 +170,7 @@ def service_errors(renamed: dict[str, str] | None = None):
     """A service's refusal as JSON (409 stale, 422 with field errors); nothing is kept."""
     try:
         yield
-    except (StaleEdit, StaleDataError):  # early, or the versioned UPDATE at flush
+    except VERSION_CONFLICT:  # early, or the versioned UPDATE at flush
         db.session.rollback()
         raise ApiError(409, "stale_version", str(STALE)) from None
     except FieldErrors as error:
@@ -189,7 +188,7 @@ def commit() -> None:
     """Commit; a concurrent save that won the version race is a 409, as on the web."""
     try:
         db.session.commit()
-    except StaleDataError:
+    except VERSION_CONFLICT:
         db.session.rollback()
         raise ApiError(409, "stale_version", str(STALE)) from None
 

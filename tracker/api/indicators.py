@@ -72,8 +72,8 @@ def create_value(body, municipality_id: int):
     """Registrera ett värde för ett år (samordnare). 409 om året redan har ett värde.
 
     Med samma Idempotency-Key igen svarar anropet med det första resultatet."""
-    viewable_municipality(municipality_id)
-    require(policies.can_edit(user(), municipality_id))
+    municipality = viewable_municipality(municipality_id)
+    require(policies.can_edit(user(), municipality))
     if (earlier := api_once.first_id()) is not None:
         return viewable(IndicatorValue, earlier)
     indicator = db.session.get(Indicator, body["indicator_id"])
@@ -103,7 +103,7 @@ def create_value(body, municipality_id: int):
 def update_value(body, value_id: int):
     """Ändra ett värde (samordnare)."""
     row = viewable(IndicatorValue, value_id)
-    require(policies.can_edit(user(), row.municipality_id))
+    require(policies.can_edit(user(), row))
     indicator = db.session.get(Indicator, row.indicator_id)
     with service_errors():
         row, _previous = save_indicator_value(

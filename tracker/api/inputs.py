@@ -17,6 +17,7 @@ from tracker.api.base import (
     text,
 )
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
+from tracker.services import limits
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
 
@@ -81,26 +82,26 @@ class FollowUpArgs(PageArgs):
 
 class RecurrenceSchema(ApiSchema):
     freq = one_of(["weekly", "monthly"], required=True)
-    interval = int_range(1, 52, load_default=1)
+    interval = int_range(1, limits.INTERVAL_MAX, load_default=1)
     weekdays = fields.List(int_range(0, 6), load_default=list,
                            validate=validate.Length(max=7))
     until = day(allow_none=True, load_default=None)
-    count = int_range(1, 1000, allow_none=True, load_default=None)
+    count = int_range(1, limits.OCCASIONS_MAX, allow_none=True, load_default=None)
 
 
 class ActivityBody(ApiSchema):
     """A whole activity: fields left out are cleared (PUT replaces, as the web form does)."""
 
     type_id = id_field(required=True)
-    title = text(200, required=True)
-    description = text(5000, load_default="")
+    title = text(limits.TITLE_MAX, required=True)
+    description = text(limits.DESCRIPTION_MAX, load_default="")
     owner_id = id_field(allow_none=True, load_default=None)
     assignee_ids = fields.List(id_field(), load_default=list,
                                validate=validate.Length(max=MAX_LIST))
     place_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=MAX_LIST))
     start_date = day(allow_none=True, load_default=None)
     due_date = day(allow_none=True, load_default=None)
-    target_count = int_range(0, 100_000, allow_none=True, load_default=None)
+    target_count = int_range(0, limits.TARGET_MAX, allow_none=True, load_default=None)
     recurrence = fields.Nested(RecurrenceSchema, allow_none=True, load_default=None)
 
 
@@ -112,7 +113,7 @@ class ActivityUpdateBody(ActivityBody):
 
 class StatusBody(ApiSchema):
     status = one_of(ACTIVITY_STATUSES, required=True)
-    reason = text(2000, load_default="")
+    reason = text(limits.REASON_MAX, load_default="")
     version = fields.Integer(required=True, strict=True)
 
 
@@ -124,7 +125,7 @@ class MeasureValue(fields.Field):
             return "ja" if value else "nej"
         if isinstance(value, (int, float)):
             return str(value)
-        if isinstance(value, str) and len(value) <= 2000:
+        if isinstance(value, str) and len(value) <= limits.MEASURE_TEXT_MAX:
             return clean_text(value)  # measures are jsonb, which cannot hold NUL either
         if value is None:
             return ""
@@ -133,7 +134,8 @@ class MeasureValue(fields.Field):
 
 class LogEntryBody(ApiSchema):
     occurred_on = day(required=True)
-    duration_minutes = int_range(0, 44_640, allow_none=True, load_default=None)
+    duration_minutes = int_range(0, limits.DURATION_MAX_MINUTES, allow_none=True,
+                                 load_default=None)
     place_id = id_field(allow_none=True, load_default=None)
     measures = fields.Dict(
         keys=fields.String(validate=validate.Length(max=60)),
@@ -141,7 +143,7 @@ class LogEntryBody(ApiSchema):
                                                 {"type": "boolean"}]}),
         load_default=dict, validate=validate.Length(max=50),
         metadata={"description": "by measure key of the activity type (GET /activity-types)"})
-    note = text(5000, load_default="", metadata={
+    note = text(limits.NOTE_MAX, load_default="", metadata={
         "description": "no names or personnummer: refused with 422"})
     include_in_followup = fields.Boolean(load_default=False)
     confirm_outside_period = fields.Boolean(load_default=False)
@@ -166,19 +168,19 @@ class LogEntryPatchBody(ApiSchema):
     version = fields.Integer(required=True, strict=True, metadata={
         "description": "the version you read (GET); 409 stale_version if someone saved since"})
     occurred_on = day()
-    duration_minutes = int_range(0, 44_640, allow_none=True)
+    duration_minutes = int_range(0, limits.DURATION_MAX_MINUTES, allow_none=True)
     place_id = id_field(allow_none=True)
     measures = fields.Dict(
         keys=fields.String(validate=validate.Length(max=60)),
         values=MeasureValue(metadata={"oneOf": [{"type": "string"}, {"type": "number"},
                                                 {"type": "boolean"}]}),
         validate=validate.Length(max=50))
-    note = text(5000)
+    note = text(limits.NOTE_MAX)
     include_in_followup = fields.Boolean()
     confirm_outside_period = fields.Boolean(load_default=False)
 
 
 class LogEntryRemoveBody(ApiSchema):
     version = fields.Integer(required=True, strict=True)
-    reason = text(2000, required=True, min_length=1, metadata={
+    reason = text(limits.REASON_MAX, required=True, min_length=1, metadata={
         "description": "why the occasion is removed; kept in the activity's history"})

@@ -77,7 +77,7 @@ def my_feed(token: str):
 def municipality_feed(token: str, municipality_id: int):
     user = calendar_feed.user_by_calendar_token(token) or abort(404)
     municipality = load_or_404(Municipality, municipality_id)
-    if not policies.can_view(user, municipality.id):
+    if not policies.can_view(user, municipality):
         audit.record_not_found_elsewhere("municipality", municipality.id)
         abort(404)  # a feed never tells a non-member which municipalities exist
     body = calendar_feed.build_calendar(

@@ -29,7 +29,7 @@ def _links():
 
 def _viewable_municipality(municipality_id: int) -> Municipality:
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_view(current_user, municipality.id))
+    require(policies.can_view(current_user, municipality))
     return municipality
 
 
@@ -38,7 +38,9 @@ def _viewable_municipality(municipality_id: int) -> Municipality:
 def municipality(municipality_id: int):
     municipality = _viewable_municipality(municipality_id)
     data = dashboard.municipality_dashboard(municipality.id, local_today())
-    return render_template("dashboard/municipality.html", municipality=municipality, data=data)
+    return render_template("dashboard/municipality.html", municipality=municipality, data=data,
+                           can_import=policies.can_edit(current_user, municipality),
+                           can_see_tips=policies.can_see_tip_counts(current_user, municipality))
 
 
 def _render_places(municipality: Municipality, form: PlaceForm | None):
@@ -54,7 +56,7 @@ def _render_places(municipality: Municipality, form: PlaceForm | None):
 @login_required
 def places_list(municipality_id: int):
     municipality = _viewable_municipality(municipality_id)
-    form = PlaceForm() if policies.can_edit(current_user, municipality.id) else None
+    form = PlaceForm() if policies.can_edit(current_user, municipality) else None
     return _render_places(municipality, form)
 
 
@@ -62,7 +64,7 @@ def places_list(municipality_id: int):
 @login_required
 def place_create(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_edit(current_user, municipality.id))
+    require(policies.can_edit(current_user, municipality))
     form = PlaceForm()
     if form.validate_on_submit():
         try:
@@ -88,7 +90,7 @@ def place_detail(place_id: int):
     place = places.load_place(place_id)
     if place is None:
         abort(404)
-    require(policies.can_view(current_user, place.municipality_id))
+    require(policies.can_view(current_user, place))
     today = local_today()
     return render_template(
         "places/detail.html",

@@ -5,23 +5,14 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
-from tracker.forms import BaseForm
+from tracker.forms import BaseForm, VersionedForm
 from tracker.labels import VERDICT, VERDICT_REASON
 from tracker.models import Verdict, VerdictReason
 from tracker.translation import lazy_gettext as _l
 
 
-class VersionForm(BaseForm):
+class VersionForm(VersionedForm):
     """A button (approve, publish, recompile, take the new text): CSRF and the version seen."""
-
-    version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
 
 class SectionForm(VersionForm):

@@ -23,7 +23,7 @@ from tracker.followups.report import build_report
 from tracker.models import FollowUp, FollowUpStatus, Promise
 from tracker.services import DomainError, StaleEdit
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, show_refusal
+from tracker.web import load_or_404, require, save_or_conflict, show_refusal
 
 bp = Blueprint("followups", __name__)
 SAVE_ATTEMPTS = 3  # a section save that lost the race for the row to another section's save
@@ -33,29 +33,19 @@ def _followup_or_404(followup_id: int) -> FollowUp:
     followup = service.load(followup_id)
     if followup is None:
         abort(404)
-    require(policies.can_view(current_user, followup.promise.municipality_id))
+    require(policies.can_view(current_user, followup))
     return followup
 
 
 def _editable(followup_id: int) -> FollowUp:
     followup = _followup_or_404(followup_id)
-    require(policies.can_edit(current_user, followup.promise.municipality_id))
+    require(policies.can_edit(current_user, followup))
     return followup
 
 
 def _to(followup: FollowUp, anchor: str | None = None):
     return redirect(url_for("followups.show", followup_id=followup.id, _anchor=anchor))
 
-
-
-def _commit_or_conflict() -> bool:
-    """Commit; False when a concurrent save won the version race (nothing is written)."""
-    try:
-        db.session.commit()
-        return True
-    except StaleDataError:
-        db.session.rollback()
-        return False
 
 
 @bp.route("/uppfoljningar")
@@ -69,7 +59,7 @@ def index():
 @login_required
 def compile_for_promise(promise_id: int):
     promise = load_or_404(Promise, promise_id)
-    require(policies.can_edit(current_user, promise.municipality_id))
+    require(policies.can_edit(current_user, promise))
     form = CompileForm()
     if not form.validate():
         flash(_("Välj ett år i medborgarlöftets period."), "error")
@@ -90,7 +80,6 @@ def compile_for_promise(promise_id: int):
 @login_required
 def show(followup_id: int):
     followup = _followup_or_404(followup_id)
-    municipality_id = followup.promise.municipality_id
     report = build_report(followup)
     return render_template(
         "followups/show.html", followup=followup, report=report, charts=report_charts(report),
@@ -98,11 +87,24 @@ def show(followup_id: int):
         problems=[(problem, _problem_url(followup, problem))
                   for problem in publication_problems(followup)]
         if followup.status is not FollowUpStatus.PUBLISHED else [],
-        can_edit=policies.can_edit(current_user, municipality_id) and followup.is_editable,
-        can_approve=policies.can_approve(current_user, municipality_id),
-        my_side=service.approval_side(current_user),
+        can_edit=policies.can_edit(current_user, followup) and followup.is_editable,
+        can=_approval_actions(followup),
         published=service.published_versions(followup.id),
     )
+
+
+def _approval_actions(followup: FollowUp) -> dict:
+    """What the page offers: approving for the user's own party (which, if not yet), publishing
+    an approved follow-up, correcting a published one; the workflow refuses anything else."""
+    approver = policies.can_approve(current_user, followup)
+    side = service.approval_side(current_user)
+    published = followup.status is FollowUpStatus.PUBLISHED
+    return {
+        "approve_as": side if approver and side and not published
+        and getattr(followup, f"{side}_approved_at") is None else None,
+        "publish": approver and followup.status is FollowUpStatus.APPROVED,
+        "correct": approver and published,
+    }
 
 
 def _problem_url(followup: FollowUp, problem) -> str:
@@ -119,7 +121,7 @@ def edit_section(followup_id: int, key: str):
     section = (followup.sections or {}).get(key) or abort(404)
     form = SectionForm()
     if request.method == "GET":
-        form.version.data = followup.version_id
+        form.open_at(followup)
         form.section_version.data = service.section_version(section)
         form.text.data = section["edited"] if section.get("edited") is not None \
             else section["generated"]
@@ -149,7 +151,7 @@ def edit_section(followup_id: int, key: str):
     elif request.method == "POST":
         status = 422
     if status == 409:
-        form.version.data = followup.version_id  # saving again keeps the user's text
+        form.open_at(followup)  # saving again keeps the user's text
         form.section_version.data = service.section_version(
             followup.sections.get(key, section))
     return render_template("followups/section.html", followup=followup, key=key,
@@ -179,34 +181,33 @@ def edit_verdict(followup_id: int, commitment_id: str):
     verdict = (followup.verdicts or {}).get(commitment_id) or abort(404)
     form = VerdictForm()
     if request.method == "GET":
-        form.version.data = followup.version_id
+        form.open_at(followup)
         form.verdict.data = verdict.get("override") or ""
         form.reason_code.data = verdict.get("reason_code") or ""
         form.reason.data = verdict.get("override_reason", "")
     status = 200
     if form.validate_on_submit():
         try:
-            service.override_verdict(current_user, followup, commitment_id,
-                                     form.verdict.data or None, form.reason.data,
-                                     form.expected_version, form.reason_code.data or None)
-            if _commit_or_conflict():
-                flash(_("Bedömningen är sparad."), "success")
-                return _to(followup, f"avsnitt-lofte-{commitment_id}")
-            status = 409
-        except StaleEdit as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 409
+            _saved, conflict = save_or_conflict(
+                lambda: service.override_verdict(
+                    current_user, followup, commitment_id, form.verdict.data or None,
+                    form.reason.data, form.expected_version, form.reason_code.data or None),
+                lambda: 409)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
             status = 422
+        else:
+            if not conflict:
+                flash(_("Bedömningen är sparad."), "success")
+                return _to(followup, f"avsnitt-lofte-{commitment_id}")
+            status = 409
     elif request.method == "POST":
         status = 422
     if status == 409:
         followup = service.load(followup_id)
         verdict = followup.verdicts.get(commitment_id, verdict)
-        form.version.data = followup.version_id
+        form.open_at(followup)
         form.form_errors.append(_("Någon annan har ändrat uppföljningen. Deras bedömning visas "
                                   "nedan; dina val finns kvar i formuläret."))
     return render_template("followups/verdict.html", followup=followup, verdict=verdict,
@@ -220,15 +221,16 @@ def _button(followup: FollowUp, action, done: str, anchor: str | None = None):
     if not form.validate_on_submit():
         abort(400)
     try:
-        action(followup, form.expected_version)
-        if not _commit_or_conflict():
-            raise StaleEdit(followup)
-        flash(done, "success")
+        _done, conflict = save_or_conflict(lambda: action(followup, form.expected_version),
+                                           lambda: True)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        if isinstance(error, StaleEdit):  # show the newer version at once, with the message
+    else:
+        if conflict:  # show the newer version at once, with the message
+            flash(StaleEdit(followup).message, "error")
             return show(followup.id), 409
+        flash(done, "success")
     return _to(followup, anchor)
 
 
@@ -266,21 +268,24 @@ def correct(followup_id: int):
         return _to(followup)
     form = CorrectionForm()
     if request.method == "GET":
-        form.version.data = followup.version_id
+        form.open_at(followup)
     status = 200
     if form.validate_on_submit():
         try:
-            service.start_correction(current_user, followup, form.note.data,
-                                     form.expected_version)
-            if _commit_or_conflict():
+            _saved, conflict = save_or_conflict(
+                lambda: service.start_correction(current_user, followup, form.note.data,
+                                                 form.expected_version),
+                lambda: 409)
+        except DomainError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+            status = 422
+        else:
+            if not conflict:
                 flash(_("Rättelsen är påbörjad. Invånarna ser den publicerade versionen tills "
                         "den rättade har godkänts och publicerats."), "success")
                 return _to(followup)
             status = 409
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = 409 if isinstance(error, StaleEdit) else 422
     elif request.method == "POST":
         status = 422
     return render_template("followups/correct.html", followup=followup, form=form), status

@@ -65,12 +65,8 @@ def load_heading(followup_id: int) -> FollowUp | None:
     return db.session.scalar(_LOAD_HEADING, {"followup_id": followup_id})
 
 
-def municipality_id(followup: FollowUp) -> int:
-    return followup.promise.municipality_id
-
-
 def _check_edit(actor: User, followup: FollowUp, expected_version: int | None) -> None:
-    if not policies.can_edit(actor, municipality_id(followup)):
+    if not policies.can_edit(actor, followup):
         raise DomainError(_("Du får inte ändra den här uppföljningen."))
     if followup.status is FollowUpStatus.PUBLISHED:
         raise DomainError(_("Uppföljningen är publicerad och kan inte ändras. "
@@ -231,7 +227,7 @@ def approval_side(user: User) -> str | None:
 
 def approve(actor: User, followup: FollowUp, expected_version: int | None) -> None:
     """A coordinator approves for their own party; with both parties it is approved."""
-    if not policies.can_approve(actor, municipality_id(followup)):
+    if not policies.can_approve(actor, followup):
         raise DomainError(_("Bara samordnare i kommunen kan godkänna uppföljningen."))
     if followup.status is FollowUpStatus.PUBLISHED:
         raise DomainError(_("Uppföljningen är redan publicerad."))
@@ -259,14 +255,14 @@ def approve(actor: User, followup: FollowUp, expected_version: int | None) -> No
 def _ask_the_other_party(actor: User, followup: FollowUp, side: str) -> None:
     """One party approved: the other party's coordinators are told it waits for them."""
     other = Organisation.KOMMUNEN if side == "police" else Organisation.POLISEN
-    waiting = notifications.coordinators_of(municipality_id(followup), organisation=other)
+    waiting = notifications.coordinators_of(followup.promise.municipality_id, organisation=other)
     notifications.notify(waiting, NotificationKind.APPROVAL, "followup", followup.id,
                          f"{followup.promise.title} {followup.year}", actor=actor)
 
 
 def publish(actor: User, followup: FollowUp, expected_version: int | None) -> FollowUpVersion:
     """Both parties approved → a published version residents can read; it never changes."""
-    if not policies.can_approve(actor, municipality_id(followup)):
+    if not policies.can_approve(actor, followup):
         raise DomainError(_("Bara samordnare i kommunen kan publicera uppföljningen."))
     if expected_version is not None and followup.version_id != expected_version:
         raise StaleEdit(followup)
@@ -287,7 +283,7 @@ def publish(actor: User, followup: FollowUp, expected_version: int | None) -> Fo
 def start_correction(actor: User, followup: FollowUp, note: str,
                      expected_version: int | None) -> FollowUpVersion:
     """Reopen a published follow-up as a draft; the note is shown with the corrected version."""
-    if not policies.can_edit(actor, municipality_id(followup)):
+    if not policies.can_edit(actor, followup):
         raise DomainError(_("Du får inte ändra den här uppföljningen."))
     if followup.status is not FollowUpStatus.PUBLISHED:
         raise DomainError(_("Bara en publicerad uppföljning kan rättas."))

@@ -159,7 +159,7 @@ def _indicator_values(municipality_id: int):
 def indicator_values_page(municipality_id: int):
     """Values per year typed in a form, beside the spreadsheet import."""
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_edit(current_user, municipality.id))
+    require(policies.can_edit(current_user, municipality))
     indicators = setup.indicators()
     form = IndicatorValueForm()
     form.indicator_id.choices = [(i.id, f"{i.name} ({i.unit})" if i.unit else i.name)

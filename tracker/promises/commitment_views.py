@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import once, policies
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
+from tracker.labels import PARTY_NAME
 from tracker.models import (
     Commitment,
     CommitmentIndicator,
@@ -29,7 +30,6 @@ from tracker.promises.forms import (
 from tracker.promises.new_forms import NewCommitmentForm, NewFocusAreaForm
 from tracker.promises.views import (
     _editable_promise,
-    _int_or_none,
     _one_or_404,
     _to_promise,
     _unless_draft,
@@ -38,7 +38,14 @@ from tracker.services import DomainError
 from tracker.services import promises as service
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
-from tracker.web import require, save_or_conflict, show_refusal
+from tracker.web import (
+    Conflict,
+    chosen_label,
+    conflict_page,
+    require,
+    save_or_conflict,
+    show_refusal,
+)
 
 # ---------------------------------------------------------------- focus areas
 
@@ -71,7 +78,7 @@ def add_focus_area(promise_id: int):
 
 def _editable_area(area_id: int) -> FocusArea:
     area = _one_or_404(FocusArea, area_id, joinedload(FocusArea.promise))
-    require(policies.can_edit(current_user, area.promise.municipality_id))
+    require(policies.can_edit(current_user, area))
     return area
 
 
@@ -181,7 +188,7 @@ def _editable_commitment(commitment_id: int) -> Commitment:
         Commitment, commitment_id,
         joinedload(Commitment.promise).selectinload(Promise.focus_areas),
     )
-    require(policies.can_edit(current_user, commitment.promise.municipality_id))
+    require(policies.can_edit(current_user, commitment))
     return commitment
 
 
@@ -198,13 +205,13 @@ def edit_commitment(commitment_id: int):
     if request.method == "GET":
         form.focus_area_id.data = commitment.focus_area_id or NO_FOCUS_AREA
         form.party.data = commitment.party.value
-        form.version.data = commitment.version_id
+        form.open_at(commitment)
     if form.validate_on_submit():
         try:
             _saved, conflict = save_or_conflict(
                 lambda: service.update_commitment(commitment, current_user,
                                                   _commitment_input(form),
-                                                  _int_or_none(form.version.data)),
+                                                  form.expected_version),
                 lambda: _commitment_conflict(commitment_id, form))
         except DomainError as error:
             show_refusal(form, error)
@@ -219,11 +226,25 @@ def edit_commitment(commitment_id: int):
 
 def _commitment_conflict(commitment_id: int, form):
     """409: the saved commitment beside the user's input, which stays in the form."""
-    db.session.rollback()
     current = _editable_commitment(commitment_id)
-    form.version.data = current.version_id  # saving again now overwrites knowingly
-    return render_template("promises/commitment_conflict.html", form=form, current=current,
-                           promise=current.promise), 409
+    promise = current.promise
+    rows = []
+    if "party" in form:
+        saved_area = next((area.title for area in promise.focus_areas
+                           if area.id == current.focus_area_id), None)
+        rows += [(form.focus_area_id.label.text,
+                  saved_area or _("Inget fokusområde (Övriga löften)"),
+                  chosen_label(form.focus_area_id)),
+                 (form.party.label.text, PARTY_NAME.get(current.party), chosen_label(form.party))]
+    rows += [(form.text.label.text, current.text, form.text.data, True),
+             (form.target_count.label.text, current.target_count, form.target_count.data),
+             (form.target_note.label.text, current.target_note, form.target_note.data)]
+    return conflict_page(form, current, Conflict(
+        heading=_("Åtagandet har ändrats av någon annan"), what=_("åtagandet"),
+        subtitle=f"{promise.title} ({promise.period_label})", rows=rows,
+        fields="promises/_commitment_fields.html", layout="promises/_layout.html",
+        back_url=url_for("promises.show", promise_id=promise.id),
+        back_label=_("Tillbaka till %(title)s", title=promise.title)), promise=promise)
 
 
 @bp.route("/ataganden/<int:commitment_id>/revidera", methods=["GET", "POST"])
@@ -237,14 +258,14 @@ def revise_commitment(commitment_id: int):
         return _to_promise(promise.id, f"atagande-{commitment.id}")
     form = ReviseForm(obj=commitment if request.method == "GET" else None)
     if request.method == "GET":
-        form.version.data = commitment.version_id
+        form.open_at(commitment)
     if form.validate_on_submit():
         try:
             _saved, conflict = save_or_conflict(
                 lambda: service.revise_commitment(
                     commitment, current_user, text=form.text.data,
                     target_count=form.target_count.data, target_note=form.target_note.data or "",
-                    reason=form.reason.data, expected_version=_int_or_none(form.version.data)),
+                    reason=form.reason.data, expected_version=form.expected_version),
                 lambda: _commitment_conflict(commitment_id, form))
         except DomainError as error:
             show_refusal(form, error)
@@ -294,7 +315,7 @@ def assess_commitment(commitment_id: int):
     form = AssessmentForm()
     if request.method == "GET":
         form.kind.data = commitment.kind.value
-        form.version.data = commitment.version_id
+        form.open_at(commitment)
         for indicator in indicators:
             link = linked.get(indicator.id)
             higher = link.higher_is_better if link else indicator.higher_is_better
@@ -312,14 +333,14 @@ def assess_commitment(commitment_id: int):
         def conflict():
             flash(_("Någon annan har ändrat åtagandet sedan du öppnade sidan. Dina val finns "
                     "kvar; spara igen om de ska gälla."), "error")
-            form.version.data = _editable_commitment(commitment_id).version_id
+            form.open_at(_editable_commitment(commitment_id))
             return render_template("promises/assessment.html", form=form, promise=promise,
                                    commitment=commitment, indicators=names), 409
 
         try:
             saved, refusal = save_or_conflict(
                 lambda: service.set_assessment(commitment, current_user, form.kind.data, links,
-                                               _int_or_none(form.version.data)), conflict)
+                                               form.expected_version), conflict)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.forms import BaseForm
+from tracker.forms import BaseForm, VersionedForm
 from tracker.labels import COMMITMENT_KIND, PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER, CommitmentKind
 from tracker.services.promises import MAX_TARGET
@@ -53,7 +53,7 @@ def _title_field(label):
     ])
 
 
-class PromiseForm(BaseForm):
+class PromiseForm(VersionedForm):
     title = _title_field(_l("Rubrik"))
     start_year = YearField(_l("Startår"), validators=[InputRequired(_l("Ange startår."))])
     end_year = YearField(_l("Slutår"), validators=[InputRequired(_l("Ange slutår."))])
@@ -65,16 +65,14 @@ class PromiseForm(BaseForm):
     agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
                              validators=[Optional(), Length(max=500)])
     is_public = BooleanField(_l("Visa på den publika sidan"))
-    version = HiddenField()
 
 
-class PromiseLinksForm(BaseForm):
+class PromiseLinksForm(VersionedForm):
     """What may still change after signing: where the agreement is and who may see it."""
 
     agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
                              validators=[Optional(), Length(max=500)])
     is_public = BooleanField(_l("Visa på den publika sidan"))
-    version = HiddenField()
 
 
 class SignForm(BaseForm):
@@ -105,7 +103,7 @@ class FocusAreaForm(BaseForm):
     description = TextAreaField(_l("Beskrivning"), validators=[NoIdentityNumber()])
 
 
-class CommitmentTextFields(BaseForm):
+class CommitmentTextFields(VersionedForm):
     """The wording and the target, shared by editing a draft and revising a signed promise."""
 
     text = TextAreaField(_l("Åtagande"), validators=[
@@ -117,7 +115,6 @@ class CommitmentTextFields(BaseForm):
             min=0, max=MAX_TARGET, message=_l("Målet ska vara ett heltal från 0 till %(max)d."))],
     )
     target_note = StringField(_l("Om målet"), validators=[Length(max=300), NoIdentityNumber()])
-    version = HiddenField()
 
 
 class CommitmentForm(CommitmentTextFields):
@@ -161,9 +158,8 @@ class IndicatorLinkForm(BaseForm):
     target = StringField(_l("Målvärde (frivilligt)"), validators=[Length(max=20)])
 
 
-class AssessmentForm(BaseForm):
+class AssessmentForm(VersionedForm):
     kind = RadioField(_l("Vilken sorts löfte är det?"), choices=[
         (kind.value, COMMITMENT_KIND[kind]) for kind in CommitmentKind],
         validators=[InputRequired(_l("Välj vilken sorts löfte det är."))])
     links = FieldList(FormField(IndicatorLinkForm))
-    version = HiddenField()

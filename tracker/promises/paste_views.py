@@ -33,7 +33,7 @@ PARTIES = tuple(party.value for party in PARTY_ORDER)
 
 def _editable_municipality(municipality_id: int) -> Municipality:
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_edit(current_user, municipality.id))
+    require(policies.can_edit(current_user, municipality))
     return municipality
 
 

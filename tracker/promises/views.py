@@ -13,14 +13,22 @@ from tracker import once, policies
 from tracker.extensions import db
 from tracker.followups import workflow as followups
 from tracker.formatting import local_today
-from tracker.models import Municipality, Promise, PromiseStatus, Role
+from tracker.labels import SOURCE
+from tracker.models import Municipality, Promise, PromiseStatus
 from tracker.promises import bp
 from tracker.promises.forms import MAX_SIGNATORIES, PromiseForm, PromiseLinksForm, SignForm
 from tracker.promises.new_forms import NewCopyForm, NewPromiseForm
 from tracker.services import DomainError, FieldErrors
 from tracker.services import promises as service
 from tracker.translation import gettext as _
-from tracker.web import load_or_404, require, save_or_conflict, show_refusal
+from tracker.web import (
+    Conflict,
+    conflict_page,
+    load_or_404,
+    require,
+    save_or_conflict,
+    show_refusal,
+)
 
 
 def _one_or_404(model, object_id: int, *options):
@@ -30,7 +38,7 @@ def _one_or_404(model, object_id: int, *options):
 
 def _editable_promise(promise_id: int, *options) -> Promise:
     promise = _one_or_404(Promise, promise_id, *options)
-    require(policies.can_edit(current_user, promise.municipality_id))
+    require(policies.can_edit(current_user, promise))
     return promise
 
 
@@ -53,12 +61,12 @@ def _unless_draft(promise: Promise):
 @login_required
 def index(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_view(current_user, municipality.id))
+    require(policies.can_view(current_user, municipality))
     return render_template(
         "promises/index.html",
         municipality=municipality,
         rows=service.municipality_promises(municipality.id),
-        can_edit=policies.can_edit(current_user, municipality.id),
+        can_edit=policies.can_edit(current_user, municipality),
     )
 
 
@@ -66,7 +74,7 @@ def index(municipality_id: int):
 @login_required
 def create(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_edit(current_user, municipality.id))
+    require(policies.can_edit(current_user, municipality))
     form = NewPromiseForm()
     if request.method == "GET":
         form.start_year.data = form.end_year.data = local_today().year
@@ -98,13 +106,19 @@ def show(promise_id: int):
     promise = service.load_promise(promise_id)
     if promise is None:
         abort(404)
-    require(policies.can_view(current_user, promise.municipality_id))
+    require(policies.can_view(current_user, promise))
+    sections = service.sections(promise)
     return render_template(
         "promises/show.html",
         promise=promise,
-        sections=service.sections(promise),
-        can_edit=policies.can_edit(current_user, promise.municipality_id),
-        is_officer=policies.role_in(current_user, promise.municipality_id) == Role.OFFICER,
+        sections=sections,
+        can_edit=policies.can_edit(current_user, promise),
+        can_change=policies.can_change_promise(current_user, promise),
+        can_compile=policies.can_edit(current_user, promise)
+        and promise.status != PromiseStatus.DRAFT,
+        plannable={row.commitment.id for section in sections for group in section.groups
+                   for row in group.rows
+                   if policies.can_create_activity(current_user, row.commitment)},
         is_draft=promise.status == PromiseStatus.DRAFT,
         revisable=promise.status in service.REVISABLE,
         followups=followups.of_promise(promise.id),
@@ -121,12 +135,12 @@ def edit(promise_id: int):
     form_class = PromiseForm if promise.status == PromiseStatus.DRAFT else PromiseLinksForm
     form = form_class(obj=promise if request.method == "GET" else None)
     if request.method == "GET":
-        form.version.data = promise.version_id
+        form.open_at(promise)
     if form.validate_on_submit():
         try:
             _saved, conflict = save_or_conflict(
                 lambda: service.update_promise(promise, current_user,
-                                               _int_or_none(form.version.data),
+                                               form.expected_version,
                                                **_promise_values(form)),
                 lambda: _conflict(promise_id, form))
         except DomainError as error:
@@ -140,20 +154,39 @@ def edit(promise_id: int):
                            promise=promise)
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def shown(value) -> str:
+    """A value as the conflict page's comparison shows it: an empty one as a dash."""
+    return "–" if value in (None, "", []) else str(value)
+
+
+def _sources_text(keys) -> str:
+    return ", ".join(str(SOURCE.get(key, key)) for key in keys or []) or "–"
 
 
 def _conflict(promise_id: int, form):
     """409: the saved version beside the user's input, which stays in the form."""
-    db.session.rollback()
     current = service.load_promise(promise_id)
-    form.version.data = current.version_id  # saving again now overwrites knowingly
-    return render_template("promises/conflict.html", form=form, current=current,
-                           municipality=current.municipality), 409
+    rows = []
+    if "title" in form:
+        start, end = form.start_year.data, form.end_year.data
+        rows += [
+            (form.title.label.text, current.title, form.title.data),
+            (_("Period"), current.period_label,
+             shown(start) + (f"–{shown(end)}" if end != start else "")),
+            (form.problem_picture.label.text, current.problem_picture,
+             form.problem_picture.data, True),
+            (form.sources.label.text, _sources_text(current.sources),
+             _sources_text(form.sources.data)),
+            (form.sources_note.label.text, current.sources_note, form.sources_note.data, True),
+        ]
+    rows += [(form.agreement_url.label.text, current.agreement_url, form.agreement_url.data),
+             (form.is_public.label.text, current.is_public, form.is_public.data)]
+    return conflict_page(form, current, Conflict(
+        heading=_("Medborgarlöftet har ändrats av någon annan"), what=_("medborgarlöftet"),
+        rows=rows, fields="promises/_promise_fields.html", layout="promises/_layout.html",
+        back_url=url_for("promises.show", promise_id=current.id),
+        back_label=_("Tillbaka till %(title)s", title=current.title)),
+        municipality=current.municipality)
 
 
 @bp.route("/loften/<int:promise_id>/underteckna", methods=["GET", "POST"])

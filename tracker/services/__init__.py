@@ -1,4 +1,6 @@
 """Domain services: plain functions that flush, never commit, and raise DomainError."""
+from sqlalchemy.orm.exc import StaleDataError
+
 from tracker.translation import gettext as _
 
 
@@ -27,3 +29,9 @@ class StaleEdit(DomainError):
             message or _("Någon annan har ändrat uppgifterna sedan du öppnade formuläret.")
         )
         self.current = current
+
+
+# A version conflict: the service's early check against the version the caller read
+# (StaleEdit), or the versioned UPDATE that matched no row at flush or commit because someone
+# saved in between (StaleDataError). The web (tracker.web) and the API answer both with 409.
+VERSION_CONFLICT = (StaleEdit, StaleDataError)

@@ -17,9 +17,20 @@ from tracker.models import (
     Membership,
     Place,
     Promise,
+    PromiseStatus,
     User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
+from tracker.services.limits import (
+    DESCRIPTION_MAX,
+    INTERVAL_MAX,
+    OCCASIONS_MAX,
+    REASON_MAX,
+    TARGET_MAX,
+    TITLE_MAX,
+    check_length,
+    check_range,
+)
 from tracker.services.recurrence import occasions
 from tracker.translation import gettext as _
 
@@ -81,8 +92,12 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
             personal_data.check_text(value, label)
         except DomainError as error:
             errors[name] = error.message
+    check_length(errors, "title", _("Rubrik"), data.title.strip(), TITLE_MAX)
+    check_length(errors, "description", _("Beskrivning"), data.description.strip(),
+                 DESCRIPTION_MAX)
     if data.target_count is not None and data.target_count < 0:
         errors["target_count"] = _("Målet ska vara ett heltal som är 0 eller större.")
+    check_range(errors, "target_count", _("Målet"), data.target_count, 0, TARGET_MAX)
     if data.start_date and data.due_date and data.due_date < data.start_date:
         errors["due_date"] = _("Slutdatum kan inte vara före startdatum.")
     until = (data.recurrence or {}).get("until")
@@ -120,6 +135,12 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
                 "Ange när upprepningen slutar: ett datum, ett antal tillfällen eller ett slutdatum.")
         elif data.start_date is None:
             errors["start_date"] = _("En upprepad aktivitet behöver ett startdatum.")
+        check_range(errors, "rec_interval", _("Intervallet"), rec.get("interval"), 1,
+                    INTERVAL_MAX)
+        check_range(errors, "rec_count", _("Antalet tillfällen"), rec.get("count"), 1,
+                    OCCASIONS_MAX)
+        if any(not isinstance(day, int) or not 0 <= day <= 6 for day in rec.get("weekdays", [])):
+            errors["rec_weekdays"] = _("Välj veckodagar från måndag till söndag.")
     return errors
 
 
@@ -132,8 +153,14 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     promise = db.session.get(Promise, commitment.promise_id)
     if activity is not None and promise.municipality_id != activity.municipality_id:
         raise FieldErrors({"commitment_id": _("Åtagandet hör till en annan kommun.")})
-    if not policies.can_create_activity(actor, commitment, promise.municipality_id):
+    moved = activity is None or activity.commitment_id != commitment.id
+    if moved and promise.status == PromiseStatus.CONCLUDED:
+        raise DomainError(_("Medborgarlöftet är avslutat. Nya aktiviteter kan inte planeras "
+                            "under det."), "commitment_id")
+    if activity is None and not policies.can_create_activity(actor, commitment):
         raise DomainError(_("Du får inte lägga till aktiviteter under det här åtagandet."))
+    if activity is not None and not policies.can_edit(actor, activity):
+        raise DomainError(_("Du får inte ändra den här aktiviteten."))
     if activity is not None and expected_version is not None and activity.version_id != expected_version:
         raise StaleEdit(activity)
     errors = _validate(data, promise.municipality_id)
@@ -157,6 +184,12 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     activity.places = list(db.session.scalars(sa.select(Place).where(Place.id.in_(data.place_ids))))
     db.session.flush()
     return activity
+
+
+def newly_assigned(activity: Activity, before: set[int], actor: User) -> list[User]:
+    """Who a save assigned (`before`: the assignee ids it started from), never the one who
+    saved: the people reminders.send_assignment_notice tells after the commit."""
+    return [u for u in activity.assignees if u.id not in before and u.id != actor.id]
 
 
 def logged_counts(activity_ids) -> dict[int, int]:
@@ -199,6 +232,10 @@ def set_status(actor: User, activity: Activity, status: ActivityStatus, reason: 
     if expected_version is not None and activity.version_id != expected_version:
         raise StaleEdit(activity)
     reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    check_length(errors, "reason", _("Motiveringen"), reason, REASON_MAX)
+    if errors:
+        raise FieldErrors(errors)
     personal_data.check_text(reason, _("Motivering"))
     if status == ActivityStatus.CANCELLED and not reason:
         raise FieldErrors({"reason": _("Ange varför aktiviteten ställs in.")})

@@ -84,13 +84,13 @@ def _notify_mentioned(actor: User, activity: Activity, comment: ActivityComment,
 
 def add_comment(actor: User, activity: Activity, text: str | None) -> ActivityComment:
     """A new comment; members it mentions are notified."""
-    if not policies.can_comment(actor, activity.municipality_id):
+    if not policies.can_comment(actor, activity):
         raise DomainError(_("Du får läsa men inte skriva kommentarer på den här aktiviteten."))
     comment = ActivityComment(activity_id=activity.id, author_id=actor.id, text=_text(text))
     db.session.add(comment)
     db.session.flush()
     _notify_mentioned(actor, activity, comment,
-                      mentioned_ids(activity.municipality_id, comment.text))
+                      mentioned_ids(activity, comment.text))
     return comment
 
 
@@ -103,19 +103,19 @@ def edit_comment(actor: User, activity: Activity, comment: ActivityComment, text
                  *, now: datetime | None = None) -> ActivityComment:
     """The author's correction within the window; members newly mentioned are notified."""
     _own(activity, comment)
-    if not policies.can_change_comment(actor, activity.municipality_id, comment,
+    if not policies.can_change_comment(actor, activity, comment,
                                        now or utcnow()):
         raise DomainError(_("Du kan bara ändra din egen kommentar, och bara inom 15 minuter "
                             "efter att du skrev den."))
     new = _text(text)
     if new == comment.text:
         return comment
-    before = mentioned_ids(activity.municipality_id, comment.text)
+    before = mentioned_ids(activity, comment.text)
     comment.text = new
     comment.edited_at = utcnow()
     db.session.flush()
     _notify_mentioned(actor, activity, comment,
-                      mentioned_ids(activity.municipality_id, new) - before)
+                      mentioned_ids(activity, new) - before)
     return comment
 
 
@@ -124,7 +124,7 @@ def remove_comment(actor: User, activity: Activity, comment: ActivityComment, *,
     """Delete a comment: its author within the window, or a coordinator; the audit trail keeps
     the removed row whole."""
     _own(activity, comment)
-    if not policies.can_remove_comment(actor, activity.municipality_id, comment,
+    if not policies.can_remove_comment(actor, activity, comment,
                                        now or utcnow()):
         raise DomainError(_("Du kan bara ta bort din egen kommentar, och bara inom 15 minuter "
                             "efter att du skrev den."))
@@ -161,6 +161,6 @@ def conversation(user: User, activity: Activity, now: datetime | None = None) ->
     for r in db.session.execute(_ROWS, {"activity_id": activity.id}):
         row = CommentRow(r.id, r.text, r.author_id, r.author_name, r.created_at, r.edited_at)
         rows.append(replace(
-            row, can_change=policies.can_change_comment(user, activity.municipality_id, row, now),
-            can_remove=policies.can_remove_comment(user, activity.municipality_id, row, now)))
+            row, can_change=policies.can_change_comment(user, activity, row, now),
+            can_remove=policies.can_remove_comment(user, activity, row, now)))
     return rows

@@ -13,6 +13,7 @@ from tracker.audit import record
 from tracker.extensions import db
 from tracker.models import Activity, LogEntry, User
 from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
+from tracker.services.limits import REASON_MAX, check_length
 from tracker.services.logbook import LogInput, check_input
 from tracker.translation import gettext as _
 
@@ -59,8 +60,10 @@ def remove_entry(actor: User, activity: Activity, entry: LogEntry, reason: str, 
     reason = (reason or "").strip()
     if not reason:
         raise FieldErrors({"reason": _("Ange varför genomförandet tas bort.")})
-    if len(reason) > 2000:
-        raise FieldErrors({"reason": _("Motiveringen får vara högst 2000 tecken.")})
+    too_long: dict[str, str] = {}
+    check_length(too_long, "reason", _("Motiveringen"), reason, REASON_MAX)
+    if too_long:
+        raise FieldErrors(too_long)
     try:
         personal_data.check_text(reason, _("Motivering"))
     except DomainError as error:

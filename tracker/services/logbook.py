@@ -23,6 +23,13 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import (
+    DURATION_MAX_DAYS,
+    DURATION_MAX_MINUTES,
+    MEASURE_TEXT_MAX,
+    NOTE_MAX,
+    check_length,
+)
 from tracker.translation import gettext as _
 
 TRUE_WORDS = {"1", "true", "on", "ja", "yes", "y"}
@@ -95,8 +102,10 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
         personal_data.check_text(text, label)
     except DomainError as error:
         raise ValueError(error.message) from None
-    if len(text) > 2000:
-        raise ValueError(_("%(label)s får vara högst 2000 tecken.", label=label))
+    errors: dict[str, str] = {}
+    check_length(errors, "text", label, text, MEASURE_TEXT_MAX)
+    if errors:
+        raise ValueError(errors["text"])
     return text
 
 
@@ -127,12 +136,16 @@ def check_input(activity: Activity, data: LogInput, *, today: date,
                 period=promise.period_label)
     if data.duration_minutes is not None and data.duration_minutes < 0:
         errors["duration_minutes"] = _("Tiden ska vara 0 eller mer.")
+    elif data.duration_minutes is not None and data.duration_minutes > DURATION_MAX_MINUTES:
+        errors["duration_minutes"] = _("Ett genomförande kan vara högst %(days)d dygn.",
+                                       days=DURATION_MAX_DAYS)
+    check_length(errors, "note", _("Anteckningen"), data.note.strip(), NOTE_MAX)
     if data.place_id is not None and data.place_id not in place_ids:
         errors["place_id"] = _("Välj en plats i kommunen.")
     try:
         personal_data.check_text(data.note, _("Anteckning"))
     except DomainError as error:
-        errors["note"] = error.message
+        errors.setdefault("note", error.message)
     if errors:
         raise FieldErrors(errors)
     place_id = data.place_id

@@ -53,6 +53,11 @@ def due_items(
     )
 
 
+def split_due(items: list[Activity], today: date) -> tuple[list[Activity], list[Activity]]:
+    """(overdue, upcoming) of due_items' activities: the reminder page and the digest alike."""
+    return ([a for a in items if a.due_date < today], [a for a in items if a.due_date >= today])
+
+
 def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[User]:
     """Enabled users with at least one due activity, in one statement."""
     due = _open_and_due(today, horizon_days)
@@ -109,8 +114,7 @@ def _line(activity: Activity, today: date) -> str:
 
 def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, str]:
     """The digest as (subject, body) in the mail language; items as returned by due_items."""
-    overdue = [a for a in items if a.due_date < today]
-    upcoming = [a for a in items if a.due_date >= today]
+    overdue, upcoming = split_due(items, today)
     with mail_language():
         sections = [
             _("Hej %(name)s!", name=user.name),
@@ -145,6 +149,9 @@ def send_assignment_notice(config: Mapping, activity: Activity, users: Iterable[
     Safe after commit: the municipality is looked up by id, not through the unloaded relationship.
     Returns how many notices did not fail.
     """
+    users = list(users)
+    if not users:
+        return 0
     municipality = db.session.get(Municipality, activity.municipality_id)
     with mail_language():
         subject = _("Du har tilldelats aktiviteten %(title)s", title=activity.title)

@@ -203,7 +203,7 @@ def _shorten(text: str, length: int = 90) -> str:
 # ---------------------------------------------------------------- triage
 
 def _require_handler(actor: User, tip: Tip) -> None:
-    if not policies.can_edit(actor, tip.municipality_id):
+    if not policies.can_edit(actor, tip):
         raise DomainError(_("Du får inte hantera tips i den här kommunen."))
 
 

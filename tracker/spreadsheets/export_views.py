@@ -26,7 +26,7 @@ def export(municipality_id: int, what: str, fmt: str):
     if what not in SHEETS or fmt not in ("csv", "xlsx"):
         abort(404)
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_view(current_user, municipality.id))
+    require(policies.can_view(current_user, municipality))
     sheet = SHEETS[what](municipality.id, filters_from_args(request.args), local_today())
     filename = secure_filename(f"{what}-{municipality.slug}-{local_today().isoformat()}.{fmt}")
     if fmt == "csv":

@@ -31,7 +31,7 @@ KINDS = ("aktiviteter", "indikatorer")
 
 def _coordinator_municipality(municipality_id: int) -> Municipality:
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_edit(current_user, municipality.id))
+    require(policies.can_edit(current_user, municipality))
     return municipality
 
 

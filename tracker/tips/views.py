@@ -29,8 +29,8 @@ def _status_filter() -> TipStatus | None:
 @login_required
 def index(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
-    require(policies.can_see_tip_counts(current_user, municipality.id))
-    can_handle = policies.can_handle_tips(current_user, municipality.id)
+    require(policies.can_see_tip_counts(current_user, municipality))
+    can_handle = policies.can_handle_tips(current_user, municipality)
     status = _status_filter()
     pagination = None
     if can_handle:  # a viewer sees the counts, never a resident's words
@@ -48,7 +48,7 @@ def index(municipality_id: int):
 
 def _handled_tip(tip_id: int) -> service.TipDetail:
     detail = service.load_tip(tip_id) or abort(404)
-    require(policies.can_handle_tips(current_user, detail.tip.municipality_id))
+    require(policies.can_handle_tips(current_user, detail.tip))
     return detail
 
 

@@ -29,7 +29,7 @@ def _promise_of(obj: FocusArea | Commitment) -> Promise:
 
 
 def _require_edit(user: User, promise: Promise) -> None:
-    if not policies.can_edit(user, promise.municipality_id):
+    if not policies.can_edit(user, promise):
         raise DomainError(_("Du har inte behörighet att ändra det här medborgarlöftet."))
 
 

@@ -1,0 +1,33 @@
+"""The lengths and ranges the services refuse beyond, whoever calls them (web, API, importer).
+
+Forms and API schemas pre-check with these same numbers for an early message; the rule is here.
+"""
+from __future__ import annotations
+
+from tracker.translation import gettext as _
+
+TITLE_MAX = 200  # activity.title is VARCHAR(200)
+DESCRIPTION_MAX = 5000
+NOTE_MAX = 5000
+MEASURE_TEXT_MAX = 2000
+REASON_MAX = 2000
+TARGET_MAX = 100_000
+INTERVAL_MAX = 52
+OCCASIONS_MAX = 1000
+DURATION_MAX_DAYS = 31  # one logged occasion: longer is a typing mistake
+DURATION_MAX_MINUTES = DURATION_MAX_DAYS * 24 * 60
+
+
+def check_length(errors: dict[str, str], name: str, label: str, value: str | None,
+                 maximum: int) -> None:
+    """Adds a refusal for `name` when the text is longer than `maximum` characters."""
+    if value and len(value) > maximum and name not in errors:
+        errors[name] = _("%(label)s får vara högst %(max)d tecken.", label=label, max=maximum)
+
+
+def check_range(errors: dict[str, str], name: str, label: str, value: int | None,
+                low: int, high: int) -> None:
+    """Adds a refusal for `name` when the whole number is outside low..high (None passes)."""
+    if value is not None and not low <= value <= high and name not in errors:
+        errors[name] = _("%(label)s ska vara ett heltal från %(min)d till %(max)d.",
+                         label=label, min=low, max=high)
