@@ -90,7 +90,7 @@ def add_comment(actor: User, activity: Activity, text: str | None) -> ActivityCo
     db.session.add(comment)
     db.session.flush()
     _notify_mentioned(actor, activity, comment,
-                      mentioned_ids(activity, comment.text))
+                      mentioned_ids(activity.municipality_id, comment.text))
     return comment
 
 
@@ -110,12 +110,12 @@ def edit_comment(actor: User, activity: Activity, comment: ActivityComment, text
     new = _text(text)
     if new == comment.text:
         return comment
-    before = mentioned_ids(activity, comment.text)
+    before = mentioned_ids(activity.municipality_id, comment.text)
     comment.text = new
     comment.edited_at = utcnow()
     db.session.flush()
     _notify_mentioned(actor, activity, comment,
-                      mentioned_ids(activity, new) - before)
+                      mentioned_ids(activity.municipality_id, new) - before)
     return comment
 
 
