@@ -39,9 +39,26 @@ _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
 _INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
                      rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
-_INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat )?"
+_INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat |både )?"
                               r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
-                              r"(?P<rest>.+)$", re.I)
+                              r"(?:tillsammans |gemensamt )?(?P<rest>.+)$", re.I)
+# "Målet är att …", "Ett av målen är att …": in a news article or a follow-up, what the promise
+# set out to reach (not "Det övergripande målet", which describes the promise as a whole)
+_GOAL = re.compile(r"^(?:ett av målen|målet|ett (?:annat )?mål) (?:är|har varit|var) att "
+                   r"(?P<rest>.+)$", re.I)
+# A heading that asks ("Syns det någon effekt?", "Vad är ett medborgarlöfte") names no focus area
+_QUESTION = re.compile(r"\?$|^(?:hur|vad|varför|vilka|vilken|vilket|när|vem|vems)\b|"
+                       r"^[a-zåäö]+ (?:det|man|ni|du)\b", re.I)
+# "att A samt öka B": two promises in one sentence when both parts start with a verb
+_AND_THEN = re.compile(r",? (?:samt|och) att |,? samt (?=[a-zåäö]+a )")
+# words ending in -a after "samt" that are no verb: "samt andra insatser"
+_NOT_A_VERB = frozenset("""alla andra båda egna enda flera första gemensamma hela lokala nya
+    olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa""".split())
+_MEANS = re.compile(r"^(?P<goal>.{3,60}?) genom att ")  # "Tryggheten ska öka genom att …"
+FOLLOW_UP_TITLE = re.compile(r"^uppföljning\b", re.I)
+COMING_YEAR = re.compile(r"\b(?:det |under )?(?:kommande året|kommande år|nästa år)\b", re.I)
+NEW_PROMISE = re.compile(r"\bn(?:ytt|ya) (?:gemensamma? )?(?:medborgar|trygghets)?löfte|"
+                         r"\bunderteckna(?:ts|t|des)\b|\bskrivit under\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
 _OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
 FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
@@ -49,7 +66,8 @@ FIGURES = re.compile(r"(?<![\d,])\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersök
                       r"trygghetsmätning",
                       re.I)
 BASIS = re.compile(r"tagits fram|tas fram|baseras på|bygger på|utgår från|identifierats genom|"
-                    r"använts i underlaget|samlats in|grundar sig på", re.I)
+                    r"använts i underlaget|samlats in|grundar sig på|(?:legat|ligger) till grund",
+                    re.I)
 
 _NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
 _NAME = rf"{_NAME_WORD}(?: (?:af |von |de )?{_NAME_WORD}){{1,2}}"

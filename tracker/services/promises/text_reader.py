@@ -16,21 +16,26 @@ from tracker.services.promises.drafts import (
     SignatoryDraft,
 )
 from tracker.services.promises.text_patterns import (
+    _AND_THEN,
     _BULLET,
     _CONTACTS,
     _FOCUS,
+    _GOAL,
     _HAS_ROLE,
     _INLINE,
     _INLINE_INVERTED,
+    _MEANS,
     _NAME_ONLY,
     _NAME_THEN_ROLE,
     _NAME_TITLE_LINE,
+    _NOT_A_VERB,
     _OVERALL_GOAL,
     _PARTY_HEADING,
     _PLACE_AND_DATE,
     _PROBLEM,
     _PROMISE_WORDS,
     _PROMISES_HEADING,
+    _QUESTION,
     _QUOTE_START,
     _ROLE,
     _ROLE_THEN_NAME,
@@ -137,14 +142,35 @@ def _capitalised(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _inline_commitment(sentence: str) -> CommitmentDraft | None:
-    match = _INLINE.match(sentence)
-    if match:
-        return CommitmentDraft(_party_in(match["who"]), _capitalised(match["rest"]))
-    match = _INLINE_INVERTED.search(sentence)
-    if match:
-        return CommitmentDraft(_party_in(match["who"]), _capitalised(match["rest"]))
-    return None
+def _inline_commitments(sentence: str) -> list[CommitmentDraft]:
+    """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
+    samt öka B" (two, when both parts start with a verb)."""
+    match = _INLINE.match(sentence) or _INLINE_INVERTED.search(sentence)
+    if not match:
+        return []
+    party = _party_in(match["who"])
+    return [CommitmentDraft(party, _capitalised(part)) for part in _clauses(match["rest"])]
+
+
+def _clauses(text: str) -> list[str]:
+    """"jobba med A samt öka B" → both; "genomföra A samt andra insatser" stays one."""
+    first_word = text.split(" ", 1)[0].lower()
+    if not first_word.endswith("a"):
+        return [text]
+    parts, start = [], 0
+    for match in _AND_THEN.finditer(text):
+        following = text[match.end():].split(" ", 1)[0].lower()
+        if following in _NOT_A_VERB or len(text[match.end():].split()) < 2:
+            continue
+        parts.append(text[start:match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _is_goal(sentence: str) -> str:
+    match = _GOAL.match(sentence)
+    return match["rest"] if match else ""
 
 
 # ---------------------------------------------------------------- reading
@@ -152,8 +178,14 @@ def _inline_commitment(sentence: str) -> CommitmentDraft | None:
 class Reader:
     """Walks the lines once, keeping the section and party it is in."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, narrative: bool = False, article: bool = False) -> None:
+        # narrative: a news article or a follow-up telling of the promise, no party headings;
+        # there a goal ("Målet är att …") is one of the promise's commitments. article: a news
+        # article, whose sub-headings are the journalist's, not focus areas.
+        self.narrative, self.article = narrative, article
         self.draft = PromiseDraft()
+        self.candidates: list[FocusAreaDraft] = []  # every heading that may head a focus area
+        self.order: dict[int, int] = {}  # id(commitment) → its place in the text
         self.section = ""  # problem / sources / signatories / promises / ""
         self.party: str | None = None
         self.block_marker = ""  # the bullet style of the current party block, once it has items
@@ -184,6 +216,7 @@ class Reader:
 
     def _add(self, commitment: CommitmentDraft) -> None:
         self._open_pending()
+        self.order[id(commitment)] = len(self.order)
         (self.area.commitments if self.area else self.draft.other_commitments).append(commitment)
 
     def _end_party_block(self) -> None:
@@ -201,14 +234,21 @@ class Reader:
             title, description, rest_sentences = first.rstrip(".!? "), first, parts[1:]
         else:
             title, description, rest_sentences = "", "", parts
+        means = _MEANS.match(first) if not title else None
+        if means and len(means["goal"].split()) <= 8:  # "Tryggheten ska öka genom att …"
+            title, rest_sentences = means["goal"], parts
+        if description.rstrip(".!? ") == title:
+            description = ""  # "Trafiksäkerhet." says no more than its title
         area = FocusAreaDraft(title=title, description=description if rest_sentences else "")
+        self.draft.focus_areas.append(area)
+        self.candidates.append(area)
+        self.area, self.pending = area, None
         if rest_sentences:
             text = " ".join(rest_sentences)
-            found = _inline_commitment(text)
-            area.commitments.append(found or CommitmentDraft(TOGETHER, _capitalised(text)))
-        self.draft.focus_areas.append(area)
+            for found in _inline_commitments(text) or [CommitmentDraft(TOGETHER,
+                                                                       _capitalised(text))]:
+                self._add(found)
         self.titles.setdefault(title.lower(), area)
-        self.area = area
 
     # -- one line
 
@@ -236,6 +276,7 @@ class Reader:
                 self.focus_list = True
             else:
                 self.pending = FocusAreaDraft(title=focus["title"].strip())
+                self.candidates.append(self.pending)
                 self._open_pending()
                 self.describing = self.area
         elif _PROBLEM.match(text):
@@ -252,10 +293,15 @@ class Reader:
             self.pending = None  # "Uppföljning medborgarlöfte 2023" names no focus area
         elif self.section == "signatories" and _NAME_ONLY.match(text):
             self.name_waiting = text  # its title is on the next line
+        elif self.article or _QUESTION.search(text):
+            self.section = "" if self.section in ("problem", "sources", "signatories") else \
+                self.section
+            self.pending = self.area = None  # what follows belongs to no focus area named yet
         else:
             self.section = "" if self.section in ("problem", "sources", "signatories") else \
                 self.section
             self.pending = FocusAreaDraft(title=text)
+            self.candidates.append(self.pending)
             self.describing = self.pending
 
     def bullet(self, line: Line) -> None:
@@ -271,10 +317,10 @@ class Reader:
         elif self.section == "signatories":
             self.signatory_line(line.text)
         else:
-            found = _inline_commitment(line.text)
-            if found:
-                self._add(found)
-            elif self.section == "promises":
+            found = _inline_commitments(line.text)
+            for commitment in found:
+                self._add(commitment)
+            if not found and self.section == "promises":
                 self._add(CommitmentDraft(TOGETHER, line.text))
 
     def paragraph(self, text: str) -> None:
@@ -295,15 +341,21 @@ class Reader:
             self.focus_list, self.section = True, "promises"
             return
         self.focus_list = False
+        describing = self.describing
         for sentence in sentences(text):
-            found = _inline_commitment(sentence)
-            if found:
-                self._add(found)
-            elif self.describing is not None:
+            found = _inline_commitments(sentence)
+            goal = _is_goal(sentence) if self.narrative and not found else ""
+            if goal:
+                found = [CommitmentDraft(TOGETHER, _capitalised(goal))]  # a goal is both parties'
+            for commitment in found:
+                self._add(commitment)
+            if not found and self.describing is not None:
                 self.describing.description = " ".join(
                     filter(None, [self.describing.description, sentence]))
             if not self.overall_goal and _OVERALL_GOAL.match(sentence):
                 self.overall_goal = sentence
+        if describing is not None and describing is self.describing:
+            self.describing = None  # a focus area's description is the paragraph under it
 
     def columns(self, line: Line) -> None:
         """Names side by side, their titles on the line below; elsewhere, plain text."""
