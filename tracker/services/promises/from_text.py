@@ -81,7 +81,8 @@ def parse_promise_text(text: str) -> PromiseDraft:
     if not draft.title:
         draft.title = "Medborgarlöfte" + (f" {_period_label(draft)}" if draft.start_year else "")
     readable = [line for line in lines if line.kind != "quote"]
-    draft.problem_picture = "\n\n".join(reader.problem) or _problem_fallback(readable)
+    draft.problem_picture = ("\n\n".join(reader.problem or reader.background)
+                             or _problem_fallback(readable))
     draft.sources = [key for key, pattern in SOURCE_PATTERNS.items()
                      if any(pattern.search(line.text) for line in readable)]
     draft.sources_note = _sources_note(reader.notes) or _basis_sentences(readable)
@@ -131,8 +132,9 @@ def _period(lines: list[Line], title: str) -> tuple[int | None, int | None]:
                 continue
             match = DATE_SPAN.search(sentence) or YEAR.search(sentence)
             if match:
-                start = int(match["a"])
-                end = match["b"]
+                found = match.groupdict()
+                start = int(found.get("a") or found["a2"])
+                end = found.get("b") or found.get("b2")
                 if end is None:
                     return start, start
                 end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)

@@ -11,21 +11,39 @@ _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅ�
 YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
                    r"(?P<b>20\d\d|\d\d))?(?![\d\-])")
 _TITLE = re.compile(r"^(?:medborgar|trygghets)löfte\b(?![a-zåäö])", re.I)
-PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b", re.I)
-DATE_SPAN = re.compile(r"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d")
+PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b|\blovar\b|under tiden|"
+                         r"\b(?:kommer|ska) (?:polisen|kommunen|vi)\b", re.I)
+_MONTH = (r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+          r"december)")
+DATE_SPAN = re.compile(rf"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d|"
+                       rf"\b\d{{1,2}} {_MONTH} (?P<a2>20\d\d)\s*(?:–|—|-|till)\s*"
+                       rf"\d{{1,2}} {_MONTH} (?P<b2>20\d\d)")
 FOLLOW_UP = re.compile(r"uppföljning", re.I)
 _FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
                     re.I)
 _PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
-                      r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden)"
+                      r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden|"
+                      r"problemområden(?:a)?)"
                       r"\b", re.I)
 _SOURCES = re.compile(r"^(?:underlag(?:et)?|dialog och statistik|källor|så togs löftet fram|"
                       r"så har löftet tagits fram)\b", re.I)
 _SIGNED_HEADING = re.compile(r"^(?:underskrift(?:er)?|undertecknat av|undertecknare|"
                              r"undertecknas av|signerat av)\b", re.I)
-_PROMISES_HEADING = re.compile(r"^(?:medborgarlöften|medborgarlöftet|våra löften|löftena|"
+_PROMISES_HEADING = re.compile(r"^(?:(?:våra )?medborgarlöften(?: \d{4}(?:\W+\d{2,4})?)?|"
+                               r"medborgarlöftet|våra löften|löftena|vårt löfte(?: till .+)?|"
                                r"våra åtaganden|åtaganden|(?:detta|det här) lovar vi|"
-                               r"så här gör vi)\W*$", re.I)
+                               r"så här gör vi|(?:våra )?(?:aktiviteter|insatser|åtgärder))\W*$",
+                               re.I)
+# A line that introduces the list of what was promised ("Följande aktiviteter utlovades i 2018
+# års medborgarlöfte:", "Medborgarlöftet ska uppfyllas genom följande aktiviteter:")
+_PROMISES_INTRO = re.compile(r"\butlova(?:de|des|t)\b|\blovade\b|\bföljande "
+                             r"(?:aktiviteter|åtgärder|insatser|löften)\b|\bbland annat:$", re.I)
+# In a follow-up, the list of what came of it is no promise ("Utfallet blev:", "Resultat")
+_OUTCOME = re.compile(r"^(?:utfallet|resultat(?:et)?|det här blev utfallet|så blev det|"
+                      r"genomfört|genomförda aktiviteter)\b", re.I)
+# "Narkotika innebär att …": a focus area and what is promised for it, in one sentence
+_MEANING = re.compile(r"^(?P<title>[A-ZÅÄÖ][^.,:;]{2,60}?),? innebär att (?P<rest>.+)$")
+_PROMISE_VERB = re.compile(r"\b(?:ska|skall|kommer (?:\w+ )?att)\b", re.I)
 _PLACE_AND_DATE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
                              r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
                              r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
@@ -37,8 +55,17 @@ _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|komm
 _TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
-_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
+_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB} att|lovar|åtar sig)"
                      rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
+# "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
+_INLINE_TIME_FIRST = re.compile(
+    rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "
+    rf"(?P<who>polisen(?: och (?:{_TOWN}|kommunen))?|kommunen(?: och polisen)?|vi|"
+    rf"{_TOWN}(?: och polisen)?){_ADVERB}(?: särskilt)? att (?P<rest>.+)$", re.I)
+# "Under tiden 1 januari 2023 – 31 december 2024 lovar polisen att": a party heading with the
+# time first
+_PARTY_LAST = re.compile(rf"\b(?:lovar|åtar sig) (?P<who>polisen|kommunen|kommunerna|vi|"
+                         rf"{_TOWN})(?: och (?:polisen|kommunen|kommunerna))? att$", re.I)
 _INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat |både )?"
                               r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
                               r"(?:tillsammans |gemensamt )?(?P<rest>.+)$", re.I)

@@ -24,17 +24,23 @@ from tracker.services.promises.text_patterns import (
     _HAS_ROLE,
     _INLINE,
     _INLINE_INVERTED,
+    _INLINE_TIME_FIRST,
+    _MEANING,
     _MEANS,
     _NAME_ONLY,
     _NAME_THEN_ROLE,
     _NAME_TITLE_LINE,
     _NOT_A_VERB,
+    _OUTCOME,
     _OVERALL_GOAL,
     _PARTY_HEADING,
+    _PARTY_LAST,
     _PLACE_AND_DATE,
     _PROBLEM,
+    _PROMISE_VERB,
     _PROMISE_WORDS,
     _PROMISES_HEADING,
+    _PROMISES_INTRO,
     _QUESTION,
     _QUOTE_START,
     _ROLE,
@@ -104,6 +110,11 @@ def lines_of(text: str) -> list[Line]:
         if len(columns) > 1:
             lines.append(Line("columns", raw, columns=columns))
             continue
+        previous = lines[-1] if lines else None
+        if previous is not None and previous.kind == "bullet" and re.match(r"[a-zåäö]", raw) \
+                and not previous.text.endswith((".", "!", "?", ":", ";")):
+            previous.text = f"{previous.text} {raw}"  # a bullet wrapped onto the next line
+            continue
         inline = re.match(r"^(?P<head>[^:]{3,40}):\s+(?P<rest>\S.*)$", raw)
         if inline and (_PROBLEM.match(inline["head"]) or _SOURCES.match(inline["head"])
                        or _SIGNED_HEADING.match(inline["head"])):
@@ -114,6 +125,9 @@ def lines_of(text: str) -> list[Line]:
 
 
 def _party_of_heading(text: str) -> str | None:
+    last = _PARTY_LAST.search(text)
+    if last and len(text) <= 100:  # "Under samma tidsperiod lovar kommunerna att"
+        return _party_in(last["who"])
     match = _PARTY_HEADING.match(text)
     if not match or len(text) > 60 or text.endswith("."):
         return None
@@ -145,7 +159,8 @@ def _capitalised(text: str) -> str:
 def _inline_commitments(sentence: str) -> list[CommitmentDraft]:
     """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
     samt öka B" (two, when both parts start with a verb)."""
-    match = _INLINE.match(sentence) or _INLINE_INVERTED.search(sentence)
+    match = (_INLINE.match(sentence) or _INLINE_TIME_FIRST.match(sentence)
+             or _INLINE_INVERTED.search(sentence))
     if not match:
         return []
     party = _party_in(match["who"])
@@ -195,6 +210,8 @@ class Reader:
         self.titles: dict[str, FocusAreaDraft] = {}  # lower-case title → focus area
         self.focus_list = False
         self.problem: list[str] = []
+        self.background: list[str] = []  # under "Bakgrund": the problem picture if none else
+        self.problem_target = self.problem
         self.notes: list[str] = []
         self.overall_goal = ""
         self.name_waiting = ""  # a signatory's name, its title on the next line
@@ -270,6 +287,12 @@ class Reader:
         focus = _FOCUS.match(text)
         if not self.draft.title and _TITLE.match(text) and not FOLLOW_UP.search(text):
             self.draft.title = text
+            if self.section == "":
+                self.section = "promises"  # a list right under the title is what it promises
+        elif _OUTCOME.match(text):
+            self.section, self.pending, self.area = "", None, None
+        elif _PROMISES_INTRO.search(text) and not FOLLOW_UP.search(text):
+            self.section, self.pending, self.area = "promises", None, None
         elif focus:
             self.section = "promises"
             if focus["plural"] or not focus["title"]:
@@ -281,6 +304,8 @@ class Reader:
                 self.describing = self.area
         elif _PROBLEM.match(text):
             self.section, self.pending = "problem", None
+            self.problem_target = self.background if re.match(r"(?i)bakgrund", text) \
+                else self.problem
         elif _SOURCES.match(text):
             self.section, self.pending = "sources", None
         elif _SIGNED_HEADING.match(text) or _PLACE_AND_DATE.match(text):
@@ -313,7 +338,7 @@ class Reader:
             self.block_marker = self.block_marker or line.marker
             self._add(CommitmentDraft(self.party, line.text))
         elif self.section == "problem":
-            self.problem.append(f"• {line.text}")
+            self.problem_target.append(f"• {line.text}")
         elif self.section == "signatories":
             self.signatory_line(line.text)
         else:
@@ -332,7 +357,7 @@ class Reader:
             if self.signatory_line(text):
                 return
         if self.section == "problem":
-            self.problem.append(text)
+            self.problem_target.append(text)
             return
         if self.section == "sources":
             self.notes.append(text)
@@ -341,6 +366,10 @@ class Reader:
             self.focus_list, self.section = True, "promises"
             return
         self.focus_list = False
+        meaning = _MEANING.match(text)
+        if meaning and len(meaning["title"].split()) <= 6 and self.section == "promises":
+            self._meaning(meaning["title"], meaning["rest"])
+            return
         describing = self.describing
         for sentence in sentences(text):
             found = _inline_commitments(sentence)
@@ -356,6 +385,29 @@ class Reader:
                 self.overall_goal = sentence
         if describing is not None and describing is self.describing:
             self.describing = None  # a focus area's description is the paragraph under it
+        if text.endswith(":") and (_PROMISES_INTRO.search(text) or self.last_in(text)):
+            # "Där lovar polisen att … Bland annat:" — the list below is that party's
+            self.section = "promises"
+            self.party = self.last_in(text)
+            self.block_marker = ""
+
+    def last_in(self, text: str) -> str | None:
+        """The party of the last commitment read from this paragraph, if any."""
+        found = [c for s in sentences(text) for c in _inline_commitments(s)]
+        return found[-1].party if found else None
+
+    def _meaning(self, title: str, rest: str) -> None:
+        """"Narkotika innebär att minst två insatser genomförs. Polisen kommer även att …"."""
+        self.pending = FocusAreaDraft(title=title)
+        self.candidates.append(self.pending)
+        first, *others = sentences(rest)
+        self._add(CommitmentDraft(TOGETHER, _capitalised(first)))
+        for sentence in others:
+            found = _inline_commitments(sentence)
+            if not found and _PROMISE_VERB.search(sentence):
+                found = [CommitmentDraft(TOGETHER, _capitalised(sentence))]
+            for commitment in found:
+                self._add(commitment)
 
     def columns(self, line: Line) -> None:
         """Names side by side, their titles on the line below; elsewhere, plain text."""
