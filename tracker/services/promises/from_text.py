@@ -161,38 +161,52 @@ def _sources_note(notes: list[str]) -> str:
     return " ".join(naming or found)
 
 
-def _shared_stems(text: str, title: str) -> int:
-    """How many of the text's words begin like a word of the title ("förebygga" in
-    "Drogförebyggande", "tryggheten" in "Trygghetsskapande")."""
-    title_words = [w for w in re.findall(r"[a-zåäöé]+", title.lower()) if len(w) >= 5]
-    stems = {w[:5] for w in re.findall(r"[a-zåäöé]+", text.lower())
-             if len(w) >= 5 and w[:5] not in _COMMON_STEMS}
-    return sum(1 for stem in stems if any(stem in word for word in title_words))
-
-
 _COMMON_STEMS = frozenset({"kommu", "polis", "tills", "gemen", "arbet", "genom", "under",
                            "efter", "andra", "samma", "medbo", "invån", "skall", "utifr"})
 
 
+_TELLING = 12  # at most this many headings share a stem that places a commitment
+
+
+def _stems(text: str) -> set[str]:
+    """The first five letters of each longer word, leaving out the words every promise has."""
+    return {w[:5] for w in re.findall(r"[a-zåäöé]+", text.lower())
+            if len(w) >= 5 and w[:5] not in _COMMON_STEMS}
+
+
 def _place_other_commitments(draft: PromiseDraft, reader: Reader) -> None:
     """In a text with focus areas, a commitment outside them goes to the one heading whose title
-    shares a word stem with it ("… förebygga missbruk" under "Drogförebyggande"); with none or
-    several it stays among the other commitments, for the coordinator to place."""
+    shares most word stems with it ("… förebygga missbruk" under "Drogförebyggande",
+    "tryggheten" under "Trygghetsskapande insatser"); with none, or a tie, it stays among the
+    other commitments, for the coordinator to place."""
     if not draft.other_commitments or not any(area.commitments for area in draft.focus_areas):
         return
     titled = [area for area in reader.candidates if area.title]
+    by_piece: dict[str, set[int]] = {}  # every five letters inside a title word → its areas
+    for index, area in enumerate(titled):
+        for word in re.findall(r"[a-zåäöé]{5,}", area.title.lower()):
+            for at in range(len(word) - 4):
+                by_piece.setdefault(word[at:at + 5], set()).add(index)
+    shown = {id(area) for area in draft.focus_areas}
     staying = []
     for commitment in draft.other_commitments:
-        scores = [(_shared_stems(commitment.text, area.title), area) for area in titled]
-        best = max((score for score, _area in scores), default=0)
-        chosen = [area for score, area in scores if score == best]
+        scores: dict[int, int] = {}
+        for stem in _stems(commitment.text):
+            areas = by_piece.get(stem, ())
+            if len(areas) > _TELLING:
+                continue  # a stem that many headings share tells none of them apart
+            for index in areas:
+                scores[index] = scores.get(index, 0) + 1
+        best = max(scores.values(), default=0)
+        chosen = [index for index, score in scores.items() if score == best]
         if best == 0 or len(chosen) != 1:
             staying.append(commitment)
             continue
-        area = chosen[0]
+        area = titled[chosen[0]]
         area.commitments.append(commitment)
-        if all(area is not known for known in draft.focus_areas):
+        if id(area) not in shown:
             draft.focus_areas.append(area)
+            shown.add(id(area))
     draft.other_commitments = staying
     position = {id(area): index for index, area in enumerate(reader.candidates)}
     draft.focus_areas.sort(key=lambda area: position.get(id(area), len(position)))

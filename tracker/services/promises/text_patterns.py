@@ -77,7 +77,8 @@ _GOAL = re.compile(r"^(?:ett av målen|målet|ett (?:annat )?mål) (?:är|har va
 _QUESTION = re.compile(r"\?$|^(?:hur|vad|varför|vilka|vilken|vilket|när|vem|vems)\b|"
                        r"^[a-zåäö]+ (?:det|man|ni|du)\b", re.I)
 # "att A samt öka B": two promises in one sentence when both parts start with a verb
-_AND_THEN = re.compile(r",? (?:samt|och) att |,? samt (?=[a-zåäö]+a )")
+_AND_THEN = re.compile(r",? (?:samt|och) att (?=(?P<next>[a-zåäö]+) \S)|"
+                       r",? samt (?=(?P<verb>[a-zåäö]+a) \S)")
 # words ending in -a after "samt" that are no verb: "samt andra insatser"
 _NOT_A_VERB = frozenset("""alla andra båda egna enda flera första gemensamma hela lokala nya
     olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa""".split())

@@ -100,8 +100,12 @@ def _looks_like_heading(text: str) -> bool:
             and not re.search(r"[.!?] [A-ZÅÄÖ]", text) and any(c.isalpha() for c in text))
 
 
+MAX_WRAPPED = 6  # a bullet wrapped over more lines than this is taken as text below it
+
+
 def lines_of(text: str) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
+    wrapped = 0
     for raw in text.split("\n"):
         if not raw:
             continue
@@ -112,9 +116,12 @@ def lines_of(text: str) -> list[Line]:
             continue
         previous = lines[-1] if lines else None
         if previous is not None and previous.kind == "bullet" and re.match(r"[a-zåäö]", raw) \
-                and not previous.text.endswith((".", "!", "?", ":", ";")):
+                and not previous.text.endswith((".", "!", "?", ":", ";")) \
+                and wrapped < MAX_WRAPPED:
             previous.text = f"{previous.text} {raw}"  # a bullet wrapped onto the next line
+            wrapped += 1
             continue
+        wrapped = 0
         inline = re.match(r"^(?P<head>[^:]{3,40}):\s+(?P<rest>\S.*)$", raw)
         if inline and (_PROBLEM.match(inline["head"]) or _SOURCES.match(inline["head"])
                        or _SIGNED_HEADING.match(inline["head"])):
@@ -174,11 +181,12 @@ def _clauses(text: str) -> list[str]:
         return [text]
     parts, start = [], 0
     for match in _AND_THEN.finditer(text):
-        following = text[match.end():].split(" ", 1)[0].lower()
-        if following in _NOT_A_VERB or len(text[match.end():].split()) < 2:
+        if (match["next"] or match["verb"]).lower() in _NOT_A_VERB:
             continue
         parts.append(text[start:match.start()])
         start = match.end()
+        if len(parts) >= 10:
+            break  # more than ten promises in one sentence: the rest stays as written
     parts.append(text[start:])
     return [part.strip() for part in parts if part.strip()]
 
