@@ -324,3 +324,55 @@ def test_numbered_and_bulleted_lines_under_one_party_are_all_its_commitments():
     assert [(c.party, c.text) for c in draft.other_commitments] == [
         ("polisen", "Synas i centrum."), ("polisen", "Besöka skolorna."),
         ("polisen", "Hålla medborgarmöten.")]
+
+
+# ---------------------------------------------------------------- the rules the demo pages needed
+
+def test_two_promises_in_one_sentence_split_only_where_both_start_with_a_verb():
+    draft = parse_promise_text(
+        "I medborgarlöftet för 2026 lovade polisen att patrullera i centrum samt öka närvaron "
+        "vid skolorna. Kommunen ska genomföra trygghetsvandringar samt andra insatser i "
+        "bostadsområdena.")
+    assert [(c.party, c.text) for c in draft.focus_areas[0].commitments] == [
+        ("polisen", "Patrullera i centrum."), ("polisen", "Öka närvaron vid skolorna."),
+        ("kommunen", "Genomföra trygghetsvandringar samt andra insatser i bostadsområdena.")]
+    many = parse_promise_text("Polisen ska öka närvaron " + "samt öka " * 30 + "tryggheten.")
+    assert many.commitment_count == 11  # ten splits at most; the rest stays as written
+
+
+def test_a_goal_is_a_commitment_in_a_follow_up_but_a_description_in_the_promise_itself():
+    promise = parse_promise_text(
+        "Medborgarlöfte 2026\nFokusområde: Trygg trafik\nMålet är att färre ska köra för fort "
+        "vid skolorna.\nPolisen lovar att:\n- Göra hastighetskontroller varje vecka.")
+    assert [(a.title, a.description, [(c.party, c.text) for c in a.commitments])
+            for a in promise.focus_areas] == [
+        ("Trygg trafik", "Målet är att färre ska köra för fort vid skolorna.",
+         [("polisen", "Göra hastighetskontroller varje vecka.")])]
+    follow_up = parse_promise_text(
+        "Uppföljning medborgarlöfte 2026\nTrygg trafik\nPolisen har gjort 40 kontroller. "
+        "Målet är att färre ska köra för fort vid skolorna.")
+    assert [(a.title, a.description, [(c.party, c.text) for c in a.commitments])
+            for a in follow_up.focus_areas] == [
+        ("Trygg trafik", "Polisen har gjort 40 kontroller.",
+         [("tillsammans", "Färre ska köra för fort vid skolorna.")])]
+
+
+def test_a_heading_that_asks_names_no_focus_area_and_a_commitment_finds_its_area_by_stem():
+    draft = parse_promise_text(
+        "Uppföljning medborgarlöfte 2026\nI löftet lovade polisen att minska narkotikan bland "
+        "unga.\nNarkotikabrott\nMålet är att skolorna ska vara drogfria.\nTrafik\nVi har gjort "
+        "kontroller.\nVad har vi lärt oss?\nMålet är att trafiken ska bli lugnare.")
+    assert _areas(draft) == [
+        ("Narkotikabrott", [("polisen", "Minska narkotikan bland unga."),
+                            ("tillsammans", "Skolorna ska vara drogfria.")]),
+        ("Trafik", [("tillsammans", "Trafiken ska bli lugnare.")]),
+    ]
+
+
+def test_a_news_article_on_a_new_promise_for_the_coming_year():
+    draft = parse_promise_text(
+        "Nytt medborgarlöfte för Ort\nNu har ett nytt medborgarlöfte undertecknats. Enkäten "
+        "gjordes i maj 2025. Polisen ska synas mer det kommande året.\n\"Det är bra\", säger "
+        "Anna Ek.")
+    assert (draft.title, draft.start_year, draft.end_year) == ("Medborgarlöfte 2026", 2026, 2026)
+    assert parse_promise_text("Medborgarlöfte\nPolisen ska synas mer nästa år.").start_year is None
