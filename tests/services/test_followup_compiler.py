@@ -488,7 +488,6 @@ def test_demo_lidkoping_2023_verdicts_can_be_defended(demo_2023):
         "Öka tryggheten i Lidköping centrum.": "effekt",
         "Invånarna i Lidköping skall känna sig trygga och se poliser i större utsträckning.":
             "effekt",
-        "Samverkan och förbättra våra lägesbilder ihop med Lidköpings kommun.": "arbetssatt",
     }
     for verdict in followup.verdicts.values():
         assert verdict["suggested"] != Verdict.FULFILLED.value, verdict["text"]

@@ -9,6 +9,8 @@ ska …", "Vi lovar gemensamt att …"), and who signed ("Namn, titel" lines or 
 """
 from __future__ import annotations
 
+import re
+
 from tracker.services import DomainError
 from tracker.services.personal_data import check_text
 from tracker.services.promises.drafts import (  # noqa: F401  (the preview's types, re-exported)
@@ -22,11 +24,15 @@ from tracker.services.promises.drafts import (  # noqa: F401  (the preview's typ
     SignatoryDraft,
 )
 from tracker.services.promises.text_patterns import (
+    _OVERALL_GOAL,
     BASIS,
+    COMING_YEAR,
     DATE_SPAN,
     FIGURES,
     FOCUS_ON,
     FOLLOW_UP,
+    FOLLOW_UP_TITLE,
+    NEW_PROMISE,
     PERIOD_LINE,
     SOURCE_PATTERNS,
     YEAR,
@@ -34,6 +40,7 @@ from tracker.services.promises.text_patterns import (
 from tracker.services.promises.text_reader import (
     Line,
     Reader,
+    _party_of_heading,
     lines_of,
     normalise,
     sentences,
@@ -58,7 +65,7 @@ def parse_promise_text(text: str) -> PromiseDraft:
     """The preview of a published promise; DomainError if the text is refused."""
     text = check_promise_text(text)
     lines = lines_of(text)
-    reader = Reader()
+    reader = Reader(**_kind_of_text(lines))
     for line in lines:
         if line.kind == "heading":
             reader.heading(line.text)
@@ -74,10 +81,12 @@ def parse_promise_text(text: str) -> PromiseDraft:
     if not draft.title:
         draft.title = "Medborgarlöfte" + (f" {_period_label(draft)}" if draft.start_year else "")
     readable = [line for line in lines if line.kind != "quote"]
-    draft.problem_picture = "\n\n".join(reader.problem) or _problem_fallback(readable)
+    draft.problem_picture = ("\n\n".join(reader.problem or reader.background)
+                             or _problem_fallback(readable))
     draft.sources = [key for key, pattern in SOURCE_PATTERNS.items()
                      if any(pattern.search(line.text) for line in readable)]
-    draft.sources_note = " ".join(reader.notes) or _basis_sentences(readable)
+    draft.sources_note = _sources_note(reader.notes) or _basis_sentences(readable)
+    _place_other_commitments(draft, reader)
     _settle_focus_areas(draft, reader, lines)
     if draft.commitment_count > MAX_COMMITMENTS or len(draft.focus_areas) > MAX_FOCUS_AREAS:
         raise DomainError(_(
@@ -92,6 +101,18 @@ def parse_promise_text(text: str) -> PromiseDraft:
         ("focus_titles", any(not area.title for area in draft.focus_areas)),
     ) if absent]
     return draft
+
+
+def _kind_of_text(lines: list[Line]) -> dict[str, bool]:
+    """A news article (it quotes people) or a follow-up report ("Uppföljning …" heads it) that
+    tells of the promise without party headings reads differently from the promise itself."""
+    if any(line.kind == "heading" and _party_of_heading(line.text) for line in lines):
+        return {"narrative": False, "article": False}
+    first = next((line.text for line in lines if line.kind == "heading"
+                  and re.search(r"(?i)löfte|uppföljning", line.text)), "")
+    follow_up = bool(FOLLOW_UP_TITLE.match(first))
+    article = not follow_up and any(line.kind == "quote" for line in lines)
+    return {"narrative": follow_up or article, "article": article}
 
 
 def _period_label(draft: PromiseDraft) -> str:
@@ -111,13 +132,86 @@ def _period(lines: list[Line], title: str) -> tuple[int | None, int | None]:
                 continue
             match = DATE_SPAN.search(sentence) or YEAR.search(sentence)
             if match:
-                start = int(match["a"])
-                end = match["b"]
+                found = match.groupdict()
+                start = int(found.get("a") or found["a2"])
+                end = found.get("b") or found.get("b2")
                 if end is None:
                     return start, start
                 end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
                 return (start, end_year) if start < end_year <= start + 2 else (start, start)
+    return _coming_year(lines)
+
+
+def _coming_year(lines: list[Line]) -> tuple[int | None, int | None]:
+    """A news article on a newly signed promise that names no period but "det kommande året":
+    the year after the latest year it speaks of."""
+    text = "\n".join(line.text for line in lines)
+    years = [int(m["a"]) for m in YEAR.finditer(text)]
+    if years and NEW_PROMISE.search(text) and COMING_YEAR.search(text):
+        return max(years) + 1, max(years) + 1
     return None, None
+
+
+def _sources_note(notes: list[str]) -> str:
+    """Under a sources heading, the sentences that name a source or a basis; all of them when
+    none does."""
+    found = [s for note in notes for s in sentences(note)]
+    naming = [s for s in found if BASIS.search(s)
+              or any(pattern.search(s) for pattern in SOURCE_PATTERNS.values())]
+    return " ".join(naming or found)
+
+
+_COMMON_STEMS = frozenset({"kommu", "polis", "tills", "gemen", "arbet", "genom", "under",
+                           "efter", "andra", "samma", "medbo", "invån", "skall", "utifr"})
+
+
+_TELLING = 12  # at most this many headings share a stem that places a commitment
+
+
+def _stems(text: str) -> set[str]:
+    """The first five letters of each longer word, leaving out the words every promise has."""
+    return {w[:5] for w in re.findall(r"[a-zåäöé]+", text.lower())
+            if len(w) >= 5 and w[:5] not in _COMMON_STEMS}
+
+
+def _place_other_commitments(draft: PromiseDraft, reader: Reader) -> None:
+    """In a text with focus areas, a commitment outside them goes to the one heading whose title
+    shares most word stems with it ("… förebygga missbruk" under "Drogförebyggande",
+    "tryggheten" under "Trygghetsskapande insatser"); with none, or a tie, it stays among the
+    other commitments, for the coordinator to place."""
+    if not draft.other_commitments or not any(area.commitments for area in draft.focus_areas):
+        return
+    titled = [area for area in reader.candidates if area.title]
+    by_piece: dict[str, set[int]] = {}  # every five letters inside a title word → its areas
+    for index, area in enumerate(titled):
+        for word in re.findall(r"[a-zåäöé]{5,}", area.title.lower()):
+            for at in range(len(word) - 4):
+                by_piece.setdefault(word[at:at + 5], set()).add(index)
+    shown = {id(area) for area in draft.focus_areas}
+    staying = []
+    for commitment in draft.other_commitments:
+        scores: dict[int, int] = {}
+        for stem in _stems(commitment.text):
+            areas = by_piece.get(stem, ())
+            if len(areas) > _TELLING:
+                continue  # a stem that many headings share tells none of them apart
+            for index in areas:
+                scores[index] = scores.get(index, 0) + 1
+        best = max(scores.values(), default=0)
+        chosen = [index for index, score in scores.items() if score == best]
+        if best == 0 or len(chosen) != 1:
+            staying.append(commitment)
+            continue
+        area = titled[chosen[0]]
+        area.commitments.append(commitment)
+        if id(area) not in shown:
+            draft.focus_areas.append(area)
+            shown.add(id(area))
+    draft.other_commitments = staying
+    position = {id(area): index for index, area in enumerate(reader.candidates)}
+    draft.focus_areas.sort(key=lambda area: position.get(id(area), len(position)))
+    for area in draft.focus_areas:
+        area.commitments.sort(key=lambda c: reader.order.get(id(c), len(reader.order)))
 
 
 def _problem_fallback(lines: list[Line]) -> str:
@@ -137,7 +231,8 @@ def _basis_sentences(lines: list[Line]) -> str:
 
 
 def _settle_focus_areas(draft: PromiseDraft, reader: Reader, lines: list[Line]) -> None:
-    """Commitments outside every focus area make one when the text names none."""
+    """Commitments outside every focus area make one when the text names none: its title is
+    the "fokus på …" of the first headings, or the overall goal."""
     draft.focus_areas = [area for area in draft.focus_areas if area.commitments or area.title]
     if draft.other_commitments and not draft.focus_areas:
         title = ""
@@ -145,8 +240,12 @@ def _settle_focus_areas(draft: PromiseDraft, reader: Reader, lines: list[Line]) 
             match = FOCUS_ON.search(line.text) if line.kind == "heading" else None
             if match:
                 title = match["what"].strip()
-                title = title[:1].upper() + title[1:]
                 break
+        goal = re.match(r"(?i)^(?:det )?övergripande målet (?:med \w+ )?är att (?P<what>.+?)\.?$",
+                        reader.overall_goal) if _OVERALL_GOAL.match(reader.overall_goal) else None
+        if not title and goal:
+            title = goal["what"]  # "att öka tryggheten och minska brotten" → its title
+        title = title[:1].upper() + title[1:]
         draft.focus_areas.append(FocusAreaDraft(title=title, description=reader.overall_goal,
                                                 commitments=draft.other_commitments))
         draft.other_commitments = []

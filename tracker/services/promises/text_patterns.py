@@ -11,21 +11,39 @@ _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅ�
 YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
                    r"(?P<b>20\d\d|\d\d))?(?![\d\-])")
 _TITLE = re.compile(r"^(?:medborgar|trygghets)löfte\b(?![a-zåäö])", re.I)
-PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b", re.I)
-DATE_SPAN = re.compile(r"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d")
+PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b|\blovar\b|under tiden|"
+                         r"\b(?:kommer|ska) (?:polisen|kommunen|vi)\b", re.I)
+_MONTH = (r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
+          r"december)")
+DATE_SPAN = re.compile(rf"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>20\d\d)-\d\d-\d\d|"
+                       rf"\b\d{{1,2}} {_MONTH} (?P<a2>20\d\d)\s*(?:–|—|-|till)\s*"
+                       rf"\d{{1,2}} {_MONTH} (?P<b2>20\d\d)")
 FOLLOW_UP = re.compile(r"uppföljning", re.I)
 _FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
                     re.I)
 _PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
-                      r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden)"
+                      r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden|"
+                      r"problemområden(?:a)?)"
                       r"\b", re.I)
 _SOURCES = re.compile(r"^(?:underlag(?:et)?|dialog och statistik|källor|så togs löftet fram|"
                       r"så har löftet tagits fram)\b", re.I)
 _SIGNED_HEADING = re.compile(r"^(?:underskrift(?:er)?|undertecknat av|undertecknare|"
                              r"undertecknas av|signerat av)\b", re.I)
-_PROMISES_HEADING = re.compile(r"^(?:medborgarlöften|medborgarlöftet|våra löften|löftena|"
+_PROMISES_HEADING = re.compile(r"^(?:(?:våra )?medborgarlöften(?: \d{4}(?:\W+\d{2,4})?)?|"
+                               r"medborgarlöftet|våra löften|löftena|vårt löfte(?: till .+)?|"
                                r"våra åtaganden|åtaganden|(?:detta|det här) lovar vi|"
-                               r"så här gör vi)\W*$", re.I)
+                               r"så här gör vi|(?:våra )?(?:aktiviteter|insatser|åtgärder))\W*$",
+                               re.I)
+# A line that introduces the list of what was promised ("Följande aktiviteter utlovades i 2018
+# års medborgarlöfte:", "Medborgarlöftet ska uppfyllas genom följande aktiviteter:")
+_PROMISES_INTRO = re.compile(r"\butlova(?:de|des|t)\b|\blovade\b|\bföljande "
+                             r"(?:aktiviteter|åtgärder|insatser|löften)\b|\bbland annat:$", re.I)
+# In a follow-up, the list of what came of it is no promise ("Utfallet blev:", "Resultat")
+_OUTCOME = re.compile(r"^(?:utfallet|resultat(?:et)?|det här blev utfallet|så blev det|"
+                      r"genomfört|genomförda aktiviteter)\b", re.I)
+# "Narkotika innebär att …": a focus area and what is promised for it, in one sentence
+_MEANING = re.compile(r"^(?P<title>[A-ZÅÄÖ][^.,:;]{2,60}?),? innebär att (?P<rest>.+)$")
+_PROMISE_VERB = re.compile(r"\b(?:ska|skall|kommer (?:\w+ )?att)\b", re.I)
 _PLACE_AND_DATE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
                              r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
                              r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
@@ -37,11 +55,38 @@ _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|komm
 _TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
-_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer att|lovar|åtar sig)"
+_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB} att|lovar|åtar sig)"
                      rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
-_INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat )?"
+# "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
+_INLINE_TIME_FIRST = re.compile(
+    rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "
+    rf"(?P<who>polisen(?: och (?:{_TOWN}|kommunen))?|kommunen(?: och polisen)?|vi|"
+    rf"{_TOWN}(?: och polisen)?){_ADVERB}(?: särskilt)? att (?P<rest>.+)$", re.I)
+# "Under tiden 1 januari 2023 – 31 december 2024 lovar polisen att": a party heading with the
+# time first
+_PARTY_LAST = re.compile(rf"\b(?:lovar|åtar sig) (?P<who>polisen|kommunen|kommunerna|vi|"
+                         rf"{_TOWN})(?: och (?:polisen|kommunen|kommunerna))? att$", re.I)
+_INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat |både )?"
                               r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
-                              r"(?P<rest>.+)$", re.I)
+                              r"(?:tillsammans |gemensamt )?(?P<rest>.+)$", re.I)
+# "Målet är att …", "Ett av målen är att …": in a news article or a follow-up, what the promise
+# set out to reach (not "Det övergripande målet", which describes the promise as a whole)
+_GOAL = re.compile(r"^(?:ett av målen|målet|ett (?:annat )?mål) (?:är|har varit|var) att "
+                   r"(?P<rest>.+)$", re.I)
+# A heading that asks ("Syns det någon effekt?", "Vad är ett medborgarlöfte") names no focus area
+_QUESTION = re.compile(r"\?$|^(?:hur|vad|varför|vilka|vilken|vilket|när|vem|vems)\b|"
+                       r"^[a-zåäö]+ (?:det|man|ni|du)\b", re.I)
+# "att A samt öka B": two promises in one sentence when both parts start with a verb
+_AND_THEN = re.compile(r",? (?:samt|och) att (?=(?P<next>[a-zåäö]+) \S)|"
+                       r",? samt (?=(?P<verb>[a-zåäö]+a) \S)")
+# words ending in -a after "samt" that are no verb: "samt andra insatser"
+_NOT_A_VERB = frozenset("""alla andra båda egna enda flera första gemensamma hela lokala nya
+    olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa""".split())
+_MEANS = re.compile(r"^(?P<goal>.{3,60}?) genom att ")  # "Tryggheten ska öka genom att …"
+FOLLOW_UP_TITLE = re.compile(r"^uppföljning\b", re.I)
+COMING_YEAR = re.compile(r"\b(?:det |under )?(?:kommande året|kommande år|nästa år)\b", re.I)
+NEW_PROMISE = re.compile(r"\bn(?:ytt|ya) (?:gemensamma? )?(?:medborgar|trygghets)?löfte|"
+                         r"\bunderteckna(?:ts|t|des)\b|\bskrivit under\b", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
 _OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
 FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
@@ -49,7 +94,8 @@ FIGURES = re.compile(r"(?<![\d,])\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersök
                       r"trygghetsmätning",
                       re.I)
 BASIS = re.compile(r"tagits fram|tas fram|baseras på|bygger på|utgår från|identifierats genom|"
-                    r"använts i underlaget|samlats in|grundar sig på", re.I)
+                    r"använts i underlaget|samlats in|grundar sig på|(?:legat|ligger) till grund",
+                    re.I)
 
 _NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
 _NAME = rf"{_NAME_WORD}(?: (?:af |von |de )?{_NAME_WORD}){{1,2}}"

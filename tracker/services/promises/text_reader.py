@@ -16,21 +16,32 @@ from tracker.services.promises.drafts import (
     SignatoryDraft,
 )
 from tracker.services.promises.text_patterns import (
+    _AND_THEN,
     _BULLET,
     _CONTACTS,
     _FOCUS,
+    _GOAL,
     _HAS_ROLE,
     _INLINE,
     _INLINE_INVERTED,
+    _INLINE_TIME_FIRST,
+    _MEANING,
+    _MEANS,
     _NAME_ONLY,
     _NAME_THEN_ROLE,
     _NAME_TITLE_LINE,
+    _NOT_A_VERB,
+    _OUTCOME,
     _OVERALL_GOAL,
     _PARTY_HEADING,
+    _PARTY_LAST,
     _PLACE_AND_DATE,
     _PROBLEM,
+    _PROMISE_VERB,
     _PROMISE_WORDS,
     _PROMISES_HEADING,
+    _PROMISES_INTRO,
+    _QUESTION,
     _QUOTE_START,
     _ROLE,
     _ROLE_THEN_NAME,
@@ -89,8 +100,12 @@ def _looks_like_heading(text: str) -> bool:
             and not re.search(r"[.!?] [A-ZÅÄÖ]", text) and any(c.isalpha() for c in text))
 
 
+MAX_WRAPPED = 6  # a bullet wrapped over more lines than this is taken as text below it
+
+
 def lines_of(text: str) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
+    wrapped = 0
     for raw in text.split("\n"):
         if not raw:
             continue
@@ -99,6 +114,14 @@ def lines_of(text: str) -> list[Line]:
         if len(columns) > 1:
             lines.append(Line("columns", raw, columns=columns))
             continue
+        previous = lines[-1] if lines else None
+        if previous is not None and previous.kind == "bullet" and re.match(r"[a-zåäö]", raw) \
+                and not previous.text.endswith((".", "!", "?", ":", ";")) \
+                and wrapped < MAX_WRAPPED:
+            previous.text = f"{previous.text} {raw}"  # a bullet wrapped onto the next line
+            wrapped += 1
+            continue
+        wrapped = 0
         inline = re.match(r"^(?P<head>[^:]{3,40}):\s+(?P<rest>\S.*)$", raw)
         if inline and (_PROBLEM.match(inline["head"]) or _SOURCES.match(inline["head"])
                        or _SIGNED_HEADING.match(inline["head"])):
@@ -109,6 +132,9 @@ def lines_of(text: str) -> list[Line]:
 
 
 def _party_of_heading(text: str) -> str | None:
+    last = _PARTY_LAST.search(text)
+    if last and len(text) <= 100:  # "Under samma tidsperiod lovar kommunerna att"
+        return _party_in(last["who"])
     match = _PARTY_HEADING.match(text)
     if not match or len(text) > 60 or text.endswith("."):
         return None
@@ -137,14 +163,37 @@ def _capitalised(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _inline_commitment(sentence: str) -> CommitmentDraft | None:
-    match = _INLINE.match(sentence)
-    if match:
-        return CommitmentDraft(_party_in(match["who"]), _capitalised(match["rest"]))
-    match = _INLINE_INVERTED.search(sentence)
-    if match:
-        return CommitmentDraft(_party_in(match["who"]), _capitalised(match["rest"]))
-    return None
+def _inline_commitments(sentence: str) -> list[CommitmentDraft]:
+    """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
+    samt öka B" (two, when both parts start with a verb)."""
+    match = (_INLINE.match(sentence) or _INLINE_TIME_FIRST.match(sentence)
+             or _INLINE_INVERTED.search(sentence))
+    if not match:
+        return []
+    party = _party_in(match["who"])
+    return [CommitmentDraft(party, _capitalised(part)) for part in _clauses(match["rest"])]
+
+
+def _clauses(text: str) -> list[str]:
+    """"jobba med A samt öka B" → both; "genomföra A samt andra insatser" stays one."""
+    first_word = text.split(" ", 1)[0].lower()
+    if not first_word.endswith("a"):
+        return [text]
+    parts, start = [], 0
+    for match in _AND_THEN.finditer(text):
+        if (match["next"] or match["verb"]).lower() in _NOT_A_VERB:
+            continue
+        parts.append(text[start:match.start()])
+        start = match.end()
+        if len(parts) >= 10:
+            break  # more than ten promises in one sentence: the rest stays as written
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _is_goal(sentence: str) -> str:
+    match = _GOAL.match(sentence)
+    return match["rest"] if match else ""
 
 
 # ---------------------------------------------------------------- reading
@@ -152,8 +201,14 @@ def _inline_commitment(sentence: str) -> CommitmentDraft | None:
 class Reader:
     """Walks the lines once, keeping the section and party it is in."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, narrative: bool = False, article: bool = False) -> None:
+        # narrative: a news article or a follow-up telling of the promise, no party headings;
+        # there a goal ("Målet är att …") is one of the promise's commitments. article: a news
+        # article, whose sub-headings are the journalist's, not focus areas.
+        self.narrative, self.article = narrative, article
         self.draft = PromiseDraft()
+        self.candidates: list[FocusAreaDraft] = []  # every heading that may head a focus area
+        self.order: dict[int, int] = {}  # id(commitment) → its place in the text
         self.section = ""  # problem / sources / signatories / promises / ""
         self.party: str | None = None
         self.block_marker = ""  # the bullet style of the current party block, once it has items
@@ -163,6 +218,8 @@ class Reader:
         self.titles: dict[str, FocusAreaDraft] = {}  # lower-case title → focus area
         self.focus_list = False
         self.problem: list[str] = []
+        self.background: list[str] = []  # under "Bakgrund": the problem picture if none else
+        self.problem_target = self.problem
         self.notes: list[str] = []
         self.overall_goal = ""
         self.name_waiting = ""  # a signatory's name, its title on the next line
@@ -184,6 +241,7 @@ class Reader:
 
     def _add(self, commitment: CommitmentDraft) -> None:
         self._open_pending()
+        self.order[id(commitment)] = len(self.order)
         (self.area.commitments if self.area else self.draft.other_commitments).append(commitment)
 
     def _end_party_block(self) -> None:
@@ -201,14 +259,21 @@ class Reader:
             title, description, rest_sentences = first.rstrip(".!? "), first, parts[1:]
         else:
             title, description, rest_sentences = "", "", parts
+        means = _MEANS.match(first) if not title else None
+        if means and len(means["goal"].split()) <= 8:  # "Tryggheten ska öka genom att …"
+            title, rest_sentences = means["goal"], parts
+        if description.rstrip(".!? ") == title:
+            description = ""  # "Trafiksäkerhet." says no more than its title
         area = FocusAreaDraft(title=title, description=description if rest_sentences else "")
+        self.draft.focus_areas.append(area)
+        self.candidates.append(area)
+        self.area, self.pending = area, None
         if rest_sentences:
             text = " ".join(rest_sentences)
-            found = _inline_commitment(text)
-            area.commitments.append(found or CommitmentDraft(TOGETHER, _capitalised(text)))
-        self.draft.focus_areas.append(area)
+            for found in _inline_commitments(text) or [CommitmentDraft(TOGETHER,
+                                                                       _capitalised(text))]:
+                self._add(found)
         self.titles.setdefault(title.lower(), area)
-        self.area = area
 
     # -- one line
 
@@ -230,16 +295,25 @@ class Reader:
         focus = _FOCUS.match(text)
         if not self.draft.title and _TITLE.match(text) and not FOLLOW_UP.search(text):
             self.draft.title = text
+            if self.section == "":
+                self.section = "promises"  # a list right under the title is what it promises
+        elif _OUTCOME.match(text):
+            self.section, self.pending, self.area = "", None, None
+        elif _PROMISES_INTRO.search(text) and not FOLLOW_UP.search(text):
+            self.section, self.pending, self.area = "promises", None, None
         elif focus:
             self.section = "promises"
             if focus["plural"] or not focus["title"]:
                 self.focus_list = True
             else:
                 self.pending = FocusAreaDraft(title=focus["title"].strip())
+                self.candidates.append(self.pending)
                 self._open_pending()
                 self.describing = self.area
         elif _PROBLEM.match(text):
             self.section, self.pending = "problem", None
+            self.problem_target = self.background if re.match(r"(?i)bakgrund", text) \
+                else self.problem
         elif _SOURCES.match(text):
             self.section, self.pending = "sources", None
         elif _SIGNED_HEADING.match(text) or _PLACE_AND_DATE.match(text):
@@ -252,10 +326,15 @@ class Reader:
             self.pending = None  # "Uppföljning medborgarlöfte 2023" names no focus area
         elif self.section == "signatories" and _NAME_ONLY.match(text):
             self.name_waiting = text  # its title is on the next line
+        elif self.article or _QUESTION.search(text):
+            self.section = "" if self.section in ("problem", "sources", "signatories") else \
+                self.section
+            self.pending = self.area = None  # what follows belongs to no focus area named yet
         else:
             self.section = "" if self.section in ("problem", "sources", "signatories") else \
                 self.section
             self.pending = FocusAreaDraft(title=text)
+            self.candidates.append(self.pending)
             self.describing = self.pending
 
     def bullet(self, line: Line) -> None:
@@ -267,14 +346,14 @@ class Reader:
             self.block_marker = self.block_marker or line.marker
             self._add(CommitmentDraft(self.party, line.text))
         elif self.section == "problem":
-            self.problem.append(f"• {line.text}")
+            self.problem_target.append(f"• {line.text}")
         elif self.section == "signatories":
             self.signatory_line(line.text)
         else:
-            found = _inline_commitment(line.text)
-            if found:
-                self._add(found)
-            elif self.section == "promises":
+            found = _inline_commitments(line.text)
+            for commitment in found:
+                self._add(commitment)
+            if not found and self.section == "promises":
                 self._add(CommitmentDraft(TOGETHER, line.text))
 
     def paragraph(self, text: str) -> None:
@@ -286,7 +365,7 @@ class Reader:
             if self.signatory_line(text):
                 return
         if self.section == "problem":
-            self.problem.append(text)
+            self.problem_target.append(text)
             return
         if self.section == "sources":
             self.notes.append(text)
@@ -295,15 +374,48 @@ class Reader:
             self.focus_list, self.section = True, "promises"
             return
         self.focus_list = False
+        meaning = _MEANING.match(text)
+        if meaning and len(meaning["title"].split()) <= 6 and self.section == "promises":
+            self._meaning(meaning["title"], meaning["rest"])
+            return
+        describing = self.describing
         for sentence in sentences(text):
-            found = _inline_commitment(sentence)
-            if found:
-                self._add(found)
-            elif self.describing is not None:
+            found = _inline_commitments(sentence)
+            goal = _is_goal(sentence) if self.narrative and not found else ""
+            if goal:
+                found = [CommitmentDraft(TOGETHER, _capitalised(goal))]  # a goal is both parties'
+            for commitment in found:
+                self._add(commitment)
+            if not found and self.describing is not None:
                 self.describing.description = " ".join(
                     filter(None, [self.describing.description, sentence]))
             if not self.overall_goal and _OVERALL_GOAL.match(sentence):
                 self.overall_goal = sentence
+        if describing is not None and describing is self.describing:
+            self.describing = None  # a focus area's description is the paragraph under it
+        if text.endswith(":") and (_PROMISES_INTRO.search(text) or self.last_in(text)):
+            # "Där lovar polisen att … Bland annat:" — the list below is that party's
+            self.section = "promises"
+            self.party = self.last_in(text)
+            self.block_marker = ""
+
+    def last_in(self, text: str) -> str | None:
+        """The party of the last commitment read from this paragraph, if any."""
+        found = [c for s in sentences(text) for c in _inline_commitments(s)]
+        return found[-1].party if found else None
+
+    def _meaning(self, title: str, rest: str) -> None:
+        """"Narkotika innebär att minst två insatser genomförs. Polisen kommer även att …"."""
+        self.pending = FocusAreaDraft(title=title)
+        self.candidates.append(self.pending)
+        first, *others = sentences(rest)
+        self._add(CommitmentDraft(TOGETHER, _capitalised(first)))
+        for sentence in others:
+            found = _inline_commitments(sentence)
+            if not found and _PROMISE_VERB.search(sentence):
+                found = [CommitmentDraft(TOGETHER, _capitalised(sentence))]
+            for commitment in found:
+                self._add(commitment)
 
     def columns(self, line: Line) -> None:
         """Names side by side, their titles on the line below; elsewhere, plain text."""
