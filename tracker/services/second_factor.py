@@ -140,11 +140,15 @@ def unused_recovery_codes(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
 
 
-def _clear(user: User) -> None:
+def _clear(user: User) -> int:
+    """The app, the recovery codes and the security keys go; returns how many keys went."""
+    from tracker.services import security_keys
+
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    return security_keys.remove_all(user)
 
 
 def turn_off(user: User, code: str, *, roles: dict, config, now: datetime | None = None) -> None:
@@ -156,8 +160,9 @@ def turn_off(user: User, code: str, *, roles: dict, config, now: datetime | None
         return
     if _use_totp(user, code, now or utcnow()) is None:
         raise SecondFactorRefused(_("Koden stämmer inte."), "code")
-    _clear(user)
-    audit.record(db.session, "user_account", user.id, "second_factor_turned_off", {})
+    keys = _clear(user)
+    audit.record(db.session, "user_account", user.id, "second_factor_turned_off",
+                 {"security_keys_removed": keys} if keys else {})
     db.session.flush()
 
 
@@ -166,10 +171,10 @@ def reset(user: User, *, actor: User) -> None:
     at their next login. Every session of the user ends."""
     if not actor.is_admin:
         raise DomainError(_("Bara en administratör kan återställa tvåstegsverifiering."))
-    _clear(user)
+    keys = _clear(user)
     user.rotate_session_token()
     audit.record(db.session, "user_account", user.id, "second_factor_reset",
-                 {"by": f"user_account:{actor.id}"})
+                 {"by": f"user_account:{actor.id}", "security_keys_removed": keys})
     db.session.flush()
 
 
@@ -183,6 +188,12 @@ def _use_totp(user: User, code: str, now: datetime) -> int | None:
     if step is not None:
         user.totp_last_step = step
     return step
+
+
+def check_current_code(user: User, code: str, *, now: datetime | None = None) -> bool:
+    """A current code from the app (used up, as at login): asked before a change to the
+    factors themselves, which a stolen session alone must not make."""
+    return _use_totp(user, code, now or utcnow()) is not None
 
 
 def _use_recovery_code(user: User, code: str, now: datetime) -> bool:
@@ -216,7 +227,7 @@ def verify_login(user: User, code: str, *, remote_addr: str, config) -> str:
         audit.record(db.session, "user_account", user.id, "recovery_code_used",
                      {"left": unused_recovery_codes(user) - 1})
     else:
-        _register_failure(user, now, remote_addr, config)
+        register_failure(user, now, remote_addr, config)
         raise refused
     db.session.add(LoginAttempt(user_id=user.id, succeeded=True, second_factor=True,
                                 remote_addr=remote_addr[:64]))
@@ -224,7 +235,8 @@ def verify_login(user: User, code: str, *, remote_addr: str, config) -> str:
     return method
 
 
-def _register_failure(user: User, now: datetime, remote_addr: str, config) -> None:
+def register_failure(user: User, now: datetime, remote_addr: str, config) -> None:
+    """A wrong code or a refused security key: counted, and the account locked at the limit."""
     db.session.add(LoginAttempt(user_id=user.id, succeeded=False, second_factor=True,
                                 remote_addr=remote_addr[:64]))
     db.session.flush()
