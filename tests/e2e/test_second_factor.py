@@ -55,6 +55,7 @@ def test_enrol_log_in_with_a_code_and_with_a_recovery_code(page, live_server, of
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
     page.get_by_label("Kod").fill(totp.now())
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Slå på tvåstegsverifiering").click()
     assert page.get_by_text("Tvåstegsverifiering är påslagen för ditt konto.").is_visible()
     codes = page.locator(".recovery-codes code").all_inner_texts()

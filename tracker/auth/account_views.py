@@ -12,7 +12,8 @@ from tracker import policies
 from tracker.auth import bp
 from tracker.auth.forms import CodeForm, EmptyForm, EnrolForm, SecurityKeyForm
 from tracker.extensions import db
-from tracker.services import DomainError, second_factor, security_keys, sessions
+from tracker.ratelimit import post_limit
+from tracker.services import DomainError, accounts, second_factor, security_keys, sessions
 from tracker.translation import gettext as _
 from tracker.web import attach_error
 
@@ -64,8 +65,10 @@ def _enrol_page(form: EnrolForm, status: int = 200):
 
 @bp.route("/konto/tvastegsverifiering", methods=["GET", "POST"], endpoint="second_factor")
 @login_required
+@post_limit("LOGIN_RATE_LIMIT")  # the password is asked: guessing it here is limited too
 def second_factor_page():
-    """Enrol (QR code or the secret as text, then a first code), or manage it once on."""
+    """Enrol (QR code or the secret as text, then a first code and the password), or manage it
+    once on."""
     user = _me()
     if user.has_second_factor:
         return render_template(
@@ -77,6 +80,8 @@ def second_factor_page():
     form = EnrolForm()
     if form.validate_on_submit():
         try:
+            if not accounts.password_matches(user, form.password.data):
+                raise DomainError(_("Lösenordet stämmer inte."), "password")
             codes = second_factor.confirm_enrolment(user, form.secret.data, form.code.data)
         except DomainError as error:
             attach_error(form, error, "code")

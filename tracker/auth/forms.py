@@ -56,9 +56,15 @@ class CodeForm(BaseForm):
 
 
 class EnrolForm(CodeForm):
-    """Confirms enrolment: the new secret comes back with the first code made from it."""
+    """Confirms enrolment: the new secret comes back with the first code made from it, and the
+    password, as a session alone must not change how the account signs in."""
 
     secret = HiddenField()
+    password = PasswordField(
+        _l("Ditt lösenord"),
+        validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Slå på tvåstegsverifiering"))
 
 
