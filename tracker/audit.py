@@ -41,7 +41,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 NOT_COPIED = {"tip": {"text", "reply_to"}}
 NOT_COPIED_MARK = "(ej kopierad)"
 # The actions of refused attempts (written by record_refusal in a transaction of their own).
-REFUSALS = ("forbidden", "not_found_elsewhere", "refused", "csrf_refused", "token_refused")
+REFUSALS = ("forbidden", "not_found_elsewhere", "refused", "csrf_refused", "token_refused",
+            "rate_limited")
 
 # Actor for work outside a request (CLI, scheduler jobs): a label such as "cli" or "job:x".
 system_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar(
