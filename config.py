@@ -53,6 +53,11 @@ class Config:
     SECOND_FACTOR_MAX_FAILURES = _env_int("SECOND_FACTOR_MAX_FAILURES", 5)
     # How long the second step of a login may wait after the password was right.
     SECOND_FACTOR_STEP_SECONDS = _env_int("SECOND_FACTOR_STEP_SECONDS", 300)
+    # Security keys (WebAuthn): the origin users reach the service at, e.g.
+    # https://lofteskollen.example.se, and its host name as the relying party's id. Unset, both
+    # come from the request's own address (which must then be a host name, not an IP address).
+    WEBAUTHN_ORIGIN = _env("WEBAUTHN_ORIGIN")
+    WEBAUTHN_RP_ID = _env("WEBAUTHN_RP_ID")
 
     # Per client address (Flask-Limiter). memory:// counts per process; with several
     # processes or hosts set TRACKER_RATELIMIT_STORAGE_URI to a shared store (redis://...).

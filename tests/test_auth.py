@@ -1,12 +1,13 @@
 """Login, lockout, logout that really ends the session, session fixation, password policy."""
 import re
+import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, login
-from tracker.models import AuditEvent, LoginAttempt, Municipality, PoliceArea, User
+from tracker.models import AuditEvent, LoginAttempt, Municipality, PoliceArea, User, UserSession
 from tracker.models.base import utcnow
 from tracker.services import DomainError, accounts, passwords
 
@@ -146,6 +147,20 @@ def test_idle_session_times_out(app, client, make_user):
         s["seen_at"] -= 31 * 60
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_active_session_ends_at_the_absolute_lifetime(app, client, make_user, session):
+    """Twelve hours after the login the session ends, however active (NIST 800-63B AAL2), and
+    its row on the server is closed too."""
+    user = make_user()
+    login(client, user.email)
+    with client.session_transaction() as s:
+        s["login_at"] -= 12 * 3600 + 1
+        s["seen_at"] = time.time()  # used a moment ago
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None))) == 0
 
 
 def test_an_active_session_stays_signed_in_and_its_cookie_is_rewritten_once_a_minute(

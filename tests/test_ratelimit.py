@@ -50,6 +50,30 @@ def test_fourth_login_post_in_a_minute_gets_a_swedish_429_page(fresh_counts):
     assert client.get("/login").status_code == 200  # reading the form is not limited
 
 
+def test_a_refusal_by_the_limit_is_in_the_audit_trail(fresh_counts):
+    """ASVS 5.0 16.3.3: reaching the limit is an attempt to get past a control; it is recorded
+    with the path and the address."""
+    import sqlalchemy as sa
+
+    from tracker.models import AuditEvent
+
+    def limited() -> list:
+        with fresh_counts.app_context():
+            return db.session.execute(sa.select(AuditEvent.changes, AuditEvent.remote_addr)
+                                      .where(AuditEvent.action == "rate_limited")).all()
+
+    before = len(limited())
+    client = fresh_counts.test_client()
+    for _ in range(3):
+        _post_login(client, address="10.3.3.3")
+    assert len(limited()) == before
+    assert _post_login(client, address="10.3.3.3").status_code == 429
+    events = limited()
+    assert len(events) == before + 1
+    changes, address = events[-1]
+    assert changes["path"] == "/login" and changes["method"] == "POST" and address == "10.3.3.3"
+
+
 def test_the_limit_counts_per_address(fresh_counts):
     client = fresh_counts.test_client()
     for _ in range(4):

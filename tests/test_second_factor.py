@@ -24,9 +24,10 @@ def _enrol(client) -> tuple[str, list[str]]:
     shown = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1)
     assert shown.replace(" ", "") == secret
     response = client.post("/konto/tvastegsverifiering",
-                           data={"secret": secret, "code": pyotp.TOTP(secret).now()})
+                           data={"secret": secret, "code": pyotp.TOTP(secret).now(),
+                                 "password": PASSWORD})
     assert response.status_code == 201
-    codes = re.findall(r"<code>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</code>",
+    codes = re.findall(r"<code>((?:[A-Z2-9]{4}-){5}[A-Z2-9]{4})</code>",
                        response.get_data(as_text=True))
     assert len(codes) == 10
     return secret, codes
@@ -101,10 +102,33 @@ def test_a_wrong_enrolment_code_keeps_the_factor_off(client, make_user, session)
     page = client.get("/konto/tvastegsverifiering").get_data(as_text=True)
     secret = re.search(r'name="secret" type="hidden" value="([A-Z2-7]{32})"', page).group(1)
     response = client.post("/konto/tvastegsverifiering", data={"secret": secret,
-                                                              "code": "123456"})
+                                                              "code": "123456",
+                                                              "password": PASSWORD})
     assert response.status_code == 400 and "Koden stämmer inte" in response.get_data(as_text=True)
     session.expire_all()
     assert session.get(User, user.id).totp_secret is None
+
+
+def test_enrolment_asks_the_password_as_a_session_alone_may_be_someone_elses(
+        client, make_user, session):
+    """ASVS 5.0 7.5.1: with a right code but without the right password, nothing changes."""
+    user = make_user()
+    login(client, user.email)
+    page = client.get("/konto/tvastegsverifiering").get_data(as_text=True)
+    assert 'autocomplete="current-password"' in page
+    secret = re.search(r'name="secret" type="hidden" value="([A-Z2-7]{32})"', page).group(1)
+    for password, message in ((None, "Skriv ditt lösenord."),
+                              ("fel-lösenord-helt-enkelt", "Lösenordet stämmer inte.")):
+        data = {"secret": secret, "code": pyotp.TOTP(secret).now()}
+        if password:
+            data["password"] = password
+        response = client.post("/konto/tvastegsverifiering", data=data)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, user.id).totp_secret is None
+    response = client.post("/konto/tvastegsverifiering", data={
+        "secret": secret, "code": pyotp.TOTP(secret).now(), "password": PASSWORD})
+    assert response.status_code == 201
 
 
 def test_the_second_step_expires(app, client, make_user):
@@ -190,3 +214,27 @@ def test_an_admin_resets_a_second_factor_and_it_is_audited(app, client, town, se
     assert login(client, town["coordinator"].email).status_code == 302
     assert client.post(
         f"/admin/sakerhet/{target.id}/tvastegsverifiering/aterstall").status_code == 403
+
+
+def test_recovery_codes_carry_120_bits_and_older_16_character_codes_still_work_once(
+        app, client, make_user, session):
+    """Six groups of four from 32 characters: at 112 bits or more one SHA-256 may store them
+    (ASVS 5.0 6.5.2); a 16-character code made before the change works once more."""
+    import hashlib
+
+    user = make_user()
+    login(client, user.email)
+    _secret, codes = _enrol(client)
+    assert all(len(code.replace("-", "")) == 24 for code in codes)
+    assert len(set(codes)) == 10
+    legacy = "ABCDEFGHJKLMNPQR"
+    session.add(RecoveryCode(user_id=user.id,
+                             code_hash=hashlib.sha256(legacy.encode()).hexdigest()))
+    session.flush()
+    fresh = app.test_client()
+    login(fresh, user.email)
+    assert fresh.post("/login/kod", data={"code": "abcd-efgh-jklm-npqr"}).status_code == 302
+    again = app.test_client()
+    login(again, user.email)
+    assert "Koden stämmer inte" in again.post(
+        "/login/kod", data={"code": legacy}).get_data(as_text=True)

@@ -17,14 +17,22 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, JobRun, LoginAttempt, RecoveryCode, UserSession
+from tracker.models import (
+    AuditEvent,
+    JobRun,
+    LoginAttempt,
+    RecoveryCode,
+    UserSession,
+    WebAuthnCredential,
+)
 from tracker.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# Sessions and recovery codes are recorded by their own events (login, logout, session_ended,
-# second_factor_enrolled, recovery_code_used), not as rows.
-NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun, UserSession, RecoveryCode)
+# Sessions, recovery codes and security keys are recorded by their own events (login, logout,
+# session_ended, second_factor_enrolled, recovery_code_used, security_key_added/removed), not
+# as rows (a key's counter changes at every login).
+NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun, UserSession, RecoveryCode, WebAuthnCredential)
 MAX_PATH = 500
 SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash", "totp_secret",
                  "totp_last_step", "code_hash", "secret_hash"}
@@ -34,7 +42,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 NOT_COPIED = {"tip": {"text", "reply_to"}}
 NOT_COPIED_MARK = "(ej kopierad)"
 # The actions of refused attempts (written by record_refusal in a transaction of their own).
-REFUSALS = ("forbidden", "not_found_elsewhere", "refused", "csrf_refused", "token_refused")
+REFUSALS = ("forbidden", "not_found_elsewhere", "refused", "csrf_refused", "token_refused",
+            "rate_limited")
 
 # Actor for work outside a request (CLI, scheduler jobs): a label such as "cli" or "job:x".
 system_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar(

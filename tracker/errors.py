@@ -114,6 +114,8 @@ def register(app: Flask) -> None:
             return error
         if error.code == 403:
             audit.record_forbidden()
+        elif error.code == 429:  # a limit reached: guessing, or a script filling a form
+            audit.record_refusal("rate_limited", keep_session=None)
         return render_error(error.code or 500)
 
     def database_unavailable(error):

@@ -55,11 +55,16 @@ def test_enrol_log_in_with_a_code_and_with_a_recovery_code(page, live_server, of
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
     page.get_by_label("Kod").fill(totp.now())
+    page.get_by_label("Ditt lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Slå på tvåstegsverifiering").click()
     assert page.get_by_text("Tvåstegsverifiering är påslagen för ditt konto.").is_visible()
     codes = page.locator(".recovery-codes code").all_inner_texts()
-    assert len(codes) == 10
+    assert len(codes) == 10 and all(len(code.replace("-", "")) == 24 for code in codes)
     assert _violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 640})  # the codes reflow too
+    assert page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name="Jag har sparat koderna").click()
     _log_out(page)
 

@@ -46,7 +46,7 @@ SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "
 # ... or the same everywhere.
 LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css",
             "code": "en", "kind": "aktiviteter", "what": "aktiviteter", "value_id": 1,
-            "upload_id": "0" * 32, "session_id": 999_999}
+            "upload_id": "0" * 32, "session_id": 999_999, "key_id": 999_999}
 
 OK = "ok"  # allowed: {200} for GET (unless the row says otherwise), WRITE_OK for writes
 WRITE_OK = frozenset({"200", "201", "redirect", "refused", "form"})  # a form: 400/409/422
@@ -107,6 +107,14 @@ ROUTES: dict[tuple[str, str], Expect] = {
         SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
     ("POST", "/konto/tvastegsverifiering/stang-av"): expect(
         SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    # security keys: without an app enrolled first, on to the app's page (no error)
+    ("GET", "/konto/sakerhetsnycklar"): expect(SIGNED_IN, get_ok=REDIRECTS),
+    ("POST", "/konto/sakerhetsnycklar"): expect(SIGNED_IN),
+    # a key of nobody: "no such key" for everyone signed in
+    ("POST", "/konto/sakerhetsnycklar/<int:key_id>/ta-bort"): expect(
+        SIGNED_IN, viewer=REFUSED, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    # the second step with a key: without a password just checked, back to the login page
+    ("POST", "/login/nyckel"): expect(PUBLIC),
     ("GET", "/"): expect(SIGNED_IN),
     ("GET", "/mina-uppgifter"): expect(SIGNED_IN),
     ("GET", "/paminnelser"): expect(SIGNED_IN),

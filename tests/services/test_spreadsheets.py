@@ -71,8 +71,9 @@ def test_a_preview_writes_nothing_and_an_import_with_one_bad_row_neither(session
            "tillsammans;Vi lovar C.;;\r\n"
 
     def run(keep):
-        return imports.run_import("aktiviteter", town["coordinator"], town["m"], rows.encode(),
-                                  "csv", {"promise_id": promise.id}, max_rows=100, keep=keep)
+        return imports.run_import("aktiviteter", town["coordinator"], town["m"],
+                                  read_table(rows.encode(), "csv", max_rows=100),
+                                  {"promise_id": promise.id}, keep=keep)
 
     def commitments():
         return session.scalar(sa.select(sa.func.count(Commitment.id))
@@ -85,8 +86,9 @@ def test_a_preview_writes_nothing_and_an_import_with_one_bad_row_neither(session
     assert commitments() == 0
     assert not run(keep=True).ok and commitments() == 0
     good = rows.replace("okänd", "patrullering")
-    result = imports.run_import("aktiviteter", town["coordinator"], town["m"], good.encode(), "csv",
-                                {"promise_id": promise.id}, max_rows=100, keep=True)
+    result = imports.run_import("aktiviteter", town["coordinator"], town["m"],
+                                read_table(good.encode(), "csv", max_rows=100),
+                                {"promise_id": promise.id}, keep=True)
     assert result.ok and commitments() == 3
 
 
@@ -94,7 +96,22 @@ def test_the_services_refuse_an_officer_even_without_the_route_check(session, to
     promise = make_promise(town["m"], status="draft")
     officer = make_user(Role.OFFICER, town["m"])
     result = imports.run_import("aktiviteter", officer, town["m"],
-                                "Part;Åtagande\r\npolisen;Polisen lovar A.\r\n".encode(), "csv",
-                                {"promise_id": promise.id}, max_rows=10, keep=True)
+                                read_table("Part;Åtagande\r\npolisen;Polisen lovar A.\r\n"
+                                           .encode(), "csv", max_rows=10),
+                                {"promise_id": promise.id}, keep=True)
     assert result.rows[0].errors == [
         "Rad 2: Du har inte behörighet att ändra det här medborgarlöftet."]
+
+
+def test_the_rows_read_at_upload_keep_their_types_when_stored():
+    from datetime import datetime
+
+    from tracker.services.imports.reading import Table
+
+    table = Table(["Startdatum", "Antal"], [
+        (2, [date(2026, 3, 1), 5, 2.5, True, "text", ""]),
+        (4, [datetime(2026, 3, 1, 14, 30), None, "19811218-9876", 0, False, "å\x00"]),
+    ])
+    again = Table.loads(table.dumps())
+    assert again == table
+    assert type(again.rows[0][1][0]) is date and type(again.rows[1][1][0]) is datetime

@@ -388,3 +388,76 @@ def test_nothing_is_imported_under_a_concluded_promise(client, world, session):
     assert response.status_code == 422
     assert "avslutat" in response.get_data(as_text=True)
     assert session.scalar(sa.select(Activity).where(Activity.title == "Kvällspatrull")) is None
+
+def one_row_of(cells: int) -> bytes:
+    """An .xlsx whose sheet is the header row and then one row of `cells` number cells: about
+    200 KB zipped for a million cells, far under the size limit."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(as_xlsx(["Part", "Åtagande"], [])))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                end = text.index("</sheetData>")
+                row = '<row r="2">' + "".join(f"<c><v>{i % 997}</v></c>"
+                                               for i in range(cells)) + "</row>"
+                data = (text[:end] + row + text[end:]).encode()
+            archive.writestr(info, data)
+    return target.getvalue()
+
+
+def test_a_row_of_a_million_cells_is_refused_at_once(client, world, app):
+    content = one_row_of(1_100_000)
+    assert len(content) < app.config["IMPORT_MAX_BYTES"]
+    login(client, world["coordinator"].email)
+    started = time.monotonic()
+    response = upload(client, world, "aktiviteter", content, "plan.xlsx")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    assert "Filen har för många celler. Högst 200\u00a0000 celler kan läsas" in (
+        response.get_data(as_text=True))
+    assert elapsed < 3, elapsed  # it took 17–24 s when every cell was parsed
+    assert list(world["dir"].iterdir()) == []
+
+
+def test_a_csv_with_too_many_cells_is_refused(client, world):
+    login(client, world["coordinator"].email)
+    content = ("Part;Åtagande\r\npolisen;" + ";" * 250_000 + "\r\n").encode()
+    response = upload(client, world, "aktiviteter", content, "plan.csv")
+    assert response.status_code == 400
+    assert "Filen har för många celler" in response.get_data(as_text=True)
+    assert list(world["dir"].iterdir()) == []
+
+
+def test_a_sheet_just_under_the_bound_is_still_read(client, world):
+    login(client, world["coordinator"].email)
+    content = one_row_of(150_000)
+    response = upload(client, world, "aktiviteter", content, "plan.xlsx")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "för många celler" not in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_is_read_once_for_its_preview_and_confirmation(client, world, session, monkeypatch,
+                                                             fmt):
+    from tracker.services.imports import reading
+
+    reads = []
+    real = getattr(reading, f"_read_{fmt}")
+    monkeypatch.setattr(reading, f"_read_{fmt}",
+                        lambda *args: reads.append(args) or real(*args))
+    login(client, world["coordinator"].email)
+    content = (as_csv if fmt == "csv" else as_xlsx)(HEADERS, rows_for(world))
+    url = preview_url(client, world, "aktiviteter", content, f"plan.{fmt}")
+    for _ in range(3):
+        assert "Alla 3 rader är giltiga" in client.get(url).get_data(as_text=True)
+    before = count(session, Activity)
+    assert client.post(url).status_code == 302
+    assert count(session, Activity) == before + 2
+    assert len(reads) == 1
+    # what waited on the server was the rows, not the uploaded file
+    assert not any(path.read_bytes() == content for path in world["dir"].iterdir())

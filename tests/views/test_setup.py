@@ -403,3 +403,21 @@ def test_the_members_and_users_pages_ask_the_same_number_of_statements_for_more_
             make_user(Role.OFFICER, town["m"])
         assert statements(url) == few, url
         client.post("/logout")
+
+
+def test_an_invited_persons_first_password_may_not_be_built_from_their_name(client, town,
+                                                                            mail_off):
+    """The invitation's first password meets the same policy as a changed one (ASVS 6.2.11):
+    the person's name and address count as guessable."""
+    token = user_admin.invite(town["admin"], user_admin.InviteInput(
+        email="ragnhild.svensson@example.se", name="Ragnhild Svensson",
+        municipality_id=town["m"].id, role=Role.VIEWER)).token
+    guessable = "RagnhildSvensson2025"
+    response = client.post(f"/inbjudan/{token}", data={"password": guessable,
+                                                       "confirm": guessable})
+    assert response.status_code == 200
+    assert "Det bygger på ditt namn" in response.get_data(as_text=True)
+    assert user_admin.is_pending(_user("ragnhild.svensson@example.se"))
+    done = client.post(f"/inbjudan/{token}", data={"password": NEW_PASSWORD,
+                                                   "confirm": NEW_PASSWORD})
+    assert done.status_code == 302

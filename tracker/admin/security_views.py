@@ -10,7 +10,13 @@ from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
 from tracker.models import User
 from tracker.models.base import utcnow
-from tracker.services import DomainError, api_tokens, calendar_feed, second_factor
+from tracker.services import (
+    DomainError,
+    api_tokens,
+    calendar_feed,
+    second_factor,
+    security_keys,
+)
 from tracker.translation import gettext as _
 from tracker.web import load_or_404
 
@@ -44,7 +50,7 @@ def user_security(user_id: int):
     now = utcnow()
     tokens = [(t, api_tokens.status_of(t, now)) for t in api_tokens.tokens_of(user)]
     return render_template("admin/user_security.html", user=user, tokens=tokens,
-                           form=EmptyForm())
+                           security_keys=security_keys.count_of(user), form=EmptyForm())
 
 
 @bp.post("/admin/sakerhet/<int:user_id>/tvastegsverifiering/aterstall")

@@ -3,6 +3,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.forms import BaseForm
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import NoIdentityNumber
 
 
 class LoginForm(BaseForm):
@@ -55,7 +56,40 @@ class CodeForm(BaseForm):
 
 
 class EnrolForm(CodeForm):
-    """Confirms enrolment: the new secret comes back with the first code made from it."""
+    """Confirms enrolment: the new secret comes back with the first code made from it, and the
+    password, as a session alone must not change how the account signs in."""
 
     secret = HiddenField()
+    password = PasswordField(
+        _l("Ditt lösenord"),
+        validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Slå på tvåstegsverifiering"))
+
+
+class SecurityKeyForm(BaseForm):
+    """Adds a security key: its name, a current code from the app, and what the key made
+    (filled in by static/webauthn.js)."""
+
+    name = StringField(
+        _l("Namn på nyckeln"),
+        validators=[Length(max=80, message=_l("Namnet får vara högst 80 tecken.")),
+                    NoIdentityNumber()],
+        render_kw={"autocomplete": "off"},
+    )
+    code = StringField(
+        _l("Kod från appen"),
+        validators=[DataRequired(_l("Skriv koden.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
+                   "spellcheck": "false", "inputmode": "numeric"},
+    )
+    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[Length(max=64 * 1024)])
+    submit = SubmitField(_l("Lägg till säkerhetsnyckel"))
+
+
+class SecurityKeyLoginForm(BaseForm):
+    """The second step of a login with a security key (filled in by static/webauthn.js)."""
+
+    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[Length(max=64 * 1024)])
+    submit = SubmitField(_l("Använd säkerhetsnyckel"))

@@ -7,11 +7,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker import audit
 from tracker.auth import bp
-from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm
+from tracker.auth.account_views import keep_challenge, relying_party, take_challenge
+from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm, SecurityKeyLoginForm
 from tracker.extensions import db
 from tracker.models import User
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, accounts, second_factor, sessions
+from tracker.services import DomainError, accounts, second_factor, security_keys, sessions
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, safe_local_url
 
@@ -95,14 +96,59 @@ def login_code():
         except second_factor.SecondFactorRefused as refused:
             db.session.commit()  # the failed attempt counts
             attach_error(form, refused, "code")
-            return render_template("auth/login_code.html", form=form), 200
+            return _code_page(user, form)
         accounts.complete_login(user, method)
         _start_session(user)
         if method == "recovery_code":
             flash(_("Du loggade in med en återställningskod. Den kan inte användas igen; "
                     "skapa nya koder under Mitt konto när du har din app igen."), "info")
         return redirect(safe_local_url(pending.get("next"), url_for("main.index")))
-    return render_template("auth/login_code.html", form=form)
+    return _code_page(user, form)
+
+
+def _code_page(user: User, form: CodeForm):
+    """The code form, and the security key button when the user has keys."""
+    rp = relying_party()
+    made = security_keys.authentication_options(user, rp) if rp.usable else None
+    options = None
+    if made is not None:
+        options, challenge = made
+        keep_challenge("webauthn_login", challenge)
+    return render_template("auth/login_code.html", form=form, key_options=options,
+                           key_form=SecurityKeyLoginForm(prefix="nyckel"))
+
+
+@bp.post("/login/nyckel")
+@post_limit("LOGIN_RATE_LIMIT")
+def login_key():
+    """The second step of a login with a security key or passkey."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user, pending = _pending_user()
+    if user is None:
+        session.pop("pending_login", None)
+        flash(_("Logga in med e-postadress och lösenord först."), "info")
+        return redirect(url_for("auth.login"))
+    form = SecurityKeyLoginForm(prefix="nyckel")
+    if not form.validate_on_submit():
+        flash(_("Säkerhetsnyckeln svarade inte. Försök igen, eller skriv koden från din app."),
+              "error")
+        return redirect(url_for("auth.login_code"))
+    try:
+        key = security_keys.verify_login(user, form.credential.data,
+                                         challenge=take_challenge("webauthn_login"),
+                                         rp=relying_party(),
+                                         remote_addr=request.remote_addr or "",
+                                         config=current_app.config)
+    except second_factor.SecondFactorRefused as refused:
+        db.session.commit()  # the failed attempt counts
+        flash(refused.message, "error")
+        return redirect(url_for("auth.login_code"))
+    accounts.complete_login(user, "security_key")
+    audit.record(db.session, "webauthn_credential", key.id, "security_key_used",
+                 {"user": f"user_account:{user.id}"})
+    _start_session(user)
+    return redirect(safe_local_url(pending.get("next"), url_for("main.index")))
 
 
 def _end_this_session(message: str):

@@ -41,6 +41,7 @@ from tracker.models.user import (
     Role,
     User,
     UserSession,
+    WebAuthnCredential,
 )
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "LogEntry", "LoginAttempt", "MeasureKind", "Membership", "Municipality", "Organisation",
     "PARTY_ORDER", "Party", "Place", "PoliceArea", "Promise", "PromiseStatus", "RecoveryCode",
     "Role", "Tip", "TipStatus", "User", "UserSession", "Verdict", "VerdictReason",
+    "WebAuthnCredential",
     "activity_assignee", "activity_place",
 ]
 

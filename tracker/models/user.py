@@ -151,6 +151,28 @@ class RecoveryCode(db.Model):
     used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
 
+class WebAuthnCredential(db.Model):
+    """A security key or passkey registered as a second factor beside the authenticator app.
+
+    Only its public key is kept (and the signature counter, to notice a cloned key); the
+    credential id is the authenticator's handle, base64url as the browser sends it.
+    """
+
+    __tablename__ = "webauthn_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[str] = mapped_column(sa.String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sign_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    transports: Mapped[str] = mapped_column(sa.String(200), default="")
+    name: Mapped[str] = mapped_column(sa.String(80))
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+
 class UserSession(db.Model):
     """One login on one device, recorded on the server so it can be listed and ended alone.
 

@@ -143,6 +143,11 @@ def complete_login(user: User, method: str | None = None) -> None:
                  {"second_factor": method} if method else {})
 
 
+def password_matches(user: User, password: str) -> bool:
+    """The user's own password, asked again before a change of how the account signs in."""
+    return _verify(user.password_hash, password or "")
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher_and_dummy()[0].verify(password_hash, password)

@@ -2,7 +2,7 @@
 
 Enrolment is stateless until it is confirmed: the new secret travels in the enrolment form
 and is stored only with a first correct code, so an abandoned enrolment leaves nothing
-behind. A code is accepted once (the last time step used is kept); recovery codes are 80
+behind. A code is accepted once (the last time step used is kept); recovery codes are 120
 random bits stored as SHA-256, like API tokens. Wrong codes count towards a lockout of their
 own, recorded in login_attempt with second_factor set.
 """
@@ -27,7 +27,10 @@ from tracker.translation import gettext as _
 ISSUER = "Löfteskollen"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-RECOVERY_LENGTH = 16  # 16 characters of 32: 80 bits
+# 24 characters of 32: 120 bits, so that one SHA-256 is enough to store them (ASVS 5.0 6.5.2
+# asks a salted password hash below 112 bits). Codes of 16 made before still work once.
+RECOVERY_LENGTH = 24
+LEGACY_RECOVERY_LENGTH = 16
 STEP_SECONDS = 30
 VALID_WINDOW = 1  # the step before and after: a phone's clock may be off by half a minute
 _SECRET = re.compile(r"^[A-Z2-7]{32}$")
@@ -140,11 +143,15 @@ def unused_recovery_codes(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
 
 
-def _clear(user: User) -> None:
+def _clear(user: User) -> int:
+    """The app, the recovery codes and the security keys go; returns how many keys went."""
+    from tracker.services import security_keys
+
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    return security_keys.remove_all(user)
 
 
 def turn_off(user: User, code: str, *, roles: dict, config, now: datetime | None = None) -> None:
@@ -156,8 +163,9 @@ def turn_off(user: User, code: str, *, roles: dict, config, now: datetime | None
         return
     if _use_totp(user, code, now or utcnow()) is None:
         raise SecondFactorRefused(_("Koden stämmer inte."), "code")
-    _clear(user)
-    audit.record(db.session, "user_account", user.id, "second_factor_turned_off", {})
+    keys = _clear(user)
+    audit.record(db.session, "user_account", user.id, "second_factor_turned_off",
+                 {"security_keys_removed": keys} if keys else {})
     db.session.flush()
 
 
@@ -166,10 +174,10 @@ def reset(user: User, *, actor: User) -> None:
     at their next login. Every session of the user ends."""
     if not actor.is_admin:
         raise DomainError(_("Bara en administratör kan återställa tvåstegsverifiering."))
-    _clear(user)
+    keys = _clear(user)
     user.rotate_session_token()
     audit.record(db.session, "user_account", user.id, "second_factor_reset",
-                 {"by": f"user_account:{actor.id}"})
+                 {"by": f"user_account:{actor.id}", "security_keys_removed": keys})
     db.session.flush()
 
 
@@ -185,8 +193,14 @@ def _use_totp(user: User, code: str, now: datetime) -> int | None:
     return step
 
 
+def check_current_code(user: User, code: str, *, now: datetime | None = None) -> bool:
+    """A current code from the app (used up, as at login): asked before a change to the
+    factors themselves, which a stolen session alone must not make."""
+    return _use_totp(user, code, now or utcnow()) is not None
+
+
 def _use_recovery_code(user: User, code: str, now: datetime) -> bool:
-    if len(_normalise(code)) != RECOVERY_LENGTH:
+    if len(_normalise(code)) not in (RECOVERY_LENGTH, LEGACY_RECOVERY_LENGTH):
         return False
     row = db.session.scalar(sa.select(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code),
@@ -216,7 +230,7 @@ def verify_login(user: User, code: str, *, remote_addr: str, config) -> str:
         audit.record(db.session, "user_account", user.id, "recovery_code_used",
                      {"left": unused_recovery_codes(user) - 1})
     else:
-        _register_failure(user, now, remote_addr, config)
+        register_failure(user, now, remote_addr, config)
         raise refused
     db.session.add(LoginAttempt(user_id=user.id, succeeded=True, second_factor=True,
                                 remote_addr=remote_addr[:64]))
@@ -224,7 +238,8 @@ def verify_login(user: User, code: str, *, remote_addr: str, config) -> str:
     return method
 
 
-def _register_failure(user: User, now: datetime, remote_addr: str, config) -> None:
+def register_failure(user: User, now: datetime, remote_addr: str, config) -> None:
+    """A wrong code or a refused security key: counted, and the account locked at the limit."""
     db.session.add(LoginAttempt(user_id=user.id, succeeded=False, second_factor=True,
                                 remote_addr=remote_addr[:64]))
     db.session.flush()

@@ -202,8 +202,8 @@ def invitation_for(token: str) -> Invitation:
 def accept(token: str, password: str) -> User:
     """Set the first password from a link; the link is used up."""
     invitation = invitation_for(token)
-    passwords.check(password)
     user = invitation.user
+    passwords.check(password, context=accounts.password_context(user.email, user.name))
     user.password_hash = accounts.hash_password(password)
     accounts.end_sessions(user)
     invitation.used_at = utcnow()

@@ -91,15 +91,18 @@ def upload(municipality_id: int, kind: str):
     content = form.file.data.read(limit + 1)
     try:
         ext = imports.check_upload(form.file.data.filename or "", content, limit)
+        table = imports.read_table(content, ext, current_app.config["IMPORT_MAX_ROWS"])
     except DomainError as error:
         attach_error(form, error)
         return _render_upload(municipality, forms, 400)
     storage.purge_expired(_directory(), _max_age())
     options = {"promise_id": form.promise_id.data} if kind == "aktiviteter" else {}
+    # the rows read now are what the preview shows and the confirmation writes: the file itself
+    # is not kept and not read again
     upload_id = storage.save(_directory(), user_id=current_user.id,
                              municipality_id=municipality.id, kind=kind,
-                             filename=form.file.data.filename or "", ext=ext, content=content,
-                             options=options)
+                             filename=form.file.data.filename or "", ext=ext,
+                             content=table.dumps(), options=options)
     return redirect(url_for("spreadsheets.preview", municipality_id=municipality.id, kind=kind,
                             upload_id=upload_id))
 
@@ -115,9 +118,12 @@ def _stored(municipality: Municipality, kind: str, upload_id: str) -> storage.St
 
 
 def _run(municipality: Municipality, stored: storage.StoredUpload, *, keep: bool):
-    return imports.run_import(stored.kind, current_user, municipality, stored.content,
-                              stored.ext, stored.options,
-                              max_rows=current_app.config["IMPORT_MAX_ROWS"], keep=keep)
+    try:
+        table = imports.Table.loads(stored.content)
+    except (ValueError, KeyError, TypeError):  # stored by an older version: upload again
+        abort(404)
+    return imports.run_import(stored.kind, current_user, municipality, table, stored.options,
+                              keep=keep)
 
 
 def _render_preview(municipality, stored, result, status: int = 200):
@@ -131,7 +137,8 @@ def _render_preview(municipality, stored, result, status: int = 200):
 @bp.route("/kommuner/<int:municipality_id>/import/<kind>/<upload_id>", methods=["GET", "POST"])
 @login_required
 def preview(municipality_id: int, kind: str, upload_id: str):
-    """GET checks every row and writes nothing; POST checks again and writes all or nothing."""
+    """GET checks every row and writes nothing; POST checks again and writes all or nothing.
+    Both use the rows read at upload."""
     municipality = _coordinator_municipality(municipality_id)
     stored = _stored(municipality, kind, upload_id)
     form = ConfirmForm()

@@ -1,5 +1,8 @@
 """Importing spreadsheets: commitments with their activities, and indicator values.
 
+A file is read once, at upload (reading.read_table, bounded in rows, columns and cells); the
+preview and the confirmation run on those stored rows, never on the file again.
+
 Every row goes through the same services as the forms (save_activity, add_commitment,
 save_indicator_value), each in its own SAVEPOINT so one bad row cannot hide the errors of the
 next. The whole run sits in an outer SAVEPOINT: a preview always rolls it back; an import
@@ -15,12 +18,12 @@ from tracker.extensions import db
 from tracker.models import Municipality, User
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services.imports.cells import CellError
-from tracker.services.imports.reading import check_upload, extension_of, read_table
+from tracker.services.imports.reading import Table, check_upload, extension_of, read_table
 from tracker.translation import gettext as _
 from tracker.validators import clean_text, has_unstorable
 
-__all__ = ["Column", "ImportResult", "RowErrors", "RowResult", "check_upload", "extension_of",
-           "importer_for", "run_import", "template_csv"]
+__all__ = ["Column", "ImportResult", "RowErrors", "RowResult", "Table", "check_upload",
+           "extension_of", "importer_for", "read_table", "run_import", "template_csv"]
 
 
 @dataclass(frozen=True)
@@ -145,13 +148,13 @@ def _shown(value) -> str:
     return shown
 
 
-def run_import(kind: str, actor: User, municipality: Municipality, content: bytes, ext: str,
-               options: dict, *, max_rows: int, keep: bool) -> ImportResult:
-    """Check (keep=False) or write (keep=True) a file; writes stay only if every row is valid."""
+def run_import(kind: str, actor: User, municipality: Municipality, table: Table,
+               options: dict, *, keep: bool) -> ImportResult:
+    """Check (keep=False) or write (keep=True) a file's rows; writes stay only if every row is
+    valid."""
     importer = importer_for(kind)
     result = ImportResult(kind, importer.columns)
     try:
-        table = read_table(content, ext, max_rows)
         mapping, result.file_errors = _map_headers(importer, table.headers)
         result.shown_columns = [mapping[i] for i in sorted(mapping)]
         if not table.rows:

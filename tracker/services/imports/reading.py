@@ -3,22 +3,67 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.parsers import expat
 
+from tracker.formatting import number_local
 from tracker.services import DomainError
 from tracker.translation import gettext as _
 
 EXTENSIONS = ("csv", "xlsx")
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: refuse a zip bomb before parsing
 MAX_COLUMNS = 60
+# Cells read from one file, blank ones included. An .xlsx of one row with a million cells is
+# small once zipped; its XML is counted in a streaming pass that stops at the bound, before
+# openpyxl builds anything, so such a file is refused in a fraction of a second.
+MAX_CELLS = 200_000
+MAX_XML_ELEMENTS = 5 * MAX_CELLS  # every element of every part (styles, shared strings…)
 
 
 @dataclass
 class Table:
+    """A file read once at upload; the preview and the confirmation use these rows."""
+
     headers: list[str]
     rows: list[tuple[int, list]]  # (spreadsheet row number, cells); header row is row 1
+
+    def dumps(self) -> bytes:
+        return json.dumps({"headers": self.headers,
+                           "rows": [[number, [_dump_cell(c) for c in cells]]
+                                    for number, cells in self.rows]},
+                          ensure_ascii=False).encode()
+
+    @classmethod
+    def loads(cls, data: bytes) -> Table:
+        parsed = json.loads(data)
+        return cls(list(parsed["headers"]),
+                   [(int(number), [_load_cell(c) for c in cells])
+                    for number, cells in parsed["rows"]])
+
+
+def _dump_cell(value):
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _load_cell(value):
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+        return date.fromisoformat(value["date"])
+    return value
+
+
+def _too_many_cells() -> DomainError:
+    return DomainError(_("Filen har för många celler. Högst %(max)s celler kan läsas: ta bort "
+                         "tomma rader och kolumner eller dela upp filen.",
+                         max=number_local(MAX_CELLS)), "file")
 
 
 def extension_of(filename: str) -> str | None:
@@ -52,6 +97,49 @@ def _check_xlsx(content: bytes) -> None:
         raise bad from None
     if "xl/workbook.xml" not in names or unpacked > MAX_UNPACKED_BYTES:
         raise bad
+    _count_xml(content)
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _count_xml(content: bytes) -> None:
+    """Stream every part of the archive through expat, counting cells and elements, and stop
+    at the first bound: nothing is built, so a huge sheet costs only what is read up to there.
+    A part that is not XML (an image) is passed over; a DTD, never part of an .xlsx, is
+    refused as it could expand entities."""
+    counts = {"c": 0, "all": 0}
+
+    def start(name: str, _attributes) -> None:
+        counts["all"] += 1
+        if name == "c" or name.endswith(":c"):
+            counts["c"] += 1
+        if counts["c"] > MAX_CELLS or counts["all"] > MAX_XML_ELEMENTS:
+            raise _TooMany
+
+    def doctype(*_args) -> None:
+        raise expat.ExpatError("DTD")
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            parser = expat.ParserCreate()
+            parser.StartElementHandler = start
+            parser.StartDoctypeDeclHandler = doctype
+            try:
+                with archive.open(info) as part:
+                    while chunk := part.read(64 * 1024):
+                        parser.Parse(chunk, False)
+                    parser.Parse(b"", True)
+            except _TooMany:
+                raise _too_many_cells() from None
+            except expat.ExpatError:
+                if info.filename.endswith((".xml", ".rels")):
+                    raise DomainError(_("Filen är inte en giltig Excel-fil (.xlsx)."),
+                                      "file") from None
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                raise DomainError(_("Filen är inte en giltig Excel-fil (.xlsx)."),
+                                  "file") from None
 
 
 def read_table(content: bytes, ext: str, max_rows: int) -> Table:
@@ -87,10 +175,14 @@ def _read_csv(content: bytes, limit: int) -> list[tuple[int, list]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     rows: list[tuple[int, list[str]]] = []
+    read = 0
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            read += len(cells)
+            if read > MAX_CELLS:
+                raise _too_many_cells()
             # numbered by position, as a spreadsheet shows it (a quoted line break stays one row)
-            rows.append((len(rows) + 1, cells))
+            rows.append((len(rows) + 1, cells[:MAX_COLUMNS]))
             if len(rows) >= limit:
                 break
     except csv.Error:

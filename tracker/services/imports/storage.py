@@ -1,7 +1,8 @@
 """Uploaded files kept between the preview and the confirmation.
 
-The file waits in a directory on the server (the instance folder by default) under a random
-name, beside a small JSON note saying whose it is; only that user, for that municipality and
+What is kept is the file's rows as read at upload (JSON), not the file: the preview and the
+confirmation never parse it again. They wait in a directory on the server (the instance
+folder by default) under a random name, beside a small JSON note saying whose it is; only that user, for that municipality and
 kind of import, can read it back. It is deleted after the import, on cancel, and when it is
 older than the maximum age (swept whenever someone uploads). With several web hosts the
 directory must be shared storage (TRACKER_IMPORT_DIR).
