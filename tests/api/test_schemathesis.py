@@ -46,7 +46,7 @@ from tracker.models import (
     Place,
     Promise,
 )
-from tracker.services import accounts, api_tokens
+from tracker.services import accounts, api_tokens, comments
 
 POSITIVE_EXAMPLES = 8
 NEGATIVE_EXAMPLES = 4
@@ -111,6 +111,9 @@ def fuzz_app(workdir):
                                           ApiScope.READ_WRITE, 30)
         ids = _real_ids()
         _followups(ids)
+        ids["comment_id"] = comments.add_comment(
+            accounts.user_by_email(COORDINATOR), db.session.get(Activity, ids["activity_id"]),
+            "Vi ses vid torget klockan sju.").id
         db.session.commit()
     assert None not in ids.values(), ids
     app.config.update(FUZZ_TOKEN=created.secret, FUZZ_IDS=ids)

@@ -371,6 +371,13 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("PATCH", "/api/v1/log-entries/<int(min=1, max=2147483647):entry_id>"): expect(API),
     ("DELETE", "/api/v1/log-entries/<int(min=1, max=2147483647):entry_id>"): expect(API),
     ("GET", "/api/v1/followups/<int(min=1, max=2147483647):followup_id>"): expect(API),
+    ("GET",
+     "/api/v1/activities/<int(min=1, max=2147483647):activity_id>/comments"): expect(API),
+    ("POST",
+     "/api/v1/activities/<int(min=1, max=2147483647):activity_id>/comments"): expect(API),
+    ("GET", "/api/v1/comments/<int(min=1, max=2147483647):comment_id>"): expect(API),
+    ("PATCH", "/api/v1/comments/<int(min=1, max=2147483647):comment_id>"): expect(API),
+    ("DELETE", "/api/v1/comments/<int(min=1, max=2147483647):comment_id>"): expect(API),
 }
 
 

@@ -198,3 +198,41 @@ def test_every_comment_address_is_404_for_another_municipality(client, world, se
     refusals = session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "not_found_elsewhere", AuditEvent.actor_id == world["stranger"].id))
     assert len(list(refusals)) >= 4
+
+
+# ---------------------------------------------------------------- the same through the API
+
+def test_the_api_writes_reads_and_enforces_the_window(client, world, session):
+    from tests.api.conftest import bearer
+
+    officer = bearer(world["officer"])
+    base = f"/api/v1/activities/{world['activity'].id}/comments"
+    created = client.post(base, headers={**officer, "Idempotency-Key": "k1"},
+                          json={"text": f"@{world['coordinator'].name} ring mig"})
+    assert created.status_code == 201, created.json
+    again = client.post(base, headers={**officer, "Idempotency-Key": "k1"},
+                        json={"text": f"@{world['coordinator'].name} ring mig"})
+    assert again.json["id"] == created.json["id"]
+    assert len(_notifications(session, world["coordinator"])) == 1
+    listed = client.get(base, headers=bearer(world["viewer"]))
+    assert [c["text"] for c in listed.json["items"]] == [created.json["text"]]
+    assert listed.json["items"][0]["author"]["name"] == world["officer"].name
+
+    url = f"/api/v1/comments/{created.json['id']}"
+    assert client.patch(url, headers=bearer(world["coordinator"]),
+                        json={"text": "Inte din"}).status_code == 403
+    refused = client.post(base, headers=officer, json={"text": "Pnr 19121212-1212"})
+    assert refused.status_code == 422 and "text" in refused.json["errors"]
+    assert client.post(base, headers=bearer(world["viewer"]),
+                       json={"text": "Läsaren"}).status_code == 403
+    assert client.get(url, headers=bearer(world["stranger"])).status_code == 404
+    assert client.get(base, headers=bearer(world["stranger"])).status_code == 404
+    assert client.patch(url, headers=officer, json={"text": "Rättad"}).json["text"] == "Rättad"
+
+    comment = session.get(ActivityComment, created.json["id"])
+    _written_minutes_ago(session, comment, 16)
+    late = client.patch(url, headers=officer, json={"text": "För sent"})
+    assert late.status_code == 422 and "15 minuter" in late.json["message"]
+    assert client.delete(url, headers=officer).status_code == 422
+    assert client.delete(url, headers=bearer(world["coordinator"])).status_code == 204
+    assert _comments(session, world) == []

@@ -10,7 +10,7 @@ from flask import Flask
 DESCRIPTION = """\
 Löfteskollens API för integrationer: läs medborgarlöften, åtaganden, aktiviteter, loggade
 genomföranden, platser, indikatorer och uppföljningar; skapa och ändra aktiviteter, logga
-genomföranden och registrera indikatorvärden.
+genomföranden, kommentera aktiviteter och registrera indikatorvärden.
 
 **Inloggning.** Skapa en personlig API-nyckel under *Mitt konto → API-nycklar* och skicka den
 som `Authorization: Bearer lk_…`. Nyckeln har samma behörighet som du har i webben, begränsad
@@ -52,7 +52,7 @@ def _settings(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     from flask_smorest import Api
 
-    from tracker.api import activities, catalogue, followups, indicators
+    from tracker.api import activities, catalogue, comments, followups, indicators
     from tracker.api.errors import ApiErrorSchema
     from tracker.extensions import csrf
 
@@ -67,7 +67,7 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "lk_…",
                        "description": "En personlig API-nyckel från Mitt konto → API-nycklar."})
-    for module in (catalogue, activities, indicators, followups):
+    for module in (catalogue, activities, comments, indicators, followups):
         for blp in module.BLUEPRINTS:
             csrf.exempt(blp)  # a bearer token cannot be sent by another site's form
             api.register_blueprint(blp)
