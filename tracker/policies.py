@@ -40,7 +40,9 @@ def municipality_id_of(obj) -> int:
         return municipality_id
     promise_id = getattr(obj, "promise_id", None)  # focus area, commitment, follow-up
     if promise_id is not None:
-        return db.session.get(Promise, promise_id).municipality_id
+        promise = db.session.get(Promise, promise_id)
+        if promise is not None:
+            return promise.municipality_id
     raise TypeError(f"{type(obj).__name__} belongs to no municipality")
 
 
@@ -111,7 +113,7 @@ def can_create_activity(user, commitment) -> bool:
     """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans;
     nobody under a concluded promise."""
     promise = db.session.get(Promise, commitment.promise_id)  # by key: loaded by the caller
-    if promise.status == PromiseStatus.CONCLUDED:
+    if promise is None or promise.status == PromiseStatus.CONCLUDED:
         return False
     if can_edit(user, promise):
         return True

@@ -228,7 +228,7 @@ def _commitment_conflict(commitment_id: int, form):
     """409: the saved commitment beside the user's input, which stays in the form."""
     current = _editable_commitment(commitment_id)
     promise = current.promise
-    rows = []
+    rows: list[tuple] = []
     if "party" in form:
         saved_area = next((area.title for area in promise.focus_areas
                            if area.id == current.focus_area_id), None)

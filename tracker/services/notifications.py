@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
@@ -176,11 +177,12 @@ def mark_all_read(user: User) -> int:
 
 def path_of(target_type: str, target_id: int, anchor: str = "") -> str | None:
     """The target's path in the app, None if its type has no page in this application."""
-    endpoint, argument = TARGETS.get(target_type, (None, None))
-    if endpoint is None:
+    if target_type not in TARGETS:
         return None
+    endpoint, argument = TARGETS[target_type]
     try:
-        return url_for(endpoint, **{argument: target_id}, _anchor=anchor or None)
+        values: dict[str, Any] = {argument: target_id, "_anchor": anchor or None}
+        return url_for(endpoint, **values)
     except BuildError:
         return None
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 import webauthn
+from sqlalchemy.engine import CursorResult
 from webauthn.helpers import bytes_to_base64url, parse_authentication_credential_json
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
@@ -167,8 +169,9 @@ def remove(user: User, key_id: int, *, actor: User) -> WebAuthnCredential:
 
 def remove_all(user: User) -> int:
     """Every key of the user (the second factor turned off or reset); the caller audits."""
-    return db.session.execute(sa.delete(WebAuthnCredential).where(
-        WebAuthnCredential.user_id == user.id)).rowcount or 0
+    result = db.session.execute(sa.delete(WebAuthnCredential).where(
+        WebAuthnCredential.user_id == user.id))
+    return cast(CursorResult, result).rowcount or 0
 
 
 # ---------------------------------------------------------------- at login
