@@ -1,7 +1,7 @@
 """Security keys and passkeys (WebAuthn) as a second factor beside the authenticator app
 
 Revision ID: 3b0193099b29
-Revises: e4b19c0d7f62
+Revises: 8cdca29de017
 Create Date: 2026-12-06 02:20:00
 
 """
@@ -12,7 +12,7 @@ import tracker.models.base
 
 # revision identifiers, used by Alembic.
 revision = '3b0193099b29'
-down_revision = 'e4b19c0d7f62'
+down_revision = '8cdca29de017'
 branch_labels = None
 depends_on = None
 
