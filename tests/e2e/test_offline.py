@@ -88,6 +88,11 @@ def _go(page, target) -> None:
     page.wait_for_load_state()
 
 
+def _overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
 def _started(page) -> None:
     """offline.js has done its work on this page (drawn the outbox, sent what it could)."""
     page.wait_for_function("() => document.documentElement.dataset.offlineStarted === '1'")
@@ -244,8 +249,10 @@ def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(browser, live
 
 def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser, live_server,
                                                                         activity_id):
+    """At 320 px: the outbox with the server's message reflows too."""
     app = live_server.app
-    context, page = _phone(browser, live_server)
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
+    page = context.new_page()
     violations: list[str] = []
     _login(page, live_server, OFFICER)
     _ready_for_offline(page, live_server)
@@ -262,6 +269,7 @@ def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser,
     assert message.startswith("Antal poliser")
     assert "Rätta det eller ta bort det" in page.get_by_role("status").first.inner_text()
     assert _notes(app, activity_id).count("Fel antal") == 0
+    assert _overflow(page) <= 0
     _axe(page, violations)
 
     _go(page, outbox.get_by_role("link", name="Rätta"))
@@ -269,6 +277,7 @@ def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser,
     summary = page.get_by_role("alert")
     assert message in summary.inner_text()
     assert page.get_by_label("Anteckning").input_value() == "Fel antal"
+    assert _overflow(page) <= 0
     _axe(page, violations)
     page.get_by_label(re.compile("^Antal poliser")).fill("2")
     _go(page, page.get_by_role("button", name="Spara"))
@@ -315,11 +324,27 @@ def test_the_offline_page_without_a_copy(browser, live_server):
     context.set_offline(True)
     page.goto(f"{live_server.url}/paminnelser")
     assert page.get_by_role("heading", name="Ingen uppkoppling").is_visible()
-    assert page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert _overflow(page) <= 0
     violations: list[str] = []
     _axe(page, violations)
     _go(page, page.get_by_role("link", name="Mina uppgifter").last)
     assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
     context.close()
     assert violations == []
+
+
+def test_with_javascript_off_the_log_form_works_as_before(browser, live_server, activity_id):
+    """Progressive enhancement only: no outbox, no worker, the form posts as it always did."""
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    _login(page, live_server, OFFICER)
+    _go(page, page.get_by_role("link", name="Mina uppgifter").first)
+    assert page.locator("[data-offline-ready]").is_hidden()
+    assert page.locator("#offline-outbox").is_hidden()
+    _go(page, page.get_by_role("listitem").filter(has_text=TITLE).get_by_role(
+        "link", name=re.compile("^Logga")))
+    page.get_by_label("Anteckning").fill("Utan JavaScript")
+    _go(page, page.get_by_role("button", name="Spara"))
+    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    assert _notes(live_server.app, activity_id).count("Utan JavaScript") == 1
+    context.close()

@@ -185,6 +185,14 @@
     });
   }
 
+  const FORM_AGE = 3600 * 1000;  // a log form kept within the hour is not fetched again
+
+  async function fresh(cache, url) {
+    const known = await Outbox.readForm(url);
+    return known && known.user === user && Date.now() - known.keptAt < FORM_AGE &&
+      Boolean(await cache.match(url));
+  }
+
   /* On Mina uppgifter: the list and each task's log form, kept for this user. */
   async function keepTasks(list) {
     if (!user || !navigator.onLine || location.search) return;
@@ -194,12 +202,18 @@
       .map((node) => node.href || node.src);
     const cache = await caches.open(Outbox.PAGES + user);
     let complete = true;
+    const fetched = new Set();
     for (const url of pages) {
+      if (url !== location.pathname && await fresh(cache, url)) continue;
       try {
         const answer = await fetch(url, {credentials: "same-origin", cache: "no-store",
                                          headers: {"X-Offline-Copy": "1"}});
-        if (answer.ok && !answer.redirected) await cache.put(url, answer);
-        else complete = false;
+        if (answer.ok && !answer.redirected) {
+          await cache.put(url, answer);
+          fetched.add(url);
+        } else {
+          complete = false;
+        }
       } catch (error) {
         complete = false;
       }
@@ -209,9 +223,12 @@
     }
     for (const link of links) {
       const title = link.closest("li").querySelector("h2").textContent.trim();
-      await Outbox.keepForm({url: new URL(link.href).pathname, title: title, user: user});
+      const url = new URL(link.href).pathname;
+      const known = await Outbox.readForm(url);
+      const keptAt = fetched.has(url) || !known ? Date.now() : known.keptAt;
+      await Outbox.keepForm({url: url, title: title, user: user, keptAt: keptAt});
     }
-    const statics = await caches.open("static-v1");
+    const statics = await caches.open(Outbox.STATIC);
     await statics.addAll(assets).catch(() => { complete = false; });
     const ready = document.querySelector("[data-offline-ready]");
     if (complete && ready) ready.hidden = false;

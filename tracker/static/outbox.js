@@ -9,6 +9,7 @@
   const LOCK = "lofteskollen-outbox";
   const CHANNEL = "lofteskollen-outbox";
   const PAGES = "pages-";  // + the user's id: the offline copies of one user's pages
+  const STATIC = "static-v1";  // the stylesheets and scripts those pages use
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -202,7 +203,7 @@
   }
 
   global.LofteskollenOutbox = {
-    CHANNEL: CHANNEL, PAGES: PAGES, currentUser: currentUser, setUser: setUser,
+    CHANNEL: CHANNEL, PAGES: PAGES, STATIC: STATIC, currentUser: currentUser, setUser: setUser,
     entries: entries, queue: queue, forget: forget, flush: flush,
     readForm: (url) => read("forms", url), keepForm: (form) => write("forms", form),
     pageUser: pageUser, errorMessages: errorMessages,

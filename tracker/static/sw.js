@@ -6,7 +6,7 @@
 importScripts("static/outbox.js");
 
 const Outbox = self.LofteskollenOutbox;
-const STATIC = "static-v1";
+const STATIC = Outbox.STATIC;
 const SCOPE = new URL(self.registration.scope);
 // The app's paths (tracker/activities/views.py, tracker/auth): relative to the scope.
 const LOG_FORM = /^aktiviteter\/\d+\/logga$/;
