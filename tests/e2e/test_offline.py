@@ -127,6 +127,9 @@ def test_the_app_is_installable_with_its_icons(browser, live_server):
     _login(page, live_server, OFFICER)
     page.goto(f"{live_server.url}/mina-uppgifter")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    worker = page.evaluate("""async () => { const r = await navigator.serviceWorker.ready;
+                                            return [r.scope, r.active.scriptURL]; }""")
+    assert worker == [f"{live_server.url}/", f"{live_server.url}/sw.js"]
     href = page.locator("link[rel=manifest]").get_attribute("href")
     manifest_url = urljoin(page.url, href)
     answer = page.request.get(manifest_url)
