@@ -27,6 +27,17 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "sv-SE", "is_mobil
          "has_touch": True}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def csrf_on(live_server):
+    """CSRF checked as in production: an entry sent later must carry a token that is valid
+    then (the shared test app runs without it elsewhere)."""
+    app = live_server.app
+    before = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = before
+
+
 @pytest.fixture(scope="module")
 def activity_id(demo_app):
     """An activity of the officer's in a promise of this year, removed again afterwards."""
@@ -226,24 +237,21 @@ def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(browser, live
     _started(page)
     assert len(_outbox(page)) == 1
 
-    # Back online, the answer to the first sending is lost on the way: the server saved it, the
-    # phone does not know, keeps the entry and sends it again; the key makes it count once.
-    def lose_answer(route):
-        if route.request.method == "POST":
-            route.fetch()
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    context.route(re.compile(r"/aktiviteter/\d+/logga$"), lose_answer)
-    context.set_offline(False)
-    page.get_by_role("button", name="Skicka nu").wait_for()
-    page.get_by_role("button", name="Skicka nu").tap()
-    page.wait_for_timeout(500)
+    # The first sending reached the server but its answer never reached the phone (sent here
+    # beside the browser, with the entry's fields and key): the entry stays on the phone and is
+    # sent again when the network returns; the key makes the server answer with the first result.
+    (entry,) = _outbox(page)
+    form_url = live_server.url + entry["url"]
+    form_page = context.request.get(form_url).text()
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"',
+                      form_page)[1]
+    fields = {name: (token if name == "csrf_token" else value) for name, value in entry["fields"]}
+    first = context.request.post(form_url, form=fields, max_redirects=0)
+    assert first.status == 302 and "/loggad/" in first.headers["location"]
     assert _notes(app, activity_id).count("Dubbeltryck utan täckning") == 1
     assert len(_outbox(page)) == 1
-    context.unroute(re.compile(r"/aktiviteter/\d+/logga$"))
-    page.get_by_role("button", name="Skicka nu").tap()
+
+    context.set_offline(False)
     page.get_by_text("Skickat och sparat").wait_for()
     assert _outbox(page) == []
     assert _notes(app, activity_id).count("Dubbeltryck utan täckning") == 1
@@ -307,13 +315,20 @@ def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(browser, liv
     context.set_offline(False)
     outbox = page.locator("#offline-outbox")
     outbox.get_by_text("Du har loggats ut").wait_for()
-    assert len(_outbox(page)) == 1 and _notes(app, activity_id).count("Efter utloggning") == 0
+    (entry,) = _outbox(page)
+    assert entry["status"] == "login" and _notes(app, activity_id).count("Efter utloggning") == 0
     _go(page, outbox.get_by_role("link", name="Logga in"))
     page.get_by_label("E-postadress").fill(OFFICER)
     page.get_by_label("Lösenord").fill(app.config["DEMO_PASSWORDS"][OFFICER])
     _go(page, page.get_by_role("button", name="Logga in"))
     _started(page)
     assert _outbox(page) == []
+    assert _notes(app, activity_id).count("Efter utloggning") == 1
+    # The token saved with the entry belonged to the ended session: sent as it was, the server
+    # would have refused it; the outbox sent it with the new session's token.
+    stale = dict(entry["fields"], once_key="en-annan-nyckel")
+    refused = context.request.post(live_server.url + entry["url"], form=stale, max_redirects=0)
+    assert refused.status == 400 and "säkerhetstoken" in refused.text()
     assert _notes(app, activity_id).count("Efter utloggning") == 1
     context.close()
 

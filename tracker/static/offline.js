@@ -247,6 +247,8 @@
     await send(false);
     if (user && "serviceWorker" in navigator) {
       await navigator.serviceWorker.register(script.dataset.worker).catch(() => null);
+      const ready = await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage("claim");
       const tasks = document.querySelector("[data-offline-tasks]");
       if (tasks) await keepTasks(tasks);
     }

@@ -128,6 +128,11 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+/* A page that loaded while the worker was being installed asks to be controlled by it. */
+self.addEventListener("message", function (event) {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener("sync", function (event) {
   if (event.tag === "outbox") event.waitUntil(Outbox.flush());
 });
