@@ -6,12 +6,11 @@
 
   const script = document.currentScript;
   const Outbox = self.LofteskollenOutbox;
-  const textsNode = document.getElementById("offline-texts");
-  if (!script || !Outbox || !textsNode || !("indexedDB" in self) || !("caches" in self)) return;
-  const texts = JSON.parse(textsNode.textContent);
+  const box = document.getElementById("offline-outbox");
+  if (!script || !Outbox || !box || !("indexedDB" in self) || !("caches" in self)) return;
+  const texts = JSON.parse(script.dataset.texts);
   const user = script.dataset.user || null;
   const status = document.getElementById("offline-status");
-  const box = document.getElementById("offline-outbox");
   let shown = new Map();  // key → entry, as last drawn: a key that disappears was sent
 
   function say(message) {
