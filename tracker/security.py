@@ -19,7 +19,8 @@ MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds (ids, years, pag
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"
+    "form-action 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'"
 )
 SEEN_AT_RESOLUTION = 60  # seconds
 
@@ -95,9 +96,9 @@ def _enforce_session_age():
 
 
 # Where a user who must enrol a second factor may still go: the enrolment itself, leaving,
-# the language switch and the static files.
+# the language switch, the static files and the offline worker.
 ENROLMENT_ENDPOINTS = {"auth.second_factor", "auth.logout", "auth.log_out_everywhere",
-                       "i18n.switch", "static"}
+                       "i18n.switch", "static", "main.service_worker"}
 
 
 def _require_second_factor():

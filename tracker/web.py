@@ -136,7 +136,7 @@ LAYOUT_ENDPOINTS = (
     "main.index", "public.index", "activities.my_tasks", "activities.reminders_list",
     "notifications.index",
     "admin.index", "calendar.settings", "auth.account", "api_keys.index", "auth.logout",
-    "public.accessibility",
+    "public.accessibility", "main.service_worker", "auth.login",
 )
 
 
@@ -149,6 +149,9 @@ def layout_urls() -> dict[str, str]:
     urls = cache.get(root)
     if urls is None:
         urls = {endpoint: url_for(endpoint) for endpoint in LAYOUT_ENDPOINTS}
-        urls["stylesheet"] = url_for("static", filename="style.css")
+        for name in ("style.css", "outbox.js", "offline.js", "manifest.webmanifest",
+                     "icons/apple-touch-icon.png"):
+            urls[name] = url_for("static", filename=name)
+        urls["stylesheet"] = urls["style.css"]
         cache[root] = urls
     return urls

@@ -121,6 +121,7 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/uppfoljningar"): expect(SIGNED_IN),
     ("GET", "/sprak/<code>"): expect(PUBLIC, get_ok={"redirect"}),
     ("GET", "/static/<path:filename>"): expect(PUBLIC),
+    ("GET", "/sw.js"): expect(PUBLIC),  # the offline worker, the same file for everyone
     # ---- municipality pages
     ("GET", "/kommuner/<int:municipality_id>"): expect(MEMBERS),
     ("GET", "/kommuner/<int:municipality_id>/platser"): expect(MEMBERS),

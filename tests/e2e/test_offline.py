@@ -1,0 +1,368 @@
+"""Offline logging on the kommunpolis' phone (Chromium, 390×844 touch): the app is installable
+(a manifest Chromium reads without errors, its icons load), its service worker registers, Mina
+uppgifter and the log forms open without a network, an occasion logged there waits on the
+phone as "väntar på att skickas" and is stored exactly once when the network returns; a double
+tap queues one; a refusal shows the server's message; an ended session says so and keeps it."""
+from __future__ import annotations
+
+import io
+import json
+import re
+from urllib.parse import urljoin
+
+import pytest
+import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
+
+from tests.e2e.test_working_year import _login
+from tracker.extensions import db
+from tracker.formatting import local_today
+
+pytestmark = pytest.mark.browser
+
+OFFICER = "kommunpolis.skara@demo.lofteskollen.se"
+TITLE = "Kvällspatrull utan täckning"
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "sv-SE", "is_mobile": True,
+         "has_touch": True}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def csrf_on(live_server):
+    """CSRF checked as in production: an entry sent later must carry a token that is valid
+    then (the shared test app runs without it elsewhere)."""
+    app = live_server.app
+    before = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = before
+
+
+@pytest.fixture(scope="module")
+def activity_id(demo_app):
+    """An activity of the officer's in a promise of this year, removed again afterwards."""
+    from tests.factories import make_commitment, make_promise
+    from tracker.models import (
+        Activity,
+        ActivityType,
+        Membership,
+        Municipality,
+        Place,
+        Promise,
+        User,
+    )
+
+    with demo_app.app_context():
+        officer = db.session.scalar(sa.select(User).where(User.email == OFFICER))
+        skara = db.session.scalar(sa.select(Municipality).join(
+            Membership, Membership.municipality_id == Municipality.id).where(
+            Membership.user_id == officer.id, Municipality.name == "Skara"))
+        promise = make_promise(skara, year=local_today().year)
+        promise.title = "Medborgarlöfte utan täckning"
+        commitment = make_commitment(promise)
+        place = db.session.scalars(sa.select(Place).where(
+            Place.municipality_id == skara.id).order_by(Place.name)).first()
+        kind = db.session.scalar(sa.select(ActivityType).where(
+            ActivityType.key == "trygghetsskapande_patrullering"))
+        activity = Activity(commitment_id=commitment.id, municipality_id=skara.id,
+                            type_id=kind.id, title=TITLE, owner_id=officer.id, target_count=10,
+                            due_date=local_today())
+        activity.assignees, activity.places = [], [place]
+        db.session.add(activity)
+        db.session.commit()
+        created, promise_id = activity.id, promise.id
+    yield created
+    with demo_app.app_context():
+        db.session.execute(sa.delete(Promise).where(Promise.id == promise_id))
+        db.session.commit()
+
+
+def _notes(app, activity_id: int) -> list[str]:
+    from tracker.models import LogEntry
+
+    with app.app_context():
+        notes = list(db.session.scalars(sa.select(LogEntry.note).where(
+            LogEntry.activity_id == activity_id).order_by(LogEntry.id)))
+        db.session.remove()
+    return notes
+
+
+def _axe(page, found: list[str]) -> None:
+    page.wait_for_load_state()
+    for v in Axe().run(page).response["violations"]:
+        found.append(f"{page.url}: {v['id']} {v['help']}")
+
+
+def _go(page, target) -> None:
+    with page.expect_navigation():
+        target.tap()
+    page.wait_for_load_state()
+
+
+def _overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _started(page) -> None:
+    """offline.js has done its work on this page (drawn the outbox, sent what it could)."""
+    page.wait_for_function("() => document.documentElement.dataset.offlineStarted === '1'")
+
+
+def _outbox(page) -> list[dict]:
+    return page.evaluate("LofteskollenOutbox.entries()")
+
+
+def _phone(browser, live_server):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    return context, page
+
+
+def _ready_for_offline(page, live_server) -> None:
+    """Mina uppgifter visited online: the worker controls the page and the copies are kept."""
+    page.goto(f"{live_server.url}/mina-uppgifter")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    _started(page)
+    page.get_by_text("finns sparade i telefonen").wait_for()
+
+
+def _open_form_offline(page) -> None:
+    task = page.get_by_role("listitem").filter(has_text=TITLE)
+    _go(page, task.get_by_role("link", name=re.compile("^Logga")))
+    _started(page)
+
+
+def test_the_app_is_installable_with_its_icons(browser, live_server):
+    context, page = _phone(browser, live_server)
+    _login(page, live_server, OFFICER)
+    page.goto(f"{live_server.url}/mina-uppgifter")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    worker = page.evaluate("""async () => { const r = await navigator.serviceWorker.ready;
+                                            return [r.scope, r.active.scriptURL]; }""")
+    assert worker == [f"{live_server.url}/", f"{live_server.url}/sw.js"]
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    manifest_url = urljoin(page.url, href)
+    answer = page.request.get(manifest_url)
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("application/manifest+json")
+    manifest = json.loads(answer.text())
+    assert manifest["name"].startswith("Löfteskollen") and manifest["short_name"] == "Löfteskollen"
+    assert manifest["lang"] == "sv" and manifest["display"] == "standalone"
+    assert urljoin(manifest_url, manifest["start_url"]) == f"{live_server.url}/mina-uppgifter"
+    brand = re.search(r"--brand: (#[0-9a-f]{6})", page.request.get(
+        f"{live_server.url}/static/style.css").text()).group(1)
+    assert manifest["theme_color"] == brand == page.locator(
+        "meta[name=theme-color]").get_attribute("content")
+
+    # Chromium reads it without an error and finds nothing that stops an install.
+    cdp = context.new_cdp_session(page)
+    read = cdp.send("Page.getAppManifest")
+    assert read["url"] == manifest_url and read["errors"] == []
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # a test browser's context is a private one, where Chromium never offers an install
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+    sizes = {}
+    for icon in manifest["icons"]:
+        picture = page.request.get(urljoin(manifest_url, icon["src"]))
+        assert picture.status == 200 and picture.headers["content-type"] == "image/png"
+        image = Image.open(io.BytesIO(picture.body()))
+        assert f"{image.width}x{image.height}" == icon["sizes"]
+        sizes.setdefault(icon.get("purpose", "any"), set()).add(icon["sizes"])
+    assert sizes == {"any": {"192x192", "512x512"}, "maskable": {"512x512"}}
+    touch = page.request.get(urljoin(page.url, page.locator(
+        "link[rel=apple-touch-icon]").get_attribute("href")))
+    assert Image.open(io.BytesIO(touch.body())).size == (180, 180)
+    context.close()
+
+
+def test_log_offline_and_it_is_sent_once_when_the_network_returns(browser, live_server,
+                                                                 activity_id):
+    app = live_server.app
+    context, page = _phone(browser, live_server)
+    violations: list[str] = []
+    # The taps and screens from the login page to a logged occasion, without a network.
+    screens, taps = 1, 0  # the login page
+    _login(page, live_server, OFFICER)
+    taps, screens = taps + 1, screens + 1  # Logga in → the start page
+    _go(page, page.get_by_role("link", name="Mina uppgifter").first)
+    taps, screens = taps + 1, screens + 1
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.get_by_text("finns sparade i telefonen").wait_for()
+    _axe(page, violations)
+
+    context.set_offline(True)
+    _open_form_offline(page)
+    taps, screens = taps + 1, screens + 1
+    assert page.get_by_role("heading", name="Logga genomförande").is_visible()
+    assert page.get_by_label("Datum").input_value() == local_today().isoformat()
+    page.get_by_label("Anteckning").fill("Loggat utan täckning")
+    _go(page, page.get_by_role("button", name="Spara"))
+    taps, screens = taps + 1, screens + 1
+    _started(page)
+    assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
+    outbox = page.locator("#offline-outbox")
+    assert outbox.get_by_text(TITLE).is_visible()
+    assert outbox.get_by_text("väntar på att skickas").first.is_visible()
+    assert "väntar på att skickas" in page.get_by_role("status").first.inner_text()
+    assert _notes(app, activity_id).count("Loggat utan täckning") == 0
+    _axe(page, violations)
+    assert (taps, screens) == (4, 5)
+
+    context.set_offline(False)
+    page.get_by_text(f"Skickat och sparat: {TITLE}").wait_for()
+    assert outbox.is_hidden()
+    assert _notes(app, activity_id).count("Loggat utan täckning") == 1
+    page.reload()
+    _started(page)
+    assert _outbox(page) == []
+    assert _notes(app, activity_id).count("Loggat utan täckning") == 1
+    context.close()
+    assert violations == []
+
+
+def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(browser, live_server,
+                                                                   activity_id):
+    app = live_server.app
+    context, page = _phone(browser, live_server)
+    _login(page, live_server, OFFICER)
+    _ready_for_offline(page, live_server)
+    context.set_offline(True)
+    _open_form_offline(page)
+    page.get_by_label("Anteckning").fill("Dubbeltryck utan täckning")
+    with page.expect_navigation(url=re.compile("/mina-uppgifter$")):
+        page.evaluate("""() => { const save = document.querySelector('.log-form [type=submit]');
+                                 save.click(); save.click(); }""")
+    _started(page)
+    assert len(_outbox(page)) == 1
+
+    # The first sending reached the server but its answer never reached the phone (sent here
+    # beside the browser, with the entry's fields and key): the entry stays on the phone and is
+    # sent again when the network returns; the key makes the server answer with the first result.
+    (entry,) = _outbox(page)
+    form_url = live_server.url + entry["url"]
+    form_page = context.request.get(form_url).text()
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"',
+                      form_page)[1]
+    fields = {name: (token if name == "csrf_token" else value) for name, value in entry["fields"]}
+    first = context.request.post(form_url, form=fields, max_redirects=0)
+    assert first.status == 302 and "/loggad/" in first.headers["location"]
+    assert _notes(app, activity_id).count("Dubbeltryck utan täckning") == 1
+    assert len(_outbox(page)) == 1
+
+    context.set_offline(False)
+    page.get_by_text("Skickat och sparat").wait_for()
+    assert _outbox(page) == []
+    assert _notes(app, activity_id).count("Dubbeltryck utan täckning") == 1
+    context.close()
+
+
+def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser, live_server,
+                                                                        activity_id):
+    """At 320 px: the outbox with the server's message reflows too."""
+    app = live_server.app
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
+    page = context.new_page()
+    violations: list[str] = []
+    _login(page, live_server, OFFICER)
+    _ready_for_offline(page, live_server)
+    context.set_offline(True)
+    _open_form_offline(page)
+    page.get_by_label(re.compile("^Antal poliser")).fill("många")
+    page.get_by_label("Anteckning").fill("Fel antal")
+    _go(page, page.get_by_role("button", name="Spara"))
+    _started(page)
+    context.set_offline(False)
+    outbox = page.locator("#offline-outbox")
+    outbox.get_by_text("skickades inte").wait_for()
+    message = outbox.locator("ul.error li").first.inner_text()
+    assert message.startswith("Antal poliser")
+    assert "Rätta det eller ta bort det" in page.get_by_role("status").first.inner_text()
+    assert _notes(app, activity_id).count("Fel antal") == 0
+    assert _overflow(page) <= 0
+    _axe(page, violations)
+
+    _go(page, outbox.get_by_role("link", name="Rätta"))
+    _started(page)
+    summary = page.get_by_role("alert")
+    assert message in summary.inner_text()
+    assert page.get_by_label("Anteckning").input_value() == "Fel antal"
+    assert _overflow(page) <= 0
+    _axe(page, violations)
+    page.get_by_label(re.compile("^Antal poliser")).fill("2")
+    _go(page, page.get_by_role("button", name="Spara"))
+    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    _started(page)
+    assert _outbox(page) == []
+    assert _notes(app, activity_id).count("Fel antal") == 1
+    context.close()
+    assert violations == []
+
+
+def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(browser, live_server,
+                                                                    activity_id):
+    app = live_server.app
+    context, page = _phone(browser, live_server)
+    _login(page, live_server, OFFICER)
+    _ready_for_offline(page, live_server)
+    context.set_offline(True)
+    _open_form_offline(page)
+    page.get_by_label("Anteckning").fill("Efter utloggning")
+    _go(page, page.get_by_role("button", name="Spara"))
+    _started(page)
+    context.clear_cookies()  # the session ends while the phone is without a network
+    context.set_offline(False)
+    outbox = page.locator("#offline-outbox")
+    outbox.get_by_text("Du har loggats ut").wait_for()
+    (entry,) = _outbox(page)
+    assert entry["status"] == "login" and _notes(app, activity_id).count("Efter utloggning") == 0
+    _go(page, outbox.get_by_role("link", name="Logga in"))
+    page.get_by_label("E-postadress").fill(OFFICER)
+    page.get_by_label("Lösenord").fill(app.config["DEMO_PASSWORDS"][OFFICER])
+    _go(page, page.get_by_role("button", name="Logga in"))
+    _started(page)
+    assert _outbox(page) == []
+    assert _notes(app, activity_id).count("Efter utloggning") == 1
+    # The token saved with the entry belonged to the ended session: sent as it was, the server
+    # would have refused it; the outbox sent it with the new session's token.
+    stale = dict(entry["fields"], once_key="en-annan-nyckel")
+    refused = context.request.post(live_server.url + entry["url"], form=stale, max_redirects=0)
+    assert refused.status == 400 and "säkerhetstoken" in refused.text()
+    assert _notes(app, activity_id).count("Efter utloggning") == 1
+    context.close()
+
+
+def test_the_offline_page_without_a_copy(browser, live_server):
+    """A page that was never kept: a short Swedish page that leads to Mina uppgifter."""
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
+    page = context.new_page()
+    _login(page, live_server, OFFICER)
+    _ready_for_offline(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/paminnelser")
+    assert page.get_by_role("heading", name="Ingen uppkoppling").is_visible()
+    assert _overflow(page) <= 0
+    violations: list[str] = []
+    _axe(page, violations)
+    _go(page, page.get_by_role("link", name="Mina uppgifter").last)
+    assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
+    context.close()
+    assert violations == []
+
+
+def test_with_javascript_off_the_log_form_works_as_before(browser, live_server, activity_id):
+    """Progressive enhancement only: no outbox, no worker, the form posts as it always did."""
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    _login(page, live_server, OFFICER)
+    _go(page, page.get_by_role("link", name="Mina uppgifter").first)
+    assert page.locator("[data-offline-ready]").is_hidden()
+    assert page.locator("#offline-outbox").is_hidden()
+    _go(page, page.get_by_role("listitem").filter(has_text=TITLE).get_by_role(
+        "link", name=re.compile("^Logga")))
+    page.get_by_label("Anteckning").fill("Utan JavaScript")
+    _go(page, page.get_by_role("button", name="Spara"))
+    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    assert _notes(live_server.app, activity_id).count("Utan JavaScript") == 1
+    context.close()
