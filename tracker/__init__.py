@@ -79,6 +79,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     app.register_blueprint(api_keys.bp)
     api.init_app(app)
+    from tracker import walks
+    from tracker.services import uploads
+
+    app.register_blueprint(walks.bp)
+    uploads.register()
 
     from tracker.bench import bp as bench_cli_bp
     from tracker.cli import bp as cli_bp

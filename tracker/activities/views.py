@@ -28,7 +28,9 @@ from tracker.services import (
     activity_list,
     logbook,
     reminders,
+    walks,
 )
+from tracker.services import action_points as action_point_service
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.translation import gettext as _
@@ -166,6 +168,7 @@ def detail(activity_id: int):
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     entries = activity_detail.timeline(activity.id, activity.type.measures)
+    attachments = activity_detail.attachments_of(activity.id)
     return render_template(
         "activities/detail.html", activity=activity, row=row,
         expected=activity_service.expected_occasions(activity), entries=entries,
@@ -174,6 +177,9 @@ def detail(activity_id: int):
         history=activity_history.history(activity.id),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
         can_log=policies.can_log_on(current_user, activity),
+        is_walk=walks.is_walk(activity.type), attachments=attachments,
+        removable={a.id for a in attachments if policies.can_remove_attachment(current_user, a)},
+        action_points=action_point_service.for_activity(activity.id),
     )
 
 
@@ -240,6 +246,8 @@ def log(activity_id: int):
             activity = queries.load_activity(activity_id)
         else:
             target = url_for("activities.logged", activity_id=activity_id, entry_id=entry_id)
+            if walks.is_walk(activity.type):  # on to the protocol: route, findings, actions
+                target = url_for("walks.protocol", entry_id=entry_id)
             once.remember(form, target, "log_entry", entry_id)
             db.session.commit()
             flash(_("Genomförandet är loggat."), "success")
