@@ -294,7 +294,9 @@ def my_tasks():
     page = max(1, request.args.get("sida", 1, type=int))
     pagination, rows = activity_list.my_tasks(current_user.id, today, page)
     return render_template("activities/my_tasks.html", rows=rows, pagination=pagination,
-                           today=today, **row_urls("activities.detail", "activities.log"))
+                           today=today, action_points=action_point_service.open_for_owner(
+                               current_user.id),
+                           **row_urls("activities.detail", "activities.log", "walks.action"))
 
 
 def _filters_from_args() -> queries.ActivityFilters:
