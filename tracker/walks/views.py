@@ -195,6 +195,7 @@ def remove_finding(finding_id: int):
 @login_required
 def publish(entry_id: int):
     activity, entry = entry_or_404(entry_id)
+    require(policies.can_publish_protocol(current_user, activity.municipality_id))
     protocol = walks.protocol_of(entry.id)
     if protocol is None:
         flash(_("Spara protokollet innan det publiceras."), "error")
