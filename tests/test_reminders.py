@@ -246,3 +246,35 @@ def test_assignment_notice_only_warns_when_the_mail_server_is_down(app, plan, ma
 
     assert sent == 0
     assert "kunde inte skickas" in caplog.text
+
+
+def test_the_digest_reaches_the_owner_of_a_due_action_point(app, session, plan, make_user,
+                                                            inbox):
+    from tracker.models import ActionPoint, ActionStatus, Membership, ResponsibleParty, Role
+    from tracker.services import action_points
+
+    owner = make_user()
+    session.add(Membership(user_id=owner.id, municipality_id=plan.municipality.id,
+                           role=Role.COORDINATOR))
+    walk = plan.activity("Trygghetsvandring i centrum", None)
+    today = date(2026, 5, 10)
+    for text, due, status in [("Byt lampan i gångtunneln.", date(2026, 5, 8), ActionStatus.OPEN),
+                              ("Klipp buskarna vid torget.", date(2026, 5, 20),
+                               ActionStatus.IN_PROGRESS),
+                              ("Sanera klottret.", date(2026, 5, 9), ActionStatus.DONE),
+                              ("Flytta bänken.", date(2026, 7, 1), ActionStatus.OPEN)]:
+        session.add(ActionPoint(municipality_id=plan.municipality.id, activity_id=walk.id,
+                                text=text, party=ResponsibleParty.KOMMUNEN, owner_id=owner.id,
+                                due_date=due, status=status))
+    session.flush()
+    assert [a.text for a in action_points.due_for_owner(owner.id, today)] == [
+        "Byt lampan i gångtunneln.", "Klipp buskarna vid torget."]
+    assert owner in reminders.digest_recipients(today)
+
+    assert reminders.send_digest({**app.config, "SMTP_PORT": inbox.port}, owner, today)
+    (mail,) = inbox.to(owner.email)
+    assert mail.subject == "Påminnelse: 2 åtgärdspunkter"
+    assert "Åtgärdspunkter som du ansvarar för:" in mail.body
+    assert "Byt lampan i gångtunneln." in mail.body and "2 dagar försenad" in mail.body
+    assert "Klipp buskarna vid torget." in mail.body
+    assert "Sanera klottret." not in mail.body and "Flytta bänken." not in mail.body

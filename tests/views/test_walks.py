@@ -19,6 +19,7 @@ from tracker.models import (
     ActionStatus,
     Attachment,
     AuditEvent,
+    Commitment,
     Finding,
     LogEntry,
     Party,
@@ -246,3 +247,24 @@ def test_the_protocol_pdf_lists_every_point_with_its_status_and_the_public_page_
                           check=True).stdout
     assert "Lampan är trasig." in text and "Karl Karlsson" not in text
     assert town["coordinator"].name not in text
+
+
+def test_the_follow_up_counts_the_walks_findings_by_what_became_of_them(
+        client, town, walk, session):
+    from tracker.followups.compiler import compile_followup
+
+    login(client, town["coordinator"].email)
+    entry_id = _log_walk(client, walk)
+    for text in ("Byt lampan.", "Klipp buskarna."):
+        _finding(client, entry_id, description="Brist.", action_text=text,
+                 action_party="kommunen")
+    _finding(client, entry_id, description="Skräp, ingen åtgärd behövs.")
+    first, second = session.scalars(sa.select(ActionPoint).order_by(ActionPoint.id)).all()
+    client.post(f"/atgardspunkter/{first.id}/status", data={"status": "done", "version": "1"})
+    client.post(f"/atgardspunkter/{second.id}/status",
+                data={"status": "closed", "reason": "Fastigheten rivs.", "version": "1"})
+    commitment = session.get(Commitment, walk["activity"].commitment_id)
+    followup = compile_followup(commitment.promise_id, local_today().year)
+    assert followup.sections["trygghetsvandringar"]["generated"] == (
+        "Vid 1 trygghetsvandring noterades 3 brister; 1 är åtgärdad, 1 avslutades utan "
+        "åtgärd, 1 krävde ingen åtgärd.")

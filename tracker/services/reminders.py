@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.formatting import date_local
 from tracker.i18n import mail_language
 from tracker.models import Activity, ActivityStatus, Municipality, User, activity_assignee
+from tracker.services import action_points
 from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
@@ -52,13 +53,14 @@ def due_items(
 
 
 def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[User]:
-    """Enabled users with at least one due activity, in one statement."""
+    """Enabled users with at least one due activity or action point, in one statement."""
     due = _open_and_due(today, horizon_days)
     involved = sa.union(
         sa.select(Activity.owner_id).where(due),
         sa.select(activity_assignee.c.user_id)
         .join(Activity, Activity.id == activity_assignee.c.activity_id)
         .where(due),
+        action_points.owners_with_due(today, horizon_days),
     )
     return list(
         db.session.scalars(
@@ -104,10 +106,19 @@ def _line(activity: Activity, today: date) -> str:
     )
 
 
-def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, str]:
-    """The digest as (subject, body) in the mail language; items as returned by due_items."""
+def _action_line(action, today: date) -> str:
+    place = f" · {action.place.name}" if action.place is not None else ""
+    return f"- {action.text[:200]}\n  {_('Åtgärdspunkt')}{place} · {_when(action, today)}"
+
+
+def render_digest(user: User, items: list[Activity], today: date,
+                  actions: list = ()) -> tuple[str, str]:
+    """The digest as (subject, body) in the mail language; items as returned by due_items,
+    actions (the user's due action points) as by action_points.due_for_owner."""
     overdue = [a for a in items if a.due_date < today]
     upcoming = [a for a in items if a.due_date >= today]
+    late_actions = [a for a in actions if a.due_date < today]
+    coming_actions = [a for a in actions if a.due_date >= today]
     with mail_language():
         sections = [
             _("Hej %(name)s!", name=user.name),
@@ -118,8 +129,16 @@ def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, 
             sections.append(_("Försenade:") + "\n" + "\n".join(_line(a, today) for a in overdue))
         if upcoming:
             sections.append(_("Kommande:") + "\n" + "\n".join(_line(a, today) for a in upcoming))
+        if actions:
+            lines = [_action_line(a, today) for a in [*late_actions, *coming_actions]]
+            sections.append(_("Åtgärdspunkter som du ansvarar för:") + "\n" + "\n".join(lines))
         sections.append(_signature())
-        return digest_subject(len(overdue), len(upcoming)), "\n\n".join(sections) + "\n"
+        if items:
+            subject = digest_subject(len(overdue), len(upcoming))
+        else:
+            subject = _("Påminnelse: %(what)s", what=ngettext(
+                "%(num)d åtgärdspunkt", "%(num)d åtgärdspunkter", len(actions)))
+        return subject, "\n\n".join(sections) + "\n"
 
 
 def send_digest(
@@ -127,9 +146,10 @@ def send_digest(
 ) -> bool:
     """Send the user's digest; False when nothing is due. Raises MailError."""
     items = due_items(user.id, today, horizon_days)
-    if not items:
+    actions = action_points.due_for_owner(user.id, today, horizon_days)
+    if not items and not actions:
         return False
-    subject, body = render_digest(user, items, today)
+    subject, body = render_digest(user, items, today, actions)
     send_mail(config, user.email, subject, body)
     return True
 
