@@ -79,8 +79,7 @@ def _walk_world(session, municipality, owner, n: int) -> dict:
     owned by `owner` and a photo row, plus n action points of a meeting: bulk, through Core."""
     from datetime import timedelta
 
-    from tests.factories import make_activity, make_commitment, make_place, make_promise
-    from tests.factories import make_type
+    from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
     from tracker.models import (
         ActionPoint,
         Attachment,
