@@ -119,9 +119,9 @@ def _reencode(data: bytes, kind: str, max_pixels: int) -> Processed:
     owner), no comments, nothing that rode along. Phones' rotation is applied first."""
     refused = DomainError(_("Bilden kunde inte läsas. Den kan vara skadad; prova att spara "
                             "den igen som JPEG eller PNG."), "file")
+    millions = f"{max_pixels / 1_000_000:g}".replace(".", ",")
     bomb = DomainError(_("Bilden har för många bildpunkter (högst %(mp)s miljoner) och tas "
-                         "inte emot.", mp=f"{max_pixels / 1_000_000:g}".replace(".", ",")),
-                       "file")
+                         "inte emot.", mp=millions), "file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
