@@ -268,3 +268,24 @@ def test_the_follow_up_counts_the_walks_findings_by_what_became_of_them(
     assert followup.sections["trygghetsvandringar"]["generated"] == (
         "Vid 1 trygghetsvandring noterades 3 brister; 1 är åtgärdad, 1 avslutades utan "
         "åtgärd, 1 krävde ingen åtgärd.")
+
+
+def test_removing_a_finding_is_audited_and_takes_its_action_and_photo_along(
+        app, client, town, walk, session):
+    from pathlib import Path
+
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    _finding(client, entry_id, description="Lampan är trasig.", action_text="Byt lampan.",
+             action_party="kommunen", photo=(io.BytesIO(images.png()), "lampa.png"))
+    finding = session.scalar(sa.select(Finding))
+    photo = session.scalar(sa.select(Attachment))
+    stored = Path(app.config["UPLOAD_DIR"]) / photo.stored_name
+    assert stored.is_file()
+    assert client.post(f"/iakttagelser/{finding.id}/ta-bort").status_code == 302
+    assert not stored.exists()
+    for model in (Finding, ActionPoint, Attachment):
+        assert session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+    deleted = {e.entity for e in session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "delete", AuditEvent.actor_id == town["officer"].id))}
+    assert {"finding", "action_point", "attachment"} <= deleted

@@ -173,6 +173,11 @@ def remove_finding(actor: User, activity: Activity, finding: Finding) -> None:
     """The finding, its action point and their photos (files removed once committed)."""
     _require_log(actor, activity)
     action = action_of(finding.id)
+    owned = [Attachment.finding_id == finding.id]
+    if action is not None:
+        owned.append(Attachment.action_point_id == action.id)
+    for attachment in db.session.scalars(sa.select(Attachment).where(sa.or_(*owned))):
+        db.session.delete(attachment)  # one by one: each removal is in the audit trail
     if action is not None:
         db.session.delete(action)
     db.session.delete(finding)
