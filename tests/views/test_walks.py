@@ -25,6 +25,7 @@ from tracker.models import (
     Party,
     WalkProtocol,
 )
+from tracker.services import DomainError
 
 WALK_MEASURES = [
     {"key": "omrade", "label": "Område", "kind": "place", "required": True},
@@ -289,3 +290,42 @@ def test_removing_a_finding_is_audited_and_takes_its_action_and_photo_along(
     deleted = {e.entity for e in session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "delete", AuditEvent.actor_id == town["officer"].id))}
     assert {"finding", "action_point", "attachment"} <= deleted
+
+
+def test_another_municipalitys_people_and_places_are_refused_by_the_services(
+        client, town, walk, session):
+    elsewhere = make_place(town["other"], "Skara torg")
+    session.commit()
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    response = _finding(client, entry_id, place_id=str(elsewhere.id), description="Lampa.",
+                        action_text="Byt.", action_party="kommunen",
+                        action_owner_id=str(town["stranger"].id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Välj en plats i kommunen." in page
+    assert "Välj en ansvarig person som är med i kommunen." in page
+    response = client.post(f"/genomforanden/{entry_id}/protokoll",
+                           data={"route_place_ids": [elsewhere.id]})
+    assert response.status_code == 200 and "error-summary" in response.get_data(as_text=True)
+    response = client.post(f"/aktiviteter/{walk['activity'].id}/atgardspunkter/ny", data={
+        "text": "Beslut.", "party": "polisen", "owner_id": str(town["viewer"].id)})
+    assert "Välj en ansvarig person som är med i kommunen." in response.get_data(as_text=True)
+    for model in (Finding, ActionPoint):
+        assert session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+    protocol = session.scalar(sa.select(WalkProtocol))
+    assert protocol is None or protocol.route == []
+
+
+def test_who_is_to_be_told_of_an_assignment(town, walk, session):
+    from tracker.models import ResponsibleParty
+    from tracker.services import action_points
+
+    data = action_points.ActionInput(text="Byt lampan.", party=ResponsibleParty.KOMMUNEN,
+                                     owner_id=town["coordinator"].id)
+    action = action_points.create(town["officer"], walk["activity"], data)
+    assert action_points.newly_assigned(action, None, town["officer"]) == town["coordinator"].id
+    assert action_points.newly_assigned(action, town["coordinator"].id, town["officer"]) is None
+    assert action_points.newly_assigned(action, None, town["coordinator"]) is None
+    with pytest.raises(DomainError):
+        action_points.create(town["viewer"], walk["activity"], data)

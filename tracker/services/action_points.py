@@ -122,6 +122,14 @@ def set_status(actor: User, action: ActionPoint, activity: Activity, status: Act
     db.session.flush()
 
 
+def newly_assigned(action: ActionPoint, before_owner_id: int | None, actor: User) -> int | None:
+    """The user to tell that an action point is now theirs: its owner when that changed to
+    someone other than the one who saved it; else None."""
+    if action.owner_id is None or action.owner_id in (before_owner_id, actor.id):
+        return None
+    return action.owner_id
+
+
 # --- lists --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
