@@ -124,6 +124,15 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(browser, live_server, walk_acti
     assert page.get_by_role("heading", name=re.compile("^Protokoll från trygghetsvandring"))\
         .is_visible()
 
+    # The route and who took part.
+    page.get_by_label(places[1], exact=True).check()
+    for row, (organisation, count) in enumerate((("Kommunen", "3"), ("Polisen", "2"),
+                                                 ("Bostadsbolaget AB", "1"))):
+        page.locator(f"#participants-{row}-organisation").fill(organisation)
+        page.locator(f"#participants-{row}-count").fill(count)
+    pages.go(page.get_by_role("button", name="Spara protokollet"))
+    assert page.get_by_text("Protokollet är sparat.").is_visible()
+
     # Three findings, the first with a photo taken from a file and an action for the
     # coordinator, the second for a property owner, the third for the police.
     pages.go(page.get_by_role("link", name="Lägg till iakttagelse"))
@@ -183,6 +192,8 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(browser, live_server, walk_acti
                  "Klotter på elskåpet."):
         assert line in text
     assert re.findall(r"Status: (\S+)", text) == ["Åtgärdad", "Öppen", "Öppen"]
+    assert f"Rutt: {', '.join(sorted(places[:2]))}" in text
+    assert re.search(r"Bostadsbolaget AB\s+1", text)
     desk.close()
 
     # The follow-up counts them.
