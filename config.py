@@ -124,6 +124,13 @@ class Config:
     # A published promise uploaded as .docx or .pdf to start a draft from.
     PROMISE_UPLOAD_MAX_BYTES = _env_int("PROMISE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+    # Photos and PDFs on activities, occasions, findings and action points: files under
+    # UPLOAD_DIR by random names, each at most UPLOAD_MAX_BYTES; an image of more than
+    # UPLOAD_MAX_PIXELS pixels is refused as a possible decompression bomb.
+    UPLOAD_DIR = _env("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    UPLOAD_MAX_PIXELS = _env_int("UPLOAD_MAX_PIXELS", 50_000_000)
+
     DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
     PAGE_SIZE = 25
 

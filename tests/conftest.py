@@ -68,10 +68,15 @@ def fresh_database_url(workdir: Path, name: str, *, postgres: bool = False) -> s
 
 
 _created_apps = []
+_upload_dirs = []
 
 
 def make_test_app(url: str, config=TestConfig, **overrides):
-    """A test app; its engines are disposed when the run ends (no connection left open)."""
+    """A test app; its engines are disposed when the run ends (no connection left open).
+    Each app keeps its attached files in a directory of its own, removed at the end."""
+    if "UPLOAD_DIR" not in overrides:
+        overrides["UPLOAD_DIR"] = tempfile.mkdtemp(prefix="tracker-uploads-")
+        _upload_dirs.append(overrides["UPLOAD_DIR"])
     application = create_app(config, SQLALCHEMY_DATABASE_URI=url, **overrides)
     _created_apps.append(application)
     return application
@@ -84,6 +89,8 @@ def _dispose_engines():
         with application.app_context():
             for engine in db.engines.values():
                 engine.dispose()
+    for path in _upload_dirs:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def upgrade(app) -> None:

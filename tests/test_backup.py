@@ -139,3 +139,66 @@ def test_postgresql_url_becomes_libpq_settings_without_the_password_on_the_comma
     assert backup.pg_schema(make_url("postgresql+psycopg://u@h/db")) == "public"
     with pytest.raises(DomainError, match="inte kan föras vidare"):
         backup.libpq_environment(make_url("postgresql+psycopg://u@h/db?prepare_threshold=0"))
+
+
+def test_attached_files_come_along_and_a_removed_photo_is_gone_from_the_next_backup(
+        workdir, tmp_path):
+    from tests import images
+    from tests.factories import make_activity, make_commitment, make_promise, make_type
+    from tracker.models import Attachment, Municipality, PoliceArea
+    from tracker.services import uploads
+
+    source = make_test_app(fresh_database_url(workdir, "backup_files_source"),
+                           UPLOAD_DIR=str(tmp_path / "uploads-source"))
+    upgrade(source)
+    with source.app_context():
+        user = accounts.create_user("foto@example.se", "Foto", PASSWORD)
+        area = PoliceArea(name="Område")
+        db.session.add(area)
+        db.session.flush()
+        town = Municipality(name="Lidköping", slug="lidkoping", police_area_id=area.id)
+        db.session.add(town)
+        db.session.flush()
+        activity = make_activity(make_commitment(make_promise(town)), make_type())
+        owner = uploads.Owner(town.id, activity.id)
+        kept = uploads.store(user, owner, "lampa.jpg", images.jpeg_with_gps())
+        removed = uploads.store(user, owner, "buske.png", images.png())
+        db.session.commit()
+        kept_bytes = uploads.path_of(kept.stored_name).read_bytes()
+        removed_names = {removed.stored_name, removed.thumb_name}
+        first = tmp_path / "forsta.backup"
+        assert _cli(source, "backup", "create", str(first)).exit_code == 0
+        uploads.remove(user, db.session.get(Attachment, removed.id))
+        db.session.commit()
+        assert not uploads.path_of(removed.stored_name).exists()
+        db.engine.dispose()
+    second = tmp_path / "andra.backup"
+    result = _cli(source, "backup", "create", str(second))
+    assert result.exit_code == 0 and "2 bifogade filer" in result.output
+    assert stat.S_IMODE(second.stat().st_mode) == 0o600
+
+    import tarfile
+    with tarfile.open(first) as archive:
+        assert {n.removeprefix("uploads/") for n in archive.getnames()} >= removed_names
+    with tarfile.open(second) as archive:
+        assert not {n.removeprefix("uploads/") for n in archive.getnames()} & removed_names
+
+    if ON_POSTGRES:
+        with source.app_context():
+            db.drop_all()
+            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+            db.engine.dispose()
+        target_url = source.config["SQLALCHEMY_DATABASE_URI"]
+    else:
+        target_url = fresh_database_url(workdir, "backup_files_restored")
+    target = make_test_app(target_url, UPLOAD_DIR=str(tmp_path / "uploads-restored"))
+    result = _cli(target, "backup", "restore", str(second))
+    assert result.exit_code == 0, result.output
+    assert "2 bifogade filer" in result.output
+    with target.app_context():
+        (row,) = db.session.scalars(sa.select(Attachment))
+        assert uploads.path_of(row.stored_name).read_bytes() == kept_bytes
+        assert uploads.path_of(row.thumb_name).is_file()
+        db.session.remove()
+        db.engine.dispose()

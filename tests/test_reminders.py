@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from tests.conftest import count_queries
@@ -18,6 +19,7 @@ from tracker.models import (
     ActivityType,
     Commitment,
     Municipality,
+    Notification,
     Party,
     Promise,
     User,
@@ -289,3 +291,65 @@ def test_the_assignment_notice_links_the_activity(app, plan, make_user, inbox):
     (mail,) = inbox.messages
     assert (f"Du hittar den här: https://lofteskollen.example.se/aktiviteter/{activity.id}"
             in mail.body)
+
+
+def test_the_digest_reaches_the_owner_of_a_due_action_point(app, session, plan, make_user,
+                                                            inbox):
+    from tracker.models import ActionPoint, ActionStatus, Membership, ResponsibleParty, Role
+    from tracker.services import action_points
+
+    owner = make_user()
+    session.add(Membership(user_id=owner.id, municipality_id=plan.municipality.id,
+                           role=Role.COORDINATOR))
+    walk = plan.activity("Trygghetsvandring i centrum", None)
+    today = date(2026, 5, 10)
+    for text, due, status in [("Byt lampan i gångtunneln.", date(2026, 5, 8), ActionStatus.OPEN),
+                              ("Klipp buskarna vid torget.", date(2026, 5, 20),
+                               ActionStatus.IN_PROGRESS),
+                              ("Sanera klottret.", date(2026, 5, 9), ActionStatus.DONE),
+                              ("Flytta bänken.", date(2026, 7, 1), ActionStatus.OPEN)]:
+        session.add(ActionPoint(municipality_id=plan.municipality.id, activity_id=walk.id,
+                                text=text, party=ResponsibleParty.KOMMUNEN, owner_id=owner.id,
+                                due_date=due, status=status))
+    session.flush()
+    assert [a.text for a in action_points.due_for_owner(owner.id, today)] == [
+        "Byt lampan i gångtunneln.", "Klipp buskarna vid torget."]
+    assert owner in reminders.digest_recipients(today)
+
+    assert reminders.send_digest({**app.config, "SMTP_PORT": inbox.port}, owner, today)
+    (mail,) = inbox.to(owner.email)
+    assert mail.subject == "Påminnelse: 2 åtgärdspunkter"
+    assert "Åtgärdspunkter som du ansvarar för:" in mail.body
+    assert "Byt lampan i gångtunneln." in mail.body and "2 dagar försenad" in mail.body
+    assert "Klipp buskarna vid torget." in mail.body
+    assert "Sanera klottret." not in mail.body and "Flytta bänken." not in mail.body
+
+
+def test_the_daily_digest_job_notifies_the_owner_of_a_due_action_point_once(
+        app, session, plan, make_user):
+    """In the app too, mail on or off: one notification per due point, not one per day."""
+    from tracker.jobs.tasks import send_digests
+    from tracker.models import ActionPoint, ActionStatus, Membership, ResponsibleParty, Role
+    from tracker.services import notifications
+
+    owner = make_user()
+    session.add(Membership(user_id=owner.id, municipality_id=plan.municipality.id,
+                           role=Role.COORDINATOR))
+    walk = plan.activity("Trygghetsvandring i centrum", None)
+    today = date(2026, 5, 10)
+    due = ActionPoint(municipality_id=plan.municipality.id, activity_id=walk.id,
+                      text="Byt lampan i gångtunneln.", party=ResponsibleParty.KOMMUNEN,
+                      owner_id=owner.id, due_date=date(2026, 5, 12), status=ActionStatus.OPEN)
+    later = ActionPoint(municipality_id=plan.municipality.id, activity_id=walk.id,
+                        text="Flytta bänken.", party=ResponsibleParty.KOMMUNEN,
+                        owner_id=owner.id, due_date=date(2026, 8, 1), status=ActionStatus.OPEN)
+    session.add_all([due, later])
+    session.commit()
+    app.config["MAIL_ENABLED"] = False
+    with app.test_request_context():
+        assert "1 nya aviseringar om åtgärdspunkter" in send_digests(today)
+        assert "0 nya aviseringar om åtgärdspunkter" in send_digests(today + timedelta(days=1))
+        assert notifications.path_of("action_point", due.id) == f"/atgardspunkter/{due.id}"
+    mine = session.scalars(sa.select(Notification).where(Notification.user_id == owner.id)).all()
+    assert [(n.target_type, n.target_id) for n in mine] == [("action_point", due.id)]
+    assert "Byt lampan i gångtunneln." in mine[0].text

@@ -39,9 +39,10 @@ def test_statements_per_request_do_not_grow_with_the_data(workdir):
     # The budgets bench/README.md records (PostgreSQL); SQLite sends its explicit BEGIN too.
     # A page that starts sending more fails here.
     # The logging POST: 5, plus the one-time key's INSERT and its result's UPDATE. The activity
-    # page: 6, plus its conversation (one statement). The header's count of unread
+    # page: 6, plus its conversation (one statement), its files and its action points (two).
+    # my_tasks: +1 for the user's open action points. The header's count of unread
     # notifications is read by the login's own statement: no page pays for it.
-    budget = {"dashboard": 8, "activity_list": 3, "my_tasks": 2, "activity": 7,
+    budget = {"dashboard": 8, "activity_list": 3, "my_tasks": 3, "activity": 9,
               "public_followup": 3, "log_post": 7}
     if fresh_database_url(workdir, "scale_small").startswith("sqlite"):
         budget = {page: n + 1 for page, n in budget.items()}
@@ -114,3 +115,98 @@ def test_the_conversation_and_the_notification_list_do_not_grow_with_their_rows(
     # (6 + its conversation), and two more here, where its history names the people and the
     # activity type of the audit events this test's rows made.
     assert small == {"notifications": 2, "activity": 9}
+
+
+def _walk_world(session, municipality, owner, n: int) -> dict:
+    """A walk occasion with a published protocol of n findings, each with an action point
+    owned by `owner` and a photo row, plus n action points of a meeting: bulk, through Core."""
+    from datetime import timedelta
+
+    from tests.factories import make_activity, make_commitment, make_place, make_promise, make_type
+    from tracker.models import (
+        ActionPoint,
+        Attachment,
+        Finding,
+        WalkProtocol,
+    )
+    from tracker.models.base import utcnow
+
+    places = [make_place(municipality, f"Plats {i}") for i in range(3)]
+    activity = make_activity(make_commitment(make_promise(municipality)), make_type(),
+                             owner=owner, places=places[:1])
+    entry = LogEntry(activity_id=activity.id, occurred_on=local_today(), measures={})
+    session.add(entry)
+    session.flush()
+    protocol = WalkProtocol(log_entry_id=entry.id, activity_id=activity.id,
+                            municipality_id=municipality.id, participants=[], summary="",
+                            published_at=utcnow())
+    session.add(protocol)
+    session.flush()
+    now, categories = utcnow(), ["belysning", "vegetation", "klotter"]
+    session.execute(sa.insert(Finding.__table__), [
+        dict(protocol_id=protocol.id, municipality_id=municipality.id, position=i + 1,
+             place_id=places[i % 3].id, category=categories[i % 3], description=f"Brist {i}",
+             created_at=now, updated_at=now) for i in range(n)])
+    finding_ids = session.scalars(sa.select(Finding.id).where(
+        Finding.protocol_id == protocol.id).order_by(Finding.id)).all()
+    common = dict(municipality_id=municipality.id, activity_id=activity.id, party="kommunen",
+                  party_name="", owner_id=owner.id, status="open", status_reason="",
+                  due_date=local_today() + timedelta(days=3), version_id=1, created_at=now,
+                  updated_at=now)
+    session.execute(sa.insert(ActionPoint.__table__), [
+        dict(common, log_entry_id=entry.id, finding_id=f, place_id=places[i % 3].id,
+             category=categories[i % 3], text=f"Åtgärd {i}")
+        for i, f in enumerate(finding_ids)] + [
+        dict(common, log_entry_id=None, finding_id=None, place_id=None, category=None,
+             text=f"Beslut {i}") for i in range(n)])
+    session.execute(sa.insert(Attachment.__table__), [
+        dict(municipality_id=municipality.id, activity_id=activity.id, log_entry_id=entry.id,
+             finding_id=f, kind="image", content_type="image/jpeg", file_name="foto.jpg",
+             stored_name=f"{f:032x}.jpg", thumb_name=f"{f:032x}-t.jpg", size_bytes=1,
+             created_at=now) for f in finding_ids])
+    session.flush()
+    return {"municipality": municipality, "entry": entry.id, "protocol": protocol.id,
+            "place": places[0].id}
+
+
+def test_action_point_pages_send_as_many_statements_for_many_points_as_for_few(
+        client, session, make_municipality, make_user):
+    from tests.conftest import count_queries, login
+    from tracker.models import Membership, Role
+
+    coordinator = make_user()
+    sides = []
+    for name, n in (("Liten", 3), ("Stor", 120)):
+        municipality = make_municipality(name)
+        session.add(Membership(user_id=coordinator.id, municipality_id=municipality.id,
+                               role=Role.COORDINATOR))
+        sides.append(_walk_world(session, municipality, coordinator, n))
+    session.commit()
+    login(client, coordinator.email)
+    pages = {
+        "action_list": "/kommuner/{m}/atgardspunkter",
+        "action_list_filtered": "/kommuner/{m}/atgardspunkter?part=kommunen&kategori=belysning"
+                                "&plats={place}&status=oppna&sida=2",
+        "protocol": "/genomforanden/{entry}/protokoll",
+        "public_protocol": "/offentlig/{slug}/trygghetsvandringar/{protocol}",
+        "place": "/platser/{place}",
+    }
+    measured = {}
+    for page, template in pages.items():
+        counts = []
+        for side in sides:
+            url = template.format(m=side["municipality"].id, place=side["place"],
+                                  entry=side["entry"], protocol=side["protocol"],
+                                  slug=side["municipality"].slug)
+            with count_queries() as statements:
+                response = client.get(url)
+                assert response.status_code == 200, url
+            counts.append(len(statements))
+        measured[page] = counts
+    # The action list: the user with roles, the municipality, its places (filter), the page
+    # and its count. The protocol: user, entry, activity, protocol with its route, places,
+    # findings, their actions, their photos. The public page (signed in here): the user,
+    # municipality, protocol, entry, activity, protocol with its route, findings, actions,
+    # photos.
+    assert measured == {"action_list": [5, 5], "action_list_filtered": [5, 5],
+                        "protocol": [9, 9], "public_protocol": [10, 10], "place": [5, 5]}

@@ -80,6 +80,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     app.register_blueprint(api_keys.bp)
     api.init_app(app)
+    from tracker import walks
+    from tracker.services import uploads
+
+    app.register_blueprint(walks.bp)
+    uploads.register()
 
     from tracker.cli import bp as cli_bp
     from tracker.jobs.cli import bp as jobs_cli_bp

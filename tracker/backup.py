@@ -11,7 +11,9 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,6 +24,11 @@ from tracker.translation import gettext as _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
+# A backup is a tar archive of the database's own backup and the attached files; a bare
+# database backup (as written before attachments existed) is restored as it is.
+ARCHIVE_DATABASE = "database"
+ARCHIVE_UPLOADS = "uploads/"
+_STORED_NAME = re.compile(r"[0-9a-f]{32}(?:-t)?\.(?:jpg|png|pdf)")
 
 # SQLAlchemy URL query parameters → the libpq environment variables that carry them.
 LIBPQ_QUERY_ENV = {
@@ -45,8 +52,10 @@ LIBPQ_QUERY_ENV = {
 _SEARCH_PATH = re.compile(r"-c\s*search_path\s*=\s*([^\s,]+)")
 
 
-def create(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> None:
-    """Write a backup of the database to `path` (a new file, readable by the owner only)."""
+def create(engine: Engine, path: Path, *, pg_bin_dir: str | None = None,
+           upload_dir: Path | None = None, upload_names: Iterable[str] = ()) -> int:
+    """Write a backup of the database and the attached files named by its rows to `path` (a
+    new file, readable by the owner only). Returns how many files came along."""
     path = Path(path)
     if path.exists():
         raise DomainError(_("Filen %(path)s finns redan. Välj ett nytt filnamn; "
@@ -54,17 +63,67 @@ def create(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> None
     if not path.parent.is_dir():
         raise DomainError(_("Katalogen %(dir)s finns inte.", dir=path.parent))
     partial = path.with_name(path.name + ".ofullstandig")
+    database = path.with_name(path.name + ".databas.ofullstandig")
     _create_private_file(partial)
+    _create_private_file(database)
     try:
         if engine.dialect.name == "sqlite":
-            _sqlite_backup(engine, partial)
+            _sqlite_backup(engine, database)
         elif engine.dialect.name == "postgresql":
-            _pg_dump(engine, partial, pg_bin_dir)
+            _pg_dump(engine, database, pg_bin_dir)
         else:
             raise DomainError(_("Databastypen %(name)s stöds inte.", name=engine.dialect.name))
+        count = 0
+        with tarfile.open(partial, "w") as archive:
+            archive.add(database, arcname=ARCHIVE_DATABASE)
+            for name in sorted(set(upload_names)):
+                source = Path(upload_dir) / name if upload_dir else None
+                if _STORED_NAME.fullmatch(name) and source is not None and source.is_file():
+                    archive.add(source, arcname=ARCHIVE_UPLOADS + name)
+                    count += 1
         os.replace(partial, path)
+        return count
     finally:
         partial.unlink(missing_ok=True)
+        database.unlink(missing_ok=True)
+
+
+def restore_archive(engine: Engine, path: Path, *, pg_bin_dir: str | None = None,
+                    upload_dir: Path | None = None) -> tuple[str | None, int]:
+    """Restore a backup written by create (or a bare database backup): the database into the
+    empty database, then the attached files into upload_dir. Returns (revision, files)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DomainError(_("Filen %(path)s finns inte.", path=path))
+    if not tarfile.is_tarfile(path):
+        return restore(engine, path, pg_bin_dir=pg_bin_dir), 0
+    with tempfile.TemporaryDirectory(prefix="lofteskollen-restore-") as work:
+        with tarfile.open(path, "r") as archive:
+            members = {m.name: m for m in archive.getmembers() if m.isfile()}
+            if ARCHIVE_DATABASE not in members:
+                raise DomainError(_("Filen är ingen säkerhetskopia från Löfteskollen."))
+            database = Path(work) / ARCHIVE_DATABASE
+            _extract(archive, members[ARCHIVE_DATABASE], database)
+            revision = restore(engine, database, pg_bin_dir=pg_bin_dir)
+            count = 0
+            files = [(n[len(ARCHIVE_UPLOADS):], m) for n, m in members.items()
+                     if n.startswith(ARCHIVE_UPLOADS)]
+            if files and upload_dir is not None:
+                target = Path(upload_dir)
+                target.mkdir(parents=True, exist_ok=True, mode=0o700)
+                for name, member in files:
+                    if _STORED_NAME.fullmatch(name) and not (target / name).exists():
+                        _extract(archive, member, target / name)
+                        count += 1
+    return revision, count
+
+
+def _extract(archive: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
+    """One regular member's bytes into a new private file (never a path from the archive)."""
+    source = archive.extractfile(member)
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(source, out)
 
 
 def restore(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> str | None:

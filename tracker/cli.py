@@ -100,12 +100,16 @@ def backups() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_create(path: Path) -> None:
     """Write a backup to PATH (SQLite online backup, or pg_dump -Fc on PostgreSQL)."""
+    from tracker.services import uploads
+
+    names = uploads.referenced_names()
     db.session.remove()
     try:
-        backup.create(db.engine, path, pg_bin_dir=current_app.config["PG_BIN_DIR"])
+        files = backup.create(db.engine, path, pg_bin_dir=current_app.config["PG_BIN_DIR"],
+                              upload_dir=uploads.upload_dir(), upload_names=names)
     except DomainError as error:
         _fail(error.message)
-    click.echo(f"Säkerhetskopian är sparad i {path}.")
+    click.echo(f"Säkerhetskopian är sparad i {path} ({files} bifogade filer).")
 
 
 @backups.command("restore")
@@ -114,8 +118,11 @@ def backup_restore(path: Path) -> None:
     """Restore the backup in PATH into this app's database, which must be empty."""
     db.session.remove()
     try:
-        revision = backup.restore(db.engine, path, pg_bin_dir=current_app.config["PG_BIN_DIR"])
+        revision, files = backup.restore_archive(
+            db.engine, path, pg_bin_dir=current_app.config["PG_BIN_DIR"],
+            upload_dir=current_app.config["UPLOAD_DIR"])
     except DomainError as error:
         _fail(error.message)
     click.echo(f"Databasen är återställd från {path} och integritetskontrollen gick igenom "
-               f"(databasversion {revision or 'okänd'}). Kör flask db upgrade om appen är nyare.")
+               f"(databasversion {revision or 'okänd'}, {files} bifogade filer). "
+               f"Kör flask db upgrade om appen är nyare.")

@@ -1,11 +1,14 @@
 """Swedish labels for the code's enums (the glossary of docs/domain.md)."""
 from tracker.models import (
+    ActionStatus,
     ActivityStatus,
     CommitmentKind,
+    FindingCategory,
     FollowUpStatus,
     Organisation,
     Party,
     PromiseStatus,
+    ResponsibleParty,
     Role,
     TipStatus,
     Verdict,
@@ -112,7 +115,34 @@ from tracker.localized import measure_label, type_name  # noqa: E402
 
 TEMPLATE_GLOBALS.update(type_name=type_name, measure_label=measure_label)
 
-_TABLES: dict[str, dict] = {"party": PARTY_NAME, "activity_status": ACTIVITY_STATUS}
+FINDING_CATEGORY = {
+    FindingCategory.LIGHTING: _l("Belysning"),
+    FindingCategory.VEGETATION: _l("Vegetation"),
+    FindingCategory.GRAFFITI: _l("Klotter"),
+    FindingCategory.LITTER: _l("Nedskräpning"),
+    FindingCategory.VANDALISM: _l("Skadegörelse"),
+    FindingCategory.TRAFFIC: _l("Trafik"),
+    FindingCategory.UNSAFE_PLACE: _l("Otrygg plats"),
+    FindingCategory.OTHER: _l("Annat"),
+}
+RESPONSIBLE_PARTY = {
+    ResponsibleParty.KOMMUNEN: _l("Kommunen"),
+    ResponsibleParty.POLISEN: _l("Polisen"),
+    ResponsibleParty.PROPERTY_OWNER: _l("Fastighetsägare"),
+    ResponsibleParty.OTHER: _l("Annan organisation"),
+}
+ACTION_STATUS = {
+    ActionStatus.OPEN: _l("Öppen"),
+    ActionStatus.IN_PROGRESS: _l("Pågår"),
+    ActionStatus.DONE: _l("Åtgärdad"),
+    ActionStatus.CLOSED: _l("Avslutad utan åtgärd"),
+}
+TEMPLATE_GLOBALS.update(finding_category_label=FINDING_CATEGORY.get,
+                        action_status_label=ACTION_STATUS.get)
+
+_TABLES: dict[str, dict] = {"party": PARTY_NAME, "activity_status": ACTIVITY_STATUS,
+           "finding_category": FINDING_CATEGORY, "action_status": ACTION_STATUS,
+           "responsible_party": RESPONSIBLE_PARTY}
 
 
 def label_table(name: str) -> dict:
@@ -121,3 +151,15 @@ def label_table(name: str) -> dict:
 
 
 TEMPLATE_GLOBALS["label_table"] = label_table
+
+
+def responsible_party_text(action, public: bool = False) -> str:
+    """"Kommunen", "Fastighetsägare: Bostadsbolaget AB". Publicly a property owner stays
+    unnamed: it may be a private person."""
+    label = str(RESPONSIBLE_PARTY[action.party])
+    if action.party_name and not (public and action.party == ResponsibleParty.PROPERTY_OWNER):
+        return f"{label}: {action.party_name}"
+    return label
+
+
+TEMPLATE_GLOBALS["responsible_party_text"] = responsible_party_text

@@ -29,7 +29,7 @@ ROLES = {
     "administratör": "admin@demo.lofteskollen.se",
 }
 SKIP = ("/logout", "/sprak/", "/api/", "/kalender/", "/export", ".pdf", ".docx", ".ics",
-        ".csv", ".xlsx", ".atom", "/import/mallar/")
+        ".csv", ".xlsx", ".atom", "/import/mallar/", "/bilagor/", "/bilder/")  # files
 MAX_PAGES_PER_ROLE = 120
 VISITS_PER_ENDPOINT = 2
 
@@ -69,6 +69,89 @@ def published_followup(demo_app):
         db.session.commit()
 
 
+@pytest.fixture(scope="module")
+def walk_protocol(demo_app):
+    """A published walk protocol in Lidköping with a finding, its photo and an action for the
+    coordinator, and a meeting's action point for the kommunpolis: the walk pages get crawled."""
+    from tests import images
+    from tests.factories import make_commitment, make_promise
+    from tracker.formatting import local_today
+    from tracker.models import (
+        ActionPoint,
+        Activity,
+        ActivityType,
+        Finding,
+        FindingCategory,
+        LogEntry,
+        Municipality,
+        Party,
+        Place,
+        Promise,
+        ResponsibleParty,
+        User,
+        WalkProtocol,
+    )
+    from tracker.models.base import utcnow
+    from tracker.services import uploads
+
+    with demo_app.app_context():
+        def user(email):
+            return db.session.scalar(sa.select(User).where(User.email == email))
+
+        officer, coordinator = (user("kommunpolis@demo.lofteskollen.se"),
+                                user("samordnare@demo.lofteskollen.se"))
+        town = db.session.scalar(sa.select(Municipality).where(Municipality.name == "Lidköping"))
+        place = db.session.scalars(sa.select(Place).where(
+            Place.municipality_id == town.id).order_by(Place.name)).first()
+        promise = make_promise(town, year=local_today().year)
+        promise.title = "Medborgarlöfte med en trygghetsvandring"
+        kind = db.session.scalar(sa.select(ActivityType).where(
+            ActivityType.key == "trygghetsvandring"))
+        activity = Activity(commitment_id=make_commitment(promise, Party.TILLSAMMANS).id,
+                            municipality_id=town.id, type_id=kind.id, owner_id=officer.id,
+                            title="Trygghetsvandring i stationsområdet")
+        activity.places = [place]
+        db.session.add(activity)
+        db.session.flush()
+        entry = LogEntry(activity_id=activity.id, occurred_on=local_today(), place_id=place.id,
+                         measures={"omrade": place.id}, author_id=officer.id)
+        db.session.add(entry)
+        db.session.flush()
+        protocol = WalkProtocol(log_entry_id=entry.id, activity_id=activity.id,
+                                municipality_id=town.id, summary="Mörkt vid gångtunneln.",
+                                participants=[{"organisation": "Kommunen", "count": 2}],
+                                published_at=utcnow())
+        protocol.route = [place]
+        db.session.add(protocol)
+        db.session.flush()
+        finding = Finding(protocol_id=protocol.id, municipality_id=town.id, place_id=place.id,
+                          category=FindingCategory.LIGHTING, description="Trasig lampa.")
+        db.session.add(finding)
+        db.session.flush()
+        db.session.add_all([
+            ActionPoint(municipality_id=town.id, activity_id=activity.id, log_entry_id=entry.id,
+                        finding_id=finding.id, place_id=place.id, text="Byt lampan.",
+                        category=FindingCategory.LIGHTING, party=ResponsibleParty.KOMMUNEN,
+                        owner_id=coordinator.id, due_date=local_today()),
+            ActionPoint(municipality_id=town.id, activity_id=activity.id, text="Ta fram en "
+                        "lägesbild för stationen.", party=ResponsibleParty.POLISEN,
+                        owner_id=officer.id)])
+        uploads.store(officer, uploads.Owner(town.id, activity.id, log_entry_id=entry.id,
+                                             finding_id=finding.id),
+                      "lampa.jpg", images.jpeg_with_gps())
+        db.session.commit()
+        promise_id = promise.id
+    yield
+    with demo_app.app_context():
+        db.session.execute(sa.delete(Promise).where(Promise.id == promise_id))
+        db.session.commit()
+
+
+WALK_PAGES = {"walks.protocol", "walks.new_finding", "walks.edit_finding", "walks.action",
+              "walks.edit_action", "walks.action_list", "walks.new_action",
+              "walks.public_protocol"}
+
+
 def _endpoint(app, url: str) -> str | None:
     parts = urlsplit(url)
     try:
@@ -89,7 +172,7 @@ def _links(page, base: str) -> list[str]:
 
 
 def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
-                                                          published_followup):
+                                                          published_followup, walk_protocol):
     app, base = live_server.app, live_server.url
     checked: dict[str, str] = {}   # endpoint → first URL checked
     violations: list[str] = []
@@ -129,5 +212,6 @@ def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
     assert {"auth.login", "followups.index", "public.followup", "followups.edit_section",
             "activities.log", "admin.jobs", "promises.paste", "notifications.index"
             } <= set(checked)
+    assert WALK_PAGES <= set(checked)
     assert len(checked) >= 40
     assert violations == []

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.test_axe_every_page import ROLES, _endpoint, _links, published_followup  # noqa: F401
+from tests.e2e.test_axe_every_page import (  # noqa: F401
+    ROLES,
+    WALK_PAGES,
+    _endpoint,
+    _links,
+    published_followup,
+    walk_protocol,
+)
 from tests.e2e.test_working_year import _login
 
 pytestmark = pytest.mark.browser
@@ -21,7 +28,8 @@ ELSEWHERE: set[str] = set()
 
 
 def test_every_page_reflows_at_320_px_for_every_role(browser, live_server,
-                                                     published_followup):  # noqa: F811
+                                                     published_followup,  # noqa: F811
+                                                     walk_protocol):  # noqa: F811
     app, base = live_server.app, live_server.url
     checked: dict[str, str] = {}
     overflowing: list[str] = []
@@ -67,5 +75,6 @@ def test_every_page_reflows_at_320_px_for_every_role(browser, live_server,
           f"elsewhere {len(elsewhere)} findings")
     print("\n".join(overflowing + violations + elsewhere))
     assert len(endpoints) >= 40
+    assert WALK_PAGES <= endpoints
     assert overflowing == []
     assert violations == []

@@ -126,6 +126,47 @@ def _fresh_comment(ids):
     return {"activity_id": ids["activity_id"], "comment_id": comment.id}
 
 
+def _fresh_walk(ids) -> dict:
+    """An occasion with a protocol, a finding with its action and photo, for one example."""
+    from tests import images
+    from tracker.models import (
+        ActionPoint,
+        Finding,
+        FindingCategory,
+        ResponsibleParty,
+        User,
+        WalkProtocol,
+    )
+    from tracker.services import uploads
+
+    entry = _fresh_entry(ids)["entry_id"]
+    protocol = WalkProtocol(log_entry_id=entry, activity_id=ids["activity_id"],
+                            municipality_id=ids["municipality_id"], participants=[],
+                            summary="")
+    db.session.add(protocol)
+    db.session.flush()
+    finding = Finding(protocol_id=protocol.id, municipality_id=ids["municipality_id"],
+                      category=FindingCategory.LIGHTING, description="Trasig lampa.")
+    db.session.add(finding)
+    db.session.flush()
+    action = ActionPoint(municipality_id=ids["municipality_id"], activity_id=ids["activity_id"],
+                         log_entry_id=entry, finding_id=finding.id, text="Byt lampan.",
+                         party=ResponsibleParty.KOMMUNEN)
+    own = ActionPoint(municipality_id=ids["municipality_id"], activity_id=ids["activity_id"],
+                      text="Beslut: mer belysning.", party=ResponsibleParty.POLISEN)
+    db.session.add_all([action, own])
+    db.session.flush()
+    photo = uploads.store(db.session.get(User, ids["officer_id"]), uploads.Owner(ids["municipality_id"], ids["activity_id"],
+        log_entry_id=entry, finding_id=finding.id), "lampa.png", images.png())
+    db.session.commit()
+    return {"entry_id": entry, "finding_id": finding.id, "action_id": own.id,
+            "attachment_id": photo.id}
+
+
+def _walk(*keys):
+    return lambda ids: {k: v for k, v in _fresh_walk(ids).items() if k in keys}
+
+
 VERSION = {"version": ["1", "2", "3"]}
 TARGETS: dict[str, Target] = {
     "auth.login": Target(None),
@@ -241,6 +282,23 @@ TARGETS: dict[str, Target] = {
         "coordinator", lambda i: {"municipality_id": i["municipality_id"]}),
     "members.accept_invitation": Target(
         None, lambda i: {"token": _fresh_person(i, pending=True)[1]}),
+    "walks.protocol": Target("officer", _walk("entry_id")),
+    "walks.publish": Target("coordinator", _walk("entry_id"), {"published": ["0", "1", "x"]}),
+    "walks.new_finding": Target("officer", _walk("entry_id")),
+    "walks.edit_finding": Target("officer", _walk("finding_id")),
+    "walks.remove_finding": Target("officer", _walk("finding_id")),
+    "walks.new_action": Target("officer", lambda i: {"activity_id": i["activity_id"]}),
+    "walks.edit_action": Target("officer", _walk("action_id")),
+    "walks.action_status": Target(
+        "officer", _walk("action_id"),
+        {"status": ["open", "in_progress", "done", "closed"], "reason": ["Ej aktuellt."],
+         **VERSION}),
+    "walks.upload_to_activity": Target("officer", lambda i: {"activity_id": i["activity_id"]}),
+    "walks.upload_to_entry": Target("officer", _walk("entry_id")),
+    "walks.upload_to_finding": Target("officer", _walk("finding_id")),
+    "walks.upload_to_action": Target("officer", _walk("action_id")),
+    "walks.remove_attachment": Target("officer", _walk("attachment_id"),
+                                      {"next": ["/", "//evil.example", "/mina-uppgifter"]}),
     "spreadsheets.upload": Target(
         "coordinator", lambda i: {"municipality_id": i["municipality_id"], "kind": "aktiviteter"}),
     "spreadsheets.preview": Target(

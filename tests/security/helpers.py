@@ -3,6 +3,8 @@ cookies made once, and a transaction per test that is rolled back (the world sta
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from tests.conftest import (  # noqa: F401  (rolled_back is re-exported for the tests here)
     PASSWORD,
@@ -25,7 +27,18 @@ def world_app(workdir, name: str, **overrides):
     upgrade(app)
     with app.app_context():
         world = build_world()
+    uploads = Path(app.config["UPLOAD_DIR"])
+    shutil.copytree(uploads, uploads.with_name(uploads.name + "-pristine"))
     return app, world
+
+
+def restore_uploads(app) -> None:
+    """Put back the world's files a request removed: the removal of a file is not rolled back
+    with the request's transaction, as its row is."""
+    uploads = Path(app.config["UPLOAD_DIR"])
+    for source in uploads.with_name(uploads.name + "-pristine").iterdir():
+        if not (uploads / source.name).exists():
+            shutil.copy2(source, uploads / source.name)
 
 
 def csrf_token(html: str) -> str:

@@ -14,7 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from config import TestConfig
-from tests.security.helpers import client_with, cookies_of, rolled_back, world_app
+from tests.security.helpers import (
+    client_with,
+    cookies_of,
+    restore_uploads,
+    rolled_back,
+    world_app,
+)
 from tracker import audit, create_app
 from tracker.models import AuditEvent
 
@@ -39,10 +45,12 @@ ARGUMENTS = {
     "user_id": "viewer", "number": "number", "focus_area_id": "active_area",
     "police_area_id": "police_area", "indicator_id": "indicator", "comment_id": "comment",
     "notification_id": "notification",
+    "finding_id": "finding", "action_id": "action", "attachment_id": "attachment",
+    "protocol_id": "protocol",
 }
 SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "activity_id",
           "entry_id", "place_id", "followup_id", "tip_id", "token_id", "token", "comment_id",
-          "notification_id"}
+          "notification_id", "finding_id", "action_id", "attachment_id", "protocol_id"}
 # ... or the same everywhere.
 LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css",
             "code": "en", "kind": "aktiviteter", "what": "aktiviteter", "value_id": 1,
@@ -198,6 +206,36 @@ ROUTES: dict[tuple[str, str], Expect] = {
         SIGNED_IN, get_ok={"redirect"}, viewer=NOT_FOUND, officer=NOT_FOUND, admin=NOT_FOUND,
         other=NOT_FOUND, cross=NOT_FOUND),
     ("POST", "/aviseringar/markera-lasta"): expect(SIGNED_IN),
+    # ---- walk protocols, findings, action points and attachments (the entry has a published
+    # protocol with a finding, its action and a photo the officer took; action_id: an action
+    # point of the activity's own). An upload without a file is refused with a message.
+    ("GET", "/genomforanden/<int:entry_id>/protokoll"): expect(MEMBERS),
+    ("POST", "/genomforanden/<int:entry_id>/protokoll"): expect(LOGGERS),
+    ("GET", "/genomforanden/<int:entry_id>/protokoll.pdf"): expect(MEMBERS),
+    ("POST", "/genomforanden/<int:entry_id>/protokoll/publicering"): expect(EDITORS),
+    ("GET", "/genomforanden/<int:entry_id>/iakttagelser/ny"): expect(LOGGERS),
+    ("POST", "/genomforanden/<int:entry_id>/iakttagelser/ny"): expect(LOGGERS),
+    ("GET", "/iakttagelser/<int:finding_id>/andra"): expect(LOGGERS),
+    ("POST", "/iakttagelser/<int:finding_id>/andra"): expect(LOGGERS),
+    ("POST", "/iakttagelser/<int:finding_id>/ta-bort"): expect(LOGGERS),
+    ("GET", "/kommuner/<int:municipality_id>/atgardspunkter"): expect(MEMBERS),
+    ("GET", "/aktiviteter/<int:activity_id>/atgardspunkter/ny"): expect(LOGGERS),
+    ("POST", "/aktiviteter/<int:activity_id>/atgardspunkter/ny"): expect(LOGGERS),
+    ("GET", "/atgardspunkter/<int:action_id>"): expect(MEMBERS),
+    ("GET", "/atgardspunkter/<int:action_id>/andra"): expect(LOGGERS),
+    ("POST", "/atgardspunkter/<int:action_id>/andra"): expect(LOGGERS),
+    ("POST", "/atgardspunkter/<int:action_id>/status"): expect(LOGGERS),
+    ("POST", "/aktiviteter/<int:activity_id>/bilagor"): expect(
+        LOGGERS, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("POST", "/genomforanden/<int:entry_id>/bilagor"): expect(
+        LOGGERS, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("POST", "/iakttagelser/<int:finding_id>/bilagor"): expect(
+        LOGGERS, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("POST", "/atgardspunkter/<int:action_id>/bilagor"): expect(
+        LOGGERS, officer=REFUSED, coordinator=REFUSED, admin=REFUSED),
+    ("GET", "/bilagor/<int:attachment_id>"): expect(MEMBERS),
+    ("GET", "/bilagor/<int:attachment_id>/miniatyr"): expect(MEMBERS),
+    ("POST", "/bilagor/<int:attachment_id>/ta-bort"): expect(LOGGERS),
     # ---- follow-ups (followup_id: this year's draft)
     ("GET", "/uppfoljningar/<int:followup_id>"): expect(MEMBERS),
     ("GET", "/uppfoljningar/<int:followup_id>/export.<fmt>"): expect(MEMBERS),
@@ -331,6 +369,12 @@ ROUTES: dict[tuple[str, str], Expect] = {
         PUBLIC, ids={"followup_id": "published_followup"}),
     ("GET", "/offentlig/uppfoljningar/<int:followup_id>/uppfoljning.<fmt>"): expect(
         PUBLIC, ids={"followup_id": "published_followup"}),
+    # a published walk protocol, its PDF and its photos: everyone
+    ("GET", "/offentlig/<slug>/trygghetsvandringar/<int:protocol_id>"): expect(PUBLIC),
+    ("GET", "/offentlig/<slug>/trygghetsvandringar/<int:protocol_id>/protokoll.pdf"): expect(
+        PUBLIC),
+    ("GET", "/offentlig/<slug>/trygghetsvandringar/<int:protocol_id>/bilder/<int:attachment_id>"):
+        expect(PUBLIC),
     # ---- JSON API: a browser session is no credential (401 without a token, for everyone)
     ("GET", "/api/v1/openapi.json"): expect(PUBLIC),
     ("GET", "/api/v1/me"): expect(API),
@@ -485,6 +529,7 @@ def test_route_answers_as_the_table_says(routes_world, key, role):
         response = client.open(url, method=key[0])
         response.close()
         session.rollback()  # what the request's teardown does with uncommitted work
+        restore_uploads(app)
         outcome = classify(response, client)
         assert outcome in expected, (
             f"{key[0]} {url} as {role}: got {response.status_code} ({outcome}), "

@@ -101,6 +101,7 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
                      author_id=users["officer"].id)
     db.session.add(entry)
     db.session.flush()
+    walk = _walk_rows(municipality, activity, entry, place, users)
 
     published = followups.load(followup_compiler.compile_followup(active.id, year - 1).id)
     published = make_ready(published, users["coordinator"])
@@ -137,9 +138,48 @@ def _side(key: str, name: str, area: PoliceArea) -> Side:
         "calendar_token": calendar_token, "type": kind.id,
         "viewer": users["viewer"].id, "officer": users["officer"].id,
         "coordinator": users["coordinator"].id,
-        "police_area": area.id, "indicator": indicator.id,
+        "police_area": area.id, "indicator": indicator.id, **walk,
     }
     return side
+
+
+def _walk_rows(municipality, activity, entry, place, users) -> dict:
+    """A published walk protocol on the entry with a finding, its action and a photo, and an
+    action point of the activity's own (a meeting's decision)."""
+    from tests import images
+    from tracker.models import (
+        ActionPoint,
+        Finding,
+        FindingCategory,
+        ResponsibleParty,
+        WalkProtocol,
+    )
+    from tracker.models.base import utcnow
+    from tracker.services import uploads
+
+    protocol = WalkProtocol(log_entry_id=entry.id, activity_id=activity.id,
+                            municipality_id=municipality.id, participants=[], summary="",
+                            published_at=utcnow())
+    protocol.route = [place]
+    db.session.add(protocol)
+    db.session.flush()
+    finding = Finding(protocol_id=protocol.id, municipality_id=municipality.id, position=1,
+                      place_id=place.id, category=FindingCategory.LIGHTING,
+                      description="Trasig lampa vid torget.")
+    db.session.add(finding)
+    db.session.flush()
+    common = dict(municipality_id=municipality.id, activity_id=activity.id,
+                  party=ResponsibleParty.KOMMUNEN, owner_id=users["coordinator"].id)
+    db.session.add(ActionPoint(log_entry_id=entry.id, finding_id=finding.id, place_id=place.id,
+                               category=FindingCategory.LIGHTING, text="Byt lampan.", **common))
+    action = ActionPoint(text="Ta fram en lägesbild för torget.", **common)
+    db.session.add(action)
+    photo = uploads.store(users["officer"], uploads.Owner(
+        municipality.id, activity.id, log_entry_id=entry.id, finding_id=finding.id),
+        "lampa.jpg", images.jpeg_with_gps())
+    db.session.flush()
+    return {"protocol": protocol.id, "finding": finding.id, "action": action.id,
+            "attachment": photo.id}
 
 
 def build_world() -> World:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.followups import prose
+from tracker.followups import prose, queries
 
 GOLDEN = Path(__file__).parent / "golden"
 WALKS = prose.TypeWork(
@@ -68,6 +68,10 @@ CASES = {
                             {"text": "Skolorna ska vara drogfria.", "measures": []}])),
     "lessons": ("lessons.md.j2", dict(total="900,8", parts=["Polisen 810,6", "kommunen 90,2"])),
     "next_steps": ("next_steps.md.j2", {}),
+    "walks": ("walks.md.j2", dict(w=queries.WalkCounts(
+        walks=2, findings=14, done=11, in_progress=2, closed=1))),
+    "walks_one_open": ("walks.md.j2", dict(w=queries.WalkCounts(
+        walks=1, findings=3, done=1, open=1, no_action=1))),
     "contact": ("contact.md.j2", dict(
         people=[("Kim Kommunpolis", "Kommunpolis"), ("Sara Samordnare", "Säkerhetssamordnare")],
         official_name="Lidköpings kommun", municipality_contact="",

@@ -36,7 +36,9 @@ from tracker.services import (
     logbook,
     notifications,
     reminders,
+    walks,
 )
+from tracker.services import action_points as action_point_service
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
 from tracker.translation import gettext as _
@@ -182,6 +184,7 @@ def detail(activity_id: int):
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     entries = activity_detail.timeline(activity.id, activity.type.measures)
+    attachments = activity_detail.attachments_of(activity.id)
     return render_template(
         "activities/detail.html", activity=activity, row=row,
         expected=activity_service.expected_occasions(activity), entries=entries,
@@ -193,6 +196,9 @@ def detail(activity_id: int):
         conversation=comments.conversation(current_user, activity),
         comment_form=(NewCommentForm() if policies.can_comment(current_user, activity)
                       else None),
+        is_walk=walks.is_walk(activity.type), attachments=attachments,
+        removable={a.id for a in attachments if policies.can_remove_attachment(current_user, a)},
+        action_points=action_point_service.for_activity(activity.id),
     )
 
 
@@ -269,6 +275,8 @@ def log(activity_id: int):
             activity = queries.load_activity(activity_id)
         else:
             target = url_for("activities.logged", activity_id=activity_id, entry_id=entry_id)
+            if walks.is_walk(activity.type):  # on to the protocol: route, findings, actions
+                target = url_for("walks.protocol", entry_id=entry_id)
             once.remember(form, target, "log_entry", entry_id)
             db.session.commit()
             flash(_("Genomförandet är loggat."), "success")
@@ -315,7 +323,9 @@ def my_tasks():
     page = max(1, request.args.get("sida", 1, type=int))
     pagination, rows = activity_list.my_tasks(current_user.id, today, page)
     return render_template("activities/my_tasks.html", rows=rows, pagination=pagination,
-                           today=today, **row_urls("activities.detail", "activities.log"))
+                           today=today, action_points=action_point_service.open_for_owner(
+                               current_user.id),
+                           **row_urls("activities.detail", "activities.log", "walks.action"))
 
 
 def _filters_from_args() -> queries.ActivityFilters:

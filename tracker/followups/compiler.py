@@ -188,6 +188,10 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
                 "party": c.party.value, "text": c.text, "kind": c.kind.value,
                 "section": key, "key": body, "indicators": len(links.get(c.id, [])),
             }
+    walks = queries.walk_counts(promise.id, year)
+    if walks.walks:  # only a promise whose year had walks with a protocol gets the section
+        sections["trygghetsvandringar"] = _section("Trygghetsvandringar och åtgärder",
+                                                   prose.render("walks.md.j2", w=walks))
     sections["effekt"] = _section("Syns det någon effekt på brott och trygghet?", prose.render(
         "effect.md.j2", official_name=official, year=year, series=list(series.values()),
         effect_commitments=_effect_commitments(commitments, links, series)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -49,6 +50,42 @@ def in_year(query):
                LogEntry.occurred_on.between(sa.bindparam("first_day", type_=sa.Date),
                                             sa.bindparam("last_day", type_=sa.Date)))
     )
+
+
+@dataclass(frozen=True)
+class WalkCounts:
+    """The year's safety walks and what became of their findings."""
+
+    walks: int = 0
+    findings: int = 0
+    done: int = 0
+    in_progress: int = 0
+    open: int = 0
+    closed: int = 0
+    no_action: int = 0
+
+
+@functools.cache
+def _walk_statement():
+    from tracker.models import ActionPoint, ActionStatus, Finding, WalkProtocol
+
+    def status_is(status):
+        return sa.func.count(sa.case((ActionPoint.status == status, 1)))
+
+    return in_year(sa.select(
+        sa.func.count(sa.distinct(WalkProtocol.id)), sa.func.count(Finding.id),
+        status_is(ActionStatus.DONE), status_is(ActionStatus.IN_PROGRESS),
+        status_is(ActionStatus.OPEN), status_is(ActionStatus.CLOSED),
+        sa.func.count(sa.case((sa.and_(Finding.id.is_not(None), ActionPoint.id.is_(None)), 1))),
+    )).join(WalkProtocol, WalkProtocol.log_entry_id == LogEntry.id).outerjoin(
+        Finding, Finding.protocol_id == WalkProtocol.id).outerjoin(
+        ActionPoint, ActionPoint.finding_id == Finding.id)
+
+
+def walk_counts(promise_id: int, year: int) -> WalkCounts:
+    """One statement: walks with a protocol in the year, their findings by action status."""
+    row = db.session.execute(_walk_statement(), year_params(promise_id, year)).one()
+    return WalkCounts(*(int(value or 0) for value in row))
 
 
 def activity_types(promise_id: int) -> list[ActivityType]:

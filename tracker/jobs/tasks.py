@@ -301,9 +301,11 @@ class _Run:
 def send_digests(today: date) -> str:
     """One digest per recipient; a refused address does not stop the others, a dead server does."""
     recipients = reminders.digest_recipients(today)
+    notified = reminders.notify_due_action_points(today)  # in the app, mail or not
+    db.session.commit()
     if not current_app.config.get("MAIL_ENABLED"):
         return (f"E-post är avstängd (TRACKER_MAIL_ENABLED): {len(recipients)} påminnelser "
-                "skickas inte.")
+                f"skickas inte. {notified} nya aviseringar om åtgärdspunkter.")
     sent, failures = 0, []
     for user in recipients:
         try:
@@ -318,7 +320,7 @@ def send_digests(today: date) -> str:
             f"{len(recipients) - sent} av {len(recipients)} påminnelser skickades inte.\n"
             + "\n".join(failures)
         )
-    return f"{sent} påminnelser skickades."
+    return f"{sent} påminnelser skickades. {notified} nya aviseringar om åtgärdspunkter."
 
 
 def advance_promises(today: date) -> str:

@@ -56,5 +56,20 @@ __all__ = [
 ]
 
 from tracker.models.once import IdempotencyKey  # noqa: E402
+from tracker.models.walk import (  # noqa: E402
+    OPEN_ACTION_STATUSES,
+    ActionPoint,
+    ActionStatus,
+    Attachment,
+    AttachmentKind,
+    Finding,
+    FindingCategory,
+    ResponsibleParty,
+    WalkProtocol,
+    walk_route_place,
+)
 
-__all__ += ["IdempotencyKey", "ActivityComment", "Notification", "NotificationKind"]
+__all__ += ["IdempotencyKey", "ActivityComment", "Notification", "NotificationKind",
+            "OPEN_ACTION_STATUSES", "ActionPoint", "ActionStatus", "Attachment",
+            "AttachmentKind", "Finding", "FindingCategory", "ResponsibleParty", "WalkProtocol",
+            "walk_route_place"]

@@ -134,3 +134,15 @@ def timeline(activity_id: int, specs: list[dict], limit: int = TIMELINE_LIMIT) -
         for (entry_id, author_id, occurred_on, minutes, _place_id, place, author, measures,
              note, followup) in rows
     ]
+
+
+def attachments_of(activity_id: int) -> list:
+    """The files attached to the activity and its occasions (not those of findings or action
+    points, which their own pages show), oldest first."""
+    from tracker.models import Attachment
+
+    return list(db.session.scalars(
+        sa.select(Attachment).where(Attachment.activity_id == activity_id,
+                                    Attachment.finding_id.is_(None),
+                                    Attachment.action_point_id.is_(None))
+        .order_by(Attachment.id)))

@@ -32,6 +32,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "activity": ("activities.detail", "activity_id"),
     "followup": ("followups.show", "followup_id"),
     "tip": ("tips.detail", "tip_id"),
+    "action_point": ("walks.action", "action_id"),
 }
 
 

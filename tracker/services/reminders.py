@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -11,8 +11,15 @@ from sqlalchemy.orm import joinedload
 from tracker.extensions import db
 from tracker.formatting import date_local
 from tracker.i18n import mail_language
-from tracker.models import Activity, ActivityStatus, Municipality, User, activity_assignee
-from tracker.services import notifications
+from tracker.models import (
+    ActionPoint,
+    Activity,
+    ActivityStatus,
+    Municipality,
+    User,
+    activity_assignee,
+)
+from tracker.services import action_points, notifications
 from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
@@ -59,13 +66,14 @@ def split_due(items: list[Activity], today: date) -> tuple[list[Activity], list[
 
 
 def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[User]:
-    """Enabled users with at least one due activity, in one statement."""
+    """Enabled users with at least one due activity or action point, in one statement."""
     due = _open_and_due(today, horizon_days)
     involved = sa.union(
         sa.select(Activity.owner_id).where(due),
         sa.select(activity_assignee.c.user_id)
         .join(Activity, Activity.id == activity_assignee.c.activity_id)
         .where(due),
+        action_points.owners_with_due(today, horizon_days),
     )
     return list(
         db.session.scalars(
@@ -112,9 +120,19 @@ def _line(activity: Activity, today: date) -> str:
     )
 
 
-def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, str]:
-    """The digest as (subject, body) in the mail language; items as returned by due_items."""
+def _action_line(action, today: date) -> str:
+    place = f" · {action.place.name}" if action.place is not None else ""
+    return (f"- {action.text[:200]}\n  {_('Åtgärdspunkt')}{place} · {_when(action, today)}\n"
+            f"  {absolute_url('walks.action', action_id=action.id)}")
+
+
+def render_digest(user: User, items: list[Activity], today: date,
+                  actions: Sequence = ()) -> tuple[str, str]:
+    """The digest as (subject, body) in the mail language; items as returned by due_items,
+    actions (the user's due action points) as by action_points.due_for_owner."""
     overdue, upcoming = split_due(items, today)
+    late_actions = [a for a in actions if a.due_date < today]
+    coming_actions = [a for a in actions if a.due_date >= today]
     with mail_language():
         sections = [
             _("Hej %(name)s!", name=user.name),
@@ -125,10 +143,30 @@ def render_digest(user: User, items: list[Activity], today: date) -> tuple[str, 
             sections.append(_("Försenade:") + "\n" + "\n".join(_line(a, today) for a in overdue))
         if upcoming:
             sections.append(_("Kommande:") + "\n" + "\n".join(_line(a, today) for a in upcoming))
+        if actions:
+            lines = [_action_line(a, today) for a in [*late_actions, *coming_actions]]
+            sections.append(_("Åtgärdspunkter som du ansvarar för:") + "\n" + "\n".join(lines))
         sections.append(_("Alla dina påminnelser: %(url)s",
                           url=absolute_url("activities.reminders_list")))
         sections.append(_signature())
-        return digest_subject(len(overdue), len(upcoming)), "\n\n".join(sections) + "\n"
+        if items:
+            subject = digest_subject(len(overdue), len(upcoming))
+        else:
+            subject = _("Påminnelse: %(what)s", what=ngettext(
+                "%(num)d åtgärdspunkt", "%(num)d åtgärdspunkter", len(actions)))
+        return subject, "\n\n".join(sections) + "\n"
+
+
+def notify_due_action_points(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> int:
+    """An in-app notification to the owner of every open action point overdue or due within the
+    horizon, once per point and owner (whether or not mail is on); how many were new."""
+    due = db.session.execute(sa.select(ActionPoint.id, ActionPoint.owner_id, ActionPoint.text,
+                                       ActionPoint.due_date)
+                             .where(ActionPoint.id.in_(
+                                 action_points.due_ids(today, horizon_days)))
+                             .order_by(ActionPoint.id)).all()
+    return sum(len(notifications.action_point_due([row.owner_id], row.id, row.text[:100],
+                                                  row.due_date)) for row in due)
 
 
 def send_digest(
@@ -136,9 +174,10 @@ def send_digest(
 ) -> bool:
     """Send the user's digest; False when nothing is due. Raises MailError."""
     items = due_items(user.id, today, horizon_days)
-    if not items:
+    actions = action_points.due_for_owner(user.id, today, horizon_days)
+    if not items and not actions:
         return False
-    subject, body = render_digest(user, items, today)
+    subject, body = render_digest(user, items, today, actions)
     send_mail(config, user.email, subject, body)
     return True
 
