@@ -18,7 +18,7 @@ def translations():
     """The current catalogue (Flask-Babel's; a null catalogue outside an app context)."""
     context = _cv_app.get(None)  # `g` itself, without the proxy: a page makes ~80 calls
     try:
-        namespace = context.g._flask_babel
+        namespace = context.g._flask_babel  # type: ignore[union-attr]  # None: caught below
         locale, catalogue = namespace.tracker_catalogue
         if locale is namespace.babel_locale:
             return catalogue
