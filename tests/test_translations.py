@@ -1,6 +1,7 @@
 """Both catalogues cover every message in the source, and English can be chosen and left again."""
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 
 import pytest
@@ -59,6 +60,19 @@ def test_a_rewrite_with_no_new_message_leaves_the_file_alone(tmp_path):
     assert catalogues.write(catalog, path)
     assert b'msgid "Avbryt"' in path.read_bytes()
     assert b"POT-Creation-Date: 2026-06-01 12:30" in path.read_bytes()
+
+
+def test_the_committed_catalogues_are_current_and_a_stale_one_is_named(tmp_path):
+    """`make translations-check`: nothing to do on a clean checkout; a catalogue that lacks a
+    message of the code is listed."""
+    assert catalogues.stale() == []
+    copy = tmp_path / "translations"
+    shutil.copytree(catalogues.TRANSLATIONS, copy)
+    english = catalogues.read("en", copy)
+    removed = next(message.id for message in english if message.id)
+    del english[removed]
+    catalogues.write(english, catalogues.catalogue_path("en", copy))
+    assert catalogues.stale(copy) == ["en/LC_MESSAGES/messages.po"]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ class _CleanTextMeta:
         if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
             options = {**options, "filters": (*unbound_field.kwargs.get("filters", ()),
                                                strip_control_characters)}
-        return super().bind_field(form, unbound_field, options)
+        return super().bind_field(form, unbound_field, options)  # type: ignore[misc]  # mixin
 
 
 @lru_cache(maxsize=8)

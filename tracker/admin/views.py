@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms import FieldList, FormField
 
 from tracker.admin import bp
 from tracker.admin.forms import ActivityTypeForm
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 from tracker.models import ActivityType
 from tracker.services import DomainError, FieldErrors
 from tracker.services import activity_types as types
@@ -21,7 +21,7 @@ from tracker.web import load_or_404, require
 def admins_only():
     """Every admin page: signed in (else to login) and an admin (else 403)."""
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     require(current_user.is_admin)
     return None
 

@@ -285,7 +285,7 @@ def _xlsx_cell(worksheet, value):
     if isinstance(value, date) and not isinstance(value, datetime):
         from openpyxl.cell import WriteOnlyCell
 
-        cell = WriteOnlyCell(worksheet, value=value)
+        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]  # a date is written
         cell.number_format = "yyyy-mm-dd"
         return cell
     return _xlsx_value(value)

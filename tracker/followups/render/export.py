@@ -140,7 +140,7 @@ def _cleaned(value):
         return clean_text(value)
     if isinstance(value, tuple):
         return tuple(_cleaned(item) for item in value)
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.replace(value, **{f.name: _cleaned(getattr(value, f.name))
                                              for f in dataclasses.fields(value)})
     return value

@@ -190,6 +190,7 @@ class _SectionParser(HTMLParser):
             if not text.strip():
                 return
             self._open("p")
+        assert self.paragraph is not None  # _open made it
         if not self.paragraph.text or self.paragraph.text.endswith("\n"):
             text = text.lstrip()  # no leading space at the start of a line
         if text:
