@@ -211,8 +211,12 @@ def test_an_action_point_due_is_told_once_and_links_where_it_is_registered(app, 
         notifications.TARGETS.pop("action_point")
     assert len(first) == 1 and again == []
     assert path == f"/aktiviteter/{world['activity'].id}"
-    assert notifications.message(NotificationKind.ACTION_DUE, first[0].text, None).startswith(
-        "Åtgärdspunkten ”Laga lampan (senast")
+    row = notifications.Row(first[0].id, NotificationKind.ACTION_DUE, "action_point",
+                            first[0].text, None, first[0].created_at, False)
+    assert notifications.message(row).startswith("Åtgärdspunkten ”Laga lampan (senast")
+    given = notifications.Row(1, NotificationKind.ASSIGNED, "action_point", "Laga lampan",
+                              "Sara", first[0].created_at, False)
+    assert notifications.message(given) == "Sara gav dig åtgärdspunkten ”Laga lampan”."
 
 
 def test_once_both_parties_approved_nobody_is_asked_any_more(world, session, make_user):

@@ -124,6 +124,7 @@ def unread_count_of(user_id_column) -> sa.ScalarSelect:
 class Row:
     id: int
     kind: NotificationKind
+    target_type: str
     text: str
     actor_name: str | None
     created_at: datetime
@@ -131,7 +132,8 @@ class Row:
 
 
 _PAGE = (
-    sa.select(Notification.id, Notification.kind, Notification.text, User.name.label("actor"),
+    sa.select(Notification.id, Notification.kind, Notification.target_type, Notification.text,
+              User.name.label("actor"),
               Notification.created_at, Notification.read_at,
               sa.func.count().over().label("total"))
     .outerjoin(User, User.id == Notification.actor_id)
@@ -154,7 +156,7 @@ def page_of(user_id: int, page: int, per_page: int = PER_PAGE) -> tuple[Page, li
                                   .where(Notification.user_id == user_id))
     else:
         total = 0
-    rows = [Row(r.id, r.kind, r.text, r.actor, r.created_at, r.read_at is not None)
+    rows = [Row(r.id, r.kind, r.target_type, r.text, r.actor, r.created_at, r.read_at is not None)
             for r in found]
     return Page(page, per_page, total), rows
 
@@ -195,9 +197,11 @@ def address_of(target_type: str, target_id: int, anchor: str = "") -> str:
     return absolute_url(endpoint, anchor=anchor, **{argument: target_id})
 
 
-def message(kind: NotificationKind, text: str, actor_name: str | None) -> str:
+def message(row: Row) -> str:
     """The sentence a list shows, in the page's language."""
-    who = actor_name or _("Någon")
+    kind, text, who = row.kind, row.text, row.actor_name or _("Någon")
+    if kind is NotificationKind.ASSIGNED and row.target_type == "action_point":
+        return _("%(who)s gav dig åtgärdspunkten ”%(title)s”.", who=who, title=text)
     if kind is NotificationKind.ASSIGNED:
         return _("%(who)s tilldelade dig aktiviteten ”%(title)s”.", who=who, title=text)
     if kind is NotificationKind.MENTIONED:
