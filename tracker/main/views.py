@@ -15,7 +15,7 @@ def index():
 def service_worker():
     """The offline worker (tracker/static/sw.js), served from the root so that its scope is the
     whole site; revalidated on every update check so a new version reaches the phones."""
-    response = send_from_directory(current_app.static_folder, "sw.js",
+    response = send_from_directory(current_app.static_folder or "static", "sw.js",
                                    mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
