@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import has_app_context
+import sqlalchemy.orm
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from werkzeug.serving import make_server
@@ -125,6 +126,11 @@ class BoundSession(FlaskSession):
         return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
 
 
+def _app_context_id() -> int:
+    """One session per app context (so per request), as Flask-SQLAlchemy scopes its own."""
+    return id(g._get_current_object())
+
+
 @contextmanager
 def rolled_back(app):
     """A transaction on `app`'s database that is rolled back at the end; commits are savepoints."""
@@ -132,9 +138,10 @@ def rolled_back(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"class_": BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        db.session = sa.orm.scoped_session(
+            sa.orm.sessionmaker(class_=BoundSession, db=db, bind=connection,
+                                join_transaction_mode="create_savepoint"),
+            scopefunc=_app_context_id)
         try:
             yield db.session
         finally:

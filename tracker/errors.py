@@ -99,6 +99,17 @@ def _unavailable(error: BaseException | None = None):
     return response
 
 
+def http_error(error: HTTPException):
+    """The web's page for an HTTP error (the API's blueprints answer JSON themselves)."""
+    if error.code and error.code < 400:
+        return error
+    if error.code == 403:
+        audit.record_forbidden()
+    elif error.code == 429:  # a limit reached: guessing, or a script filling a form
+        audit.record_refusal("rate_limited", keep_session=None)
+    return render_error(error.code or 500)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -108,15 +119,7 @@ def register(app: Flask) -> None:
             400, str(_l("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen."))
         )
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code and error.code < 400:
-            return error
-        if error.code == 403:
-            audit.record_forbidden()
-        elif error.code == 429:  # a limit reached: guessing, or a script filling a form
-            audit.record_refusal("rate_limited", keep_session=None)
-        return render_error(error.code or 500)
+    app.register_error_handler(HTTPException, http_error)
 
     def database_unavailable(error):
         log.exception("database unavailable")

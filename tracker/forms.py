@@ -64,6 +64,14 @@ class BaseForm(FlaskForm):
     Meta = _FlaskFormMeta
 
 
+def version_in(field) -> int | None:
+    """A hidden version field's number; None when it is missing or not a number."""
+    try:
+        return int(field.data)
+    except (TypeError, ValueError):
+        return None
+
+
 class Versioned:
     """A form that edits a versioned row: it carries back the version it was opened at, read
     here and nowhere else, so a save made meanwhile is a conflict (tracker.web.save_or_conflict).
@@ -78,10 +86,7 @@ class Versioned:
 
     @property
     def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
+        return version_in(self.version)
 
 
 class VersionedForm(Versioned, BaseForm):

@@ -138,3 +138,14 @@ def test_my_feed_leaves_out_municipalities_the_user_has_left(session, make_munic
     session.query(Membership).filter_by(user_id=officer.id).delete()
     session.flush()
     assert calendar_feed.my_activities(officer) == []
+
+
+def test_a_client_sees_the_fifth_friday_only_in_months_that_have_one():
+    """The dates written out, not derived: 29 May 2026 is the fifth Friday of May."""
+    event = event_for({"freq": "monthly", "weekdays": [4], "until": "2026-12-31"},
+                      date(2026, 5, 29), None)
+    assert expand(event) == [date(2026, 5, 29), date(2026, 7, 31), date(2026, 10, 30)]
+    assert event.decoded("dtstart") == date(2026, 5, 29)
+    fortnightly = event_for({"freq": "weekly", "interval": 2, "weekdays": [2], "count": 3},
+                            date(2026, 1, 7), None)
+    assert expand(fortnightly) == [date(2026, 1, 7), date(2026, 1, 21), date(2026, 2, 4)]

@@ -51,7 +51,9 @@ def _settings(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     from flask_smorest import Api
+    from werkzeug.exceptions import HTTPException
 
+    from tracker import errors
     from tracker.api import activities, catalogue, comments, followups, indicators
     from tracker.api.errors import ApiErrorSchema
     from tracker.extensions import csrf
@@ -59,11 +61,11 @@ def init_app(app: Flask) -> None:
     class TrackerApi(Api):
         ERROR_SCHEMA = ApiErrorSchema
 
-        def _register_error_handlers(self):
-            """None app-wide: the web keeps its HTML error pages (see tracker.api.errors)."""
-
     _settings(app)
     api = TrackerApi(app)
+    # Api handles every HTTPException app-wide (marshmallow-code/flask-smorest#174): the web
+    # keeps its HTML error pages; the API's blueprints answer JSON (tracker.api.errors).
+    app.register_error_handler(HTTPException, errors.http_error)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "lk_…",
                        "description": "En personlig API-nyckel från Mitt konto → API-nycklar."})

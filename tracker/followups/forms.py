@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
-from tracker.forms import BaseForm, VersionedForm
+from tracker.forms import BaseForm, VersionedForm, version_in
 from tracker.labels import VERDICT, VERDICT_REASON
 from tracker.models import Verdict, VerdictReason
 from tracker.translation import lazy_gettext as _l
@@ -23,10 +23,7 @@ class SectionForm(VersionForm):
 
     @property
     def expected_section_version(self) -> int | None:
-        try:
-            return int(self.section_version.data)
-        except (TypeError, ValueError):
-            return None
+        return version_in(self.section_version)
 
 
 class VerdictForm(VersionForm):

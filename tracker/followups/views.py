@@ -187,21 +187,12 @@ def edit_verdict(followup_id: int, commitment_id: str):
         form.reason.data = verdict.get("override_reason", "")
     status = 200
     if form.validate_on_submit():
-        try:
-            _saved, conflict = save_or_conflict(
-                lambda: service.override_verdict(
-                    current_user, followup, commitment_id, form.verdict.data or None,
-                    form.reason.data, form.expected_version, form.reason_code.data or None),
-                lambda: 409)
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = 422
-        else:
-            if not conflict:
-                flash(_("Bedömningen är sparad."), "success")
-                return _to(followup, f"avsnitt-lofte-{commitment_id}")
-            status = 409
+        status = _save(form, lambda: service.override_verdict(
+            current_user, followup, commitment_id, form.verdict.data or None,
+            form.reason.data, form.expected_version, form.reason_code.data or None),
+            _("Bedömningen är sparad."))
+        if status == 200:
+            return _to(followup, f"avsnitt-lofte-{commitment_id}")
     elif request.method == "POST":
         status = 422
     if status == 409:
@@ -213,6 +204,21 @@ def edit_verdict(followup_id: int, commitment_id: str):
     return render_template("followups/verdict.html", followup=followup, verdict=verdict,
                            commitment_id=commitment_id, form=form,
                            conflict=status == 409), status
+
+
+def _save(form, save, done: str) -> int:
+    """A follow-up form's save through save_or_conflict: 200 when saved (and `done` flashed),
+    409 when someone saved first, 422 when refused (the reason shown at its field)."""
+    try:
+        _saved, conflict = save_or_conflict(save, lambda: True)
+    except DomainError as error:
+        db.session.rollback()
+        show_refusal(form, error)
+        return 422
+    if conflict:
+        return 409
+    flash(done, "success")
+    return 200
 
 
 def _button(followup: FollowUp, action, done: str, anchor: str | None = None):
@@ -271,21 +277,12 @@ def correct(followup_id: int):
         form.open_at(followup)
     status = 200
     if form.validate_on_submit():
-        try:
-            _saved, conflict = save_or_conflict(
-                lambda: service.start_correction(current_user, followup, form.note.data,
-                                                 form.expected_version),
-                lambda: 409)
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = 422
-        else:
-            if not conflict:
-                flash(_("Rättelsen är påbörjad. Invånarna ser den publicerade versionen tills "
-                        "den rättade har godkänts och publicerats."), "success")
-                return _to(followup)
-            status = 409
+        status = _save(form, lambda: service.start_correction(
+            current_user, followup, form.note.data, form.expected_version),
+            _("Rättelsen är påbörjad. Invånarna ser den publicerade versionen tills den "
+              "rättade har godkänts och publicerats."))
+        if status == 200:
+            return _to(followup)
     elif request.method == "POST":
         status = 422
     return render_template("followups/correct.html", followup=followup, form=form), status

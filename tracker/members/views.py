@@ -36,7 +36,9 @@ def members(municipality_id: int):
     return render_template(
         "members/list.html", municipality=municipality, people=people, role_form=RoleForm(),
         button=EmptyForm(),
-        manageable=user_admin.manageable(current_user, [p.user for p in people]))
+        manageable=user_admin.manageable(current_user, [p.user for p in people]),
+        changeable={p.user.id for p in people
+                    if user_admin.can_change_membership(current_user, p.user)})
 
 
 @bp.route("/kommuner/<int:municipality_id>/medlemmar/bjud-in", methods=["GET", "POST"])

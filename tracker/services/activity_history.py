@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from tracker.extensions import db
-from tracker.formatting import MONTHS_EN, MONTHS_SV, local_formatters, local_today
+from tracker.formatting import local_formatters, local_today, page_locale
 from tracker.labels import ACTIVITY_STATUS
 from tracker.models import ActivityStatus, ActivityType, AuditEvent, User
-from tracker.translation import current_locale
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
@@ -65,22 +65,21 @@ def actor_name(user_name: str | None, label: str) -> str:
     return label
 
 
-def _months() -> list[str]:
-    locale = current_locale()
-    return MONTHS_EN if locale is not None and locale.language == "en" else MONTHS_SV
-
-
 def date_pair(before: date, after: date) -> tuple[str, str]:
     """"15" and "31 december": what the two dates share is said once, after the second."""
-    months = _months()
-    full = f"{after.day} {months[after.month - 1]}"
+    locale = page_locale()
+
+    def day_and_month(value: date) -> str:
+        return format_date(value, "d MMMM", locale=locale)
+
+    full = day_and_month(after)
     if after.year != local_today().year or before.year != after.year:
         full += f" {after.year}"
     if before.year == after.year and before.month == after.month:
         return str(before.day), full
     if before.year == after.year:
-        return f"{before.day} {months[before.month - 1]}", full
-    return f"{before.day} {months[before.month - 1]} {before.year}", full
+        return day_and_month(before), full
+    return f"{day_and_month(before)} {before.year}", full
 
 
 def _as_date(value):
@@ -117,7 +116,7 @@ class _Names:
                                   if isinstance(v, int))
         self.users = dict(db.session.execute(
             sa.select(User.id, User.name).where(User.id.in_(users))).all()) if users else {}
-        english = _months() is MONTHS_EN
+        english = page_locale().language == "en"
         self.types = {i: (en if english and en else sv) for i, sv, en in db.session.execute(
             sa.select(ActivityType.id, ActivityType.name_sv, ActivityType.name_en)
             .where(ActivityType.id.in_(types)))} if types else {}

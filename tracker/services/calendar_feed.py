@@ -2,8 +2,8 @@
 
 Calendar clients cannot log in, so a feed is reached through a secret per-user token in its
 URL. Events are all-day: an activity has dates, never times, so no VTIMEZONE is needed.
-A recurring activity becomes one event with an RRULE that expands to exactly the dates
-``recurrence.occasions`` lists in the app; one without a recurrence is shown on its due date.
+A recurring activity becomes one event with the RRULE dateutil writes for the same series
+that ``recurrence.occasions`` expands in the app; one without a recurrence is shown on its due date.
 """
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 import sqlalchemy as sa
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vRecur
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import Activity, Commitment, Membership, User, activity_assignee
 from tracker.models.base import utcnow
 from tracker.services.activities import OPEN_STATUSES
-from tracker.services.recurrence import MAX_OCCASIONS, occasions
+from tracker.services.recurrence import Series, series
 
 PRODID = "-//Löfteskollen//Kalender//SV"
-WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 PARTY_LABELS = {"kommunen": "Kommunen", "polisen": "Polisen", "tillsammans": "Tillsammans"}
 
 
@@ -65,48 +65,31 @@ class Schedule:
     """When an activity's event happens: a first day and, for a series, its RRULE."""
 
     first: date
-    rrule: dict | None = None
+    rrule: vRecur | None = None
 
 
 def schedule_of(activity: Activity) -> Schedule | None:
     """The event's dates, or None when the activity has neither occasions nor a due date."""
-    rule = activity.recurrence
-    dates = occasions(rule, activity.start_date, activity.due_date)
+    found = series(activity.recurrence, activity.start_date, activity.due_date)
+    dates = [m.date() for m in islice(found.rule, found.count)] if found else []
     if dates:
-        return Schedule(dates[0], rrule_of(rule, activity.start_date, activity.due_date, dates))
+        return Schedule(dates[0], rrule_of(found, dates))
     if activity.due_date:
         return Schedule(activity.due_date)
     return None
 
 
-def rrule_of(rule: dict, start: date, end: date | None, dates: list[date]) -> dict:
-    """The RRULE (as icalendar's vRecur dict) whose expansion from dates[0] is `dates`.
-
-    Weekly: the app counts every `interval` weeks from the start date's week (Monday first);
-    the first occasion lies in such a week, so WKST=MO and DTSTART=dates[0] give the same
-    weeks. Monthly: the nth weekday of the start date's week-of-month (BYDAY=+nXX), or the
-    start date's day of month (BYMONTHDAY), missing days skipped in both. The series ends by
-    COUNT when the rule's count (or the app's cap) ended it, otherwise by UNTIL.
-    """
-    recur: dict = {"freq": "MONTHLY" if rule.get("freq") == "monthly" else "WEEKLY"}
-    interval = max(1, int(rule.get("interval") or 1))
-    if interval > 1:
-        recur["interval"] = interval
-    weekdays = sorted(set(rule.get("weekdays") or []))
-    if recur["freq"] == "WEEKLY":
-        recur["byday"] = [WEEKDAY_CODES[d] for d in weekdays or [start.weekday()]]
-        recur["wkst"] = "MO"
-    elif weekdays:
-        nth = (start.day - 1) // 7 + 1
-        recur["byday"] = [f"+{nth}{WEEKDAY_CODES[d]}" for d in weekdays]
-    else:
-        recur["bymonthday"] = [start.day]
-    count_limit = min(rule.get("count") or MAX_OCCASIONS, MAX_OCCASIONS)
-    if len(dates) >= count_limit:
-        recur["count"] = len(dates)
-    else:
-        until = date.fromisoformat(rule["until"]) if rule.get("until") else None
-        recur["until"] = min(d for d in (until, end) if d)
+def rrule_of(found: Series, dates: list[date]) -> vRecur:
+    """The RRULE dateutil writes for the series, starting at its first occasion: ended by
+    COUNT when the rule's count (or the app's cap) ended it, otherwise by UNTIL, a DATE like
+    the event's DTSTART."""
+    rule = found.rule.replace(dtstart=datetime.combine(dates[0], time()))
+    if len(dates) >= found.count:
+        rule = rule.replace(until=None, count=len(dates))
+    line = next(part for part in str(rule).splitlines() if part.startswith("RRULE:"))
+    recur = vRecur.from_ical(line.removeprefix("RRULE:"))
+    if "UNTIL" in recur:
+        recur["UNTIL"] = [moment.date() for moment in recur["UNTIL"]]
     return recur
 
 

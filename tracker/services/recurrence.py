@@ -1,70 +1,69 @@
-"""Expected occasions of a recurring activity (weekly or monthly, chosen weekdays)."""
+"""Expected occasions of a recurring activity (weekly or monthly, chosen weekdays), expanded by
+dateutil.rrule; the calendar feed writes the same rule as its RRULE."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from itertools import islice
+
+from dateutil import rrule
 
 MAX_OCCASIONS = 1000
+WEEKDAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
+
+
+@dataclass
+class Series:
+    """A rule from its start: dateutil's rrule (ending at `until`) and at most `count` dates."""
+
+    rule: rrule.rrule
+    count: int
+
+
+def series(rule: dict | None, start: date | None, end: date | None = None) -> Series | None:
+    """The rule as an rrule from start, until rule['until'] or end, at most rule['count']
+    occasions; None without a start or any end (an endless rule expects nothing).
+
+    weekly: every `interval` weeks on `weekdays` (Monday = 0), weeks counted from Monday.
+    monthly: the nth such weekday of the start date's week-of-month, every `interval` months;
+    without weekdays, the start date's day of month; months without that day are skipped.
+    """
+    if not rule or start is None:
+        return None
+    until = date.fromisoformat(rule["until"]) if rule.get("until") else None
+    limit = min(d for d in (until, end) if d) if (until or end) else None
+    count = min(rule.get("count") or (MAX_OCCASIONS if limit else 0), MAX_OCCASIONS)
+    if not count:
+        return None
+    weekdays = sorted(set(rule.get("weekdays") or []))
+    options: dict = {"interval": max(1, int(rule.get("interval") or 1)), "wkst": rrule.MO,
+                     "dtstart": datetime.combine(start, time()),
+                     "until": datetime.combine(limit, time()) if limit else None}
+    monthly = rule.get("freq") == "monthly"
+    if monthly:
+        if weekdays:
+            nth = (start.day - 1) // 7 + 1
+            options["byweekday"] = [WEEKDAYS[d](+nth) for d in weekdays]
+        else:
+            options["bymonthday"] = start.day
+    else:
+        options["byweekday"] = [WEEKDAYS[d] for d in weekdays or [start.weekday()]]
+    return Series(rrule.rrule(rrule.MONTHLY if monthly else rrule.WEEKLY, **options), count)
 
 
 def occasions(rule: dict | None, start: date | None, end: date | None = None) -> list[date]:
-    """Dates the rule expects, from start until rule['until'], rule['count'] or end.
-
-    weekly: every `interval` weeks on `weekdays` (Monday = 0).
-    monthly: the nth such weekday of the start date's week-of-month, every `interval` months;
-    without weekdays, the start date's day of month.
-    """
+    """Dates the rule expects, from start until rule['until'], rule['count'] or end."""
     if not rule or start is None:
         return []
-    until = date.fromisoformat(rule["until"]) if rule.get("until") else None
-    limit = min(d for d in (until, end) if d) if (until or end) else None
-    count = rule.get("count") or (MAX_OCCASIONS if limit else 0)
-    if not count:
-        return []
-    interval = max(1, int(rule.get("interval") or 1))
-    weekdays = sorted(set(rule.get("weekdays") or []))
-    if rule.get("freq") == "monthly":
-        dates = _monthly(start, interval, weekdays)
-    else:
-        dates = _weekly(start, interval, weekdays or [start.weekday()])
-    result: list[date] = []
-    for d in dates:
-        if (limit and d > limit) or len(result) >= min(count, MAX_OCCASIONS):
-            break
-        result.append(d)
-    return result
+    return list(_expanded(json.dumps(rule, sort_keys=True), start, end))
 
 
-def _weekly(start: date, interval: int, weekdays: list[int]):
-    week_start = start - timedelta(days=start.weekday())
-    while True:
-        for wd in weekdays:
-            d = week_start + timedelta(days=wd)
-            if d >= start:
-                yield d
-        week_start += timedelta(weeks=interval)
-
-
-def _monthly(start: date, interval: int, weekdays: list[int]):
-    year, month = start.year, start.month
-    nth = (start.day - 1) // 7
-    while True:
-        if weekdays:
-            # In date order: the first Thursday can come before the first Monday.
-            found = (_nth_weekday(year, month, wd, nth) for wd in weekdays)
-            for d in sorted(d for d in found if d and d >= start):
-                yield d
-        else:
-            try:
-                d = date(year, month, start.day)
-            except ValueError:
-                d = None
-            if d and d >= start:
-                yield d
-        month += interval
-        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-
-
-def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
-    first = date(year, month, 1)
-    d = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * nth)
-    return d if d.month == month else None
+@lru_cache(maxsize=4096)
+def _expanded(rule: str, start: date, end: date | None) -> tuple[date, ...]:
+    """The same activities are expanded on every request: each rule once per process."""
+    found = series(json.loads(rule), start, end)
+    if found is None:
+        return ()
+    return tuple(moment.date() for moment in islice(found.rule, found.count))

@@ -48,6 +48,11 @@ def can_manage_member(actor: User, municipality_id: int) -> bool:
     return policies.can_edit(actor, municipality_id)
 
 
+def can_change_membership(actor: User, user: User) -> bool:
+    """Changing a member's role or removing them: never one's own, unless an administrator."""
+    return actor.is_admin or user.id != actor.id
+
+
 def can_manage_user(actor: User, user: User) -> bool:
     """Admins: anyone. A coordinator: a non-admin whose memberships are all theirs to manage."""
     if actor.is_admin:
@@ -255,14 +260,14 @@ def update_person(actor: User, user: User, *, name: str, title: str,
 def set_role(actor: User, user: User, municipality: Municipality, role: Role) -> Membership:
     """Give or change the user's role in a municipality the actor manages."""
     _require(can_manage_member(actor, municipality.id))
-    if user.id == actor.id and not actor.is_admin:
+    if not can_change_membership(actor, user):
         raise DomainError(_("Du kan inte ändra din egen roll. Be en annan samordnare."))
     return accounts.grant(user, municipality, role)
 
 
 def remove_membership(actor: User, user: User, municipality: Municipality) -> None:
     _require(can_manage_member(actor, municipality.id))
-    if user.id == actor.id and not actor.is_admin:
+    if not can_change_membership(actor, user):
         raise DomainError(_("Du kan inte ta bort dig själv. Be en annan samordnare."))
     membership = db.session.scalar(sa.select(Membership).where(
         Membership.user_id == user.id, Membership.municipality_id == municipality.id))

@@ -1,0 +1,34 @@
+"""Numbers and dates as the pages, reports and e-mail show them, in Swedish and in English."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from tracker.formatting import date_local, date_sv, local_formatters, number_local, number_sv
+
+
+@pytest.mark.parametrize("value, decimals, shown", [
+    (12345.5, None, "12\u00a0345,5"), (3, None, "3"), (15.0, None, "15"), (-12.5, None, "-12,5"),
+    (0.05, 1, "0,1"), (2.45, 1, "2,5"), (Decimal("2.50"), 2, "2,50"), (1234567, 0, "1\u00a0234\u00a0567"),
+    (None, None, "–"),
+])
+def test_swedish_numbers(value, decimals, shown):
+    assert number_sv(value, decimals) == shown
+
+
+def test_swedish_dates_and_stockholm_times():
+    assert date_sv(date(2019, 2, 4)) == "4 februari 2019"
+    assert date_sv(datetime(2026, 7, 1, 22, 5, tzinfo=timezone.utc)) == "2 juli 2026 00:05"
+    assert date_sv(None) == ""
+
+
+def test_an_english_page_gets_english_months_and_separators(app):
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        app.preprocess_request()
+        assert date_local(date(2026, 12, 31)) == "31 December 2026"
+        assert number_local(12345.5) == "12,345.5"
+        dates, numbers = local_formatters()
+        assert (dates(date(2020, 1, 9)), numbers(1234.56, 2)) == ("9 January 2020", "1,234.56")
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        assert date_local(date(2026, 12, 31)) == "31 december 2026"
