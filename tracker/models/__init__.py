@@ -18,7 +18,16 @@ from tracker.models.followup import (
 )
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
-from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
+from tracker.models.ops import (
+    AuditEvent,
+    FollowUpFeedback,
+    JobOutcome,
+    JobRun,
+    Subscription,
+    Tip,
+    TipEvent,
+    TipStatus,
+)
 from tracker.models.promise import (
     PARTY_ORDER,
     Commitment,
@@ -54,4 +63,4 @@ __all__ = [
 
 from tracker.models.once import IdempotencyKey  # noqa: E402
 
-__all__ += ["IdempotencyKey"]
+__all__ += ["IdempotencyKey", "FollowUpFeedback", "Subscription", "TipEvent"]
