@@ -54,6 +54,7 @@ class ActivityForm(BaseForm):
     rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
     rec_count = IntegerField(_l("eller antal tillfällen"),
                              validators=[Optional(), NumberRange(min=1, max=1000)])
+    show_public = BooleanField(_l("Visa för invånare"))
     version = HiddenField()
     submit = SubmitField(_l("Spara aktiviteten"))
 

@@ -71,6 +71,7 @@ def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
         place_ids=form.place_ids.data or [], start_date=form.start_date.data,
         due_date=form.due_date.data, target_count=form.target_count.data,
         recurrence=form.recurrence(),
+        show_public=form.show_public.data if "show_public" in form else None,
     )
 
 
@@ -81,6 +82,8 @@ def create(commitment_id: int):
     promise = db.session.get(Promise, commitment.promise_id)
     require(policies.can_create_activity(current_user, commitment, promise.municipality_id))
     form = NewActivityForm()
+    if not policies.can_edit(current_user, promise.municipality_id):
+        del form.show_public  # "visa för invånare" is the coordinators' choice
     _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
     if request.method == "GET":
         form.commitment_id.data = commitment.id

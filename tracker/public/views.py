@@ -6,11 +6,13 @@ from flask import abort, current_app, render_template
 from tracker.followups import workflow as service
 from tracker.followups.report import build_report
 from tracker.followups.views import export_response
+from tracker.formatting import local_today
 from tracker.models import FollowUpVersion, Municipality
 from tracker.public import bp
 from tracker.public.accessibility import STATEMENT
+from tracker.public.progress import commitment_chart
 from tracker.public.report_cache import published_body
-from tracker.services import public
+from tracker.services import public, public_progress
 from tracker.services.promises import sections
 
 
@@ -42,8 +44,10 @@ def municipality(slug: str):
 def promise(slug: str, promise_id: int):
     place = municipality_or_404(slug)
     item = public.promise(place.id, promise_id) or abort(404)  # drafts are never public
+    figures = public_progress.promise_figures(item, local_today())
     return render_template("public/promise.html", municipality=place, promise=item,
-                           sections=sections(item, with_progress=False),
+                           sections=sections(item, with_progress=False), figures=figures,
+                           chart_of=commitment_chart,
                            followups=public.published_followups(promise_id=item.id))
 
 
