@@ -89,6 +89,9 @@ class Config:
     CONCLUDE_PROMISES_CRON = _env("CONCLUDE_PROMISES_CRON", "15 0 * * *")
     REFRESH_DRAFTS_CRON = _env("REFRESH_DRAFTS_CRON", "30 2 * * *")
     REMINDER_DIGEST_CRON = _env("REMINDER_DIGEST_CRON", "0 6 * * *")
+    PURGE_TIP_ADDRESSES_CRON = _env("PURGE_TIP_ADDRESSES_CRON", "45 1 * * *")
+    # A resident's reply address is deleted this many months after their tip was closed.
+    TIP_ADDRESS_RETENTION_MONTHS = _env_int("TIP_ADDRESS_RETENTION_MONTHS", 12)
     # A running job renews its lease every third of JOB_LEASE_SECONDS; a run whose lease expired
     # is taken over. The scheduler looks for expired and missed runs every JOB_RECOVERY_SECONDS,
     # and a job that cannot reach the database retries for up to JOB_RETRY_SECONDS.

@@ -99,9 +99,17 @@ def can_handle_tips(user, municipality_id: int) -> bool:
     return can_edit(user, municipality_id)
 
 
+def can_read_tips(user, municipality_id: int) -> bool:
+    """Reading tips, their status and the answers, without the resident's address: also the
+    municipality's officers (kommunpolis), who work on what the tips tell."""
+    return can_handle_tips(user, municipality_id) or (
+        user.is_authenticated and role_in(user, municipality_id) == Role.OFFICER
+    )
+
+
 def can_see_tip_counts(user, municipality_id: int) -> bool:
     """Counts per month and status, without any tip's text: also the municipality's viewers."""
-    return can_handle_tips(user, municipality_id) or (
+    return can_read_tips(user, municipality_id) or (
         user.is_authenticated and role_in(user, municipality_id) == Role.VIEWER
     )
 

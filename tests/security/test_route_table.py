@@ -75,7 +75,8 @@ SIGNED_IN = MEMBERS
 LOGGERS = dict(MEMBERS, viewer=FORBIDDEN)  # coordinators, and officers on their own activity
 EDITORS = dict(LOGGERS, officer=FORBIDDEN)
 ADMINS = dict(EDITORS, coordinator=FORBIDDEN)
-TIP_COUNTS = dict(EDITORS, viewer=OK)
+TIP_READERS = dict(EDITORS, officer=OK)  # officers read tips, without the resident's address
+TIP_COUNTS = dict(TIP_READERS, viewer=OK)
 PUBLIC = {role: OK for role in ROLES}
 API = {role: NO_TOKEN for role in ROLES}  # the browser session never authenticates the API
 
@@ -195,7 +196,8 @@ ROUTES: dict[tuple[str, str], Expect] = {
         EDITORS, ids={"followup_id": "published_followup"}),
     # ---- residents' tips, handled inside (viewers see counts only)
     ("GET", "/kommuner/<int:municipality_id>/tips"): expect(TIP_COUNTS),
-    ("GET", "/tips/<int:tip_id>"): expect(EDITORS),
+    ("GET", "/tips/<int:tip_id>"): expect(TIP_READERS),
+    ("POST", "/tips/<int:tip_id>/svar"): expect(EDITORS),
     ("POST", "/tips/<int:tip_id>/besvarad"): expect(EDITORS),
     ("POST", "/tips/<int:tip_id>/avfardad"): expect(EDITORS),
     ("POST", "/tips/<int:tip_id>/aktivitet"): expect(EDITORS),
@@ -296,6 +298,9 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/offentlig/<slug>/tips"): expect(PUBLIC),
     ("POST", "/offentlig/<slug>/tips"): expect(PUBLIC),
     ("GET", "/offentlig/<slug>/tips/tack"): expect(PUBLIC),
+    # a tip's private status address: an unknown secret (here a calendar token) is 404
+    ("GET", "/offentlig/tips/<token>"): expect(PUBLIC, get_ok={"404"}),
+    ("GET", "/offentlig/sa-raknar-vi"): expect(PUBLIC),
     ("GET", "/offentlig/uppfoljningar/<int:followup_id>"): expect(
         PUBLIC, ids={"followup_id": "published_followup"}),
     ("GET", "/offentlig/uppfoljningar/<int:followup_id>/version/<int:number>"): expect(

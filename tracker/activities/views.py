@@ -31,6 +31,7 @@ from tracker.services import (
 )
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
+from tracker.services import tips as tip_service
 from tracker.translation import gettext as _
 from tracker.web import (
     load_or_404,
@@ -177,6 +178,8 @@ def detail(activity_id: int):
         history=activity_history.history(activity.id),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity.municipality_id),
         can_log=policies.can_log_on(current_user, activity),
+        tips=(tip_service.tips_of_activity(activity.id)
+              if policies.can_read_tips(current_user, activity.municipality_id) else []),
     )
 
 
