@@ -64,6 +64,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     TIP_RATE_LIMIT = _env("TIP_RATE_LIMIT", "5 per minute")
+    # the public forms to follow a municipality and to rate a follow-up
+    SUBSCRIBE_RATE_LIMIT = _env("SUBSCRIBE_RATE_LIMIT", "5 per minute")
+    FEEDBACK_RATE_LIMIT = _env("FEEDBACK_RATE_LIMIT", "5 per minute")
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "600 per minute")  # per API token, all of /api
 
     # The accessibility statement (/offentlig/tillganglighet): who runs the service and where
@@ -147,6 +150,8 @@ class TestConfig(Config):
     # tests of the limit itself set a low one on their own app.
     LOGIN_RATE_LIMIT = "10000 per minute"
     TIP_RATE_LIMIT = "10000 per minute"
+    SUBSCRIBE_RATE_LIMIT = "10000 per minute"
+    FEEDBACK_RATE_LIMIT = "10000 per minute"
     # Tests that log in as coordinators and admins do not enrol; tests of the requirement
     # turn it on for their own app.
     SECOND_FACTOR_REQUIRED = False

@@ -58,7 +58,8 @@ JOBS: list[ScheduledJob] = [
         tasks.purge_addresses,
         _l("Ta bort invånares e-postadresser"),
         _l("E-postadressen i ett tips tas bort när tipset har varit avslutat längre än "
-           "lagringstiden (TRACKER_TIP_ADDRESS_RETENTION_MONTHS)."),
+           "lagringstiden (TRACKER_TIP_ADDRESS_RETENTION_MONTHS), och prenumerationer som "
+           "inte bekräftats på en vecka tas bort."),
     ),
 ]
 

@@ -32,7 +32,7 @@ from tracker.followups import compiler as followup_compiler
 from tracker.formatting import local_today
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
-from tracker.services import promise_status, reminders, tips
+from tracker.services import promise_status, reminders, subscriptions, tips
 from tracker.services.mail import MailError, MailServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -385,8 +385,10 @@ def refresh_all_drafts(today: date) -> str:
 def purge_addresses(today: date) -> str:
     months = current_app.config["TIP_ADDRESS_RETENTION_MONTHS"]
     purged = tips.purge_reply_addresses(utcnow(), months)
+    unconfirmed = subscriptions.forget_unconfirmed(utcnow())
     db.session.commit()
-    return f"{purged} e-postadresser i avslutade tips togs bort (lagringstid {months} månader)."
+    return (f"{purged} e-postadresser i avslutade tips togs bort (lagringstid {months} "
+            f"månader); {unconfirmed} obekräftade prenumerationer togs bort.")
 
 
 def purge_tip_addresses(app: Flask | None = None, today: date | None = None) -> RunResult:
