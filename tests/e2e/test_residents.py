@@ -202,3 +202,36 @@ def test_a_resident_subscribes_confirms_gets_the_news_and_unsubscribes(browser, 
     with live_server.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscription)) == 0
     assert visits.violations + narrow == []
+
+
+def test_charts_and_progress_fit_a_phone(browser, live_server):
+    """The demo's published follow-up and its promise's progress, at 320 px: every chart
+    scales to the screen and its table is there; nothing scrolls sideways; axe passes."""
+    page = browser.new_context(**NARROW).new_page()
+    visits = Visits(page)
+    page.goto(f"{live_server.url}/offentlig/lidkoping")
+    page.get_by_role("link", name=re.compile("Tryggare tillsammans")).first.click()
+    visits.check()
+    assert page.get_by_text("Senast uppdaterad").is_visible()
+    summaries = page.locator("details.progress-chart summary")
+    assert summaries.count() > 0
+    summaries.first.click()
+    chart = page.locator("details.progress-chart[open] svg[role=img]").first
+    assert 0 < chart.bounding_box()["width"] <= 320
+    assert page.locator("details.progress-chart[open] table").first.is_visible()
+    assert page.evaluate(OVERFLOW) == 0
+    visits.check()
+    page.get_by_role("link", name="Så räknar vi – och vad siffrorna inte visar").click()
+    visits.check()
+    assert page.evaluate(OVERFLOW) == 0
+
+    page.goto(f"{live_server.url}/offentlig/lidkoping")
+    page.locator(".followup-list a").first.click()
+    visits.check()
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 1
+    for index in range(charts.count()):
+        box = charts.nth(index).bounding_box()
+        assert box is None or box["width"] <= 320
+    assert page.evaluate(OVERFLOW) == 0
+    assert visits.violations == []
