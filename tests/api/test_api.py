@@ -325,3 +325,16 @@ def test_assigning_through_the_api_emails_the_new_assignee(app, client, world, m
                                                              world.coordinator.id}
     assert len(inbox.to(world.officer.email)) == 1
     assert inbox.to(world.coordinator.email) == []  # not the one who saved
+
+
+def test_show_public_is_the_coordinators_choice(client, world):
+    """'Visa för invånare' through the API: a coordinator sets it, an officer's is ignored."""
+    url, _method, body = _new_activity(world)
+    made = client.post(url, headers=bearer(world.coordinator), json={**body, "show_public": True})
+    assert made.status_code == 201 and made.json["show_public"] is True
+    by_officer = client.post(url, headers=bearer(world.officer),
+                             json={**body, "show_public": True})
+    assert by_officer.status_code == 201 and by_officer.json["show_public"] is False
+    url, _method, body = _update(world)
+    changed = client.put(url, headers=bearer(world.coordinator), json={**body, "show_public": True})
+    assert changed.status_code == 200 and changed.json["show_public"] is True
