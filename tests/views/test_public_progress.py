@@ -11,7 +11,7 @@ from tests.conftest import login
 from tests.factories import make_activity, make_commitment, make_type
 from tracker.extensions import db
 from tracker.models import LogEntry, Party, Promise, PromiseStatus, Role, Tip, TipStatus
-from tracker.services import public_progress
+from tracker.services import dashboard, public_progress
 from tracker.services.promises import load_promise, sections
 
 
@@ -90,6 +90,11 @@ def test_the_public_figures_are_the_coordinators_figures(client, town):
               for row in g.rows}
     assert inside == {cid: figures.of(cid).logged for cid in inside} == {
         town["counted"].id: 5, town["working"].id: 1}
+    # the dashboard's rows per focus area and party (one commitment each here) say the same
+    rows = dashboard.progress([promise])[0].rows
+    assert {row.party: row.logged for row in rows} == {
+        Party.POLISEN: figures.of(town["counted"].id).logged,
+        Party.KOMMUNEN: figures.of(town["working"].id).logged}
     login(client, "samordnare@example.se")
     internal = client.get(f"/loften/{promise.id}").get_data(as_text=True)
     assert "5 av 10" in internal
