@@ -69,6 +69,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     TIP_RATE_LIMIT = _env("TIP_RATE_LIMIT", "5 per minute")
+    # the public forms to follow a municipality and to rate a follow-up
+    SUBSCRIBE_RATE_LIMIT = _env("SUBSCRIBE_RATE_LIMIT", "5 per minute")
+    FEEDBACK_RATE_LIMIT = _env("FEEDBACK_RATE_LIMIT", "5 per minute")
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "600 per minute")  # per API token, all of /api
 
     # The accessibility statement (/offentlig/tillganglighet): who runs the service and where
@@ -95,6 +98,9 @@ class Config:
     CONCLUDE_PROMISES_CRON = _env("CONCLUDE_PROMISES_CRON", "15 0 * * *")
     REFRESH_DRAFTS_CRON = _env("REFRESH_DRAFTS_CRON", "30 2 * * *")
     REMINDER_DIGEST_CRON = _env("REMINDER_DIGEST_CRON", "0 6 * * *")
+    PURGE_TIP_ADDRESSES_CRON = _env("PURGE_TIP_ADDRESSES_CRON", "45 1 * * *")
+    # A resident's reply address is deleted this many months after their tip was closed.
+    TIP_ADDRESS_RETENTION_MONTHS = _env_int("TIP_ADDRESS_RETENTION_MONTHS", 12)
     # A running job renews its lease every third of JOB_LEASE_SECONDS; a run whose lease expired
     # is taken over. The scheduler looks for expired and missed runs every JOB_RECOVERY_SECONDS,
     # and a job that cannot reach the database retries for up to JOB_RETRY_SECONDS.
@@ -159,6 +165,8 @@ class TestConfig(Config):
     # tests of the limit itself set a low one on their own app.
     LOGIN_RATE_LIMIT = "10000 per minute"
     TIP_RATE_LIMIT = "10000 per minute"
+    SUBSCRIBE_RATE_LIMIT = "10000 per minute"
+    FEEDBACK_RATE_LIMIT = "10000 per minute"
     # Tests that log in as coordinators and admins do not enrol; tests of the requirement
     # turn it on for their own app.
     SECOND_FACTOR_REQUIRED = False

@@ -21,6 +21,7 @@ from tracker.models import (
     LogEntry,
     Municipality,
     Place,
+    Promise,
     User,
 )
 
@@ -31,6 +32,9 @@ PAGES = [
     ("my_tasks", "GET", "/mina-uppgifter"),
     ("activity", "GET", "/aktiviteter/{aid}"),
     ("public_followup", "GET", "/offentlig/uppfoljningar/{fid}"),
+    ("public_index", "GET", "/offentlig/"),
+    ("public_municipality", "GET", "/offentlig/{slug}"),
+    ("public_promise", "GET", "/offentlig/{slug}/loften/{pid}"),
     ("log_post", "POST", "/aktiviteter/{aid}/logga"),
 ]
 
@@ -43,10 +47,13 @@ class Targets:
     year: int
     email: str
     password: str = PASSWORD
+    slug: str = ""
+    promise_id: int = 0
 
     def path(self, template: str) -> str:
         return template.format(mid=self.municipality_id, aid=self.activity_id,
-                               fid=self.followup_id, year=self.year)
+                               fid=self.followup_id, year=self.year, slug=self.slug,
+                               pid=self.promise_id)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -67,7 +74,10 @@ def find_targets() -> Targets:
     followup_id, year = db.session.execute(
         sa.select(FollowUp.id, FollowUp.year).where(FollowUp.status == FollowUpStatus.PUBLISHED)
         .order_by(FollowUp.id).limit(1)).one()
-    return Targets(mid, activity_id, followup_id, year, email)
+    promise_id = db.session.scalar(sa.select(Promise.id).where(Promise.municipality_id == mid)
+                                   .order_by(Promise.id).limit(1))
+    return Targets(mid, activity_id, followup_id, year, email, slug=f"{SLUG_PREFIX}001",
+                   promise_id=promise_id)
 
 
 def log_form_data(targets: Targets, today: date) -> dict[str, str]:

@@ -35,11 +35,12 @@ log = logging.getLogger(__name__)
 NOT_AUDITED = (AuditEvent, LoginAttempt, JobRun, UserSession, RecoveryCode, WebAuthnCredential)
 MAX_PATH = 500
 SECRET_FIELDS = {"password_hash", "session_token", "calendar_token", "token_hash", "totp_secret",
-                 "totp_last_step", "code_hash", "secret_hash"}
+                 "totp_last_step", "code_hash", "secret_hash", "status_token_hash"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What a resident wrote and where to answer them stays in its own row; the trail names the row
 # (entity and id) and that the field was set or changed, never the text.
-NOT_COPIED = {"tip": {"text", "reply_to"}}
+NOT_COPIED = {"tip": {"text", "reply_to"}, "subscription": {"email"},
+              "followup_feedback": {"comment"}}
 NOT_COPIED_MARK = "(ej kopierad)"
 # The actions of refused attempts (written by record_refusal in a transaction of their own).
 REFUSALS = ("forbidden", "not_found_elsewhere", "refused", "csrf_refused", "token_refused",

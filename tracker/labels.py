@@ -81,9 +81,19 @@ COMMITMENT_KIND_SHORT = {
 }
 TIP_STATUS = {
     TipStatus.NEW: _l("Ny"),
+    TipStatus.IN_PROGRESS: _l("Under behandling"),
     TipStatus.ANSWERED: _l("Besvarad"),
     TipStatus.ACTIVITY: _l("Blev en aktivitet"),
     TipStatus.DISMISSED: _l("Avfärdad"),
+}
+
+# What the resident reads at the status address: answered and dismissed are both closed.
+RESIDENT_TIP_STATUS = {
+    TipStatus.NEW: _l("Mottaget"),
+    TipStatus.IN_PROGRESS: _l("Under behandling"),
+    TipStatus.ACTIVITY: _l("Blev en åtgärd"),
+    TipStatus.ANSWERED: _l("Avslutat"),
+    TipStatus.DISMISSED: _l("Avslutat"),
 }
 
 TEMPLATE_GLOBALS = {
@@ -98,6 +108,7 @@ TEMPLATE_GLOBALS = {
     "verdict_reason_label": VERDICT_REASON.get,
     "commitment_kind_label": COMMITMENT_KIND_SHORT.get,
     "tip_status_label": TIP_STATUS.get,
+    "resident_tip_status": RESIDENT_TIP_STATUS.get,
 }
 
 # Where a promise's problem picture comes from (Promise.sources holds the keys).

@@ -139,9 +139,17 @@ def can_handle_tips(user, obj) -> bool:
     return can_edit(user, obj)
 
 
+def can_read_tips(user, obj) -> bool:
+    """Reading tips, their status and the answers, without the resident's address: also the
+    municipality's officers (kommunpolis), who work on what the tips tell."""
+    return can_handle_tips(user, obj) or (
+        user.is_authenticated and role_in(user, obj) == Role.OFFICER
+    )
+
+
 def can_see_tip_counts(user, obj) -> bool:
     """Counts per month and status, without any tip's text: also the municipality's viewers."""
-    return can_handle_tips(user, obj) or (
+    return can_read_tips(user, obj) or (
         user.is_authenticated and role_in(user, obj) == Role.VIEWER
     )
 

@@ -5,10 +5,10 @@ Revises: 6b5e1dd3ecb2
 Create Date: 2026-11-22 22:46:59.646406
 
 """
-from alembic import op
 import sqlalchemy as sa
-import tracker.models.base
+from alembic import op
 
+import tracker.models.base
 
 # revision identifiers, used by Alembic.
 revision = '1da98682f1f5'

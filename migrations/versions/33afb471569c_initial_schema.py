@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-22 21:40:48.413252
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.models.base
-
 
 # revision identifiers, used by Alembic.
 revision = '33afb471569c'

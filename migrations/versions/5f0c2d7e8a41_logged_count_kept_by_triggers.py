@@ -8,7 +8,6 @@ Create Date: 2026-11-23 05:15:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '5f0c2d7e8a41'
 down_revision = 'c41d7e2a9b10'

@@ -5,10 +5,10 @@ Revises: 33afb471569c
 Create Date: 2026-11-22 22:26:34.036354
 
 """
-from alembic import op
 import sqlalchemy as sa
-import tracker.models.base
+from alembic import op
 
+import tracker.models.base
 
 # revision identifiers, used by Alembic.
 revision = '6b5e1dd3ecb2'

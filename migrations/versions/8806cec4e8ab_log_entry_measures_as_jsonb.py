@@ -5,10 +5,9 @@ Revises: 898204a8fbb1
 Create Date: 2026-11-23 01:11:46.131203
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
-
 
 # revision identifiers, used by Alembic.
 revision = '8806cec4e8ab'

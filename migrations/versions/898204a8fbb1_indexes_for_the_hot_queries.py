@@ -5,10 +5,8 @@ Revises: 1da98682f1f5
 Create Date: 2026-11-22 23:10:18.175453
 
 """
-from alembic import op
 import sqlalchemy as sa
-import tracker.models.base
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '898204a8fbb1'

@@ -8,7 +8,6 @@ Create Date: 2026-12-05 23:30:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91d2b55'
 down_revision = '5f0c2d7e8a41'

@@ -8,7 +8,6 @@ Create Date: 2026-12-05 23:50:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'b8d4f0a1c3e7'
 down_revision = 'a7c3e91d2b55'

@@ -7,7 +7,6 @@ Create Date: 2026-11-23 02:50:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'c41d7e2a9b10'
 down_revision = '8806cec4e8ab'

@@ -339,3 +339,16 @@ def test_no_activity_is_planned_under_a_concluded_promise(client, world, session
         assert response.status_code == 403, response.json
         assert response.json["code"] == "forbidden"
     assert session.scalar(sa.select(Activity).where(Activity.title == "Efter slutet")) is None
+
+
+def test_show_public_is_the_coordinators_choice(client, world):
+    """'Visa för invånare' through the API: a coordinator sets it, an officer's is ignored."""
+    url, _method, body = _new_activity(world)
+    made = client.post(url, headers=bearer(world.coordinator), json={**body, "show_public": True})
+    assert made.status_code == 201 and made.json["show_public"] is True
+    by_officer = client.post(url, headers=bearer(world.officer),
+                             json={**body, "show_public": True})
+    assert by_officer.status_code == 201 and by_officer.json["show_public"] is False
+    url, _method, body = _update(world)
+    changed = client.put(url, headers=bearer(world.coordinator), json={**body, "show_public": True})
+    assert changed.status_code == 200 and changed.json["show_public"] is True

@@ -96,12 +96,13 @@ def test_an_invalid_api_token_is_recorded_by_its_prefix_never_the_secret(client,
 
 
 def test_a_tips_text_and_address_are_not_copied_into_the_trail(town, session):
-    tip = tips.create_tip(town["m"].id, "Det luktar rök vid skolan varje kväll.",
-                          "boende@example.se")
+    tip, secret = tips.create_tip(town["m"].id, "Det luktar rök vid skolan varje kväll.",
+                                  "boende@example.se")
     session.flush()
     (event,) = _events(session, entity="tip", entity_id=tip.id, action="insert")
     text = str(event.changes)
     assert "rök" not in text and "boende@example.se" not in text
+    assert secret not in text and tip.status_token_hash not in text
     assert event.changes["text"] == event.changes["reply_to"] == "(ej kopierad)"
 
 

@@ -54,7 +54,8 @@ SCOPED = {"municipality_id", "slug", "promise_id", "area_id", "commitment_id", "
 # ... or the same everywhere.
 LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css",
             "code": "en", "kind": "aktiviteter", "what": "aktiviteter", "value_id": 1,
-            "upload_id": "0" * 32, "session_id": 999_999, "key_id": 999_999}
+            "upload_id": "0" * 32, "session_id": 999_999, "key_id": 999_999,
+            "subscription_id": 999_999, "feedback_id": 999_999}
 
 OK = "ok"  # allowed: {200} for GET (unless the row says otherwise), WRITE_OK for writes
 WRITE_OK = frozenset({"200", "201", "redirect", "refused", "form"})  # a form: 400/409/422
@@ -85,7 +86,8 @@ SIGNED_IN = MEMBERS
 LOGGERS = dict(MEMBERS, viewer=FORBIDDEN)  # coordinators, and officers on their own activity
 EDITORS = dict(LOGGERS, officer=FORBIDDEN)
 ADMINS = dict(EDITORS, coordinator=FORBIDDEN)
-TIP_COUNTS = dict(EDITORS, viewer=OK)
+TIP_READERS = dict(EDITORS, officer=OK)  # officers read tips, without the resident's address
+TIP_COUNTS = dict(TIP_READERS, viewer=OK)
 AUTHOR = dict(LOGGERS, coordinator=FORBIDDEN, admin=FORBIDDEN)  # the officer wrote it
 PUBLIC = {role: OK for role in ROLES}
 API = {role: NO_TOKEN for role in ROLES}  # the browser session never authenticates the API
@@ -260,9 +262,20 @@ ROUTES: dict[tuple[str, str], Expect] = {
         EDITORS, ids={"followup_id": "published_followup"}),
     ("POST", "/uppfoljningar/<int:followup_id>/ratta"): expect(
         EDITORS, ids={"followup_id": "published_followup"}),
+    # residents' ratings and comments: the municipality's coordinators review them; a
+    # comment of nobody is 404 to those let past the role check
+    ("GET", "/uppfoljningar/<int:followup_id>/omdomen"): expect(
+        EDITORS, ids={"followup_id": "published_followup"}),
+    ("POST", "/uppfoljningar/<int:followup_id>/omdomen/<int:feedback_id>/godkann"): expect(
+        EDITORS, ids={"followup_id": "published_followup"}, coordinator=NOT_FOUND,
+        admin=NOT_FOUND),
+    ("POST", "/uppfoljningar/<int:followup_id>/omdomen/<int:feedback_id>/ta-bort"): expect(
+        EDITORS, ids={"followup_id": "published_followup"}, coordinator=NOT_FOUND,
+        admin=NOT_FOUND),
     # ---- residents' tips, handled inside (viewers see counts only)
     ("GET", "/kommuner/<int:municipality_id>/tips"): expect(TIP_COUNTS),
-    ("GET", "/tips/<int:tip_id>"): expect(EDITORS),
+    ("GET", "/tips/<int:tip_id>"): expect(TIP_READERS),
+    ("POST", "/tips/<int:tip_id>/svar"): expect(EDITORS),
     ("POST", "/tips/<int:tip_id>/besvarad"): expect(EDITORS),
     ("POST", "/tips/<int:tip_id>/avfardad"): expect(EDITORS),
     ("POST", "/tips/<int:tip_id>/aktivitet"): expect(EDITORS),
@@ -363,6 +376,24 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("GET", "/offentlig/<slug>/tips"): expect(PUBLIC),
     ("POST", "/offentlig/<slug>/tips"): expect(PUBLIC),
     ("GET", "/offentlig/<slug>/tips/tack"): expect(PUBLIC),
+    # a tip's private status address: an unknown secret (here a calendar token) is 404
+    ("GET", "/offentlig/tips/<token>"): expect(PUBLIC, get_ok={"404"}),
+    ("GET", "/offentlig/sa-raknar-vi"): expect(PUBLIC),
+    # following by e-mail: anyone may sign up; the links are HMACs of a row, so an unknown
+    # subscription is 404 (unsubscribing what is gone answers "done", whoever asks)
+    ("GET", "/offentlig/<slug>/prenumerera"): expect(PUBLIC),
+    ("POST", "/offentlig/<slug>/prenumerera"): expect(PUBLIC),
+    ("GET", "/offentlig/<slug>/prenumerera/tack"): expect(PUBLIC),
+    ("GET", "/offentlig/prenumeration/<int:subscription_id>/<token>/bekrafta"): expect(
+        {role: NOT_FOUND for role in ROLES}),
+    ("POST", "/offentlig/prenumeration/<int:subscription_id>/<token>/bekrafta"): expect(
+        {role: NOT_FOUND for role in ROLES}),
+    ("GET", "/offentlig/prenumeration/<int:subscription_id>/<token>/avsluta"): expect(
+        {role: NOT_FOUND for role in ROLES}),
+    ("POST", "/offentlig/prenumeration/<int:subscription_id>/<token>/avsluta"): expect(PUBLIC),
+    # a rating under a published follow-up (an empty form: the form's refusal)
+    ("POST", "/offentlig/uppfoljningar/<int:followup_id>/omdome"): expect(
+        PUBLIC, ids={"followup_id": "published_followup"}),
     ("GET", "/offentlig/uppfoljningar/<int:followup_id>"): expect(
         PUBLIC, ids={"followup_id": "published_followup"}),
     ("GET", "/offentlig/uppfoljningar/<int:followup_id>/version/<int:number>"): expect(

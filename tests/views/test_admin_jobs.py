@@ -33,6 +33,7 @@ LABELS = {
     "conclude_promises": "Uppdatera löftens status",
     "compile_followups": "Sammanställ årets uppföljningar",
     "refresh_drafts": "Uppdatera utkast",
+    "purge_tip_addresses": "Ta bort invånares e-postadresser",
 }
 
 

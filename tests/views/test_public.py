@@ -192,7 +192,7 @@ def test_the_atom_feed_lists_published_follow_ups_newest_first(client, world):
         assert root.find(f"{ATOM}{tag}") is not None, tag
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == \
         "http://localhost/offentlig/uppfoljningar.atom"
-    entries = _entries(root)
+    entries = _followup_entries(root)
     expected = [world["skara_followup"], world["corrected"], world["published"]]
     assert [e["link"].get("href") for e in entries] == [
         f"http://localhost/offentlig/uppfoljningar/{f.id}" for f in expected]
@@ -205,23 +205,42 @@ def test_the_atom_feed_lists_published_follow_ups_newest_first(client, world):
     assert all(e["summary"].text and e["author"].find(f"{ATOM}name").text for e in entries)
 
 
+def _followup_entries(root) -> list[dict]:
+    return [e for e in _entries(root) if "/uppfoljningar/" in e["link"].get("href")]
+
+
+def test_the_feeds_carry_signed_promises_too(client, world):
+    """The same events subscribers get by e-mail: a promise signed, a follow-up published."""
+    entries = _entries(_feed(client, "/offentlig/lidkoping/uppfoljningar.atom"))
+    signed = [e for e in entries if "/loften/" in e["link"].get("href")]
+    assert [e["id"].text for e in signed] == [
+        f"http://localhost/offentlig/lidkoping/loften/{world[k].id}" for k in ("signed", "old")]
+    assert signed[0]["title"].text == "Nytt medborgarlöfte: Medborgarlöfte 2024 – Lidköping"
+    assert signed[0]["updated"].text == "2024-02-03T23:00:00Z"  # 4 February in Stockholm
+    updated = [e["updated"].text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    hrefs = " ".join(e["link"].get("href") for e in entries)
+    for hidden in ("draft", "hidden"):
+        assert f"/loften/{world[hidden].id}" not in hrefs
+
+
 def test_the_municipality_feed_has_its_own_follow_ups_and_stable_ids(client, world, session):
     root = _feed(client, "/offentlig/lidkoping/uppfoljningar.atom")
-    ids = [e["id"].text for e in _entries(root)]
+    ids = [e["id"].text for e in _followup_entries(root)]
     assert ids == [f"http://localhost/offentlig/uppfoljningar/{world[k].id}"
                    for k in ("corrected", "published")]
     assert root.find(f"{ATOM}id").text == "http://localhost/offentlig/lidkoping/uppfoljningar.atom"
 
     _publish(world["in_draft"], datetime(2025, 1, 10, 7, 0, tzinfo=timezone.utc))
     session.commit()
-    again = _entries(_feed(client, "/offentlig/lidkoping/uppfoljningar.atom"))
+    again = _followup_entries(_feed(client, "/offentlig/lidkoping/uppfoljningar.atom"))
     assert [e["id"].text for e in again][1:] == ids  # the older entries keep their ids
     assert again[0]["updated"].text == "2025-01-10T07:00:00Z"
 
 
 def test_an_empty_feed_is_valid(client, world):
     root = _feed(client, "/offentlig/skara/uppfoljningar.atom")
-    assert len(_entries(root)) == 1
+    assert len(_entries(root)) == 2  # its follow-up and its signed promise
     session_free = Municipality(name="Götene", slug="gotene", police_area_id=world["area"].id)
     db.session.add(session_free)
     db.session.commit()
@@ -259,7 +278,9 @@ def test_public_pages_use_a_fixed_number_of_statements(client, world, session):
     session.commit()
     large = [_statements(client, url) for url in urls]
     assert large == small
-    assert max(small) <= 6
+    # the promise page: 5 for the promise and its follow-ups, 4 for its progress
+    # (per commitment, per month, the activities shown to residents, the latest change)
+    assert small == [1, 3, 9, 2, 3]  # the feeds: follow-ups and signed promises
 
 
 def test_public_pages_have_no_inline_script_or_style(client, world):

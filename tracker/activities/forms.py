@@ -55,6 +55,7 @@ class ActivityForm(VersionedForm):
     rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
     rec_count = IntegerField(_l("eller antal tillfällen"),
                              validators=[Optional(), NumberRange(min=1, max=limits.OCCASIONS_MAX)])
+    show_public = BooleanField(_l("Visa för invånare"))
     submit = SubmitField(_l("Spara aktiviteten"))
 
     def recurrence(self) -> dict | None:

@@ -41,6 +41,7 @@ from tracker.services import (
 from tracker.services import action_points as action_point_service
 from tracker.services import activities as activity_service
 from tracker.services import activity_queries as queries
+from tracker.services import tips as tip_service
 from tracker.translation import gettext as _
 from tracker.web import (
     Conflict,
@@ -84,6 +85,7 @@ def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
         place_ids=form.place_ids.data or [], start_date=form.start_date.data,
         due_date=form.due_date.data, target_count=form.target_count.data,
         recurrence=form.recurrence(),
+        show_public=form.show_public.data if "show_public" in form else None,
     )
 
 
@@ -94,6 +96,8 @@ def create(commitment_id: int):
     promise = db.session.get(Promise, commitment.promise_id)
     require(policies.can_create_activity(current_user, commitment))
     form = NewActivityForm()
+    if not policies.can_edit(current_user, promise.municipality_id):
+        del form.show_public  # "visa för invånare" is the coordinators' choice
     _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
     if request.method == "GET":
         form.commitment_id.data = commitment.id
@@ -199,6 +203,8 @@ def detail(activity_id: int):
         is_walk=walks.is_walk(activity.type), attachments=attachments,
         removable={a.id for a in attachments if policies.can_remove_attachment(current_user, a)},
         action_points=action_point_service.for_activity(activity.id),
+        tips=(tip_service.tips_of_activity(activity.id)
+              if policies.can_read_tips(current_user, activity) else []),
     )
 
 

@@ -100,7 +100,8 @@ def _input(body: dict, commitment_id: int) -> activity_service.ActivityInput:
         description=body["description"], owner_id=body["owner_id"],
         assignee_ids=list(dict.fromkeys(body["assignee_ids"])),
         place_ids=list(dict.fromkeys(body["place_ids"])), start_date=body["start_date"],
-        due_date=body["due_date"], target_count=body["target_count"], recurrence=rule or None)
+        due_date=body["due_date"], target_count=body["target_count"], recurrence=rule or None,
+        show_public=body["show_public"])
 
 
 @blp.post(f"/commitments/<{ID}:commitment_id>/activities")

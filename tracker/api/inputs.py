@@ -103,6 +103,8 @@ class ActivityBody(ApiSchema):
     due_date = day(allow_none=True, load_default=None)
     target_count = int_range(0, limits.TARGET_MAX, allow_none=True, load_default=None)
     recurrence = fields.Nested(RecurrenceSchema, allow_none=True, load_default=None)
+    show_public = fields.Boolean(load_default=False, metadata={
+        "description": "visa för invånare: the title on the public promise page (coordinators)"})
 
 
 class ActivityUpdateBody(ActivityBody):

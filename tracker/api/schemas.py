@@ -169,6 +169,8 @@ class ActivitySchema(ApiSchema):
                                allow_none=True, required=True)
     target_count = fields.Integer(attribute="activity.target_count", allow_none=True,
                                   required=True)
+    show_public = fields.Boolean(attribute="activity.show_public", required=True, metadata={
+        "description": "visa för invånare: the title is shown on the public promise page"})
     target = fields.Integer(allow_none=True, required=True, metadata={
         "description": "target_count, else the number of occasions of the recurrence"})
     logged = fields.Integer(required=True, metadata={"description": "logged occasions"})

@@ -168,7 +168,8 @@ def _activity(context: Context, item: dict, *, title: str, start: date, due: dat
         title=title, description=item.get("description", ""),
         owner_id=owners[item["owner_role"]].id, status=status,
         status_reason=item.get("status_reason", "") if status is ActivityStatus.CANCELLED else "",
-        start_date=start, due_date=due, recurrence=recurrence, target_count=target, is_demo=True)
+        start_date=start, due_date=due, recurrence=recurrence, target_count=target, is_demo=True,
+        show_public=status is not ActivityStatus.CANCELLED)  # the demo's public page shows them
     activity.places = [context.places[n] for n in extra.get("places", item.get("places", []))]
     activity.assignees = [owners["officer"]] if item["owner_role"] == "officer" else []
     db.session.add(activity)

@@ -195,6 +195,11 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
     sections["effekt"] = _section("Syns det någon effekt på brott och trygghet?", prose.render(
         "effect.md.j2", official_name=official, year=year, series=list(series.values()),
         effect_commitments=_effect_commitments(commitments, links, series)))
+    received, to_action = queries.tip_counts(municipality.id, year)
+    if received:
+        sections["tips"] = _section("Tips från invånare", prose.render(
+            "tips.md.j2", received=received, to_action=to_action, year=year,
+            official_name=official))
     total, parts = hours_by_actor(work.minutes_by_actor)
     sections["lardomar"] = _section("Lärdomar", prose.render("lessons.md.j2", total=total,
                                                              parts=parts))

@@ -28,6 +28,8 @@ from tracker.models import (
     Membership,
     Place,
     Role,
+    Tip,
+    TipStatus,
     User,
 )
 
@@ -317,3 +319,20 @@ def contacts(municipality_id: int) -> list[tuple[str, str, str]]:
     )
     ordered = sorted(rows, key=lambda r: (CONTACT_ROLES.index(r.role), r.name, r.id))
     return [(r.name, r.title, str(ROLE[r.role])) for r in ordered]
+
+
+def tip_counts(municipality_id: int, year: int) -> tuple[int, int]:
+    """(tips received during the year, of them those that led to an action), local calendar
+    year; one statement."""
+    from datetime import datetime, timezone
+
+    from tracker.formatting import STOCKHOLM
+
+    start, end = (datetime(y, 1, 1, tzinfo=STOCKHOLM).astimezone(timezone.utc)
+                  for y in (year, year + 1))
+    led = sa.func.count(sa.case((Tip.status == TipStatus.ACTIVITY, Tip.id)))
+    received, to_action = db.session.execute(
+        sa.select(sa.func.count(Tip.id), led)
+        .where(Tip.municipality_id == municipality_id, Tip.created_at >= start,
+               Tip.created_at < end)).one()
+    return received, to_action

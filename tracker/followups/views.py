@@ -261,8 +261,15 @@ def approve(followup_id: int):
 @login_required
 def publish(followup_id: int):
     followup = _followup_or_404(followup_id)
-    return _button(followup, lambda f, v: service.publish(current_user, f, v),
-                   _("Uppföljningen är publicerad och syns nu för invånarna."), "godkannande")
+    published = []
+    response = _button(followup,
+                       lambda f, v: published.append(service.publish(current_user, f, v)),
+                       _("Uppföljningen är publicerad och syns nu för invånarna."), "godkannande")
+    if published and followup.status is FollowUpStatus.PUBLISHED:  # committed: tell subscribers
+        from tracker.public.subscription_views import announce_followup
+
+        announce_followup(followup.id)
+    return response
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/ratta", methods=["GET", "POST"])
@@ -329,3 +336,6 @@ def export_response(report, fmt: str) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{report_export.filename(report, fmt)}"')
     return response
+
+
+from tracker.followups import feedback_views  # noqa: E402,F401  (its routes on bp)

@@ -53,6 +53,14 @@ JOBS: list[ScheduledJob] = [
         _l("Uppdatera utkast"),
         _l("Ny genererad text i de utkast till uppföljningar som ingen part har godkänt ännu."),
     ),
+    ScheduledJob(
+        "purge_tip_addresses", tasks.purge_tip_addresses, "PURGE_TIP_ADDRESSES_CRON",
+        tasks.purge_addresses,
+        _l("Ta bort invånares e-postadresser"),
+        _l("E-postadressen i ett tips tas bort när tipset har varit avslutat längre än "
+           "lagringstiden (TRACKER_TIP_ADDRESS_RETENTION_MONTHS), och prenumerationer som "
+           "inte bekräftats på en vecka tas bort."),
+    ),
 ]
 
 RECOVERY_JOB_ID = "recover_runs"  # internal: takes over expired runs and catches up missed ones

@@ -32,7 +32,7 @@ from tracker.followups import compiler as followup_compiler
 from tracker.formatting import local_today
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
-from tracker.services import promise_status, reminders
+from tracker.services import promise_status, reminders, subscriptions, tips
 from tracker.services.mail import MailError, MailServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -382,6 +382,20 @@ def refresh_all_drafts(today: date) -> str:
             f"{len(failures)} av {len(pairs)} utkast kunde inte uppdateras.\n" + "\n".join(failures)
         )
     return f"{compiled} utkast till uppföljningar uppdaterades."
+
+
+def purge_addresses(today: date) -> str:
+    months = current_app.config["TIP_ADDRESS_RETENTION_MONTHS"]
+    purged = tips.purge_reply_addresses(utcnow(), months)
+    unconfirmed = subscriptions.forget_unconfirmed(utcnow())
+    db.session.commit()
+    return (f"{purged} e-postadresser i avslutade tips togs bort (lagringstid {months} "
+            f"månader); {unconfirmed} obekräftade prenumerationer togs bort.")
+
+
+def purge_tip_addresses(app: Flask | None = None, today: date | None = None) -> RunResult:
+    """Daily: residents' reply addresses of tips closed longer than the retention period."""
+    return run_job("purge_tip_addresses", purge_addresses, app=app, today=today)
 
 
 def year_key(day: date) -> str:

@@ -19,7 +19,16 @@ from tracker.models.followup import (
 )
 from tracker.models.geo import Municipality, Place, PoliceArea
 from tracker.models.indicator import Indicator, IndicatorValue
-from tracker.models.ops import AuditEvent, JobOutcome, JobRun, Tip, TipStatus
+from tracker.models.ops import (
+    AuditEvent,
+    FollowUpFeedback,
+    JobOutcome,
+    JobRun,
+    Subscription,
+    Tip,
+    TipEvent,
+    TipStatus,
+)
 from tracker.models.promise import (
     PARTY_ORDER,
     Commitment,
@@ -72,4 +81,5 @@ from tracker.models.walk import (  # noqa: E402
 __all__ += ["IdempotencyKey", "ActivityComment", "Notification", "NotificationKind",
             "OPEN_ACTION_STATUSES", "ActionPoint", "ActionStatus", "Attachment",
             "AttachmentKind", "Finding", "FindingCategory", "ResponsibleParty", "WalkProtocol",
-            "walk_route_place"]
+            "walk_route_place",
+            "FollowUpFeedback", "Subscription", "TipEvent"]

@@ -109,6 +109,8 @@ class Activity(db.Model):
     recurrence: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     target_count: Mapped[Optional[int]]
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # "Visa för invånare": the title (never the description, people or notes) on public pages.
+    show_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     version_id: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

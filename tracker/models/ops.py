@@ -31,8 +31,9 @@ class AuditEvent(db.Model):
 
 
 class TipStatus(enum.Enum):
-    NEW = "new"
-    ANSWERED = "answered"
+    NEW = "new"  # "mottaget" to the resident
+    IN_PROGRESS = "in_progress"  # "under behandling"
+    ANSWERED = "answered"  # "avslutat"
     ACTIVITY = "activity"
     DISMISSED = "dismissed"
 
@@ -57,8 +58,70 @@ class Tip(db.Model):
     )
     handled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     handling_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The resident's private status address is a random secret; only its SHA-256 is kept.
+    status_token_hash: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+    # When the reply address was deleted (the retention period after closing ran out).
+    reply_to_deleted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
     municipality: Mapped[Municipality] = relationship(lazy="raise")
+
+    @property
+    def case_number(self) -> str:
+        """What the resident quotes: the year received and the tip's number."""
+        return f"{self.created_at.year}-{self.id:05d}"
+
+
+class TipEvent(db.Model):
+    """A status change of a tip and the answer the resident reads at the status address.
+
+    The author is kept for the staff's history; the resident never sees who wrote."""
+
+    __tablename__ = "tip_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(sa.ForeignKey("tip.id", ondelete="CASCADE"), index=True)
+    status: Mapped[TipStatus] = mapped_column(str_enum(TipStatus, "tip_event_status"))
+    answer: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    author_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Subscription(db.Model):
+    """A resident following one municipality by e-mail: the address and whether it was
+    confirmed, nothing else. The links in the mail are HMACs of the row, never stored."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254))
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class FollowUpFeedback(db.Model):
+    """ "Var uppföljningen till hjälp?": a rating 1–5 and an optional comment, public only
+    once a coordinator approved it."""
+
+    __tablename__ = "followup_feedback"
+    __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("follow_up.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    approved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class JobOutcome(enum.Enum):

@@ -208,6 +208,9 @@ def sign(promise_id: int):
             show_refusal(form, _signatory_field(error))
         else:
             db.session.commit()
+            from tracker.public.subscription_views import announce_promise
+
+            announce_promise(promise.id)  # e-mail to the municipality's subscribers
             flash(_("Medborgarlöftet är undertecknat."), "success")
             return _to_promise(promise.id)
     return render_template("promises/sign.html", form=form, promise=promise)

@@ -3,4 +3,10 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/offentlig")
 
-from tracker.public import feed, tip_views, views  # noqa: E402,F401
+from tracker.public import (  # noqa: E402,F401
+    feed,
+    progress,
+    subscription_views,
+    tip_views,
+    views,
+)

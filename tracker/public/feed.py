@@ -1,7 +1,9 @@
-"""Atom 1.0 feeds (RFC 4287) of published follow-ups: all, and per municipality.
+"""Atom 1.0 feeds (RFC 4287) of published follow-ups and signed promises: all, and per
+municipality — the same events subscribers get by e-mail.
 
-An entry is one follow-up; its id is the absolute address of its public page, which never
-changes, and `updated` is its latest publication, so a correction shows up as an update.
+An entry is one follow-up or one signed promise; its id is the absolute address of its
+public page, which never changes. A follow-up's `updated` is its latest publication, so a
+correction shows up as an update; a promise's is the day it was signed.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from flask import Response, url_for
 from tracker.public import bp
 from tracker.public.views import municipality_or_404
 from tracker.services import public
-from tracker.services.public import FEED_LIMIT, PublishedFollowUp
+from tracker.services.public import FEED_LIMIT, PublishedFollowUp, SignedPromise
 from tracker.translation import gettext as _
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -50,17 +52,43 @@ def _entry(feed: ET.Element, item: PublishedFollowUp) -> None:
         name=item.municipality.display_name, year=item.year))
 
 
+def _promise_entry(feed: ET.Element, item: SignedPromise) -> None:
+    page = url_for("public.promise", slug=item.municipality.slug, promise_id=item.promise_id,
+                   _external=True)
+    entry = _add(feed, "entry")
+    _add(entry, "id", page)
+    _add(entry, "title", _("Nytt medborgarlöfte: %(title)s – %(name)s", title=item.title,
+                           name=item.municipality.name))
+    _add(entry, "link", rel="alternate", type="text/html", href=page)
+    _add(entry, "published", _timestamp(item.signed_at))
+    _add(entry, "updated", _timestamp(item.signed_at))
+    author = _add(entry, "author")
+    _add(author, "name", _("%(name)s och Polisen", name=item.municipality.display_name))
+    _add(entry, "summary", _(
+        "%(name)s och Polisen har undertecknat medborgarlöftet för %(period)s. På sidan ser "
+        "du vad de lovar och hur arbetet går under året.",
+        name=item.municipality.display_name, period=item.period))
+
+
+def _updated(item) -> datetime:
+    return item.signed_at if isinstance(item, SignedPromise) else item.last_published
+
+
 def atom_response(title: str, self_url: str, page_url: str,
-                  items: list[PublishedFollowUp]) -> Response:
+                  items: list[PublishedFollowUp | SignedPromise]) -> Response:
+    items = sorted(items, key=_updated, reverse=True)[:FEED_LIMIT]
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: "sv"})
     _add(feed, "id", self_url)
     _add(feed, "title", title)
-    _add(feed, "updated", _timestamp(max((i.last_published for i in items), default=NEVER)))
+    _add(feed, "updated", _timestamp(max((_updated(i) for i in items), default=NEVER)))
     _add(_add(feed, "author"), "name", _("Löfteskollen"))
     _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html", href=page_url)
     for item in items:
-        _entry(feed, item)
+        if isinstance(item, SignedPromise):
+            _promise_entry(feed, item)
+        else:
+            _entry(feed, item)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/atom+xml")
 
@@ -70,7 +98,8 @@ def feed():
     return atom_response(
         _("Publicerade uppföljningar av medborgarlöften"),
         url_for("public.feed", _external=True), url_for("public.index", _external=True),
-        public.published_followups(limit=FEED_LIMIT))
+        [*public.published_followups(limit=FEED_LIMIT),
+         *public.signed_promises(limit=FEED_LIMIT)])
 
 
 @bp.route("/<slug>/uppfoljningar.atom")
@@ -80,4 +109,5 @@ def municipality_feed(slug: str):
         _("Publicerade uppföljningar för %(name)s", name=place.name),
         url_for("public.municipality_feed", slug=place.slug, _external=True),
         url_for("public.municipality", slug=place.slug, _external=True),
-        public.published_followups(municipality_id=place.id, limit=FEED_LIMIT))
+        [*public.published_followups(municipality_id=place.id, limit=FEED_LIMIT),
+         *public.signed_promises(municipality_id=place.id, limit=FEED_LIMIT)])

@@ -1,7 +1,7 @@
 """The residents' tip form: the text, an optional reply address and a honeypot for robots."""
 from __future__ import annotations
 
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tracker.forms import BaseForm
@@ -28,5 +28,31 @@ class TipForm(OnceForm, BaseForm):
     )
     # People never see or reach this field; robots that fill every field do. Not "website":
     # browsers might autofill that.
+    webbplats = StringField(_l("Lämna tomt"),
+                            render_kw={"tabindex": "-1", "autocomplete": "off"})
+
+
+class SubscribeForm(BaseForm):
+    email = EmailField(
+        _l("Din e-postadress"),
+        validators=[InputRequired(_l("Skriv din e-postadress.")),
+                    Email(_l("Skriv en e-postadress som namn@exempel.se.")),
+                    Length(max=MAX_REPLY_TO_LENGTH, message=_l("E-postadressen är för lång."))],
+        render_kw={"autocomplete": "email"},
+    )
+    webbplats = StringField(_l("Lämna tomt"),
+                            render_kw={"tabindex": "-1", "autocomplete": "off"})
+
+
+class FeedbackForm(BaseForm):
+    rating = RadioField(_l("Var uppföljningen till hjälp?"),
+                        choices=[("1", _l("1 – inte alls")), ("2", "2"), ("3", "3"), ("4", "4"),
+                                 ("5", _l("5 – till stor hjälp"))],
+                        validators=[InputRequired(_l("Välj en siffra från 1 till 5."))],
+                        validate_choice=False)  # the service says what to choose
+    comment = TextAreaField(
+        _l("Kommentar (frivillig)"),
+        validators=[Length(max=2000, message=_l("Kommentaren får vara högst 2 000 tecken."))],
+        render_kw={"rows": 4, "maxlength": 2000})
     webbplats = StringField(_l("Lämna tomt"),
                             render_kw={"tabindex": "-1", "autocomplete": "off"})

@@ -1,10 +1,12 @@
-"""The residents' tip form: CSRF, a rate limit per address, the personal-data guard, a honeypot."""
+"""The residents' tip form (CSRF, a rate limit per address, the personal-data guard, a
+honeypot) and the private status address where the resident follows the tip."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 
 from tracker import once
 from tracker.extensions import db
+from tracker.models import Municipality
 from tracker.public import bp
 from tracker.public.forms import TipForm
 from tracker.public.views import municipality_or_404
@@ -12,6 +14,8 @@ from tracker.ratelimit import post_limit
 from tracker.services import DomainError, FieldErrors
 from tracker.services import tips as service
 from tracker.web import attach_error
+
+RECEIPT = "tip_receipt"  # the case number and status address, shown once on the thank-you page
 
 
 @bp.route("/<slug>/tips", methods=["GET", "POST"])
@@ -26,7 +30,8 @@ def tip(slug: str):
         if (earlier := once.first_time(form, announce=False)) is not None:
             return earlier
         try:
-            service.create_tip(municipality.id, form.text.data, form.reply_to.data)
+            created, secret = service.create_tip(municipality.id, form.text.data,
+                                                 form.reply_to.data)
         except FieldErrors as error:
             db.session.rollback()
             for name, message in error.errors.items():
@@ -35,6 +40,10 @@ def tip(slug: str):
             thanks = url_for("public.tip_thanks", slug=municipality.slug)
             once.remember(form, thanks, "tip")
             db.session.commit()
+            status_url = url_for("public.tip_status", token=secret, _external=True)
+            session[RECEIPT] = {"case": created.case_number, "url": status_url,
+                                "mailed": bool(created.reply_to)}
+            service.send_receipt(current_app.config, created, municipality.name, status_url)
             return redirect(thanks)
     status = 422 if request.method == "POST" else 200
     return render_template("public/tip.html", municipality=municipality, form=form), status
@@ -42,5 +51,22 @@ def tip(slug: str):
 
 @bp.route("/<slug>/tips/tack")
 def tip_thanks(slug: str):
-    """Never shows what was sent: the page is the same for everyone."""
-    return render_template("public/tip_thanks.html", municipality=municipality_or_404(slug))
+    """Never shows what was sent; the case number and status address only once, to the
+    browser that sent the tip."""
+    return render_template("public/tip_thanks.html", municipality=municipality_or_404(slug),
+                           receipt=session.pop(RECEIPT, None))
+
+
+@bp.route("/tips/<token>")
+def tip_status(token: str):
+    """The resident's private page: status, answers; never who handled it or the notes."""
+    found = service.tip_by_secret(token) or abort(404)
+    municipality = db.session.get(Municipality, found.municipality_id)
+    response = current_app.make_response(render_template(
+        "public/tip_status.html", tip=found, municipality=municipality,
+        events=service.public_events(found.id),
+        activity_title=service.public_activity_title(found)))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

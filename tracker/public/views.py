@@ -1,17 +1,24 @@
 """Pages for residents, no login: signed public promises and published follow-ups only."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, flash, redirect, render_template, url_for
 
+from tracker.extensions import db
 from tracker.followups import workflow as service
 from tracker.followups.report import build_report
 from tracker.followups.views import export_response
+from tracker.formatting import local_today
 from tracker.models import FollowUpVersion, Municipality
 from tracker.public import bp
 from tracker.public.accessibility import STATEMENT
+from tracker.public.forms import FeedbackForm
+from tracker.public.progress import commitment_chart
 from tracker.public.report_cache import published_body
-from tracker.services import public
+from tracker.ratelimit import post_limit
+from tracker.services import DomainError, FieldErrors, feedback, public, public_progress
 from tracker.services.promises import sections
+from tracker.translation import gettext as _
+from tracker.web import attach_error
 
 
 def municipality_or_404(slug: str) -> Municipality:
@@ -42,8 +49,10 @@ def municipality(slug: str):
 def promise(slug: str, promise_id: int):
     place = municipality_or_404(slug)
     item = public.promise(place.id, promise_id) or abort(404)  # drafts are never public
+    figures = public_progress.promise_figures(item, local_today())
     return render_template("public/promise.html", municipality=place, promise=item,
-                           sections=sections(item, with_progress=False),
+                           sections=sections(item, with_progress=False), figures=figures,
+                           chart_of=commitment_chart,
                            followups=public.published_followups(promise_id=item.id))
 
 
@@ -71,11 +80,39 @@ def followup_version(followup_id: int, number: int):
     return _page(item, version, history)
 
 
-def _page(item, version: FollowUpVersion, history: list[FollowUpVersion]):
+def _page(item, version: FollowUpVersion, history: list[FollowUpVersion],
+          form: FeedbackForm | None = None, status: int = 200):
     report, body = published_body(item, version, service.load_content)
     return render_template("public/followup.html", followup=item, version=version,
                            report=report, body=body, history=history,
-                           is_latest=version.number == history[0].number)
+                           is_latest=version.number == history[0].number,
+                           feedback_form=form or FeedbackForm(),
+                           comments=feedback.approved_comments(item.id)), status
+
+
+@bp.route("/uppfoljningar/<int:followup_id>/omdome", methods=["POST"])
+@post_limit("FEEDBACK_RATE_LIMIT")
+def followup_feedback(followup_id: int):
+    """ "Var uppföljningen till hjälp?": a rating and a comment shown once approved."""
+    item, version, history = _published(followup_id)
+    form = FeedbackForm()
+    back = url_for("public.followup", followup_id=item.id, _anchor="omdome")
+    if form.webbplats.data:
+        return redirect(back)  # a robot: it "succeeds", nothing is stored
+    if form.validate_on_submit():
+        try:
+            feedback.give(item.id, form.rating.data, form.comment.data)
+        except FieldErrors as error:
+            db.session.rollback()
+            item, version, history = _published(followup_id)  # loaded again after rollback
+            for name, message in error.errors.items():
+                attach_error(form, DomainError(message, name))
+        else:
+            db.session.commit()
+            flash(_("Tack för ditt svar! En kommentar visas här när kommunen har läst den."),
+                  "success")
+            return redirect(back)
+    return _page(item, version, history, form, 422)
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/uppfoljning.<fmt>")

@@ -51,6 +51,9 @@ class ActivityInput:
     due_date: date | None = None
     target_count: int | None = None
     recurrence: dict | None = None
+    # "Visa för invånare": the title on the public promise page. None keeps what it was; only
+    # the municipality's coordinators (and admins) change it.
+    show_public: bool | None = None
 
 
 def member_ids(municipality_id: int) -> set[int]:
@@ -180,6 +183,8 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     activity.due_date = data.due_date
     activity.target_count = data.target_count
     activity.recurrence = data.recurrence or None
+    if data.show_public is not None and policies.can_edit(actor, promise.municipality_id):
+        activity.show_public = bool(data.show_public)
     activity.assignees = list(db.session.scalars(sa.select(User).where(User.id.in_(data.assignee_ids))))
     activity.places = list(db.session.scalars(sa.select(Place).where(Place.id.in_(data.place_ids))))
     db.session.flush()

@@ -141,3 +141,35 @@ def published_followups(*, municipality_id: int | None = None, promise_id: int |
     if limit is not None:
         query = query.limit(limit)
     return [PublishedFollowUp(*row) for row in db.session.execute(query)]
+
+
+@dataclass
+class SignedPromise:
+    promise_id: int
+    title: str
+    period: str
+    signed_at: datetime  # the signing day, at midnight in Stockholm
+    municipality: Municipality
+
+
+def signed_promises(*, municipality_id: int | None = None,
+                    limit: int | None = None) -> list[SignedPromise]:
+    """Public signed promises, the most recently signed first (one statement): the feeds'
+    other event besides published follow-ups."""
+    from tracker.formatting import STOCKHOLM
+
+    query = (
+        sa.select(Promise.id, Promise.title, Promise.start_year, Promise.end_year,
+                  Promise.signed_on, Municipality)
+        .join(Municipality, Municipality.id == Promise.municipality_id)
+        .where(Municipality.is_public.is_(True), _promise_is_public(),
+               Promise.signed_on.is_not(None))
+        .order_by(Promise.signed_on.desc(), Promise.id.desc())
+    )
+    if municipality_id is not None:
+        query = query.where(Promise.municipality_id == municipality_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [SignedPromise(pid, title, f"{start}–{end}" if start != end else str(start),
+                          datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM), place)
+            for pid, title, start, end, day, place in db.session.execute(query)]

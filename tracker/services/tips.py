@@ -1,13 +1,20 @@
 """Residents' tips: received from the public form, triaged by the municipality's coordinators.
 
-A tip is new until a coordinator answers it, dismisses it (both with a note) or ties it to
-an activity of the same municipality. Every change records who handled it and when; the
-audit trail keeps the history.
+A tip is new ("mottaget") until a coordinator answers it, dismisses it (both with a note) or
+ties it to an activity of the same municipality. Every change records who handled it and when
+and adds a TipEvent: the resident reads the events, and the answers written to them, at the
+private status address they got on sending (a random secret; only its hash is stored). The
+internal note is never shown to the resident. The reply address is deleted a retention period
+after the tip was closed (`purge_reply_addresses`).
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -25,17 +32,24 @@ from tracker.models import (
     Promise,
     PromiseStatus,
     Tip,
+    TipEvent,
     TipStatus,
     User,
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
+from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 4000
 MAX_REPLY_TO_LENGTH = 254
 MAX_NOTE_LENGTH = 1000
+MAX_ANSWER_LENGTH = 4000
 ACTIVITY_CHOICES_LIMIT = 200
+CLOSED = (TipStatus.ANSWERED, TipStatus.DISMISSED, TipStatus.ACTIVITY)
+REPLY_STATUSES = (TipStatus.IN_PROGRESS, TipStatus.ANSWERED)  # what an answer may set
 
 
 def _clean(value: str | None) -> str:
@@ -44,8 +58,15 @@ def _clean(value: str | None) -> str:
 
 # ---------------------------------------------------------------- from residents
 
-def create_tip(municipality_id: int, text: str | None, reply_to: str | None) -> Tip:
-    """Store a resident's tip; refuses empty or over-long text and identity numbers."""
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def create_tip(municipality_id: int, text: str | None, reply_to: str | None
+               ) -> tuple[Tip, str]:
+    """Store a resident's tip: (the tip, the secret of its status address, shown once).
+
+    Refuses empty or over-long text and identity numbers."""
     text, reply_to = _clean(text), _clean(reply_to)
     errors: dict[str, str] = {}
     if not text:
@@ -61,11 +82,107 @@ def create_tip(municipality_id: int, text: str | None, reply_to: str | None) -> 
         errors.setdefault(name, message)
     if errors:
         raise FieldErrors(errors)
-    tip = Tip(municipality_id=municipality_id, text=text, reply_to=reply_to)
+    secret = secrets.token_urlsafe(24)
+    tip = Tip(municipality_id=municipality_id, text=text, reply_to=reply_to,
+              status_token_hash=token_hash(secret))
     db.session.add(tip)
     db.session.flush()
+    db.session.add(TipEvent(tip_id=tip.id, status=TipStatus.NEW))
+    db.session.flush()
     _tell_coordinators(tip)
-    return tip
+    return tip, secret
+
+
+def tip_by_secret(secret: str) -> Tip | None:
+    """The tip whose status address this is, else None (one statement)."""
+    if not secret or len(secret) > 100:
+        return None
+    return db.session.scalar(sa.select(Tip).where(Tip.status_token_hash == token_hash(secret)))
+
+
+@dataclass
+class PublicEvent:
+    at: datetime
+    status: TipStatus
+    answer: str
+
+
+def public_events(tip_id: int) -> list[PublicEvent]:
+    """What the resident reads: each status change and answer, oldest first, never who."""
+    return [PublicEvent(*row) for row in db.session.execute(
+        sa.select(TipEvent.created_at, TipEvent.status, TipEvent.answer)
+        .where(TipEvent.tip_id == tip_id).order_by(TipEvent.created_at, TipEvent.id))]
+
+
+@dataclass
+class StaffEvent:
+    at: datetime
+    status: TipStatus
+    answer: str
+    author: str | None
+
+
+def staff_events(tip_id: int) -> list[StaffEvent]:
+    return [StaffEvent(*row) for row in db.session.execute(
+        sa.select(TipEvent.created_at, TipEvent.status, TipEvent.answer, User.name)
+        .outerjoin(User, User.id == TipEvent.author_id)
+        .where(TipEvent.tip_id == tip_id).order_by(TipEvent.created_at, TipEvent.id))]
+
+
+def public_activity_title(tip: Tip) -> str | None:
+    """The linked activity's title when the coordinators show it to residents."""
+    if tip.activity_id is None or tip.status is not TipStatus.ACTIVITY:
+        return None
+    return db.session.scalar(sa.select(Activity.title).where(
+        Activity.id == tip.activity_id, Activity.show_public.is_(True)))
+
+
+def tips_of_activity(activity_id: int) -> list[Tip]:
+    """Tips tied to the activity, newest first (one statement)."""
+    return list(db.session.scalars(sa.select(Tip).where(Tip.activity_id == activity_id)
+                                   .order_by(Tip.created_at.desc(), Tip.id.desc())))
+
+
+# ---------------------------------------------------------------- e-mail to the resident
+
+def _send_quietly(config: Mapping, to: str, subject: str, body: str) -> bool:
+    """A mail that cannot be sent is logged; the tip and the answer are saved anyway."""
+    try:
+        send_mail(config, to, subject, body)
+    except MailError:
+        log.warning("mail to a resident about a tip failed", exc_info=True)
+        return False
+    return True
+
+
+def send_receipt(config: Mapping, tip: Tip, municipality_name: str, status_url: str) -> bool:
+    if not tip.reply_to:
+        return False
+    return _send_quietly(config, tip.reply_to, _(
+        "Vi har tagit emot ditt tips (ärende %(case)s)", case=tip.case_number), _(
+        "Hej!\n\nTack för ditt tips till %(name)s. Vi har tagit emot det.\n\n"
+        "Ärendenummer: %(case)s\n\nHär kan du följa ärendet och läsa vårt svar:\n%(url)s\n\n"
+        "Adressen är personlig: dela den inte med andra. Du behöver inget konto.\n\n"
+        "Vi använder din e-postadress bara för att svara dig, och tar bort den när ärendet "
+        "har varit avslutat en tid.\n\nRing 112 vid akut fara, 114 14 för annat.\n",
+        name=municipality_name, case=tip.case_number, url=status_url))
+
+
+def send_answer(config: Mapping, tip: Tip, answer: str, status: TipStatus) -> bool:
+    if not tip.reply_to:
+        return False
+    return _send_quietly(config, tip.reply_to, _(
+        "Svar på ditt tips (ärende %(case)s)", case=tip.case_number), _(
+        "Hej!\n\nDu har fått svar på ditt tips (ärende %(case)s):\n\n%(answer)s\n\n"
+        "Ärendets status: %(status)s.\n\nSvaret finns också på ärendets adress, som du "
+        "fick när du skickade tipset.\n", case=tip.case_number, answer=answer,
+        status=resident_status(status)))
+
+
+def resident_status(status: TipStatus) -> str:
+    from tracker.labels import RESIDENT_TIP_STATUS
+
+    return str(RESIDENT_TIP_STATUS[status])
 
 
 def _tell_coordinators(tip: Tip) -> None:
@@ -226,8 +343,54 @@ def _handled(actor: User, tip: Tip, status: TipStatus, note: str,
     tip.handling_note = note
     tip.handled_by_id = actor.id
     tip.handled_at = utcnow()
+    db.session.add(TipEvent(tip_id=tip.id, status=status, author_id=actor.id))
     db.session.flush()
     return tip
+
+
+def reply(actor: User, tip: Tip, answer: str | None, status: TipStatus | str | None) -> Tip:
+    """An answer the resident reads (and gets by e-mail), with the status it leaves: under
+    behandling, or avslutat. Mailing is the caller's, after the commit."""
+    _require_handler(actor, tip)
+    answer = _clean(answer)
+    errors: dict[str, str] = {}
+    try:
+        status = TipStatus(status.value if isinstance(status, TipStatus) else status)
+    except ValueError:
+        status = None
+    if status not in REPLY_STATUSES:
+        errors["status"] = _("Välj om ärendet är under behandling eller avslutat.")
+    if not answer:
+        errors["answer"] = _("Skriv svaret till invånaren.")
+    elif len(answer) > MAX_ANSWER_LENGTH:
+        errors["answer"] = _("Svaret får vara högst %(n)s tecken.", n="4 000")
+    for name, message in personal_data.check_fields(
+            {"answer": (_("Svar till invånaren"), answer)}).items():
+        errors.setdefault(name, message)
+    if errors:
+        raise FieldErrors(errors)
+    tip.status = status
+    tip.handled_by_id = actor.id
+    tip.handled_at = utcnow()
+    db.session.add(TipEvent(tip_id=tip.id, status=status, answer=answer, author_id=actor.id))
+    db.session.flush()
+    return tip
+
+
+# ---------------------------------------------------------------- retention
+
+def purge_reply_addresses(now: datetime, months: int) -> int:
+    """Delete the reply address of every tip closed more than `months` months ago (30 days a
+    month); returns how many. Idempotent."""
+    cutoff = now - timedelta(days=30 * months)
+    tips = list(db.session.scalars(sa.select(Tip).where(
+        Tip.reply_to != "", Tip.status.in_(CLOSED), Tip.handled_at.is_not(None),
+        Tip.handled_at < cutoff)))
+    for tip in tips:
+        tip.reply_to = ""
+        tip.reply_to_deleted_at = now
+    db.session.flush()
+    return len(tips)
 
 
 def mark_answered(actor: User, tip: Tip, note: str | None) -> Tip:

@@ -5,7 +5,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from tracker.forms import BaseForm
-from tracker.services.tips import MAX_NOTE_LENGTH
+from tracker.services.tips import MAX_ANSWER_LENGTH, MAX_NOTE_LENGTH
 from tracker.translation import lazy_gettext as _l
 
 
@@ -14,6 +14,16 @@ class NoteForm(BaseForm):
 
     note = TextAreaField(_l("Anteckning"), validators=[Length(max=MAX_NOTE_LENGTH)],
                          render_kw={"rows": 3})
+
+
+class ReplyForm(BaseForm):
+    """An answer the resident reads at the status address (and by e-mail), and the status."""
+
+    answer = TextAreaField(_l("Svar till invånaren"), validators=[Length(max=MAX_ANSWER_LENGTH)],
+                           render_kw={"rows": 5})
+    status = SelectField(_l("Ärendets status efter svaret"), choices=[
+        ("in_progress", _l("Under behandling")), ("answered", _l("Avslutat"))],
+        default="answered", validate_choice=False)
 
 
 def _id_or_none(value) -> int | None:

@@ -13,7 +13,7 @@ from tracker.models import Municipality, TipStatus
 from tracker.services import DomainError, FieldErrors
 from tracker.services import tips as service
 from tracker.tips import bp
-from tracker.tips.forms import LinkForm, NoteForm
+from tracker.tips.forms import LinkForm, NoteForm, ReplyForm
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require
 
@@ -31,9 +31,10 @@ def index(municipality_id: int):
     municipality = load_or_404(Municipality, municipality_id)
     require(policies.can_see_tip_counts(current_user, municipality))
     can_handle = policies.can_handle_tips(current_user, municipality)
+    can_read = policies.can_read_tips(current_user, municipality)
     status = _status_filter()
     pagination = None
-    if can_handle:  # a viewer sees the counts, never a resident's words
+    if can_read:  # a viewer sees the counts, never a resident's words
         page = max(1, request.args.get("sida", 1, type=int))
         pagination = service.page_of_tips(municipality.id, status, page,
                                           current_app.config["PAGE_SIZE"])
@@ -42,7 +43,7 @@ def index(municipality_id: int):
         counts=service.status_counts(municipality.id),
         months=service.month_counts(municipality.id, local_today(),
                                     tz=ZoneInfo(current_app.config["TIMEZONE"])),
-        can_handle=can_handle,
+        can_handle=can_handle, can_read=can_read,
     )
 
 
@@ -54,6 +55,12 @@ def _handled_tip(tip_id: int) -> service.TipDetail:
 
 def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
     municipality_id = detail.tip.municipality_id
+    events = service.staff_events(detail.tip.id)
+    if not policies.can_handle_tips(current_user, municipality_id):
+        # an officer reads the tip, its status and the answers; never the resident's address
+        return render_template("tips/detail.html", detail=detail, tip=detail.tip,
+                               municipality=db.session.get(Municipality, municipality_id),
+                               events=events, can_handle=False), status
     link = forms.get("link") or LinkForm(prefix="aktivitet")
     link.activity_id.choices = [("", _("Välj en aktivitet"))] + service.activity_choices(
         municipality_id)
@@ -63,16 +70,20 @@ def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
         answer=forms.get("answer") or NoteForm(prefix="besvarad"),
         dismiss=forms.get("dismiss") or NoteForm(prefix="avfardad"),
         link=link, commitments=service.commitment_choices(municipality_id),
+        reply=forms.get("reply") or ReplyForm(prefix="svar"), events=events, can_handle=True,
     ), status
 
 
 @bp.get("/tips/<int:tip_id>")
 @login_required
 def detail(tip_id: int):
-    return _render_detail(_handled_tip(tip_id))
+    found = service.load_tip(tip_id) or abort(404)
+    require(policies.can_read_tips(current_user, found.tip.municipality_id))
+    return _render_detail(found)
 
 
-def _apply(detail: service.TipDetail, form, form_name: str, change, message: str):
+def _apply(detail: service.TipDetail, form, form_name: str, change, message: str,
+           after=None):
     """Validate → service → commit → flash → back to the list; else the page again (422)."""
     if form.validate_on_submit():
         try:
@@ -86,6 +97,8 @@ def _apply(detail: service.TipDetail, form, form_name: str, change, message: str
             attach_error(form, error)
         else:
             db.session.commit()
+            if after is not None:
+                after(form)
             flash(message, "success")
             return redirect(url_for("tips.index", municipality_id=detail.tip.municipality_id))
     return _render_detail(detail, 422, **{form_name: form})
@@ -98,6 +111,27 @@ def answer(tip_id: int):
     return _apply(detail, NoteForm(prefix="besvarad"), "answer",
                   lambda f: service.mark_answered(current_user, detail.tip, f.note.data),
                   _("Tipset är markerat som besvarat."))
+
+
+@bp.post("/tips/<int:tip_id>/svar")
+@login_required
+def answer_resident(tip_id: int):
+    """Answer the resident: shown at their status address, e-mailed when they gave one."""
+    detail = _handled_tip(tip_id)
+    tip = detail.tip
+
+    def mail(form):
+        if not tip.reply_to:
+            return
+        if service.send_answer(current_app.config, tip, form.answer.data.strip(), tip.status):
+            flash(_("Svaret är skickat med e-post."), "info")
+        else:
+            flash(_("Svaret kunde inte skickas med e-post just nu. Invånaren kan läsa det på "
+                    "ärendets sida."), "info")
+
+    return _apply(detail, ReplyForm(prefix="svar"), "reply",
+                  lambda f: service.reply(current_user, tip, f.answer.data, f.status.data),
+                  _("Svaret är sparat och visas för invånaren."), after=mail)
 
 
 @bp.post("/tips/<int:tip_id>/avfardad")

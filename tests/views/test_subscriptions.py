@@ -1,0 +1,128 @@
+"""Following a municipality by e-mail: double opt-in, one confirmation mail at most, news
+only to confirmed addresses with a working unsubscribe link, and the address deleted on
+unsubscribing. Mail goes through a real SMTP server on loopback."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from tests.test_reminders import SmtpInbox
+from tracker.extensions import db, limiter
+from tracker.models import AuditEvent, Promise, PromiseStatus, Subscription
+from tracker.services import subscriptions as service
+
+ADDRESS = "granne@example.se"
+
+
+@pytest.fixture(autouse=True)
+def _no_earlier_posts():
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    with SmtpInbox() as server:
+        monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
+        yield server
+
+
+@pytest.fixture
+def place(town, session):
+    town["m"].slug = "lidkoping"
+    session.commit()
+    return town["m"]
+
+
+def _subscribe(client, address=ADDRESS, **extra):
+    return client.post("/offentlig/lidkoping/prenumerera",
+                       data={"email": address, "webbplats": "", **extra})
+
+
+def _link(body: str, word: str) -> str:
+    return re.search(rf"(http://localhost/offentlig/prenumeration/\S+/{word})", body)[1].replace(
+        "http://localhost", "")
+
+
+def _rows() -> list[Subscription]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(Subscription)))
+
+
+def test_subscribing_sends_one_confirmation_and_stores_only_the_address(client, place, inbox):
+    assert _subscribe(client).status_code == 302
+    assert _subscribe(client, ADDRESS.upper()).status_code == 302  # again: nothing more sent
+    (mail,) = inbox.to(ADDRESS)
+    assert "Bekräfta" in mail.subject
+    [row] = _rows()
+    assert (row.email, row.confirmed_at) == (ADDRESS, None)
+    changes = str(db.session.scalars(sa.select(AuditEvent.changes)).all())
+    assert ADDRESS not in changes
+    confirm = _link(mail.body, "bekrafta")
+    assert client.get(confirm).status_code == 200
+    assert _rows()[0].confirmed_at is None  # opening the link confirms nothing by itself
+    page = client.post(confirm).get_data(as_text=True)
+    assert "Nu följer du medborgarlöftet i Lidköping" in page
+    assert _rows()[0].confirmed_at is not None
+    assert _subscribe(client).status_code == 302
+    assert len(inbox.to(ADDRESS)) == 1
+
+
+def test_a_forged_or_foreign_link_is_not_found(client, place, inbox):
+    _subscribe(client)
+    confirm = _link(inbox.messages[0].body, "bekrafta")
+    forged = re.sub(r"/[0-9a-f]{64}/", "/" + "0" * 64 + "/", confirm)
+    assert client.get(forged).status_code == 404
+    unsubscribe = confirm.replace("bekrafta", "avsluta")  # a confirm token does not unsubscribe
+    assert client.get(unsubscribe).status_code == 404
+
+
+def test_a_robot_and_bad_input_get_no_mail(client, place, inbox):
+    assert _subscribe(client, webbplats="http://spam.example").status_code == 302
+    refused = _subscribe(client, "inte-en-adress")
+    assert refused.status_code == 422 and "namn@exempel.se" in refused.get_data(as_text=True)
+    assert _rows() == [] and inbox.messages == []
+
+
+def test_the_sign_up_is_rate_limited_per_client(client, place, app, monkeypatch, inbox):
+    monkeypatch.setitem(app.config, "SUBSCRIBE_RATE_LIMIT", "2 per minute")
+    codes = [_subscribe(client, f"person{n}@example.se").status_code for n in range(3)]
+    assert codes == [302, 302, 429]
+    assert len(inbox.messages) == 2
+
+
+def test_news_reach_confirmed_addresses_only_and_unsubscribing_deletes(app, client, place,
+                                                                       inbox, session):
+    _subscribe(client)
+    client.post(_link(inbox.messages[0].body, "bekrafta"))
+    _subscribe(client, "obekraftad@example.se")
+    promise = Promise(municipality_id=place.id, title="Tryggare tillsammans", start_year=2026,
+                      end_year=2026, status=PromiseStatus.SIGNED, is_public=True)
+    session.add(promise)
+    session.commit()
+    from tracker.public.subscription_views import announce_promise
+
+    with app.test_request_context():
+        assert announce_promise(promise.id) == 1
+    (news,) = [m for m in inbox.to(ADDRESS) if "Nytt medborgarlöfte" in m.subject]
+    assert f"/offentlig/lidkoping/loften/{promise.id}" in news.body
+    assert len(inbox.to("obekraftad@example.se")) == 1  # the confirmation only
+    unsubscribe = _link(news.body, "avsluta")
+    assert client.get(unsubscribe).status_code == 200
+    done = client.post(unsubscribe).get_data(as_text=True)
+    assert "Prenumerationen är avslutad" in done
+    assert [r.email for r in _rows()] == ["obekraftad@example.se"]
+    assert client.post(unsubscribe).status_code == 200  # already gone: the same answer
+
+
+def test_unconfirmed_sign_ups_are_forgotten_after_a_week(place, session):
+    fresh = service.subscribe(place.id, "ny@example.se")
+    old = service.subscribe(place.id, "gammal@example.se")
+    old.created_at = datetime.now(timezone.utc) - timedelta(days=8)
+    session.commit()
+    assert fresh and service.forget_unconfirmed(datetime.now(timezone.utc)) == 1
+    assert [r.email for r in _rows()] == ["ny@example.se"]
