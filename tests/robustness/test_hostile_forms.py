@@ -179,6 +179,11 @@ TARGETS: dict[str, Target] = {
     "auth.second_factor": Target("viewer"),
     "auth.new_recovery_codes": Target("viewer"),
     "auth.turn_off_second_factor": Target("viewer"),
+    # a viewer without the app is sent to enrol it first; the fields are those of the page
+    "auth.security_keys_page": Target("viewer", buttons={
+        "name": ["YubiKey"], "code": ["123456"], "credential": ["{}"]}),
+    "auth.remove_security_key": Target("viewer", lambda i: {"key_id": 999_999}),
+    "auth.login_key": Target(None, buttons={"nyckel-credential": ["{}"]}),
     "admin.reset_second_factor": Target("admin", lambda i: {"user_id": i["target_id"]}),
     "admin.revoke_token": Target("admin", lambda i: {"user_id": i["target_id"], "token_id": 1}),
     "admin.revoke_all_tokens": Target("admin", lambda i: {"user_id": i["target_id"]}),
