@@ -327,5 +327,14 @@ def test_who_is_to_be_told_of_an_assignment(town, walk, session):
     assert action_points.newly_assigned(action, None, town["officer"]) == town["coordinator"].id
     assert action_points.newly_assigned(action, town["coordinator"].id, town["officer"]) is None
     assert action_points.newly_assigned(action, None, town["coordinator"]) is None
+    # the new owner finds it among their notifications, linked to the action point
+    from tracker.models import Notification, NotificationKind
+
+    (told,) = session.scalars(sa.select(Notification).where(
+        Notification.user_id == town["coordinator"].id))
+    assert (told.kind, told.target_type, told.target_id) == (
+        NotificationKind.ASSIGNED, "action_point", action.id)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == town["officer"].id)) == 0
     with pytest.raises(DomainError):
         action_points.create(town["viewer"], walk["activity"], data)

@@ -17,11 +17,12 @@ from tracker.models import (
     ActionStatus,
     Activity,
     FindingCategory,
+    NotificationKind,
     Place,
     ResponsibleParty,
     User,
 )
-from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
+from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.services.activities import responsible_choices
 from tracker.translation import gettext as _
 
@@ -89,6 +90,7 @@ def create(actor: User, activity: Activity, data: ActionInput, *, log_entry_id: 
     _apply(action, data)
     db.session.add(action)
     db.session.flush()
+    _tell_new_owner(action, None, actor)
     return action
 
 
@@ -98,8 +100,10 @@ def update(actor: User, action: ActionPoint, activity: Activity, data: ActionInp
     errors = check(action.municipality_id, data)
     if errors:
         raise FieldErrors(errors)
+    before = action.owner_id
     _apply(action, data)
     db.session.flush()
+    _tell_new_owner(action, before, actor)
 
 
 def set_status(actor: User, action: ActionPoint, activity: Activity, status: ActionStatus,
@@ -128,6 +132,13 @@ def newly_assigned(action: ActionPoint, before_owner_id: int | None, actor: User
     if action.owner_id is None or action.owner_id in (before_owner_id, actor.id):
         return None
     return action.owner_id
+
+
+def _tell_new_owner(action: ActionPoint, before_owner_id: int | None, actor: User) -> None:
+    owner = newly_assigned(action, before_owner_id, actor)
+    if owner is not None:
+        notifications.notify([owner], NotificationKind.ASSIGNED, "action_point", action.id,
+                             action.text[:100], actor=actor)
 
 
 # --- lists --------------------------------------------------------------------------------
