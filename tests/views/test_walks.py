@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -222,6 +223,8 @@ def test_the_protocol_pdf_lists_every_point_with_its_status_and_the_public_page_
     public_path = f"/offentlig/{town['m'].slug}/trygghetsvandringar/{protocol.id}"
     client.post("/logout")
     assert client.get(public_path).status_code == 404  # not published yet
+    municipality_path = f"/offentlig/{town['m'].slug}"
+    assert quote(public_path) not in client.get(municipality_path).get_data(as_text=True)
     login(client, town["officer"].email)
     response = client.post(f"/genomforanden/{entry_id}/protokoll/publicering",
                            data={"published": "1"})
@@ -235,6 +238,8 @@ def test_the_protocol_pdf_lists_every_point_with_its_status_and_the_public_page_
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Lampan är trasig." in html and "Öppen" in html
+    listed = client.get(municipality_path).get_data(as_text=True)
+    assert quote(public_path) in listed and "0 åtgärdade" in listed
     for name in (town["coordinator"].name, town["officer"].name, "Karl Karlsson"):
         assert name not in html
     photo = session.scalar(sa.select(Attachment))

@@ -15,7 +15,7 @@ from tracker.public.forms import FeedbackForm
 from tracker.public.progress import commitment_chart
 from tracker.public.report_cache import published_body
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, FieldErrors, feedback, public, public_progress
+from tracker.services import DomainError, FieldErrors, feedback, public, public_progress, walks
 from tracker.services.promises import sections
 from tracker.translation import gettext as _
 from tracker.web import attach_error
@@ -42,7 +42,8 @@ def municipality(slug: str):
     place = municipality_or_404(slug)
     return render_template("public/municipality.html", municipality=place,
                            promises=public.promises_of(place.id),
-                           followups=public.published_followups(municipality_id=place.id))
+                           followups=public.published_followups(municipality_id=place.id),
+                           walks=walks.published_walks(place.id))
 
 
 @bp.route("/<slug>/loften/<int:promise_id>")

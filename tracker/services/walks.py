@@ -3,6 +3,7 @@ action it calls for (an action point, tracked in tracker.services.action_points)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -11,6 +12,7 @@ from tracker import policies
 from tracker.extensions import db
 from tracker.models import (
     ActionPoint,
+    ActionStatus,
     Activity,
     ActivityType,
     Attachment,
@@ -216,3 +218,34 @@ def findings_of(protocol_id: int) -> list[FindingRow]:
             Attachment.finding_id.in_(ids)).order_by(Attachment.id)):
         photos.setdefault(attachment.finding_id, []).append(attachment)
     return [FindingRow(f, by_finding.get(f.id), photos.get(f.id, [])) for f in findings]
+
+
+@dataclass(frozen=True)
+class PublishedWalk:
+    """A published protocol as the public municipality page lists it: no names."""
+
+    id: int
+    occurred_on: date
+    title: str
+    findings: int
+    fixed: int
+
+
+def published_walks(municipality_id: int, limit: int = 20) -> list[PublishedWalk]:
+    """The municipality's published walk protocols, newest first, with their findings and how
+    many of those are fixed (one statement)."""
+    findings = (sa.select(sa.func.count(Finding.id)).where(Finding.protocol_id == WalkProtocol.id)
+                .correlate(WalkProtocol).scalar_subquery())
+    fixed = (sa.select(sa.func.count(ActionPoint.id))
+             .join(Finding, Finding.id == ActionPoint.finding_id)
+             .where(Finding.protocol_id == WalkProtocol.id,
+                    ActionPoint.status == ActionStatus.DONE)
+             .correlate(WalkProtocol).scalar_subquery())
+    rows = db.session.execute(
+        sa.select(WalkProtocol.id, LogEntry.occurred_on, Activity.title, findings, fixed)
+        .join(LogEntry, LogEntry.id == WalkProtocol.log_entry_id)
+        .join(Activity, Activity.id == WalkProtocol.activity_id)
+        .where(WalkProtocol.municipality_id == municipality_id,
+               WalkProtocol.published_at.is_not(None))
+        .order_by(LogEntry.occurred_on.desc(), WalkProtocol.id.desc()).limit(limit))
+    return [PublishedWalk(*row) for row in rows]
