@@ -63,6 +63,31 @@ def _fresh_tip(ids):
     return {"tip_id": tip.id}
 
 
+def _fresh_subscription(ids):
+    from flask import current_app
+
+    from tracker.services import subscriptions
+
+    row = subscriptions.subscribe(ids["municipality_id"], "boende@example.se")
+    if row is None:  # made by an earlier example: a fresh one
+        from tracker.models import Subscription
+
+        db.session.execute(sa.delete(Subscription))
+        row = subscriptions.subscribe(ids["municipality_id"], "boende@example.se")
+    db.session.commit()
+    return {"subscription_id": row.id,
+            "token": subscriptions.token(current_app.config["SECRET_KEY"], "confirm", row)}
+
+
+def _fresh_feedback(ids):
+    from tracker.models import FollowUpFeedback
+
+    item = FollowUpFeedback(follow_up_id=ids["followup_id"], rating=3, comment="Bra.")
+    db.session.add(item)
+    db.session.commit()
+    return {"followup_id": ids["followup_id"], "feedback_id": item.id}
+
+
 def _fresh_person(ids, *, enabled=True, pending=False):
     """A member of the world's municipality whom the coordinator manages, made for one example."""
     from tracker.models import Membership, Role, User
@@ -260,6 +285,14 @@ TARGETS: dict[str, Target] = {
                                   VERSION),
     "public.tip": Target(None, lambda i: {"slug": "robusta"}),
     "tips.answer": Target("coordinator", _fresh_tip),
+    "tips.answer_resident": Target("coordinator", _fresh_tip),
+    "public.subscribe": Target(None, lambda i: {"slug": "robusta"}),
+    "public.confirm_subscription": Target(None, _fresh_subscription),
+    "public.unsubscribe": Target(None, lambda i: {"subscription_id": 999_999,
+                                                  "token": "0" * 64}),
+    "public.followup_feedback": Target(None, lambda i: {"followup_id": i["followup_id"]}),
+    "followups.approve_feedback": Target("coordinator", _fresh_feedback),
+    "followups.reject_feedback": Target("coordinator", _fresh_feedback),
     "tips.dismiss": Target("coordinator", _fresh_tip),
     "tips.link": Target("coordinator", _fresh_tip, {"activity_id": ["1", ""]}),
     "api_keys.create": Target("coordinator"),

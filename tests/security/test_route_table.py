@@ -390,7 +390,9 @@ ROUTES: dict[tuple[str, str], Expect] = {
         {role: NOT_FOUND for role in ROLES}),
     ("GET", "/offentlig/prenumeration/<int:subscription_id>/<token>/avsluta"): expect(
         {role: NOT_FOUND for role in ROLES}),
-    ("POST", "/offentlig/prenumeration/<int:subscription_id>/<token>/avsluta"): expect(PUBLIC),
+    ("POST", "/offentlig/prenumeration/<int:subscription_id>/<token>/avsluta"): expect(
+        PUBLIC, get_ok=REDIRECTS),
+    ("GET", "/offentlig/prenumeration/avslutad"): expect(PUBLIC),
     # a rating under a published follow-up (an empty form: the form's refusal)
     ("POST", "/offentlig/uppfoljningar/<int:followup_id>/omdome"): expect(
         PUBLIC, ids={"followup_id": "published_followup"}),

@@ -67,13 +67,12 @@ def confirm_subscription(subscription_id: int, token: str):
     subscription = _subscription_or_404(CONFIRM, subscription_id, token)
     municipality = db.session.get(Municipality, subscription.municipality_id)
     form = BaseForm()
-    confirmed = False
     if form.validate_on_submit():
         service.confirm(subscription)
         db.session.commit()
-        confirmed = True
+        return redirect(request.path)  # the same address now says it is confirmed
     return render_template("public/subscription_confirm.html", municipality=municipality,
-                           form=form, confirmed=confirmed or subscription.confirmed_at)
+                           form=form, confirmed=subscription.confirmed_at)
 
 
 @bp.route("/prenumeration/<int:subscription_id>/<token>/avsluta", methods=["GET", "POST"])
@@ -88,10 +87,18 @@ def unsubscribe(subscription_id: int, token: str):
             service.unsubscribe(subscription)
             db.session.commit()
         # already gone is done too: the same answer
-        return render_template("public/unsubscribed.html", municipality=municipality)
+        return redirect(url_for("public.unsubscribed",
+                                slug=municipality.slug if municipality else None))
     subscription = _subscription_or_404(UNSUBSCRIBE, subscription_id, token)
     municipality = db.session.get(Municipality, subscription.municipality_id)
     return render_template("public/unsubscribe.html", municipality=municipality, form=form)
+
+
+@bp.route("/prenumeration/avslutad")
+def unsubscribed():
+    slug = request.args.get("slug", "")
+    municipality = municipality_or_404(slug) if slug else None
+    return render_template("public/unsubscribed.html", municipality=municipality)
 
 
 # ---------------------------------------------------------------- news to subscribers
