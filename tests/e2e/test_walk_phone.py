@@ -1,6 +1,6 @@
 """A trygghetsvandring on a phone (Chromium, 390×844 touch): the kommunpolis logs the walk
 with three findings and a photo from a file, one action assigned to the municipality's
-coordinator, who finds it in Mina uppgifter and marks it åtgärdad with a photo. The photo
+coordinator, who is notified, finds it in Mina uppgifter and marks it åtgärdad with a photo. The photo
 comes back without its GPS position, the protocol PDF lists every point with its status, the
 follow-up counts them, and every page passes axe without horizontal scrolling."""
 from __future__ import annotations
@@ -166,6 +166,15 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(browser, live_server, walk_acti
     page = desk.new_page()
     pages.page = page
     _login(page, live_server, COORDINATOR)
+    # The header's count tells of it; Aviseringar names it and opens the action point.
+    badge = page.locator("summary .badge")
+    assert badge.is_visible() and int(badge.inner_text().split()[0]) >= 1
+    page.goto(f"{base}/aviseringar")
+    pages.check()
+    told = page.get_by_role("link", name=re.compile("gav dig åtgärdspunkten ”Byt armaturen"))
+    pages.go(told)
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert "Byt armaturen vid gångtunneln." in page.content()
     pages.go(page.get_by_role("link", name="Mina uppgifter").first)
     pages.go(page.get_by_role("link", name="Byt armaturen vid gångtunneln."))
     page.get_by_label("Status", exact=True).select_option(label="Åtgärdad")
