@@ -118,9 +118,10 @@ def test_the_conversation_and_the_notification_list_do_not_grow_with_their_rows(
     assert large == small
     # Inside the test's transaction no BEGIN is sent. Aviseringar: the login (with the unread
     # count) and the page of notifications with its total. The activity page: as counted above
-    # (6 + its conversation, its files and its action points), and two more here, where its
-    # history names the people and the activity type of the audit events this test's rows made.
-    assert small == {"notifications": 2, "activity": 11}
+    # (6 + its conversation, its files, its action points and the tips an officer may read), and
+    # two more here, where its history names the people and the activity type of the audit
+    # events this test's rows made.
+    assert small == {"notifications": 2, "activity": 12}
 
 
 def _walk_world(session, municipality, owner, n: int) -> dict:

@@ -127,8 +127,8 @@ def test_an_english_page_that_assigns_someone_mails_them_in_swedish(
     (mail,) = inbox.to(officer.email)
     assert mail.subject == "Du har tilldelats aktiviteten Nattpatrull i centrum"
     assert mail.body.startswith(f"Hej {officer.name}!\n")
-    assert "Du hittar den bland dina aktiviteter när du loggar in i Löfteskollen." in mail.body
-    assert "Hello" not in mail.body and "You have been assigned" not in mail.body
+    assert "Du hittar den här: https://" in mail.body
+    assert "Hello" not in mail.body and "You can find it" not in mail.body and "You have been assigned" not in mail.body
 
 
 @pytest.mark.parametrize("language, refusal", [("sv", "Inte ett giltigt val"),
