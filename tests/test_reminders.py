@@ -326,7 +326,7 @@ def test_the_digest_reaches_the_owner_of_a_due_action_point(app, session, plan, 
 
 
 def test_the_daily_digest_job_notifies_the_owner_of_a_due_action_point_once(
-        app, session, plan, make_user):
+        app, session, plan, make_user, monkeypatch):
     """In the app too, mail on or off: one notification per due point, not one per day."""
     from tracker.jobs.tasks import send_digests
     from tracker.models import ActionPoint, ActionStatus, Membership, ResponsibleParty, Role
@@ -345,7 +345,7 @@ def test_the_daily_digest_job_notifies_the_owner_of_a_due_action_point_once(
                         owner_id=owner.id, due_date=date(2026, 8, 1), status=ActionStatus.OPEN)
     session.add_all([due, later])
     session.commit()
-    app.config["MAIL_ENABLED"] = False
+    monkeypatch.setitem(app.config, "MAIL_ENABLED", False)
     with app.test_request_context():
         assert "1 nya aviseringar om åtgärdspunkter" in send_digests(today)
         assert "0 nya aviseringar om åtgärdspunkter" in send_digests(today + timedelta(days=1))
