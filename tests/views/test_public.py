@@ -279,8 +279,9 @@ def test_public_pages_use_a_fixed_number_of_statements(client, world, session):
     large = [_statements(client, url) for url in urls]
     assert large == small
     # the promise page: 5 for the promise and its follow-ups, 4 for its progress
-    # (per commitment, per month, the activities shown to residents, the latest change)
-    assert small == [1, 3, 9, 2, 3]  # the feeds: follow-ups and signed promises
+    # (per commitment, per month, the activities shown to residents, the latest change); the
+    # municipality page: 3 and its published walk protocols
+    assert small == [1, 4, 9, 2, 3]  # the feeds: follow-ups and signed promises
 
 
 def test_public_pages_have_no_inline_script_or_style(client, world):
