@@ -199,18 +199,14 @@ def test_one_partys_approval_tells_the_other_partys_coordinators(world, session,
 
 def test_an_action_point_due_is_told_once_and_links_where_it_is_registered(app, world, session):
     officer = world["officer"]
-    notifications.register_target("action_point", "activities.detail", "activity_id")
-    try:
-        first = notifications.action_point_due([officer.id], world["activity"].id, "Laga lampan",
-                                               local_today())
-        again = notifications.action_point_due([officer.id], world["activity"].id,
-                                               "Laga lampan", local_today())
-        with app.test_request_context():
-            path = notifications.path_of("action_point", world["activity"].id)
-    finally:
-        notifications.TARGETS.pop("action_point")
+    first = notifications.action_point_due([officer.id], world["activity"].id, "Laga lampan",
+                                           local_today())
+    again = notifications.action_point_due([officer.id], world["activity"].id,
+                                           "Laga lampan", local_today())
+    with app.test_request_context():
+        path = notifications.path_of("action_point", world["activity"].id)
     assert len(first) == 1 and again == []
-    assert path == f"/aktiviteter/{world['activity'].id}"
+    assert path == f"/atgardspunkter/{world['activity'].id}"  # the action point's own page
     row = notifications.Row(first[0].id, NotificationKind.ACTION_DUE, "action_point",
                             first[0].text, None, first[0].created_at, False)
     assert notifications.message(row).startswith("Åtgärdspunkten ”Laga lampan (senast")
