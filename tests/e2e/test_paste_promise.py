@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.test_browser import _login
 from tracker.extensions import db
@@ -47,7 +48,8 @@ def test_paste_correct_and_save_a_draft_with_javascript_off(browser, live_server
     page.get_by_role("link", name="Börja från ert publicerade medborgarlöfte").click()
     page.get_by_label("Text från medborgarlöftet").fill(TEXT)
     page.get_by_role("button", name="Förhandsgranska").click()
-    assert page.get_by_role("heading", name="Granska medborgarlöftet").is_visible()
+    # waits until the preview has loaded (a click returns once the navigation has begun)
+    expect(page.get_by_role("heading", name="Granska medborgarlöftet")).to_be_visible()
     assert page.get_by_text("2 fokusområden och 6 åtaganden").is_visible()
     assert page.get_by_label("Rubrik", exact=True).input_value() == (
         "Medborgarlöfte för Vänersborg 2024–2025")
@@ -86,11 +88,11 @@ def test_the_paste_pages_have_no_axe_violations(browser, live_server, lidkoping)
     violations += _violations(page)
     page.get_by_label("Text från medborgarlöftet").fill(TEXT + f"\nKontakt {PERSONNUMMER}")
     page.get_by_role("button", name="Förhandsgranska").click()
-    assert page.get_by_text("ser ut som ett personnummer").first.is_visible()
+    expect(page.get_by_text("ser ut som ett personnummer").first).to_be_visible()
     violations += _violations(page)
     page.get_by_label("Text från medborgarlöftet").fill(TEXT)
     page.get_by_role("button", name="Förhandsgranska").click()
-    assert page.get_by_role("heading", name="Granska medborgarlöftet").is_visible()
+    expect(page.get_by_role("heading", name="Granska medborgarlöftet")).to_be_visible()
     violations += _violations(page)
     page.get_by_label("Rubrik", exact=True).fill("")
     page.get_by_role("button", name="Spara som utkast").click()
