@@ -16,13 +16,28 @@ import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.models import Activity, ActivityType, Municipality, Promise, User
+from tracker.models import (
+    Activity,
+    ActivityType,
+    Commitment,
+    FollowUp,
+    Indicator,
+    Municipality,
+    PoliceArea,
+    Promise,
+    Tip,
+    User,
+)
 from tracker.models.geo import new_data_version as new_version
 
 _MARKED = "tracker_changed_municipalities"
 EVERY = "every"  # a shared row changed: every municipality gets a new version
 # Shared rows, and the fields of theirs the cached pages print.
-SHARED_FIELDS = {User: ("name",), ActivityType: ("name_sv", "name_en", "measures")}
+SHARED_FIELDS = {User: ("name",), ActivityType: ("name_sv", "name_en", "measures"),
+                 PoliceArea: ("name", "report_contact"), Indicator: ("name", "unit", "source")}
+# A row without a municipality_id belongs to its parent's: (its key, the parent's class).
+PARENTS = (("promise_id", Promise), ("activity_id", Activity), ("follow_up_id", FollowUp),
+           ("commitment_id", Commitment), ("tip_id", Tip))
 
 
 def _owner_of(session, obj) -> int | None:
@@ -32,11 +47,11 @@ def _owner_of(session, obj) -> int | None:
     municipality_id = getattr(obj, "municipality_id", None)
     if municipality_id is not None:
         return municipality_id
-    for key, parent in (("promise_id", Promise), ("activity_id", Activity)):
+    for key, parent in PARENTS:
         parent_id = getattr(obj, key, None)
         if parent_id is not None:
             found = session.get(parent, parent_id)
-            return found.municipality_id if found is not None else None
+            return _owner_of(session, found) if found is not None else None
     return None
 
 
