@@ -101,6 +101,8 @@ class Config:
     PURGE_TIP_ADDRESSES_CRON = _env("PURGE_TIP_ADDRESSES_CRON", "45 1 * * *")
     # A resident's reply address is deleted this many months after their tip was closed.
     TIP_ADDRESS_RETENTION_MONTHS = _env_int("TIP_ADDRESS_RETENTION_MONTHS", 12)
+    # Rendered parts of the dashboard and the activity page kept per process (0: none kept).
+    PAGE_CACHE_ENTRIES = _env_int("PAGE_CACHE_ENTRIES", 256)
     # A running job renews its lease every third of JOB_LEASE_SECONDS; a run whose lease expired
     # is taken over. The scheduler looks for expired and missed runs every JOB_RECOVERY_SECONDS,
     # and a job that cannot reach the database retries for up to JOB_RETRY_SECONDS.

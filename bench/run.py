@@ -121,7 +121,9 @@ class Server:
         workers = os.environ.get("BENCH_WORKERS", "4")
         self.process = subprocess.Popen(
             [GUNICORN, "--workers", workers, "--bind", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--backlog", "2048", app],
+             "--log-level", "warning", "--backlog", "2048",
+             "--no-control-socket",  # two servers run side by side
+             app],
             cwd=ROOT, env=env)
 
     def wait(self, path: str) -> None:
@@ -228,7 +230,8 @@ def load_test(url: str, targets: dict) -> dict:
         floor.wait(floor_path)
         for name, method, template in PAGES:
             path = template.format(mid=targets["municipality_id"], aid=targets["activity_id"],
-                                   fid=targets["followup_id"], year=targets["year"])
+                                   fid=targets["followup_id"], year=targets["year"],
+                                   slug=targets["slug"], pid=targets["promise_id"])
             browser = Session(server.base)
             browser.login(targets["email"], targets["password"])  # fresh: idle timeout is 30 min
             body, expect = "", 200

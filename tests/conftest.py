@@ -18,7 +18,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from tracker import create_app
+from tracker import create_app, page_cache
 from tracker.extensions import db
 from tracker.models import Membership, Municipality, Organisation, PoliceArea, Role, User
 from tracker.public import report_cache
@@ -151,6 +151,7 @@ def rolled_back(app):
             connection.close()
             # Rendered published reports are keyed by version id: ids come back after a rollback.
             report_cache.clear(app)
+            page_cache.clear(app)  # each test starts with no kept parts
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         audit,
         auth,
         dashboard,
+        data_version,
         errors,
         formatting,
         main,
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     )
 
     audit.register(app)
+    data_version.register()
     security.register(app)
     formatting.register(app)
     i18n.register(app)

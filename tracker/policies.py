@@ -154,13 +154,29 @@ def can_see_tip_counts(user, obj) -> bool:
     )
 
 
-def can_correct_entry(user, activity, entry) -> bool:
-    """Editing or removing a logged occasion of the activity: the municipality's coordinators
-    (and admins), or its author while they may still log in that municipality."""
+def correction_scope(user, activity) -> str | None:
+    """Whose logged occasions of the activity the user may edit or remove: "all" (the
+    municipality's coordinators and admins), "own" (an author while they may still log in
+    that municipality) or None."""
     if can_edit(user, activity):
-        return True
-    return bool(user.is_authenticated and entry.author_id == user.id
-                and role_in(user, activity) in LOG_ROLES)
+        return "all"
+    if user.is_authenticated and role_in(user, activity) in LOG_ROLES:
+        return "own"
+    return None
+
+
+def correctable_entries(user, activity, entries) -> set[int]:
+    """The ids of those of the activity's `entries` the user may edit or remove."""
+    scope = correction_scope(user, activity)
+    if scope is None:
+        return set()
+    user_id = user.id
+    return {e.id for e in entries if scope == "all" or e.author_id == user_id}
+
+
+def can_correct_entry(user, activity, entry) -> bool:
+    """Editing or removing one logged occasion of the activity (see `correction_scope`)."""
+    return bool(correctable_entries(user, activity, [entry]))
 
 
 # ---- the conversation on an activity: members who may log write; viewers read

@@ -4,8 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from tracker import once, policies
+from tracker import once, page_cache, policies
 from tracker.activities import bp, log_fields
 from tracker.activities.forms import (
     ActivityForm,
@@ -182,28 +183,46 @@ def _activity_conflict(form: ActivityForm, current: Activity):
 @bp.route("/aktiviteter/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
-    activity, row = activity_read.load_for_page(activity_id, local_today()) or abort(404)
+    today = local_today()
+    activity, row = activity_read.load_for_page(activity_id, today) or abort(404)
     require(policies.can_view(current_user, activity))
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
-    entries = activity_read.timeline(activity.id, activity.type.measures)
     attachments = activity_read.attachments_of(activity.id)
+    municipality, is_walk = activity.municipality, walks.is_walk(activity.type)
+    scope = policies.correction_scope(current_user, activity)
+    own = current_user.id if scope == "own" else None
+
+    def timeline() -> str:
+        entries = activity_read.timeline(activity.id, activity.type.measures)
+        return render_template(
+            "activities/_timeline.html", activity_id=activity.id, entries=entries,
+            is_walk=is_walk,
+            correctable=policies.correctable_entries(current_user, activity, entries))
+
+    def part(name: str, key: tuple, render) -> Markup:
+        return page_cache.municipality_part(name, municipality, (activity.id, *key), render)
+
+    can_read_tips = policies.can_read_tips(current_user, activity)
     return render_template(
         "activities/detail.html", activity=activity, row=row,
-        expected=activity_service.expected_occasions(activity), entries=entries,
-        correctable={e.id for e in entries
-                     if policies.can_correct_entry(current_user, activity, e)},
-        history=activity_history.history(activity.id),
+        expected=activity_service.expected_occasions(activity),
+        timeline=part("activity_timeline", (is_walk, scope, own), timeline),
+        history=part("activity_history", (today,), lambda: render_template(
+            "activities/_history.html", history=activity_history.history(activity.id))),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity),
         can_log=policies.can_log_on(current_user, activity),
         conversation=comments.conversation(current_user, activity),
         comment_form=(NewCommentForm() if policies.can_comment(current_user, activity)
                       else None),
-        is_walk=walks.is_walk(activity.type), attachments=attachments,
+        is_walk=is_walk, attachments=attachments,
         removable={a.id for a in attachments if policies.can_remove_attachment(current_user, a)},
-        action_points=action_point_service.for_activity(activity.id),
-        tips=(tip_service.tips_of_activity(activity.id)
-              if policies.can_read_tips(current_user, activity) else []),
+        action_list=part("activity_actions", (is_walk,), lambda: render_template(
+            "activities/_action_list.html", is_walk=is_walk,
+            action_points=action_point_service.for_activity(activity.id))),
+        tips_part=(part("activity_tips", (), lambda: render_template(
+            "activities/_tips.html", tips=tip_service.tips_of_activity(activity.id)))
+            if can_read_tips else ""),
     )
 
 

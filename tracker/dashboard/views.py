@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import policies
+from tracker import page_cache, policies
 from tracker.dashboard import bp
 from tracker.dashboard.forms import PlaceForm
 from tracker.extensions import db
@@ -44,8 +44,12 @@ def _viewable_municipality(municipality_id: int) -> Municipality:
 @login_required
 def municipality(municipality_id: int):
     municipality = _viewable_municipality(municipality_id)
-    data = dashboard.municipality_dashboard(municipality.id, local_today())
-    return render_template("dashboard/municipality.html", municipality=municipality, data=data,
+    today = local_today()
+    body = page_cache.municipality_part(
+        "dashboard", municipality, (today,), lambda: render_template(
+            "dashboard/_body.html", municipality_id=municipality.id,
+            data=dashboard.municipality_dashboard(municipality.id, today)))
+    return render_template("dashboard/municipality.html", municipality=municipality, body=body,
                            can_import=policies.can_edit(current_user, municipality),
                            can_see_tips=policies.can_see_tip_counts(current_user, municipality))
 

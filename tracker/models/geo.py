@@ -1,6 +1,7 @@
 """Police areas, municipalities and the named places activities happen at."""
 from __future__ import annotations
 
+import secrets
 from typing import Optional
 
 import sqlalchemy as sa
@@ -22,6 +23,11 @@ class PoliceArea(db.Model):
     )
 
 
+def new_data_version() -> int:
+    """A fresh data version: random, so no two states of a municipality share one."""
+    return secrets.randbits(62)
+
+
 class Municipality(db.Model):
     __tablename__ = "municipality"
 
@@ -37,6 +43,10 @@ class Municipality(db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Shown on the public pages (/offentlig); off while a municipality is being set up.
     is_public: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A new random value whenever a transaction changes the municipality's data
+    # (tracker/data_version.py): the key of its pages' cached parts (tracker/page_cache.py).
+    data_version: Mapped[int] = mapped_column(
+        sa.BigInteger, default=new_data_version, server_default="0")
 
     police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities", lazy="joined")
 

@@ -8,46 +8,21 @@ report and rendering its sections, tables and chart is most of the public page's
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
 from tracker.followups.render.charts import report_charts
 from tracker.followups.report import ReportData, build_report
 from tracker.models import FollowUp, FollowUpVersion
+from tracker.page_cache import LruCache
 from tracker.translation import current_locale
 
 _KEY = "tracker_report_cache"
 MAX_ENTRIES = 64  # a body is tens of kB; the published follow-ups residents read at once
 
 
-class ReportCache:
-    """A small LRU map, safe to share between threads."""
-
-    def __init__(self, size: int = MAX_ENTRIES):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-def _cache() -> ReportCache:
-    return current_app.extensions.setdefault(_KEY, ReportCache())
+def _cache() -> LruCache:
+    return current_app.extensions.setdefault(_KEY, LruCache(MAX_ENTRIES))
 
 
 def clear(app) -> None:
