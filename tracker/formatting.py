@@ -124,13 +124,14 @@ def register(app: Flask) -> None:
     app.add_template_filter(markdown_filter, "markdown")
     from tracker.labels import TEMPLATE_GLOBALS
     from tracker.models import ActivityStatus, CommitmentKind, Party, Verdict
+    from tracker.services.activity_read.rows import progress_text
 
     app.add_template_filter(ActivityStatus, "activity_status")
     app.add_template_filter(Party, "party")
     app.add_template_filter(Verdict, "verdict")
     app.add_template_filter(CommitmentKind, "commitment_kind")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, select_options=select_options,
-                                 indicator_value=indicator_value)
+                                 indicator_value=indicator_value, progress_text=progress_text)
 
 
 def local_today() -> date:

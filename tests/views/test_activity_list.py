@@ -150,3 +150,36 @@ def test_each_filter_with_either_value_finds_its_own_rows(client, world):
         page = _page(client, f"{base}?{query}")
         assert (f">{patrol.title}</a>" in page, f">{lights.title}</a>" in page) == (
             shows_patrol, shows_lights), query
+
+
+def test_every_page_shows_an_activitys_progress_the_same_way(client, world):
+    """The list, Mina uppgifter, the dashboard's deadlines, the place page and the activity's
+    own page read one row: the recurrence's target and "X av Y" agree everywhere."""
+    from tracker.services.recurrence import occasions
+
+    rule = {"freq": "weekly", "interval": 1, "weekdays": [1]}
+    start, due = local_today() - timedelta(days=70), local_today() + timedelta(days=5)
+    walk = make_activity(world["police"], world["kind"], owner=world["officer"], title="Torgvandring",
+                         recurrence=rule, start=start, due=due, places=[world["places"][2]],
+                         status=ActivityStatus.IN_PROGRESS)
+    for day in range(3):
+        db.session.add(LogEntry(activity_id=walk.id, author_id=world["officer"].id,
+                                occurred_on=local_today() - timedelta(days=day), measures={}))
+    db.session.flush()
+    expected = f"3 av {len(occasions(rule, start, due))}"
+    login(client, world["officer"].email)
+    pages = {
+        "list": _row(_page(client, f"/kommuner/{world['m'].id}/aktiviteter"), "Torgvandring"),
+        "dashboard": _row(_page(client, f"/kommuner/{world['m'].id}"), "Torgvandring"),
+        "place": _row(_page(client, f"/platser/{world['places'][2].id}"), "Torgvandring"),
+        "activity": _page(client, f"/aktiviteter/{walk.id}"),
+    }
+    tasks = _page(client, "/mina-uppgifter")
+    pages["my_tasks"] = tasks[tasks.index(">Torgvandring</a>"):]
+    for name, html in pages.items():
+        assert expected in html, name
+    # Without a target the tables say how many times it was done, not a bare number.
+    patrol_at_place = _row(_page(client, f"/platser/{world['places'][1].id}"), "Kvällspatrull")
+    assert "2 av 3" in patrol_at_place
+    assert "0 genomföranden" in _row(_page(client, f"/platser/{world['places'][0].id}"),
+                                     "Ny belysning")

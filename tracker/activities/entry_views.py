@@ -10,14 +10,13 @@ from tracker.activities.forms import RemoveEntryForm, log_form_class
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, LogEntry
-from tracker.services import DomainError, log_corrections
-from tracker.services import activity_queries as queries
+from tracker.services import DomainError, activity_read, log_corrections, places
 from tracker.translation import gettext as _
 from tracker.web import require, save_or_conflict, show_refusal
 
 
 def _load(activity_id: int, entry_id: int) -> tuple[Activity, LogEntry | None]:
-    activity = queries.load_for_logging(activity_id, with_places=False) or abort(404)
+    activity = activity_read.load_for_logging(activity_id, with_places=False) or abort(404)
     require(policies.can_view(current_user, activity))
     entry = db.session.get(LogEntry, entry_id)
     if entry is not None and entry.activity_id != activity.id:
@@ -27,7 +26,7 @@ def _load(activity_id: int, entry_id: int) -> tuple[Activity, LogEntry | None]:
 
 def _conflict(activity_id: int, entry_id: int):
     """Someone changed or removed the occasion since the form was opened: nothing is saved."""
-    activity = queries.load_activity(activity_id)
+    activity = activity_read.load_activity(activity_id)
     current = db.session.get(LogEntry, entry_id)
     return render_template("activities/entry_conflict.html", activity=activity,
                            current=current), 409
@@ -41,7 +40,7 @@ def edit_entry(activity_id: int, entry_id: int):
     if entry is None:
         abort(404)
     require(policies.can_correct_entry(current_user, activity, entry))
-    place_choices = queries.place_choices(activity.municipality_id)
+    place_choices = places.place_choices(activity.municipality_id)
     specs = list(activity.type.measures)
     form = log_form_class(specs, place_choices, correction=True)()
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
@@ -59,7 +58,7 @@ def edit_entry(activity_id: int, entry_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            activity = queries.load_for_logging(activity_id, with_places=False)
+            activity = activity_read.load_for_logging(activity_id, with_places=False)
         else:
             if conflict:
                 return conflict

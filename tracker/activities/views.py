@@ -30,18 +30,17 @@ from tracker.models import (
 from tracker.services import (
     DomainError,
     FieldErrors,
-    activity_detail,
     activity_history,
-    activity_list,
+    activity_read,
     comments,
     logbook,
     notifications,
+    places,
     reminders,
     walks,
 )
 from tracker.services import action_points as action_point_service
 from tracker.services import activities as activity_service
-from tracker.services import activity_queries as queries
 from tracker.services import tips as tip_service
 from tracker.translation import gettext as _
 from tracker.web import (
@@ -70,7 +69,7 @@ def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Co
     members = _member_choices(municipality_id)
     form.owner_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in members]
     form.assignee_ids.choices = members
-    form.place_ids.choices = [(p.id, p.name) for p in queries.places_of(municipality_id)]
+    form.place_ids.choices = places.place_choices(municipality_id)
 
 
 def _commitments_of(promise_id: int) -> list[Commitment]:
@@ -127,7 +126,7 @@ def create(commitment_id: int):
 @bp.route("/aktiviteter/<int:activity_id>/redigera", methods=["GET", "POST"])
 @login_required
 def edit(activity_id: int):
-    activity = queries.load_activity(activity_id) or abort(404)
+    activity = activity_read.load_activity(activity_id) or abort(404)
     require(policies.can_edit(current_user, activity))
     commitment = activity.commitment
     form = ActivityForm(obj=activity if request.method == "GET" else None)
@@ -148,7 +147,7 @@ def edit(activity_id: int):
 
         try:
             recipients, conflict = save_or_conflict(
-                save, lambda: _activity_conflict(form, queries.load_activity(activity_id)))
+                save, lambda: _activity_conflict(form, activity_read.load_activity(activity_id)))
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -185,17 +184,17 @@ def _activity_conflict(form: ActivityForm, current: Activity):
 @login_required
 def detail(activity_id: int):
     today = local_today()
-    activity, row = activity_detail.load_for_page(activity_id, today) or abort(404)
+    activity, row = activity_read.load_for_page(activity_id, today) or abort(404)
     require(policies.can_view(current_user, activity))
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
-    attachments = activity_detail.attachments_of(activity.id)
+    attachments = activity_read.attachments_of(activity.id)
     municipality, is_walk = activity.municipality, walks.is_walk(activity.type)
     scope = policies.correction_scope(current_user, activity)
     own = current_user.id if scope == "own" else None
 
     def timeline() -> str:
-        entries = activity_detail.timeline(activity.id, activity.type.measures)
+        entries = activity_read.timeline(activity.id, activity.type.measures)
         return render_template(
             "activities/_timeline.html", activity_id=activity.id, entries=entries,
             is_walk=is_walk,
@@ -236,7 +235,7 @@ def _status_labels():
 @bp.route("/aktiviteter/<int:activity_id>/status", methods=["POST"])
 @login_required
 def change_status(activity_id: int):
-    activity = queries.load_activity(activity_id) or abort(404)
+    activity = activity_read.load_activity(activity_id) or abort(404)
     require(policies.can_set_status(current_user, activity))
     form = StatusForm()
     form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
@@ -261,7 +260,7 @@ def change_status(activity_id: int):
 def _status_conflict(form: StatusForm, activity_id: int):
     from tracker.labels import ACTIVITY_STATUS
 
-    current = queries.load_activity(activity_id)
+    current = activity_read.load_activity(activity_id)
     return conflict_page(form, current, Conflict(
         heading=_("Statusen är inte ändrad: aktiviteten har ändrats av någon annan"),
         subtitle=current.title, what=_("aktiviteten"),
@@ -277,10 +276,10 @@ def _status_conflict(form: StatusForm, activity_id: int):
 @bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])
 @login_required
 def log(activity_id: int):
-    activity = queries.load_for_logging(
+    activity = activity_read.load_for_logging(
         activity_id, with_places=request.method == "GET") or abort(404)
     require(policies.can_log_on(current_user, activity))
-    place_choices = queries.place_choices(activity.municipality_id)
+    place_choices = places.place_choices(activity.municipality_id)
     specs = list(activity.type.measures)  # kept: a rollback below expires the activity
     form = log_form_class(specs, place_choices)()
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
@@ -297,7 +296,7 @@ def log(activity_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            activity = queries.load_activity(activity_id)
+            activity = activity_read.load_activity(activity_id)
         else:
             target = url_for("activities.logged", activity_id=activity_id, entry_id=entry_id)
             if walks.is_walk(activity.type):  # on to the protocol: route, findings, actions
@@ -331,12 +330,11 @@ def _prefill(form, activity: Activity) -> None:
 @bp.route("/aktiviteter/<int:activity_id>/loggad/<int:entry_id>")
 @login_required
 def logged(activity_id: int, entry_id: int):
-    activity = queries.load_activity(activity_id) or abort(404)
+    activity, row = activity_read.load_for_page(activity_id, local_today()) or abort(404)
     require(policies.can_view(current_user, activity))
     entry = load_or_404(LogEntry, entry_id)
     if entry.activity_id != activity.id:
         abort(404)
-    row = queries.rows_for([activity], local_today())[0]
     return render_template("activities/logged.html", activity=activity, entry=entry, row=row,
                            can_correct=policies.can_correct_entry(current_user, activity, entry))
 
@@ -346,25 +344,25 @@ def logged(activity_id: int, entry_id: int):
 def my_tasks():
     today = local_today()
     page = max(1, request.args.get("sida", 1, type=int))
-    pagination, rows = activity_list.my_tasks(current_user.id, today, page)
+    pagination, rows = activity_read.my_tasks(current_user.id, today, page)
     return render_template("activities/my_tasks.html", rows=rows, pagination=pagination,
                            today=today, action_points=action_point_service.open_for_owner(
                                current_user.id),
                            **row_urls("activities.detail", "activities.log", "walks.action"))
 
 
-def _filters_from_args() -> queries.ActivityFilters:
-    return queries.filters_from_args(request.args)
+def _filters_from_args() -> activity_read.ActivityFilters:
+    return activity_read.filters_from_args(request.args)
 
 
 @bp.route("/kommuner/<int:municipality_id>/aktiviteter")
 @login_required
 def list_for(municipality_id: int):
-    municipality, options = activity_list.filter_options(municipality_id)
+    municipality, options = activity_read.filter_options(municipality_id) or abort(404)
     require(policies.can_view(current_user, municipality.id))  # a name row, not the model
     filters = _filters_from_args()
     page = max(1, request.args.get("sida", 1, type=int))
-    pagination, rows = activity_list.activity_list(municipality.id, filters, page, 25,
+    pagination, rows = activity_read.activity_list(municipality.id, filters, page, 25,
                                                    local_today())
     return render_template("activities/list.html", municipality=municipality, rows=rows,
                            pagination=pagination, filters=filters, options=options,

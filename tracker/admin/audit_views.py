@@ -16,6 +16,7 @@ from tracker.admin import bp
 from tracker.extensions import db
 from tracker.forms import PlainForm
 from tracker.models import AuditEvent
+from tracker.pagination import paginate
 from tracker.translation import lazy_gettext as _l
 
 PAGE_SIZE = 50
@@ -116,8 +117,7 @@ def audit_log():
     form = AuditFilterForm(request.args)
     form.validate()
     page = max(1, request.args.get("sida", 1, type=int))
-    pagination = db.paginate(filtered_events(form), page=page, per_page=PAGE_SIZE,
-                             error_out=False)
+    pagination = paginate(filtered_events(form), page, PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "sida" and v}
     return render_template(
         "admin/audit.html", form=form, pagination=pagination, args=args,

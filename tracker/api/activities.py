@@ -15,7 +15,6 @@ from tracker.api.base import (
     ID,
     PageArgs,
     commit,
-    envelope,
     make_blueprint,
     not_found,
     paginate,
@@ -36,8 +35,7 @@ from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, ActivityStatus, ActivityType, Commitment, LogEntry
 from tracker.services import activities as activity_service
-from tracker.services import activity_queries as queries
-from tracker.services import log_corrections, logbook, notifications, reminders
+from tracker.services import activity_read, log_corrections, logbook, notifications, reminders
 from tracker.translation import gettext as _
 
 blp = make_blueprint("activities", "Aktiviteter, deras status och loggade genomföranden.")
@@ -55,15 +53,19 @@ def activity_types(args):
 
 
 def _loaded(activity_id: int) -> Activity:
-    activity = queries.load_activity(activity_id)
+    activity = activity_read.load_activity(activity_id)
     if activity is None:
         raise not_found()
     require_view(activity)
     return activity
 
 
-def _row(activity_id: int):
-    return queries.rows_for([queries.load_activity(activity_id)], local_today())[0]
+def _row(activity_id: int) -> activity_read.ActivityRow:
+    """The activity's row: what ActivitySchema dumps."""
+    found = activity_read.load_for_page(activity_id, local_today())
+    if found is None:
+        raise not_found()
+    return found[1]
 
 
 @blp.get(f"/municipalities/<{ID}:municipality_id>/activities")
@@ -72,20 +74,23 @@ def _row(activity_id: int):
 def municipality_activities(args, municipality_id: int):
     """Kommunens aktiviteter med samma filter som listan i webben, sorterade på slutdatum."""
     viewable_municipality(municipality_id)
-    filters = queries.ActivityFilters(**{
+    filters = activity_read.ActivityFilters(**{
         k: args.get(k) for k in ("focus_area_id", "commitment_id", "party", "type_id", "status",
                                  "owner_id", "place_id", "date_from", "date_to")},
         overdue=args["overdue"])
-    pagination, rows = queries.activity_page(municipality_id, filters, args["page"],
-                                             args["per_page"], local_today(), with_assignees=True)
-    return envelope(pagination, rows)
+    return activity_read.api_page(municipality_id, filters, args["page"], args["per_page"],
+                                  local_today()).envelope()
 
 
 @blp.get(f"/activities/<{ID}:activity_id>")
 @blp.response(200, schemas.ActivitySchema)
 def activity(activity_id: int):
     """En aktivitet med framsteg (loggade genomföranden mot målet)."""
-    return queries.rows_for([_loaded(activity_id)], local_today())[0]
+    found = activity_read.load_for_page(activity_id, local_today())
+    if found is None:
+        raise not_found()
+    require_view(found[0])
+    return found[1]
 
 
 def _input(body: dict, commitment_id: int) -> activity_service.ActivityInput:

@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from datetime import date
 
 import marshmallow as ma
-import sqlalchemy as sa
 from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from werkzeug.exceptions import HTTPException
 
+from tracker import pagination
 from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db, limiter
@@ -130,27 +130,12 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 
 
 def paginate(query, args: dict, transform=None) -> dict:
-    """Two statements (count, page) whatever the row count; a page past the end is empty.
-
-    A query of one entity pages entities; a query of several columns pages rows (tuples),
-    which `transform` turns into what the schema dumps.
-    """
-    page, per_page = args["page"], args["per_page"]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).subquery())) or 0
-    window = query.limit(per_page).offset((page - 1) * per_page)
-    if len(query.column_descriptions) == 1:
-        items = list(db.session.scalars(window).unique())
-    else:
-        items = list(db.session.execute(window).all())
-    return {"items": transform(items) if transform else items, "page": page,
-            "per_page": per_page, "total": total, "pages": -(-total // per_page)}
-
-
-def envelope(pagination, items) -> dict:
-    """The envelope for a page a service already built (db.paginate's Pagination)."""
-    return {"items": items, "page": pagination.page, "per_page": pagination.per_page,
-            "total": pagination.total, "pages": pagination.pages}
+    """The envelope of one page of `query` (tracker.pagination: two statements whatever the
+    row count; a page past the end is empty). A query of one entity pages entities; a query
+    of several columns pages rows (tuples), which `transform` turns into what the schema
+    dumps."""
+    found = pagination.paginate(query, args["page"], args["per_page"])
+    return found.envelope(transform(list(found.items)) if transform else None)
 
 
 def not_found() -> ApiError:

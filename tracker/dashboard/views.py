@@ -10,7 +10,14 @@ from tracker.dashboard.forms import PlaceForm
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality
-from tracker.services import DomainError, FieldErrors, action_points, dashboard, places
+from tracker.services import (
+    DomainError,
+    FieldErrors,
+    action_points,
+    activity_read,
+    dashboard,
+    places,
+)
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, row_urls
 
@@ -100,8 +107,8 @@ def place_detail(place_id: int):
         "places/detail.html",
         place=place,
         municipality=place.municipality,
-        rows=places.activities_at(place.id, today),
-        entries=places.log_entries_at(place.id),
-        log_limit=places.PLACE_LOG_LIMIT,
+        rows=activity_read.activities_at(place.id, today),
+        entries=activity_read.log_entries_at(place.id),
+        log_limit=activity_read.PLACE_LOG_LIMIT,
         action_points=action_points.for_place(place.id),
     )

@@ -22,6 +22,7 @@ from tracker.models import (
     ResponsibleParty,
     User,
 )
+from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.services.activities import responsible_choices
 from tracker.translation import gettext as _
@@ -187,7 +188,7 @@ def action_list(municipality_id: int, filters: ActionFilters, page: int, per_pag
         query = query.where(ActionPoint.status == filters.status)
     elif filters.open_only:
         query = query.where(ActionPoint.status.in_(OPEN_ACTION_STATUSES))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def open_for_owner(user_id: int, limit: int = 50) -> list[ActionPoint]:

@@ -31,7 +31,7 @@ from tracker.services.limits import (
     check_length,
     check_range,
 )
-from tracker.services.recurrence import occasions
+from tracker.services.recurrence import activity_target, occasions
 from tracker.translation import gettext as _
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # plans outside this are typing mistakes (and overflow dates)
@@ -212,10 +212,8 @@ def expected_occasions(activity: Activity) -> list[date]:
 
 def target_of(activity: Activity) -> int | None:
     """The explicit target, else the number of expected recurrences."""
-    if activity.target_count is not None:
-        return activity.target_count
-    expected = expected_occasions(activity)
-    return len(expected) if expected else None
+    return activity_target(activity.target_count, activity.recurrence, activity.start_date,
+                           activity.due_date)
 
 
 def percent_done(logged: int, target: int | None) -> int | None:

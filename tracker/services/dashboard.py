@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.models import (
@@ -21,25 +21,20 @@ from tracker.models import (
     ActivityStatus,
     Commitment,
     FocusArea,
-    LogEntry,
     Party,
     Promise,
     PromiseStatus,
 )
-from tracker.services.activities import OPEN_STATUSES
-from tracker.services.activity_queries import due_soon_window
-from tracker.services.table_rows import (
-    ActivityTableRow,
+from tracker.services.activity_read import (
+    Deadlines,
     LogTableRow,
-    activity_columns,
-    activity_rows,
-    log_columns,
-    target_from,
+    deadlines,
+    latest_log_entries,
 )
+from tracker.services.activity_read.rows import ProgressTexts
+from tracker.services.recurrence import activity_target
 
 CURRENT_STATUSES = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
-DEADLINE_LIMIT = 20
-LATEST_LOG_LIMIT = 10
 
 
 @dataclass
@@ -59,19 +54,15 @@ class Progress:
             return None
         return min(100, round(100 * self.toward_target / self.target))
 
+    @property
+    def progress_text(self) -> str:
+        return ProgressTexts()(self.toward_target, self.target)
+
 
 @dataclass
 class PromiseProgress:
     promise: Promise
     rows: list[Progress] = field(default_factory=list)
-
-
-@dataclass
-class Deadlines:
-    overdue: list[ActivityTableRow]
-    due_soon: list[ActivityTableRow]
-    overdue_total: int
-    due_soon_total: int
 
 
 @dataclass
@@ -158,7 +149,7 @@ def _recurrence_targets(promise_ids: list[int]) -> list[tuple]:
     rows = db.session.execute(_recurrence_statement(), {"promise_ids": promise_ids})
     result = []
     for promise_id, area_id, party, rule, start, end, n in rows:
-        target = target_from(None, rule, start, end)
+        target = activity_target(None, rule, start, end)
         if target:
             result.append((promise_id, area_id, party, min(n, target), target))
     return result
@@ -187,96 +178,6 @@ def progress(promises: list[Promise]) -> list[PromiseProgress]:
                 if (promise.id, area_id, party) in cells]
         result.append(PromiseProgress(promise, rows))
     return result
-
-
-def _count_where(condition):
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def _open_in(municipality_id):
-    """Open activities of the municipality's current work: a concluded promise's loose ends
-    are history, not deadlines (they stay on its own pages and in the activity list)."""
-    of_concluded = (
-        sa.select(Commitment.id).join(Promise, Promise.id == Commitment.promise_id)
-        .where(Commitment.id == Activity.commitment_id,
-               Promise.status == PromiseStatus.CONCLUDED)
-        .correlate(Activity).exists()
-    )
-    return (Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES),
-            ~of_concluded)
-
-
-@cache
-def _deadlines_statement():
-    """The first DEADLINE_LIMIT overdue and the first due soon open activities, one statement:
-    two limited selects in a UNION ALL, ordered by due date (the overdue come first)."""
-    start, end = sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)
-
-    def first(*due):
-        return (
-            activity_columns()
-            .where(*_open_in(sa.bindparam("municipality_id")), *due)
-            .order_by(Activity.due_date, Activity.id).limit(DEADLINE_LIMIT)
-            .subquery()
-        )
-
-    both = sa.union_all(
-        sa.select(first(Activity.due_date < start)),
-        sa.select(first(Activity.due_date >= start, Activity.due_date <= end)),
-    ).subquery()
-    return sa.select(both).order_by(both.c.due_date, both.c.id)
-
-
-@cache
-def _deadline_totals_statement():
-    start, end = sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)
-    return sa.select(
-        _count_where(Activity.due_date < start),
-        _count_where(sa.and_(Activity.due_date >= start, Activity.due_date <= end)),
-    ).where(*_open_in(sa.bindparam("municipality_id")))
-
-
-def deadlines(municipality_id: int, on: date) -> Deadlines:
-    """Open activities past their due date, and those due within the coming 14 days."""
-    start, end = due_soon_window(on)
-    params = {"municipality_id": municipality_id, "start": start, "end": end}
-    overdue: list[ActivityTableRow] = []
-    due_soon: list[ActivityTableRow] = []
-    for row in activity_rows(db.session.execute(_deadlines_statement(), params), on):
-        (overdue if row.due_date < start else due_soon).append(row)
-    overdue_total, soon_total = db.session.execute(_deadline_totals_statement(), params).one()
-    return Deadlines(overdue, due_soon, overdue_total, soon_total)
-
-
-@cache
-def _latest_statement(dialect: str, limit: int):
-    """The municipality's latest entries as plain columns.
-
-    On PostgreSQL the candidates are each activity's own latest `limit` entries (a LATERAL
-    walk down ix_log_entry_activity_occurred), so the cost is bounded by activities × limit
-    instead of sorting every entry the municipality ever logged. SQLite serves one
-    municipality and gets the plain query."""
-    municipality_id: sa.BindParameter[int] = sa.bindparam("municipality_id")
-    query = log_columns()
-    if dialect == "postgresql":
-        owner = aliased(Activity)
-        own_latest = (
-            sa.select(LogEntry.id, LogEntry.occurred_on).where(LogEntry.activity_id == owner.id)
-            .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit)
-            .correlate(owner).lateral()
-        )
-        query = query.where(LogEntry.id.in_(
-            sa.select(own_latest.c.id).select_from(owner).join(own_latest, sa.true())
-            .where(owner.municipality_id == municipality_id)
-            .order_by(own_latest.c.occurred_on.desc(), own_latest.c.id.desc()).limit(limit)))
-    return query.where(Activity.municipality_id == municipality_id).limit(limit)
-
-
-def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LogTableRow]:
-    """The municipality's latest entries, newest first."""
-    statement = _latest_statement(db.session.get_bind().dialect.name, limit)
-    return [LogTableRow(*row) for row in
-            db.session.execute(statement, {"municipality_id": municipality_id})]
 
 
 def municipality_dashboard(municipality_id: int, on: date) -> Dashboard:

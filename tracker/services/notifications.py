@@ -19,7 +19,7 @@ from tracker.extensions import db
 from tracker.formatting import date_local
 from tracker.models import Membership, Notification, NotificationKind, Role, User
 from tracker.models.base import utcnow
-from tracker.services.activity_list import Page
+from tracker.pagination import LIMIT, OFFSET, Page, windowed
 from tracker.translation import gettext as _
 from tracker.urls import absolute_url
 
@@ -139,26 +139,19 @@ _PAGE = (
     .outerjoin(User, User.id == Notification.actor_id)
     .where(Notification.user_id == sa.bindparam("user_id"))
     .order_by(Notification.created_at.desc(), Notification.id.desc())
-    .limit(sa.bindparam("limit", type_=sa.Integer))
-    .offset(sa.bindparam("offset", type_=sa.Integer))
+    .limit(LIMIT).offset(OFFSET)
 )
+_COUNT = sa.select(sa.func.count(Notification.id)).where(
+    Notification.user_id == sa.bindparam("user_id"))
 
 
 def page_of(user_id: int, page: int, per_page: int = PER_PAGE) -> tuple[Page, list[Row]]:
     """One page of the user's notifications, newest first, with the total: one statement
     (two past the last page)."""
-    found = db.session.execute(_PAGE, {"user_id": user_id, "limit": per_page,
-                                       "offset": (page - 1) * per_page}).all()
-    if found:
-        total = found[0].total
-    elif page > 1:
-        total = db.session.scalar(sa.select(sa.func.count(Notification.id))
-                                  .where(Notification.user_id == user_id))
-    else:
-        total = 0
+    found = windowed(_PAGE, _COUNT, {"user_id": user_id}, page, per_page)
     rows = [Row(r.id, r.kind, r.target_type, r.text, r.actor, r.created_at, r.read_at is not None)
-            for r in found]
-    return Page(page, per_page, total), rows
+            for r in found.items]
+    return found.with_items(rows), rows
 
 
 def open_for(user: User, notification_id: int) -> Notification | None:

@@ -1,8 +1,8 @@
-"""Named places of a municipality: listing with usage counts, one place's work, adding one."""
+"""Named places of a municipality: listing with usage counts, choices, adding one (a place's
+activities and log are read with the activities, in tracker.services.activity_read)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -10,15 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker import policies
 from tracker.extensions import db
-from tracker.models import Activity, LogEntry, Place, User, activity_place
+from tracker.models import LogEntry, Place, User, activity_place
 from tracker.services import DomainError, FieldErrors, personal_data
-from tracker.services.table_rows import (
-    ActivityTableRow,
-    LogTableRow,
-    activity_columns,
-    activity_rows,
-    log_columns,
-)
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
@@ -33,7 +26,6 @@ PLACE_KINDS = {
     "ovrigt": _l("Övrigt"),
 }
 NAME_MAX = 160
-PLACE_LOG_LIMIT = 50
 
 
 def place_kind_label(kind: str) -> str:
@@ -77,19 +69,15 @@ def load_place(place_id: int) -> Place | None:
     )
 
 
-def activities_at(place_id: int, on: date) -> list[ActivityTableRow]:
-    """The activities planned at a place, as the shared activity table's rows."""
-    at_place = sa.select(activity_place.c.activity_id).where(activity_place.c.place_id == place_id)
-    return activity_rows(db.session.execute(
-        activity_columns().where(Activity.id.in_(at_place))
-        .order_by(Activity.due_date.is_(None), Activity.due_date, Activity.id)
-    ), on)
+_PLACE_CHOICES = (sa.select(Place.id, Place.name)
+                  .where(Place.municipality_id == sa.bindparam("municipality_id"))
+                  .order_by(Place.name))
 
 
-def log_entries_at(place_id: int, limit: int = PLACE_LOG_LIMIT) -> list[LogTableRow]:
-    """The latest entries logged at a place, as the shared log table's rows."""
-    return [LogTableRow(*row) for row in db.session.execute(
-        log_columns().where(LogEntry.place_id == place_id).limit(limit))]
+def place_choices(municipality_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the municipality's places, for a form's choices."""
+    return [(i, n) for i, n in db.session.execute(
+        _PLACE_CHOICES, {"municipality_id": municipality_id})]
 
 
 def _parse_coordinate(raw, low: float, high: float, message: str) -> float | None:

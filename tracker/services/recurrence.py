@@ -67,3 +67,22 @@ def _expanded(rule: str, start: date, end: date | None) -> tuple[date, ...]:
     if found is None:
         return ()
     return tuple(moment.date() for moment in islice(found.rule, found.count))
+
+
+def activity_target(target_count: int | None, rule: dict | str | None, start: date | None,
+                    end: date | None) -> int | None:
+    """An activity's target: its explicit count, else the number of occasions its recurrence
+    expects; None without either. `rule` is the stored rule, or its JSON text as a plain row
+    reads it (the same rules come back on every request: each text is parsed once)."""
+    if target_count is not None:
+        return target_count
+    if not rule or start is None:
+        return None
+    expected = (_count_of_text(rule, start, end) if isinstance(rule, str)
+                else len(occasions(rule, start, end)))
+    return expected or None
+
+
+@lru_cache(maxsize=4096)
+def _count_of_text(rule: str, start: date, end: date | None) -> int:
+    return len(occasions(json.loads(rule), start, end))

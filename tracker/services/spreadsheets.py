@@ -35,8 +35,9 @@ from tracker.models import (
     activity_assignee,
     activity_place,
 )
-from tracker.services.activities import is_overdue, target_of
-from tracker.services.activity_queries import ActivityFilters, filtered_query
+from tracker.services.activities import is_overdue
+from tracker.services.activity_read import ActivityFilters, filtered_query
+from tracker.services.recurrence import activity_target
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"
@@ -120,7 +121,8 @@ def _activity_rows(query, today: date) -> Iterator[list]:
             FREQ_WORDS.get(rule.get("freq"), ""), rule.get("interval") if rule else None,
             ", ".join(WEEKDAY_WORDS[d] for d in sorted(rule.get("weekdays") or [])),
             date.fromisoformat(rule["until"]) if rule.get("until") else None,
-            rule.get("count"), target_of(plain), logged, description,  # type: ignore[arg-type]
+            rule.get("count"), activity_target(target_count, rule or None, start, due), logged,
+            description,
         ]
 
 

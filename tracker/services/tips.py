@@ -37,6 +37,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
+from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
 from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
@@ -197,12 +198,12 @@ def _tell_coordinators(tip: Tip) -> None:
 # ---------------------------------------------------------------- reading
 
 def page_of_tips(municipality_id: int, status: TipStatus | None, page: int, per_page: int):
-    """Newest first, optionally one status; a Flask-SQLAlchemy pagination (two statements)."""
+    """Newest first, optionally one status; one page (two statements)."""
     query = sa.select(Tip).where(Tip.municipality_id == municipality_id)
     if status is not None:
         query = query.where(Tip.status == status)
     query = query.order_by(Tip.created_at.desc(), Tip.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def status_counts(municipality_id: int) -> dict[TipStatus, int]:

@@ -11,7 +11,7 @@ from tracker import policies
 from tracker.formatting import local_today
 from tracker.models import Municipality
 from tracker.services import spreadsheets
-from tracker.services.activity_queries import filters_from_args
+from tracker.services.activity_read import filters_from_args
 from tracker.spreadsheets import bp
 from tracker.web import load_or_404, require
 

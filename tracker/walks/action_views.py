@@ -21,8 +21,8 @@ from tracker.models import (
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit, uploads
 from tracker.services import action_points as actions
-from tracker.services import activity_queries as queries
 from tracker.services.activities import responsible_choices
+from tracker.services.places import place_choices
 from tracker.translation import gettext as _
 from tracker.walks import bp
 from tracker.walks.access import activity_or_404, scoped, scoped_municipality
@@ -39,7 +39,7 @@ def _enum(kind, value):
 
 
 def _fill(form: ActionForm, municipality_id: int) -> None:
-    places = queries.place_choices(municipality_id)
+    places = place_choices(municipality_id)
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in places]
     form.owner_id.choices = [("", _("– ingen –"))] + [
         (str(i), n) for i, n in responsible_choices(municipality_id)]
@@ -110,7 +110,7 @@ def _action_page(action: ActionPoint, activity: Activity, form: ActionStatusForm
     owner = db.session.get(User, action.owner_id) if action.owner_id else None
     finding = db.session.get(Finding, action.finding_id) if action.finding_id else None
     protocol = db.session.get(WalkProtocol, finding.protocol_id) if finding else None
-    place_name = queries.place_choices(action.municipality_id)
+    place_name = place_choices(action.municipality_id)
     photos = list(db.session.scalars(sa.select(Attachment).where(
         sa.or_(Attachment.action_point_id == action.id,
                sa.and_(Attachment.finding_id == action.finding_id,
@@ -180,4 +180,4 @@ def action_list(municipality_id: int):
     return render_template(
         "walks/action_list.html", municipality=municipality, pagination=pagination,
         rows=pagination.items, filters=filters, args=request.args.to_dict(),
-        places=queries.place_choices(municipality.id), **row_urls("walks.action"))
+        places=place_choices(municipality.id), **row_urls("walks.action"))

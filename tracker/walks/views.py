@@ -18,9 +18,9 @@ from tracker.models import (
 )
 from tracker.services import DomainError, uploads, walks
 from tracker.services import action_points as actions
-from tracker.services import activity_queries as queries
 from tracker.services import public as public_service
 from tracker.services.activities import responsible_choices
+from tracker.services.places import place_choices
 from tracker.translation import gettext as _
 from tracker.walks import bp, protocol_pdf
 from tracker.walks.access import entry_or_404, scoped
@@ -46,7 +46,7 @@ def protocol(entry_id: int):
     activity, entry = entry_or_404(entry_id)
     protocol = walks.protocol_of(entry.id)
     form = ProtocolForm()
-    form.route_place_ids.choices = queries.place_choices(activity.municipality_id)
+    form.route_place_ids.choices = place_choices(activity.municipality_id)
     if request.method == "GET" and protocol is not None:
         form.route_place_ids.data = [p.id for p in protocol.route]
         for row, saved in zip(form.participants, protocol.participants):
@@ -78,7 +78,7 @@ def protocol(entry_id: int):
 
 def _fill_finding_choices(form: FindingForm, municipality_id: int) -> None:
     form.place_id.choices = [("", _("– ingen –"))] + [
-        (str(i), n) for i, n in queries.place_choices(municipality_id)]
+        (str(i), n) for i, n in place_choices(municipality_id)]
     form.action_owner_id.choices = [("", _("– ingen –"))] + [
         (str(i), n) for i, n in responsible_choices(municipality_id)]
 

@@ -17,6 +17,7 @@ from tracker.models import (
     Party,
     Promise,
 )
+from tracker.services.activity_read.rows import progress_text
 
 
 @dataclass
@@ -32,6 +33,14 @@ class CommitmentRow:
     @property
     def percent(self) -> int:
         return min(100, round(100 * self.logged / self.target)) if self.target else 0
+
+    @property
+    def progress_value(self) -> int:
+        return min(self.logged, self.target or 0)
+
+    @property
+    def progress_text(self) -> str:
+        return progress_text(self.logged, self.target)
 
 
 @dataclass

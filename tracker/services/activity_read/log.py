@@ -1,10 +1,5 @@
-"""Read model for the activity page: the activity with its progress, and its log.
-
-The page lists up to a hundred entries with their place and author. Reading them as Core rows
-(one statement, built once) skips building and tracking an entity per entry, and the dates,
-hours and measures are written out here once instead of filters and a nested template loop
-per entry. The activity's logged count comes with the activity (no statement of its own).
-"""
+"""The log as the pages read it: an activity's timeline, the municipality's latest entries
+(the dashboard) and a place's entries, as plain rows (one statement each, built once)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,17 +7,17 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.formatting import local_formatters
 from tracker.localized import english_page, measure_label
-from tracker.models import LOGGED_COUNT, Activity, Commitment, LogEntry, Place, User
-from tracker.services.activities import is_overdue, target_of
-from tracker.services.activity_queries import ActivityRow
+from tracker.models import Activity, LogEntry, Place, User
 from tracker.translation import gettext as _
 
 TIMELINE_LIMIT = 100
+LATEST_LOG_LIMIT = 10
+PLACE_LOG_LIMIT = 50
 
 
 @dataclass(slots=True)
@@ -39,30 +34,6 @@ class TimelineEntry:
     measures_text: str         # "label: value; …" for the measures the type defines
     note: str
     include_in_followup: bool
-
-
-@cache
-def _activity_statement():
-    """The activity with what its page shows, and its logged occasions, in one row."""
-    return (
-        sa.select(Activity, LOGGED_COUNT).where(Activity.id == sa.bindparam("activity_id"))
-        .options(
-            joinedload(Activity.type), joinedload(Activity.owner),
-            joinedload(Activity.municipality),
-            joinedload(Activity.commitment).joinedload(Commitment.focus_area),
-            selectinload(Activity.places), selectinload(Activity.assignees),
-        )
-        .execution_options(populate_existing=True)  # the options apply to a cached activity too
-    )
-
-
-def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow] | None:
-    """`load_activity` plus the progress row `rows_for` gives, without a statement of its own."""
-    found = db.session.execute(_activity_statement(), {"activity_id": activity_id}).first()
-    if found is None:
-        return None
-    activity, logged = found
-    return activity, ActivityRow(activity, logged, target_of(activity), is_overdue(activity, today))
 
 
 @cache
@@ -136,13 +107,65 @@ def timeline(activity_id: int, specs: list[dict], limit: int = TIMELINE_LIMIT) -
     ]
 
 
-def attachments_of(activity_id: int) -> list:
-    """The files attached to the activity and its occasions (not those of findings or action
-    points, which their own pages show), oldest first."""
-    from tracker.models import Attachment
+@dataclass(slots=True)
+class LogTableRow:
+    occurred_on: date
+    activity_id: int
+    activity_title: str
+    place_id: int | None
+    place_name: str | None
+    author_name: str | None   # None: no author
 
-    return list(db.session.scalars(
-        sa.select(Attachment).where(Attachment.activity_id == activity_id,
-                                    Attachment.finding_id.is_(None),
-                                    Attachment.action_point_id.is_(None))
-        .order_by(Attachment.id)))
+
+def log_columns() -> sa.Select:
+    """What a log row shows: date, activity, place and author, newest first."""
+    return (
+        sa.select(LogEntry.occurred_on, LogEntry.activity_id, Activity.title, LogEntry.place_id,
+                  Place.name, User.name)
+        .join(Activity, Activity.id == LogEntry.activity_id)
+        .outerjoin(Place, Place.id == LogEntry.place_id)
+        .outerjoin(User, User.id == LogEntry.author_id)
+        .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc())
+    )
+
+
+@cache
+def _latest_statement(dialect: str, limit: int):
+    """The municipality's latest entries as plain columns.
+
+    On PostgreSQL the candidates are each activity's own latest `limit` entries (a LATERAL
+    walk down ix_log_entry_activity_occurred), so the cost is bounded by activities × limit
+    instead of sorting every entry the municipality ever logged. SQLite serves one
+    municipality and gets the plain query."""
+    municipality_id: sa.BindParameter[int] = sa.bindparam("municipality_id")
+    query = log_columns()
+    if dialect == "postgresql":
+        owner = aliased(Activity)
+        own_latest = (
+            sa.select(LogEntry.id, LogEntry.occurred_on).where(LogEntry.activity_id == owner.id)
+            .order_by(LogEntry.occurred_on.desc(), LogEntry.id.desc()).limit(limit)
+            .correlate(owner).lateral()
+        )
+        query = query.where(LogEntry.id.in_(
+            sa.select(own_latest.c.id).select_from(owner).join(own_latest, sa.true())
+            .where(owner.municipality_id == municipality_id)
+            .order_by(own_latest.c.occurred_on.desc(), own_latest.c.id.desc()).limit(limit)))
+    return query.where(Activity.municipality_id == municipality_id).limit(limit)
+
+
+def latest_log_entries(municipality_id: int, limit: int = LATEST_LOG_LIMIT) -> list[LogTableRow]:
+    """The municipality's latest entries, newest first."""
+    statement = _latest_statement(db.session.get_bind().dialect.name, limit)
+    return [LogTableRow(*row) for row in
+            db.session.execute(statement, {"municipality_id": municipality_id})]
+
+
+@cache
+def _at_place_statement(limit: int) -> sa.Select:
+    return log_columns().where(LogEntry.place_id == sa.bindparam("place_id")).limit(limit)
+
+
+def log_entries_at(place_id: int, limit: int = PLACE_LOG_LIMIT) -> list[LogTableRow]:
+    """The latest entries logged at a place, newest first."""
+    return [LogTableRow(*row) for row in db.session.execute(
+        _at_place_statement(limit), {"place_id": place_id})]

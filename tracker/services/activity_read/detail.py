@@ -1,0 +1,78 @@
+"""One activity as its pages load it: with what they show, its row, its files."""
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.models import LOGGED_COUNT, Activity, Attachment, Commitment
+from tracker.services.activity_read.rows import ActivityRow, row_of
+
+
+def list_options():
+    """What an activity's row shows (assignees are on the activity's own page only)."""
+    return (
+        joinedload(Activity.type),
+        joinedload(Activity.owner),
+        joinedload(Activity.municipality),
+        joinedload(Activity.commitment).joinedload(Commitment.focus_area),
+        selectinload(Activity.places),
+    )
+
+
+@cache
+def _activity_statement(with_logged: bool):
+    """The activity with what its pages show (and its logged occasions), in one row."""
+    columns = (Activity, LOGGED_COUNT) if with_logged else (Activity,)
+    return (
+        sa.select(*columns).where(Activity.id == sa.bindparam("activity_id"))
+        .options(*list_options(), selectinload(Activity.assignees))
+        .execution_options(populate_existing=True)  # the options apply to a cached activity too
+    )
+
+
+def load_activity(activity_id: int) -> Activity | None:
+    """The activity with everything its pages show (populate_existing: options always apply)."""
+    return db.session.scalars(
+        _activity_statement(False), {"activity_id": activity_id}).unique().first()
+
+
+def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow] | None:
+    """`load_activity` plus its row, the logged count read with it (no statement of its own)."""
+    found = db.session.execute(_activity_statement(True), {"activity_id": activity_id}).first()
+    if found is None:
+        return None
+    activity, logged = found
+    return activity, row_of(activity, logged, today)
+
+
+def _for_logging(*extra):
+    return (sa.select(Activity).where(Activity.id == sa.bindparam("activity_id"))
+            .options(joinedload(Activity.type),
+                     joinedload(Activity.commitment).joinedload(Commitment.promise), *extra)
+            .execution_options(populate_existing=True))
+
+
+# Built once: building and hashing the loader options cost more than the query on a POST.
+_FOR_LOGGING = {False: _for_logging(), True: _for_logging(selectinload(Activity.places))}
+
+
+def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
+    """The log form's activity: its type and its commitment's promise (the period check); its
+    places only where the form is prefilled (GET). The permission check asks for the user's
+    own assignment when it needs to, not for every assignee."""
+    return db.session.scalars(
+        _FOR_LOGGING[with_places], {"activity_id": activity_id}).unique().first()
+
+
+def attachments_of(activity_id: int) -> list[Attachment]:
+    """The files attached to the activity and its occasions (not those of findings or action
+    points, which their own pages show), oldest first."""
+    return list(db.session.scalars(
+        sa.select(Attachment).where(Attachment.activity_id == activity_id,
+                                    Attachment.finding_id.is_(None),
+                                    Attachment.action_point_id.is_(None))
+        .order_by(Attachment.id)))
