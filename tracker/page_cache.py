@@ -12,14 +12,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from markupsafe import Markup
 
 from tracker.models import Municipality
 from tracker.translation import current_locale
 
 _KEY = "tracker_page_cache"
+T = TypeVar("T")
 
 
 class LruCache:
@@ -56,14 +58,20 @@ def clear(app) -> None:
 
 
 def municipality_part(name: str, municipality: Municipality, key: tuple[Hashable, ...],
-                      render: Callable[[], str]) -> Markup:
-    """The part `name` of a page about `municipality`, rendered by `render()` when no process
-    state of it is kept for the municipality's current data version and `key`."""
+                      build: Callable[[], T]) -> T:
+    """The part `name` of a page about `municipality` (a rendered piece, or a small value
+    holding some), built by `build()` when none is kept for the municipality's current data
+    version and `key`. `build` must not return None."""
     full_key = (name, municipality.id, municipality.data_version, str(current_locale()),
                 request.script_root, *key)
     cache = _cache()
     part = cache.get(full_key)
     if part is None:
-        part = Markup(render())
+        part = build()
         cache.put(full_key, part)
     return part
+
+
+def rendered(template: str, **context) -> Markup:
+    """A template rendered as a page's part (context processors apply as for the page)."""
+    return Markup(render_template(template, **context))

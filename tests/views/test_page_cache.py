@@ -14,7 +14,7 @@ from tests.views.test_dashboard import (
 )
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import LogEntry, Municipality, Role
+from tracker.models import Commitment, LogEntry, Municipality, Promise, Role
 from tracker.services import logbook
 
 
@@ -131,3 +131,17 @@ def test_kept_parts_cost_no_statements(client, town):
     # activity: user, the activity, its assignees and places, its files, its conversation
     # (kept: its log, history, action points and tips)
     assert counts == {"dashboard": 2, "activity": 6}
+
+
+def test_the_public_promise_page_counts_a_logged_occasion_at_once(client, town):
+    activity = _world(town)
+    promise_id = db.session.get(Commitment, activity.commitment_id).promise_id
+    db.session.get(Promise, promise_id).is_public = True
+    db.session.commit()
+    url = f"/offentlig/{town['m'].slug}/loften/{promise_id}"
+    assert "1 aktivitet planerad" in client.get(url).get_data(as_text=True)
+
+    _log(town["officer"], activity, "Lugnt på torget")
+    page = client.get(url).get_data(as_text=True)
+    assert "1 tillfälle hittills" in page and "1 aktivitet planerad" not in page
+    assert client.get(f"/offentlig/{town['m'].slug}/loften/999999").status_code == 404

@@ -193,9 +193,9 @@ def detail(activity_id: int):
     scope = policies.correction_scope(current_user, activity)
     own = current_user.id if scope == "own" else None
 
-    def timeline() -> str:
+    def timeline() -> Markup:
         entries = activity_read.timeline(activity.id, activity.type.measures)
-        return render_template(
+        return page_cache.rendered(
             "activities/_timeline.html", activity_id=activity.id, entries=entries,
             is_walk=is_walk,
             correctable=policies.correctable_entries(current_user, activity, entries))
@@ -208,7 +208,7 @@ def detail(activity_id: int):
         "activities/detail.html", activity=activity, row=row,
         expected=activity_service.expected_occasions(activity),
         timeline=part("activity_timeline", (is_walk, scope, own), timeline),
-        history=part("activity_history", (today,), lambda: render_template(
+        history=part("activity_history", (today,), lambda: page_cache.rendered(
             "activities/_history.html", history=activity_history.history(activity.id))),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity),
         can_log=policies.can_log_on(current_user, activity),
@@ -217,10 +217,10 @@ def detail(activity_id: int):
                       else None),
         is_walk=is_walk, attachments=attachments,
         removable={a.id for a in attachments if policies.can_remove_attachment(current_user, a)},
-        action_list=part("activity_actions", (is_walk,), lambda: render_template(
+        action_list=part("activity_actions", (is_walk,), lambda: page_cache.rendered(
             "activities/_action_list.html", is_walk=is_walk,
             action_points=action_point_service.for_activity(activity.id))),
-        tips_part=(part("activity_tips", (), lambda: render_template(
+        tips_part=(part("activity_tips", (), lambda: page_cache.rendered(
             "activities/_tips.html", tips=tip_service.tips_of_activity(activity.id)))
             if can_read_tips else ""),
     )

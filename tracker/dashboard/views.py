@@ -46,7 +46,7 @@ def municipality(municipality_id: int):
     municipality = _viewable_municipality(municipality_id)
     today = local_today()
     body = page_cache.municipality_part(
-        "dashboard", municipality, (today,), lambda: render_template(
+        "dashboard", municipality, (today,), lambda: page_cache.rendered(
             "dashboard/_body.html", municipality_id=municipality.id,
             data=dashboard.municipality_dashboard(municipality.id, today)))
     return render_template("dashboard/municipality.html", municipality=municipality, body=body,

@@ -1,8 +1,12 @@
 """Pages for residents, no login: signed public promises and published follow-ups only."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from dataclasses import dataclass
 
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from markupsafe import Markup
+
+from tracker import page_cache
 from tracker.extensions import db
 from tracker.followups import workflow as service
 from tracker.followups.report import build_report
@@ -40,21 +44,41 @@ def accessibility():
 @bp.route("/<slug>")
 def municipality(slug: str):
     place = municipality_or_404(slug)
-    return render_template("public/municipality.html", municipality=place,
-                           promises=public.promises_of(place.id),
-                           followups=public.published_followups(municipality_id=place.id),
-                           walks=walks.published_walks(place.id))
+    body = page_cache.municipality_part("public_municipality", place, (), lambda: (
+        page_cache.rendered("public/_municipality_body.html", municipality=place,
+                            promises=public.promises_of(place.id),
+                            followups=public.published_followups(municipality_id=place.id),
+                            walks=walks.published_walks(place.id))))
+    return render_template("public/municipality.html", municipality=place, body=body)
+
+
+@dataclass(frozen=True)
+class _PromisePage:
+    """A public promise's title and content, as kept; no title: no such public promise."""
+    title: str
+    body: Markup
 
 
 @bp.route("/<slug>/loften/<int:promise_id>")
 def promise(slug: str, promise_id: int):
     place = municipality_or_404(slug)
-    item = public.promise(place.id, promise_id) or abort(404)  # drafts are never public
-    figures = public_progress.promise_figures(item, local_today())
-    return render_template("public/promise.html", municipality=place, promise=item,
-                           sections=sections(item, with_progress=False), figures=figures,
-                           chart_of=commitment_chart,
-                           followups=public.published_followups(promise_id=item.id))
+    today = local_today()
+
+    def build() -> _PromisePage:
+        item = public.promise(place.id, promise_id)  # drafts are never public
+        if item is None:
+            return _PromisePage("", Markup(""))
+        return _PromisePage(item.title, page_cache.rendered(
+            "public/_promise_body.html", municipality=place, promise=item,
+            sections=sections(item, with_progress=False),
+            figures=public_progress.promise_figures(item, today), chart_of=commitment_chart,
+            followups=public.published_followups(promise_id=item.id)))
+
+    kept = page_cache.municipality_part("public_promise", place, (promise_id, today), build)
+    if not kept.title:
+        abort(404)
+    return render_template("public/promise.html", municipality=place, title=kept.title,
+                           body=kept.body)
 
 
 def _published(followup_id: int, number: int | None = None):
