@@ -128,9 +128,9 @@ def test_kept_parts_cost_no_statements(client, town):
         assert measured[1] < measured[0]  # the first request renders and keeps the parts
         counts[name] = measured[1]
     # dashboard: user with roles and municipality; the figures, deadlines and log come kept
-    # activity: user, the activity, its assignees and places, its files, its conversation
+    # activity: user, the activity with its assignees and places, its files, its conversation
     # (kept: its log, history, action points and tips)
-    assert counts == {"dashboard": 2, "activity": 6}
+    assert counts == {"dashboard": 2, "activity": 4}
 
 
 def test_the_public_promise_page_counts_a_logged_occasion_at_once(client, town):

@@ -40,9 +40,23 @@ def load_activity(activity_id: int) -> Activity | None:
         _activity_statement(False), {"activity_id": activity_id}).unique().first()
 
 
+@cache
+def _page_statement():
+    """The activity page's activity in one statement: its few places and assignees joined
+    (a row per pair) instead of a statement each."""
+    return (
+        sa.select(Activity, LOGGED_COUNT).where(Activity.id == sa.bindparam("activity_id"))
+        .options(joinedload(Activity.type), joinedload(Activity.owner),
+                 joinedload(Activity.municipality),
+                 joinedload(Activity.commitment).joinedload(Commitment.focus_area),
+                 joinedload(Activity.places), joinedload(Activity.assignees))
+        .execution_options(populate_existing=True)
+    )
+
+
 def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow] | None:
-    """`load_activity` plus its row, the logged count read with it (no statement of its own)."""
-    found = db.session.execute(_activity_statement(True), {"activity_id": activity_id}).first()
+    """`load_activity` plus its row, the logged count read with it: one statement."""
+    found = db.session.execute(_page_statement(), {"activity_id": activity_id}).unique().first()
     if found is None:
         return None
     activity, logged = found
