@@ -10,7 +10,7 @@ from tracker import policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, TipStatus
-from tracker.services import DomainError, FieldErrors
+from tracker.services import DomainError, FieldErrors, tip_events, tip_mail
 from tracker.services import tips as service
 from tracker.tips import bp
 from tracker.tips.forms import LinkForm, NoteForm, ReplyForm
@@ -55,7 +55,7 @@ def _handled_tip(tip_id: int) -> service.TipDetail:
 
 def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
     municipality_id = detail.tip.municipality_id
-    events = service.staff_events(detail.tip.id)
+    events = tip_events.staff_events(detail.tip.id)
     if not policies.can_handle_tips(current_user, municipality_id):
         # an officer reads the tip, its status and the answers; never the resident's address
         return render_template("tips/detail.html", detail=detail, tip=detail.tip,
@@ -123,7 +123,7 @@ def answer_resident(tip_id: int):
     def mail(form):
         if not tip.reply_to:
             return
-        if service.send_answer(current_app.config, tip, form.answer.data.strip(), tip.status):
+        if tip_mail.send_answer(current_app.config, tip, form.answer.data.strip(), tip.status):
             flash(_("Svaret är skickat med e-post."), "info")
         else:
             flash(_("Svaret kunde inte skickas med e-post just nu. Invånaren kan läsa det på "
