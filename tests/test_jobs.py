@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from tests.test_reminders import TODAY, Plan, SmtpInbox, free_port
 from tracker.extensions import db
-from tracker.jobs import tasks
+from tracker.jobs import runs, tasks
 from tracker.jobs.scheduler import JOBS, build_scheduler, next_run_times
 from tracker.models import (
     ActivityStatus,
@@ -167,7 +167,7 @@ def test_run_job_runs_once_per_day_from_the_command_line(jobs_app):
 
 def test_a_failed_run_job_exits_non_zero_with_the_error(jobs_app, people, monkeypatch):
     monkeypatch.setitem(jobs_app.config, "SMTP_PORT", free_port())
-    monkeypatch.setattr(tasks, "local_today", lambda: TODAY)
+    monkeypatch.setattr(runs, "local_today", lambda: TODAY)
 
     result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])
 
@@ -240,7 +240,7 @@ def test_scheduler_run_logs_its_jobs_and_stops_cleanly_on_a_signal(tmp_path, sto
 def test_with_mail_off_the_digest_says_so_and_claims_nothing_was_sent(jobs_app, people, inbox,
                                                                       monkeypatch):
     monkeypatch.setitem(jobs_app.config, "MAIL_ENABLED", False)
-    monkeypatch.setattr(tasks, "local_today", lambda: TODAY)
+    monkeypatch.setattr(runs, "local_today", lambda: TODAY)
 
     result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])
 
