@@ -240,6 +240,8 @@ class _Run:
             sa.select(JobRun).where(JobRun.job == self.job, JobRun.key == self.key)
             .execution_options(populate_existing=True))
         db.session.commit()
+        if existing is None:  # the row in the way was deleted meanwhile: the insert can win now
+            return self._claim()
         if taken:
             log.warning("Job %s for %s: took over a run whose lease had expired (attempt %d)",
                         self.job, self.key, existing.attempts)
