@@ -4,6 +4,7 @@ import time
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from tracker import audit
 from tracker.auth import bp
@@ -76,10 +77,9 @@ def _pending_user() -> tuple[User | None, dict]:
     return user, pending
 
 
-@bp.route("/login/kod", methods=["GET", "POST"])
-@post_limit("LOGIN_RATE_LIMIT")
-def login_code():
-    """The second step of a login: a code from the authenticator app, or a recovery code."""
+def _second_step() -> Response | tuple[User, dict]:
+    """(the user, their pending login) while the second step of a login is open; else where to
+    go instead: home when already logged in, the password step when it is not open (any more)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     user, pending = _pending_user()
@@ -87,6 +87,17 @@ def login_code():
         session.pop("pending_login", None)
         flash(_("Logga in med e-postadress och lösenord först."), "info")
         return redirect(url_for("auth.login"))
+    return user, pending
+
+
+@bp.route("/login/kod", methods=["GET", "POST"])
+@post_limit("LOGIN_RATE_LIMIT")
+def login_code():
+    """The second step of a login: a code from the authenticator app, or a recovery code."""
+    step = _second_step()
+    if isinstance(step, Response):
+        return step
+    user, pending = step
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -122,13 +133,10 @@ def _code_page(user: User, form: CodeForm):
 @post_limit("LOGIN_RATE_LIMIT")
 def login_key():
     """The second step of a login with a security key or passkey."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    user, pending = _pending_user()
-    if user is None:
-        session.pop("pending_login", None)
-        flash(_("Logga in med e-postadress och lösenord först."), "info")
-        return redirect(url_for("auth.login"))
+    step = _second_step()
+    if isinstance(step, Response):
+        return step
+    user, pending = step
     form = SecurityKeyLoginForm(prefix="nyckel")
     if not form.validate_on_submit():
         flash(_("Säkerhetsnyckeln svarade inte. Försök igen, eller skriv koden från din app."),
