@@ -174,7 +174,7 @@ def _save_value(form: IndicatorValueForm, municipality: Municipality, indicators
             numbers[name] = decimal(field.data, str(field.label.text))
         except CellError as error:
             errors[name] = error.message
-    if errors:
+    if errors or indicator is None:  # no indicator is one of the errors
         show_refusal(form, FieldErrors(errors))
         return False
     try:

@@ -292,7 +292,7 @@ def reply(actor: User, tip: Tip, answer: str | None, status: TipStatus | str | N
     for name, message in personal_data.check_fields(
             {"answer": (_("Svar till invånaren"), answer)}).items():
         errors.setdefault(name, message)
-    if errors:
+    if errors or status is None:  # no status is one of the errors
         raise FieldErrors(errors)
     tip.status = status
     tip.handled_by_id = actor.id
@@ -342,6 +342,6 @@ def commitment_for_new_activity(actor: User, tip: Tip, commitment_id: int | None
     _require_handler(actor, tip)
     commitment = db.session.get(Commitment, commitment_id) if commitment_id else None
     promise = db.session.get(Promise, commitment.promise_id) if commitment else None
-    if promise is None or promise.municipality_id != tip.municipality_id:
+    if commitment is None or promise is None or promise.municipality_id != tip.municipality_id:
         raise FieldErrors({"commitment_id": _("Välj ett åtagande i samma kommun som tipset.")})
     return commitment

@@ -25,7 +25,7 @@ MAX_TARGET = 100_000  # occasions; also keeps the number inside the database's i
 # ---------------------------------------------------------------- guards
 
 def _promise_of(obj: FocusArea | Commitment) -> Promise:
-    return db.session.get(Promise, obj.promise_id)
+    return db.session.get_one(Promise, obj.promise_id)
 
 
 def _require_edit(user: User, promise: Promise) -> None:
