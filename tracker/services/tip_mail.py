@@ -15,10 +15,13 @@ from tracker.translation import gettext as _
 log = logging.getLogger(__name__)
 
 
-def _send_quietly(config: Mapping, to: str, subject: str, body: str) -> bool:
-    """A mail that cannot be sent is logged; the tip and the answer are saved anyway."""
+def _send_quietly(config: Mapping, tip: Tip, subject: str, body: str) -> bool:
+    """To the tip's reply address, if the resident gave one; a mail that cannot be sent is
+    logged (the tip and the answer are saved anyway). True when sent."""
+    if not tip.reply_to:
+        return False
     try:
-        send_mail(config, to, subject, body)
+        send_mail(config, tip.reply_to, subject, body)
     except MailError:
         log.warning("mail to a resident about a tip failed", exc_info=True)
         return False
@@ -26,9 +29,7 @@ def _send_quietly(config: Mapping, to: str, subject: str, body: str) -> bool:
 
 
 def send_receipt(config: Mapping, tip: Tip, municipality_name: str, status_url: str) -> bool:
-    if not tip.reply_to:
-        return False
-    return _send_quietly(config, tip.reply_to, _(
+    return _send_quietly(config, tip, _(
         "Vi har tagit emot ditt tips (ärende %(case)s)", case=tip.case_number), _(
         "Hej!\n\nTack för ditt tips till %(name)s. Vi har tagit emot det.\n\n"
         "Ärendenummer: %(case)s\n\nHär kan du följa ärendet och läsa vårt svar:\n%(url)s\n\n"
@@ -39,9 +40,7 @@ def send_receipt(config: Mapping, tip: Tip, municipality_name: str, status_url: 
 
 
 def send_answer(config: Mapping, tip: Tip, answer: str, status: TipStatus) -> bool:
-    if not tip.reply_to:
-        return False
-    return _send_quietly(config, tip.reply_to, _(
+    return _send_quietly(config, tip, _(
         "Svar på ditt tips (ärende %(case)s)", case=tip.case_number), _(
         "Hej!\n\nDu har fått svar på ditt tips (ärende %(case)s):\n\n%(answer)s\n\n"
         "Ärendets status: %(status)s.\n\nSvaret finns också på ärendets adress, som du "
