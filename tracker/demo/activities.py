@@ -77,11 +77,11 @@ def _match(commitments: Sequence[Commitment], fragment: str) -> Commitment:
 
 def _dates(rng: random.Random, activity: Activity, n: int) -> list[date]:
     start, due = activity.start_date, activity.due_date
-    if start is None or due is None:
-        raise ValueError(f"demo activity without a start and a due date: {activity.title!r}")
     expected = expected_occasions(activity.recurrence, start, due)
     if expected:
         return sorted(rng.sample(expected, min(n, len(expected))))
+    if start is None or due is None:
+        raise ValueError(f"demo activity without a start and a due date: {activity.title!r}")
     span = (due - start).days
     picks = []
     for _ in range(n):
