@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from tests.test_reminders import TODAY, Plan, SmtpInbox, free_port
 from tracker.extensions import db
-from tracker.jobs import tasks
+from tracker.jobs import runs, tasks
 from tracker.jobs.scheduler import JOBS, build_scheduler, next_run_times
 from tracker.models import (
     ActivityStatus,
@@ -167,7 +167,7 @@ def test_run_job_runs_once_per_day_from_the_command_line(jobs_app):
 
 def test_a_failed_run_job_exits_non_zero_with_the_error(jobs_app, people, monkeypatch):
     monkeypatch.setitem(jobs_app.config, "SMTP_PORT", free_port())
-    monkeypatch.setattr(tasks, "local_today", lambda: TODAY)
+    monkeypatch.setattr(runs, "local_today", lambda: TODAY)
 
     result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])
 
@@ -212,8 +212,10 @@ def test_scheduler_has_every_job_on_its_cron_in_stockholm_time(jobs_app):
     assert upcoming["conclude_promises"] == datetime(2026, 3, 29, 0, 15, tzinfo=stockholm)
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_scheduler_run_logs_its_jobs_and_stops_cleanly_on_a_signal(tmp_path, stop_signal):
+@pytest.fixture
+def running_scheduler(tmp_path):
+    """`flask scheduler run` in a process of its own, up and waiting for its jobs: (the process,
+    the path of its log). Killed after the test if it has not stopped."""
     log_path = tmp_path / "scheduler.log"
     env = {**os.environ, "TRACKER_ENV": "testing", "TRACKER_TEST_DATABASE_URL": "sqlite://",
            "FLASK_APP": "wsgi"}
@@ -225,12 +227,19 @@ def test_scheduler_run_logs_its_jobs_and_stops_cleanly_on_a_signal(tmp_path, sto
         while "stop it with SIGTERM" not in log_path.read_text() and time.monotonic() < deadline:
             assert process.poll() is None, log_path.read_text()
             time.sleep(0.1)
-        process.send_signal(stop_signal)
-        assert process.wait(timeout=30) == 0
+        yield process, log_path
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_scheduler_run_logs_its_jobs_and_stops_cleanly_on_a_signal(running_scheduler,
+                                                                   stop_signal):
+    process, log_path = running_scheduler
+    process.send_signal(stop_signal)
+    assert process.wait(timeout=30) == 0
     log = log_path.read_text()
     assert "Job reminder_digest: next run" in log and "Job conclude_promises: next run" in log
     assert f"Received {stop_signal.name}" in log
@@ -240,7 +249,7 @@ def test_scheduler_run_logs_its_jobs_and_stops_cleanly_on_a_signal(tmp_path, sto
 def test_with_mail_off_the_digest_says_so_and_claims_nothing_was_sent(jobs_app, people, inbox,
                                                                       monkeypatch):
     monkeypatch.setitem(jobs_app.config, "MAIL_ENABLED", False)
-    monkeypatch.setattr(tasks, "local_today", lambda: TODAY)
+    monkeypatch.setattr(runs, "local_today", lambda: TODAY)
 
     result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])
 
@@ -314,26 +323,12 @@ def test_a_stuck_manual_run_is_marked_failed_not_resumed(jobs_app):
     assert "slutade svara" in error
 
 
-def test_two_signals_at_once_stop_the_scheduler_once_without_a_traceback(tmp_path):
+def test_two_signals_at_once_stop_the_scheduler_once_without_a_traceback(running_scheduler):
     """As `make run` does on Ctrl-C: the terminal's SIGINT and the trap's SIGTERM together."""
-    log_path = tmp_path / "scheduler.log"
-    env = {**os.environ, "TRACKER_ENV": "testing", "TRACKER_TEST_DATABASE_URL": "sqlite://",
-           "FLASK_APP": "wsgi"}
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT,
-                                   env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while "stop it with SIGTERM" not in log_path.read_text() and time.monotonic() < deadline:
-            assert process.poll() is None, log_path.read_text()
-            time.sleep(0.1)
-        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGINT):
-            process.send_signal(stop_signal)
-        assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    process, log_path = running_scheduler
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGINT):
+        process.send_signal(stop_signal)
+    assert process.wait(timeout=30) == 0
     log = log_path.read_text()
     assert "Traceback" not in log and "SchedulerNotRunningError" not in log, log
     assert log.count("stopping after the running jobs finish") == 1

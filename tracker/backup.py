@@ -121,6 +121,8 @@ def restore_archive(engine: Engine, path: Path, *, pg_bin_dir: str | None = None
 def _extract(archive: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
     """One regular member's bytes into a new private file (never a path from the archive)."""
     source = archive.extractfile(member)
+    if source is None:  # a directory or a link under the member's name
+        raise DomainError(_("Filen är ingen säkerhetskopia från Löfteskollen."))
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     with os.fdopen(fd, "wb") as out:
         shutil.copyfileobj(source, out)
@@ -150,7 +152,7 @@ def restore(engine: Engine, path: Path, *, pg_bin_dir: str | None = None) -> str
                 if part.exists():
                     os.chmod(part, 0o600)
     elif kind == "postgresql":
-        _pg_restore(engine, path, schema, pg_bin_dir)
+        _pg_restore(engine, path, pg_schema(engine.url), pg_bin_dir)
     else:
         raise DomainError(_("Databastypen %(name)s stöds inte.", name=kind))
     engine.dispose()  # no pooled connection keeps a view of the database from before
@@ -182,11 +184,19 @@ def _revision(engine: Engine) -> str | None:
 
 # --- SQLite ---------------------------------------------------------------------------------
 
+def _sqlite_of(raw) -> sqlite3.Connection:
+    """The sqlite3 connection of a pool connection just taken from the engine."""
+    connection = raw.driver_connection
+    if connection is None:  # only a pool connection that was detached or closed has none
+        raise RuntimeError("the pool connection has no SQLite connection")
+    return connection
+
+
 def _sqlite_backup(engine: Engine, target_path: Path) -> None:
     raw = engine.raw_connection()
     target = sqlite3.connect(target_path)
     try:
-        raw.driver_connection.backup(target)
+        _sqlite_of(raw).backup(target)
         target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
         _sqlite_check(target)
     finally:
@@ -207,8 +217,8 @@ def _sqlite_restore(engine: Engine, source_path: Path) -> None:
     raw = engine.raw_connection()
     try:
         _sqlite_check(source)
-        source.backup(raw.driver_connection)
-        _sqlite_check(raw.driver_connection)
+        source.backup(_sqlite_of(raw))
+        _sqlite_check(_sqlite_of(raw))
     finally:
         raw.close()
         source.close()
@@ -254,9 +264,11 @@ def libpq_environment(url: URL) -> dict[str, str]:
 def _pg_tool(engine: Engine, name: str, pg_bin_dir: str | None) -> str:
     """pg_dump/pg_restore of the server's major version when installed side by side (Debian)."""
     with engine.connect() as conn:
-        major = conn.dialect.server_version_info[0]
+        version = conn.dialect.server_version_info  # read on connecting
+    major = version[0] if version else "?"
     candidates = [Path(pg_bin_dir) / name] if pg_bin_dir else []
-    candidates.append(Path(f"/usr/lib/postgresql/{major}/bin") / name)
+    if version:
+        candidates.append(Path(f"/usr/lib/postgresql/{major}/bin") / name)
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)

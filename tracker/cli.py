@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from tracker.services import DomainError, accounts
 bp = Blueprint("cli", __name__, cli_group=None)
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     db.session.rollback()
     raise click.ClickException(message)
 

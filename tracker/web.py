@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template
 
 from tracker.extensions import db
 from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
@@ -28,6 +28,21 @@ def save_or_conflict(save: Callable[[], T],
         db.session.rollback()
         return None, conflict()
     return result, None
+
+
+def commit_or_flash_refusal(change: Callable[[], object], back: str,
+                            success: Callable[[], str] | None = None):
+    """A button's change: refused (a DomainError), its message is flashed as an error; else it is
+    committed and success() flashed. Back to `back` either way."""
+    try:
+        change()
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    if success is not None:
+        flash(success(), "success")
+    return redirect(back)
 
 
 @dataclass

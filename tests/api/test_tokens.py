@@ -79,7 +79,7 @@ def test_nobody_revokes_someone_elses_token(client, session, world):
 
 def _expired(user):
     headers = bearer(user)
-    token = api_tokens.authenticate(headers["Authorization"][7:])[0]
+    token = api_tokens.authenticate(headers["Authorization"][7:])
     token.expires_at = utcnow() - timedelta(seconds=1)
     db.session.flush()
     return headers
@@ -87,7 +87,7 @@ def _expired(user):
 
 def _revoked(user):
     headers = bearer(user)
-    api_tokens.revoke(user, api_tokens.authenticate(headers["Authorization"][7:])[0].id)
+    api_tokens.revoke(user, api_tokens.authenticate(headers["Authorization"][7:]).id)
     return headers
 
 

@@ -12,10 +12,9 @@ from urllib.parse import urljoin
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from tests.e2e.test_working_year import _login
+from tests.e2e.phone import NARROW, axe_into, overflow, tap
 from tracker.extensions import db
 from tracker.formatting import local_today
 
@@ -23,8 +22,6 @@ pytestmark = pytest.mark.browser
 
 OFFICER = "kommunpolis.skara@demo.lofteskollen.se"
 TITLE = "Kvällspatrull utan täckning"
-PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "sv-SE", "is_mobile": True,
-         "has_touch": True}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -39,42 +36,11 @@ def csrf_on(live_server):
 
 
 @pytest.fixture(scope="module")
-def activity_id(demo_app):
+def activity_id(new_activity):
     """An activity of the officer's in a promise of this year, removed again afterwards."""
-    from tests.factories import make_commitment, make_promise
-    from tracker.models import (
-        Activity,
-        ActivityType,
-        Membership,
-        Municipality,
-        Place,
-        Promise,
-        User,
-    )
-
-    with demo_app.app_context():
-        officer = db.session.scalar(sa.select(User).where(User.email == OFFICER))
-        skara = db.session.scalar(sa.select(Municipality).join(
-            Membership, Membership.municipality_id == Municipality.id).where(
-            Membership.user_id == officer.id, Municipality.name == "Skara"))
-        promise = make_promise(skara, year=local_today().year)
-        promise.title = "Medborgarlöfte utan täckning"
-        commitment = make_commitment(promise)
-        place = db.session.scalars(sa.select(Place).where(
-            Place.municipality_id == skara.id).order_by(Place.name)).first()
-        kind = db.session.scalar(sa.select(ActivityType).where(
-            ActivityType.key == "trygghetsskapande_patrullering"))
-        activity = Activity(commitment_id=commitment.id, municipality_id=skara.id,
-                            type_id=kind.id, title=TITLE, owner_id=officer.id, target_count=10,
-                            due_date=local_today())
-        activity.assignees, activity.places = [], [place]
-        db.session.add(activity)
-        db.session.commit()
-        created, promise_id = activity.id, promise.id
-    yield created
-    with demo_app.app_context():
-        db.session.execute(sa.delete(Promise).where(Promise.id == promise_id))
-        db.session.commit()
+    with new_activity(OFFICER, "Skara", "Medborgarlöfte utan täckning",
+                      "trygghetsskapande_patrullering", TITLE, target_count=10) as made:
+        yield made["activity"]
 
 
 def _notes(app, activity_id: int) -> list[str]:
@@ -87,23 +53,6 @@ def _notes(app, activity_id: int) -> list[str]:
     return notes
 
 
-def _axe(page, found: list[str]) -> None:
-    page.wait_for_load_state()
-    for v in Axe().run(page).response["violations"]:
-        found.append(f"{page.url}: {v['id']} {v['help']}")
-
-
-def _go(page, target) -> None:
-    with page.expect_navigation():
-        target.tap()
-    page.wait_for_load_state()
-
-
-def _overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 def _started(page) -> None:
     """offline.js has done its work on this page (drawn the outbox, sent what it could)."""
     page.wait_for_function("() => document.documentElement.dataset.offlineStarted === '1'")
@@ -111,12 +60,6 @@ def _started(page) -> None:
 
 def _outbox(page) -> list[dict]:
     return page.evaluate("LofteskollenOutbox.entries()")
-
-
-def _phone(browser, live_server):
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    return context, page
 
 
 def _ready_for_offline(page, live_server) -> None:
@@ -129,13 +72,21 @@ def _ready_for_offline(page, live_server) -> None:
 
 def _open_form_offline(page) -> None:
     task = page.get_by_role("listitem").filter(has_text=TITLE)
-    _go(page, task.get_by_role("link", name=re.compile("^Logga")))
+    tap(page, task.get_by_role("link", name=re.compile("^Logga")))
     _started(page)
 
 
-def test_the_app_is_installable_with_its_icons(browser, live_server):
-    context, page = _phone(browser, live_server)
-    _login(page, live_server, OFFICER)
+def _offline(phone_login, live_server, **options):
+    """The officer's phone, logged in, with Mina uppgifter kept for use without a network, and
+    then without one."""
+    context, page = phone_login(OFFICER, **options)
+    _ready_for_offline(page, live_server)
+    context.set_offline(True)
+    return context, page
+
+
+def test_the_app_is_installable_with_its_icons(live_server, phone_login):
+    context, page = phone_login(OFFICER)
     page.goto(f"{live_server.url}/mina-uppgifter")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     worker = page.evaluate("""async () => { const r = await navigator.serviceWorker.ready;
@@ -177,20 +128,19 @@ def test_the_app_is_installable_with_its_icons(browser, live_server):
     context.close()
 
 
-def test_log_offline_and_it_is_sent_once_when_the_network_returns(browser, live_server,
+def test_log_offline_and_it_is_sent_once_when_the_network_returns(live_server, phone_login,
                                                                  activity_id):
     app = live_server.app
-    context, page = _phone(browser, live_server)
     violations: list[str] = []
     # The taps and screens from the login page to a logged occasion, without a network.
     screens, taps = 1, 0  # the login page
-    _login(page, live_server, OFFICER)
+    context, page = phone_login(OFFICER)
     taps, screens = taps + 1, screens + 1  # Logga in → the start page
-    _go(page, page.get_by_role("link", name="Mina uppgifter").first)
+    tap(page, page.get_by_role("link", name="Mina uppgifter").first)
     taps, screens = taps + 1, screens + 1
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.get_by_text("finns sparade i telefonen").wait_for()
-    _axe(page, violations)
+    axe_into(page, violations)
 
     context.set_offline(True)
     _open_form_offline(page)
@@ -198,7 +148,7 @@ def test_log_offline_and_it_is_sent_once_when_the_network_returns(browser, live_
     assert page.get_by_role("heading", name="Logga genomförande").is_visible()
     assert page.get_by_label("Datum").input_value() == local_today().isoformat()
     page.get_by_label("Anteckning").fill("Loggat utan täckning")
-    _go(page, page.get_by_role("button", name="Spara"))
+    tap(page, page.get_by_role("button", name="Spara"))
     taps, screens = taps + 1, screens + 1
     _started(page)
     assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
@@ -207,7 +157,7 @@ def test_log_offline_and_it_is_sent_once_when_the_network_returns(browser, live_
     assert outbox.get_by_text("väntar på att skickas").first.is_visible()
     assert "väntar på att skickas" in page.get_by_role("status").first.inner_text()
     assert _notes(app, activity_id).count("Loggat utan täckning") == 0
-    _axe(page, violations)
+    axe_into(page, violations)
     assert (taps, screens) == (4, 5)
 
     context.set_offline(False)
@@ -222,13 +172,10 @@ def test_log_offline_and_it_is_sent_once_when_the_network_returns(browser, live_
     assert violations == []
 
 
-def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(browser, live_server,
+def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(live_server, phone_login,
                                                                    activity_id):
     app = live_server.app
-    context, page = _phone(browser, live_server)
-    _login(page, live_server, OFFICER)
-    _ready_for_offline(page, live_server)
-    context.set_offline(True)
+    context, page = _offline(phone_login, live_server)
     _open_form_offline(page)
     page.get_by_label("Anteckning").fill("Dubbeltryck utan täckning")
     with page.expect_navigation(url=re.compile("/mina-uppgifter$")):
@@ -258,20 +205,16 @@ def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(browser, live
     context.close()
 
 
-def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser, live_server,
+def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(live_server, phone_login,
                                                                         activity_id):
     """At 320 px: the outbox with the server's message reflows too."""
     app = live_server.app
-    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
-    page = context.new_page()
     violations: list[str] = []
-    _login(page, live_server, OFFICER)
-    _ready_for_offline(page, live_server)
-    context.set_offline(True)
+    context, page = _offline(phone_login, live_server, **NARROW)
     _open_form_offline(page)
     page.get_by_label(re.compile("^Antal poliser")).fill("många")
     page.get_by_label("Anteckning").fill("Fel antal")
-    _go(page, page.get_by_role("button", name="Spara"))
+    tap(page, page.get_by_role("button", name="Spara"))
     _started(page)
     context.set_offline(False)
     outbox = page.locator("#offline-outbox")
@@ -280,18 +223,18 @@ def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser,
     assert message.startswith("Antal poliser")
     assert "Rätta det eller ta bort det" in page.get_by_role("status").first.inner_text()
     assert _notes(app, activity_id).count("Fel antal") == 0
-    assert _overflow(page) <= 0
-    _axe(page, violations)
+    assert overflow(page) <= 0
+    axe_into(page, violations)
 
-    _go(page, outbox.get_by_role("link", name="Rätta"))
+    tap(page, outbox.get_by_role("link", name="Rätta"))
     _started(page)
     summary = page.get_by_role("alert")
     assert message in summary.inner_text()
     assert page.get_by_label("Anteckning").input_value() == "Fel antal"
-    assert _overflow(page) <= 0
-    _axe(page, violations)
+    assert overflow(page) <= 0
+    axe_into(page, violations)
     page.get_by_label(re.compile("^Antal poliser")).fill("2")
-    _go(page, page.get_by_role("button", name="Spara"))
+    tap(page, page.get_by_role("button", name="Spara"))
     assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
     _started(page)
     assert _outbox(page) == []
@@ -300,16 +243,13 @@ def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(browser,
     assert violations == []
 
 
-def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(browser, live_server,
+def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(live_server, phone_login,
                                                                     activity_id):
     app = live_server.app
-    context, page = _phone(browser, live_server)
-    _login(page, live_server, OFFICER)
-    _ready_for_offline(page, live_server)
-    context.set_offline(True)
+    context, page = _offline(phone_login, live_server)
     _open_form_offline(page)
     page.get_by_label("Anteckning").fill("Efter utloggning")
-    _go(page, page.get_by_role("button", name="Spara"))
+    tap(page, page.get_by_role("button", name="Spara"))
     _started(page)
     context.clear_cookies()  # the session ends while the phone is without a network
     context.set_offline(False)
@@ -317,10 +257,10 @@ def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(browser, liv
     outbox.get_by_text("Du har loggats ut").wait_for()
     (entry,) = _outbox(page)
     assert entry["status"] == "login" and _notes(app, activity_id).count("Efter utloggning") == 0
-    _go(page, outbox.get_by_role("link", name="Logga in"))
+    tap(page, outbox.get_by_role("link", name="Logga in"))
     page.get_by_label("E-postadress").fill(OFFICER)
     page.get_by_label("Lösenord").fill(app.config["DEMO_PASSWORDS"][OFFICER])
-    _go(page, page.get_by_role("button", name="Logga in"))
+    tap(page, page.get_by_role("button", name="Logga in"))
     _started(page)
     assert _outbox(page) == []
     assert _notes(app, activity_id).count("Efter utloggning") == 1
@@ -333,36 +273,30 @@ def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(browser, liv
     context.close()
 
 
-def test_the_offline_page_without_a_copy(browser, live_server):
+def test_the_offline_page_without_a_copy(live_server, phone_login):
     """A page that was never kept: a short Swedish page that leads to Mina uppgifter."""
-    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
-    page = context.new_page()
-    _login(page, live_server, OFFICER)
-    _ready_for_offline(page, live_server)
-    context.set_offline(True)
+    context, page = _offline(phone_login, live_server, **NARROW)
     page.goto(f"{live_server.url}/paminnelser")
     assert page.get_by_role("heading", name="Ingen uppkoppling").is_visible()
-    assert _overflow(page) <= 0
+    assert overflow(page) <= 0
     violations: list[str] = []
-    _axe(page, violations)
-    _go(page, page.get_by_role("link", name="Mina uppgifter").last)
+    axe_into(page, violations)
+    tap(page, page.get_by_role("link", name="Mina uppgifter").last)
     assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
     context.close()
     assert violations == []
 
 
-def test_with_javascript_off_the_log_form_works_as_before(browser, live_server, activity_id):
+def test_with_javascript_off_the_log_form_works_as_before(live_server, phone_login, activity_id):
     """Progressive enhancement only: no outbox, no worker, the form posts as it always did."""
-    context = browser.new_context(java_script_enabled=False, **PHONE)
-    page = context.new_page()
-    _login(page, live_server, OFFICER)
-    _go(page, page.get_by_role("link", name="Mina uppgifter").first)
+    context, page = phone_login(OFFICER, java_script_enabled=False)
+    tap(page, page.get_by_role("link", name="Mina uppgifter").first)
     assert page.locator("[data-offline-ready]").is_hidden()
     assert page.locator("#offline-outbox").is_hidden()
-    _go(page, page.get_by_role("listitem").filter(has_text=TITLE).get_by_role(
+    tap(page, page.get_by_role("listitem").filter(has_text=TITLE).get_by_role(
         "link", name=re.compile("^Logga")))
     page.get_by_label("Anteckning").fill("Utan JavaScript")
-    _go(page, page.get_by_role("button", name="Spara"))
+    tap(page, page.get_by_role("button", name="Spara"))
     assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
     assert _notes(live_server.app, activity_id).count("Utan JavaScript") == 1
     context.close()

@@ -13,8 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import images
-from tests.e2e.test_phone import PHONE, _axe, _go, _overflow
-from tests.e2e.test_working_year import _login
+from tests.e2e.phone import axe_into, overflow, tap
 from tracker.extensions import db
 from tracker.formatting import local_today
 
@@ -26,46 +25,17 @@ TITLE = "Trygghetsvandring runt Nya torget"
 
 
 @pytest.fixture(scope="module")
-def walk_activity(demo_app):
+def walk_activity(demo_app, new_activity):
     """A walk of the officer's in Lidköping, in a promise of this year, removed afterwards."""
-    from tests.factories import make_commitment, make_promise
-    from tracker.models import (
-        Activity,
-        ActivityType,
-        Membership,
-        Municipality,
-        Party,
-        Place,
-        Promise,
-        User,
-    )
+    from tracker.models import Party, User
 
-    with demo_app.app_context():
-        officer = db.session.scalar(sa.select(User).where(User.email == OFFICER))
-        town = db.session.scalar(sa.select(Municipality).join(
-            Membership, Membership.municipality_id == Municipality.id).where(
-            Membership.user_id == officer.id, Municipality.name == "Lidköping"))
-        promise = make_promise(town, year=local_today().year)
-        promise.title = "Medborgarlöfte för trygghetsvandringen"
-        commitment = make_commitment(promise, Party.TILLSAMMANS)
-        places = db.session.scalars(sa.select(Place).where(
-            Place.municipality_id == town.id).order_by(Place.name)).all()[:3]
-        kind = db.session.scalar(sa.select(ActivityType).where(
-            ActivityType.key == "trygghetsvandring"))
-        activity = Activity(commitment_id=commitment.id, municipality_id=town.id,
-                            type_id=kind.id, title=TITLE, owner_id=officer.id,
-                            due_date=local_today() + timedelta(days=7))
-        activity.assignees, activity.places = [], places[:1]
-        db.session.add(activity)
-        db.session.commit()
-        ids = {"activity": activity.id, "promise": promise.id,
-               "places": [p.name for p in places]}
-        coordinator = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
-        ids["coordinator_name"] = coordinator.name
-    yield ids
-    with demo_app.app_context():
-        db.session.execute(sa.delete(Promise).where(Promise.id == ids["promise"]))
-        db.session.commit()
+    with new_activity(OFFICER, "Lidköping", "Medborgarlöfte för trygghetsvandringen",
+                      "trygghetsvandring", TITLE, party=Party.TILLSAMMANS, places=3,
+                      due_date=local_today() + timedelta(days=7)) as made:
+        with demo_app.app_context():
+            made["coordinator_name"] = db.session.scalar(
+                sa.select(User.name).where(User.email == COORDINATOR))
+        yield made
 
 
 class Pages:
@@ -75,12 +45,12 @@ class Pages:
         self.page, self.violations, self.overflowing = page, [], []
 
     def check(self):
-        _axe(self.page, self.violations)
-        if _overflow(self.page) > 0:
-            self.overflowing.append(f"{self.page.url}: {_overflow(self.page)} px")
+        axe_into(self.page, self.violations)
+        if overflow(self.page) > 0:
+            self.overflowing.append(f"{self.page.url}: {overflow(self.page)} px")
 
     def go(self, target):
-        _go(self.page, target)
+        tap(self.page, target)
         self.check()
 
 
@@ -106,14 +76,12 @@ def _add_finding(page, pages: Pages, *, place, category, description, action=Non
     assert page.get_by_text("Iakttagelsen är sparad.").is_visible()
 
 
-def test_a_walk_from_the_phone_to_the_fixed_lamp(browser, live_server, walk_activity,
+def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_activity,
                                                  tmp_path):
     app, base = live_server.app, live_server.url
     places = walk_activity["places"]
-    officer = browser.new_context(**PHONE)
-    page = officer.new_page()
+    officer, page = phone_login(OFFICER)
     pages = Pages(page)
-    _login(page, live_server, OFFICER)
 
     # Log the walk from Mina uppgifter: on to its protocol.
     pages.go(page.get_by_role("link", name="Mina uppgifter").first)
@@ -162,10 +130,8 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(browser, live_server, walk_acti
     officer.close()
 
     # The coordinator finds the action in Mina uppgifter and marks it åtgärdad with a photo.
-    desk = browser.new_context(**PHONE)
-    page = desk.new_page()
+    desk, page = phone_login(COORDINATOR)
     pages.page = page
-    _login(page, live_server, COORDINATOR)
     # The header's count tells of it; Aviseringar names it and opens the action point.
     badge = page.locator("summary .badge")
     assert badge.is_visible() and int(badge.inner_text().split()[0]) >= 1

@@ -19,12 +19,9 @@ from tracker.models import Activity, LogEntry, Party, Role
 
 
 @pytest.fixture
-def world(session, make_municipality, make_user):
-    m = make_municipality("Lidköping")
-    other = make_municipality("Skara")
-    year = local_today().year
-    promise = make_promise(m, year=year)
-    other_promise = make_promise(other, year=year)
+def world(lidkoping_and_skara, make_user):
+    m, other, promise = lidkoping_and_skara
+    other_promise = make_promise(other, year=local_today().year)
     people = {
         "coordinator": make_user(Role.COORDINATOR, m),
         "officer": make_user(Role.OFFICER, m),

@@ -18,10 +18,8 @@ from tracker.models import ActivityStatus, Commitment, LogEntry, Party, Role
 
 
 @pytest.fixture
-def world(session, make_municipality, make_user):
-    m = make_municipality("Lidköping")
-    other = make_municipality("Skara")
-    promise = make_promise(m, year=local_today().year)
+def world(lidkoping_and_skara, make_user):
+    m, other, promise = lidkoping_and_skara
     officer = make_user(Role.OFFICER, m)
     coordinator = make_user(Role.COORDINATOR, m)
     police = make_commitment(promise, party=Party.POLISEN)

@@ -10,15 +10,10 @@ import sqlalchemy as sa
 
 from tests.conftest import login
 from tests.views.test_public import JAN, _compiled, _promise, _publish
-from tracker.extensions import db, limiter
+from tracker.extensions import db
 from tracker.models import FollowUpFeedback, Party, PromiseStatus
 
-
-@pytest.fixture(autouse=True)
-def _no_earlier_posts():
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("no_earlier_posts")
 
 
 @pytest.fixture

@@ -9,26 +9,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from tests.test_reminders import SmtpInbox
-from tracker.extensions import db, limiter
+from tracker.extensions import db
 from tracker.models import AuditEvent, Promise, PromiseStatus, Subscription
 from tracker.services import subscriptions as service
 
 ADDRESS = "granne@example.se"
 
 
-@pytest.fixture(autouse=True)
-def _no_earlier_posts():
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    with SmtpInbox() as server:
-        monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
-        yield server
+pytestmark = pytest.mark.usefixtures("no_earlier_posts")
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from tests.conftest import login
 from tests.factories import make_activity, make_commitment, make_promise, make_type
-from tests.test_reminders import SmtpInbox
-from tracker.extensions import db, limiter
+from tracker.extensions import db
 from tracker.jobs import tasks
 from tracker.models import AuditEvent, Tip, TipEvent, TipStatus
 from tracker.services import tips as service
@@ -20,18 +19,7 @@ from tracker.services import tips as service
 TEXT = "Bilarna kör för fort förbi skolan på Storgatan varje morgon."
 
 
-@pytest.fixture(autouse=True)
-def _no_earlier_posts():
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    with SmtpInbox() as server:
-        monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
-        yield server
+pytestmark = pytest.mark.usefixtures("no_earlier_posts")
 
 
 def _send(client, town, reply_to="boende@example.se"):

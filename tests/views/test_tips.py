@@ -19,12 +19,7 @@ PERSONNUMMER = "811218-9876"
 FORM = "/offentlig/{slug}/tips"
 
 
-@pytest.fixture(autouse=True)
-def _no_earlier_posts():
-    """Every test starts with no tip posts counted against 127.0.0.1 (memory storage)."""
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("no_earlier_posts")
 
 
 def _tips(municipality=None) -> list[Tip]:

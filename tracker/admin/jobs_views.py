@@ -18,6 +18,7 @@ from tracker import audit
 from tracker.admin import bp
 from tracker.extensions import db
 from tracker.jobs import recovery, tasks
+from tracker.jobs.runs import RunResult, Skipped, run_job
 from tracker.jobs.scheduler import JOBS, CronSettingError, ScheduledJob, cron_trigger, job_by_id
 from tracker.models import JobOutcome, JobRun
 from tracker.models.base import utcnow
@@ -125,7 +126,7 @@ def run_job_now(job_id: str):
     # Committing first also ends this request's read transaction: on SQLite a transaction that
     # read before the job's own session wrote could not write afterwards.
     db.session.commit()
-    result = tasks.run_job(job.id, work, app=current_app._get_current_object(),  # type: ignore[attr-defined]
+    result = run_job(job.id, work, app=current_app._get_current_object(),  # type: ignore[attr-defined]
                            key_of=lambda _today: key,
                            actor=f"job:{job.id} (kör nu: {current_user.email})",
                            retry_seconds=0)
@@ -149,12 +150,12 @@ def _resume(job: ScheduledJob, key: str, now: datetime):
     return _report(result, _("Körningen för %(key)s körs redan av en annan process.", key=key))
 
 
-def _report(result: tasks.RunResult, held_message: str):
+def _report(result: RunResult, held_message: str):
     if result.outcome is JobOutcome.OK:
         flash(_("Jobbet kördes: %(detail)s", detail=result.detail), "success")
     elif result.outcome is JobOutcome.FAILED:
         flash(_("Jobbet misslyckades: %(detail)s", detail=result.detail), "error")
-    elif result.skipped in (tasks.Skipped.INTERRUPTED, tasks.Skipped.UNAVAILABLE):
+    elif result.skipped in (Skipped.INTERRUPTED, Skipped.UNAVAILABLE):
         flash(_("Jobbet avbröts: databasen svarade inte. Det körs igen automatiskt."), "error")
     else:
         flash(held_message, "info")

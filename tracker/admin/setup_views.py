@@ -21,7 +21,7 @@ from tracker.models import Indicator, Municipality, Organisation, PoliceArea, Ro
 from tracker.models.geo import official_name_for
 from tracker.services import DomainError, setup, user_admin
 from tracker.translation import gettext as _
-from tracker.web import load_or_404, show_refusal
+from tracker.web import commit_or_flash_refusal, load_or_404, show_refusal
 
 
 def _status(form) -> int:
@@ -232,12 +232,7 @@ def user_membership(user_id: int):
     if municipality is None:
         flash(_("Välj en kommun och en roll."), "error")
         return redirect(back)
-    try:
-        user_admin.set_role(current_user, user, municipality, Role(form.role.data))
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("%(name)s har nu en roll i %(municipality)s.", name=user.name,
-            municipality=municipality.name), "success")
-    return redirect(back)
+    return commit_or_flash_refusal(
+        lambda: user_admin.set_role(current_user, user, municipality, Role(form.role.data)), back,
+        lambda: _("%(name)s har nu en roll i %(municipality)s.", name=user.name,
+                  municipality=municipality.name))

@@ -39,8 +39,9 @@ def authenticate_request() -> None:
     if secret is None:
         raise ApiError(401, "token_missing")
     now = utcnow()
-    token, refusal = api_tokens.authenticate(secret, now)
-    if token is None:
+    token = api_tokens.authenticate(secret, now)
+    if isinstance(token, Refusal):
+        refusal = token  # no token: why not
         # The shown prefix tells the token apart (as on the tokens page), never the secret.
         audit.record_refusal("token_refused", {
             "code": refusal.value,

@@ -104,7 +104,7 @@ def update_value(body, value_id: int):
     """Ändra ett värde (samordnare)."""
     row = viewable(IndicatorValue, value_id)
     require(policies.can_edit(user(), row))
-    indicator = db.session.get(Indicator, row.indicator_id)
+    indicator = db.session.get_one(Indicator, row.indicator_id)
     with service_errors():
         row, _previous = save_indicator_value(
             user(), row.municipality_id, indicator, row.year, _decimal(body["value"]),

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker import audit
@@ -76,17 +79,27 @@ def _pending_user() -> tuple[User | None, dict]:
     return user, pending
 
 
+def _in_second_step(view: Callable[[User, dict], ResponseReturnValue]):
+    """A view of the second step of a login, called with (the user, their pending login) while
+    that step is open; else home when already logged in, or back to the password step."""
+    @functools.wraps(view)
+    def during_second_step():
+        if current_user.is_authenticated:
+            return redirect(url_for("main.index"))
+        user, pending = _pending_user()
+        if user is None:
+            session.pop("pending_login", None)
+            flash(_("Logga in med e-postadress och lösenord först."), "info")
+            return redirect(url_for("auth.login"))
+        return view(user, pending)
+    return during_second_step
+
+
 @bp.route("/login/kod", methods=["GET", "POST"])
 @post_limit("LOGIN_RATE_LIMIT")
-def login_code():
+@_in_second_step
+def login_code(user: User, pending: dict):
     """The second step of a login: a code from the authenticator app, or a recovery code."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    user, pending = _pending_user()
-    if user is None:
-        session.pop("pending_login", None)
-        flash(_("Logga in med e-postadress och lösenord först."), "info")
-        return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -120,15 +133,9 @@ def _code_page(user: User, form: CodeForm):
 
 @bp.post("/login/nyckel")
 @post_limit("LOGIN_RATE_LIMIT")
-def login_key():
+@_in_second_step
+def login_key(user: User, pending: dict):
     """The second step of a login with a security key or passkey."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    user, pending = _pending_user()
-    if user is None:
-        session.pop("pending_login", None)
-        flash(_("Logga in med e-postadress och lösenord först."), "info")
-        return redirect(url_for("auth.login"))
     form = SecurityKeyLoginForm(prefix="nyckel")
     if not form.validate_on_submit():
         flash(_("Säkerhetsnyckeln svarade inte. Försök igen, eller skriv koden från din app."),

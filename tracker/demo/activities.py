@@ -76,16 +76,19 @@ def _match(commitments: Sequence[Commitment], fragment: str) -> Commitment:
 
 
 def _dates(rng: random.Random, activity: Activity, n: int) -> list[date]:
-    expected = expected_occasions(activity.recurrence, activity.start_date, activity.due_date)
+    start, due = activity.start_date, activity.due_date
+    expected = expected_occasions(activity.recurrence, start, due)
     if expected:
         return sorted(rng.sample(expected, min(n, len(expected))))
-    span = (activity.due_date - activity.start_date).days
+    if start is None or due is None:
+        raise ValueError(f"demo activity without a start and a due date: {activity.title!r}")
+    span = (due - start).days
     picks = []
     for _ in range(n):
-        d = activity.start_date + timedelta(days=rng.randint(0, max(span, 0)))
+        d = start + timedelta(days=rng.randint(0, max(span, 0)))
         while d.weekday() >= 5 and span >= 7:  # weekday work unless the window is short
             d -= timedelta(days=1)
-        picks.append(max(d, activity.start_date))
+        picks.append(max(d, start))
     return sorted(picks)
 
 

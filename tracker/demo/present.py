@@ -267,7 +267,11 @@ def _spread(rng: random.Random, activity: Activity, n: int, end: date) -> list[d
     """n dates between the start and `end`: the recurrence's own when it has one, weekdays
     otherwise (several occasions may share a day, as classes of one school do)."""
     start = activity.start_date
-    if n <= 0 or end < start:
+    if n <= 0:
+        return []
+    if start is None:
+        raise ValueError(f"demo activity without a start date: {activity.title!r}")
+    if end < start:
         return []
     expected = expected_occasions(activity.recurrence, start, end)
     if expected:
@@ -281,6 +285,8 @@ def _followups(promise: Promise, users: dict[str, User], today: date) -> None:
     """Last year's follow-up compiled, written up, approved by both parties and published;
     this year's compiled as a draft."""
     last = followups.load(compile_followup(promise.id, today.year - 1).id)
+    if last is None:
+        raise ValueError(f"the follow-up of {promise.title!r} just compiled cannot be read")
     municipality_side, police_side = users["samordnare"], users["lpo"]
     for key, title, text in (("lardomar", "Lärdomar", LESSONS),
                              ("nasta-steg", "Nästa steg", NEXT_STEPS)):

@@ -161,7 +161,7 @@ def edit_section(followup_id: int, key: str):
 
 def _reloaded(followup_id: int) -> FollowUp:
     db.session.rollback()
-    return service.load(followup_id)
+    return service.load(followup_id) or abort(404)
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/avsnitt/<key>/sammanstalld-text",
@@ -196,7 +196,7 @@ def edit_verdict(followup_id: int, commitment_id: str):
     elif request.method == "POST":
         status = 422
     if status == 409:
-        followup = service.load(followup_id)
+        followup = service.load(followup_id) or abort(404)
         verdict = followup.verdicts.get(commitment_id, verdict)
         form.open_at(followup)
         form.form_errors.append(_("Någon annan har ändrat uppföljningen. Deras bedömning visas "

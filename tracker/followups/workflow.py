@@ -339,7 +339,7 @@ def published_history(followup_id: int) -> list[FollowUpVersion]:
 
 def load_content(version: FollowUpVersion) -> FollowUpVersion:
     """Read a version's content in one statement (it was deferred by `published_history`)."""
-    return db.session.scalar(_CONTENT_OF, {"id": version.id})
+    return db.session.scalars(_CONTENT_OF, {"id": version.id}).one()
 
 
 def for_municipalities(municipality_ids: set[int] | None) -> list[FollowUp]:

@@ -16,7 +16,7 @@ from flask.logging import default_handler
 from tracker import audit
 from tracker.extensions import db
 from tracker.followups.compiler import compile_followup
-from tracker.jobs import tasks
+from tracker.jobs.runs import STOPPING, RunResult, Skipped
 from tracker.jobs.scheduler import (
     JOBS,
     CronSettingError,
@@ -24,7 +24,6 @@ from tracker.jobs.scheduler import (
     job_by_id,
     next_run_times,
 )
-from tracker.jobs.tasks import RunResult, Skipped
 from tracker.labels import VERDICT
 from tracker.models import FollowUpStatus, JobOutcome, Verdict
 from tracker.services import DomainError
@@ -60,7 +59,7 @@ class _GracefulStop:
         name = signal.Signals(signal.sigwait(STOP_SIGNALS)).name
         self._received.set()
         log.info("Received %s; stopping after the running jobs finish", name)
-        tasks.STOPPING.set()
+        STOPPING.set()
         try:
             self.scheduler.shutdown(wait=True)
         except SchedulerNotRunningError:  # it had stopped already

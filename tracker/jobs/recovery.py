@@ -18,7 +18,7 @@ from flask import Flask, current_app
 
 from tracker.errors import UNAVAILABLE
 from tracker.extensions import db
-from tracker.jobs import tasks
+from tracker.jobs.runs import RunResult, first_line, rollback_quietly, run_job
 from tracker.jobs.scheduler import (
     JOBS,
     CronSettingError,
@@ -112,9 +112,9 @@ def pending_runs(now: datetime | None = None) -> list[Pending]:
 
 
 def resume(app: Flask, item: Pending, actor: str | None = None,
-           retry_seconds: int | None = None) -> tasks.RunResult:
+           retry_seconds: int | None = None) -> RunResult:
     """Run a stuck or missed scheduled run now under its own key (taking over a stuck one)."""
-    return tasks.run_job(item.job.id, item.job.work, app=app, today=item.run_for,
+    return run_job(item.job.id, item.job.work, app=app, today=item.run_for,
                          key_of=lambda _day: item.key, actor=actor,
                          retry_seconds=retry_seconds)
 
@@ -129,7 +129,7 @@ def _abandon(item: Pending) -> None:
         .execution_options(synchronize_session=False))
 
 
-def recover(app: Flask) -> list[tasks.RunResult]:
+def recover(app: Flask) -> list[RunResult]:
     """Take over every stuck scheduled run and catch up every missed one; the scheduler's
     periodic job. A database that does not answer is left for the next time."""
     with app.app_context():
@@ -140,9 +140,9 @@ def recover(app: Flask) -> list[tasks.RunResult]:
                     _abandon(item)
             db.session.commit()
         except UNAVAILABLE as error:
-            tasks.rollback_quietly()
+            rollback_quietly()
             log.warning("Looking for unfinished job runs: the database does not answer (%s)",
-                        tasks.first_line(error))
+                        first_line(error))
             return []
     results = []
     for item in pending:

@@ -13,12 +13,13 @@ from flask import Flask
 from flask_babel import LazyString
 
 from tracker.jobs import tasks
+from tracker.jobs.runs import RunResult
 from tracker.translation import lazy_gettext as _l
 
 
 class ScheduledJob(NamedTuple):
     id: str
-    func: Callable[..., tasks.RunResult]
+    func: Callable[..., RunResult]
     cron_setting: str  # config key holding a cron expression (see cron_trigger)
     work: Callable[[date], str]  # what func runs once per period; "Kör nu" runs it directly
     label: LazyString

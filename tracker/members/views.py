@@ -15,7 +15,13 @@ from tracker.models import Indicator, IndicatorValue, Municipality, Organisation
 from tracker.services import DomainError, FieldErrors, indicator_values, setup, user_admin
 from tracker.services.imports.cells import CellError, decimal
 from tracker.translation import gettext as _
-from tracker.web import load_or_404, require, safe_local_url, show_refusal
+from tracker.web import (
+    commit_or_flash_refusal,
+    load_or_404,
+    require,
+    safe_local_url,
+    show_refusal,
+)
 
 
 def _managed_municipality(municipality_id: int) -> Municipality:
@@ -72,15 +78,10 @@ def change_role(municipality_id: int, user_id: int):
     if not form.validate_on_submit():
         flash(_("Välj en roll."), "error")
         return redirect(back)
-    try:
-        user_admin.set_role(current_user, user, municipality, Role(form.role.data))
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("%(name)s har nu en ny roll i %(municipality)s.", name=user.name,
-            municipality=municipality.name), "success")
-    return redirect(back)
+    return commit_or_flash_refusal(
+        lambda: user_admin.set_role(current_user, user, municipality, Role(form.role.data)), back,
+        lambda: _("%(name)s har nu en ny roll i %(municipality)s.", name=user.name,
+                  municipality=municipality.name))
 
 
 @bp.post("/kommuner/<int:municipality_id>/medlemmar/<int:user_id>/ta-bort")
@@ -89,15 +90,10 @@ def remove(municipality_id: int, user_id: int):
     municipality = _managed_municipality(municipality_id)
     user = load_or_404(User, user_id)
     back = _back(url_for("members.members", municipality_id=municipality.id))
-    try:
-        user_admin.remove_membership(current_user, user, municipality)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("%(name)s är inte längre medlem i %(municipality)s.", name=user.name,
-            municipality=municipality.name), "success")
-    return redirect(back)
+    return commit_or_flash_refusal(
+        lambda: user_admin.remove_membership(current_user, user, municipality), back,
+        lambda: _("%(name)s är inte längre medlem i %(municipality)s.", name=user.name,
+                  municipality=municipality.name))
 
 
 def _person_action(user_id: int):
@@ -123,29 +119,19 @@ def resend(user_id: int):
 @login_required
 def deactivate(user_id: int):
     user, back = _person_action(user_id)
-    try:
-        user_admin.deactivate(current_user, user)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("%(name)s är avaktiverad och utloggad överallt. Det hen har gjort finns kvar.",
-            name=user.name), "success")
-    return redirect(back)
+    return commit_or_flash_refusal(
+        lambda: user_admin.deactivate(current_user, user), back,
+        lambda: _("%(name)s är avaktiverad och utloggad överallt. Det hen har gjort finns kvar.",
+                  name=user.name))
 
 
 @bp.post("/anvandare/<int:user_id>/aktivera")
 @login_required
 def reactivate(user_id: int):
     user, back = _person_action(user_id)
-    try:
-        user_admin.reactivate(current_user, user)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("%(name)s kan logga in igen.", name=user.name), "success")
-    return redirect(back)
+    return commit_or_flash_refusal(
+        lambda: user_admin.reactivate(current_user, user), back,
+        lambda: _("%(name)s kan logga in igen.", name=user.name))
 
 
 def _indicator_values(municipality_id: int):
@@ -188,7 +174,7 @@ def _save_value(form: IndicatorValueForm, municipality: Municipality, indicators
             numbers[name] = decimal(field.data, str(field.label.text))
         except CellError as error:
             errors[name] = error.message
-    if errors:
+    if errors or indicator is None:  # no indicator is one of the errors
         show_refusal(form, FieldErrors(errors))
         return False
     try:

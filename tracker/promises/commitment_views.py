@@ -1,6 +1,9 @@
 """Focus-area and commitment pages: add, edit, move, delete, revise (blueprint ``bp``)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -46,6 +49,8 @@ from tracker.web import (
     save_or_conflict,
     show_refusal,
 )
+
+T = TypeVar("T")
 
 # ---------------------------------------------------------------- focus areas
 
@@ -113,29 +118,36 @@ def move_focus_area(area_id: int):
 @login_required
 def delete_focus_area(area_id: int):
     area = _editable_area(area_id)
-    promise_id, title = area.promise_id, area.title
-    if EmptyForm().validate_on_submit():
-        try:
-            moved = service.delete_focus_area(area, current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Fokusområdet ”%(title)s” är borttaget.", title=title), "success")
-            if moved:
-                flash(ngettext("%(num)d åtagande ligger nu under Övriga löften.",
-                               "%(num)d åtaganden ligger nu under Övriga löften.", moved), "info")
-    return _to_promise(promise_id)
+    title = area.title
+
+    def deleted(moved: int) -> None:
+        flash(_("Fokusområdet ”%(title)s” är borttaget.", title=title), "success")
+        if moved:
+            flash(ngettext("%(num)d åtagande ligger nu under Övriga löften.",
+                           "%(num)d åtaganden ligger nu under Övriga löften.", moved), "info")
+
+    return _change_from_promise_page(
+        EmptyForm(), lambda: service.delete_focus_area(area, current_user), area.promise_id,
+        done=deleted)
 
 
 def _move(form, action, promise_id: int, anchor: str):
+    return _change_from_promise_page(form, lambda: action(form.direction.data), promise_id, anchor)
+
+
+def _change_from_promise_page(form, change: Callable[[], T], promise_id: int,
+                              anchor: str | None = None,
+                              done: Callable[[T], None] = lambda _result: None):
+    """A button on the promise page (move, delete): the change is committed and `done` tells of
+    its result, or the refusal is shown; back to the promise page either way."""
     if form.validate_on_submit():
         try:
-            action(form.direction.data)
+            result = change()
         except DomainError as error:
             flash(error.message, "error")
         else:
             db.session.commit()
+            done(result)
     return _to_promise(promise_id, anchor)
 
 
@@ -290,16 +302,9 @@ def move_commitment(commitment_id: int):
 @login_required
 def delete_commitment(commitment_id: int):
     commitment = _editable_commitment(commitment_id)
-    promise_id = commitment.promise_id
-    if EmptyForm().validate_on_submit():
-        try:
-            service.delete_commitment(commitment, current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Åtagandet är borttaget."), "success")
-    return _to_promise(promise_id)
+    return _change_from_promise_page(
+        EmptyForm(), lambda: service.delete_commitment(commitment, current_user),
+        commitment.promise_id, done=lambda _none: flash(_("Åtagandet är borttaget."), "success"))
 
 
 @bp.route("/ataganden/<int:commitment_id>/bedomningsgrund", methods=["GET", "POST"])

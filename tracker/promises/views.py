@@ -165,7 +165,7 @@ def _sources_text(keys) -> str:
 
 def _conflict(promise_id: int, form):
     """409: the saved version beside the user's input, which stays in the form."""
-    current = service.load_promise(promise_id)
+    current = service.load_promise(promise_id) or abort(404)
     rows = []
     if "title" in form:
         start, end = form.start_year.data, form.end_year.data
@@ -246,7 +246,7 @@ def copy(promise_id: int):
             promise = _editable_promise(promise_id)
             show_refusal(form, error)
         else:
-            if conflict:
+            if new is None:  # a conflict: its page
                 return conflict
             flash(_("Ett utkast för %(period)s är skapat.", period=new.period_label), "success")
             for other in overlapping:
@@ -264,7 +264,7 @@ def _copy_page(promise: Promise, form, overlapping: list[Promise]):
 
 def _copy_conflict(promise_id: int, form):
     """An activity carried over was changed by someone at the same moment: nothing was copied."""
-    promise = service.load_promise(promise_id)
+    promise = service.load_promise(promise_id) or abort(404)
     form.form_errors.append(_("En aktivitet ändrades av någon annan samtidigt. Ingenting "
                               "kopierades; försök igen."))
     return _copy_page(promise, form, service.overlapping_promises(promise)), 409

@@ -109,8 +109,8 @@ def _unsubscribe_link(subscription) -> str:
 
 def announce_promise(promise_id: int) -> int:
     """After a promise was signed (and committed): a short message to its subscribers."""
-    promise = db.session.get(Promise, promise_id)
-    place = db.session.get(Municipality, promise.municipality_id)
+    promise = db.session.get_one(Promise, promise_id)
+    place = db.session.get_one(Municipality, promise.municipality_id)
     if not (promise.is_public and place.is_public):
         return 0
     page = url_for("public.promise", slug=place.slug, promise_id=promise.id, _external=True)
@@ -125,9 +125,9 @@ def announce_promise(promise_id: int) -> int:
 
 def announce_followup(followup_id: int) -> int:
     """After a follow-up was published (and committed): a short message to its subscribers."""
-    followup = db.session.get(FollowUp, followup_id)
-    promise = db.session.get(Promise, followup.promise_id)
-    place = db.session.get(Municipality, promise.municipality_id)
+    followup = db.session.get_one(FollowUp, followup_id)
+    promise = db.session.get_one(Promise, followup.promise_id)
+    place = db.session.get_one(Municipality, promise.municipality_id)
     if not place.is_public:
         return 0
     page = url_for("public.followup", followup_id=followup.id, _external=True)

@@ -11,7 +11,7 @@ from tracker.public import bp
 from tracker.public.forms import TipForm
 from tracker.public.views import municipality_or_404
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, FieldErrors
+from tracker.services import DomainError, FieldErrors, tip_events, tip_mail
 from tracker.services import tips as service
 from tracker.web import attach_error
 
@@ -43,7 +43,7 @@ def tip(slug: str):
             status_url = url_for("public.tip_status", token=secret, _external=True)
             session[RECEIPT] = {"case": created.case_number, "url": status_url,
                                 "mailed": bool(created.reply_to)}
-            service.send_receipt(current_app.config, created, municipality.name, status_url)
+            tip_mail.send_receipt(current_app.config, created, municipality.name, status_url)
             return redirect(thanks)
     status = 422 if request.method == "POST" else 200
     return render_template("public/tip.html", municipality=municipality, form=form), status
@@ -64,7 +64,7 @@ def tip_status(token: str):
     municipality = db.session.get(Municipality, found.municipality_id)
     response = current_app.make_response(render_template(
         "public/tip_status.html", tip=found, municipality=municipality,
-        events=service.public_events(found.id),
+        events=tip_events.public_events(found.id),
         activity_title=service.public_activity_title(found)))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -68,10 +68,18 @@ def check(municipality_id: int, data: ActionInput, *, prefix: str = "") -> dict[
     return errors
 
 
-def _apply(action: ActionPoint, data: ActionInput) -> None:
+def _checked(municipality_id: int, data: ActionInput) -> ResponsibleParty:
+    """The responsible party of input that passes `check`; else FieldErrors with every message."""
+    errors = check(municipality_id, data)
+    if errors or data.party is None:  # no party is one of the errors
+        raise FieldErrors(errors)
+    return data.party
+
+
+def _apply(action: ActionPoint, data: ActionInput, party: ResponsibleParty) -> None:
     action.text = data.text.strip()
-    action.party = data.party
-    action.party_name = data.party_name.strip() if data.party in NAMED_PARTIES else ""
+    action.party = party
+    action.party_name = data.party_name.strip() if party in NAMED_PARTIES else ""
     action.owner_id = data.owner_id
     action.due_date = data.due_date
     action.place_id = data.place_id
@@ -82,13 +90,11 @@ def create(actor: User, activity: Activity, data: ActionInput, *, log_entry_id: 
            finding_id: int | None = None) -> ActionPoint:
     if not policies.can_log_on(actor, activity):
         raise DomainError(_("Du får inte lägga till åtgärdspunkter på den här aktiviteten."))
-    errors = check(activity.municipality_id, data)
-    if errors:
-        raise FieldErrors(errors)
+    party = _checked(activity.municipality_id, data)
     action = ActionPoint(municipality_id=activity.municipality_id, activity_id=activity.id,
                          log_entry_id=log_entry_id, finding_id=finding_id,
                          status=ActionStatus.OPEN, status_reason="")
-    _apply(action, data)
+    _apply(action, data, party)
     db.session.add(action)
     db.session.flush()
     _tell_new_owner(action, None, actor)
@@ -98,11 +104,9 @@ def create(actor: User, activity: Activity, data: ActionInput, *, log_entry_id: 
 def update(actor: User, action: ActionPoint, activity: Activity, data: ActionInput) -> None:
     if not policies.can_log_on(actor, activity):
         raise DomainError(_("Du får inte ändra åtgärdspunkten."))
-    errors = check(action.municipality_id, data)
-    if errors:
-        raise FieldErrors(errors)
+    party = _checked(action.municipality_id, data)
     before = action.owner_id
-    _apply(action, data)
+    _apply(action, data, party)
     db.session.flush()
     _tell_new_owner(action, before, actor)
 

@@ -153,7 +153,7 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     commitment = db.session.get(Commitment, data.commitment_id)
     if commitment is None:
         raise FieldErrors({"commitment_id": _("Välj ett åtagande.")})
-    promise = db.session.get(Promise, commitment.promise_id)
+    promise = db.session.get_one(Promise, commitment.promise_id)
     if activity is not None and promise.municipality_id != activity.municipality_id:
         raise FieldErrors({"commitment_id": _("Åtagandet hör till en annan kommun.")})
     moved = activity is None or activity.commitment_id != commitment.id

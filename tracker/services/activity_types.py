@@ -142,10 +142,11 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
         free_text[measure_field(index, "choices")] = (_("Alternativ"), row.choices)
     found.update({name: message for name, message in personal_data.check_fields(free_text).items()
                   if name not in found})
-    if found:
+    if found or kind is None:  # no kind is one of the errors found
         errors.update(found)
         return None
-    spec = {"key": key, "label": label, "kind": kind.value, "required": bool(row.required)}
+    spec: dict[str, object] = {"key": key, "label": label, "kind": kind.value,
+                               "required": bool(row.required)}
     if label_en:
         spec["label_en"] = label_en
     if kind == MeasureKind.CHOICE:

@@ -113,23 +113,23 @@ def status_of(token: ApiToken, now: datetime | None = None) -> str:
     return "active"
 
 
-def authenticate(secret: str, now: datetime | None = None) -> tuple[ApiToken | None, Refusal | None]:
-    """(token with token.user loaded, None) or (None, why not): one statement."""
+def authenticate(secret: str, now: datetime | None = None) -> ApiToken | Refusal:
+    """The token with token.user loaded, or why not: one statement."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
-        return None, Refusal.INVALID
+        return Refusal.INVALID
     row = db.session.execute(
         sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_secret(secret))
     ).first()
     if row is None or not row.User.is_enabled:
-        return None, Refusal.INVALID
+        return Refusal.INVALID
     token = row.ApiToken
     set_committed_value(token, "user", row.User)
     if token.revoked_at is not None:
-        return None, Refusal.REVOKED
+        return Refusal.REVOKED
     if token.expires_at <= (now or utcnow()):
-        return None, Refusal.EXPIRED
-    return token, None
+        return Refusal.EXPIRED
+    return token
 
 
 def needs_touch(token: ApiToken, now: datetime) -> bool:

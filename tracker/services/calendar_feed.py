@@ -72,7 +72,7 @@ def schedule_of(activity: Activity) -> Schedule | None:
     """The event's dates, or None when the activity has neither occasions nor a due date."""
     found = series(activity.recurrence, activity.start_date, activity.due_date)
     dates = [m.date() for m in islice(found.rule, found.count)] if found else []
-    if dates:
+    if found and dates:
         return Schedule(dates[0], rrule_of(found, dates))
     if activity.due_date:
         return Schedule(activity.due_date)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 
 from tracker.services import DomainError
@@ -122,7 +123,7 @@ def check_text(value: str | None, label: str) -> None:
         )
 
 
-def check_fields(fields: dict[str, tuple[str, str | None]]) -> dict[str, str]:
+def check_fields(fields: Mapping[str, tuple[str, str | None]]) -> dict[str, str]:
     """{name: (label, value)} → {name: message} for every offending field, to show all at once."""
     errors = {}
     for name, (label, value) in fields.items():

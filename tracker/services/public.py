@@ -172,4 +172,5 @@ def signed_promises(*, municipality_id: int | None = None,
         query = query.limit(limit)
     return [SignedPromise(pid, title, f"{start}–{end}" if start != end else str(start),
                           datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM), place)
-            for pid, title, start, end, day, place in db.session.execute(query)]
+            for pid, title, start, end, day, place in db.session.execute(query)
+            if day is not None]  # every one, by the query

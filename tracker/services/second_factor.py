@@ -56,7 +56,7 @@ def new_secret() -> str:
 
 
 def is_valid_secret(secret: str | None) -> bool:
-    return bool(secret) and bool(_SECRET.match(secret))
+    return secret is not None and _SECRET.match(secret) is not None
 
 
 def provisioning_uri(user: User, secret: str) -> str:

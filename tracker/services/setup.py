@@ -119,7 +119,7 @@ def save_municipality(actor: User, municipality: Municipality | None,
     report_contact = _contact(data.report_contact, errors)
     _check_texts({"name": (_("Namn"), name), "official_name": (_("Officiellt namn"), official),
                   "report_contact": (_("Kontakt i rapporten"), report_contact)}, errors)
-    if errors:
+    if errors or data.police_area_id is None:  # no area is one of the errors
         raise FieldErrors(errors)
     if municipality is None:
         municipality = Municipality(slug=slug, name=name, police_area_id=data.police_area_id)

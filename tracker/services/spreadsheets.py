@@ -118,7 +118,7 @@ def _activity_rows(query, today: date) -> Iterator[list]:
             activity_id, title, type_name, STATUS_WORDS[status.value],
             YES if is_overdue(plain, today) else NO, area or "", PARTY_WORDS[party.value],  # type: ignore[arg-type]
             commitment, owner_name or "", _joined(assignees), _joined(places), start, due,
-            FREQ_WORDS.get(rule.get("freq"), ""), rule.get("interval") if rule else None,
+            FREQ_WORDS.get(rule.get("freq") or "", ""), rule.get("interval") if rule else None,
             ", ".join(WEEKDAY_WORDS[d] for d in sorted(rule.get("weekdays") or [])),
             date.fromisoformat(rule["until"]) if rule.get("until") else None,
             rule.get("count"), activity_target(target_count, rule or None, start, due), logged,

@@ -5,14 +5,13 @@ ties it to an activity of the same municipality. Every change records who handle
 and adds a TipEvent: the resident reads the events, and the answers written to them, at the
 private status address they got on sending (a random secret; only its hash is stored). The
 internal note is never shown to the resident. The reply address is deleted a retention period
-after the tip was closed (`purge_reply_addresses`).
+after the tip was closed (`purge_reply_addresses`). The events are read through
+`services.tip_events`; the mails to the resident are `services.tip_mail`'s.
 """
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -39,10 +38,7 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
-from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
-
-log = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 4000
 MAX_REPLY_TO_LENGTH = 254
@@ -101,35 +97,6 @@ def tip_by_secret(secret: str) -> Tip | None:
     return db.session.scalar(sa.select(Tip).where(Tip.status_token_hash == token_hash(secret)))
 
 
-@dataclass
-class PublicEvent:
-    at: datetime
-    status: TipStatus
-    answer: str
-
-
-def public_events(tip_id: int) -> list[PublicEvent]:
-    """What the resident reads: each status change and answer, oldest first, never who."""
-    return [PublicEvent(*row) for row in db.session.execute(
-        sa.select(TipEvent.created_at, TipEvent.status, TipEvent.answer)
-        .where(TipEvent.tip_id == tip_id).order_by(TipEvent.created_at, TipEvent.id))]
-
-
-@dataclass
-class StaffEvent:
-    at: datetime
-    status: TipStatus
-    answer: str
-    author: str | None
-
-
-def staff_events(tip_id: int) -> list[StaffEvent]:
-    return [StaffEvent(*row) for row in db.session.execute(
-        sa.select(TipEvent.created_at, TipEvent.status, TipEvent.answer, User.name)
-        .outerjoin(User, User.id == TipEvent.author_id)
-        .where(TipEvent.tip_id == tip_id).order_by(TipEvent.created_at, TipEvent.id))]
-
-
 def public_activity_title(tip: Tip) -> str | None:
     """The linked activity's title when the coordinators show it to residents."""
     if tip.activity_id is None or tip.status is not TipStatus.ACTIVITY:
@@ -142,48 +109,6 @@ def tips_of_activity(activity_id: int) -> list[Tip]:
     """Tips tied to the activity, newest first (one statement)."""
     return list(db.session.scalars(sa.select(Tip).where(Tip.activity_id == activity_id)
                                    .order_by(Tip.created_at.desc(), Tip.id.desc())))
-
-
-# ---------------------------------------------------------------- e-mail to the resident
-
-def _send_quietly(config: Mapping, to: str, subject: str, body: str) -> bool:
-    """A mail that cannot be sent is logged; the tip and the answer are saved anyway."""
-    try:
-        send_mail(config, to, subject, body)
-    except MailError:
-        log.warning("mail to a resident about a tip failed", exc_info=True)
-        return False
-    return True
-
-
-def send_receipt(config: Mapping, tip: Tip, municipality_name: str, status_url: str) -> bool:
-    if not tip.reply_to:
-        return False
-    return _send_quietly(config, tip.reply_to, _(
-        "Vi har tagit emot ditt tips (ärende %(case)s)", case=tip.case_number), _(
-        "Hej!\n\nTack för ditt tips till %(name)s. Vi har tagit emot det.\n\n"
-        "Ärendenummer: %(case)s\n\nHär kan du följa ärendet och läsa vårt svar:\n%(url)s\n\n"
-        "Adressen är personlig: dela den inte med andra. Du behöver inget konto.\n\n"
-        "Vi använder din e-postadress bara för att svara dig, och tar bort den när ärendet "
-        "har varit avslutat en tid.\n\nRing 112 vid akut fara, 114 14 för annat.\n",
-        name=municipality_name, case=tip.case_number, url=status_url))
-
-
-def send_answer(config: Mapping, tip: Tip, answer: str, status: TipStatus) -> bool:
-    if not tip.reply_to:
-        return False
-    return _send_quietly(config, tip.reply_to, _(
-        "Svar på ditt tips (ärende %(case)s)", case=tip.case_number), _(
-        "Hej!\n\nDu har fått svar på ditt tips (ärende %(case)s):\n\n%(answer)s\n\n"
-        "Ärendets status: %(status)s.\n\nSvaret finns också på ärendets adress, som du "
-        "fick när du skickade tipset.\n", case=tip.case_number, answer=answer,
-        status=resident_status(status)))
-
-
-def resident_status(status: TipStatus) -> str:
-    from tracker.labels import RESIDENT_TIP_STATUS
-
-    return str(RESIDENT_TIP_STATUS[status])
 
 
 def _tell_coordinators(tip: Tip) -> None:
@@ -368,7 +293,7 @@ def reply(actor: User, tip: Tip, answer: str | None, status: TipStatus | str | N
     for name, message in personal_data.check_fields(
             {"answer": (_("Svar till invånaren"), answer)}).items():
         errors.setdefault(name, message)
-    if errors:
+    if errors or status is None:  # no status is one of the errors
         raise FieldErrors(errors)
     tip.status = status
     tip.handled_by_id = actor.id
@@ -418,6 +343,6 @@ def commitment_for_new_activity(actor: User, tip: Tip, commitment_id: int | None
     _require_handler(actor, tip)
     commitment = db.session.get(Commitment, commitment_id) if commitment_id else None
     promise = db.session.get(Promise, commitment.promise_id) if commitment else None
-    if promise is None or promise.municipality_id != tip.municipality_id:
+    if commitment is None or promise is None or promise.municipality_id != tip.municipality_id:
         raise FieldErrors({"commitment_id": _("Välj ett åtagande i samma kommun som tipset.")})
     return commitment

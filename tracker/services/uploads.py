@@ -199,9 +199,10 @@ def store(actor: User, owner: Owner, file_name: str | None, data: bytes) -> Atta
     personal_data.check_text(shown, _("Filnamnet"))
     token = secrets.token_hex(16)
     stored = f"{token}.{processed.extension}"
-    thumb = f"{token}-t.{processed.extension}" if processed.thumbnail else None
     _write(processed.data, stored)
-    if thumb:
+    thumb = None
+    if processed.thumbnail:
+        thumb = f"{token}-t.{processed.extension}"
         _write(processed.thumbnail, thumb)
     attachment = Attachment(
         municipality_id=owner.municipality_id, activity_id=owner.activity_id,

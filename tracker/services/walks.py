@@ -154,14 +154,14 @@ def update_finding(actor: User, activity: Activity, finding: Finding,
                    data: FindingInput) -> None:
     _require_log(actor, activity)
     errors = _check_finding(activity, data)
-    if errors:
+    if errors or data.category is None:  # no category is one of the errors
         raise FieldErrors(errors)
     finding.place_id, finding.category = data.place_id, data.category
     finding.description = data.description.strip()
     action = action_of(finding.id)
     if data.action is not None:
         if action is None:
-            protocol = db.session.get(WalkProtocol, finding.protocol_id)
+            protocol = db.session.get_one(WalkProtocol, finding.protocol_id)
             actions.create(actor, activity, data.action, log_entry_id=protocol.log_entry_id,
                            finding_id=finding.id)
         else:
@@ -216,7 +216,8 @@ def findings_of(protocol_id: int) -> list[FindingRow]:
     photos: dict[int, list[Attachment]] = {}
     for attachment in db.session.scalars(sa.select(Attachment).where(
             Attachment.finding_id.in_(ids)).order_by(Attachment.id)):
-        photos.setdefault(attachment.finding_id, []).append(attachment)
+        if attachment.finding_id is not None:  # always, by the query
+            photos.setdefault(attachment.finding_id, []).append(attachment)
     return [FindingRow(f, by_finding.get(f.id), photos.get(f.id, [])) for f in findings]
 
 

@@ -10,12 +10,15 @@ from tracker import policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, TipStatus
-from tracker.services import DomainError, FieldErrors
+from tracker.services import DomainError, FieldErrors, tip_events, tip_mail
 from tracker.services import tips as service
 from tracker.tips import bp
 from tracker.tips.forms import LinkForm, NoteForm, ReplyForm
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require
+
+# The forms that close a tip with a note, by their name on the detail page: their field prefix.
+NOTE_PREFIX = {"answer": "besvarad", "dismiss": "avfardad"}
 
 
 def _status_filter() -> TipStatus | None:
@@ -55,7 +58,7 @@ def _handled_tip(tip_id: int) -> service.TipDetail:
 
 def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
     municipality_id = detail.tip.municipality_id
-    events = service.staff_events(detail.tip.id)
+    events = tip_events.staff_events(detail.tip.id)
     if not policies.can_handle_tips(current_user, municipality_id):
         # an officer reads the tip, its status and the answers; never the resident's address
         return render_template("tips/detail.html", detail=detail, tip=detail.tip,
@@ -67,8 +70,8 @@ def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
     return render_template(
         "tips/detail.html", detail=detail, tip=detail.tip,
         municipality=db.session.get(Municipality, municipality_id),
-        answer=forms.get("answer") or NoteForm(prefix="besvarad"),
-        dismiss=forms.get("dismiss") or NoteForm(prefix="avfardad"),
+        answer=forms.get("answer") or NoteForm(prefix=NOTE_PREFIX["answer"]),
+        dismiss=forms.get("dismiss") or NoteForm(prefix=NOTE_PREFIX["dismiss"]),
         link=link, commitments=service.commitment_choices(municipality_id),
         reply=forms.get("reply") or ReplyForm(prefix="svar"), events=events, can_handle=True,
     ), status
@@ -104,13 +107,18 @@ def _apply(detail: service.TipDetail, form, form_name: str, change, message: str
     return _render_detail(detail, 422, **{form_name: form})
 
 
+def _close_with_note(tip_id: int, form_name: str, close, message: str):
+    """Answered some other way, or dismissed: the tip is closed with the coordinator's note."""
+    detail = _handled_tip(tip_id)
+    return _apply(detail, NoteForm(prefix=NOTE_PREFIX[form_name]), form_name,
+                  lambda f: close(current_user, detail.tip, f.note.data), message)
+
+
 @bp.post("/tips/<int:tip_id>/besvarad")
 @login_required
 def answer(tip_id: int):
-    detail = _handled_tip(tip_id)
-    return _apply(detail, NoteForm(prefix="besvarad"), "answer",
-                  lambda f: service.mark_answered(current_user, detail.tip, f.note.data),
-                  _("Tipset är markerat som besvarat."))
+    return _close_with_note(tip_id, "answer", service.mark_answered,
+                            _("Tipset är markerat som besvarat."))
 
 
 @bp.post("/tips/<int:tip_id>/svar")
@@ -123,7 +131,7 @@ def answer_resident(tip_id: int):
     def mail(form):
         if not tip.reply_to:
             return
-        if service.send_answer(current_app.config, tip, form.answer.data.strip(), tip.status):
+        if tip_mail.send_answer(current_app.config, tip, form.answer.data.strip(), tip.status):
             flash(_("Svaret är skickat med e-post."), "info")
         else:
             flash(_("Svaret kunde inte skickas med e-post just nu. Invånaren kan läsa det på "
@@ -137,10 +145,7 @@ def answer_resident(tip_id: int):
 @bp.post("/tips/<int:tip_id>/avfardad")
 @login_required
 def dismiss(tip_id: int):
-    detail = _handled_tip(tip_id)
-    return _apply(detail, NoteForm(prefix="avfardad"), "dismiss",
-                  lambda f: service.dismiss(current_user, detail.tip, f.note.data),
-                  _("Tipset är avfärdat."))
+    return _close_with_note(tip_id, "dismiss", service.dismiss, _("Tipset är avfärdat."))
 
 
 @bp.post("/tips/<int:tip_id>/aktivitet")

@@ -117,7 +117,7 @@ def _action_page(action: ActionPoint, activity: Activity, form: ActionStatusForm
                        Attachment.finding_id.is_not(None)))).order_by(Attachment.id)))
     return render_template(
         "walks/action.html", action=action, activity=activity, owner=owner, finding=finding,
-        protocol=protocol, place_name=dict(place_name).get(action.place_id), photos=photos,
+        protocol=protocol, place_name=dict(place_name).get(action.place_id) if action.place_id else None, photos=photos,
         form=form, upload_form=UploadForm(),
         can_work=policies.can_work_on_action(current_user, action, activity),
         can_edit=policies.can_log_on(current_user, activity),

@@ -70,8 +70,8 @@ def upload_to_entry(entry_id: int):
 @login_required
 def upload_to_finding(finding_id: int):
     finding = scoped(Finding, finding_id)
-    protocol = db.session.get(WalkProtocol, finding.protocol_id)
-    activity = db.session.get(Activity, protocol.activity_id)
+    protocol = db.session.get_one(WalkProtocol, finding.protocol_id)
+    activity = db.session.get_one(Activity, protocol.activity_id)
     require(policies.can_log_on(current_user, activity))
     store_upload(uploads.Owner(activity.municipality_id, activity.id,
                                log_entry_id=protocol.log_entry_id, finding_id=finding.id),

@@ -141,7 +141,7 @@ def new_finding(entry_id: int):
 
 def _finding_context(finding_id: int):
     finding = scoped(Finding, finding_id)
-    protocol = db.session.get(WalkProtocol, finding.protocol_id)
+    protocol = db.session.get_one(WalkProtocol, finding.protocol_id)
     activity, entry = entry_or_404(protocol.log_entry_id)
     return finding, protocol, activity, entry
 
@@ -239,7 +239,7 @@ def _published(slug: str, protocol_id: int):
 @bp.route("/offentlig/<slug>/trygghetsvandringar/<int:protocol_id>")
 def public_protocol(slug: str, protocol_id: int):
     municipality, protocol, entry, activity = _published(slug, protocol_id)
-    protocol = walks.protocol_of(entry.id)
+    protocol = walks.protocol_of(entry.id) or abort(404)
     return render_template("walks/public_protocol.html", municipality=municipality,
                            protocol=protocol, entry=entry, activity=activity,
                            rows=walks.findings_of(protocol.id))
@@ -248,7 +248,8 @@ def public_protocol(slug: str, protocol_id: int):
 @bp.route("/offentlig/<slug>/trygghetsvandringar/<int:protocol_id>/protokoll.pdf")
 def public_protocol_pdf(slug: str, protocol_id: int):
     _municipality, protocol, entry, activity = _published(slug, protocol_id)
-    return protocol_pdf.response(activity, entry, walks.protocol_of(entry.id), public=True)
+    return protocol_pdf.response(activity, entry, walks.protocol_of(entry.id) or abort(404),
+                                 public=True)
 
 
 @bp.route("/offentlig/<slug>/trygghetsvandringar/<int:protocol_id>/bilder/<int:attachment_id>")

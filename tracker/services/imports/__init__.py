@@ -76,13 +76,16 @@ class Importer(Protocol):
     def apply_row(self, context, values: dict, number: int) -> str: ...
 
 
-def importer_for(kind: str) -> Importer | None:
+def _importers() -> dict[str, Importer]:
     from tracker.services.imports.commitments import CommitmentImporter
     from tracker.services.imports.indicators import IndicatorImporter
 
-    importers: dict[str, Importer] = {CommitmentImporter.kind: CommitmentImporter(),
-                                      IndicatorImporter.kind: IndicatorImporter()}
-    return importers.get(kind)
+    return {CommitmentImporter.kind: CommitmentImporter(),
+            IndicatorImporter.kind: IndicatorImporter()}
+
+
+def importer_for(kind: str) -> Importer | None:
+    return _importers().get(kind)
 
 
 def template_csv(importer: Importer) -> bytes:
@@ -152,7 +155,7 @@ def run_import(kind: str, actor: User, municipality: Municipality, table: Table,
                options: dict, *, keep: bool) -> ImportResult:
     """Check (keep=False) or write (keep=True) a file's rows; writes stay only if every row is
     valid."""
-    importer = importer_for(kind)
+    importer = _importers()[kind]  # a kind of import_views.KINDS
     result = ImportResult(kind, importer.columns)
     try:
         mapping, result.file_errors = _map_headers(importer, table.headers)

@@ -124,7 +124,7 @@ class CommitmentImporter:
                 word=c.text(values.get("party"))))
         commitment_target = c.collect(errors, c.integer, values.get("commitment_target"),
                                       HEADER["commitment_target"])
-        if errors:
+        if errors or party is None:  # an unknown party is one of the errors
             raise RowErrors(errors)
         commitment, made = _commitment(ctx, values, party, commitment_target)
         summary = (_("Nytt åtagande") if made else

@@ -59,7 +59,7 @@ class IndicatorImporter:
         year = c.collect(errors, c.integer, values.get("year"), HEADER["year"], 0, 9999)
         value = c.collect(errors, c.decimal, values.get("value"), HEADER["value"])
         national = c.collect(errors, c.decimal, values.get("national"), HEADER["national"])
-        if errors:
+        if errors or indicator is None:  # an unknown indicator is one of the errors
             raise RowErrors(errors)
         earlier = ctx.seen.get((indicator.id, year))
         if earlier:

@@ -25,7 +25,7 @@ MAX_TARGET = 100_000  # occasions; also keeps the number inside the database's i
 # ---------------------------------------------------------------- guards
 
 def _promise_of(obj: FocusArea | Commitment) -> Promise:
-    return db.session.get(Promise, obj.promise_id)
+    return db.session.get_one(Promise, obj.promise_id)
 
 
 def _require_edit(user: User, promise: Promise) -> None:
@@ -39,6 +39,15 @@ def _require_draft(promise: Promise) -> None:
             "Medborgarlöftet är undertecknat. Åtaganden kan bara ändras genom en revidering "
             "med motivering."
         ))
+
+
+def _draft_part_to_edit(part: FocusArea | Commitment, user: User) -> Promise:
+    """The promise of a focus area or commitment that `user` changes: refused unless they may edit
+    it and it is still a draft (a signed promise changes only through a revision)."""
+    promise = _promise_of(part)
+    _require_edit(user, promise)
+    _require_draft(promise)
+    return promise
 
 
 def _text(value: str | None) -> str:
@@ -56,6 +65,15 @@ def _renumber(items: list) -> None:
     for index, item in enumerate(sorted(items, key=lambda x: (x.position, x.id))):
         if item.position != index:
             item.position = index
+
+
+def _move_in_order(shown: list, peers: list, item, direction: str) -> bool:
+    """Swap `item` with its neighbour among `peers` ("up" or "down"), after numbering everything
+    `shown` with it; False when it is first or last already."""
+    _renumber(shown)
+    moved = _swap_with_neighbour(peers, item, direction)
+    db.session.flush()
+    return moved
 
 
 def _swap_with_neighbour(peers: list, item, direction: str) -> bool:

@@ -13,11 +13,11 @@ from tracker.services.promises._common import (
     MAX_TARGET,
     REVISABLE,
     _check_free_text,
+    _draft_part_to_edit,
+    _move_in_order,
     _promise_of,
-    _renumber,
     _require_draft,
     _require_edit,
-    _swap_with_neighbour,
     _text,
 )
 from tracker.services.promises.assessment import suggest_kind
@@ -96,9 +96,7 @@ def _require_commitment_version(commitment: Commitment, expected_version: int | 
 def update_commitment(commitment: Commitment, user: User, data: CommitmentInput,
                       expected_version: int | None = None) -> Commitment:
     """Edit a commitment of a draft; a signed promise's commitments are revised instead."""
-    promise = _promise_of(commitment)
-    _require_edit(user, promise)
-    _require_draft(promise)
+    promise = _draft_part_to_edit(commitment, user)
     _require_commitment_version(commitment, expected_version)
     clean = _clean_commitment(promise, data)
     if data.kind in (None, ""):  # a form without the kind keeps the coordinator's choice
@@ -148,24 +146,17 @@ def revise_commitment(commitment: Commitment, user: User, *, text: str,
 
 def move_commitment(commitment: Commitment, user: User, direction: str) -> bool:
     """Swap with the neighbour shown in the same group (focus area and party)."""
-    promise = _promise_of(commitment)
-    _require_edit(user, promise)
-    _require_draft(promise)
+    promise = _draft_part_to_edit(commitment, user)
     siblings = list(db.session.scalars(
         sa.select(Commitment).where(Commitment.promise_id == promise.id)
     ))
-    _renumber(siblings)
     group = [c for c in siblings
              if c.focus_area_id == commitment.focus_area_id and c.party == commitment.party]
-    moved = _swap_with_neighbour(group, commitment, direction)
-    db.session.flush()
-    return moved
+    return _move_in_order(siblings, group, commitment, direction)
 
 
 def delete_commitment(commitment: Commitment, user: User) -> None:
-    promise = _promise_of(commitment)
-    _require_edit(user, promise)
-    _require_draft(promise)
+    _draft_part_to_edit(commitment, user)
     planned = db.session.scalar(
         sa.select(sa.func.count(Activity.id)).where(Activity.commitment_id == commitment.id)
     )

@@ -23,6 +23,7 @@ from tracker.services.promises.drafts import (  # noqa: F401  (the preview's typ
     PromiseDraft,
     SignatoryDraft,
 )
+from tracker.services.promises.text_lines import Line, lines_of, normalise
 from tracker.services.promises.text_patterns import (
     _OVERALL_GOAL,
     BASIS,
@@ -37,14 +38,8 @@ from tracker.services.promises.text_patterns import (
     SOURCE_PATTERNS,
     YEAR,
 )
-from tracker.services.promises.text_reader import (
-    Line,
-    Reader,
-    _party_of_heading,
-    lines_of,
-    normalise,
-    sentences,
-)
+from tracker.services.promises.text_reader import Reader
+from tracker.services.promises.text_sentences import party_of_heading, sentences
 from tracker.translation import gettext as _
 
 # ---------------------------------------------------------------- the whole text
@@ -106,7 +101,7 @@ def parse_promise_text(text: str) -> PromiseDraft:
 def _kind_of_text(lines: list[Line]) -> dict[str, bool]:
     """A news article (it quotes people) or a follow-up report ("Uppföljning …" heads it) that
     tells of the promise without party headings reads differently from the promise itself."""
-    if any(line.kind == "heading" and _party_of_heading(line.text) for line in lines):
+    if any(line.kind == "heading" and party_of_heading(line.text) for line in lines):
         return {"narrative": False, "article": False}
     first = next((line.text for line in lines if line.kind == "heading"
                   and re.search(r"(?i)löfte|uppföljning", line.text)), "")

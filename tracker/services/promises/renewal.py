@@ -25,8 +25,10 @@ from tracker.translation import gettext as _
 
 
 def _shift_years(day: date | None, years: int) -> date | None:
-    if day is None:
-        return None
+    return None if day is None else _shifted(day, years)
+
+
+def _shifted(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year without one
@@ -127,7 +129,7 @@ def _carry_activities(new_commitments: dict[int, Commitment], years: int, copy: 
     for activity in old:
         recurrence = dict(activity.recurrence) if activity.recurrence else None
         if recurrence and recurrence.get("until"):
-            until = _shift_years(date.fromisoformat(recurrence["until"]), years)
+            until = _shifted(date.fromisoformat(recurrence["until"]), years)
             recurrence["until"] = until.isoformat()
         carried = Activity(
             commitment_id=new_commitments[activity.commitment_id].id,

@@ -1,5 +1,6 @@
-"""The patterns a published promise's lines are recognised by (used by text_reader and
-from_text): headings, bullets, parties, periods, signatories and sources."""
+"""The patterns a published promise's lines are recognised by (used by text_lines,
+text_sentences, text_reader and from_text): headings, bullets, parties, periods, signatories
+and sources."""
 from __future__ import annotations
 
 import re

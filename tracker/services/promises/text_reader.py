@@ -1,202 +1,52 @@
-"""How the lines of a published promise are read: the kinds of line, and the reader that walks
-them once keeping the section and party it is in (used by from_text; patterns: text_patterns)."""
+"""How the lines of a published promise are read: the reader that walks them once keeping the
+section and party it is in (used by from_text; lines: text_lines, sentences: text_sentences,
+patterns: text_patterns)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from tracker.services.promises.drafts import (
     MAX_SIGNATORIES,
-    MUNICIPALITY,
-    POLICE,
     TOGETHER,
     CommitmentDraft,
     FocusAreaDraft,
     PromiseDraft,
     SignatoryDraft,
 )
+from tracker.services.promises.text_lines import Line
 from tracker.services.promises.text_patterns import (
-    _AND_THEN,
-    _BULLET,
     _CONTACTS,
     _FOCUS,
-    _GOAL,
     _HAS_ROLE,
-    _INLINE,
-    _INLINE_INVERTED,
-    _INLINE_TIME_FIRST,
     _MEANING,
     _MEANS,
     _NAME_ONLY,
     _NAME_THEN_ROLE,
     _NAME_TITLE_LINE,
-    _NOT_A_VERB,
     _OUTCOME,
     _OVERALL_GOAL,
-    _PARTY_HEADING,
-    _PARTY_LAST,
     _PLACE_AND_DATE,
     _PROBLEM,
     _PROMISE_VERB,
-    _PROMISE_WORDS,
     _PROMISES_HEADING,
     _PROMISES_INTRO,
     _QUESTION,
-    _QUOTE_START,
     _ROLE,
     _ROLE_THEN_NAME,
-    _SAYS,
-    _SENTENCE_END,
     _SIGNED_HEADING,
     _SIGNING,
     _SOURCES,
     _TITLE,
     FOLLOW_UP,
 )
+from tracker.services.promises.text_sentences import (
+    capitalised,
+    goal_in,
+    inline_commitments,
+    party_of_heading,
+    sentences,
+)
 
-# ---------------------------------------------------------------- lines
-
-@dataclass
-class Line:
-    kind: str  # heading, paragraph, bullet, quote
-    text: str
-    marker: str = ""  # sym / num for bullets
-    columns: tuple[str, ...] = ()  # the parts of a line laid out in columns
-    short: bool = False  # a numbered line without a full stop may head a focus area
-
-
-COLUMN = "\u2003"  # a wide gap between two columns, as signatures side by side are laid out
-
-
-def normalise(text: str) -> str:
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ").replace("\u200b", "").replace(COLUMN, " ")
-    lines = (re.sub(r"(?: {3,}|\t+)", COLUMN, line).strip(" \t" + COLUMN)
-             for line in text.split("\n"))
-    return "\n".join(re.sub(r" {2,}", " ", line) for line in lines)
-
-
-def _is_quote(text: str) -> bool:
-    return bool(_QUOTE_START.match(text)) or bool(_SAYS.search(text))
-
-
-def _classify(raw: str) -> Line:
-    bullet = _BULLET.match(raw)
-    if bullet:
-        text = bullet["text"].strip()
-        if _is_quote(text):
-            return Line("quote", text)
-        return Line("bullet", text, "num" if bullet["num"] else "sym",
-                     short=bool(bullet["num"]) and _looks_like_heading(text))
-    if _is_quote(raw):
-        return Line("quote", raw)
-    if _looks_like_heading(raw):
-        return Line("heading", raw.rstrip(":").strip())
-    return Line("paragraph", raw)
-
-
-def _looks_like_heading(text: str) -> bool:
-    return (len(text) <= 100 and len(text.split()) <= 12 and not text.endswith((".", ",", ";"))
-            and not re.search(r"[.!?] [A-ZÅÄÖ]", text) and any(c.isalpha() for c in text))
-
-
-MAX_WRAPPED = 6  # a bullet wrapped over more lines than this is taken as text below it
-
-
-def lines_of(text: str) -> list[Line]:
-    lines: list[Line] = []
-    wrapped = 0
-    for raw in text.split("\n"):
-        if not raw:
-            continue
-        columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())
-        raw = " ".join(columns)
-        if len(columns) > 1:
-            lines.append(Line("columns", raw, columns=columns))
-            continue
-        previous = lines[-1] if lines else None
-        if previous is not None and previous.kind == "bullet" and re.match(r"[a-zåäö]", raw) \
-                and not previous.text.endswith((".", "!", "?", ":", ";")) \
-                and wrapped < MAX_WRAPPED:
-            previous.text = f"{previous.text} {raw}"  # a bullet wrapped onto the next line
-            wrapped += 1
-            continue
-        wrapped = 0
-        inline = re.match(r"^(?P<head>[^:]{3,40}):\s+(?P<rest>\S.*)$", raw)
-        if inline and (_PROBLEM.match(inline["head"]) or _SOURCES.match(inline["head"])
-                       or _SIGNED_HEADING.match(inline["head"])):
-            lines.append(Line("heading", inline["head"].strip()))
-            raw = inline["rest"].strip()
-        lines.append(_classify(raw))
-    return lines
-
-
-def _party_of_heading(text: str) -> str | None:
-    last = _PARTY_LAST.search(text)
-    if last and len(text) <= 100:  # "Under samma tidsperiod lovar kommunerna att"
-        return _party_in(last["who"])
-    match = _PARTY_HEADING.match(text)
-    if not match or len(text) > 60 or text.endswith("."):
-        return None
-    rest = match["rest"].strip(" :")
-    if (rest or match["town"]) and not _PROMISE_WORDS.search(rest) \
-            and not re.fullmatch(r"(?i)lovar vi", rest):
-        return None  # "Skara kommun" alone names no party block
-    return _party_in(text)
-
-
-def _party_in(text: str) -> str:
-    lowered = text.lower()
-    if re.search(r"tillsammans|gemensam|\bvi\b|kommun\w* och polis|polis\w* och (?:\w+ )?kommun",
-                 lowered):
-        return TOGETHER
-    return MUNICIPALITY if re.match(r"(?:\w+ )?kommun", lowered) else POLICE
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-def _capitalised(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _inline_commitments(sentence: str) -> list[CommitmentDraft]:
-    """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
-    samt öka B" (two, when both parts start with a verb)."""
-    match = (_INLINE.match(sentence) or _INLINE_TIME_FIRST.match(sentence)
-             or _INLINE_INVERTED.search(sentence))
-    if not match:
-        return []
-    party = _party_in(match["who"])
-    return [CommitmentDraft(party, _capitalised(part)) for part in _clauses(match["rest"])]
-
-
-def _clauses(text: str) -> list[str]:
-    """"jobba med A samt öka B" → both; "genomföra A samt andra insatser" stays one."""
-    first_word = text.split(" ", 1)[0].lower()
-    if not first_word.endswith("a"):
-        return [text]
-    parts, start = [], 0
-    for match in _AND_THEN.finditer(text):
-        if (match["next"] or match["verb"]).lower() in _NOT_A_VERB:
-            continue
-        parts.append(text[start:match.start()])
-        start = match.end()
-        if len(parts) >= 10:
-            break  # more than ten promises in one sentence: the rest stays as written
-    parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()]
-
-
-def _is_goal(sentence: str) -> str:
-    match = _GOAL.match(sentence)
-    return match["rest"] if match else ""
-
-
-# ---------------------------------------------------------------- reading
 
 class Reader:
     """Walks the lines once, keeping the section and party it is in."""
@@ -270,8 +120,8 @@ class Reader:
         self.area, self.pending = area, None
         if rest_sentences:
             text = " ".join(rest_sentences)
-            for found in _inline_commitments(text) or [CommitmentDraft(TOGETHER,
-                                                                       _capitalised(text))]:
+            for found in inline_commitments(text) or [CommitmentDraft(TOGETHER,
+                                                                       capitalised(text))]:
                 self._add(found)
         self.titles.setdefault(title.lower(), area)
 
@@ -284,7 +134,7 @@ class Reader:
                 return
         self.name_waiting, self.names_waiting = "", []
         self.describing = None
-        party = _party_of_heading(text)
+        party = party_of_heading(text)
         if party:
             self.party, self.block_marker, self.focus_list = party, "", False
             self.section = "promises"
@@ -350,7 +200,7 @@ class Reader:
         elif self.section == "signatories":
             self.signatory_line(line.text)
         else:
-            found = _inline_commitments(line.text)
+            found = inline_commitments(line.text)
             for commitment in found:
                 self._add(commitment)
             if not found and self.section == "promises":
@@ -380,10 +230,10 @@ class Reader:
             return
         describing = self.describing
         for sentence in sentences(text):
-            found = _inline_commitments(sentence)
-            goal = _is_goal(sentence) if self.narrative and not found else ""
+            found = inline_commitments(sentence)
+            goal = goal_in(sentence) if self.narrative and not found else ""
             if goal:
-                found = [CommitmentDraft(TOGETHER, _capitalised(goal))]  # a goal is both parties'
+                found = [CommitmentDraft(TOGETHER, capitalised(goal))]  # a goal is both parties'
             for commitment in found:
                 self._add(commitment)
             if not found and self.describing is not None:
@@ -401,7 +251,7 @@ class Reader:
 
     def last_in(self, text: str) -> str | None:
         """The party of the last commitment read from this paragraph, if any."""
-        found = [c for s in sentences(text) for c in _inline_commitments(s)]
+        found = [c for s in sentences(text) for c in inline_commitments(s)]
         return found[-1].party if found else None
 
     def _meaning(self, title: str, rest: str) -> None:
@@ -409,11 +259,11 @@ class Reader:
         self.pending = FocusAreaDraft(title=title)
         self.candidates.append(self.pending)
         first, *others = sentences(rest)
-        self._add(CommitmentDraft(TOGETHER, _capitalised(first)))
+        self._add(CommitmentDraft(TOGETHER, capitalised(first)))
         for sentence in others:
-            found = _inline_commitments(sentence)
+            found = inline_commitments(sentence)
             if not found and _PROMISE_VERB.search(sentence):
-                found = [CommitmentDraft(TOGETHER, _capitalised(sentence))]
+                found = [CommitmentDraft(TOGETHER, capitalised(sentence))]
             for commitment in found:
                 self._add(commitment)
 

@@ -25,11 +25,10 @@ from tracker.services.promises._common import (
     PROMISE_FIELDS,
     SOURCE_KEYS,
     _check_free_text,
-    _promise_of,
-    _renumber,
+    _draft_part_to_edit,
+    _move_in_order,
     _require_draft,
     _require_edit,
-    _swap_with_neighbour,
     _text,
 )
 from tracker.translation import gettext as _
@@ -200,9 +199,7 @@ def add_focus_area(promise: Promise, user: User, title: str, description: str = 
 
 
 def update_focus_area(area: FocusArea, user: User, title: str, description: str = "") -> FocusArea:
-    promise = _promise_of(area)
-    _require_edit(user, promise)
-    _require_draft(promise)
+    _draft_part_to_edit(area, user)
     area.title, area.description = _clean_focus_area(title, description)
     db.session.flush()
     return area
@@ -210,23 +207,16 @@ def update_focus_area(area: FocusArea, user: User, title: str, description: str 
 
 def move_focus_area(area: FocusArea, user: User, direction: str) -> bool:
     """Swap with the neighbouring focus area; False when already first or last."""
-    promise = _promise_of(area)
-    _require_edit(user, promise)
-    _require_draft(promise)
+    promise = _draft_part_to_edit(area, user)
     areas = list(db.session.scalars(
         sa.select(FocusArea).where(FocusArea.promise_id == promise.id)
     ))
-    _renumber(areas)
-    moved = _swap_with_neighbour(areas, area, direction)
-    db.session.flush()
-    return moved
+    return _move_in_order(areas, areas, area, direction)
 
 
 def delete_focus_area(area: FocusArea, user: User) -> int:
     """Delete the area; its commitments stay, under "Övriga löften". Returns how many moved."""
-    promise = _promise_of(area)
-    _require_edit(user, promise)
-    _require_draft(promise)
+    _draft_part_to_edit(area, user)
     orphans = list(db.session.scalars(
         sa.select(Commitment).where(Commitment.focus_area_id == area.id)
     ))

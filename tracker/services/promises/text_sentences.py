@@ -1,0 +1,89 @@
+"""What one heading or sentence of a pasted promise says: the party it names, the commitments
+in running text ("Polisen ska …"), a goal (read by text_reader)."""
+from __future__ import annotations
+
+import re
+
+from tracker.services.promises.drafts import (
+    MUNICIPALITY,
+    POLICE,
+    TOGETHER,
+    CommitmentDraft,
+)
+from tracker.services.promises.text_patterns import (
+    _AND_THEN,
+    _GOAL,
+    _INLINE,
+    _INLINE_INVERTED,
+    _INLINE_TIME_FIRST,
+    _NOT_A_VERB,
+    _PARTY_HEADING,
+    _PARTY_LAST,
+    _PROMISE_WORDS,
+    _SENTENCE_END,
+)
+
+
+def party_of_heading(text: str) -> str | None:
+    last = _PARTY_LAST.search(text)
+    if last and len(text) <= 100:  # "Under samma tidsperiod lovar kommunerna att"
+        return party_in(last["who"])
+    match = _PARTY_HEADING.match(text)
+    if not match or len(text) > 60 or text.endswith("."):
+        return None
+    rest = match["rest"].strip(" :")
+    if (rest or match["town"]) and not _PROMISE_WORDS.search(rest) \
+            and not re.fullmatch(r"(?i)lovar vi", rest):
+        return None  # "Skara kommun" alone names no party block
+    return party_in(text)
+
+
+def party_in(text: str) -> str:
+    lowered = text.lower()
+    if re.search(r"tillsammans|gemensam|\bvi\b|kommun\w* och polis|polis\w* och (?:\w+ )?kommun",
+                 lowered):
+        return TOGETHER
+    return MUNICIPALITY if re.match(r"(?:\w+ )?kommun", lowered) else POLICE
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def capitalised(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def inline_commitments(sentence: str) -> list[CommitmentDraft]:
+    """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
+    samt öka B" (two, when both parts start with a verb)."""
+    match = (_INLINE.match(sentence) or _INLINE_TIME_FIRST.match(sentence)
+             or _INLINE_INVERTED.search(sentence))
+    if not match:
+        return []
+    party = party_in(match["who"])
+    return [CommitmentDraft(party, capitalised(part)) for part in _clauses(match["rest"])]
+
+
+def _clauses(text: str) -> list[str]:
+    """"jobba med A samt öka B" → both; "genomföra A samt andra insatser" stays one."""
+    first_word = text.split(" ", 1)[0].lower()
+    if not first_word.endswith("a"):
+        return [text]
+    parts, start = [], 0
+    for match in _AND_THEN.finditer(text):
+        if (match["next"] or match["verb"]).lower() in _NOT_A_VERB:
+            continue
+        parts.append(text[start:match.start()])
+        start = match.end()
+        if len(parts) >= 10:
+            break  # more than ten promises in one sentence: the rest stays as written
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def goal_in(sentence: str) -> str:
+    match = _GOAL.match(sentence)
+    return match["rest"] if match else ""
