@@ -23,6 +23,16 @@ def jpeg_with_gps(size=(64, 48), colour="orange") -> bytes:
     return data
 
 
+def jpeg_with_corrupt_exif() -> bytes:
+    """A photo whose EXIF block claims 65,535 entries and holds a few (Pillow warns)."""
+    data = bytearray(jpeg_with_gps())
+    tiff = data.index(b"Exif\x00\x00") + 6
+    order = "big" if data[tiff:tiff + 2] == b"MM" else "little"
+    first_ifd = tiff + int.from_bytes(data[tiff + 4:tiff + 8], order)
+    data[first_ifd:first_ifd + 2] = b"\xff\xff"
+    return bytes(data)
+
+
 def png(size=(40, 30), mode="RGB") -> bytes:
     out = io.BytesIO()
     Image.new(mode, size, "teal" if mode == "RGB" else None).save(out, "PNG")

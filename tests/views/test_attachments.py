@@ -62,6 +62,16 @@ def test_a_photo_loses_its_gps_position_and_owner_and_gets_a_thumbnail(
     assert event.actor_id == town["officer"].id
 
 
+def test_a_photo_with_a_damaged_exif_block_is_kept_without_it(app, client, town, activity,
+                                                                 session):
+    login(client, town["officer"].email)
+    response = _upload(client, activity, images.jpeg_with_corrupt_exif(), "trasig.jpg")
+    assert response.status_code == 302
+    (attachment,) = _attachments(session)
+    photo = client.get(f"/bilagor/{attachment.id}")
+    assert photo.status_code == 200 and not images.exif_of(photo.data)
+
+
 def test_png_heic_and_pdf_are_accepted_by_their_content(app, client, town, activity, session):
     login(client, town["coordinator"].email)
     for data, name in ((images.png(), "karta.png"), (images.heic(), "IMG_1.HEIC"),

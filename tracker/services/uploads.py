@@ -124,6 +124,8 @@ def _reencode(data: bytes, kind: str, max_pixels: int) -> Processed:
                          "inte emot.", mp=millions), "file")
     try:
         with warnings.catch_warnings():
+            # Pillow warns of a damaged EXIF block and reads on; the block is left out anyway.
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]]) as opened:
                 image: Image.Image = opened
