@@ -14,9 +14,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import sqlalchemy as sa
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
+from tracker.extensions import db
 from tracker.models import Municipality
 from tracker.translation import current_locale
 
@@ -62,8 +64,24 @@ def municipality_part(name: str, municipality: Municipality, key: tuple[Hashable
     """The part `name` of a page about `municipality` (a rendered piece, or a small value
     holding some), built by `build()` when none is kept for the municipality's current data
     version and `key`. `build` must not return None."""
-    full_key = (name, municipality.id, municipality.data_version, str(current_locale()),
-                request.script_root, *key)
+    return _kept((name, municipality.id, municipality.data_version, *key), build)
+
+
+_VERSIONS = sa.select(Municipality.id, Municipality.data_version).order_by(Municipality.id)
+
+
+def national_part(name: str, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """The part `name` of a page about every municipality, kept for the state of them all:
+    one small statement reads each municipality's data version (a new or removed
+    municipality changes the list too)."""
+    versions = tuple((i, v) for i, v in db.session.execute(_VERSIONS))
+    return _kept((name, versions, *key), build)
+
+
+def _kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """The kept value for `key` in this locale and under this application root, else build
+    and keep it."""
+    full_key = (*key, str(current_locale()), request.script_root)
     cache = _cache()
     part = cache.get(full_key)
     if part is None:

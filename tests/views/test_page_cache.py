@@ -145,3 +145,17 @@ def test_the_public_promise_page_counts_a_logged_occasion_at_once(client, town):
     page = client.get(url).get_data(as_text=True)
     assert "1 tillfälle hittills" in page and "1 aktivitet planerad" not in page
     assert client.get(f"/offentlig/{town['m'].slug}/loften/999999").status_code == 404
+
+
+def test_the_public_start_page_follows_a_new_promise_and_a_new_municipality(
+        client, town, make_municipality):
+    town["m"].is_public = True
+    db.session.commit()
+    before = client.get("/offentlig/").get_data(as_text=True)
+    assert "0 medborgarlöften" in before and "Vara" not in before
+
+    make_promise(town["m"]).is_public = True
+    make_municipality("Vara")
+    db.session.commit()
+    after = client.get("/offentlig/").get_data(as_text=True)
+    assert "1 medborgarlöfte" in after and "Vara" in after

@@ -31,7 +31,9 @@ def municipality_or_404(slug: str) -> Municipality:
 
 @bp.route("/")
 def index():
-    return render_template("public/index.html", areas=public.police_areas())
+    body = page_cache.national_part("public_index", (), lambda: page_cache.rendered(
+        "public/_index_body.html", areas=public.police_areas()))
+    return render_template("public/index.html", body=body)
 
 
 @bp.route("/tillganglighet")
