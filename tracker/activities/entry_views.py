@@ -58,7 +58,7 @@ def edit_entry(activity_id: int, entry_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            activity = activity_read.load_for_logging(activity_id, with_places=False)
+            activity = activity_read.load_for_logging(activity_id, with_places=False) or abort(404)
         else:
             if conflict:
                 return conflict
@@ -88,9 +88,10 @@ def remove_entry(activity_id: int, entry_id: int):
     if request.method == "GET":
         form.open_at(entry)
     if form.validate_on_submit():
+        removing: LogEntry = entry
         try:
             _removed, conflict = save_or_conflict(
-                lambda: log_corrections.remove_entry(current_user, activity, entry,
+                lambda: log_corrections.remove_entry(current_user, activity, removing,
                                                      form.reason.data,
                                                      expected_version=form.expected_version),
                 lambda: _conflict(activity_id, entry_id))

@@ -93,7 +93,7 @@ def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
 @login_required
 def create(commitment_id: int):
     commitment = load_or_404(Commitment, commitment_id)
-    promise = db.session.get(Promise, commitment.promise_id)
+    promise = db.session.get_one(Promise, commitment.promise_id)
     require(policies.can_create_activity(current_user, commitment))
     form = NewActivityForm()
     if not policies.can_edit(current_user, promise.municipality_id):
@@ -147,13 +147,14 @@ def edit(activity_id: int):
 
         try:
             recipients, conflict = save_or_conflict(
-                save, lambda: _activity_conflict(form, activity_read.load_activity(activity_id)))
+                save, lambda: _activity_conflict(
+                    form, activity_read.load_activity(activity_id) or abort(404)))
         except DomainError as error:
             show_refusal(form, error)
         else:
             if conflict:
                 return conflict
-            reminders.send_assignment_notice(current_app.config, activity, recipients)
+            reminders.send_assignment_notice(current_app.config, activity, recipients or [])
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
     return render_template("activities/form.html", form=form, commitment=commitment,
@@ -260,7 +261,7 @@ def change_status(activity_id: int):
 def _status_conflict(form: StatusForm, activity_id: int):
     from tracker.labels import ACTIVITY_STATUS
 
-    current = activity_read.load_activity(activity_id)
+    current = activity_read.load_activity(activity_id) or abort(404)  # removed meanwhile
     return conflict_page(form, current, Conflict(
         heading=_("Statusen är inte ändrad: aktiviteten har ändrats av någon annan"),
         subtitle=current.title, what=_("aktiviteten"),
@@ -296,7 +297,7 @@ def log(activity_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            activity = activity_read.load_activity(activity_id)
+            activity = activity_read.load_activity(activity_id) or abort(404)
         else:
             target = url_for("activities.logged", activity_id=activity_id, entry_id=entry_id)
             if walks.is_walk(activity.type):  # on to the protocol: route, findings, actions

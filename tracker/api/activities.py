@@ -195,6 +195,8 @@ def activity_log_entries(args, activity_id: int):
     """Aktivitetens loggade genomföranden, senaste först."""
     municipality_id = db.session.scalar(
         sa.select(Activity.municipality_id).where(Activity.id == activity_id))
+    if municipality_id is None:
+        raise not_found()
     require_view(municipality_id)
     return _log_entries(municipality_id, {**args, "activity_id": activity_id})
 

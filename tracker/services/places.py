@@ -97,12 +97,12 @@ def _duplicate(name: str) -> str:
 
 
 def _name_taken(municipality_id: int, name: str) -> bool:
-    return db.session.scalar(
+    return (db.session.scalar(
         sa.select(sa.func.count()).select_from(Place).where(
             Place.municipality_id == municipality_id,
             sa.or_(Place.name == name, sa.func.lower(Place.name) == name.lower()),
         )
-    ) > 0
+    ) or 0) > 0
 
 
 def create_place(actor: User, municipality_id: int, name: str, kind: str,

@@ -62,7 +62,8 @@ def due_items(
 
 def split_due(items: list[Activity], today: date) -> tuple[list[Activity], list[Activity]]:
     """(overdue, upcoming) of due_items' activities: the reminder page and the digest alike."""
-    return ([a for a in items if a.due_date < today], [a for a in items if a.due_date >= today])
+    return ([a for a in items if a.due_date is not None and a.due_date < today],
+            [a for a in items if a.due_date is not None and a.due_date >= today])
 
 
 def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[User]:
@@ -100,6 +101,8 @@ def digest_subject(overdue: int, upcoming: int) -> str:
 
 
 def _when(activity: Activity, today: date) -> str:
+    if activity.due_date is None:  # due items have a due date; nothing to say otherwise
+        return ""
     days = (activity.due_date - today).days
     day = date_local(activity.due_date)
     if days < 0:
@@ -191,7 +194,7 @@ def send_assignment_notice(config: Mapping, activity: Activity, users: Iterable[
     users = list(users)
     if not users:
         return 0
-    municipality = db.session.get(Municipality, activity.municipality_id)
+    municipality = db.session.get_one(Municipality, activity.municipality_id)
     with mail_language():
         subject = _("Du har tilldelats aktiviteten %(title)s", title=activity.title)
         details = [_("Du har tilldelats aktiviteten ”%(title)s” i %(municipality)s.",
