@@ -5,6 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from tracker import data_version
 from tracker.extensions import db
 from tracker.models import (
     Activity,
@@ -103,6 +104,7 @@ def bulk_activities(commitment, activity_type, n: int, owner=None, entries_each:
             dict(activity_id=i, occurred_on=date(promise.start_year, 3, 1), measures={}, note="",
                  include_in_followup=False, is_demo=False, created_at=utcnow())
             for i in ids for _ in range(entries_each)])
+    data_version.renew(db.session.connection(), {promise.municipality_id})  # as Core writes must
     db.session.flush()
 
 

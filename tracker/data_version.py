@@ -93,22 +93,29 @@ def _before_commit(session) -> None:
     marked = session.info.pop(_MARKED, set())
     if not marked:
         return
-    table = Municipality.__table__
     everyone = new_version() if EVERY in marked else None
     versions: dict[int, int] = {}
     if everyone is not None:
-        session.connection().execute(sa.update(table).values(data_version=everyone))
+        session.connection().execute(
+            sa.update(Municipality.__table__).values(data_version=everyone))
     else:
-        versions = {municipality_id: new_version() for municipality_id in sorted(marked)}
-        for municipality_id, value in versions.items():  # in id order: no lock cycles
-            session.connection().execute(
-                sa.update(table).where(table.c.id == municipality_id)
-                .values(data_version=value))
+        versions = renew(session.connection(), marked)
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Municipality):
             fresh = everyone if everyone is not None else versions.get(obj.id)
             if fresh is not None:
                 set_committed_value(obj, "data_version", fresh)
+
+
+def renew(connection, municipality_ids) -> dict[int, int]:
+    """New versions for these municipalities, in id order (no lock cycles): what a write that
+    bypasses the ORM session (a bulk insert through Core) must do itself."""
+    table = Municipality.__table__
+    versions = {municipality_id: new_version() for municipality_id in sorted(municipality_ids)}
+    for municipality_id, value in versions.items():
+        connection.execute(sa.update(table).where(table.c.id == municipality_id)
+                           .values(data_version=value))
+    return versions
 
 
 def _forget(session, transaction) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request
@@ -59,7 +59,17 @@ def clear(app) -> None:
     app.extensions.pop(_KEY, None)
 
 
-def municipality_part(name: str, municipality: Municipality, key: tuple[Hashable, ...],
+class Versioned(Protocol):
+    """A municipality as a page read it: the model, or a row with its id and data version."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def data_version(self) -> int: ...
+
+
+def municipality_part(name: str, municipality: Versioned, key: tuple[Hashable, ...],
                       build: Callable[[], T]) -> T:
     """The part `name` of a page about `municipality` (a rendered piece, or a small value
     holding some), built by `build()` when none is kept for the municipality's current data
@@ -74,8 +84,14 @@ def national_part(name: str, key: tuple[Hashable, ...], build: Callable[[], T]) 
     """The part `name` of a page about every municipality, kept for the state of them all:
     one small statement reads each municipality's data version (a new or removed
     municipality changes the list too)."""
-    versions = tuple((i, v) for i, v in db.session.execute(_VERSIONS))
-    return _kept((name, versions, *key), build)
+    return versions_part(name, db.session.execute(_VERSIONS), key, build)
+
+
+def versions_part(name: str, versions, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """The part `name` of a page that shows the data of exactly the municipalities in
+    `versions` ((id, data version) rows, in id order), kept for their state: a municipality
+    that joins or leaves the set, or whose data changes, makes another key."""
+    return _kept((name, tuple((i, v) for i, v in versions), *key), build)
 
 
 def _kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:

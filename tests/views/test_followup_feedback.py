@@ -89,6 +89,7 @@ def test_a_coordinator_sees_the_distribution_and_approves_a_comment(client, publ
     for rating, comment in (("5", "Tydlig och kort."), ("2", "Svår att förstå."), ("5", "")):
         _give(client, published, rating=rating, comment=comment)
     followup_id = published["followup"].id
+    assert "Tydlig och kort." not in client.get(_url(published)).get_data(as_text=True)
     login(client, published["coordinator"].email)
     page = client.get(f"/uppfoljningar/{followup_id}/omdomen").get_data(as_text=True)
     counts = re.findall(r'<th scope="row">(\d)</th><td class="tal">(\d+)</td>', page)

@@ -119,7 +119,9 @@ def test_kept_parts_cost_no_statements(client, town):
     login(client, town["officer"].email)
     counts = {}
     for name, url in (("dashboard", f"/kommuner/{town['m'].id}"),
-                      ("activity", f"/aktiviteter/{activity.id}")):
+                      ("activity", f"/aktiviteter/{activity.id}"),
+                      ("activity_list", f"/kommuner/{town['m'].id}/aktiviteter?status=planned"),
+                      ("my_tasks", "/mina-uppgifter")):
         measured = []
         for _ in range(2):
             with count_queries() as statements:
@@ -128,34 +130,66 @@ def test_kept_parts_cost_no_statements(client, town):
         assert measured[1] < measured[0]  # the first request renders and keeps the parts
         counts[name] = measured[1]
     # dashboard: user with roles and municipality; the figures, deadlines and log come kept
-    # activity: user, the activity with its assignees and places, its files, its conversation
-    # (kept: its log, history, action points and tips)
-    assert counts == {"dashboard": 2, "activity": 4}
+    # activity: user, the activity with its assignees and places (kept: its log, history,
+    # files, conversation, action points and tips)
+    # the list: user, the municipality with the filter choices; Mina uppgifter: user, the
+    # data versions of the municipalities the user's tasks are in
+    assert counts == {"dashboard": 2, "activity": 2, "activity_list": 2, "my_tasks": 2}
 
 
-def test_the_public_promise_page_counts_a_logged_occasion_at_once(client, town):
+def test_the_activity_list_follows_a_change_and_keeps_each_filter_apart(client, town):
     activity = _world(town)
-    promise_id = db.session.get(Commitment, activity.commitment_id).promise_id
-    db.session.get(Promise, promise_id).is_public = True
-    db.session.commit()
-    url = f"/offentlig/{town['m'].slug}/loften/{promise_id}"
-    assert "1 aktivitet planerad" in client.get(url).get_data(as_text=True)
+    login(client, town["viewer"].email)
+    url = f"/kommuner/{town['m'].id}/aktiviteter"
+    assert "Kvällspatrull vid torget" in client.get(url).get_data(as_text=True)
+    assert "Kvällspatrull vid torget" not in client.get(f"{url}?status=done").get_data(
+        as_text=True)
 
-    _log(town["officer"], activity, "Lugnt på torget")
+    activity.title = "Morgonpatrull vid stationen"
+    db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert "1 tillfälle hittills" in page and "1 aktivitet planerad" not in page
-    assert client.get(f"/offentlig/{town['m'].slug}/loften/999999").status_code == 404
+    assert "Morgonpatrull vid stationen" in page and "Kvällspatrull" not in page
+    assert "1 av 4" not in page and "0 av 4" in page
+    _log(town["officer"], activity, "Lugnt")
+    assert "1 av 4" in client.get(url).get_data(as_text=True)
 
 
-def test_the_public_start_page_follows_a_new_promise_and_a_new_municipality(
-        client, town, make_municipality):
-    town["m"].is_public = True
+def test_mina_uppgifter_follows_a_task_in_another_municipality_and_its_end(
+        client, town, make_user):
+    _world(town)
+    officer = town["officer"]
+    login(client, officer.email)
+    page = client.get("/mina-uppgifter").get_data(as_text=True)
+    assert "Kvällspatrull vid torget" in page and "Skaras patrull" not in page
+
+    elsewhere = make_activity(make_commitment(make_promise(town["other"])), "Skaras patrull",
+                              owner=officer)
     db.session.commit()
-    before = client.get("/offentlig/").get_data(as_text=True)
-    assert "0 medborgarlöften" in before and "Vara" not in before
+    page = client.get("/mina-uppgifter").get_data(as_text=True)
+    assert "Skaras patrull" in page and "Skara" in page
 
-    make_promise(town["m"]).is_public = True
-    make_municipality("Vara")
+    elsewhere.owner = make_user(Role.OFFICER, town["other"])
     db.session.commit()
-    after = client.get("/offentlig/").get_data(as_text=True)
-    assert "1 medborgarlöfte" in after and "Vara" in after
+    page = client.get("/mina-uppgifter").get_data(as_text=True)
+    assert "Skaras patrull" not in page and "Kvällspatrull vid torget" in page
+
+
+def test_the_activity_page_keeps_comments_but_not_who_may_change_them(client, town):
+    activity = _world(town)
+    url = f"/aktiviteter/{activity.id}"
+
+    def page_of(who) -> str:
+        browser = client.application.test_client()
+        login(browser, who.email)
+        return browser.get(url).get_data(as_text=True)
+
+    assert "Vi tar torget på fredag." not in page_of(town["viewer"])  # kept without it
+    author = client.application.test_client()
+    login(author, town["officer"].email)
+    sent = author.post(f"{url}/kommentarer", data={"text": "Vi tar torget på fredag."})
+    comment_id = int(sent.headers["Location"].rsplit("kommentar-", 1)[1])
+    edit = f"/kommentarer/{comment_id}/andra"
+    for who, may_change in ((town["viewer"], False), (town["officer"], True),
+                            (town["coordinator"], False), (town["officer"], True)):
+        page = page_of(who)
+        assert "Vi tar torget på fredag." in page and (edit in page) is may_change

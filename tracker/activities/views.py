@@ -1,6 +1,9 @@
 """Activities: plan, edit, status, log an occasion, my tasks, the filtered list."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -87,6 +90,9 @@ def _input_from(form: ActivityForm) -> activity_service.ActivityInput:
         recurrence=form.recurrence(),
         show_public=form.show_public.data if "show_public" in form else None,
     )
+
+
+T = TypeVar("T")
 
 
 @bp.route("/ataganden/<int:commitment_id>/aktiviteter/ny", methods=["GET", "POST"])
@@ -189,7 +195,6 @@ def detail(activity_id: int):
     require(policies.can_view(current_user, activity))
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
-    attachments = activity_read.attachments_of(activity.id)
     municipality, is_walk = activity.municipality, walks.is_walk(activity.type)
     scope = policies.correction_scope(current_user, activity)
     own = current_user.id if scope == "own" else None
@@ -201,9 +206,13 @@ def detail(activity_id: int):
             is_walk=is_walk,
             correctable=policies.correctable_entries(current_user, activity, entries))
 
-    def part(name: str, key: tuple, render) -> Markup:
+    def part(name: str, key: tuple, render: Callable[[], T]) -> T:
         return page_cache.municipality_part(name, municipality, (activity.id, *key), render)
 
+    # Files and comments are the same for every reader; what this reader may do with each
+    # (remove, change within 15 minutes) is decided now.
+    attachments, comment_rows = part("activity_files_and_comments", (), lambda: (
+        activity_read.attachments_of(activity.id), comments.comment_rows(activity.id)))
     can_read_tips = policies.can_read_tips(current_user, activity)
     return render_template(
         "activities/detail.html", activity=activity, row=row,
@@ -213,7 +222,7 @@ def detail(activity_id: int):
             "activities/_history.html", history=activity_history.history(activity.id))),
         status_form=status_form, can_edit=policies.can_edit(current_user, activity),
         can_log=policies.can_log_on(current_user, activity),
-        conversation=comments.conversation(current_user, activity),
+        conversation=comments.for_reader(current_user, activity, comment_rows),
         comment_form=(NewCommentForm() if policies.can_comment(current_user, activity)
                       else None),
         is_walk=is_walk, attachments=attachments,
@@ -345,11 +354,18 @@ def logged(activity_id: int, entry_id: int):
 def my_tasks():
     today = local_today()
     page = max(1, request.args.get("sida", 1, type=int))
-    pagination, rows = activity_read.my_tasks(current_user.id, today, page)
-    return render_template("activities/my_tasks.html", rows=rows, pagination=pagination,
-                           today=today, action_points=action_point_service.open_for_owner(
-                               current_user.id),
-                           **row_urls("activities.detail", "activities.log", "walks.action"))
+    user_id = current_user.id
+
+    def render() -> Markup:
+        pagination, rows = activity_read.my_tasks(user_id, today, page)
+        return page_cache.rendered(
+            "activities/_my_tasks_body.html", rows=rows, pagination=pagination, today=today,
+            action_points=action_point_service.open_for_owner(user_id),
+            **row_urls("activities.detail", "activities.log", "walks.action"))
+
+    body = page_cache.versions_part("my_tasks", activity_read.task_municipalities(user_id),
+                                    (user_id, today, page), render)
+    return render_template("activities/my_tasks.html", body=body)
 
 
 def _filters_from_args() -> activity_read.ActivityFilters:
@@ -361,13 +377,21 @@ def _filters_from_args() -> activity_read.ActivityFilters:
 def list_for(municipality_id: int):
     municipality, options = activity_read.filter_options(municipality_id) or abort(404)
     require(policies.can_view(current_user, municipality.id))  # a name row, not the model
-    filters = _filters_from_args()
-    page = max(1, request.args.get("sida", 1, type=int))
-    pagination, rows = activity_read.activity_list(municipality.id, filters, page, 25,
-                                                   local_today())
-    return render_template("activities/list.html", municipality=municipality, rows=rows,
-                           pagination=pagination, filters=filters, options=options,
-                           args=request.args.to_dict(), **row_urls("activities.detail"))
+    today = local_today()
+
+    def render() -> Markup:
+        filters = _filters_from_args()
+        page = max(1, request.args.get("sida", 1, type=int))
+        pagination, rows = activity_read.activity_list(municipality.id, filters, page, 25, today)
+        return page_cache.rendered(
+            "activities/_list_body.html", municipality=municipality, rows=rows,
+            pagination=pagination, filters=filters, options=options,
+            args=request.args.to_dict(), **row_urls("activities.detail"))
+
+    # The same for every viewer who may see it: kept by the query string and the day (overdue).
+    query = tuple(sorted(request.args.items(multi=True)))
+    body = page_cache.municipality_part("activity_list", municipality, (today, query), render)
+    return render_template("activities/list.html", municipality=municipality, body=body)
 
 
 @bp.route("/paminnelser")

@@ -12,7 +12,7 @@ from tracker.followups import workflow as service
 from tracker.followups.report import build_report
 from tracker.followups.views import export_response
 from tracker.formatting import local_today
-from tracker.models import FollowUpVersion, Municipality
+from tracker.models import FollowUp, Municipality
 from tracker.public import bp
 from tracker.public.accessibility import STATEMENT
 from tracker.public.forms import FeedbackForm
@@ -56,9 +56,10 @@ def municipality(slug: str):
 
 @dataclass(frozen=True)
 class _PromisePage:
-    """A public promise's title and content, as kept; no title: no such public promise."""
-    title: str
-    body: Markup
+    """A public promise's title and content, as kept (found False: no such public promise)."""
+    found: bool
+    title: str = ""
+    body: Markup = Markup("")
 
 
 @bp.route("/<slug>/loften/<int:promise_id>")
@@ -69,25 +70,42 @@ def promise(slug: str, promise_id: int):
     def build() -> _PromisePage:
         item = public.promise(place.id, promise_id)  # drafts are never public
         if item is None:
-            return _PromisePage("", Markup(""))
-        return _PromisePage(item.title, page_cache.rendered(
+            return _PromisePage(found=False)
+        return _PromisePage(True, item.title, page_cache.rendered(
             "public/_promise_body.html", municipality=place, promise=item,
             sections=sections(item, with_progress=False),
             figures=public_progress.promise_figures(item, today), chart_of=commitment_chart,
             followups=public.published_followups(promise_id=item.id)))
 
     kept = page_cache.municipality_part("public_promise", place, (promise_id, today), build)
-    if not kept.title:
+    if not kept.found:
         abort(404)
     return render_template("public/promise.html", municipality=place, title=kept.title,
                            body=kept.body)
 
 
-def _published(followup_id: int, number: int | None = None):
-    """(follow-up, published version): the latest, or a given earlier one; else 404."""
+@dataclass(frozen=True)
+class _FollowupPage:
+    """A published follow-up's page as kept, around the feedback form (built live: its CSRF
+    token is the reader's). found False: no such published version."""
+    found: bool
+    is_latest: bool = False
+    title: str = ""
+    report: Markup = Markup("")  # from the heading to the report's last section
+    comments: Markup = Markup("")  # the readers' approved comments
+    history: Markup = Markup("")  # the published versions, when there are more than one
+
+
+def _public_heading(followup_id: int) -> FollowUp:
     followup = service.load_heading(followup_id)
     if followup is None or not followup.promise.municipality.is_public:
         abort(404)
+    return followup
+
+
+def _published(followup_id: int, number: int | None = None):
+    """(follow-up, published version): the latest, or a given earlier one; else 404."""
+    followup = _public_heading(followup_id)
     history = service.published_history(followup.id)
     published = [v for v in history if v.number == number] if number is not None else history
     if not published:
@@ -97,31 +115,51 @@ def _published(followup_id: int, number: int | None = None):
 
 @bp.route("/uppfoljningar/<int:followup_id>")
 def followup(followup_id: int):
-    item, version, history = _published(followup_id)
-    return _page(item, version, history)
+    return _page(followup_id)
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/version/<int:number>")
 def followup_version(followup_id: int, number: int):
-    item, version, history = _published(followup_id, number)
-    return _page(item, version, history)
+    return _page(followup_id, number)
 
 
-def _page(item, version: FollowUpVersion, history: list[FollowUpVersion],
-          form: FeedbackForm | None = None, status: int = 200):
-    report, body = published_body(item, version, service.load_content)
-    return render_template("public/followup.html", followup=item, version=version,
-                           report=report, body=body, history=history,
-                           is_latest=version.number == history[0].number,
-                           feedback_form=form or FeedbackForm(),
-                           comments=feedback.approved_comments(item.id)), status
+def _page(followup_id: int, number: int | None = None, form: FeedbackForm | None = None,
+          status: int = 200):
+    """The page of a published version (the latest without `number`), its parts kept for the
+    municipality's data version: a new version, a correction or an approved comment is a
+    write in the municipality, so a new key."""
+    heading = _public_heading(followup_id)
+
+    def build() -> _FollowupPage:
+        history = service.published_history(heading.id)
+        published = [v for v in history if v.number == number] if number is not None else history
+        if not published:
+            return _FollowupPage(found=False)  # a draft is never public
+        version = published[0]
+        report, body = published_body(heading, version, service.load_content)
+        is_latest = version.number == history[0].number
+        return _FollowupPage(
+            True, is_latest, f"{report.title} – {report.municipality}",
+            page_cache.rendered("public/_followup_report.html", followup=heading,
+                                report=report, body=body, is_latest=is_latest),
+            page_cache.rendered("public/_followup_comments.html",
+                                comments=feedback.approved_comments(heading.id)),
+            page_cache.rendered("public/_followup_history.html", followup=heading,
+                                history=history))
+
+    kept = page_cache.municipality_part("public_followup", heading.promise.municipality,
+                                        (heading.id, number), build)
+    if not kept.found:
+        abort(404)
+    return render_template("public/followup.html", followup=heading, page=kept,
+                           feedback_form=form or FeedbackForm()), status
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/omdome", methods=["POST"])
 @post_limit("FEEDBACK_RATE_LIMIT")
 def followup_feedback(followup_id: int):
     """ "Var uppföljningen till hjälp?": a rating and a comment shown once approved."""
-    item, version, history = _published(followup_id)
+    item, _version, _history = _published(followup_id)
     form = FeedbackForm()
     back = url_for("public.followup", followup_id=item.id, _anchor="omdome")
     if form.webbplats.data:
@@ -131,7 +169,6 @@ def followup_feedback(followup_id: int):
             feedback.give(item.id, form.rating.data, form.comment.data)
         except FieldErrors as error:
             db.session.rollback()
-            item, version, history = _published(followup_id)  # loaded again after rollback
             for name, message in error.errors.items():
                 attach_error(form, DomainError(message, name))
         else:
@@ -139,7 +176,7 @@ def followup_feedback(followup_id: int):
             flash(_("Tack för ditt svar! En kommentar visas här när kommunen har läst den."),
                   "success")
             return redirect(back)
-    return _page(item, version, history, form, 422)
+    return _page(followup_id, None, form, 422)
 
 
 @bp.route("/uppfoljningar/<int:followup_id>/uppfoljning.<fmt>")

@@ -154,13 +154,22 @@ _ROWS = (
 )
 
 
+def comment_rows(activity_id: int) -> tuple[CommentRow, ...]:
+    """The activity's comments, oldest first, without what a reader may do (one statement):
+    the same for every reader, so a page may keep them (tracker/page_cache.py)."""
+    return tuple(CommentRow(r.id, r.text, r.author_id, r.author_name, r.created_at, r.edited_at)
+                 for r in db.session.execute(_ROWS, {"activity_id": activity_id}))
+
+
+def for_reader(user: User, activity: Activity, rows, now: datetime | None = None
+               ) -> list[CommentRow]:
+    """`rows` of the activity's conversation, each with what `user` may do with it now."""
+    now = now or utcnow()
+    return [replace(row, can_change=policies.can_change_comment(user, activity, row, now),
+                    can_remove=policies.can_remove_comment(user, activity, row, now))
+            for row in rows]
+
+
 def conversation(user: User, activity: Activity, now: datetime | None = None) -> list[CommentRow]:
     """The activity's comments, oldest first, each with what `user` may do (one statement)."""
-    now = now or utcnow()
-    rows = []
-    for r in db.session.execute(_ROWS, {"activity_id": activity.id}):
-        row = CommentRow(r.id, r.text, r.author_id, r.author_name, r.created_at, r.edited_at)
-        rows.append(replace(
-            row, can_change=policies.can_change_comment(user, activity, row, now),
-            can_remove=policies.can_remove_comment(user, activity, row, now)))
-    return rows
+    return for_reader(user, activity, comment_rows(activity.id), now)

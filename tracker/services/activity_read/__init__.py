@@ -29,6 +29,7 @@ from tracker.services.activity_read.lists import (
     deadlines,
     filter_options,
     my_tasks,
+    task_municipalities,
 )
 from tracker.services.activity_read.log import (
     PLACE_LOG_LIMIT,
@@ -46,5 +47,5 @@ __all__ = [
     "TimelineEntry", "activities_at", "activity_list", "api_page", "attachments_of",
     "deadlines", "filter_options", "filtered_query", "filters_from_args", "latest_log_entries",
     "load_activity", "load_for_logging", "load_for_page", "log_entries_at", "measures_text",
-    "my_tasks", "progress_text", "row_of", "timeline",
+    "my_tasks", "progress_text", "row_of", "task_municipalities", "timeline",
 ]

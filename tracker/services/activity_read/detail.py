@@ -1,6 +1,7 @@
 """One activity as its pages load it: with what they show, its row, its files."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
-from tracker.models import LOGGED_COUNT, Activity, Attachment, Commitment
+from tracker.models import LOGGED_COUNT, Activity, Attachment, AttachmentKind, Commitment
 from tracker.services.activity_read.rows import ActivityRow, row_of
 
 
@@ -82,11 +83,26 @@ def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
         _FOR_LOGGING[with_places], {"activity_id": activity_id}).unique().first()
 
 
-def attachments_of(activity_id: int) -> list[Attachment]:
+@dataclass(frozen=True)
+class AttachmentRow:
+    """A file as the activity page lists it (and the removal rule reads it)."""
+    id: int
+    kind: AttachmentKind
+    file_name: str
+    municipality_id: int
+    uploaded_by_id: int | None
+
+
+_ATTACHMENTS = (
+    sa.select(Attachment.id, Attachment.kind, Attachment.file_name, Attachment.municipality_id,
+              Attachment.uploaded_by_id)
+    .where(Attachment.activity_id == sa.bindparam("activity_id"),
+           Attachment.finding_id.is_(None), Attachment.action_point_id.is_(None))
+    .order_by(Attachment.id))
+
+
+def attachments_of(activity_id: int) -> tuple[AttachmentRow, ...]:
     """The files attached to the activity and its occasions (not those of findings or action
-    points, which their own pages show), oldest first."""
-    return list(db.session.scalars(
-        sa.select(Attachment).where(Attachment.activity_id == activity_id,
-                                    Attachment.finding_id.is_(None),
-                                    Attachment.action_point_id.is_(None))
-        .order_by(Attachment.id)))
+    points, which their own pages show), oldest first; plain rows a page may keep."""
+    return tuple(AttachmentRow(*row)
+                 for row in db.session.execute(_ATTACHMENTS, {"activity_id": activity_id}))

@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.localized import english_page
 from tracker.models import (
     LOGGED_COUNT,
+    ActionPoint,
     Activity,
     ActivityType,
     Commitment,
@@ -113,6 +114,28 @@ def _my_tasks_statements() -> tuple[sa.Select, sa.Select]:
 _MY_TASKS = _my_tasks_statements()
 
 
+def _task_municipalities() -> sa.Select:
+    user_id: sa.BindParameter[int] = sa.bindparam("user_id")
+    theirs = sa.union(
+        sa.select(Activity.municipality_id).where(Activity.owner_id == user_id),
+        sa.select(Activity.municipality_id)
+        .join(activity_assignee, activity_assignee.c.activity_id == Activity.id)
+        .where(activity_assignee.c.user_id == user_id),
+        sa.select(ActionPoint.municipality_id).where(ActionPoint.owner_id == user_id),
+    )
+    return (sa.select(Municipality.id, Municipality.data_version)
+            .where(Municipality.id.in_(theirs)).order_by(Municipality.id))
+
+
+_TASK_MUNICIPALITIES = _task_municipalities()
+
+
+def task_municipalities(user_id: int) -> list[tuple[int, int]]:
+    """(id, data version) of every municipality where the user owns or is assigned an
+    activity or owns an action point: what Mina uppgifter shows comes from these alone."""
+    return [(i, v) for i, v in db.session.execute(_TASK_MUNICIPALITIES, {"user_id": user_id})]
+
+
 def my_tasks(user_id: int, today: date, page: int = 1,
              per_page: int = 30) -> tuple[Page, list[ActivityRow]]:
     """Open activities I own or am assigned: overdue first, then by due date."""
@@ -210,23 +233,26 @@ def deadlines(municipality_id: int, on: date) -> Deadlines:
 
 # ---------------------------------------------------------------- the list's filter choices
 
+_NO_VERSION = sa.cast(sa.null(), sa.BigInteger)
+
+
 def _options_statement(type_label) -> sa.Select:
     municipality_id: sa.BindParameter[int] = sa.bindparam("municipality_id")
     union = sa.union_all(
         sa.select(sa.literal("municipality").label("kind"), Municipality.id.label("id"),
-                  Municipality.name.label("label"))
+                  Municipality.name.label("label"), Municipality.data_version.label("version"))
         .where(Municipality.id == municipality_id),
-        sa.select(sa.literal("focus_areas"), FocusArea.id, FocusArea.title)
+        sa.select(sa.literal("focus_areas"), FocusArea.id, FocusArea.title, _NO_VERSION)
         .join(Promise, Promise.id == FocusArea.promise_id)
         .where(Promise.municipality_id == municipality_id),
-        sa.select(sa.literal("types"), ActivityType.id, type_label),
-        sa.select(sa.literal("owners"), User.id, User.name)
+        sa.select(sa.literal("types"), ActivityType.id, type_label, _NO_VERSION),
+        sa.select(sa.literal("owners"), User.id, User.name, _NO_VERSION)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.municipality_id == municipality_id),
-        sa.select(sa.literal("places"), Place.id, Place.name)
+        sa.select(sa.literal("places"), Place.id, Place.name, _NO_VERSION)
         .where(Place.municipality_id == municipality_id),
     ).subquery()
-    return (sa.select(union.c.kind, union.c.id, union.c.label)
+    return (sa.select(union.c.kind, union.c.id, union.c.label, union.c.version)
             .order_by(union.c.kind, union.c.label, union.c.id))
 
 
@@ -238,8 +264,10 @@ _OPTIONS = {False: _options_statement(ActivityType.name_sv),
 
 @dataclass(frozen=True)
 class MunicipalityName:
+    """The municipality as the list shows it, with the data version its kept parts go by."""
     id: int
     name: str
+    data_version: int
 
 
 def filter_options(municipality_id: int
@@ -247,10 +275,12 @@ def filter_options(municipality_id: int
     """The municipality and the list's filter choices, in one statement; None if there is
     no such municipality."""
     options: dict[str, list[tuple[int, str]]] = {
-        "municipality": [], "focus_areas": [], "types": [], "owners": [], "places": []}
-    for kind, id_, label in db.session.execute(_OPTIONS[english_page()],
-                                               {"municipality_id": municipality_id}):
-        options[kind].append((id_, label))
-    if not options["municipality"]:
-        return None
-    return MunicipalityName(*options.pop("municipality")[0]), options
+        "focus_areas": [], "types": [], "owners": [], "places": []}
+    municipality = None
+    for kind, id_, label, version in db.session.execute(_OPTIONS[english_page()],
+                                                        {"municipality_id": municipality_id}):
+        if kind == "municipality":
+            municipality = MunicipalityName(id_, label, version)
+        else:
+            options[kind].append((id_, label))
+    return None if municipality is None else (municipality, options)
