@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import force_locale, get_locale
 
+from tracker.offline_texts import offline_texts
 from tracker.translation import chosen_language
 from tracker.web import layout_urls, safe_local_url
 
@@ -71,7 +72,7 @@ def switch(code: str):
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, language_links=language_links,
-                                layout_urls=layout_urls)
+                                layout_urls=layout_urls, offline_texts=offline_texts)
 
 
 @contextmanager
