@@ -19,9 +19,10 @@ OFFICER = "kommunpolis.skara@demo.lofteskollen.se"
 TITLE = "Mobilpatrull vid stationen"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def activity_id(new_activity):
-    """An activity of the officer's in a promise of this year, removed again afterwards."""
+    """An activity of the officer's in a promise of this year, removed again afterwards. One
+    per test: the tests log occasions on it, and the first counts exactly the ones it logs."""
     with new_activity(OFFICER, "Skara", "Medborgarlöfte för mobilen",
                       "trygghetsskapande_patrullering", TITLE, target_count=10) as made:
         yield made["activity"]

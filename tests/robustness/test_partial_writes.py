@@ -90,8 +90,11 @@ def test_copy_to_next_period_leaves_no_promise_focus_area_or_commitment(world, m
     _assert_nothing_saved(world, before, response)
 
 
-def test_the_same_requests_without_a_fault_do_write(world):
-    """The counterpart: the injected failure, not the request, is what left the rows out."""
+def test_the_same_requests_without_a_fault_do_write(workdir):
+    """The counterpart: the injected failure, not the request, is what left the rows out.
+    This copy is saved, so it is made in a world of its own: in the shared one, a faulted copy
+    that runs after it would be refused (the next period's promise exists) instead of failing."""
+    world = build_world(workdir, "partial_unfaulted")
     before = snapshot(world.app)
     response = world.client("coordinator").post(
         f"/loften/{world.ids['concluded_id']}/kopiera", data={"carry_activities": "y"})
