@@ -107,14 +107,16 @@ def _before_commit(session) -> None:
                 set_committed_value(obj, "data_version", fresh)
 
 
+_RENEW = (sa.update(Municipality.__table__)
+          .where(Municipality.__table__.c.id == sa.bindparam("municipality_id")))
+
+
 def renew(connection, municipality_ids) -> dict[int, int]:
     """New versions for these municipalities, in id order (no lock cycles): what a write that
     bypasses the ORM session (a bulk insert through Core) must do itself."""
-    table = Municipality.__table__
     versions = {municipality_id: new_version() for municipality_id in sorted(municipality_ids)}
     for municipality_id, value in versions.items():
-        connection.execute(sa.update(table).where(table.c.id == municipality_id)
-                           .values(data_version=value))
+        connection.execute(_RENEW, {"municipality_id": municipality_id, "data_version": value})
     return versions
 
 
