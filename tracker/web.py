@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template
+from flask_login import current_user
 
 from tracker.extensions import db
+from tracker.models import User
 from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
 
 T = TypeVar("T")
@@ -92,6 +94,12 @@ def load_or_404(model, object_id: int, *options):
     if obj is None:
         abort(404)
     return obj
+
+
+def viewer() -> User:
+    """The signed-in user itself, not Flask-Login's proxy (which looks the user up again on
+    every attribute read): for views that ask the policies many times. Behind login_required."""
+    return current_user._get_current_object()  # werkzeug's documented LocalProxy method
 
 
 def require(allowed: bool) -> None:

@@ -55,6 +55,7 @@ from tracker.web import (
     row_urls,
     save_or_conflict,
     show_refusal,
+    viewer,
 )
 
 
@@ -192,19 +193,20 @@ def _activity_conflict(form: ActivityForm, current: Activity):
 def detail(activity_id: int):
     today = local_today()
     activity, row = activity_read.load_for_page(activity_id, today) or abort(404)
-    require(policies.can_view(current_user, activity))
+    user = viewer()
+    require(policies.can_view(user, activity))
     status_form = StatusForm(version=activity.version_id, status=activity.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
     municipality, is_walk = activity.municipality, walks.is_walk(activity.type)
-    scope = policies.correction_scope(current_user, activity)
-    own = current_user.id if scope == "own" else None
+    scope = policies.correction_scope(user, activity)
+    own = user.id if scope == "own" else None
 
     def timeline() -> Markup:
         entries = activity_read.timeline(activity.id, activity.type.measures)
         return page_cache.rendered(
             "activities/_timeline.html", activity_id=activity.id, entries=entries,
             is_walk=is_walk,
-            correctable=policies.correctable_entries(current_user, activity, entries))
+            correctable=policies.correctable_entries(user, activity, entries))
 
     def part(name: str, key: tuple, render: Callable[[], T]) -> T:
         return page_cache.municipality_part(name, municipality, (activity.id, *key), render)
@@ -213,20 +215,22 @@ def detail(activity_id: int):
     # (remove, change within 15 minutes) is decided now.
     attachments, comment_rows = part("activity_files_and_comments", (), lambda: (
         activity_read.attachments_of(activity.id), comments.comment_rows(activity.id)))
-    can_read_tips = policies.can_read_tips(current_user, activity)
+    can_read_tips = policies.can_read_tips(user, activity)
+    can_edit, can_log = policies.can_edit(user, activity), policies.can_log_on(user, activity)
     return render_template(
         "activities/detail.html", activity=activity, row=row,
-        expected=activity_service.expected_occasions(activity),
+        summary=part("activity_summary", (today, can_edit, can_log), lambda: page_cache.rendered(
+            "activities/_summary.html", activity=activity, row=row, can_edit=can_edit,
+            can_log=can_log, expected=activity_service.expected_occasions(activity))),
         timeline=part("activity_timeline", (is_walk, scope, own), timeline),
         history=part("activity_history", (today,), lambda: page_cache.rendered(
             "activities/_history.html", history=activity_history.history(activity.id))),
-        status_form=status_form, can_edit=policies.can_edit(current_user, activity),
-        can_log=policies.can_log_on(current_user, activity),
-        conversation=comments.for_reader(current_user, activity, comment_rows),
-        comment_form=(NewCommentForm() if policies.can_comment(current_user, activity)
+        status_form=status_form, can_edit=can_edit, can_log=can_log,
+        conversation=comments.for_reader(user, activity, comment_rows),
+        comment_form=(NewCommentForm() if policies.can_comment(user, activity)
                       else None),
         is_walk=is_walk, attachments=attachments,
-        removable={a.id for a in attachments if policies.can_remove_attachment(current_user, a)},
+        removable={a.id for a in attachments if policies.can_remove_attachment(user, a)},
         action_list=part("activity_actions", (is_walk,), lambda: page_cache.rendered(
             "activities/_action_list.html", is_walk=is_walk,
             action_points=action_point_service.for_activity(activity.id))),
@@ -288,7 +292,8 @@ def _status_conflict(form: StatusForm, activity_id: int):
 def log(activity_id: int):
     activity = activity_read.load_for_logging(
         activity_id, with_places=request.method == "GET") or abort(404)
-    require(policies.can_log_on(current_user, activity))
+    user = viewer()
+    require(policies.can_log_on(user, activity))
     place_choices = places.place_choices(activity.municipality_id)
     specs = list(activity.type.measures)  # kept: a rollback below expires the activity
     form = log_form_class(specs, place_choices)()
@@ -299,7 +304,7 @@ def log(activity_id: int):
         if (earlier := once.first_time(form)) is not None:
             return earlier
         try:
-            entry = logbook.log_occasion(current_user, activity, log_fields.input_from(form, specs),
+            entry = logbook.log_occasion(user, activity, log_fields.input_from(form, specs),
                                          today=local_today(),
                                          place_ids={i for i, _n in place_choices})
             entry_id = entry.id  # read before the commit expires it
