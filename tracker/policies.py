@@ -99,9 +99,13 @@ def can_approve(user, obj) -> bool:
 
 
 def is_owner_or_assignee(user, activity) -> bool:
-    """The owner, or one of the assignees (the loaded list, else one EXISTS query)."""
+    """The owner, or one of the assignees (their ids where the caller has them, as the
+    activity page's kept facts do; the loaded list; else one EXISTS query)."""
     if activity.owner_id == user.id:
         return True
+    assignee_ids = getattr(activity, "assignee_ids", None)
+    if assignee_ids is not None:
+        return user.id in assignee_ids
     if "assignees" in sa.inspect(activity).dict:
         return any(a.id == user.id for a in activity.assignees)
     return bool(db.session.scalar(sa.select(sa.exists().where(

@@ -193,3 +193,20 @@ def test_the_activity_page_keeps_comments_but_not_who_may_change_them(client, to
                             (town["coordinator"], False), (town["officer"], True)):
         page = page_of(who)
         assert "Vi tar torget på fredag." in page and (edit in page) is may_change
+
+
+def test_an_officer_made_an_assignee_may_log_at_once(client, town, make_user):
+    activity = _world(town)
+    colleague = make_user(Role.OFFICER, town["m"])
+    login(client, colleague.email)
+    url = f"/aktiviteter/{activity.id}"
+    log_button = f"/aktiviteter/{activity.id}/logga"
+    assert log_button not in client.get(url).get_data(as_text=True)  # kept: not theirs yet
+
+    activity.assignees = [colleague]
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert log_button in page and "Ändra status" in page
+    activity.assignees = []
+    db.session.commit()
+    assert log_button not in client.get(url).get_data(as_text=True)

@@ -191,51 +191,64 @@ def _activity_conflict(form: ActivityForm, current: Activity):
 @bp.route("/aktiviteter/<int:activity_id>")
 @login_required
 def detail(activity_id: int):
+    """The activity's page. Its parts and the facts the policies ask are kept by the
+    municipality's data version (one narrow statement); the activity itself is loaded only
+    when a part has to be rendered."""
     today = local_today()
-    activity, row = activity_read.load_for_page(activity_id, today) or abort(404)
+    municipality = activity_read.version_of(activity_id) or abort(404)
     user = viewer()
-    require(policies.can_view(user, activity))
-    status_form = StatusForm(version=activity.version_id, status=activity.status.value)
+    loaded: list[tuple[Activity, activity_read.ActivityRow]] = []
+
+    def load() -> tuple[Activity, activity_read.ActivityRow]:
+        if not loaded:  # removed since the version was read: as if it never was
+            loaded.append(activity_read.load_for_page(activity_id, today) or abort(404))
+        return loaded[0]
+
+    def part(name: str, key: tuple, render: Callable[[], T]) -> T:
+        return page_cache.municipality_part(name, municipality, (activity_id, *key), render)
+
+    facts = part("activity_facts", (), lambda: activity_read.ActivityFacts.of(load()[0]))
+    require(policies.can_view(user, facts))
+    status_form = StatusForm(version=facts.version_id, status=facts.status.value)
     status_form.status.choices = [(s.value, str(label)) for s, label in _status_labels()]
-    municipality, is_walk = activity.municipality, walks.is_walk(activity.type)
-    scope = policies.correction_scope(user, activity)
+    is_walk = facts.type_key == walks.WALK_TYPE_KEY
+    scope = policies.correction_scope(user, facts)
     own = user.id if scope == "own" else None
 
     def timeline() -> Markup:
-        entries = activity_read.timeline(activity.id, activity.type.measures)
+        entries = activity_read.timeline(activity_id, load()[0].type.measures)
         return page_cache.rendered(
-            "activities/_timeline.html", activity_id=activity.id, entries=entries,
-            is_walk=is_walk,
-            correctable=policies.correctable_entries(user, activity, entries))
+            "activities/_timeline.html", activity_id=activity_id, entries=entries,
+            is_walk=is_walk, correctable=policies.correctable_entries(user, facts, entries))
 
-    def part(name: str, key: tuple, render: Callable[[], T]) -> T:
-        return page_cache.municipality_part(name, municipality, (activity.id, *key), render)
+    def summary() -> Markup:
+        activity, row = load()
+        return page_cache.rendered(
+            "activities/_summary.html", activity=activity, row=row, can_edit=can_edit,
+            can_log=can_log, expected=activity_service.expected_occasions(activity))
 
     # Files and comments are the same for every reader; what this reader may do with each
     # (remove, change within 15 minutes) is decided now.
     attachments, comment_rows = part("activity_files_and_comments", (), lambda: (
-        activity_read.attachments_of(activity.id), comments.comment_rows(activity.id)))
-    can_read_tips = policies.can_read_tips(user, activity)
-    can_edit, can_log = policies.can_edit(user, activity), policies.can_log_on(user, activity)
+        activity_read.attachments_of(activity_id), comments.comment_rows(activity_id)))
+    can_read_tips = policies.can_read_tips(user, facts)
+    can_edit, can_log = policies.can_edit(user, facts), policies.can_log_on(user, facts)
     return render_template(
-        "activities/detail.html", activity=activity, row=row,
-        summary=part("activity_summary", (today, can_edit, can_log), lambda: page_cache.rendered(
-            "activities/_summary.html", activity=activity, row=row, can_edit=can_edit,
-            can_log=can_log, expected=activity_service.expected_occasions(activity))),
+        "activities/detail.html", activity=facts,
+        summary=part("activity_summary", (today, can_edit, can_log), summary),
         timeline=part("activity_timeline", (is_walk, scope, own), timeline),
         history=part("activity_history", (today,), lambda: page_cache.rendered(
-            "activities/_history.html", history=activity_history.history(activity.id))),
+            "activities/_history.html", history=activity_history.history(activity_id))),
         status_form=status_form, can_edit=can_edit, can_log=can_log,
-        conversation=comments.for_reader(user, activity, comment_rows),
-        comment_form=(NewCommentForm() if policies.can_comment(user, activity)
-                      else None),
+        conversation=comments.for_reader(user, facts, comment_rows),
+        comment_form=NewCommentForm() if policies.can_comment(user, facts) else None,
         is_walk=is_walk, attachments=attachments,
         removable={a.id for a in attachments if policies.can_remove_attachment(user, a)},
         action_list=part("activity_actions", (is_walk,), lambda: page_cache.rendered(
             "activities/_action_list.html", is_walk=is_walk,
-            action_points=action_point_service.for_activity(activity.id))),
+            action_points=action_point_service.for_activity(activity_id))),
         tips_part=(part("activity_tips", (), lambda: page_cache.rendered(
-            "activities/_tips.html", tips=tip_service.tips_of_activity(activity.id)))
+            "activities/_tips.html", tips=tip_service.tips_of_activity(activity_id)))
             if can_read_tips else ""),
     )
 

@@ -161,9 +161,10 @@ def comment_rows(activity_id: int) -> tuple[CommentRow, ...]:
                  for r in db.session.execute(_ROWS, {"activity_id": activity_id}))
 
 
-def for_reader(user: User, activity: Activity, rows, now: datetime | None = None
+def for_reader(user: User, activity: object, rows, now: datetime | None = None
                ) -> list[CommentRow]:
-    """`rows` of the activity's conversation, each with what `user` may do with it now."""
+    """`rows` of the activity's conversation, each with what `user` may do with it now
+    (`activity` as the policies take it: the model or the page's kept facts)."""
     now = now or utcnow()
     return [replace(row, can_change=policies.can_change_comment(user, activity, row, now),
                     can_remove=policies.can_remove_comment(user, activity, row, now))

@@ -11,10 +11,12 @@ A target is `recurrence.activity_target`; a page of a list is `tracker.paginatio
 from __future__ import annotations
 
 from tracker.services.activity_read.detail import (
+    ActivityFacts,
     attachments_of,
     load_activity,
     load_for_logging,
     load_for_page,
+    version_of,
 )
 from tracker.services.activity_read.filters import (
     ActivityFilters,
@@ -43,9 +45,9 @@ from tracker.services.activity_read.log import (
 from tracker.services.activity_read.rows import ActivityRow, progress_text, row_of
 
 __all__ = [
-    "PLACE_LOG_LIMIT", "ActivityFilters", "ActivityRow", "Deadlines", "LogTableRow",
+    "PLACE_LOG_LIMIT", "ActivityFacts", "ActivityFilters", "ActivityRow", "Deadlines", "LogTableRow",
     "TimelineEntry", "activities_at", "activity_list", "api_page", "attachments_of",
     "deadlines", "filter_options", "filtered_query", "filters_from_args", "latest_log_entries",
     "load_activity", "load_for_logging", "load_for_page", "log_entries_at", "measures_text",
-    "my_tasks", "progress_text", "row_of", "task_municipalities", "timeline",
+    "my_tasks", "progress_text", "row_of", "task_municipalities", "timeline", "version_of",
 ]

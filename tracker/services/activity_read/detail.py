@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
-from tracker.models import LOGGED_COUNT, Activity, Attachment, AttachmentKind, Commitment
+from tracker.models import (
+    LOGGED_COUNT,
+    Activity,
+    ActivityStatus,
+    Attachment,
+    AttachmentKind,
+    Commitment,
+    Municipality,
+)
 from tracker.services.activity_read.rows import ActivityRow, row_of
 
 
@@ -62,6 +70,48 @@ def load_for_page(activity_id: int, today: date) -> tuple[Activity, ActivityRow]
         return None
     activity, logged = found
     return activity, row_of(activity, logged, today)
+
+
+@dataclass(frozen=True)
+class MunicipalityVersion:
+    """The municipality an activity belongs to and its data version (tracker/page_cache.py)."""
+    id: int
+    data_version: int
+
+
+_VERSION_OF_ACTIVITY = (
+    sa.select(Municipality.id, Municipality.data_version)
+    .join(Activity, Activity.municipality_id == Municipality.id)
+    .where(Activity.id == sa.bindparam("activity_id")))
+
+
+def version_of(activity_id: int) -> MunicipalityVersion | None:
+    """The activity's municipality with its data version, in one narrow statement: what an
+    activity page whose parts are kept reads; None if there is no such activity."""
+    found = db.session.execute(_VERSION_OF_ACTIVITY, {"activity_id": activity_id}).first()
+    return None if found is None else MunicipalityVersion(*found)
+
+
+@dataclass(frozen=True)
+class ActivityFacts:
+    """What the activity page asks of its activity besides its kept parts: the policies
+    (municipality, owner, assignees), the status form (status, version) and its title. Plain
+    values, kept with the page's parts; the policies read `assignee_ids` like the loaded
+    assignees."""
+    id: int
+    title: str
+    municipality_id: int
+    owner_id: int | None
+    assignee_ids: frozenset[int]
+    status: ActivityStatus
+    version_id: int
+    type_key: str
+
+    @classmethod
+    def of(cls, activity: Activity) -> ActivityFacts:
+        return cls(activity.id, activity.title, activity.municipality_id, activity.owner_id,
+                   frozenset(a.id for a in activity.assignees), activity.status,
+                   activity.version_id, activity.type.key)
 
 
 def _for_logging(*extra):
