@@ -21,7 +21,6 @@ from config import TestConfig
 from tracker import create_app, page_cache
 from tracker.extensions import db
 from tracker.models import Membership, Municipality, Organisation, PoliceArea, Role, User
-from tracker.public import report_cache
 from tracker.services import accounts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -149,9 +148,9 @@ def rolled_back(app):
             db.session = original
             outer.rollback()
             connection.close()
-            # Rendered published reports are keyed by version id: ids come back after a rollback.
-            report_cache.clear(app)
-            page_cache.clear(app)  # each test starts with no kept parts
+            # Each test starts with no kept parts (published reports are keyed by version id,
+            # and ids come back after a rollback).
+            page_cache.clear(app)
 
 
 @pytest.fixture

@@ -94,6 +94,12 @@ def versions_part(name: str, versions, key: tuple[Hashable, ...], build: Callabl
     return _kept((name, tuple((i, v) for i, v in versions), *key), build)
 
 
+def lasting_part(name: str, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """The part `name` of something that never changes once written (a published version of
+    a follow-up), kept for a key that names it and every live value it prints."""
+    return _kept((name, *key), build)
+
+
 def _kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     """The kept value for `key` in this locale and under this application root, else build
     and keep it."""
