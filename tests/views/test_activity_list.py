@@ -86,6 +86,10 @@ def test_a_page_past_the_last_still_counts_the_rows(client, world):
     login(client, world["coordinator"].email)
     base = f"/kommuner/{world['m'].id}/aktiviteter"
     assert "Sida 2 av 2" in _page(client, f"{base}?sida=2")
+    first = _page(client, f"{base}?part=polisen")  # the pager keeps the filter
+    assert f'href="{base}?part=polisen&amp;sida=2">Nästa</a>' in first
+    assert f'href="{base}?part=polisen&amp;sida=1">Föregående' in _page(
+        client, f"{base}?part=polisen&sida=2")
     page = _page(client, f"{base}?sida=7")
     assert "32 aktiviteter" in page and "Inga aktiviteter matchar filtret." in page
 
