@@ -252,6 +252,15 @@ def demo_app(workdir):
     return application
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_parts_on_the_demo(request):
+    """Browser tests share the demo's live server, and their fixtures set up and clean up with
+    Core writes, which give no new data version: each test starts with no kept page parts
+    there, whatever ran before it."""
+    if "demo_app" in request.fixturenames:
+        page_cache.clear(request.getfixturevalue("demo_app"))
+
+
 @pytest.fixture(scope="session")
 def live_server(demo_app):
     server = LiveServer(demo_app)

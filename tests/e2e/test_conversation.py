@@ -27,9 +27,12 @@ def _phone(width: int) -> dict:
 
 @pytest.fixture
 def scene(demo_app):
-    """A Lidköping activity and the coordinator's name; comments and notifications made here
-    are removed afterwards."""
+    """A Lidköping activity and the coordinator's name, with no unread notification (the
+    tests count them in the header; another test of the shared demo, a resident's tip, may
+    have left some: they are read during the test and unread again after it); comments and
+    notifications made here are removed afterwards."""
     from tracker.models import Activity, ActivityComment, Membership, Notification, User
+    from tracker.models.base import utcnow
 
     with demo_app.app_context():
         coordinator = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
@@ -39,9 +42,16 @@ def scene(demo_app):
             Activity.municipality_id == municipality_id).order_by(Activity.id))
         name = coordinator.name
         first_new = (db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0) + 1
+        unread = list(db.session.scalars(sa.select(Notification.id).where(
+            Notification.user_id == coordinator.id, Notification.read_at.is_(None))))
+        db.session.execute(sa.update(Notification).where(Notification.id.in_(unread))
+                           .values(read_at=utcnow()))
+        db.session.commit()
     yield {"activity_id": activity_id, "coordinator_name": name}
     with demo_app.app_context():
         db.session.execute(sa.delete(Notification).where(Notification.id >= first_new))
+        db.session.execute(sa.update(Notification).where(Notification.id.in_(unread))
+                           .values(read_at=None))
         db.session.execute(sa.delete(ActivityComment))
         db.session.commit()
 

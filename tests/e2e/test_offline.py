@@ -273,8 +273,9 @@ def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(live_server,
     context.close()
 
 
-def test_the_offline_page_without_a_copy(live_server, phone_login):
-    """A page that was never kept: a short Swedish page that leads to Mina uppgifter."""
+def test_the_offline_page_without_a_copy(live_server, phone_login, activity_id):
+    """A page that was never kept: a short Swedish page that leads to Mina uppgifter (which
+    is kept once the officer has a task: `activity_id`, also when this test runs first)."""
     context, page = _offline(phone_login, live_server, **NARROW)
     page.goto(f"{live_server.url}/paminnelser")
     assert page.get_by_role("heading", name="Ingen uppkoppling").is_visible()
