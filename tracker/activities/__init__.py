@@ -2,4 +2,9 @@ from flask import Blueprint
 
 bp = Blueprint("activities", __name__)
 
-from tracker.activities import comment_views, entry_views, views  # noqa: E402,F401
+from tracker.activities import (  # noqa: E402,F401
+    comment_views,
+    entry_views,
+    list_views,
+    views,
+)

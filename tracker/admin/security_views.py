@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from tracker.admin import bp
 from tracker.auth.forms import EmptyForm
@@ -18,13 +18,10 @@ from tracker.services import (
     security_keys,
 )
 from tracker.translation import gettext as _
-from tracker.web import load_or_404
+from tracker.web import load_or_404, viewer
 
 SEARCH_LIMIT = 50
 
-
-def _me() -> User:
-    return current_user._get_current_object()
 
 
 @bp.get("/admin/sakerhet")
@@ -58,7 +55,7 @@ def user_security(user_id: int):
 def reset_second_factor(user_id: int):
     user = load_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        second_factor.reset(user, actor=_me())
+        second_factor.reset(user, actor=viewer())
         db.session.commit()
         flash(_("Tvåstegsverifieringen för %(name)s är återställd. Alla inloggningar är "
                 "avslutade.", name=user.name), "success")
@@ -71,7 +68,7 @@ def revoke_token(user_id: int, token_id: int):
     user = load_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
         try:
-            token = api_tokens.revoke(user, token_id, actor=_me())
+            token = api_tokens.revoke(user, token_id, actor=viewer())
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -85,7 +82,7 @@ def revoke_token(user_id: int, token_id: int):
 def revoke_all_tokens(user_id: int):
     user = load_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        count = api_tokens.revoke_all(user, actor=_me())
+        count = api_tokens.revoke_all(user, actor=viewer())
         db.session.commit()
         flash(_("%(count)d nycklar är återkallade.", count=count), "success")
     return redirect(url_for("admin.user_security", user_id=user.id))

@@ -6,7 +6,7 @@ import base64
 import time
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from tracker import policies
 from tracker.auth import bp
@@ -15,17 +15,13 @@ from tracker.extensions import db
 from tracker.ratelimit import post_limit
 from tracker.services import DomainError, accounts, second_factor, security_keys, sessions
 from tracker.translation import gettext as _
-from tracker.web import attach_error
-
-
-def _me():
-    return current_user._get_current_object()
+from tracker.web import attach_error, viewer
 
 
 @bp.get("/konto")
 @login_required
 def account():
-    user = _me()
+    user = viewer()
     open_sessions = sessions.open_sessions(user, current_app.config)
     return render_template(
         "auth/account.html",
@@ -44,7 +40,7 @@ def end_session(session_id: int):
     """Ends one of the user's sessions; ending this one is a logout."""
     if EmptyForm().validate_on_submit():
         try:
-            sessions.end_one_of(_me(), session_id, actor=_me())
+            sessions.end_one_of(viewer(), session_id, actor=viewer())
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -54,7 +50,7 @@ def end_session(session_id: int):
 
 
 def _enrol_page(form: EnrolForm, status: int = 200):
-    user = _me()
+    user = viewer()
     if not second_factor.is_valid_secret(form.secret.data):
         form.secret.data = second_factor.new_secret()
     uri = second_factor.provisioning_uri(user, form.secret.data)
@@ -69,7 +65,7 @@ def _enrol_page(form: EnrolForm, status: int = 200):
 def second_factor_page():
     """Enrol (QR code or the secret as text, then a first code and the password), or manage it
     once on."""
-    user = _me()
+    user = viewer()
     if user.has_second_factor:
         return render_template(
             "auth/second_factor.html", codes_form=CodeForm(prefix="nya"),
@@ -97,7 +93,7 @@ def new_recovery_codes():
     form = CodeForm(prefix="nya")
     if form.validate_on_submit():
         try:
-            codes = second_factor.new_recovery_codes(_me(), form.code.data)
+            codes = second_factor.new_recovery_codes(viewer(), form.code.data)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -111,7 +107,7 @@ def new_recovery_codes():
 @bp.post("/konto/tvastegsverifiering/stang-av")
 @login_required
 def turn_off_second_factor():
-    user = _me()
+    user = viewer()
     form = CodeForm(prefix="av")
     if form.validate_on_submit():
         try:
@@ -155,7 +151,7 @@ def take_challenge(name: str) -> bytes | None:
 def security_keys_page():
     """The user's security keys and passkeys: listed, added (with a current code from the
     app), removed."""
-    user = _me()
+    user = viewer()
     if not user.has_second_factor:
         flash(_("Slå på tvåstegsverifiering med en app först. Säkerhetsnycklar läggs till vid "
                 "sidan av appen."), "info")
@@ -193,7 +189,7 @@ def security_keys_page():
 def remove_security_key(key_id: int):
     if EmptyForm().validate_on_submit():
         try:
-            key = security_keys.remove(_me(), key_id, actor=_me())
+            key = security_keys.remove(viewer(), key_id, actor=viewer())
         except DomainError as error:
             flash(error.message, "error")
         else:

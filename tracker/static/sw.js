@@ -8,7 +8,7 @@ importScripts("static/outbox.js");
 const Outbox = self.LofteskollenOutbox;
 const STATIC = Outbox.STATIC;
 const SCOPE = new URL(self.registration.scope);
-// The app's paths (tracker/activities/views.py, tracker/auth): relative to the scope.
+// The app's paths (tracker/activities/views.py and list_views.py, tracker/auth): relative to the scope.
 const LOG_FORM = /^aktiviteter\/\d+\/logga$/;
 const LOGOUTS = ["logout", "profile/logga-ut-overallt"];
 const MY_TASKS = "mina-uppgifter";
