@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from werkzeug.serving import make_server
@@ -130,6 +130,38 @@ def _app_context_id() -> int:
     return id(g._get_current_object())
 
 
+class _TestsOwnSessions:
+    """The session registry while a test holds `app`'s rolled-back connection.
+
+    `db.session` is one attribute for every app and thread, so the swap below is seen by the
+    browser tests' live server too, whose threads may still answer a request of the browser's
+    (a service worker's fetch) while a later test runs. Only this thread's contexts of this app
+    get the test's sessions; any other context keeps the registry it had, so its session is
+    opened and removed in one place and never runs on the test's connection."""
+
+    def __init__(self, own: sa.util.ScopedRegistry, other, app):
+        self.own, self.other, self.app = own, other, app
+        self.thread = threading.get_ident()
+
+    def _pick(self):
+        if threading.get_ident() != self.thread or (
+                has_app_context() and current_app._get_current_object() is not self.app):
+            return self.other
+        return self.own
+
+    def __call__(self):
+        return self._pick()()
+
+    def has(self) -> bool:
+        return self._pick().has()
+
+    def set(self, obj) -> None:
+        self._pick().set(obj)
+
+    def clear(self) -> None:
+        self._pick().clear()
+
+
 @contextmanager
 def rolled_back(app):
     """A transaction on `app`'s database that is rolled back at the end; commits are savepoints."""
@@ -137,10 +169,12 @@ def rolled_back(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = sa.orm.scoped_session(
+        sessions = sa.orm.scoped_session(
             sa.orm.sessionmaker(class_=BoundSession, db=db, bind=connection,
                                 join_transaction_mode="create_savepoint"),
             scopefunc=_app_context_id)
+        sessions.registry = _TestsOwnSessions(sessions.registry, original.registry, app)
+        db.session = sessions
         try:
             yield db.session
         finally:
