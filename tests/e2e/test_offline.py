@@ -67,7 +67,11 @@ def _ready_for_offline(page, live_server) -> None:
     page.goto(f"{live_server.url}/mina-uppgifter")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     _started(page)
-    page.get_by_text("finns sparade i telefonen").wait_for()
+    notice = page.get_by_text("finns sparade i telefonen")
+    notice.wait_for()
+    # It appears below the tasks, so no Logga button moves under a finger about to tap it.
+    tasks = page.locator("[data-offline-tasks]").bounding_box()
+    assert notice.bounding_box()["y"] >= tasks["y"] + tasks["height"]
 
 
 def _open_form_offline(page) -> None:
