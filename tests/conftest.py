@@ -109,13 +109,24 @@ class FreshSessionClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def _row_counts(application) -> dict[str, int]:
+    with application.app_context(), db.engine.connect() as connection:
+        return {table.name: connection.scalar(sa.select(sa.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+
+
 @pytest.fixture(scope="session")
 def app(workdir):
+    """The shared database every `session` test rolls back; it ends the run as it began."""
     url = fresh_database_url(workdir, "suite")
     application = make_test_app(url, DEMO_LOGINS_FILE=str(workdir / "demo-logins.txt"))
     application.test_client_class = FreshSessionClient
     upgrade(application)
-    return application
+    before = _row_counts(application)
+    yield application
+    left = {name: count - before[name] for name, count in _row_counts(application).items()
+            if count != before[name]}
+    assert not left, f"rows committed to the shared rolled-back database: {left}"
 
 
 class BoundSession(FlaskSession):
