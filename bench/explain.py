@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Flask
 
-from bench.pages import PAGES, Targets, log_form_data
+from bench.pages import PAGES, Targets, first_sending, log_form_data
 from tracker.extensions import db
 
 
@@ -55,7 +55,7 @@ def page_plans(app: Flask, targets: Targets, today: date, top: int) -> list[tupl
         path = targets.path(template)
         for _ in range(2):  # the second request is the one kept (warm caches)
             with capture:
-                client.post(path, data=form) if method == "POST" else client.get(path)
+                client.post(path, data=first_sending(form)) if method == "POST" else client.get(path)
         found.append((f"{name}: {method} {path}", _slowest(engine, capture.statements, top)))
     return found
 

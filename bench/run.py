@@ -192,11 +192,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def wrk(url: str, *, method: str = "GET", body: str = "", cookie: str = "",
-        expect: int = 200) -> dict:
+        expect: int = 200, once_field: str = "") -> dict:
+    """`once_field`: the form's one-time key, a new one in every request (bench/wrk/report.lua)."""
     duration = os.environ.get("BENCH_DURATION", "30")
     connections = os.environ.get("BENCH_CONNECTIONS", "32")
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": body, "BENCH_COOKIE": cookie,
-           "BENCH_EXPECT": str(expect)}
+           "BENCH_EXPECT": str(expect), "BENCH_ONCE_FIELD": once_field}
     done = subprocess.run(
         ["wrk", "-t", os.environ.get("BENCH_THREADS", "2"), "-c", connections,
          "-d", f"{duration}s", "--timeout", "10s", "-s", str(LUA), url],
@@ -234,8 +235,9 @@ def load_test(url: str, targets: dict) -> dict:
                                    slug=targets["slug"], pid=targets["promise_id"])
             browser = Session(server.base)
             browser.login(targets["email"], targets["password"])  # fresh: idle timeout is 30 min
-            body, expect = "", 200
+            body, expect, once_field = "", 200, ""
             if method == "POST":
+                once_field = "once_key"  # every request a first sending, as from a phone
                 form = dict(targets["log_form"], csrf_token=browser.csrf(path))
                 body, expect = urllib.parse.urlencode(form), 302
                 status = browser.post(path, form)
@@ -248,7 +250,7 @@ def load_test(url: str, targets: dict) -> dict:
             say(f"  wrk {name}: {method} {path}")
             load = os.getloadavg()
             results[name] = wrk(server.base + path, method=method, body=body,
-                                cookie=browser.cookie(), expect=expect)
+                                cookie=browser.cookie(), expect=expect, once_field=once_field)
             results[name]["loadavg_before"] = load
             say(f"    {fmt(results[name])}")
             if name == "activity_list":

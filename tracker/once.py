@@ -117,9 +117,14 @@ def _web_scope() -> str:
 
 
 def _form_key(form) -> str | None:
+    if not form.once_key.raw_data:
+        # A client that sends no key gets no protection (the server's forms send one). The
+        # field's default, made for this request, could never be sent again: claiming it
+        # would only store a row and cost two statements.
+        return None
     key = (form.once_key.data or "").strip()
     if not key:
-        return None  # a client that sends no key gets no protection (the server's forms do)
+        return None
     if len(key) > MAX_KEY:
         abort(400)
     return key

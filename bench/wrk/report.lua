@@ -1,10 +1,14 @@
 -- wrk script for every benchmarked page: method, body and cookie come from the environment;
 -- done() prints one JSON line (BENCH_JSON ...) with p50/p95/p99 and error counts, where any
 -- status other than BENCH_EXPECT (200 for pages, 302 for the logging POST) is an error.
+-- BENCH_ONCE_FIELD names the form's one-time key: each request then sends a key of its own,
+-- as a phone does, so that every POST is a first sending (claimed and settled), not a repeat.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY") or ""
 local cookie = os.getenv("BENCH_COOKIE") or ""
 local expected = tonumber(os.getenv("BENCH_EXPECT") or "200")
+local once_field = os.getenv("BENCH_ONCE_FIELD") or ""
+local run_id = os.time()
 
 wrk.method = method
 if body ~= "" then
@@ -19,10 +23,20 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("thread_number", #threads)
 end
 
 function init(args)
   unexpected = 0
+  sent = 0
+end
+
+if once_field ~= "" then
+  function request()
+    sent = sent + 1
+    local key = string.format("bench-%d-%d-%d", run_id, thread_number, sent)
+    return wrk.format(nil, nil, nil, body .. "&" .. once_field .. "=" .. key)
+  end
 end
 
 function response(status, headers, body)

@@ -56,3 +56,17 @@ def test_a_tip_sent_twice_is_stored_once(client, session, town):
     other = client.application.test_client()
     _twice(other, url, {"text": "Mopeder kör fort på torget.", "webbplats": ""})
     assert _count(session, Tip) == 2
+
+
+def test_a_form_sent_without_a_key_is_saved_each_time_and_leaves_no_key(client, session, town):
+    """A client that sends no key (a script, not the server's form) is not protected: each
+    sending is saved, and no one-time key is stored for a key it never had."""
+    from tracker.models import IdempotencyKey
+
+    url = f"/offentlig/{town['m'].slug}/tips"
+    keys_before = _count(session, IdempotencyKey)
+    for _ in range(2):
+        response = client.post(url, data={"text": "Mopeder kör fort på torget.", "webbplats": ""})
+        assert response.status_code == 302
+    assert _count(session, Tip) == 2
+    assert _count(session, IdempotencyKey) == keys_before
