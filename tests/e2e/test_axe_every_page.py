@@ -209,9 +209,9 @@ def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
             queue.extend(link for link in _links(page, base) if link not in seen)
         context.close()
     print(f"axe checked {len(checked)} page types:", ", ".join(sorted(checked)))
-    assert {"auth.login", "followups.index", "public.followup", "followups.edit_section",
-            "activities.log", "admin.jobs", "promises.paste", "notifications.index"
-            } <= set(checked)
+    assert {"auth.login", "auth.forgot_password", "followups.index", "public.followup",
+            "followups.edit_section", "activities.log", "admin.jobs", "promises.paste",
+            "notifications.index"} <= set(checked)
     assert WALK_PAGES <= set(checked)
     assert len(checked) >= 40
     assert violations == []

@@ -49,8 +49,11 @@ def inbox():
 
 
 @pytest.fixture
-def empty_server(workdir, inbox):
-    app = make_test_app(fresh_database_url(workdir, "onboarding"), MAIL_ENABLED=True,
+def empty_server(request, workdir, inbox):
+    """The app on an empty database of the test module's own, with only the admin the server
+    operator creates."""
+    name = request.module.__name__.rpartition(".")[2]
+    app = make_test_app(fresh_database_url(workdir, name), MAIL_ENABLED=True,
                         SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port,
                         MAIL_FROM="lofteskollen@vanersborg.example.se")
     upgrade(app)
@@ -76,13 +79,14 @@ def _login(page, visits, steps, url, email, password):
     visits.check()
 
 
-def _link_in(inbox, address: str) -> str:
+def link_in(inbox, address: str, pattern: re.Pattern = LINK) -> str:
+    """The link in the latest mail to `address`, waiting a moment for it to arrive."""
     for _ in range(50):
         mails = inbox.to(address)
         if mails:
-            return LINK.search(mails[-1].body).group()
+            return pattern.search(mails[-1].body).group()
         time.sleep(0.1)
-    raise AssertionError(f"no invitation reached {address}")
+    raise AssertionError(f"no link reached {address}")
 
 
 def _set_password(page, visits, steps, link, password):
@@ -167,7 +171,7 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     coordinator_desk = browser.new_context(locale="sv-SE")
     page = coordinator_desk.new_page()
     visits = Visits(page)
-    _set_password(page, visits, steps, _link_in(inbox, COORDINATOR), "samordnarens-egna-fras")
+    _set_password(page, visits, steps, link_in(inbox, COORDINATOR), "samordnarens-egna-fras")
     steps.fill(page.get_by_label("E-postadress"), COORDINATOR)
     steps.fill(page.get_by_label("Lösenord"), "samordnarens-egna-fras")
     page.get_by_role("button", name="Logga in").click()
@@ -252,7 +256,7 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
                                 is_mobile=True, has_touch=True)
     mobile = phone.new_page()
     phone_visits = Visits(mobile)
-    _set_password(mobile, phone_visits, steps, _link_in(inbox, OFFICER), "polisens-egen-långa-fras")
+    _set_password(mobile, phone_visits, steps, link_in(inbox, OFFICER), "polisens-egen-långa-fras")
     steps.fill(mobile.get_by_label("E-postadress"), OFFICER)
     steps.fill(mobile.get_by_label("Lösenord"), "polisens-egen-långa-fras")
     mobile.get_by_role("button", name="Logga in").click()

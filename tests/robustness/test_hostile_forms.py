@@ -108,6 +108,16 @@ def _fresh_person(ids, *, enabled=True, pending=False):
     return user, token
 
 
+def _reset_link(ids):
+    """A usable reset link of a fresh person (who has a password), made for one example."""
+    from tracker.services import password_reset
+
+    user, _token = _fresh_person(ids)
+    token = password_reset.request_link(user.email).token
+    db.session.commit()
+    return {"token": token}
+
+
 def _member(ids):
     return {"municipality_id": ids["municipality_id"], "user_id": _fresh_person(ids)[0].id}
 
@@ -200,6 +210,8 @@ TARGETS: dict[str, Target] = {
     "auth.log_out_user_everywhere": Target("admin", lambda i: {"user_id": i["target_id"]}),
     "auth.change_password": Target("viewer"),
     "auth.login_code": Target(None),
+    "auth.forgot_password": Target(None),
+    "auth.reset_password": Target(None, _reset_link),
     "auth.end_session": Target("viewer", lambda i: {"session_id": 999_999}),
     "auth.second_factor": Target("viewer"),
     "auth.new_recovery_codes": Target("viewer"),

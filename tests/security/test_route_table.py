@@ -98,6 +98,12 @@ ROUTES: dict[tuple[str, str], Expect] = {
     # ---- sign-in and own account
     ("GET", "/login"): expect(PUBLIC, get_ok=REDIRECTS),  # signed in: on to the start page
     ("POST", "/login"): expect(PUBLIC),
+    # a forgotten password: anyone may ask (one answer for every address) ...
+    ("GET", "/login/glomt-losenord"): expect(PUBLIC),
+    ("POST", "/login/glomt-losenord"): expect(PUBLIC),
+    # ... and a link that is not a usable reset link is the same 404 for everyone
+    ("GET", "/login/nytt-losenord/<token>"): expect(PUBLIC, get_ok={"404"}),
+    ("POST", "/login/nytt-losenord/<token>"): expect({role: NOT_FOUND for role in ROLES}),
     ("POST", "/logout"): expect(SIGNED_IN),
     ("POST", "/profile/logga-ut-overallt"): expect(SIGNED_IN),
     ("GET", "/profile/password"): expect(SIGNED_IN),

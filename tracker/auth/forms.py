@@ -93,3 +93,22 @@ class SecurityKeyLoginForm(BaseForm):
 
     credential = HiddenField(_l("Säkerhetsnyckel"), validators=[Length(max=64 * 1024)])
     submit = SubmitField(_l("Använd säkerhetsnyckel"))
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _l("E-postadress"),
+        validators=[DataRequired(_l("Ange din e-postadress.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField(_l("Skicka länken"))
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("Nytt lösenord"),
+                             validators=[DataRequired(_l("Ange ett lösenord.")), Length(max=1024)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Upprepa lösenordet"),
+                            validators=[EqualTo("password", _l("Lösenorden är inte lika."))],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Spara lösenordet"))

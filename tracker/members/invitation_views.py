@@ -24,7 +24,8 @@ def invitation_link():
     return render_template("members/invitation_link.html", **shown)
 
 
-def _invalid(error: DomainError):
+def invalid_link(error: DomainError):
+    """The one page for a one-time link that does not work (invitation or password reset)."""
     return render_template("members/invitation_invalid.html", message=error.message), 404
 
 
@@ -33,13 +34,13 @@ def accept_invitation(token: str):
     try:
         invitation = user_admin.invitation_for(token)
     except user_admin.InvalidInvitation as error:
-        return _invalid(error)
+        return invalid_link(error)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
             user = user_admin.accept(token, form.password.data)
         except user_admin.InvalidInvitation as error:
-            return _invalid(error)
+            return invalid_link(error)
         except DomainError as error:
             attach_error(form, error, "password")
         else:

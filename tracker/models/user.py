@@ -101,7 +101,8 @@ class Membership(db.Model):
 
 
 class Invitation(db.Model):
-    """A one-time link to set a first password: only the SHA-256 of its secret is stored."""
+    """A one-time link to choose a password: the first one (purpose "invitation") or a new one
+    for a forgotten password ("reset"). Only the SHA-256 of its secret is stored."""
 
     __tablename__ = "invitation"
 
@@ -116,6 +117,8 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="invitation",
+                                         server_default="invitation")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
 

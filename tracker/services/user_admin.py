@@ -24,6 +24,7 @@ from tracker.services import DomainError, FieldErrors, accounts, passwords, pers
 from tracker.translation import gettext as _
 
 INVITATION_HOURS = 72
+INVITATION = "invitation"  # Invitation.purpose of a first password's link
 NO_PASSWORD = ""  # an invited user who has not chosen a password: no login can match it
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -151,24 +152,37 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
         accounts.grant(user, municipality, data.role)
     if data.is_admin and not user.is_admin:
         user.is_admin = True
-    token = _new_invitation(actor, user) if is_pending(user) else None
+    token = new_link(actor, user) if is_pending(user) else None
     db.session.flush()
     return InviteResult(user, token, created)
 
 
-def _new_invitation(actor: User | None, user: User) -> str:
-    """A fresh link; any earlier unused link of the user stops working."""
+def new_link(actor: User | None, user: User, *, purpose: str = INVITATION,
+             valid_for: timedelta = timedelta(hours=INVITATION_HOURS)) -> str:
+    """A fresh one-time link of this purpose; the user's earlier unused link of the same
+    purpose stops working. Returns the secret (only its hash is stored)."""
     now = utcnow()
     for old in db.session.scalars(sa.select(Invitation).where(
-            Invitation.user_id == user.id, Invitation.used_at.is_(None),
-            Invitation.expires_at > now)):
+            Invitation.user_id == user.id, Invitation.purpose == purpose,
+            Invitation.used_at.is_(None), Invitation.expires_at > now)):
         old.expires_at = now
     token = secrets.token_urlsafe(32)
     db.session.add(Invitation(
-        user_id=user.id, token_hash=token_hash(token), expires_at=now + timedelta(
-            hours=INVITATION_HOURS), created_by_id=actor.id if actor else None))
+        user_id=user.id, token_hash=token_hash(token), expires_at=now + valid_for,
+        created_by_id=actor.id if actor else None, purpose=purpose))
     db.session.flush()
     return token
+
+
+def usable_link(token: str, purpose: str) -> Invitation | None:
+    """The unused, unexpired link of this purpose for the secret, of an enabled account."""
+    link = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == token_hash(token or ""))
+        .options(joinedload(Invitation.user)))
+    if (link is None or link.purpose != purpose or link.used_at is not None
+            or link.expires_at <= utcnow() or not link.user.is_enabled):
+        return None
+    return link
 
 
 def resend(actor: User | None, user: User) -> str:
@@ -180,7 +194,7 @@ def resend(actor: User | None, user: User) -> str:
                             name=user.name))
     if not user.is_enabled:
         raise DomainError(_("Kontot är avaktiverat. Aktivera det först."))
-    return _new_invitation(actor, user)
+    return new_link(actor, user)
 
 
 class InvalidInvitation(DomainError):
@@ -194,25 +208,26 @@ def _invalid() -> InvalidInvitation:
 
 def invitation_for(token: str) -> Invitation:
     """The usable invitation for a link's secret, else InvalidInvitation (one answer for all)."""
-    invitation = db.session.scalar(
-        sa.select(Invitation).where(Invitation.token_hash == token_hash(token or ""))
-        .options(joinedload(Invitation.user)))
-    if (invitation is None or invitation.used_at is not None
-            or invitation.expires_at <= utcnow() or not invitation.user.is_enabled
-            or not is_pending(invitation.user)):
+    invitation = usable_link(token, INVITATION)
+    if invitation is None or not is_pending(invitation.user):
         raise _invalid()
     return invitation
 
 
 def accept(token: str, password: str) -> User:
     """Set the first password from a link; the link is used up."""
-    invitation = invitation_for(token)
-    user = invitation.user
+    return set_password_from(invitation_for(token), password, "invitation_accepted")
+
+
+def set_password_from(link: Invitation, password: str, action: str) -> User:
+    """Set the password a usable link is for (the password rules apply): the link is used
+    up, every session of the account ends, and the trail records `action`. Never signs in."""
+    user = link.user
     passwords.check(password, context=accounts.password_context(user.email, user.name))
     user.password_hash = accounts.hash_password(password)
     accounts.end_sessions(user)
-    invitation.used_at = utcnow()
-    audit.record(db.session, "user_account", user.id, "invitation_accepted", {})
+    link.used_at = utcnow()
+    audit.record(db.session, "user_account", user.id, action, {})
     db.session.flush()
     return user
 

@@ -1,0 +1,186 @@
+"""A forgotten password: a link by e-mail (a real SMTP server on loopback), one answer for every
+address, a link that works once and for an hour, every session ended, the second factor kept."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD, login
+from tracker.extensions import db
+from tracker.models import AuditEvent, Invitation, Role, User
+from tracker.models.base import utcnow
+from tracker.services import password_reset, user_admin
+
+NEW_PASSWORD = "en-helt-ny-lång-lösenordsfras"
+RESET_LINK = re.compile(r"https://lofteskollen\.example\.se/login/nytt-losenord/[A-Za-z0-9_-]+")
+INVITE_LINK = re.compile(r"https://lofteskollen\.example\.se/inbjudan/[A-Za-z0-9_-]+")
+SENT = "Om det finns ett konto för adressen har vi skickat"
+
+
+@pytest.fixture
+def mail_on(app, inbox, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_ENABLED", True)
+    return inbox
+
+
+def _ask(client, email: str):
+    response = client.post("/login/glomt-losenord", data={"email": email})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    return client.get("/login").get_data(as_text=True)
+
+
+def _events(user: User, action: str) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.entity == "user_account", AuditEvent.entity_id == user.id,
+        AuditEvent.action == action))
+
+
+def _minutes_later(user: User) -> None:
+    """As if the user's links were made a few minutes ago (one mail a minute per account)."""
+    for link in db.session.scalars(sa.select(Invitation).where(Invitation.user_id == user.id)):
+        link.created_at -= timedelta(minutes=2)
+    db.session.flush()
+
+
+def test_the_login_page_leads_to_a_mailed_link_that_sets_a_new_password(client, make_user,
+                                                                          mail_on):
+    user = make_user(email="Kim.Polis@Example.se")
+    elsewhere = client.application.test_client()  # a session on another device
+    assert login(elsewhere, user.email).status_code == 302
+    login_page = client.get("/login").get_data(as_text=True)
+    assert 'href="/login/glomt-losenord">Glömt lösenordet?</a>' in login_page
+    assert "E-postadress" in client.get("/login/glomt-losenord").get_data(as_text=True)
+
+    assert SENT in _ask(client, "  KIM.POLIS@example.se ")
+    (mail,) = mail_on.to("kim.polis@example.se")
+    assert mail.subject == "Nytt lösenord till Löfteskollen"
+    assert "60 minuter" in mail.body and "bortse från det här meddelandet" in mail.body
+    link = RESET_LINK.search(mail.body).group()
+    token = link.rsplit("/", 1)[1]
+    stored = db.session.scalar(sa.select(Invitation).where(Invitation.user_id == user.id))
+    assert stored.purpose == "reset" and stored.token_hash == user_admin.token_hash(token)
+
+    path = f"/login/nytt-losenord/{token}"
+    page = client.get(path).get_data(as_text=True)
+    assert "Välj ett nytt lösenord" in page and "kim.polis@example.se" in page
+    short = client.post(path, data={"password": "kort", "confirm": "kort"})
+    assert short.status_code == 200 and "minst 12 tecken" in short.get_data(as_text=True)
+    differ = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"})
+    assert "Lösenorden är inte lika" in differ.get_data(as_text=True)
+    done = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302 and done.headers["Location"] == "/login"
+    assert "Ditt nya lösenord är sparat" in client.get("/login").get_data(as_text=True)
+
+    # Not signed in by the link; every earlier session has ended; the old password is gone.
+    assert client.get("/mina-uppgifter").status_code == 302
+    assert elsewhere.get("/mina-uppgifter").status_code == 302
+    assert login(client, user.email, PASSWORD).status_code == 200
+    assert login(client, user.email, NEW_PASSWORD).status_code == 302
+    assert client.get("/mina-uppgifter").status_code == 200
+    # The link is used up.
+    again = client.application.test_client().get(path)
+    assert again.status_code == 404 and "Länken gäller inte" in again.get_data(as_text=True)
+    assert _events(user, "password_reset_requested") == 1
+    assert _events(user, "password_reset") == 1
+
+
+def test_every_address_gets_the_same_answer_and_only_an_account_gets_mail(client, make_user,
+                                                                           mail_on):
+    active = make_user(email="aktiv@example.se")
+    off = make_user(email="avstangd@example.se")
+    off.is_enabled = False
+    db.session.commit()
+    pages = {_ask(client.application.test_client(), address)
+             for address in ("aktiv@example.se", "avstangd@example.se", "okand@example.se")}
+    assert len(pages) == 1 and SENT in pages.pop()
+    assert [m.recipients for m in mail_on.messages] == [["aktiv@example.se"]]
+    assert login(client, active.email).status_code == 302  # asking changes nothing by itself
+    refused = client.application.test_client().post("/login/glomt-losenord", data={"email": ""})
+    assert refused.status_code == 200 and "Ange din e-postadress" in refused.get_data(as_text=True)
+
+
+def test_someone_still_invited_gets_a_new_invitation(client, town, mail_on):
+    result = user_admin.invite(town["admin"], user_admin.InviteInput(
+        email="ny@example.se", name="Ny Person", municipality_id=town["m"].id,
+        role=Role.VIEWER))
+    _minutes_later(result.user)
+    db.session.commit()
+    mail_on.messages.clear()
+    assert SENT in _ask(client, "ny@example.se")
+    (mail,) = mail_on.to("ny@example.se")
+    assert mail.subject == "Inbjudan till Löfteskollen"
+    token = INVITE_LINK.search(mail.body).group().rsplit("/", 1)[1]
+    assert token != result.token
+    assert client.get(f"/inbjudan/{result.token}").status_code == 404  # the old one is replaced
+    assert client.get(f"/inbjudan/{token}").status_code == 200
+    assert client.get(f"/login/nytt-losenord/{token}").status_code == 404  # not a reset link
+
+
+def test_a_used_an_expired_a_replaced_and_an_unknown_link_get_the_same_answer(client, make_user,
+                                                                               mail_on):
+    user = make_user(email="glomsk@example.se")
+    used = password_reset.request_link(user.email).token
+    password_reset.reset(used, NEW_PASSWORD)
+    _minutes_later(user)
+    expired = password_reset.request_link(user.email).token
+    link = db.session.scalar(sa.select(Invitation).where(
+        Invitation.token_hash == user_admin.token_hash(expired)))
+    link.expires_at -= timedelta(minutes=password_reset.RESET_MINUTES, seconds=1)
+    _minutes_later(user)
+    replaced = password_reset.request_link(user.email).token
+    _minutes_later(user)
+    password_reset.request_link(user.email)
+    db.session.commit()
+    answers = set()
+    for token in (used, expired, replaced, "x" * 43, "kort"):
+        for method in ("get", "post"):
+            response = getattr(client, method)(f"/login/nytt-losenord/{token}", data={
+                "password": "ett-helt-annat-lösenord", "confirm": "ett-helt-annat-lösenord"})
+            answers.add((response.status_code,
+                         response.get_data(as_text=True).replace(token, "TOKEN")))
+    assert len(answers) == 1
+    status, page = answers.pop()
+    assert status == 404 and "Be om en ny länk på inloggningssidan" in page
+    assert login(client, user.email, NEW_PASSWORD).status_code == 302  # unchanged
+
+
+def test_a_reset_keeps_the_second_factor(client, make_user, mail_on):
+    user = make_user(email="tva@example.se")
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = utcnow()
+    db.session.commit()
+    token = password_reset.request_link(user.email).token
+    db.session.commit()
+    client.post(f"/login/nytt-losenord/{token}",
+                data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = login(client, user.email, NEW_PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/login/kod"
+    assert client.get("/mina-uppgifter").status_code == 302  # not in before the code
+
+
+def test_with_mail_off_the_page_says_to_ask_an_admin_and_sends_nothing(app, client, make_user,
+                                                                       inbox, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_ENABLED", False)
+    make_user(email="utan-post@example.se")
+    page = client.get("/login/glomt-losenord").get_data(as_text=True)
+    assert "Be en administratör om hjälp" in page and 'type="email"' not in page
+    response = client.post("/login/glomt-losenord", data={"email": "utan-post@example.se"})
+    assert response.status_code == 200 and inbox.messages == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
+
+
+def test_asking_again_and_again_sends_one_mail_a_minute(client, make_user, mail_on):
+    user = make_user(email="oversvamning@example.se")
+    for _ in range(3):
+        assert SENT in _ask(client, user.email)
+    assert len(mail_on.to(user.email)) == 1
+    _minutes_later(user)
+    assert SENT in _ask(client, user.email)
+    first, second = mail_on.to(user.email)
+    assert RESET_LINK.search(first.body).group() != RESET_LINK.search(second.body).group()
+    old = RESET_LINK.search(first.body).group().rsplit("/", 1)[1]
+    assert client.get(f"/login/nytt-losenord/{old}").status_code == 404  # replaced

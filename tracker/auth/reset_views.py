@@ -1,0 +1,67 @@
+"""A forgotten password: ask for a link by e-mail, then choose a new password from it.
+
+Asking answers the same whether or not the address has an account; the link page answers the
+same for every unknown, used, expired or replaced link (tracker.services.password_reset)."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, redirect, render_template, url_for
+
+from tracker.auth import bp
+from tracker.auth.forms import ForgotPasswordForm, ResetPasswordForm
+from tracker.extensions import db
+from tracker.members.invitation_views import invalid_link
+from tracker.ratelimit import post_limit
+from tracker.services import DomainError, password_reset, user_admin
+from tracker.services.mail import MailError
+from tracker.translation import gettext as _
+from tracker.urls import absolute_url
+from tracker.web import attach_error
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/login/glomt-losenord", methods=["GET", "POST"])
+@post_limit("LOGIN_RATE_LIMIT")
+def forgot_password():
+    mail_on = bool(current_app.config.get("MAIL_ENABLED"))
+    form = ForgotPasswordForm()
+    if mail_on and form.validate_on_submit():
+        link = password_reset.request_link(form.email.data)
+        db.session.commit()  # the link works before the mail can arrive
+        if link is not None:
+            endpoint = ("members.accept_invitation" if link.purpose == user_admin.INVITATION
+                        else "auth.reset_password")
+            try:
+                password_reset.send_link(current_app.config, link,
+                                         absolute_url(endpoint, token=link.token))
+            except MailError as error:  # said to the operators only: the answer stays the same
+                log.warning("Password link to user %s not mailed: %s", link.user.id, error)
+        flash(_("Om det finns ett konto för adressen har vi skickat ett e-postmeddelande med en "
+                "länk där du väljer ett nytt lösenord. Länken gäller i %(minutes)d minuter. "
+                "Titta också i skräpposten.", minutes=password_reset.RESET_MINUTES), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form, mail_on=mail_on)
+
+
+@bp.route("/login/nytt-losenord/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = password_reset.link_for(token)
+    except password_reset.InvalidReset as error:
+        return invalid_link(error)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset(token, form.password.data)
+        except password_reset.InvalidReset as error:
+            return invalid_link(error)
+        except DomainError as error:
+            attach_error(form, error, "password")
+        else:
+            db.session.commit()
+            flash(_("Ditt nya lösenord är sparat och du är utloggad överallt. Logga in med "
+                    "%(email)s och det nya lösenordet.", email=user.email), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, person=user)
