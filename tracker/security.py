@@ -142,6 +142,13 @@ def _bounded_query_integers():
 
 
 def _headers(response):
+    if "token" in (request.view_args or {}):
+        # The address carries a secret (<token>: an invitation, a password reset, a tip's
+        # status, a subscription): no browser or proxy keeps the page, no link on it passes
+        # the address on, no search engine lists it.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Robots-Tag", "noindex")
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -65,7 +65,11 @@ def test_the_login_page_leads_to_a_mailed_link_that_sets_a_new_password(client, 
     assert stored.purpose == "reset" and stored.token_hash == user_admin.token_hash(token)
 
     path = f"/login/nytt-losenord/{token}"
-    page = client.get(path).get_data(as_text=True)
+    opened = client.get(path)
+    # The address carries the secret: kept by no cache, passed on to no other site.
+    assert opened.headers["Cache-Control"] == "no-store"
+    assert opened.headers["Referrer-Policy"] == "no-referrer"
+    page = opened.get_data(as_text=True)
     assert "Välj ett nytt lösenord" in page and "kim.polis@example.se" in page
     short = client.post(path, data={"password": "kort", "confirm": "kort"})
     assert short.status_code == 200 and "minst 12 tecken" in short.get_data(as_text=True)

@@ -49,6 +49,8 @@ def test_sending_shows_a_case_number_and_a_private_address_once(client, town, in
     page = status.get_data(as_text=True)
     assert "Mottaget" in page and TEXT in page
     assert status.headers["Cache-Control"] == "no-store"
+    assert status.headers["Referrer-Policy"] == "no-referrer"
+    assert status.headers["X-Robots-Tag"] == "noindex"
     assert "boende@example.se" not in page
 
 
