@@ -87,22 +87,19 @@ def reset(token: str, password: str) -> User:
     return user_admin.set_password_from(_usable(token), password, "password_reset")
 
 
-def send_link(config, link: Link, url: str) -> bool:
-    """Mail the link; False when mail is off. Raises MailError when the server fails. Call
-    after the commit: the link must work when it arrives."""
+def mail_for(link: Link, url: str) -> tuple[str, str, str]:
+    """(address, subject, body) of the mail that carries the link, in the mail's language."""
     from tracker.i18n import mail_language
-    from tracker.services.mail import send_mail
 
+    user = link.user
     if link.purpose == user_admin.INVITATION:
-        return user_admin.send_invitation(config, link.user, url, None)
-    if not config.get("MAIL_ENABLED"):
-        return False
+        return (user.email, *user_admin.invitation_mail(user, url, None))
     with mail_language():
         subject = _("Nytt lösenord till Löfteskollen")
         lines = [
-            _("Hej %(name)s!", name=link.user.name),
+            _("Hej %(name)s!", name=user.name),
             _("Någon, förhoppningsvis du, har bett om ett nytt lösenord till Löfteskollen för "
-              "%(email)s.", email=link.user.email),
+              "%(email)s.", email=user.email),
             _("Välj ett nytt lösenord här (länken gäller i %(minutes)d minuter och kan användas "
               "en gång):", minutes=RESET_MINUTES) + "\n" + url,
             _("När du har valt det loggas du ut överallt och loggar in med det nya lösenordet. "
@@ -110,5 +107,4 @@ def send_link(config, link: Link, url: str) -> bool:
               "ditt lösenord är oförändrat."),
             _("Vänliga hälsningar\nLöfteskollen"),
         ]
-    send_mail(config, link.user.email, subject, "\n\n".join(lines) + "\n")
-    return True
+    return user.email, subject, "\n\n".join(lines) + "\n"

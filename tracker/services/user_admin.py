@@ -349,11 +349,19 @@ def load_person(user_id: int) -> User | None:
 def send_invitation(config, user: User, link: str, inviter: str | None) -> bool:
     """Mail the link; False when mail is off (the caller shows the link instead).
     Raises MailError when the server fails. Call after the commit: the link must work."""
-    from tracker.i18n import mail_language
     from tracker.services.mail import send_mail
 
     if not config.get("MAIL_ENABLED"):
         return False
+    subject, body = invitation_mail(user, link, inviter)
+    send_mail(config, user.email, subject, body)
+    return True
+
+
+def invitation_mail(user: User, link: str, inviter: str | None) -> tuple[str, str]:
+    """(subject, body) of the invitation mail, in the mail's language."""
+    from tracker.i18n import mail_language
+
     with mail_language():
         subject = _("Inbjudan till Löfteskollen")
         lines = [
@@ -367,5 +375,4 @@ def send_invitation(config, user: User, link: str, inviter: str | None) -> bool:
             _("Din inloggning är din e-postadress: %(email)s", email=user.email),
             _("Vänliga hälsningar\nLöfteskollen"),
         ]
-    send_mail(config, user.email, subject, "\n\n".join(lines) + "\n")
-    return True
+    return subject, "\n\n".join(lines) + "\n"
