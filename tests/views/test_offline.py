@@ -63,13 +63,25 @@ def test_every_page_links_the_manifest_and_the_offline_script(client, world):
 
 def test_a_copy_for_offline_use_leaves_the_notices_for_the_next_page(client, world):
     login(client, world["officer"].email)
-    url = f"/aktiviteter/{world['activity'].id}/logga"
-    response = client.post(url, data={"occurred_on": local_today().isoformat(),
-                                      "m_antal_poliser": "1", "note": "Lugnt",
-                                      "place_id": str(world["place"].id)})
+    activity = world["activity"]
+    response = client.post(f"/aktiviteter/{activity.id}/status", data={
+        "status": "in_progress", "reason": "", "version": str(activity.version_id)})
     assert response.status_code == 302
     copy = client.get("/mina-uppgifter", headers={"X-Offline-Copy": "1"}).get_data(as_text=True)
     assert "<html lang=\"sv\" data-offline-copy>" in copy
-    assert "Genomförandet är loggat." not in copy
+    assert "Statusen är ändrad." not in copy
     page = client.get("/mina-uppgifter").get_data(as_text=True)
-    assert "Genomförandet är loggat." in page and "data-offline-copy" not in page
+    assert "Statusen är ändrad." in page and "data-offline-copy" not in page
+
+
+def test_the_logged_page_says_it_once(client, world):
+    """The page after logging says "Genomförandet är loggat" in its heading, not again above it
+    in a notice (a screen reader would read it twice)."""
+    login(client, world["officer"].email)
+    url = f"/aktiviteter/{world['activity'].id}/logga"
+    response = client.post(url, data={"occurred_on": local_today().isoformat(),
+                                      "m_antal_poliser": "1", "note": "Lugnt",
+                                      "place_id": str(world["place"].id)}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "<h1>Genomförandet är loggat</h1>" in page
+    assert page.count("Genomförandet är loggat") == 2  # the title and the heading

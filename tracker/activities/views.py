@@ -326,11 +326,13 @@ def log(activity_id: int):
             activity = activity_read.load_activity(activity_id) or abort(404)
         else:
             target = url_for("activities.logged", activity_id=activity_id, entry_id=entry_id)
-            if walks.is_walk(activity.type):  # on to the protocol: route, findings, actions
+            walk = walks.is_walk(activity.type)
+            if walk:  # on to the protocol: route, findings, actions
                 target = url_for("walks.protocol", entry_id=entry_id)
             once.remember(form, target, "log_entry", entry_id)
             db.session.commit()
-            flash(_("Genomförandet är loggat."), "success")
+            if walk:  # the "logged" page says so in its heading; the protocol does not
+                flash(_("Genomförandet är loggat."), "success")
             return redirect(target)
     needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
     return render_template("activities/log.html", form=form, activity=activity,
