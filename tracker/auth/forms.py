@@ -104,9 +104,11 @@ class ForgotPasswordForm(BaseForm):
     submit = SubmitField(_l("Skicka länken"))
 
 
-class ResetPasswordForm(BaseForm):
+class ChoosePasswordForm(BaseForm):
+    """A password chosen from a one-time link: an invitation's first, or a reset's new one
+    (templates/auth/_choose_password.html). The password rules are the service's."""
     password = PasswordField(_l("Nytt lösenord"),
-                             validators=[DataRequired(_l("Ange ett lösenord.")), Length(max=1024)],
+                             validators=[DataRequired(_l("Ange ett lösenord."))],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Upprepa lösenordet"),
                             validators=[EqualTo("password", _l("Lösenorden är inte lika."))],

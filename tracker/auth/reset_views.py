@@ -10,7 +10,7 @@ import logging
 from flask import current_app, flash, redirect, render_template, url_for
 
 from tracker.auth import bp
-from tracker.auth.forms import ForgotPasswordForm, ResetPasswordForm
+from tracker.auth.forms import ChoosePasswordForm, ForgotPasswordForm
 from tracker.extensions import db
 from tracker.members.invitation_views import invalid_link
 from tracker.ratelimit import post_limit
@@ -58,15 +58,14 @@ def _send(config: dict, to: str, subject: str, body: str) -> None:
 @bp.route("/login/nytt-losenord/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        user = password_reset.link_for(token)
+        link = password_reset.link_for(token)
     except password_reset.InvalidReset as error:
         return invalid_link(error)
-    form = ResetPasswordForm()
+    user = link.user
+    form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
-            password_reset.reset(token, form.password.data)
-        except password_reset.InvalidReset as error:
-            return invalid_link(error)
+            password_reset.reset(link, form.password.data)
         except DomainError as error:
             attach_error(form, error, "password")
         else:

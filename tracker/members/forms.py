@@ -4,14 +4,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    PasswordField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from tracker.forms import BaseForm
 from tracker.models import Organisation, Role
@@ -106,12 +105,3 @@ class IndicatorValueForm(BaseForm):
                               validators=[Length(max=500), NoIdentityNumber()])
     submit = SubmitField(_l("Spara värdet"))
 
-
-class AcceptInvitationForm(BaseForm):
-    password = PasswordField(_l("Nytt lösenord"),
-                             validators=[DataRequired(_l("Ange ett lösenord."))],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Upprepa lösenordet"),
-                            validators=[EqualTo("password", _l("Lösenorden är inte lika."))],
-                            render_kw={"autocomplete": "new-password"})
-    submit = SubmitField(_l("Spara lösenordet"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, session, url_for
 from flask_login import login_required
 
+from tracker.auth.forms import ChoosePasswordForm
 from tracker.extensions import db
 from tracker.members import bp
 from tracker.members.delivery import LINK_KEY
-from tracker.members.forms import AcceptInvitationForm
 from tracker.services import DomainError, user_admin
 from tracker.translation import gettext as _
 from tracker.web import attach_error
@@ -35,7 +35,7 @@ def accept_invitation(token: str):
         invitation = user_admin.invitation_for(token)
     except user_admin.InvalidInvitation as error:
         return invalid_link(error)
-    form = AcceptInvitationForm()
+    form = ChoosePasswordForm()
     if form.validate_on_submit():
         try:
             user = user_admin.accept(token, form.password.data)

@@ -68,23 +68,19 @@ def _asked_just_now(user: User) -> bool:
         Invitation.user_id == user.id, Invitation.created_at > since).limit(1)) is not None
 
 
-def _usable(token: str) -> Invitation:
-    """The usable reset link for a secret, else InvalidReset (one answer for every unknown,
-    used, expired or replaced link)."""
+def link_for(token: str) -> Invitation:
+    """The usable reset link for a secret (with its account), else InvalidReset: one answer
+    for every unknown, used, expired or replaced link."""
     link = user_admin.usable_link(token, RESET)
     if link is None or user_admin.is_pending(link.user):
         raise _invalid()
     return link
 
 
-def link_for(token: str) -> User:
-    """The account a usable reset link is for, else InvalidReset."""
-    return _usable(token).user
-
-
-def reset(token: str, password: str) -> User:
-    """Set the new password from a link; the link is used up and every session ends."""
-    return user_admin.set_password_from(_usable(token), password, "password_reset")
+def reset(link: Invitation, password: str) -> User:
+    """Set the new password from a usable link (`link_for`); the link is used up and every
+    session ends."""
+    return user_admin.set_password_from(link, password, "password_reset")
 
 
 def mail_for(link: Link, url: str) -> tuple[str, str, str]:
