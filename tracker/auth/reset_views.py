@@ -4,9 +4,6 @@ Asking answers the same whether or not the address has an account; the link page
 same for every unknown, used, expired or replaced link (tracker.services.password_reset)."""
 from __future__ import annotations
 
-import functools
-import logging
-
 from flask import current_app, flash, redirect, render_template, url_for
 
 from tracker.auth import bp
@@ -15,12 +12,10 @@ from tracker.extensions import db
 from tracker.members.invitation_views import invalid_link
 from tracker.ratelimit import post_limit
 from tracker.services import DomainError, password_reset, user_admin
-from tracker.services.mail import MailError, send_mail
+from tracker.services.mail import send_in_background
 from tracker.translation import gettext as _
 from tracker.urls import absolute_url
 from tracker.web import attach_error
-
-log = logging.getLogger(__name__)
 
 
 @bp.route("/login/glomt-losenord", methods=["GET", "POST"])
@@ -39,20 +34,10 @@ def forgot_password():
         flash(_("Om det finns ett konto för adressen har vi skickat ett e-postmeddelande med en "
                 "länk där du väljer ett nytt lösenord. Länken gäller i %(minutes)d minuter. "
                 "Titta också i skräpposten.", minutes=password_reset.RESET_MINUTES), "info")
-        response = redirect(url_for("auth.login"))
-        if mail is not None:
-            # Handed to the SMTP server once the answer has gone: an address with an account
-            # is answered as fast as one without.
-            response.call_on_close(functools.partial(_send, dict(current_app.config), *mail))
-        return response
+        if mail is not None:  # not waited for: an address with an account is answered as fast
+            send_in_background(current_app.config, *mail)
+        return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form, mail_on=mail_on)
-
-
-def _send(config: dict, to: str, subject: str, body: str) -> None:
-    try:
-        send_mail(config, to, subject, body)
-    except MailError as error:  # said to the operators only: the answer was the same
-        log.warning("Password link not mailed: %s", error)
 
 
 @bp.route("/login/nytt-losenord/<token>", methods=["GET", "POST"])

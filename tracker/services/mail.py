@@ -1,13 +1,16 @@
 """Outgoing e-mail over SMTP; callers decide what a failed delivery means."""
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
+import threading
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 SMTP_TIMEOUT_SECONDS = 30
+log = logging.getLogger(__name__)
 
 
 class MailError(Exception):
@@ -48,3 +51,20 @@ def send_mail(config: Mapping, to: list[str] | str, subject: str, body: str) -> 
             smtp.send_message(message, to_addrs=recipients)
     except OSError as error:
         raise MailError(f"{failure}: {type(error).__name__}: {error}") from error
+
+
+def send_in_background(config: Mapping, to: str, subject: str, body: str) -> threading.Thread:
+    """Send one message from a thread of its own and return at once: for an answer that must
+    not wait for the mail server (its time would tell something). A failed delivery is logged
+    for the operators. Call after the commit that makes what the mail points to work."""
+    settings = dict(config)  # the thread outlives the request and its app context
+
+    def deliver() -> None:
+        try:
+            send_mail(settings, to, subject, body)
+        except MailError as error:
+            log.warning("Mail not sent: %s", error)
+
+    thread = threading.Thread(target=deliver, name="mail", daemon=False)
+    thread.start()
+    return thread
