@@ -9,6 +9,10 @@ activity type's names and measures) mark every municipality. Before the transact
 each marked municipality gets a new random version in the same transaction: readers see the
 new data and the new version together, and a restored backup brings back its own versions
 with the data they belong to, never one another state shared.
+
+A municipality's places have a version of their own, renewed the same way when a transaction
+adds, changes or removes one of its places: the list the log form offers is kept by it, and
+does not go stale with every occasion logged.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from tracker.models import (
     FollowUp,
     Indicator,
     Municipality,
+    Place,
     PoliceArea,
     Promise,
     Tip,
@@ -31,6 +36,7 @@ from tracker.models import (
 from tracker.models.geo import new_data_version as new_version
 
 _MARKED = "tracker_changed_municipalities"
+_PLACES = "tracker_changed_places"  # the municipalities whose places changed
 EVERY = "every"  # a shared row changed: every municipality gets a new version
 # Shared rows, and the fields of theirs the cached pages print.
 SHARED_FIELDS = {User: ("name",), ActivityType: ("name_sv", "name_en", "measures"),
@@ -69,14 +75,15 @@ def _shared_change(obj, deleted: bool) -> bool:
 def _after_flush(session, _flush_context) -> None:
     """Mark the municipalities whose rows this flush wrote (the lists still show them here)."""
     marked = session.info.setdefault(_MARKED, set())
-    if EVERY in marked:
-        return
+    places = session.info.setdefault(_PLACES, set())
     for objects, deleted in ((session.new, False), (session.dirty, False),
                              (session.deleted, True)):
         for obj in objects:
+            if EVERY in marked and not isinstance(obj, Place):
+                continue  # every municipality is marked already; a place still marks its list
             if _shared_change(obj, deleted):
                 marked.add(EVERY)
-                return
+                continue
             if type(obj) in SHARED_FIELDS:
                 continue
             if not deleted and obj in session.dirty and not session.is_modified(obj):
@@ -84,6 +91,8 @@ def _after_flush(session, _flush_context) -> None:
             owner = _owner_of(session, obj)
             if owner is not None:
                 marked.add(owner)
+                if isinstance(obj, Place):
+                    places.add(owner)
 
 
 def _before_commit(session) -> None:
@@ -91,38 +100,49 @@ def _before_commit(session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # what is still pending marks its municipality too
     marked = session.info.pop(_MARKED, set())
+    places = session.info.pop(_PLACES, set())
     if not marked:
         return
     everyone = new_version() if EVERY in marked else None
-    versions: dict[int, int] = {}
     if everyone is not None:
         session.connection().execute(
             sa.update(Municipality.__table__).values(data_version=everyone))
+        versions = renew(session.connection(), (), places=places)
     else:
-        versions = renew(session.connection(), marked)
+        versions = renew(session.connection(), marked, places=places)
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Municipality):
-            fresh = everyone if everyone is not None else versions.get(obj.id)
-            if fresh is not None:
-                set_committed_value(obj, "data_version", fresh)
+            data, place = versions.get(obj.id, (None, None))
+            if everyone is not None or data is not None:
+                set_committed_value(obj, "data_version", everyone or data)
+            if place is not None:
+                set_committed_value(obj, "places_version", place)
 
 
 _RENEW = (sa.update(Municipality.__table__)
           .where(Municipality.__table__.c.id == sa.bindparam("municipality_id")))
 
 
-def renew(connection, municipality_ids) -> dict[int, int]:
-    """New versions for these municipalities, in id order (no lock cycles): what a write that
-    bypasses the ORM session (a bulk insert through Core) must do itself."""
-    versions = {municipality_id: new_version() for municipality_id in sorted(municipality_ids)}
-    for municipality_id, value in versions.items():
-        connection.execute(_RENEW, {"municipality_id": municipality_id, "data_version": value})
+def renew(connection, municipality_ids, *, places=frozenset()) -> dict[int, tuple]:
+    """New data versions for these municipalities, and new places versions for those in
+    `places`, in id order (no lock cycles): what a write that bypasses the ORM session (a bulk
+    insert through Core) must do itself. {id: (data version or None, places version or None)}"""
+    versions = {}
+    for municipality_id in sorted({*municipality_ids, *places}):
+        values = {}
+        if municipality_id in municipality_ids:
+            values["data_version"] = new_version()
+        if municipality_id in places:
+            values["places_version"] = new_version()
+        connection.execute(_RENEW, {"municipality_id": municipality_id, **values})
+        versions[municipality_id] = (values.get("data_version"), values.get("places_version"))
     return versions
 
 
 def _forget(session, transaction) -> None:
     if transaction.parent is None:  # the whole transaction ended (committed or rolled back)
         session.info.pop(_MARKED, None)
+        session.info.pop(_PLACES, None)
 
 
 def register() -> None:

@@ -100,6 +100,22 @@ def lasting_part(name: str, key: tuple[Hashable, ...], build: Callable[[], T]) -
     return _kept((name, *key), build)
 
 
+def versioned_value(name: str, owner_id: int, version: int | None,
+                    load: Callable[[], tuple[int, T]]) -> T:
+    """A value about one row (`owner_id`) that carries its own version: the kept one when the
+    caller read `version` with its own rows, else `load()`, which returns the value with the
+    version it was read at (in one statement, so the two agree) and is kept under it. Not
+    tied to a locale: `load` returns data, not text for a reader."""
+    cache = _cache()
+    if version is not None:
+        value = cache.get((name, owner_id, version))
+        if value is not None:
+            return value
+    version, value = load()
+    cache.put((name, owner_id, version), value)
+    return value
+
+
 def _kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     """The kept value for `key` in this locale and under this application root, else build
     and keep it."""

@@ -2,9 +2,13 @@
 between viewers, and a kept page costs fewer statements."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from tests.conftest import count_queries, login
+from tests.factories import make_place
 from tests.views.test_dashboard import (
     make_activity,
     make_commitment,
@@ -15,7 +19,7 @@ from tests.views.test_dashboard import (
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Commitment, LogEntry, Municipality, Promise, Role
-from tracker.services import logbook
+from tracker.services import logbook, places
 
 
 def _log(actor, activity, note: str) -> LogEntry:
@@ -210,3 +214,61 @@ def test_an_officer_made_an_assignee_may_log_at_once(client, town, make_user):
     activity.assignees = []
     db.session.commit()
     assert log_button not in client.get(url).get_data(as_text=True)
+
+
+def _place_options(client, activity) -> dict[str, str]:
+    """The log form's places: {option value: name}, the empty choice left out."""
+    page = client.get(f"/aktiviteter/{activity.id}/logga").get_data(as_text=True)
+    select = page.split('name="place_id"', 1)[1].split("</select>", 1)[0]
+    return {value: name for value, name in re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)<',
+                                                       select)}
+
+
+def test_the_log_forms_kept_places_follow_an_added_renamed_or_removed_place(client, town):
+    activity = _world(town)
+    torget = make_place(town["m"], "Stora torget")
+    db.session.commit()
+    login(client, town["officer"].email)
+    assert _place_options(client, activity) == {str(torget.id): "Stora torget"}
+    _log(town["officer"], activity, "Lugnt")  # a write that leaves the places as they were
+    assert _place_options(client, activity) == {str(torget.id): "Stora torget"}
+
+    added = places.create_place(town["coordinator"], town["m"].id, "Resecentrum", "station")
+    db.session.commit()
+    assert _place_options(client, activity) == {str(torget.id): "Stora torget",
+                                                str(added.id): "Resecentrum"}
+    sent = client.post(f"/aktiviteter/{activity.id}/logga", data={
+        "occurred_on": local_today().isoformat(), "place_id": str(added.id)})
+    assert sent.status_code == 302
+    assert db.session.scalars(sa.select(LogEntry.place_id).order_by(LogEntry.id.desc())).first() \
+        == added.id
+
+    torget.name = "Torget"
+    db.session.commit()
+    assert _place_options(client, activity)[str(torget.id)] == "Torget"
+
+    removed_id = added.id
+    db.session.delete(added)
+    db.session.commit()
+    assert _place_options(client, activity) == {str(torget.id): "Torget"}
+    refused = client.post(f"/aktiviteter/{activity.id}/logga", data={
+        "occurred_on": local_today().isoformat(), "place_id": str(removed_id)})
+    assert refused.status_code == 200
+    assert "Välj en plats i kommunen." in refused.get_data(as_text=True)
+
+
+def test_only_a_change_of_its_places_renews_a_municipalitys_places_version(town):
+    activity = _world(town)
+    here, there = town["m"], town["other"]
+    versions = (here.places_version, there.places_version)
+    _log(town["officer"], activity, "Lugnt")
+    activity.title = "Morgonpatrull"
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Municipality, here.id).places_version == versions[0]
+
+    make_place(there, "Skara torg")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Municipality, here.id).places_version == versions[0]
+    assert db.session.get(Municipality, there.id).places_version != versions[1]

@@ -15,13 +15,15 @@ from tracker.translation import gettext as _
 from tracker.web import require, save_or_conflict, show_refusal
 
 
-def _load(activity_id: int, entry_id: int) -> tuple[Activity, LogEntry | None]:
-    activity = activity_read.load_for_logging(activity_id, with_places=False) or abort(404)
+def _load(activity_id: int, entry_id: int) -> tuple[Activity, int, LogEntry | None]:
+    """The activity, its municipality's places version and the entry (None if not its)."""
+    activity, places_version = activity_read.load_for_logging(
+        activity_id, with_places=False) or abort(404)
     require(policies.can_view(current_user, activity))
     entry = db.session.get(LogEntry, entry_id)
     if entry is not None and entry.activity_id != activity.id:
         abort(404)
-    return activity, entry
+    return activity, places_version, entry
 
 
 def _conflict(activity_id: int, entry_id: int):
@@ -36,11 +38,11 @@ def _conflict(activity_id: int, entry_id: int):
           methods=["GET", "POST"])
 @login_required
 def edit_entry(activity_id: int, entry_id: int):
-    activity, entry = _load(activity_id, entry_id)
+    activity, places_version, entry = _load(activity_id, entry_id)
     if entry is None:
         abort(404)
     require(policies.can_correct_entry(current_user, activity, entry))
-    place_choices = places.place_choices(activity.municipality_id)
+    place_choices = places.place_choices(activity.municipality_id, places_version)
     specs = list(activity.type.measures)
     form = log_form_class(specs, place_choices, correction=True)()
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
@@ -58,7 +60,8 @@ def edit_entry(activity_id: int, entry_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            activity = activity_read.load_for_logging(activity_id, with_places=False) or abort(404)
+            activity, _version = activity_read.load_for_logging(
+                activity_id, with_places=False) or abort(404)
         else:
             if conflict:
                 return conflict
@@ -77,7 +80,7 @@ def edit_entry(activity_id: int, entry_id: int):
           methods=["GET", "POST"])
 @login_required
 def remove_entry(activity_id: int, entry_id: int):
-    activity, entry = _load(activity_id, entry_id)
+    activity, _version, entry = _load(activity_id, entry_id)
     if entry is None:
         if request.method == "POST":  # removed already (by this form sent twice, or by someone)
             flash(_("Genomförandet är redan borttaget."), "info")
@@ -98,7 +101,7 @@ def remove_entry(activity_id: int, entry_id: int):
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
-            activity, entry = _load(activity_id, entry_id)
+            activity, _version, entry = _load(activity_id, entry_id)
         else:
             if conflict:
                 return conflict

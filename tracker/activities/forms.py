@@ -1,6 +1,8 @@
 """Activity and log forms. Checks beyond types live in the services (one place for rules)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -116,7 +118,7 @@ class RemoveEntryForm(VersionedForm):
     submit = SubmitField(_l("Ta bort genomförandet"))
 
 
-def log_form_class(measures: list[dict], place_choices: list[tuple], *,
+def log_form_class(measures: list[dict], place_choices: Sequence[tuple[int, str]], *,
                    correction: bool = False):
     """A log form with one field per measure of the activity type (m_<key>); a new occasion's
     form carries a one-time key, a correction's the version it read."""

@@ -302,11 +302,11 @@ def _status_conflict(form: StatusForm, activity_id: int):
 @bp.route("/aktiviteter/<int:activity_id>/logga", methods=["GET", "POST"])
 @login_required
 def log(activity_id: int):
-    activity = activity_read.load_for_logging(
+    activity, places_version = activity_read.load_for_logging(
         activity_id, with_places=request.method == "GET") or abort(404)
     user = viewer()
     require(policies.can_log_on(user, activity))
-    place_choices = places.place_choices(activity.municipality_id)
+    place_choices = places.place_choices(activity.municipality_id, places_version)
     specs = list(activity.type.measures)  # kept: a rollback below expires the activity
     form = log_form_class(specs, place_choices)()
     form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]

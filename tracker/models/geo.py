@@ -47,6 +47,10 @@ class Municipality(db.Model):
     # (tracker/data_version.py): the key of its pages' cached parts (tracker/page_cache.py).
     data_version: Mapped[int] = mapped_column(
         sa.BigInteger, default=new_data_version, server_default="0")
+    # A new random value whenever a transaction adds, renames or removes one of its places:
+    # the key of the kept list of places the log form offers (tracker/services/places.py).
+    places_version: Mapped[int] = mapped_column(
+        sa.BigInteger, default=new_data_version, server_default="0")
 
     police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities", lazy="joined")
 

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from tracker import policies
+from tracker import page_cache, policies
 from tracker.extensions import db
-from tracker.models import LogEntry, Place, User, activity_place
+from tracker.models import LogEntry, Municipality, Place, User, activity_place
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
@@ -69,15 +69,25 @@ def load_place(place_id: int) -> Place | None:
     )
 
 
-_PLACE_CHOICES = (sa.select(Place.id, Place.name)
-                  .where(Place.municipality_id == sa.bindparam("municipality_id"))
+# The places with the version of the list they make, read in one statement (one snapshot);
+# a municipality without places gives one row of NULLs.
+_PLACE_CHOICES = (sa.select(Municipality.places_version, Place.id, Place.name)
+                  .select_from(Municipality)
+                  .outerjoin(Place, Place.municipality_id == Municipality.id)
+                  .where(Municipality.id == sa.bindparam("municipality_id"))
                   .order_by(Place.name))
 
 
-def place_choices(municipality_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the municipality's places, for a form's choices."""
-    return [(i, n) for i, n in db.session.execute(
-        _PLACE_CHOICES, {"municipality_id": municipality_id})]
+def place_choices(municipality_id: int,
+                  version: int | None = None) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the municipality's places, for a form's choices. A caller that read the
+    municipality's places version with its own rows passes it: the list kept for that version
+    is served without a statement (tracker.page_cache)."""
+    def load() -> tuple[int, tuple[tuple[int, str], ...]]:
+        rows = db.session.execute(_PLACE_CHOICES, {"municipality_id": municipality_id}).all()
+        return (rows[0].places_version if rows else 0,
+                tuple((row.id, row.name) for row in rows if row.id is not None))
+    return page_cache.versioned_value("places", municipality_id, version, load)
 
 
 def _parse_coordinate(raw, low: float, high: float, message: str) -> float | None:

@@ -115,7 +115,9 @@ class ActivityFacts:
 
 
 def _for_logging(*extra):
-    return (sa.select(Activity).where(Activity.id == sa.bindparam("activity_id"))
+    return (sa.select(Activity, Municipality.places_version)
+            .join(Municipality, Municipality.id == Activity.municipality_id)
+            .where(Activity.id == sa.bindparam("activity_id"))
             .options(joinedload(Activity.type),
                      joinedload(Activity.commitment).joinedload(Commitment.promise), *extra)
             .execution_options(populate_existing=True))
@@ -125,12 +127,14 @@ def _for_logging(*extra):
 _FOR_LOGGING = {False: _for_logging(), True: _for_logging(selectinload(Activity.places))}
 
 
-def load_for_logging(activity_id: int, *, with_places: bool) -> Activity | None:
+def load_for_logging(activity_id: int, *, with_places: bool) -> tuple[Activity, int] | None:
     """The log form's activity: its type and its commitment's promise (the period check); its
-    places only where the form is prefilled (GET). The permission check asks for the user's
-    own assignment when it needs to, not for every assignee."""
-    return db.session.scalars(
+    places only where the form is prefilled (GET). With it, its municipality's places version,
+    by which the form's list of places is kept (`places.place_choices`). The permission check
+    asks for the user's own assignment when it needs to, not for every assignee."""
+    row = db.session.execute(
         _FOR_LOGGING[with_places], {"activity_id": activity_id}).unique().first()
+    return (row[0], row[1]) if row is not None else None
 
 
 @dataclass(frozen=True)
