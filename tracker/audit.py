@@ -111,18 +111,20 @@ def _changes(obj, action: str) -> dict:
             if action == "update" and state.attrs[key].history.has_changes():
                 changes[key] = ["***", "***"]
             continue
+        if action != "update":  # a new or removed row: its values (no history to compute)
+            value = getattr(obj, key)
+            if key in not_copied:
+                if value not in (None, ""):
+                    changes[key] = NOT_COPIED_MARK
+            elif action == "delete":
+                changes[key] = _plain(value)
+            elif value not in (None, "", [], {}):
+                changes[key] = _plain(value)
+            continue
         hist = state.attrs[key].history
         if key in not_copied:
-            if (action == "update" and hist.has_changes()) or (
-                    action != "update" and getattr(obj, key) not in (None, "")):
+            if hist.has_changes():
                 changes[key] = NOT_COPIED_MARK
-            continue
-        if action == "insert":
-            value = getattr(obj, key)
-            if value not in (None, "", [], {}):
-                changes[key] = _plain(value)
-        elif action == "delete":
-            changes[key] = _plain(getattr(obj, key))
         elif hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
@@ -192,6 +194,9 @@ def _before_flush(session, _flush_context, _instances) -> None:
     session.info.setdefault("audit_pending_inserts", []).extend(pending)
 
 
+_INSERT = sa.insert(AuditEvent.__table__)  # built once: a flush that inserts pays only its rows
+
+
 def _after_flush(session, _flush_context) -> None:
     """Inserts get their ids only after the flush; write their events then."""
     pending = session.info.pop("audit_pending_inserts", [])
@@ -211,7 +216,7 @@ def _after_flush(session, _flush_context) -> None:
         }
         for obj in pending
     ]
-    session.connection().execute(sa.insert(AuditEvent), rows)
+    session.connection().execute(_INSERT, rows)
 
 
 def record_refusal(action: str, details: dict | None = None, *, entity: str = "route",

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from tracker import policies
 from tracker.activities import bp, log_fields
-from tracker.activities.forms import RemoveEntryForm, log_form_class
+from tracker.activities.forms import RemoveEntryForm, log_form
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, LogEntry
@@ -44,8 +44,7 @@ def edit_entry(activity_id: int, entry_id: int):
     require(policies.can_correct_entry(current_user, activity, entry))
     place_choices = places.place_choices(activity.municipality_id, places_version)
     specs = list(activity.type.measures)
-    form = log_form_class(specs, place_choices, correction=True)()
-    form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
+    form = log_form(specs, place_choices, correction=True)
     if request.method == "GET":
         log_fields.fill_from_entry(form, specs, entry, all_fields=True)
         form.open_at(entry)

@@ -1,7 +1,9 @@
 """Activity and log forms. Checks beyond types live in the services (one place for rules)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from functools import lru_cache
 
 from wtforms import (
     BooleanField,
@@ -21,6 +23,8 @@ from tracker.localized import measure_label
 from tracker.models import ActivityStatus, MeasureKind
 from tracker.once import OnceForm
 from tracker.services import limits
+from tracker.translation import current_locale
+from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
@@ -118,15 +122,30 @@ class RemoveEntryForm(VersionedForm):
     submit = SubmitField(_l("Ta bort genomförandet"))
 
 
-def log_form_class(measures: list[dict], place_choices: Sequence[tuple[int, str]], *,
-                   correction: bool = False):
-    """A log form with one field per measure of the activity type (m_<key>); a new occasion's
-    form carries a one-time key, a correction's the version it read."""
+def log_form(measures: list[dict], place_choices: Sequence[tuple[int, str]], *,
+             correction: bool = False):
+    """A log form with one field per measure of the activity type (m_<key>), its places
+    offered; a new occasion's form carries a one-time key, a correction's the version it read.
+
+    The form class is built once per set of measures and language, not per request."""
+    form = _log_form_class(json.dumps(measures, sort_keys=True), correction,
+                           str(current_locale()))()
+    places = [(str(i), n) for i, n in place_choices]
+    form.place_id.choices = [("", _("– ingen –")), *places]
+    for spec in measures:
+        if spec["kind"] == MeasureKind.PLACE:
+            getattr(form, f"m_{spec['key']}").choices = [("", _("– välj plats –")), *places]
+    return form
+
+
+@lru_cache(maxsize=256)
+def _log_form_class(measures_json: str, correction: bool, _locale: str):
+    """The form class for these measures (labels in the language `_locale` names)."""
 
     class LogForm(*((CorrectionFields,) if correction else (OnceForm,)), LogFormBase):  # type: ignore[misc]
         pass
 
-    for spec in measures:
+    for spec in json.loads(measures_json):
         kind = MeasureKind(spec["kind"])
         label = measure_label(spec) + ("" if spec.get("required") or kind == MeasureKind.BOOLEAN
                                  else " " + str(_l("(frivilligt)")))
@@ -137,8 +156,7 @@ def log_form_class(measures: list[dict], place_choices: Sequence[tuple[int, str]
             field = SelectField(label, validate_choice=False,
                                 choices=[("", _l("– välj –"))] + [(c, c) for c in spec.get("choices", [])])
         elif kind == MeasureKind.PLACE:
-            field = SelectField(label, validate_choice=False,
-                                choices=[("", _l("– välj plats –"))] + [(str(i), n) for i, n in place_choices])
+            field = SelectField(label, validate_choice=False)  # the places: per form
         elif kind in (MeasureKind.INTEGER, MeasureKind.DECIMAL):
             field = StringField(label, render_kw={
                 "inputmode": "numeric" if kind == MeasureKind.INTEGER else "decimal"})

@@ -16,7 +16,7 @@ from tracker.activities.forms import (
     NewActivityForm,
     NewCommentForm,
     StatusForm,
-    log_form_class,
+    log_form,
 )
 from tracker.extensions import db
 from tracker.formatting import date_local, local_today
@@ -308,8 +308,7 @@ def log(activity_id: int):
     require(policies.can_log_on(user, activity))
     place_choices = places.place_choices(activity.municipality_id, places_version)
     specs = list(activity.type.measures)  # kept: a rollback below expires the activity
-    form = log_form_class(specs, place_choices)()
-    form.place_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in place_choices]
+    form = log_form(specs, place_choices)
     if request.method == "GET":
         _prefill(form, activity)
     if form.validate_on_submit():

@@ -6,17 +6,19 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
     LOGGED_COUNT,
     Activity,
     ActivityStatus,
+    ActivityType,
     Attachment,
     AttachmentKind,
     Commitment,
     Municipality,
+    Promise,
 )
 from tracker.services.activity_read.rows import ActivityRow, row_of
 
@@ -118,8 +120,10 @@ def _for_logging(*extra):
     return (sa.select(Activity, Municipality.places_version)
             .join(Municipality, Municipality.id == Activity.municipality_id)
             .where(Activity.id == sa.bindparam("activity_id"))
-            .options(joinedload(Activity.type),
-                     joinedload(Activity.commitment).joinedload(Commitment.promise), *extra)
+            .options(load_only(Activity.id, Activity.title, Activity.municipality_id, Activity.type_id,
+                               Activity.commitment_id, Activity.owner_id, Activity.status, Activity.version_id),
+                     joinedload(Activity.type).load_only(ActivityType.key, ActivityType.name_sv, ActivityType.name_en, ActivityType.measures),
+                     joinedload(Activity.commitment).load_only(Commitment.promise_id).joinedload(Commitment.promise).load_only(Promise.start_year, Promise.end_year, Promise.status, Promise.municipality_id), *extra)
             .execution_options(populate_existing=True))
 
 
