@@ -43,8 +43,7 @@ def fingerprint(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-# Built once: a request that creates something sends both, on the session's connection (no
-# ORM rows are involved).
+# Built once: a request that creates something sends both.
 _CLAIM = sa.insert(KEY).values(location="", entity="")
 _SETTLE = (sa.update(KEY).where(KEY.c.scope == sa.bindparam("scope_"),
                                 KEY.c.key == sa.bindparam("key_")))
@@ -64,8 +63,8 @@ def claim(scope: str, key: str, print_: str):
     error = None
     for _attempt in range(ATTEMPTS):
         try:
-            db.session.connection().execute(_CLAIM, {
-                "scope": scope, "key": key, "fingerprint": print_, "created_at": utcnow()})
+            db.session.execute(_CLAIM, {"scope": scope, "key": key, "fingerprint": print_,
+                                        "created_at": utcnow()})
             return None
         except (sa.exc.IntegrityError, sa.exc.OperationalError) as refused:
             # Another request with this key has written it or holds it: start afresh (on
@@ -88,9 +87,8 @@ def claim(scope: str, key: str, print_: str):
 def settle(scope: str, key: str, *, location: str = "", entity: str = "",
            entity_id: int | None = None) -> None:
     """Store the result with the claim, before the commit that makes both visible."""
-    db.session.connection().execute(_SETTLE, {
-        "scope_": scope, "key_": key, "location": location[:500], "entity": entity,
-        "entity_id": entity_id})
+    db.session.execute(_SETTLE, {"scope_": scope, "key_": key, "location": location[:500],
+                                 "entity": entity, "entity_id": entity_id})
 
 
 # --- forms -------------------------------------------------------------------------------------
