@@ -4,12 +4,18 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 
 from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _fresh_request_globals() -> None:
+    """Each request starts with an empty g, also when an outer app context is pushed."""
+    for key in list(g):
+        g.pop(key)
 
 
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
@@ -29,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     _init_database(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    # First of all hooks: CSRFProtect's marks g when the token checks out, and a reset after
+    # it made every form check its token a second time.
+    app.before_request(_fresh_request_globals)
     csrf.init_app(app)
     from tracker import i18n
 

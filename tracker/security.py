@@ -63,12 +63,6 @@ def load_user(user_key: str) -> User | None:
     return user
 
 
-def _fresh_request_globals() -> None:
-    """Each request starts with an empty g, also when an outer app context is pushed."""
-    for key in list(g):
-        g.pop(key)
-
-
 def _enforce_session_age():
     if request.path.startswith("/api/"):
         return None  # the API ignores the session: a token authenticates (tracker.api.auth)
@@ -171,7 +165,6 @@ def register(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the per-user token does this job
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any blueprint's rules
-    app.before_request(_fresh_request_globals)
     app.before_request(_bounded_query_integers)
     app.before_request(_enforce_session_age)
     app.before_request(_require_second_factor)
