@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, request, session
 from flask_login import current_user
 from wtforms import HiddenField
+from wtforms.utils import unset_value
 
 from tracker.extensions import db
 from tracker.models import IdempotencyKey
@@ -100,11 +101,20 @@ def _rendered_key() -> str:
     return new_key()
 
 
+class OnceKeyField(HiddenField):
+    """The one-time key: a new one only for a form that was not sent with one."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        if formdata is not None and formdata.get(self.name):
+            data = None  # the sent key is the field's value; making a new one would be wasted
+        super().process(formdata, data, extra_filters)
+
+
 class OnceForm:
     """Mixin for a form that creates something: a fresh key in every form the server renders
     (form.hidden_tag() sends it back); a re-rendered form after an error keeps its key."""
 
-    once_key = HiddenField(default=_rendered_key)
+    once_key = OnceKeyField(default=_rendered_key)
 
 
 def _web_scope() -> str:
