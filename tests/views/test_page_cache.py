@@ -8,7 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import count_queries, login
+from tests.factories import make_activity as make_typed_activity
 from tests.factories import make_place
+from tests.factories import make_type as make_measured_type
 from tests.views.test_dashboard import (
     make_activity,
     make_commitment,
@@ -222,6 +224,39 @@ def _place_options(client, activity) -> dict[str, str]:
     select = page.split('name="place_id"', 1)[1].split("</select>", 1)[0]
     return {value: name for value, name in re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)<',
                                                        select)}
+
+
+def _select_options(page: str, name: str) -> dict[str, str]:
+    select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    return dict(re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)<', select))
+
+
+def test_a_place_measure_offers_the_municipalitys_places_on_every_log_form(client, town):
+    """The form's class is kept per set of measures; its places are the form's own."""
+    kind = make_measured_type("vandring_med_plats", measures=[
+        {"key": "plats", "label": "Var", "kind": "place", "required": True}])
+    activity = make_typed_activity(make_commitment(make_promise(town["m"])), kind,
+                                   title="Vandring i centrum", owner=town["officer"])
+    torget = make_place(town["m"], "Stora torget")
+    elsewhere = make_typed_activity(make_commitment(make_promise(town["other"])), kind,
+                                    title="Vandring i Skara")
+    make_place(town["other"], "Skara torg")
+    db.session.commit()
+    login(client, town["officer"].email)
+    for _ in range(2):  # the second form comes from the kept class and the kept places
+        page = client.get(f"/aktiviteter/{activity.id}/logga").get_data(as_text=True)
+        assert _select_options(page, "m_plats") == {str(torget.id): "Stora torget"}
+    sent = client.post(f"/aktiviteter/{activity.id}/logga", data={
+        "occurred_on": local_today().isoformat(), "m_plats": str(torget.id)})
+    assert sent.status_code == 302
+    entry = db.session.scalars(sa.select(LogEntry).order_by(LogEntry.id.desc())).first()
+    page = client.get(f"/aktiviteter/{activity.id}/genomforanden/{entry.id}/andra").get_data(
+        as_text=True)
+    assert _select_options(page, "m_plats") == {str(torget.id): "Stora torget"}
+    coordinator = client.application.test_client()
+    login(coordinator, town["stranger"].email)
+    page = coordinator.get(f"/aktiviteter/{elsewhere.id}/logga").get_data(as_text=True)
+    assert list(_select_options(page, "m_plats").values()) == ["Skara torg"]
 
 
 def test_the_log_forms_kept_places_follow_an_added_renamed_or_removed_place(client, town):

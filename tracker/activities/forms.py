@@ -133,7 +133,7 @@ def log_form(measures: list[dict], place_choices: Sequence[tuple[int, str]], *,
     places = [(str(i), n) for i, n in place_choices]
     form.place_id.choices = [("", _("– ingen –")), *places]
     for spec in measures:
-        if spec["kind"] == MeasureKind.PLACE:
+        if MeasureKind(spec["kind"]) == MeasureKind.PLACE:
             getattr(form, f"m_{spec['key']}").choices = [("", _("– välj plats –")), *places]
     return form
 
