@@ -113,8 +113,9 @@ def _before_commit(session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Municipality):
             data, place = versions.get(obj.id, (None, None))
-            if everyone is not None or data is not None:
-                set_committed_value(obj, "data_version", everyone or data)
+            fresh = everyone if everyone is not None else data
+            if fresh is not None:
+                set_committed_value(obj, "data_version", fresh)
             if place is not None:
                 set_committed_value(obj, "places_version", place)
 

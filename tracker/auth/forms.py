@@ -6,12 +6,17 @@ from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
 
-class LoginForm(BaseForm):
+class _AccountEmail(BaseForm):
+    """The address of one's own account, as the login and the forgotten-password page ask it."""
+
     email = EmailField(
         _l("E-postadress"),
         validators=[DataRequired(_l("Ange din e-postadress.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
+
+
+class LoginForm(_AccountEmail):
     password = PasswordField(
         _l("Lösenord"),
         validators=[DataRequired(_l("Ange ditt lösenord.")), Length(max=1024)],
@@ -95,12 +100,7 @@ class SecurityKeyLoginForm(BaseForm):
     submit = SubmitField(_l("Använd säkerhetsnyckel"))
 
 
-class ForgotPasswordForm(BaseForm):
-    email = EmailField(
-        _l("E-postadress"),
-        validators=[DataRequired(_l("Ange din e-postadress.")), Length(max=254)],
-        render_kw={"autocomplete": "username"},
-    )
+class ForgotPasswordForm(_AccountEmail):
     submit = SubmitField(_l("Skicka länken"))
 
 
