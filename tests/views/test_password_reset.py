@@ -117,12 +117,17 @@ def test_the_login_page_leads_to_a_mailed_link_that_sets_a_new_password(client, 
     assert _events(user, "password_reset") == 1
 
 
+def _enabled_and_disabled(make_user, enabled: str, disabled: str) -> tuple[User, User]:
+    """Two accounts with a password: the first enabled, the second disabled."""
+    accounts = make_user(email=enabled), make_user(email=disabled)
+    accounts[1].is_enabled = False
+    db.session.commit()
+    return accounts
+
+
 def test_every_address_gets_the_same_answer_and_only_an_account_gets_mail(client, make_user,
                                                                            mail_on):
-    active = make_user(email="aktiv@example.se")
-    off = make_user(email="avstangd@example.se")
-    off.is_enabled = False
-    db.session.commit()
+    active, _off = _enabled_and_disabled(make_user, "aktiv@example.se", "avstangd@example.se")
     pages = {_ask(client.application.test_client(), address)
              for address in ("aktiv@example.se", "avstangd@example.se", "okand@example.se")}
     assert len(pages) == 1 and SENT in pages.pop()
@@ -133,12 +138,17 @@ def test_every_address_gets_the_same_answer_and_only_an_account_gets_mail(client
     refused = client.application.test_client().post("/login/glomt-losenord", data={"email": ""})
     assert refused.status_code == 200 and "Ange din e-postadress" in refused.get_data(as_text=True)
 
-def test_someone_still_invited_gets_a_new_invitation(client, town, mail_on):
+def _invited(town, email: str, name: str) -> user_admin.InviteResult:
+    """Someone invited a few minutes ago who has not chosen a password; no mail yet."""
     result = user_admin.invite(town["admin"], user_admin.InviteInput(
-        email="ny@example.se", name="Ny Person", municipality_id=town["m"].id,
-        role=Role.VIEWER))
+        email=email, name=name, municipality_id=town["m"].id, role=Role.VIEWER))
     _minutes_later(result.user)
     db.session.commit()
+    return result
+
+
+def test_someone_still_invited_gets_a_new_invitation(client, town, mail_on):
+    result = _invited(town, "ny@example.se", "Ny Person")
     mail_on.messages.clear()
     assert SENT in _ask(client, "ny@example.se")
     (mail,) = _mails(mail_on, "ny@example.se", 1)
@@ -300,11 +310,7 @@ def test_a_second_press_within_the_minute_gets_a_message_and_no_second_mail(clie
 
 
 def test_an_invited_user_gets_a_new_invitation_from_the_admin(client, town, mail_on):
-    result = user_admin.invite(town["admin"], user_admin.InviteInput(
-        email="inbjuden@example.se", name="Inbjuden Person", municipality_id=town["m"].id,
-        role=Role.VIEWER))
-    _minutes_later(result.user)
-    db.session.commit()
+    result = _invited(town, "inbjuden@example.se", "Inbjuden Person")
     page = _send(_admin_client(client, town["admin"]), result.user)
     assert ("Inbjuden Person har inte valt något lösenord än och har fått en ny inbjudan till "
             "inbjuden@example.se.") in page
@@ -363,10 +369,7 @@ def _not_sent() -> list[AuditEvent]:
 
 def test_a_request_that_sends_nothing_leaves_one_event_without_the_address(client, make_user,
                                                                            mail_on):
-    quiet = make_user(email="tyst@example.se")
-    off = make_user(email="av@example.se")
-    off.is_enabled = False
-    db.session.commit()
+    quiet, off = _enabled_and_disabled(make_user, "tyst@example.se", "av@example.se")
     first = _ask(client.application.test_client(), quiet.email)  # sent: no such event
     assert _not_sent() == []
     cases = (("Okänd.Person@Example.se", None, "unknown"), ("AV@example.se", off.id, "disabled"),
