@@ -161,6 +161,13 @@ def _endpoint(app, url: str) -> str | None:
     return endpoint
 
 
+def _user_id(app, email: str) -> int:
+    from tracker.models import User
+
+    with app.app_context():
+        return db.session.scalar(sa.select(User.id).where(User.email == email))
+
+
 def _links(page, base: str) -> list[str]:
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     found = []
@@ -184,6 +191,8 @@ def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
         start = page.url if email else f"{base}/offentlig/"
         extra = ["/uppfoljningar", "/mina-uppgifter"] if email else [
             "/login", "/offentlig/tillganglighet"]
+        if role == "administratör":  # a user's security page is reached only by a search
+            extra.append(f"/admin/sakerhet/{_user_id(app, ROLES['läsare'])}")
         queue = [start, *(base + path for path in extra)]
         seen: set[str] = set()
         per_endpoint: dict[str, int] = {}  # pages visited per page type, to find links
@@ -211,7 +220,7 @@ def test_every_page_has_no_axe_violations_for_every_role(browser, live_server,
     print(f"axe checked {len(checked)} page types:", ", ".join(sorted(checked)))
     assert {"auth.login", "auth.forgot_password", "followups.index", "public.followup",
             "followups.edit_section", "activities.log", "admin.jobs", "promises.paste",
-            "notifications.index"} <= set(checked)
+            "notifications.index", "admin.user_security"} <= set(checked)
     assert WALK_PAGES <= set(checked)
     assert len(checked) >= 40
     assert violations == []

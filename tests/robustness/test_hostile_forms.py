@@ -225,6 +225,8 @@ TARGETS: dict[str, Target] = {
     "admin.revoke_token": Target("admin", lambda i: {"user_id": i["target_id"], "token_id": 1}),
     "admin.revoke_all_tokens": Target("admin", lambda i: {"user_id": i["target_id"]}),
     "admin.revoke_calendar": Target("admin", lambda i: {"user_id": i["target_id"]}),
+    # a fresh person each time: a second link within the minute is refused
+    "admin.send_password_link": Target("admin", lambda i: {"user_id": _fresh_person(i)[0].id}),
     "admin.activity_type_new": Target("admin"),
     "admin.activity_type_edit": Target("admin", lambda i: {"type_id": i["type_id"]}),
     "admin.run_job_now": Target("admin", lambda i: {"job_id": "conclude_promises"},

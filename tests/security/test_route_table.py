@@ -322,6 +322,8 @@ ROUTES: dict[tuple[str, str], Expect] = {
         ADMINS, ids={"user_id": "coordinator"}),
     ("POST", "/admin/sakerhet/<int:user_id>/api-nycklar/aterkalla-alla"): expect(ADMINS),
     ("POST", "/admin/sakerhet/<int:user_id>/kalender/stang"): expect(ADMINS),
+    # a link for a new password, mailed to the user (A's viewer, enabled with a password)
+    ("POST", "/admin/sakerhet/<int:user_id>/losenordslank"): expect(ADMINS),
     ("GET", "/admin/jobb"): expect(ADMINS),
     ("POST", "/admin/jobb/<job_id>/kor"): expect(ADMINS),
     ("GET", "/admin/aktivitetstyper"): expect(ADMINS),

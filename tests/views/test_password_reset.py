@@ -17,7 +17,7 @@ from tests.test_reminders import SmtpInbox
 from tracker.extensions import db
 from tracker.models import AuditEvent, Invitation, Role, User
 from tracker.models.base import utcnow
-from tracker.services import password_reset, user_admin
+from tracker.services import DomainError, password_reset, user_admin
 
 NEW_PASSWORD = "en-helt-ny-lång-lösenordsfras"
 RESET_LINK = re.compile(r"https://lofteskollen\.example\.se/login/nytt-losenord/[A-Za-z0-9_-]+")
@@ -117,12 +117,17 @@ def test_the_login_page_leads_to_a_mailed_link_that_sets_a_new_password(client, 
     assert _events(user, "password_reset") == 1
 
 
+def _enabled_and_disabled(make_user, enabled: str, disabled: str) -> tuple[User, User]:
+    """Two accounts with a password: the first enabled, the second disabled."""
+    accounts = make_user(email=enabled), make_user(email=disabled)
+    accounts[1].is_enabled = False
+    db.session.commit()
+    return accounts
+
+
 def test_every_address_gets_the_same_answer_and_only_an_account_gets_mail(client, make_user,
                                                                            mail_on):
-    active = make_user(email="aktiv@example.se")
-    off = make_user(email="avstangd@example.se")
-    off.is_enabled = False
-    db.session.commit()
+    active, _off = _enabled_and_disabled(make_user, "aktiv@example.se", "avstangd@example.se")
     pages = {_ask(client.application.test_client(), address)
              for address in ("aktiv@example.se", "avstangd@example.se", "okand@example.se")}
     assert len(pages) == 1 and SENT in pages.pop()
@@ -133,12 +138,17 @@ def test_every_address_gets_the_same_answer_and_only_an_account_gets_mail(client
     refused = client.application.test_client().post("/login/glomt-losenord", data={"email": ""})
     assert refused.status_code == 200 and "Ange din e-postadress" in refused.get_data(as_text=True)
 
-def test_someone_still_invited_gets_a_new_invitation(client, town, mail_on):
+def _invited(town, email: str, name: str) -> user_admin.InviteResult:
+    """Someone invited a few minutes ago who has not chosen a password; no mail yet."""
     result = user_admin.invite(town["admin"], user_admin.InviteInput(
-        email="ny@example.se", name="Ny Person", municipality_id=town["m"].id,
-        role=Role.VIEWER))
+        email=email, name=name, municipality_id=town["m"].id, role=Role.VIEWER))
     _minutes_later(result.user)
     db.session.commit()
+    return result
+
+
+def test_someone_still_invited_gets_a_new_invitation(client, town, mail_on):
+    result = _invited(town, "ny@example.se", "Ny Person")
     mail_on.messages.clear()
     assert SENT in _ask(client, "ny@example.se")
     (mail,) = _mails(mail_on, "ny@example.se", 1)
@@ -221,3 +231,159 @@ def test_the_answer_does_not_wait_for_the_mail_server(app, client, make_user, mo
         assert held.messages == []
         held.let_through.set()
         assert [m.recipients for m in _mails(held, user.email, 1)] == [["senare@example.se"]]
+
+
+# ---- an admin sends the link from the user's security page
+
+BUTTON = "Skicka länk för nytt lösenord"
+
+
+def _send(admin_client, user: User) -> str:
+    """Press the button on the user's security page; the page it leads back to."""
+    page = f"/admin/sakerhet/{user.id}"
+    response = admin_client.post(f"{page}/losenordslank")
+    assert response.status_code == 302 and response.headers["Location"] == page
+    return admin_client.get(page).get_data(as_text=True)
+
+
+def _admin_client(client, admin: User):
+    assert login(client, admin.email).status_code == 302
+    return client
+
+
+def _links_of(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
+        Invitation.user_id == user.id))
+
+
+def test_an_admin_sends_a_link_that_sets_a_new_password(client, town, mail_on):
+    user, admin = town["viewer"], town["admin"]
+    earlier = password_reset.request_link(user.email).token  # the user's own, from the form
+    _minutes_later(user)
+    db.session.commit()
+    mail_on.messages.clear()
+    admin_client = _admin_client(client, admin)
+    assert BUTTON in admin_client.get(f"/admin/sakerhet/{user.id}").get_data(as_text=True)
+
+    page = _send(admin_client, user)
+    assert (f"En länk för nytt lösenord är skickad till {user.name} på {user.email}."
+            in page)
+    (mail,) = _mails(mail_on, user.email, 1)
+    assert mail.subject == "Nytt lösenord till Löfteskollen"
+    assert "En administratör har skickat dig en länk" in mail.body
+    token = RESET_LINK.search(mail.body).group().rsplit("/", 1)[1]
+    # The admin never sees the link: it is only in the user's mail.
+    assert token not in page
+
+    visitor = client.application.test_client()
+    assert visitor.get(f"/login/nytt-losenord/{earlier}").status_code == 404  # replaced
+    done = visitor.post(f"/login/nytt-losenord/{token}",
+                        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302 and done.headers["Location"] == "/login"
+    assert login(visitor, user.email, PASSWORD).status_code == 200
+    assert login(visitor, user.email, NEW_PASSWORD).status_code == 302
+
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "password_reset_sent"))
+    assert (event.entity, event.entity_id, event.actor_id, event.changes) == (
+        "user_account", user.id, admin.id, {"by": "admin"})
+    link = db.session.scalar(sa.select(Invitation).where(
+        Invitation.token_hash == user_admin.token_hash(token)))
+    assert link.created_by_id == admin.id and link.used_at is not None
+
+
+def test_a_second_press_within_the_minute_gets_a_message_and_no_second_mail(client, town,
+                                                                             mail_on):
+    user = town["viewer"]
+    admin_client = _admin_client(client, town["admin"])
+    _send(admin_client, user)
+    _mails(mail_on, user.email, 1)
+    again = _send(admin_client, user)
+    assert f"En länk skickades till {user.email} för mindre än en minut sedan" in again
+    assert _links_of(user) == 1  # no new link: nothing to mail
+    _minutes_later(user)
+    db.session.commit()
+    _send(admin_client, user)
+    assert len(_mails(mail_on, user.email, 2)) == 2
+    time.sleep(0.3)  # a mail from the refused press would have come by now
+    assert len(mail_on.to(user.email)) == 2
+
+
+def test_an_invited_user_gets_a_new_invitation_from_the_admin(client, town, mail_on):
+    result = _invited(town, "inbjuden@example.se", "Inbjuden Person")
+    page = _send(_admin_client(client, town["admin"]), result.user)
+    assert ("Inbjuden Person har inte valt något lösenord än och har fått en ny inbjudan till "
+            "inbjuden@example.se.") in page
+    (mail,) = _mails(mail_on, "inbjuden@example.se", 1)
+    assert mail.subject == "Inbjudan till Löfteskollen"
+    token = INVITE_LINK.search(mail.body).group().rsplit("/", 1)[1]
+    visitor = client.application.test_client()
+    assert visitor.get(f"/inbjudan/{result.token}").status_code == 404  # the old one is replaced
+    assert visitor.get(f"/inbjudan/{token}").status_code == 200
+    assert _events(result.user, "invitation_resent") == 1
+    assert _events(result.user, "password_reset_sent") == 0
+
+
+def test_a_disabled_account_is_refused_and_gets_no_mail(client, town, mail_on):
+    user = town["viewer"]
+    user.is_enabled = False
+    db.session.commit()
+    page = _send(_admin_client(client, town["admin"]), user)
+    assert (f"Kontot för {user.name} är avaktiverat, så ingen länk skickas. Aktivera kontot "
+            "först.") in page
+    assert _links_of(user) == 0 and _events(user, "password_reset_sent") == 0
+    time.sleep(0.3)
+    assert mail_on.messages == []
+
+
+def test_only_an_admin_may_send_a_link(client, town, mail_on):
+    user = town["viewer"]
+    with pytest.raises(DomainError, match="Bara en administratör"):
+        password_reset.send_link(town["coordinator"], user)
+    assert login(client, town["coordinator"].email).status_code == 302
+    assert client.post(f"/admin/sakerhet/{user.id}/losenordslank").status_code == 403
+    assert _links_of(user) == 0
+
+
+def test_with_mail_off_the_button_is_missing_and_a_press_writes_nothing(app, client, town,
+                                                                        inbox, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_ENABLED", False)
+    user = town["viewer"]
+    admin_client = _admin_client(client, town["admin"])
+    before = admin_client.get(f"/admin/sakerhet/{user.id}").get_data(as_text=True)
+    assert BUTTON not in before and "losenordslank" not in before
+    assert "E-post är avstängd i tjänsten" in before
+    events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    page = _send(admin_client, user)
+    assert "E-post är avstängd i tjänsten, så ingen länk kan skickas." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
+    assert _links_of(user) == 0 and inbox.messages == []
+
+
+# ---- a request that sends nothing still leaves a trace, never the typed address
+
+def _not_sent() -> list[AuditEvent]:
+    return list(db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "password_reset_not_sent").order_by(AuditEvent.id)))
+
+
+def test_a_request_that_sends_nothing_leaves_one_event_without_the_address(client, make_user,
+                                                                           mail_on):
+    quiet, off = _enabled_and_disabled(make_user, "tyst@example.se", "av@example.se")
+    first = _ask(client.application.test_client(), quiet.email)  # sent: no such event
+    assert _not_sent() == []
+    cases = (("Okänd.Person@Example.se", None, "unknown"), ("AV@example.se", off.id, "disabled"),
+             ("tyst@example.se", quiet.id, "quiet"))
+    for typed, account, reason in cases:
+        newest = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+        assert _ask(client.application.test_client(), typed) == first  # the same answer
+        db.session.rollback()  # what a request's end does with work the view left uncommitted
+        (event,) = [e for e in _not_sent() if e.id > newest]
+        assert (event.entity, event.entity_id, event.changes) == (
+            "user_account", account, {"reason": reason})
+        written = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.id > newest))
+        for row in written:
+            text = f"{row.actor_label} {row.entity} {row.changes}".lower()
+            assert typed.lower() not in text and "okänd" not in text
+    assert len(_not_sent()) == 3
+    assert [m.recipients for m in _mails(mail_on, quiet.email, 1)] == [["tyst@example.se"]]

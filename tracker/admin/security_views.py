@@ -1,8 +1,9 @@
-"""An admin takes access away: a user's API tokens, calendar addresses, second factor."""
+"""An admin takes access away: a user's API tokens, calendar addresses, second factor; and sends
+a user a link to choose a new password (to the user's own address, never shown here)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from tracker.admin import bp
@@ -14,9 +15,11 @@ from tracker.services import (
     DomainError,
     api_tokens,
     calendar_feed,
+    password_reset,
     second_factor,
     security_keys,
 )
+from tracker.services.mail import send_in_background
 from tracker.translation import gettext as _
 from tracker.web import load_or_404, viewer
 
@@ -47,7 +50,34 @@ def user_security(user_id: int):
     now = utcnow()
     tokens = [(t, api_tokens.status_of(t, now)) for t in api_tokens.tokens_of(user)]
     return render_template("admin/user_security.html", user=user, tokens=tokens,
-                           security_keys=security_keys.count_of(user), form=EmptyForm())
+                           security_keys=security_keys.count_of(user), form=EmptyForm(),
+                           mail_on=bool(current_app.config.get("MAIL_ENABLED")),
+                           reset_minutes=password_reset.RESET_MINUTES)
+
+
+@bp.post("/admin/sakerhet/<int:user_id>/losenordslank")
+@login_required
+def send_password_link(user_id: int):
+    user = load_or_404(User, user_id)
+    back = url_for("admin.user_security", user_id=user.id)
+    if not current_app.config.get("MAIL_ENABLED"):
+        flash(_("E-post är avstängd i tjänsten, så ingen länk kan skickas. Ingenting har "
+                "ändrats."), "info")
+        return redirect(back)
+    if EmptyForm().validate_on_submit():
+        try:
+            link = password_reset.send_link(viewer(), user)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(back)
+        mail = password_reset.mail_for(link)
+        db.session.commit()  # the link works before the mail can arrive
+        send_in_background(current_app.config, *mail)
+        flash(_("En länk för nytt lösenord är skickad till %(name)s på %(email)s.",
+                name=user.name, email=user.email) if link.purpose == password_reset.RESET else
+              _("%(name)s har inte valt något lösenord än och har fått en ny inbjudan till "
+                "%(email)s.", name=user.name, email=user.email), "success")
+    return redirect(back)
 
 
 @bp.post("/admin/sakerhet/<int:user_id>/tvastegsverifiering/aterstall")

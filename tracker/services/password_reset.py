@@ -6,7 +6,10 @@ most one a minute: one with a password gets a reset link (valid RESET_MINUTES, o
 earlier link stops working); one still invited gets a fresh invitation instead. Choosing the
 new password ends every session of the account and does not sign in: the next login asks for
 the password and, where the account has one, the second factor, so a reset never goes round
-it.
+it. A request that sends nothing is recorded too: the account and why, never the typed address.
+
+An admin may send the same link to a user (`send_link`): it goes to the user's own address,
+so the admin never sees it.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ class Link:
     user: User
     token: str
     purpose: str
+    by_admin: bool = False
 
 
 class InvalidReset(DomainError):
@@ -46,18 +50,55 @@ def _invalid() -> InvalidReset:
 
 def request_link(email: str) -> Link | None:
     """The link to mail for this address, or None when no enabled account has it (the caller
-    answers the same either way)."""
+    answers the same either way). A request that sends nothing is recorded like a failed login
+    of an unknown address: the account and the reason where there is one, never the address."""
     user = accounts.user_by_email(email)
-    if user is None or not user.is_enabled or _asked_just_now(user):
+    if user is None:
+        audit.record(db.session, "user_account", None, "password_reset_not_sent",
+                     {"reason": "unknown"})
         return None
+    reason = "disabled" if not user.is_enabled else "quiet" if _asked_just_now(user) else None
+    if reason is not None:
+        audit.record(db.session, "user_account", user.id, "password_reset_not_sent",
+                     {"reason": reason})
+        return None
+    return _new_link(None, user)
+
+
+def send_link(actor: User, user: User) -> Link:
+    """An admin's link for the user, the one the forgotten-password form would make; refused
+    for a disabled account and within QUIET_SECONDS of the account's last link."""
+    if not actor.is_admin:
+        raise DomainError(_("Bara en administratör kan skicka en länk för nytt lösenord."))
+    if not user.is_enabled:
+        raise DomainError(_("Kontot för %(name)s är avaktiverat, så ingen länk skickas. Aktivera "
+                            "kontot först.", name=user.name))
+    # The quiet minute holds for an admin too: it keeps the mailbox from a flood whoever asks,
+    # and a second press gets this answer rather than a second mail whose link would make the
+    # first one stop working while the user may be opening it.
+    if _asked_just_now(user):
+        raise DomainError(_("En länk skickades till %(email)s för mindre än en minut sedan. Be "
+                            "%(name)s titta i inkorgen och skräpposten innan du skickar en ny.",
+                            email=user.email, name=user.name))
+    return _new_link(actor, user)
+
+
+def _new_link(actor: User | None, user: User) -> Link:
+    """A fresh link for an enabled account (an earlier one stops working): a new invitation
+    while it is still invited, else a reset link. `actor`: the admin who sent it, None when
+    the user asked."""
+    asked = "admin" if actor is not None else "self"
     if user_admin.is_pending(user):
-        token = user_admin.new_link(None, user)
-        audit.record(db.session, "user_account", user.id, "invitation_resent", {"asked": "self"})
-        return Link(user, token, user_admin.INVITATION)
-    token = user_admin.new_link(None, user, purpose=RESET,
+        token = user_admin.new_link(actor, user)
+        audit.record(db.session, "user_account", user.id, "invitation_resent", {"asked": asked})
+        return Link(user, token, user_admin.INVITATION, by_admin=actor is not None)
+    token = user_admin.new_link(actor, user, purpose=RESET,
                                 valid_for=timedelta(minutes=RESET_MINUTES))
-    audit.record(db.session, "user_account", user.id, "password_reset_requested", {})
-    return Link(user, token, RESET)
+    if actor is None:
+        audit.record(db.session, "user_account", user.id, "password_reset_requested", {})
+    else:
+        audit.record(db.session, "user_account", user.id, "password_reset_sent", {"by": asked})
+    return Link(user, token, RESET, by_admin=actor is not None)
 
 
 def _asked_just_now(user: User) -> bool:
@@ -83,19 +124,26 @@ def reset(link: Invitation, password: str) -> User:
     return user_admin.set_password_from(link, password, "password_reset")
 
 
-def mail_for(link: Link, url: str) -> tuple[str, str, str]:
-    """(address, subject, body) of the mail that carries the link, in the mail's language."""
+def mail_for(link: Link) -> tuple[str, str, str]:
+    """(address, subject, body) of the mail that carries the link, in the mail's language.
+    Made before the commit; sent after it, so the link works when the mail arrives."""
     from tracker.i18n import mail_language
+    from tracker.urls import absolute_url
 
     user = link.user
     if link.purpose == user_admin.INVITATION:
+        url = absolute_url("members.accept_invitation", token=link.token)
         return (user.email, *user_admin.invitation_mail(user, url, None))
+    url = absolute_url("auth.reset_password", token=link.token)
     with mail_language():
         subject = _("Nytt lösenord till Löfteskollen")
+        asked = (_("En administratör har skickat dig en länk för att välja ett nytt lösenord till "
+                   "Löfteskollen för %(email)s.", email=user.email) if link.by_admin else
+                 _("Någon, förhoppningsvis du, har bett om ett nytt lösenord till Löfteskollen "
+                   "för %(email)s.", email=user.email))
         lines = [
             _("Hej %(name)s!", name=user.name),
-            _("Någon, förhoppningsvis du, har bett om ett nytt lösenord till Löfteskollen för "
-              "%(email)s.", email=user.email),
+            asked,
             _("Välj ett nytt lösenord här (länken gäller i %(minutes)d minuter och kan användas "
               "en gång):", minutes=RESET_MINUTES) + "\n" + url,
             _("När du har valt det loggas du ut överallt och loggar in med det nya lösenordet. "
