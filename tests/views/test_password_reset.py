@@ -271,6 +271,9 @@ def test_an_admin_sends_a_link_that_sets_a_new_password(client, town, mail_on):
     (mail,) = _mails(mail_on, user.email, 1)
     assert mail.subject == "Nytt lösenord till Löfteskollen"
     assert "En administratör har skickat dig en länk" in mail.body
+    # Not the wording for a request the user may not have made: the admin sent it.
+    assert "Vill du behålla ditt nuvarande lösenord" in mail.body
+    assert "förhoppningsvis du" not in mail.body and "Har du inte bett" not in mail.body
     token = RESET_LINK.search(mail.body).group().rsplit("/", 1)[1]
     # The admin never sees the link: it is only in the user's mail.
     assert token not in page
@@ -316,6 +319,7 @@ def test_an_invited_user_gets_a_new_invitation_from_the_admin(client, town, mail
             "inbjuden@example.se.") in page
     (mail,) = _mails(mail_on, "inbjuden@example.se", 1)
     assert mail.subject == "Inbjudan till Löfteskollen"
+    assert f"{town['admin'].name} har bjudit in dig till Löfteskollen" in mail.body
     token = INVITE_LINK.search(mail.body).group().rsplit("/", 1)[1]
     visitor = client.application.test_client()
     assert visitor.get(f"/inbjudan/{result.token}").status_code == 404  # the old one is replaced

@@ -23,7 +23,8 @@ PAGE_SIZE = 50
 MAX_VALUE_LENGTH = 300
 HIDDEN_FIELDS = {"version_id", "updated_at", "created_at"}  # change with every save
 ACTIONS = ("insert", "update", "delete", "login", "login_failed", "login_refused_locked",
-           "lockout", "forbidden", "logout_everywhere", "sign", "copy", "revise", "manual_run")
+           "lockout", "forbidden", "logout_everywhere", "sign", "copy", "revise", "manual_run",
+           "password_reset_requested", "password_reset_sent", "password_reset_not_sent")
 
 
 TOO_LONG = _l("Texten är för lång för ett filter.")

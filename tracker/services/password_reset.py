@@ -36,7 +36,7 @@ class Link:
     user: User
     token: str
     purpose: str
-    by_admin: bool = False
+    sent_by: User | None = None  # the admin who sent it; None when the user asked
 
 
 class InvalidReset(DomainError):
@@ -91,14 +91,14 @@ def _new_link(actor: User | None, user: User) -> Link:
     if user_admin.is_pending(user):
         token = user_admin.new_link(actor, user)
         audit.record(db.session, "user_account", user.id, "invitation_resent", {"asked": asked})
-        return Link(user, token, user_admin.INVITATION, by_admin=actor is not None)
+        return Link(user, token, user_admin.INVITATION, sent_by=actor)
     token = user_admin.new_link(actor, user, purpose=RESET,
                                 valid_for=timedelta(minutes=RESET_MINUTES))
     if actor is None:
         audit.record(db.session, "user_account", user.id, "password_reset_requested", {})
     else:
         audit.record(db.session, "user_account", user.id, "password_reset_sent", {"by": asked})
-    return Link(user, token, RESET, by_admin=actor is not None)
+    return Link(user, token, RESET, sent_by=actor)
 
 
 def _asked_just_now(user: User) -> bool:
@@ -133,22 +133,28 @@ def mail_for(link: Link) -> tuple[str, str, str]:
     user = link.user
     if link.purpose == user_admin.INVITATION:
         url = absolute_url("members.accept_invitation", token=link.token)
-        return (user.email, *user_admin.invitation_mail(user, url, None))
+        inviter = link.sent_by.name if link.sent_by is not None else None
+        return (user.email, *user_admin.invitation_mail(user, url, inviter))
     url = absolute_url("auth.reset_password", token=link.token)
     with mail_language():
         subject = _("Nytt lösenord till Löfteskollen")
-        asked = (_("En administratör har skickat dig en länk för att välja ett nytt lösenord till "
-                   "Löfteskollen för %(email)s.", email=user.email) if link.by_admin else
-                 _("Någon, förhoppningsvis du, har bett om ett nytt lösenord till Löfteskollen "
-                   "för %(email)s.", email=user.email))
+        if link.sent_by is not None:
+            asked = _("En administratör har skickat dig en länk för att välja ett nytt lösenord "
+                      "till Löfteskollen för %(email)s.", email=user.email)
+            unchanged = _("Vill du behålla ditt nuvarande lösenord kan du bortse från det här "
+                          "meddelandet; det är oförändrat tills du väljer ett nytt.")
+        else:
+            asked = _("Någon, förhoppningsvis du, har bett om ett nytt lösenord till Löfteskollen "
+                      "för %(email)s.", email=user.email)
+            unchanged = _("Har du inte bett om ett nytt lösenord kan du bortse från det här "
+                          "meddelandet; ditt lösenord är oförändrat.")
         lines = [
             _("Hej %(name)s!", name=user.name),
             asked,
             _("Välj ett nytt lösenord här (länken gäller i %(minutes)d minuter och kan användas "
               "en gång):", minutes=RESET_MINUTES) + "\n" + url,
-            _("När du har valt det loggas du ut överallt och loggar in med det nya lösenordet. "
-              "Har du inte bett om ett nytt lösenord kan du bortse från det här meddelandet; "
-              "ditt lösenord är oförändrat."),
+            _("När du har valt det loggas du ut överallt och loggar in med det nya lösenordet.")
+            + " " + unchanged,
             _("Vänliga hälsningar\nLöfteskollen"),
         ]
     return user.email, subject, "\n\n".join(lines) + "\n"
