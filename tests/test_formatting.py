@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.formatting import date_local, date_sv, local_formatters, number_local, number_sv
+from tracker.formatting import (
+    date_local,
+    date_sv,
+    local_formatters,
+    megabytes,
+    number_local,
+    number_sv,
+)
 
 
 @pytest.mark.parametrize("value, decimals, shown", [
@@ -32,3 +39,16 @@ def test_an_english_page_gets_english_months_and_separators(app):
     with app.test_request_context("/"):
         app.preprocess_request()
         assert date_local(date(2026, 12, 31)) == "31 december 2026"
+
+
+def test_a_size_limit_in_megabytes_in_either_language(app):
+    """The limits named in refusals ("högst 10 MB"): never a bare 0 for a small one."""
+    mib = 1024 * 1024
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        assert [megabytes(n) for n in (10 * mib, 5 * mib // 2, 2048 * mib, 500)] == [
+            "10", "2,5", "2\u00a0048", "0,000477"]
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        app.preprocess_request()
+        assert [megabytes(n) for n in (5 * mib // 2, 2048 * mib, mib // 2)] == [
+            "2.5", "2,048", "0.5"]

@@ -113,7 +113,7 @@ def test_a_decompression_bomb_and_a_file_too_large_are_refused(
         as_text=True)
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 500)
     response = _upload(client, activity, images.jpeg_with_gps(), "stor.jpg")
-    assert "Filen är för stor. Största tillåtna storlek är 0,000476837 MB" in client.get(
+    assert "Filen är för stor. Största tillåtna storlek är 0,000477 MB" in client.get(
         response.headers["Location"]).get_data(as_text=True)
     assert _attachments(session) == [] and _files(app) == before
 

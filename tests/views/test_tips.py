@@ -71,13 +71,22 @@ def test_a_personnummer_is_refused_in_swedish_and_nothing_is_stored(client, town
 
 @pytest.mark.parametrize("data, message", [
     ({"text": "   "}, "Skriv ditt tips eller din synpunkt."),
-    ({"text": "x" * 4001}, "Texten får vara högst 4 000 tecken."),
+    ({"text": "x" * 4001}, "Texten får vara högst 4\u00a0000 tecken."),  # a no-break space
     ({"reply_to": "inte-en-adress"}, "Skriv en e-postadress som namn@exempel.se"),
 ])
 def test_bad_input_is_refused_with_a_swedish_message(client, town, data, message):
     response = _post_tip(client, town["m"], **data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+    assert _tips() == []
+
+
+def test_an_english_page_writes_the_limit_as_english_does(client, town):
+    """The limit in the message is the service's number, written by Babel for the language."""
+    client.get("/sprak/en")
+    response = _post_tip(client, town["m"], text="x" * 4001)
+    assert response.status_code == 422
+    assert "The text may be at most 4,000 characters." in response.get_data(as_text=True)
     assert _tips() == []
 
 

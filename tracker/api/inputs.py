@@ -16,8 +16,10 @@ from tracker.api.base import (
     one_of,
     text,
 )
+from tracker.formatting import number_local
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
 from tracker.services import limits
+from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
 
@@ -131,7 +133,8 @@ class MeasureValue(fields.Field):
             return clean_text(value)  # measures are jsonb, which cannot hold NUL either
         if value is None:
             return ""
-        raise ValidationError(str(_l("Ange en text, ett tal eller true/false (högst 2000 tecken).")))
+        raise ValidationError(_("Ange en text, ett tal eller true/false (högst %(n)s tecken).",
+                                n=number_local(limits.MEASURE_TEXT_MAX)))
 
 
 class LogEntryBody(ApiSchema):

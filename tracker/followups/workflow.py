@@ -31,6 +31,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
 
@@ -125,8 +126,7 @@ def save_section(actor: User, followup: FollowUp, key: str, text: str,
                                     "Deras version visas nedan; din text finns kvar."))
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_SECTION_LENGTH:
-        raise FieldErrors({"text": _("Texten får vara högst %(n)s tecken.",
-                                     n=f"{MAX_SECTION_LENGTH:,}".replace(",", " "))})
+        raise FieldErrors({"text": too_long(_("Texten"), MAX_SECTION_LENGTH)})
     errors = personal_data.check_fields({"text": (section["title"], text)})
     if errors:
         raise FieldErrors(errors)
@@ -183,7 +183,7 @@ def override_verdict(actor: User, followup: FollowUp, commitment_id: str, verdic
                                                     or not current.get("auto_reason")):
         errors["reason_code"] = _("Välj en orsak: bedömningen är inte ”uppfyllt”.")
     if len(reason) > MAX_REASON_LENGTH:
-        errors["reason"] = _("Motiveringen får vara högst 1 000 tecken.")
+        errors["reason"] = too_long(_("Motiveringen"), MAX_REASON_LENGTH)
     errors.update(personal_data.check_fields({"reason": (_("Motivering"), reason)}))
     if errors:
         raise FieldErrors(errors)
@@ -293,7 +293,7 @@ def start_correction(actor: User, followup: FollowUp, note: str,
     if not note:
         raise FieldErrors({"note": _("Skriv vad som rättas; texten visas för läsarna.")})
     if len(note) > MAX_REASON_LENGTH:
-        raise FieldErrors({"note": _("Rättelsen får vara högst 1 000 tecken.")})
+        raise FieldErrors({"note": too_long(_("Rättelsen"), MAX_REASON_LENGTH)})
     errors = personal_data.check_fields({"note": (_("Rättelse"), note)})
     if errors:
         raise FieldErrors(errors)

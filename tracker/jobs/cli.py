@@ -16,6 +16,7 @@ from flask.logging import default_handler
 from tracker import audit
 from tracker.extensions import db
 from tracker.followups.compiler import compile_followup
+from tracker.formatting import number_sv
 from tracker.jobs.runs import STOPPING, RunResult, Skipped
 from tracker.jobs.scheduler import (
     JOBS,
@@ -196,4 +197,4 @@ def export_followup_command(followup_id: int, fmt: str, out: str) -> None:
     with open(out, "wb") as handle:
         handle.write(body)
     state = "utkast" if report.is_draft else "publicerad"
-    click.echo(f"Skrev {out} ({len(body):,} byte, {state}).".replace(",", " "))
+    click.echo(f"Skrev {out} ({number_sv(len(body))} byte, {state}).")

@@ -25,10 +25,14 @@ from tracker.models import (
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.services.activities import responsible_choices
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 DEFAULT_HORIZON_DAYS = 14
 NAMED_PARTIES = (ResponsibleParty.PROPERTY_OWNER, ResponsibleParty.OTHER)
+TEXT_MAX = 2000
+PARTY_NAME_MAX = 200
+REASON_MAX = 2000
 
 
 @dataclass
@@ -48,14 +52,14 @@ def check(municipality_id: int, data: ActionInput, *, prefix: str = "") -> dict[
     text = data.text.strip()
     if not text:
         errors[prefix + "text"] = _("Beskriv åtgärden.")
-    elif len(text) > 2000:
-        errors[prefix + "text"] = _("Åtgärden får vara högst 2000 tecken.")
+    elif len(text) > TEXT_MAX:
+        errors[prefix + "text"] = too_long(_("Åtgärden"), TEXT_MAX)
     if data.party is None:
         errors[prefix + "party"] = _("Välj vem som ansvarar för åtgärden.")
     elif data.party in NAMED_PARTIES and not data.party_name.strip():
         errors[prefix + "party_name"] = _("Ange fastighetsägarens eller organisationens namn.")
-    if len(data.party_name) > 200:
-        errors[prefix + "party_name"] = _("Namnet får vara högst 200 tecken.")
+    if len(data.party_name) > PARTY_NAME_MAX:
+        errors[prefix + "party_name"] = too_long(_("Namnet"), PARTY_NAME_MAX)
     if data.owner_id is not None and data.owner_id not in dict(
             responsible_choices(municipality_id)):
         errors[prefix + "owner_id"] = _("Välj en ansvarig person som är med i kommunen.")
@@ -121,8 +125,8 @@ def set_status(actor: User, action: ActionPoint, activity: Activity, status: Act
     reason = (reason or "").strip()
     if status == ActionStatus.CLOSED and not reason:
         raise FieldErrors({"reason": _("Ange varför punkten avslutas utan åtgärd.")})
-    if len(reason) > 2000:
-        raise FieldErrors({"reason": _("Motiveringen får vara högst 2000 tecken.")})
+    if len(reason) > REASON_MAX:
+        raise FieldErrors({"reason": too_long(_("Motiveringen"), REASON_MAX)})
     errors = personal_data.check_fields({"reason": (_("Motivering"), reason)})
     if errors:
         raise FieldErrors(errors)

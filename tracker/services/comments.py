@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import Activity, ActivityComment, Membership, NotificationKind, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 from tracker.validators import clean_text
 
@@ -35,7 +36,7 @@ def _text(value: str | None) -> str:
     if not text:
         raise FieldErrors({"text": _("Skriv en kommentar.")})
     if len(text) > MAX_LENGTH:
-        raise FieldErrors({"text": _("Kommentaren får vara högst %(n)s tecken.", n="4 000")})
+        raise FieldErrors({"text": too_long(_("Kommentaren"), MAX_LENGTH)})
     errors = personal_data.check_fields({"text": (_("Kommentar"), text)})
     if errors:
         raise FieldErrors(errors)

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.models import FollowUpFeedback, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 MAX_COMMENT_LENGTH = 2000
@@ -30,7 +31,7 @@ def give(followup_id: int, rating, comment: str | None) -> FollowUpFeedback:
     if rating not in RATINGS:
         errors["rating"] = _("Välj en siffra från 1 till 5.")
     if len(comment) > MAX_COMMENT_LENGTH:
-        errors["comment"] = _("Kommentaren får vara högst %(n)s tecken.", n="2 000")
+        errors["comment"] = too_long(_("Kommentaren"), MAX_COMMENT_LENGTH)
     for name, message in personal_data.check_fields(
             {"comment": (_("Kommentar"), comment)}).items():
         errors.setdefault(name, message)

@@ -4,6 +4,7 @@ Forms and API schemas pre-check with these same numbers for an early message; th
 """
 from __future__ import annotations
 
+from tracker.formatting import number_local
 from tracker.translation import gettext as _
 
 TITLE_MAX = 200  # activity.title is VARCHAR(200)
@@ -22,7 +23,13 @@ def check_length(errors: dict[str, str], name: str, label: str, value: str | Non
                  maximum: int) -> None:
     """Adds a refusal for `name` when the text is longer than `maximum` characters."""
     if value and len(value) > maximum and name not in errors:
-        errors[name] = _("%(label)s får vara högst %(max)d tecken.", label=label, max=maximum)
+        errors[name] = too_long(label, maximum)
+
+
+def too_long(label: str, maximum: int) -> str:
+    """The refusal of a text longer than `maximum` characters, the number written as the page's
+    language writes it (4 000, or 4,000 on an English page)."""
+    return _("%(label)s får vara högst %(max)s tecken.", label=label, max=number_local(maximum))
 
 
 def check_range(errors: dict[str, str], name: str, label: str, value: int | None,

@@ -38,6 +38,7 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 MAX_TEXT_LENGTH = 4000
@@ -69,7 +70,7 @@ def create_tip(municipality_id: int, text: str | None, reply_to: str | None
     if not text:
         errors["text"] = _("Skriv ditt tips eller din synpunkt.")
     elif len(text) > MAX_TEXT_LENGTH:
-        errors["text"] = _("Texten får vara högst %(n)s tecken.", n="4 000")
+        errors["text"] = too_long(_("Texten"), MAX_TEXT_LENGTH)
     if len(reply_to) > MAX_REPLY_TO_LENGTH:
         errors["reply_to"] = _("E-postadressen är för lång.")
     for name, message in personal_data.check_fields({
@@ -255,7 +256,7 @@ def _note(note: str | None, *, required: bool) -> str:
     if required and not note:
         raise FieldErrors({"note": _("Skriv en kort anteckning om hur tipset hanterades.")})
     if len(note) > MAX_NOTE_LENGTH:
-        raise FieldErrors({"note": _("Anteckningen får vara högst 1 000 tecken.")})
+        raise FieldErrors({"note": too_long(_("Anteckningen"), MAX_NOTE_LENGTH)})
     errors = personal_data.check_fields({"note": (_("Anteckning"), note)})
     if errors:
         raise FieldErrors(errors)
@@ -289,7 +290,7 @@ def reply(actor: User, tip: Tip, answer: str | None, status: TipStatus | str | N
     if not answer:
         errors["answer"] = _("Skriv svaret till invånaren.")
     elif len(answer) > MAX_ANSWER_LENGTH:
-        errors["answer"] = _("Svaret får vara högst %(n)s tecken.", n="4 000")
+        errors["answer"] = too_long(_("Svaret"), MAX_ANSWER_LENGTH)
     for name, message in personal_data.check_fields(
             {"answer": (_("Svar till invånaren"), answer)}).items():
         errors.setdefault(name, message)

@@ -23,6 +23,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tracker.extensions import db
+from tracker.formatting import megabytes, number_local
 from tracker.models import (
     ActionPoint,
     Activity,
@@ -97,7 +98,7 @@ def process(data: bytes, config: Mapping) -> Processed:
         raise DomainError(_("Filen är tom."), "file")
     if len(data) > limit:
         raise DomainError(_("Filen är för stor. Största tillåtna storlek är %(mb)s MB.",
-                            mb=_megabytes(limit)), "file")
+                            mb=megabytes(limit)), "file")
     kind = sniff(data)
     if kind is None or (kind == "heic" and not HEIC_SUPPORTED):
         raise DomainError(_("Filen är inte en bild eller PDF som kan tas emot (%(types)s). "
@@ -110,16 +111,12 @@ def process(data: bytes, config: Mapping) -> Processed:
     return _reencode(data, kind, config["UPLOAD_MAX_PIXELS"])
 
 
-def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g}".replace(".", ",")
-
-
 def _reencode(data: bytes, kind: str, max_pixels: int) -> Processed:
     """Decode the whole image, then write a new file of its pixels only: no EXIF (GPS, camera
     owner), no comments, nothing that rode along. Phones' rotation is applied first."""
     refused = DomainError(_("Bilden kunde inte läsas. Den kan vara skadad; prova att spara "
                             "den igen som JPEG eller PNG."), "file")
-    millions = f"{max_pixels / 1_000_000:g}".replace(".", ",")
+    millions = number_local(max_pixels / 1_000_000)
     bomb = DomainError(_("Bilden har för många bildpunkter (högst %(mp)s miljoner) och tas "
                          "inte emot.", mp=millions), "file")
     try:

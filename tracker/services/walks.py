@@ -26,10 +26,14 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services import action_points as actions
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 WALK_TYPE_KEY = "trygghetsvandring"
 MAX_PARTICIPANT_ROWS = 12
+ORGANISATION_MAX = 120
+SUMMARY_MAX = 5000
+FINDING_MAX = 2000
 
 
 def is_walk(activity_type: ActivityType) -> bool:
@@ -93,15 +97,15 @@ def save_protocol(actor: User, activity: Activity, protocol: WalkProtocol,
         name = f"participants-{index}-organisation"
         if not organisation:
             errors[name] = _("Ange organisationen för raden med %(n)s deltagare.", n=count)
-        elif len(organisation) > 120:
-            errors[name] = _("Organisationens namn får vara högst 120 tecken.")
+        elif len(organisation) > ORGANISATION_MAX:
+            errors[name] = too_long(_("Organisationens namn"), ORGANISATION_MAX)
         else:
             errors.update(personal_data.check_fields({name: (_("Organisation"), organisation)}))
         participants.append({"organisation": organisation, "count": count or 0})
     if len(participants) > MAX_PARTICIPANT_ROWS:
         errors["participants"] = _("Högst %(n)d organisationer.", n=MAX_PARTICIPANT_ROWS)
-    if len(data.summary) > 5000:
-        errors["summary"] = _("Sammanfattningen får vara högst 5000 tecken.")
+    if len(data.summary) > SUMMARY_MAX:
+        errors["summary"] = too_long(_("Sammanfattningen"), SUMMARY_MAX)
     errors.update(personal_data.check_fields({"summary": (_("Sammanfattning"), data.summary)}))
     if errors:
         raise FieldErrors(errors)
@@ -118,8 +122,8 @@ def _check_finding(activity: Activity, data: FindingInput) -> dict[str, str]:
     description = data.description.strip()
     if not description:
         errors["description"] = _("Beskriv vad ni såg.")
-    elif len(description) > 2000:
-        errors["description"] = _("Beskrivningen får vara högst 2000 tecken.")
+    elif len(description) > FINDING_MAX:
+        errors["description"] = too_long(_("Beskrivningen"), FINDING_MAX)
     if data.place_id is not None and db.session.scalar(sa.select(Place.municipality_id).where(
             Place.id == data.place_id)) != activity.municipality_id:
         errors["place_id"] = _("Välj en plats i kommunen.")

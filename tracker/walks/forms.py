@@ -18,6 +18,8 @@ from wtforms.validators import Length, NumberRange, Optional
 from tracker.activities.forms import CheckboxList
 from tracker.forms import BaseForm, PlainForm
 from tracker.labels import ACTION_STATUS, FINDING_CATEGORY, RESPONSIBLE_PARTY
+from tracker.services import action_points as actions
+from tracker.services import walks
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
@@ -36,7 +38,7 @@ class UploadForm(BaseForm):
 
 
 class ParticipantRow(PlainForm):
-    organisation = StringField(_l("Organisation"), validators=[Length(max=120),
+    organisation = StringField(_l("Organisation"), validators=[Length(max=walks.ORGANISATION_MAX),
                                                                NoIdentityNumber()])
     count = IntegerField(_l("Antal deltagare"),
                          validators=[Optional(), NumberRange(min=0, max=10000)])
@@ -45,7 +47,7 @@ class ParticipantRow(PlainForm):
 class ProtocolForm(BaseForm):
     route_place_ids = CheckboxList(_l("Rutt (platser ni passerade)"), coerce=int)
     participants = FieldList(FormField(ParticipantRow), min_entries=4, max_entries=12)
-    summary = TextAreaField(_l("Sammanfattning"), validators=[Length(max=5000),
+    summary = TextAreaField(_l("Sammanfattning"), validators=[Length(max=walks.SUMMARY_MAX),
                                                               NoIdentityNumber()])
     submit = SubmitField(_l("Spara protokollet"))
 
@@ -62,9 +64,9 @@ class FindingForm(BaseForm):
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
     category = SelectField(_l("Kategori"), choices=_category_choices(), coerce=_optional_enum,
                            validate_choice=False)
-    description = TextAreaField(_l("Vad såg ni?"), validators=[Length(max=2000),
+    description = TextAreaField(_l("Vad såg ni?"), validators=[Length(max=walks.FINDING_MAX),
                                                                NoIdentityNumber()])
-    action_text = TextAreaField(_l("Åtgärd"), validators=[Length(max=2000), NoIdentityNumber()])
+    action_text = TextAreaField(_l("Åtgärd"), validators=[Length(max=actions.TEXT_MAX), NoIdentityNumber()])
     action_party = SelectField(_l("Ansvarig part"),
                                choices=_party_choices(_l("– ingen åtgärd –")),
                                coerce=_optional_enum, validate_choice=False)
@@ -78,7 +80,7 @@ class FindingForm(BaseForm):
 
 
 class ActionForm(BaseForm):
-    text = TextAreaField(_l("Åtgärd"), validators=[Length(max=2000), NoIdentityNumber()])
+    text = TextAreaField(_l("Åtgärd"), validators=[Length(max=actions.TEXT_MAX), NoIdentityNumber()])
     party = SelectField(_l("Ansvarig part"), choices=_party_choices(_l("– välj –")),
                         coerce=_optional_enum, validate_choice=False)
     party_name = StringField(_l("Fastighetsägare eller organisation"),
@@ -95,7 +97,7 @@ class ActionForm(BaseForm):
 class ActionStatusForm(BaseForm):
     status = SelectField(_l("Status"), choices=[(s.value, label)
                                                 for s, label in ACTION_STATUS.items()])
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=2000), NoIdentityNumber()])
+    reason = TextAreaField(_l("Motivering"), validators=[Length(max=actions.REASON_MAX), NoIdentityNumber()])
     photo = FileField(_l("Foto (valfritt)"))
     version = HiddenField()
     submit = SubmitField(_l("Spara status"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from xml.parsers import expat
 
-from tracker.formatting import number_local
+from tracker.formatting import megabytes, number_local
 from tracker.services import DomainError
 from tracker.translation import gettext as _
 
@@ -80,7 +80,7 @@ def check_upload(filename: str, content: bytes, max_bytes: int) -> str:
         raise DomainError(_("Filen är tom."), "file")
     if len(content) > max_bytes:
         raise DomainError(_("Filen är för stor. Den får vara högst %(mb)s MB.",
-                            mb=f"{max_bytes / 1024 / 1024:g}"), "file")
+                            mb=megabytes(max_bytes)), "file")
     if ext == "xlsx":
         _check_xlsx(content)
     return ext

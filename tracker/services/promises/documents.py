@@ -14,6 +14,7 @@ import docx  # python-docx, also used for the Word report
 from docx.opc.exceptions import PackageNotFoundError
 from lxml.etree import XMLSyntaxError
 
+from tracker.formatting import megabytes
 from tracker.services import DomainError
 from tracker.translation import gettext as _
 
@@ -41,7 +42,7 @@ def text_of_upload(filename: str, content: bytes, max_bytes: int) -> tuple[str, 
         raise DomainError(_("Filen är tom."), "file")
     if len(content) > max_bytes:
         raise DomainError(_("Filen är för stor. Den får vara högst %(mb)s MB.",
-                            mb=f"{max_bytes / 1024 / 1024:g}"), "file")
+                            mb=megabytes(max_bytes)), "file")
     text = _docx_text(content) if ext == "docx" else _pdf_text(content)
     if not text.strip():
         raise DomainError(_("Filen innehåller ingen text som går att läsa (den kan vara "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from tracker.formatting import number_local
 from tracker.services import DomainError
 from tracker.services.personal_data import check_text
 from tracker.services.promises.drafts import (  # noqa: F401  (the preview's types, re-exported)
@@ -51,7 +52,7 @@ def check_promise_text(text: str) -> str:
         raise DomainError(_("Klistra in texten från ert publicerade medborgarlöfte."), "text")
     if len(text) > MAX_TEXT_CHARS:
         raise DomainError(_("Texten är för lång. Den får ha högst %(n)s tecken.",
-                            n=f"{MAX_TEXT_CHARS:,}".replace(",", " ")), "text")
+                            n=number_local(MAX_TEXT_CHARS)), "text")
     check_text(text, _("Text från medborgarlöftet"))
     return text
 
