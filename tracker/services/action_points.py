@@ -25,14 +25,13 @@ from tracker.models import (
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.services.activities import responsible_choices
-from tracker.services.limits import too_long
+from tracker.services.limits import REASON_MAX, too_long
 from tracker.translation import gettext as _
 
 DEFAULT_HORIZON_DAYS = 14
 NAMED_PARTIES = (ResponsibleParty.PROPERTY_OWNER, ResponsibleParty.OTHER)
 TEXT_MAX = 2000
 PARTY_NAME_MAX = 200
-REASON_MAX = 2000
 
 
 @dataclass

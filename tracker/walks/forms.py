@@ -19,7 +19,7 @@ from tracker.activities.forms import CheckboxList
 from tracker.forms import BaseForm, PlainForm
 from tracker.labels import ACTION_STATUS, FINDING_CATEGORY, RESPONSIBLE_PARTY
 from tracker.services import action_points as actions
-from tracker.services import walks
+from tracker.services import limits, walks
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import NoIdentityNumber
 
@@ -97,7 +97,7 @@ class ActionForm(BaseForm):
 class ActionStatusForm(BaseForm):
     status = SelectField(_l("Status"), choices=[(s.value, label)
                                                 for s, label in ACTION_STATUS.items()])
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=actions.REASON_MAX), NoIdentityNumber()])
+    reason = TextAreaField(_l("Motivering"), validators=[Length(max=limits.REASON_MAX), NoIdentityNumber()])
     photo = FileField(_l("Foto (valfritt)"))
     version = HiddenField()
     submit = SubmitField(_l("Spara status"))
