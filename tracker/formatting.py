@@ -16,7 +16,6 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_app_context
-from flask_babel import LazyString
 from markupsafe import Markup, escape
 
 from tracker.followups.prose import indicator_value
@@ -47,12 +46,6 @@ def number_local(value, decimals: int | None = None) -> str:
 def date_local(value) -> str:
     """date_sv, or '4 February 2019' on an English page (same order, Stockholm time)."""
     return _date(value, page_locale())
-
-
-def lazy_number(value) -> LazyString:
-    """number_local when the text is shown: for a message made once (a form's) that names a
-    limit, so an English page still gets 4,000."""
-    return LazyString(number_local, value)
 
 
 def megabytes(size: int) -> str:
