@@ -16,6 +16,7 @@ from flask import session as flask_session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
+from tracker import database
 from tracker.extensions import db
 from tracker.models import (
     AuditEvent,
@@ -284,8 +285,7 @@ def _record_flashed_refusal(response):
 
 def _nothing_pending() -> bool:
     session = db.session()
-    return not (session.new or session.dirty or session.deleted
-                or session.info.get("tracker_wrote"))
+    return not (session.new or session.dirty or session.deleted or database.wrote(session))
 
 
 @sa.event.listens_for(AuditEvent, "before_update")

@@ -18,6 +18,7 @@ from flask_login import current_user
 from wtforms import HiddenField
 from wtforms.utils import unset_value
 
+from tracker.database import execute_write
 from tracker.extensions import db
 from tracker.models import IdempotencyKey
 from tracker.models.base import utcnow
@@ -64,7 +65,7 @@ def claim(scope: str, key: str, print_: str):
     error = None
     for _attempt in range(ATTEMPTS):
         try:
-            db.session.execute(_CLAIM, {"scope": scope, "key": key, "fingerprint": print_,
+            execute_write(db.session, _CLAIM, {"scope": scope, "key": key, "fingerprint": print_,
                                         "created_at": utcnow()})
             return None
         except (sa.exc.IntegrityError, sa.exc.OperationalError) as refused:
@@ -88,7 +89,7 @@ def claim(scope: str, key: str, print_: str):
 def settle(scope: str, key: str, *, location: str = "", entity: str = "",
            entity_id: int | None = None) -> None:
     """Store the result with the claim, before the commit that makes both visible."""
-    db.session.execute(_SETTLE, {"scope_": scope, "key_": key, "location": location[:500],
+    execute_write(db.session, _SETTLE, {"scope_": scope, "key_": key, "location": location[:500],
                                  "entity": entity, "entity_id": entity_id})
 
 

@@ -7,9 +7,20 @@ counts against the proxy's address.
 """
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+
+from flask import Blueprint, current_app, request
 
 from tracker.extensions import limiter
+
+# What is limited, as the decorators below record it: every other request skips Flask-Limiter's
+# resolution of its limits, which cost more than the rest of a logged occasion's checks.
+_LIMITED_VIEWS: set[str] = set()
+_LIMITED_BLUEPRINTS: set[str] = set()
+
+
+def _name(view: Callable) -> str:
+    return f"{view.__module__}.{view.__name__}"
 
 
 def post_limit(config_key: str):
@@ -18,4 +29,29 @@ def post_limit(config_key: str):
     The rate is read on each request, so one app (or a test) can set its own,
     e.g. create_app(LOGIN_RATE_LIMIT="3 per minute"). Use: @post_limit("TIP_RATE_LIMIT").
     """
-    return limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
+    limit = limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
+
+    def decorate(view: Callable) -> Callable:
+        _LIMITED_VIEWS.add(_name(view))
+        return limit(view)
+    return decorate
+
+
+def blueprint_limit(blueprint: Blueprint, config_key: str, *, scope: str,
+                    key_func: Callable[[], str]) -> None:
+    """One limit shared by every request to the blueprint, at the rate in config[config_key]."""
+    _LIMITED_BLUEPRINTS.add(blueprint.name)
+    limiter.shared_limit(lambda: current_app.config[config_key], scope=scope,
+                         key_func=key_func)(blueprint)
+
+
+@limiter.request_filter
+def _unlimited() -> bool:
+    """True (no limit to check) unless the request is to a limited blueprint or a POST to a
+    limited view."""
+    if _LIMITED_BLUEPRINTS.intersection(request.blueprints):
+        return False
+    if request.method != "POST":
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is None or _name(view) not in _LIMITED_VIEWS

@@ -7,15 +7,15 @@ from contextlib import contextmanager
 from datetime import date
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from werkzeug.exceptions import HTTPException
 
-from tracker import pagination
+from tracker import pagination, ratelimit
 from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
-from tracker.extensions import db, limiter
+from tracker.extensions import db
 from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
 from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
 from tracker.translation import lazy_gettext as _l
@@ -191,6 +191,5 @@ def make_blueprint(name: str, description: str) -> Blueprint:
     blp = Blueprint(f"api_{name}", __name__, url_prefix="/api/v1", description=description)
     blp.before_request(auth.authenticate_request)
     blp.register_error_handler(HTTPException, handle_http_exception)
-    limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
-                         key_func=_rate_key)(blp)
+    ratelimit.blueprint_limit(blp, "API_RATE_LIMIT", scope="api", key_func=_rate_key)
     return blp
