@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from tracker.services import DomainError
+from tracker.services.limits import too_long
 from tracker.services.personal_data import check_text
 
 # What no text in the application may hold: C0 controls but tab, line feed and carriage return;
@@ -39,3 +40,22 @@ class NoIdentityNumber:
             check_text(field.data, str(field.label.text))
         except DomainError as error:
             raise ValidationError(error.message) from error
+
+
+class MaxLength(Length):
+    """At most `maximum` characters, refused with the services' message (limits.too_long), its
+    number written as the page's language writes it. The field's label names the text unless
+    `label` does (a label that is a question); a trailing "(frivilligt)" is left out. Like
+    WTForms' Length, it gives the field its maxlength attribute."""
+
+    def __init__(self, maximum: int, label=None) -> None:
+        super().__init__(max=maximum)
+        self.label = label
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and len(field.data) > self.max:
+            label = self.label or _OPTIONAL.sub("", str(field.label.text))
+            raise ValidationError(too_long(str(label), self.max))
+
+
+_OPTIONAL = re.compile(r"\s*\([^()]*\)$")

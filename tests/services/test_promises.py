@@ -20,6 +20,7 @@ from tracker.models import (
 from tracker.services import DomainError, FieldErrors, StaleEdit
 from tracker.services import promises as service
 from tracker.services.promises import CommitmentInput
+from tracker.services.promises.writing import clean_signatories
 
 PERSONNUMMER = "19811218-9876"  # the Skatteverket test number: real date, valid check digit
 
@@ -94,6 +95,18 @@ def test_unknown_source_bad_url_and_personnummer_are_refused_together(world):
         )
     assert set(refused.value.errors) == {"sources", "agreement_url", "problem_picture"}
     assert "personnummer" in refused.value.errors["problem_picture"]
+
+
+
+def test_a_title_past_the_columns_length_is_refused_with_the_number_written_out(world):
+    with pytest.raises(FieldErrors) as refused:
+        service.create_promise(world["coordinator"], world["m"].id,
+                               **_values(title="R" * (service.TITLE_MAX + 1)))
+    assert refused.value.errors == {"title": "Rubriken får vara högst 200 tecken."}
+    people = [{"name": "N" * (service.SIGNATORY_MAX + 1), "title": "Kommunstyrelsens ordförande"}]
+    errors: dict[str, str] = {}
+    clean_signatories(people, errors)
+    assert errors == {"signatories": "Namn och titel får ha högst 160 tecken var."}
 
 
 def test_officer_may_not_write_promises(world):

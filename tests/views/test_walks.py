@@ -133,6 +133,26 @@ def test_a_finding_with_a_bad_field_keeps_what_was_typed(client, town, walk, ses
     assert session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
 
 
+
+def test_a_text_past_its_limit_is_refused_with_the_limit_written_out(client, town, walk, session):
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    too_long = "Lampan är trasig. " * 112  # 2 016 characters; a finding holds 2 000
+    response = _finding(client, entry_id, description=too_long)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Beskrivningen får vara högst 2\u00a0000 tecken." in page
+    assert 'maxlength="2000"' in page  # the browser stops the typing before the server must
+    assert too_long.strip() in page  # what was typed is still in the form
+    response = client.post(f"/genomforanden/{entry_id}/protokoll", data={
+        "participants-0-organisation": "O" * 121, "participants-0-count": "3",
+        "summary": "Mörkt vid gångtunneln."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Organisation får vara högst 120 tecken." in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 0
+    assert session.scalar(sa.select(WalkProtocol.summary)) in (None, "")
+
+
 def test_the_owner_closes_an_action_with_a_reason_or_marks_it_done_with_a_photo(
         client, town, walk, session):
     login(client, town["officer"].email)

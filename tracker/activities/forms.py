@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm, Versioned, VersionedForm
@@ -26,6 +26,7 @@ from tracker.services import limits
 from tracker.translation import current_locale
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import MaxLength
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
             (4, _l("fredag")), (5, _l("lördag")), (6, _l("söndag"))]
@@ -43,9 +44,9 @@ def _optional_int(value):
 class ActivityForm(VersionedForm):
     commitment_id = SelectField(_l("Åtagande"), coerce=int)
     type_id = SelectField(_l("Aktivitetstyp"), coerce=int)
-    title = StringField(_l("Rubrik"), validators=[Length(max=limits.TITLE_MAX)])
+    title = StringField(_l("Rubrik"), validators=[MaxLength(limits.TITLE_MAX)])
     description = TextAreaField(_l("Beskrivning"),
-                                validators=[Length(max=limits.DESCRIPTION_MAX)])
+                                validators=[MaxLength(limits.DESCRIPTION_MAX)])
     owner_id = SelectField(_l("Ansvarig"), coerce=_optional_int, validate_choice=False)
     assignee_ids = CheckboxList(_l("Utförare"), coerce=int)
     place_ids = CheckboxList(_l("Platser"), coerce=int)
@@ -95,7 +96,7 @@ STATUS_CHOICES = [(s.value, s.value) for s in ActivityStatus]
 
 class StatusForm(VersionedForm):
     status = SelectField(_l("Ny status"), choices=STATUS_CHOICES)
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=limits.REASON_MAX)])
+    reason = TextAreaField(_l("Motivering"), validators=[MaxLength(limits.REASON_MAX)])
     submit = SubmitField(_l("Ändra status"))
 
 
@@ -103,7 +104,7 @@ class LogFormBase(BaseForm):
     occurred_on = DateField(_l("Datum"), validators=[Optional()])
     duration = StringField(_l("Tid i timmar"), render_kw={"inputmode": "decimal"})
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
-    note = TextAreaField(_l("Anteckning"), validators=[Length(max=limits.NOTE_MAX)],
+    note = TextAreaField(_l("Anteckning"), validators=[MaxLength(limits.NOTE_MAX)],
                          description=_l("Skriv inga namn eller personnummer."))
     include_in_followup = BooleanField(_l("Ta med i uppföljningen"))
     confirm_outside_period = BooleanField(_l("Ja, datumet ligger utanför löftets period"))
@@ -117,7 +118,7 @@ class CorrectionFields(Versioned):
 
 
 class RemoveEntryForm(VersionedForm):
-    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[Length(max=limits.REASON_MAX)],
+    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[MaxLength(limits.REASON_MAX, _l("Motiveringen"))],
                            description=_l("Skriv inga namn eller personnummer."))
     submit = SubmitField(_l("Ta bort genomförandet"))
 
@@ -161,14 +162,14 @@ def _log_form_class(measures_json: str, correction: bool, _locale: str):
             field = StringField(label, render_kw={
                 "inputmode": "numeric" if kind == MeasureKind.INTEGER else "decimal"})
         else:
-            field = StringField(label, validators=[Length(max=limits.MEASURE_TEXT_MAX)])
+            field = StringField(label, validators=[MaxLength(limits.MEASURE_TEXT_MAX)])
         setattr(LogForm, name, field)
     return LogForm
 
 
 class CommentForm(BaseForm):
     text = TextAreaField(
-        _l("Kommentar"), validators=[Length(max=4000)],
+        _l("Kommentar"), validators=[MaxLength(4000)],
         description=_l("Nämn en medlem med @ och hela namnet, t.ex. @Anna Andersson, så får hen "
                        "en avisering. Skriv inga personnummer."))
     submit = SubmitField(_l("Spara ändringen"))

@@ -8,7 +8,6 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length
 
 from tracker.forms import BaseForm, PlainForm
 from tracker.models import MeasureKind
@@ -19,7 +18,7 @@ from tracker.services.activity_types import (
     TYPE_KEY_MAX,
 )
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 MEASURE_KINDS = [
     (MeasureKind.INTEGER.value, _l("Heltal")),
@@ -36,17 +35,17 @@ EMPTY_ROWS = 3
 class MeasureRowForm(PlainForm):
     """One measure; a subform without its own CSRF token (the outer form carries it)."""
 
-    key = StringField(_l("Nyckel"), validators=[Length(max=MEASURE_KEY_MAX)],
+    key = StringField(_l("Nyckel"), validators=[MaxLength(MEASURE_KEY_MAX)],
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
-    label = StringField(_l("Rubrik"), validators=[Length(max=LABEL_MAX), NoIdentityNumber()])
+    label = StringField(_l("Rubrik"), validators=[MaxLength(LABEL_MAX), NoIdentityNumber()])
     label_en = StringField(_l("Rubrik på engelska"),
-                           validators=[Length(max=LABEL_MAX), NoIdentityNumber()])
+                           validators=[MaxLength(LABEL_MAX), NoIdentityNumber()])
     kind = SelectField(_l("Typ av mått"), choices=MEASURE_KINDS,
                        default=MeasureKind.INTEGER.value, validate_choice=False)
     required = BooleanField(_l("Måste fyllas i"))
     choices = TextAreaField(
         _l("Alternativ (för typen val ur lista)"),
-        validators=[Length(max=4000), NoIdentityNumber()],
+        validators=[MaxLength(4000), NoIdentityNumber()],
         render_kw={"rows": 3},
     )
 
@@ -54,18 +53,18 @@ class MeasureRowForm(PlainForm):
 class ActivityTypeForm(BaseForm):
     """Checks lengths and identity numbers; the service owns the remaining rules."""
 
-    key = StringField(_l("Nyckel"), validators=[Length(max=TYPE_KEY_MAX)],
+    key = StringField(_l("Nyckel"), validators=[MaxLength(TYPE_KEY_MAX)],
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     name_sv = StringField(_l("Namn på svenska"),
-                          validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+                          validators=[MaxLength(NAME_MAX), NoIdentityNumber()])
     name_en = StringField(_l("Namn på engelska"),
-                          validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+                          validators=[MaxLength(NAME_MAX), NoIdentityNumber()])
     noun_singular = StringField(_l("Ett tillfälle heter"),
-                                validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+                                validators=[MaxLength(NAME_MAX), NoIdentityNumber()])
     noun_plural = StringField(_l("Flera tillfällen heter"),
-                              validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+                              validators=[MaxLength(NAME_MAX), NoIdentityNumber()])
     description = TextAreaField(_l("Beskrivning"),
-                                validators=[Length(max=4000), NoIdentityNumber()],
+                                validators=[MaxLength(4000), NoIdentityNumber()],
                                 render_kw={"rows": 3})
     is_active = BooleanField(_l("Aktiv (kan väljas för nya aktiviteter)"), default=True)
     measures = FieldList(FormField(MeasureRowForm), min_entries=0, max_entries=MAX_MEASURE_ROWS)

@@ -11,6 +11,8 @@ from flask import request
 from tracker import once
 from tracker.api.auth import user
 from tracker.api.errors import ApiError
+from tracker.formatting import number_local
+from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
 HEADER = "Idempotency-Key"
@@ -22,7 +24,8 @@ def _key() -> str | None:
         return None
     if len(key) > once.MAX_KEY or not key.isprintable():
         raise ApiError(400, "bad_idempotency_key",
-                       str(_l("Idempotency-Key ska vara högst 100 synliga tecken.")))
+                       _("Idempotency-Key ska vara högst %(max)s synliga tecken.",
+                         max=number_local(once.MAX_KEY)))
     return key
 
 

@@ -1,18 +1,18 @@
 """The form that creates an API token; revoking posts an empty form (CSRF token only)."""
 from wtforms import RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from tracker.forms import BaseForm
 from tracker.models import ApiScope
 from tracker.services.api_tokens import EXPIRY_DAYS, NAME_MAX
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 
 class ApiTokenForm(BaseForm):
     name = StringField(
         _l("Namn"), validators=[DataRequired(_l("Ge nyckeln ett namn, t.ex. vad den ska användas till.")),
-                                Length(max=NAME_MAX), NoIdentityNumber()],
+                                MaxLength(NAME_MAX), NoIdentityNumber()],
         description=_l("Till exempel ”Statistik till kommunens intranät”."),
         render_kw={"autocomplete": "off"})
     scope = RadioField(_l("Behörighet"), default=ApiScope.READ.value, choices=[

@@ -1,9 +1,9 @@
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
 from tracker.forms import BaseForm
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 
 class _AccountEmail(BaseForm):
@@ -11,7 +11,7 @@ class _AccountEmail(BaseForm):
 
     email = EmailField(
         _l("E-postadress"),
-        validators=[DataRequired(_l("Ange din e-postadress.")), Length(max=254)],
+        validators=[DataRequired(_l("Ange din e-postadress.")), MaxLength(254)],
         render_kw={"autocomplete": "username"},
     )
 
@@ -19,7 +19,7 @@ class _AccountEmail(BaseForm):
 class LoginForm(_AccountEmail):
     password = PasswordField(
         _l("Lösenord"),
-        validators=[DataRequired(_l("Ange ditt lösenord.")), Length(max=1024)],
+        validators=[DataRequired(_l("Ange ditt lösenord.")), MaxLength(1024)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Logga in"))
@@ -53,7 +53,7 @@ class CodeForm(BaseForm):
 
     code = StringField(
         _l("Kod"),
-        validators=[DataRequired(_l("Skriv koden.")), Length(max=40)],
+        validators=[DataRequired(_l("Skriv koden.")), MaxLength(40)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false"},
     )
@@ -67,7 +67,7 @@ class EnrolForm(CodeForm):
     secret = HiddenField()
     password = PasswordField(
         _l("Ditt lösenord"),
-        validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=1024)],
+        validators=[DataRequired(_l("Skriv ditt lösenord.")), MaxLength(1024)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Slå på tvåstegsverifiering"))
@@ -79,24 +79,24 @@ class SecurityKeyForm(BaseForm):
 
     name = StringField(
         _l("Namn på nyckeln"),
-        validators=[Length(max=80, message=_l("Namnet får vara högst 80 tecken.")),
+        validators=[MaxLength(80, _l("Namnet")),
                     NoIdentityNumber()],
         render_kw={"autocomplete": "off"},
     )
     code = StringField(
         _l("Kod från appen"),
-        validators=[DataRequired(_l("Skriv koden.")), Length(max=40)],
+        validators=[DataRequired(_l("Skriv koden.")), MaxLength(40)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false", "inputmode": "numeric"},
     )
-    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[Length(max=64 * 1024)])
+    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[MaxLength(64 * 1024)])
     submit = SubmitField(_l("Lägg till säkerhetsnyckel"))
 
 
 class SecurityKeyLoginForm(BaseForm):
     """The second step of a login with a security key (filled in by static/webauthn.js)."""
 
-    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[Length(max=64 * 1024)])
+    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[MaxLength(64 * 1024)])
     submit = SubmitField(_l("Använd säkerhetsnyckel"))
 
 

@@ -1,23 +1,22 @@
 """Forms of the dashboard blueprint."""
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import Length
 
 from tracker.forms import BaseForm
 from tracker.services.places import NAME_MAX, PLACE_KINDS
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 
 class PlaceForm(BaseForm):
     """Checks lengths and identity numbers; the service owns the remaining rules."""
 
-    name = StringField(_l("Namn"), validators=[Length(max=NAME_MAX), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(NAME_MAX), NoIdentityNumber()])
     kind = SelectField(
         _l("Typ av plats"), choices=list(PLACE_KINDS.items()), default="ovrigt",
         validate_choice=False,
     )
-    lat = StringField(_l("Latitud (valfri)"), validators=[Length(max=30)],
+    lat = StringField(_l("Latitud (valfri)"), validators=[MaxLength(30)],
                       render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    lon = StringField(_l("Longitud (valfri)"), validators=[Length(max=30)],
+    lon = StringField(_l("Longitud (valfri)"), validators=[MaxLength(30)],
                       render_kw={"inputmode": "decimal", "autocomplete": "off"})
     submit = SubmitField(_l("Lägg till plats"))

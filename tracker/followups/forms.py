@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from tracker.followups.workflow import MAX_REASON_LENGTH, MAX_SECTION_LENGTH
 from tracker.forms import BaseForm, VersionedForm, version_in
 from tracker.labels import VERDICT, VERDICT_REASON
 from tracker.models import Verdict, VerdictReason
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import MaxLength
 
 
 class VersionForm(VersionedForm):
@@ -16,7 +17,7 @@ class VersionForm(VersionedForm):
 
 
 class SectionForm(VersionForm):
-    text = TextAreaField(_l("Avsnittets text"), validators=[Length(max=MAX_SECTION_LENGTH)],
+    text = TextAreaField(_l("Avsnittets text"), validators=[MaxLength(MAX_SECTION_LENGTH)],
                          render_kw={"rows": 18})
     # The section's own version: another section saved meanwhile is not a conflict.
     section_version = HiddenField()
@@ -39,14 +40,14 @@ class VerdictForm(VersionForm):
         + [(r.value, str(VERDICT_REASON[r]).capitalize()) for r in VerdictReason],
         validators=[Optional()],
     )
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=MAX_REASON_LENGTH)],
+    reason = TextAreaField(_l("Motivering"), validators=[MaxLength(MAX_REASON_LENGTH)],
                            render_kw={"rows": 4})
 
 
 class CorrectionForm(VersionForm):
     note = TextAreaField(_l("Vad rättas?"), validators=[
         InputRequired(_l("Skriv vad som rättas; texten visas för läsarna.")),
-        Length(max=MAX_REASON_LENGTH)], render_kw={"rows": 4})
+        MaxLength(MAX_REASON_LENGTH, _l("Rättelsen"))], render_kw={"rows": 4})
 
 
 class CompileForm(BaseForm):

@@ -10,12 +10,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from tracker.forms import BaseForm
 from tracker.models import Organisation, Role
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 ROLE_CHOICES = [
     (Role.COORDINATOR.value, _l("Samordnare – redigerar löften, aktiviteter och uppföljning")),
@@ -30,31 +30,31 @@ ORGANISATION_CHOICES = [
 
 
 class PoliceAreaForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[Length(max=120), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(120), NoIdentityNumber()])
     report_contact = TextAreaField(
-        _l("Kontakt i rapporten"), validators=[Length(max=2000), NoIdentityNumber()],
+        _l("Kontakt i rapporten"), validators=[MaxLength(2000), NoIdentityNumber()],
         render_kw={"rows": 3})
     submit = SubmitField(_l("Spara lokalpolisområdet"))
 
 
 class MunicipalityForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[Length(max=120), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(120), NoIdentityNumber()])
     official_name = StringField(_l("Officiellt namn"),
-                                validators=[Length(max=160), NoIdentityNumber()])
-    slug = StringField(_l("Adress på de publika sidorna"), validators=[Length(max=120)],
+                                validators=[MaxLength(160), NoIdentityNumber()])
+    slug = StringField(_l("Adress på de publika sidorna"), validators=[MaxLength(120)],
                        render_kw={"autocomplete": "off", "spellcheck": "false"})
     police_area_id = SelectField(_l("Lokalpolisområde"), coerce=int, validate_choice=False)
     report_contact = TextAreaField(
-        _l("Kontakt i rapporten"), validators=[Length(max=2000), NoIdentityNumber()],
+        _l("Kontakt i rapporten"), validators=[MaxLength(2000), NoIdentityNumber()],
         render_kw={"rows": 3})
     is_public = BooleanField(_l("Visa kommunen på de publika sidorna"), default=True)
     submit = SubmitField(_l("Spara kommunen"))
 
 
 class IndicatorForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[Length(max=200), NoIdentityNumber()])
-    unit = StringField(_l("Enhet"), validators=[Length(max=40), NoIdentityNumber()])
-    source = StringField(_l("Källa"), validators=[Length(max=200), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(200), NoIdentityNumber()])
+    unit = StringField(_l("Enhet"), validators=[MaxLength(40), NoIdentityNumber()])
+    source = StringField(_l("Källa"), validators=[MaxLength(200), NoIdentityNumber()])
     direction = RadioField(_l("Vilket håll är bättre?"), choices=[
         ("lower", _l("Lägre är bättre")), ("higher", _l("Högre är bättre"))], default="lower")
     has_national_value = BooleanField(_l("Källan ger också en siffra för hela riket"))
@@ -62,10 +62,10 @@ class IndicatorForm(BaseForm):
 
 
 class InviteForm(BaseForm):
-    email = EmailField(_l("E-postadress"), validators=[Length(max=254)],
+    email = EmailField(_l("E-postadress"), validators=[MaxLength(254)],
                        render_kw={"autocomplete": "off"})
-    name = StringField(_l("Namn"), validators=[Length(max=160), NoIdentityNumber()])
-    title = StringField(_l("Titel (valfritt)"), validators=[Length(max=160), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(160), NoIdentityNumber()])
+    title = StringField(_l("Titel (valfritt)"), validators=[MaxLength(160), NoIdentityNumber()])
     organisation = RadioField(_l("Organisation"), choices=ORGANISATION_CHOICES,
                               default=Organisation.KOMMUNEN.value)
     municipality_id = SelectField(_l("Kommun"), coerce=int, validate_choice=False)
@@ -75,8 +75,8 @@ class InviteForm(BaseForm):
 
 
 class PersonForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[Length(max=160), NoIdentityNumber()])
-    title = StringField(_l("Titel"), validators=[Length(max=160), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(160), NoIdentityNumber()])
+    title = StringField(_l("Titel"), validators=[MaxLength(160), NoIdentityNumber()])
     organisation = RadioField(_l("Organisation"), choices=ORGANISATION_CHOICES)
     is_admin = BooleanField(_l("Administratör (får ändra allt i tjänsten)"))
     submit = SubmitField(_l("Spara uppgifterna"))
@@ -97,11 +97,11 @@ class IndicatorValueForm(BaseForm):
     indicator_id = SelectField(_l("Indikator"), coerce=int, validate_choice=False)
     year = IntegerField(_l("År"), validators=[Optional(), NumberRange(1990, 2100)])
     # Text, read as Swedish numbers ("12,5") by the importer's cell parser.
-    value = StringField(_l("Värde i kommunen"), validators=[Length(max=40)],
+    value = StringField(_l("Värde i kommunen"), validators=[MaxLength(40)],
                         render_kw={"inputmode": "decimal"})
-    national_value = StringField(_l("Värde i riket (valfritt)"), validators=[Length(max=40)],
+    national_value = StringField(_l("Värde i riket (valfritt)"), validators=[MaxLength(40)],
                                  render_kw={"inputmode": "decimal"})
     source_note = StringField(_l("Anmärkning (valfritt)"),
-                              validators=[Length(max=500), NoIdentityNumber()])
+                              validators=[MaxLength(500), NoIdentityNumber()])
     submit = SubmitField(_l("Spara värdet"))
 

@@ -15,15 +15,21 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm, VersionedForm
 from tracker.labels import COMMITMENT_KIND, PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER, CommitmentKind
-from tracker.services.promises import MAX_TARGET
+from tracker.services.promises import (
+    MAX_TARGET,
+    SIGNATORY_MAX,
+    TARGET_NOTE_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 MAX_SIGNATORIES = 4
 NO_FOCUS_AREA = 0
@@ -49,7 +55,7 @@ class YearField(IntegerField):
 
 def _title_field(label):
     return StringField(label, validators=[
-        InputRequired(_l("Ange en rubrik.")), Length(max=200), NoIdentityNumber(),
+        InputRequired(_l("Ange en rubrik.")), MaxLength(TITLE_MAX), NoIdentityNumber(),
     ])
 
 
@@ -63,7 +69,7 @@ class PromiseForm(VersionedForm):
     )
     sources_note = TextAreaField(_l("Övriga underlag"), validators=[NoIdentityNumber()])
     agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
-                             validators=[Optional(), Length(max=500)])
+                             validators=[Optional(), MaxLength(URL_MAX)])
     is_public = BooleanField(_l("Visa på den publika sidan"))
 
 
@@ -71,7 +77,7 @@ class PromiseLinksForm(VersionedForm):
     """What may still change after signing: where the agreement is and who may see it."""
 
     agreement_url = URLField(_l("Länk till samverkansöverenskommelsen"),
-                             validators=[Optional(), Length(max=500)])
+                             validators=[Optional(), MaxLength(URL_MAX)])
     is_public = BooleanField(_l("Visa på den publika sidan"))
 
 
@@ -91,10 +97,10 @@ class SignForm(BaseForm):
 
 for _i in range(1, MAX_SIGNATORIES + 1):
     setattr(SignForm, f"name_{_i}", StringField(
-        _l("Namn, undertecknare %(n)d", n=_i), validators=[Length(max=160), NoIdentityNumber()]
+        _l("Namn, undertecknare %(n)d", n=_i), validators=[MaxLength(SIGNATORY_MAX), NoIdentityNumber()]
     ))
     setattr(SignForm, f"title_{_i}", StringField(
-        _l("Titel, undertecknare %(n)d", n=_i), validators=[Length(max=160), NoIdentityNumber()]
+        _l("Titel, undertecknare %(n)d", n=_i), validators=[MaxLength(SIGNATORY_MAX), NoIdentityNumber()]
     ))
 
 
@@ -114,7 +120,7 @@ class CommitmentTextFields(VersionedForm):
         validators=[Optional(), NumberRange(
             min=0, max=MAX_TARGET, message=_l("Målet ska vara ett heltal från 0 till %(max)d."))],
     )
-    target_note = StringField(_l("Om målet"), validators=[Length(max=300), NoIdentityNumber()])
+    target_note = StringField(_l("Om målet"), validators=[MaxLength(TARGET_NOTE_MAX), NoIdentityNumber()])
 
 
 class CommitmentForm(CommitmentTextFields):
@@ -155,7 +161,7 @@ class IndicatorLinkForm(BaseForm):
     linked = BooleanField(_l("Koppla till löftet"))
     direction = SelectField(_l("Bättre är"), choices=[
         ("lower", _l("lägre värde")), ("higher", _l("högre värde"))])
-    target = StringField(_l("Målvärde (frivilligt)"), validators=[Length(max=20)])
+    target = StringField(_l("Målvärde (frivilligt)"), validators=[MaxLength(20)])
 
 
 class AssessmentForm(VersionedForm):

@@ -15,19 +15,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from tracker.forms import BaseForm, PlainForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
 from tracker.promises.forms import MultiCheckboxField, YearField
+from tracker.services.promises import SIGNATORY_MAX, TITLE_MAX
 from tracker.services.promises.from_text import (
     MAX_COMMITMENTS,
     MAX_FOCUS_AREAS,
     MAX_SIGNATORIES,
 )
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 NO_AREA = ""
 
@@ -42,13 +43,13 @@ class PasteForm(BaseForm):
 
 
 class SignatoryRow(PlainForm):
-    name = StringField(_l("Namn"), validators=[Length(max=160), NoIdentityNumber()])
-    title = StringField(_l("Titel"), validators=[Length(max=160), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(SIGNATORY_MAX), NoIdentityNumber()])
+    title = StringField(_l("Titel"), validators=[MaxLength(SIGNATORY_MAX), NoIdentityNumber()])
 
 
 class FocusAreaRow(PlainForm):
     title = StringField(_l("Fokusområdets rubrik"),
-                        validators=[Length(max=200), NoIdentityNumber()])
+                        validators=[MaxLength(TITLE_MAX), NoIdentityNumber()])
     description = TextAreaField(_l("Fokusområdets beskrivning"), validators=[NoIdentityNumber()])
     remove = BooleanField(_l("Ta bort fokusområdet"))
 
@@ -64,7 +65,7 @@ class CommitmentRow(PlainForm):
 class PreviewForm(BaseForm):
     origin = HiddenField()
     title = StringField(_l("Rubrik"), validators=[
-        InputRequired(_l("Ange en rubrik.")), Length(max=200), NoIdentityNumber(),
+        InputRequired(_l("Ange en rubrik.")), MaxLength(TITLE_MAX), NoIdentityNumber(),
     ])
     start_year = YearField(_l("Startår"), validators=[InputRequired(_l("Ange startår."))])
     end_year = YearField(_l("Slutår"), validators=[InputRequired(_l("Ange slutår."))])

@@ -7,17 +7,16 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 from tracker.forms import BaseForm
 from tracker.once import OnceForm
 from tracker.services.feedback import MAX_COMMENT_LENGTH
-from tracker.services.limits import too_long_lazy
 from tracker.services.tips import MAX_REPLY_TO_LENGTH, MAX_TEXT_LENGTH
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import MaxLength
 
 
 class TipForm(OnceForm, BaseForm):
     text = TextAreaField(
         _l("Ditt tips eller din synpunkt"),
         validators=[InputRequired(_l("Skriv ditt tips eller din synpunkt.")),
-                    Length(max=MAX_TEXT_LENGTH,
-                           message=too_long_lazy(_l("Texten"), MAX_TEXT_LENGTH))],
+                    MaxLength(MAX_TEXT_LENGTH, _l("Texten"))],
         render_kw={"rows": 8, "maxlength": MAX_TEXT_LENGTH},
     )
     reply_to = EmailField(
@@ -54,8 +53,7 @@ class FeedbackForm(BaseForm):
                         validate_choice=False)  # the service says what to choose
     comment = TextAreaField(
         _l("Kommentar (frivillig)"),
-        validators=[Length(max=MAX_COMMENT_LENGTH,
-                           message=too_long_lazy(_l("Kommentaren"), MAX_COMMENT_LENGTH))],
+        validators=[MaxLength(MAX_COMMENT_LENGTH, _l("Kommentaren"))],
         render_kw={"rows": 4, "maxlength": MAX_COMMENT_LENGTH})
     webbplats = StringField(_l("Lämna tomt"),
                             render_kw={"tabindex": "-1", "autocomplete": "off"})

@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length
 
 from tracker.forms import BaseForm
 from tracker.services.tips import MAX_ANSWER_LENGTH, MAX_NOTE_LENGTH
 from tracker.translation import lazy_gettext as _l
+from tracker.validators import MaxLength
 
 
 class NoteForm(BaseForm):
     """Answer or dismiss: a note on what was done is required (checked by the service)."""
 
-    note = TextAreaField(_l("Anteckning"), validators=[Length(max=MAX_NOTE_LENGTH)],
+    note = TextAreaField(_l("Anteckning"), validators=[MaxLength(MAX_NOTE_LENGTH)],
                          render_kw={"rows": 3})
 
 
 class ReplyForm(BaseForm):
     """An answer the resident reads at the status address (and by e-mail), and the status."""
 
-    answer = TextAreaField(_l("Svar till invånaren"), validators=[Length(max=MAX_ANSWER_LENGTH)],
+    answer = TextAreaField(_l("Svar till invånaren"), validators=[MaxLength(MAX_ANSWER_LENGTH)],
                            render_kw={"rows": 5})
     status = SelectField(_l("Ärendets status efter svaret"), choices=[
         ("in_progress", _l("Under behandling")), ("answered", _l("Avslutat"))],
@@ -38,5 +38,5 @@ class LinkForm(BaseForm):
     """Tie the tip to an existing activity of the same municipality."""
 
     activity_id = SelectField(_l("Aktivitet"), coerce=_id_or_none, validate_choice=False)
-    note = TextAreaField(_l("Anteckning (frivillig)"), validators=[Length(max=MAX_NOTE_LENGTH)],
+    note = TextAreaField(_l("Anteckning (frivillig)"), validators=[MaxLength(MAX_NOTE_LENGTH)],
                          render_kw={"rows": 2})

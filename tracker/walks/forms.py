@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from tracker.activities.forms import CheckboxList
 from tracker.forms import BaseForm, PlainForm
@@ -21,7 +21,7 @@ from tracker.labels import ACTION_STATUS, FINDING_CATEGORY, RESPONSIBLE_PARTY
 from tracker.services import action_points as actions
 from tracker.services import limits, walks
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import NoIdentityNumber
+from tracker.validators import MaxLength, NoIdentityNumber
 
 
 def _optional_int(value):
@@ -38,7 +38,7 @@ class UploadForm(BaseForm):
 
 
 class ParticipantRow(PlainForm):
-    organisation = StringField(_l("Organisation"), validators=[Length(max=walks.ORGANISATION_MAX),
+    organisation = StringField(_l("Organisation"), validators=[MaxLength(walks.ORGANISATION_MAX),
                                                                NoIdentityNumber()])
     count = IntegerField(_l("Antal deltagare"),
                          validators=[Optional(), NumberRange(min=0, max=10000)])
@@ -47,7 +47,7 @@ class ParticipantRow(PlainForm):
 class ProtocolForm(BaseForm):
     route_place_ids = CheckboxList(_l("Rutt (platser ni passerade)"), coerce=int)
     participants = FieldList(FormField(ParticipantRow), min_entries=4, max_entries=12)
-    summary = TextAreaField(_l("Sammanfattning"), validators=[Length(max=walks.SUMMARY_MAX),
+    summary = TextAreaField(_l("Sammanfattning"), validators=[MaxLength(walks.SUMMARY_MAX),
                                                               NoIdentityNumber()])
     submit = SubmitField(_l("Spara protokollet"))
 
@@ -64,14 +64,14 @@ class FindingForm(BaseForm):
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
     category = SelectField(_l("Kategori"), choices=_category_choices(), coerce=_optional_enum,
                            validate_choice=False)
-    description = TextAreaField(_l("Vad såg ni?"), validators=[Length(max=walks.FINDING_MAX),
+    description = TextAreaField(_l("Vad såg ni?"), validators=[MaxLength(walks.FINDING_MAX, _l("Beskrivningen")),
                                                                NoIdentityNumber()])
-    action_text = TextAreaField(_l("Åtgärd"), validators=[Length(max=actions.TEXT_MAX), NoIdentityNumber()])
+    action_text = TextAreaField(_l("Åtgärd"), validators=[MaxLength(actions.TEXT_MAX), NoIdentityNumber()])
     action_party = SelectField(_l("Ansvarig part"),
                                choices=_party_choices(_l("– ingen åtgärd –")),
                                coerce=_optional_enum, validate_choice=False)
     action_party_name = StringField(_l("Fastighetsägare eller organisation"),
-                                    validators=[Length(max=200), NoIdentityNumber()])
+                                    validators=[MaxLength(200), NoIdentityNumber()])
     action_owner_id = SelectField(_l("Ansvarig person i Löfteskollen"), coerce=_optional_int,
                                   validate_choice=False)
     action_due_date = DateField(_l("Klart senast"), validators=[Optional()])
@@ -80,11 +80,11 @@ class FindingForm(BaseForm):
 
 
 class ActionForm(BaseForm):
-    text = TextAreaField(_l("Åtgärd"), validators=[Length(max=actions.TEXT_MAX), NoIdentityNumber()])
+    text = TextAreaField(_l("Åtgärd"), validators=[MaxLength(actions.TEXT_MAX), NoIdentityNumber()])
     party = SelectField(_l("Ansvarig part"), choices=_party_choices(_l("– välj –")),
                         coerce=_optional_enum, validate_choice=False)
     party_name = StringField(_l("Fastighetsägare eller organisation"),
-                             validators=[Length(max=200), NoIdentityNumber()])
+                             validators=[MaxLength(200), NoIdentityNumber()])
     owner_id = SelectField(_l("Ansvarig person i Löfteskollen"), coerce=_optional_int,
                            validate_choice=False)
     due_date = DateField(_l("Klart senast"), validators=[Optional()])
@@ -97,7 +97,7 @@ class ActionForm(BaseForm):
 class ActionStatusForm(BaseForm):
     status = SelectField(_l("Status"), choices=[(s.value, label)
                                                 for s, label in ACTION_STATUS.items()])
-    reason = TextAreaField(_l("Motivering"), validators=[Length(max=limits.REASON_MAX), NoIdentityNumber()])
+    reason = TextAreaField(_l("Motivering"), validators=[MaxLength(limits.REASON_MAX), NoIdentityNumber()])
     photo = FileField(_l("Foto (valfritt)"))
     version = HiddenField()
     submit = SubmitField(_l("Spara status"))

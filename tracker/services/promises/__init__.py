@@ -14,7 +14,11 @@ from tracker.services.promises._common import (
     MIN_YEAR,
     PROMISE_FIELDS,
     REVISABLE,
+    SIGNATORY_MAX,
     SOURCE_KEYS,
+    TARGET_NOTE_MAX,
+    TITLE_MAX,
+    URL_MAX,
 )
 from tracker.services.promises.assessment import IndicatorLink, set_assessment, suggest_kind
 from tracker.services.promises.commitments import (
@@ -52,7 +56,8 @@ from tracker.services.promises.writing import (
 
 __all__ = [
     "AFTER_SIGNING_FIELDS", "MAX_EXTRA_YEARS", "MAX_TARGET", "MAX_YEAR", "MIN_YEAR",
-    "PROMISE_FIELDS", "REVISABLE", "SOURCE_KEYS",
+    "PROMISE_FIELDS", "REVISABLE", "SIGNATORY_MAX", "SOURCE_KEYS", "TARGET_NOTE_MAX", "TITLE_MAX",
+    "URL_MAX",
     "CommitmentInput", "IndicatorLink", "set_assessment", "suggest_kind", "add_commitment", "add_focus_area", "create_promise",
     "delete_commitment", "delete_focus_area", "move_commitment", "move_focus_area",
     "revise_commitment", "sign_promise", "update_commitment", "update_focus_area",

@@ -20,6 +20,12 @@ PROMISE_FIELDS = (
 AFTER_SIGNING_FIELDS = {"agreement_url", "is_public"}
 REVISABLE = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
 MAX_TARGET = 100_000  # occasions; also keeps the number inside the database's integer
+# The columns' lengths: promise.title and focus_area.title VARCHAR(200), agreement_url 500,
+# commitment.target_note 300; a signatory's name and title each.
+TITLE_MAX = 200
+URL_MAX = 500
+TARGET_NOTE_MAX = 300
+SIGNATORY_MAX = 160
 
 
 # ---------------------------------------------------------------- guards

@@ -9,9 +9,11 @@ from tracker import audit
 from tracker.extensions import db
 from tracker.models import Activity, Commitment, CommitmentKind, FocusArea, Party, Promise, User
 from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services.limits import too_long
 from tracker.services.promises._common import (
     MAX_TARGET,
     REVISABLE,
+    TARGET_NOTE_MAX,
     _check_free_text,
     _draft_part_to_edit,
     _move_in_order,
@@ -49,8 +51,8 @@ def _clean_commitment(promise: Promise, data: CommitmentInput) -> dict:
     if data.target_count is not None and not 0 <= data.target_count <= MAX_TARGET:
         errors["target_count"] = _("Målet ska vara ett heltal från 0 till %(max)d.",
                                    max=MAX_TARGET)
-    if len(note) > 300:
-        errors["target_note"] = _("Beskrivningen av målet får ha högst 300 tecken.")
+    if len(note) > TARGET_NOTE_MAX:
+        errors["target_note"] = too_long(_("Beskrivningen av målet"), TARGET_NOTE_MAX)
     if data.focus_area_id is not None:
         owner = db.session.scalar(
             sa.select(FocusArea.promise_id).where(FocusArea.id == data.focus_area_id)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tracker import audit, policies
 from tracker.extensions import db
-from tracker.formatting import local_today
+from tracker.formatting import local_today, number_local
 from tracker.models import (
     Commitment,
     FocusArea,
@@ -17,13 +17,17 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
+from tracker.services.limits import too_long
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS,
     MAX_EXTRA_YEARS,
     MAX_YEAR,
     MIN_YEAR,
     PROMISE_FIELDS,
+    SIGNATORY_MAX,
     SOURCE_KEYS,
+    TITLE_MAX,
+    URL_MAX,
     _check_free_text,
     _draft_part_to_edit,
     _move_in_order,
@@ -45,8 +49,8 @@ def _clean_promise(values: dict) -> dict:
     clean["is_public"] = bool(values.get("is_public"))
     if not clean["title"]:
         errors["title"] = _("Ange en rubrik.")
-    elif len(clean["title"]) > 200:
-        errors["title"] = _("Rubriken får ha högst 200 tecken.")
+    elif len(clean["title"]) > TITLE_MAX:
+        errors["title"] = too_long(_("Rubriken"), TITLE_MAX)
     start, end = values.get("start_year"), values.get("end_year")
     if not isinstance(start, int) or not MIN_YEAR <= start <= MAX_YEAR:
         errors["start_year"] = _(
@@ -65,7 +69,7 @@ def _clean_promise(values: dict) -> dict:
     url = clean["agreement_url"]
     if url is not None:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > URL_MAX:
             errors["agreement_url"] = _(
                 "Länken ska vara en webbadress som börjar med http:// eller https://."
             )
@@ -159,8 +163,9 @@ def clean_signatories(rows: list[dict], errors: dict[str, str]) -> list[dict]:
             continue
         if not name or not title:
             errors.setdefault("signatories", _("Ange både namn och titel för varje undertecknare."))
-        elif len(name) > 160 or len(title) > 160:
-            errors.setdefault("signatories", _("Namn och titel får ha högst 160 tecken var."))
+        elif len(name) > SIGNATORY_MAX or len(title) > SIGNATORY_MAX:
+            errors.setdefault("signatories", _("Namn och titel får ha högst %(max)s tecken var.",
+                                               max=number_local(SIGNATORY_MAX)))
         people.append({"name": name, "title": title})
     written = "\n".join(f"{p['name']} {p['title']}" for p in people)
     _check_free_text({"signatories": (_("Undertecknare"), written)}, errors)
@@ -174,8 +179,8 @@ def _clean_focus_area(title: str, description: str) -> tuple[str, str]:
     errors: dict[str, str] = {}
     if not title:
         errors["title"] = _("Ange en rubrik för fokusområdet.")
-    elif len(title) > 200:
-        errors["title"] = _("Rubriken får ha högst 200 tecken.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = too_long(_("Rubriken"), TITLE_MAX)
     _check_free_text(
         {"title": (_("Rubrik"), title), "description": (_("Beskrivning"), description)}, errors
     )
