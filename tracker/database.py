@@ -70,8 +70,8 @@ def wrote(session) -> bool:
 def execute_write(session, statement, parameters=None):
     """A Core INSERT/UPDATE on the session's connection, in its transaction, marked as a write.
 
-    Cheaper than Session.execute, which prepares every statement for the ORM: for the few
-    statements on the hottest write path (the one-time key) that is a tenth of its CPU."""
+    Cheaper than Session.execute, which prepares every statement for the ORM and runs its
+    events: for the statements of the one-time key, sent on every form that creates something."""
     session.info[_WROTE] = True
     return session.connection().execute(statement, parameters)
 

@@ -65,8 +65,8 @@ def claim(scope: str, key: str, print_: str):
     error = None
     for _attempt in range(ATTEMPTS):
         try:
-            execute_write(db.session, _CLAIM, {"scope": scope, "key": key, "fingerprint": print_,
-                                        "created_at": utcnow()})
+            execute_write(db.session, _CLAIM, {"scope": scope, "key": key,
+                                               "fingerprint": print_, "created_at": utcnow()})
             return None
         except (sa.exc.IntegrityError, sa.exc.OperationalError) as refused:
             # Another request with this key has written it or holds it: start afresh (on
@@ -89,8 +89,9 @@ def claim(scope: str, key: str, print_: str):
 def settle(scope: str, key: str, *, location: str = "", entity: str = "",
            entity_id: int | None = None) -> None:
     """Store the result with the claim, before the commit that makes both visible."""
-    execute_write(db.session, _SETTLE, {"scope_": scope, "key_": key, "location": location[:500],
-                                 "entity": entity, "entity_id": entity_id})
+    execute_write(db.session, _SETTLE, {"scope_": scope, "key_": key,
+                                        "location": location[:500], "entity": entity,
+                                        "entity_id": entity_id})
 
 
 # --- forms -------------------------------------------------------------------------------------

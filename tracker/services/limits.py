@@ -4,8 +4,6 @@ Forms and API schemas pre-check with these same numbers for an early message; th
 """
 from __future__ import annotations
 
-from flask_babel import LazyString
-
 from tracker.formatting import number_local
 from tracker.translation import gettext as _
 
@@ -32,12 +30,6 @@ def too_long(label: str, maximum: int) -> str:
     """The refusal of a text longer than `maximum` characters, the number written as the page's
     language writes it (4 000, or 4,000 on an English page)."""
     return _("%(label)s får vara högst %(max)s tecken.", label=label, max=number_local(maximum))
-
-
-def too_long_lazy(label: str, maximum: int) -> LazyString:
-    """too_long for a message made once (a form field's), written when it is shown, so an
-    English page still reads 4,000."""
-    return LazyString(too_long, label, maximum)
 
 
 def check_range(errors: dict[str, str], name: str, label: str, value: int | None,
