@@ -52,3 +52,20 @@ def test_a_size_limit_in_megabytes_in_either_language(app):
         app.preprocess_request()
         assert [megabytes(n) for n in (5 * mib // 2, 2048 * mib, mib // 2)] == [
             "2.5", "2,048", "0.5"]
+
+
+def test_counts_in_plural_messages_are_written_as_the_page_writes_numbers(app):
+    """"1 500 tillfällen" on a resident's page, as the code's and the templates' plural
+    messages write every count (1,500 occasions in English); below a thousand as typed."""
+    from flask import render_template_string
+
+    from tracker.translation import ngettext
+
+    template = "{{ ngettext('%(num)s tillfälle', '%(num)s tillfällen', n) }}"
+    for cookie, many, one in (({}, "1\u00a0500 tillfällen", "1 tillfälle"),
+                              ({"Cookie": "lang=en"}, "1,500 occasions", "1 occasion")):
+        with app.test_request_context("/", headers=cookie):
+            app.preprocess_request()
+            assert render_template_string(template, n=1500) == many
+            assert render_template_string(template, n=1) == one
+            assert ngettext("%(num)s tillfälle", "%(num)s tillfällen", 1500) == many

@@ -20,7 +20,7 @@ from tracker.translation import gettext, ngettext, translations
 HELLO = {"sv": "Hej Ada!", "en": "Hello Ada!"}
 LATE = {"sv": ("1 dag försenad", "3 dagar försenad"), "en": ("1 day late", "3 days late")}
 TEMPLATE = ("{{ _('Hej %(name)s!', name=name) }}|"
-            "{{ ngettext('%(num)d dag försenad', '%(num)d dagar försenad', n) }}")
+            "{{ ngettext('%(num)s dag försenad', '%(num)s dagar försenad', n) }}")
 # Both directions: a Swedish page forcing English, and an English page forcing Swedish (mail).
 DIRECTIONS = [("sv", "en"), ("en", "sv")]
 
@@ -36,7 +36,7 @@ def _hello() -> str:
 
 
 def _late() -> tuple[str, str]:
-    return tuple(ngettext("%(num)d dag försenad", "%(num)d dagar försenad", n) for n in (1, 3))
+    return tuple(ngettext("%(num)s dag försenad", "%(num)s dagar försenad", n) for n in (1, 3))
 
 
 def _template() -> str:

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask_babel import LazyString, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 _chosen: ContextVar[tuple | None] = ContextVar("tracker_language", default=None)
 
@@ -52,9 +54,29 @@ def gettext(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def count_text(num: int) -> str:
+    """A count as the page's language writes it (1 500, or 1,500 on an English page): the
+    `%(num)s` of every plural message, in the code and in the templates."""
+    if 0 <= num < 1000:
+        return str(num)  # written alike in every language, without asking Babel
+    from tracker.formatting import number_local  # formatting imports this module
+
+    return number_local(num)
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
+    variables.setdefault("num", count_text(num))
     return translations().ungettext(singular, plural, num) % variables
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, **variables):
+    """Jinja's own newstyle ngettext (jinja2.ext), but with the count written by count_text."""
+    variables.setdefault("num", count_text(num))
+    text = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def lazy_gettext(string: str, **variables) -> LazyString:
@@ -71,3 +93,4 @@ def install(app) -> None:
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals["ngettext"] = _template_ngettext

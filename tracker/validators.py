@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length, NumberRange, ValidationError
 
 from tracker.services import DomainError
-from tracker.services.limits import too_long
+from tracker.services.limits import out_of_range, too_long
 from tracker.services.personal_data import check_text
 
 # What no text in the application may hold: C0 controls but tab, line feed and carriage return;
@@ -54,8 +54,26 @@ class MaxLength(Length):
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and len(field.data) > self.max:
-            label = self.label or _OPTIONAL.sub("", str(field.label.text))
-            raise ValidationError(too_long(str(label), self.max))
+            raise ValidationError(too_long(_label(field, self.label), self.max))
+
+
+class InRange(NumberRange):
+    """A whole number from `low` to `high`, refused with the services' message
+    (limits.out_of_range), the bounds written as the page writes numbers; not for years, which
+    are not grouped. The field's label names the number unless `label` does."""
+
+    def __init__(self, low: int, high: int, label=None) -> None:
+        super().__init__(min=low, max=high)
+        self.label = label
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not self.min <= field.data <= self.max:
+            raise ValidationError(out_of_range(_label(field, self.label), self.min, self.max))
 
 
 _OPTIONAL = re.compile(r"\s*\([^()]*\)$")
+
+
+def _label(field, label) -> str:
+    """`label`, or the field's own without a trailing "(frivilligt)"."""
+    return str(label or _OPTIONAL.sub("", str(field.label.text)))

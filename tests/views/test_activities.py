@@ -270,3 +270,20 @@ def test_a_title_over_200_characters_is_a_form_error_and_stays_typed(client, wor
     assert "200 tecken" in page and "Lång" * 60 in page
     assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
         Activity.title.like("Lång%"))) == 0
+
+
+def test_numbers_past_their_bounds_are_refused_with_the_bounds_written_out(client, world, session):
+    login(client, world["coordinator"].email)
+    response = client.post(f"/ataganden/{world['commitment'].id}/aktiviteter/ny", data={
+        "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+        "title": "Nattpatrull", "owner_id": str(world["coordinator"].id),
+        "target_count": "250000", "rec_freq": "weekly", "rec_interval": "60",
+        "rec_count": "1500"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Målet ska vara ett heltal från 0 till 100\u00a0000." in page
+    assert "Intervallet ska vara ett heltal från 1 till 52." in page
+    assert "Antalet tillfällen ska vara ett heltal från 1 till 1\u00a0000." in page
+    assert 'value="250000"' in page and 'value="Nattpatrull"' in page  # nothing typed is lost
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.title == "Nattpatrull")) == 0

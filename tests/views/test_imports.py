@@ -374,6 +374,20 @@ def test_an_activity_title_over_200_characters_is_a_row_error(client, world, ses
         Activity.title.like("Kvällspatrull x%"))) == 0
 
 
+
+def test_a_number_past_its_bound_names_the_bound_as_the_page_writes_numbers(client, world,
+                                                                              session):
+    login(client, world["coordinator"].email)
+    rows = rows_for(world)
+    rows[1][12] = "5000"  # occasions of a recurrence: at most limits.OCCASIONS_MAX
+    url = preview_url(client, world, "aktiviteter", as_csv(HEADERS, rows))
+    page = client.get(url).get_data(as_text=True)
+    assert "Antal tillfällen ska vara ett heltal från 1 till 1\u00a0000." in page
+    assert client.post(url).status_code == 422
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.title == "Skolbesök åk 8")) == 0
+
+
 def test_nothing_is_imported_under_a_concluded_promise(client, world, session):
     from tracker.models import PromiseStatus
 

@@ -363,3 +363,23 @@ def test_who_is_to_be_told_of_an_assignment(town, walk, session):
         Notification.user_id == town["officer"].id)) == 0
     with pytest.raises(DomainError):
         action_points.create(town["viewer"], walk["activity"], data)
+
+
+def test_the_service_refuses_a_participant_count_outside_its_range(client, town, walk, session):
+    """The form checks the count first; the service holds the rule for every caller."""
+    from tracker.services import FieldErrors, walks
+
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    entry = session.get(LogEntry, entry_id)
+    protocol = walks.ensure_protocol(town["officer"], walk["activity"], entry)
+    for count in (-3, walks.PARTICIPANTS_MAX + 1):
+        with pytest.raises(FieldErrors) as refused:
+            walks.save_protocol(town["officer"], walk["activity"], protocol,
+                                walks.ProtocolInput(participants=[("Kommunen", count)]))
+        assert refused.value.errors == {
+            "participants-0-count": "Antal deltagare ska vara ett heltal från 0 till 10\u00a0000."}
+    response = client.post(f"/genomforanden/{entry_id}/protokoll", data={
+        "participants-0-organisation": "Kommunen", "participants-0-count": "20000"})
+    assert "Antal deltagare ska vara ett heltal från 0 till 10\u00a0000." in response.get_data(
+        as_text=True)

@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm, Versioned, VersionedForm
@@ -26,7 +26,7 @@ from tracker.services import limits
 from tracker.translation import current_locale
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import MaxLength
+from tracker.validators import InRange, MaxLength
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
             (4, _l("fredag")), (5, _l("lördag")), (6, _l("söndag"))]
@@ -53,15 +53,15 @@ class ActivityForm(VersionedForm):
     start_date = DateField(_l("Startdatum"), validators=[Optional()])
     due_date = DateField(_l("Slutdatum"), validators=[Optional()])
     target_count = IntegerField(_l("Mål (antal tillfällen)"),
-                                validators=[Optional(), NumberRange(min=0, max=limits.TARGET_MAX)])
+                                validators=[Optional(), InRange(0, limits.TARGET_MAX, _l("Målet"))])
     rec_freq = SelectField(_l("Upprepning"), default="", choices=[
         ("", _l("Ingen upprepning")), ("weekly", _l("Varje vecka")), ("monthly", _l("Varje månad"))])
     rec_interval = IntegerField(_l("Var n:te vecka/månad"), default=1,
-                                validators=[Optional(), NumberRange(min=1, max=limits.INTERVAL_MAX)])
+                                validators=[Optional(), InRange(1, limits.INTERVAL_MAX, _l("Intervallet"))])
     rec_weekdays = CheckboxList(_l("Veckodagar"), coerce=int, choices=WEEKDAYS)
     rec_until = DateField(_l("Upprepa till och med"), validators=[Optional()])
     rec_count = IntegerField(_l("eller antal tillfällen"),
-                             validators=[Optional(), NumberRange(min=1, max=limits.OCCASIONS_MAX)])
+                             validators=[Optional(), InRange(1, limits.OCCASIONS_MAX, _l("Antalet tillfällen"))])
     show_public = BooleanField(_l("Visa för invånare"))
     submit = SubmitField(_l("Spara aktiviteten"))
 

@@ -21,6 +21,7 @@ from tracker.services import (
 )
 from tracker.services.mail import send_in_background
 from tracker.translation import gettext as _
+from tracker.translation import ngettext
 from tracker.web import load_or_404, viewer
 
 SEARCH_LIMIT = 50
@@ -114,7 +115,8 @@ def revoke_all_tokens(user_id: int):
     if EmptyForm().validate_on_submit():
         count = api_tokens.revoke_all(user, actor=viewer())
         db.session.commit()
-        flash(_("%(count)d nycklar är återkallade.", count=count), "success")
+        flash(ngettext("%(num)s nyckel är återkallad.", "%(num)s nycklar är återkallade.", count),
+              "success")
     return redirect(url_for("admin.user_security", user_id=user.id))
 
 

@@ -2,6 +2,7 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitF
 from wtforms.validators import DataRequired, EqualTo
 
 from tracker.forms import BaseForm
+from tracker.services import security_keys
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength, NoIdentityNumber
 
@@ -79,7 +80,7 @@ class SecurityKeyForm(BaseForm):
 
     name = StringField(
         _l("Namn på nyckeln"),
-        validators=[MaxLength(80, _l("Namnet")),
+        validators=[MaxLength(security_keys.MAX_NAME, _l("Namnet")),
                     NoIdentityNumber()],
         render_kw={"autocomplete": "off"},
     )

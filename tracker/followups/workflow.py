@@ -202,8 +202,8 @@ class NotReady(DomainError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__(ngettext("%(num)d sak kvar innan ni kan godkänna.",
-                                  "%(num)d saker kvar innan ni kan godkänna.", len(problems)))
+        super().__init__(ngettext("%(num)s sak kvar innan ni kan godkänna.",
+                                  "%(num)s saker kvar innan ni kan godkänna.", len(problems)))
 
 
 def _require_ready(followup: FollowUp) -> None:

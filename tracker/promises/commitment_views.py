@@ -123,8 +123,8 @@ def delete_focus_area(area_id: int):
     def deleted(moved: int) -> None:
         flash(_("Fokusområdet ”%(title)s” är borttaget.", title=title), "success")
         if moved:
-            flash(ngettext("%(num)d åtagande ligger nu under Övriga löften.",
-                           "%(num)d åtaganden ligger nu under Övriga löften.", moved), "info")
+            flash(ngettext("%(num)s åtagande ligger nu under Övriga löften.",
+                           "%(num)s åtaganden ligger nu under Övriga löften.", moved), "info")
 
     return _change_from_promise_page(
         EmptyForm(), lambda: service.delete_focus_area(area, current_user), area.promise_id,

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms import BaseForm, VersionedForm
@@ -29,7 +29,7 @@ from tracker.services.promises import (
     URL_MAX,
 )
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import MaxLength, NoIdentityNumber
+from tracker.validators import InRange, MaxLength, NoIdentityNumber
 
 MAX_SIGNATORIES = 4
 NO_FOCUS_AREA = 0
@@ -117,8 +117,7 @@ class CommitmentTextFields(VersionedForm):
     ])
     target_count = IntegerField(
         _l("Mål (antal tillfällen)"),
-        validators=[Optional(), NumberRange(
-            min=0, max=MAX_TARGET, message=_l("Målet ska vara ett heltal från 0 till %(max)d."))],
+        validators=[Optional(), InRange(0, MAX_TARGET, _l("Målet"))],
     )
     target_note = StringField(_l("Om målet"), validators=[MaxLength(TARGET_NOTE_MAX), NoIdentityNumber()])
 

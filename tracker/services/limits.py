@@ -36,5 +36,10 @@ def check_range(errors: dict[str, str], name: str, label: str, value: int | None
                 low: int, high: int) -> None:
     """Adds a refusal for `name` when the whole number is outside low..high (None passes)."""
     if value is not None and not low <= value <= high and name not in errors:
-        errors[name] = _("%(label)s ska vara ett heltal från %(min)d till %(max)d.",
-                         label=label, min=low, max=high)
+        errors[name] = out_of_range(label, low, high)
+
+
+def out_of_range(label: str, low: int, high: int) -> str:
+    """The refusal of a whole number outside low..high, written as the page writes numbers."""
+    return _("%(label)s ska vara ett heltal från %(min)s till %(max)s.",
+             label=label, min=number_local(low), max=number_local(high))

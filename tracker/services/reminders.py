@@ -90,13 +90,13 @@ def _signature() -> str:
 def digest_subject(overdue: int, upcoming: int) -> str:
     """'Påminnelse: 2 försenade och 3 kommande aktiviteter'; the noun agrees with the last count."""
     if overdue and upcoming:
-        late = ngettext("%(num)d försenad", "%(num)d försenade", overdue)
-        what = ngettext("%(overdue)s och %(num)d kommande aktivitet",
-                        "%(overdue)s och %(num)d kommande aktiviteter", upcoming, overdue=late)
+        late = ngettext("%(num)s försenad", "%(num)s försenade", overdue)
+        what = ngettext("%(overdue)s och %(num)s kommande aktivitet",
+                        "%(overdue)s och %(num)s kommande aktiviteter", upcoming, overdue=late)
     elif overdue:
-        what = ngettext("%(num)d försenad aktivitet", "%(num)d försenade aktiviteter", overdue)
+        what = ngettext("%(num)s försenad aktivitet", "%(num)s försenade aktiviteter", overdue)
     else:
-        what = ngettext("%(num)d kommande aktivitet", "%(num)d kommande aktiviteter", upcoming)
+        what = ngettext("%(num)s kommande aktivitet", "%(num)s kommande aktiviteter", upcoming)
     return _("Påminnelse: %(what)s", what=what)
 
 
@@ -106,13 +106,13 @@ def _when(activity: Activity, today: date) -> str:
     days = (activity.due_date - today).days
     day = date_local(activity.due_date)
     if days < 0:
-        return ngettext("skulle vara klar %(day)s, %(num)d dag försenad",
-                        "skulle vara klar %(day)s, %(num)d dagar försenad", -days, day=day)
+        return ngettext("skulle vara klar %(day)s, %(num)s dag försenad",
+                        "skulle vara klar %(day)s, %(num)s dagar försenad", -days, day=day)
     if days == 0:
         return _("ska vara klar i dag, %(day)s", day=day)
     if days == 1:
         return _("ska vara klar i morgon, %(day)s", day=day)
-    return _("ska vara klar %(day)s, om %(num)d dagar", day=day, num=days)
+    return _("ska vara klar %(day)s, om %(num)s dagar", day=day, num=days)
 
 
 def _line(activity: Activity, today: date) -> str:
@@ -156,7 +156,7 @@ def render_digest(user: User, items: list[Activity], today: date,
             subject = digest_subject(len(overdue), len(upcoming))
         else:
             subject = _("Påminnelse: %(what)s", what=ngettext(
-                "%(num)d åtgärdspunkt", "%(num)d åtgärdspunkter", len(actions)))
+                "%(num)s åtgärdspunkt", "%(num)s åtgärdspunkter", len(actions)))
         return subject, "\n\n".join(sections) + "\n"
 
 

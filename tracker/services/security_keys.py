@@ -36,6 +36,7 @@ from tracker.extensions import db
 from tracker.models import LoginAttempt, User, WebAuthnCredential
 from tracker.models.base import utcnow
 from tracker.services import DomainError, personal_data, second_factor
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 from tracker.validators import clean_text
 
@@ -106,7 +107,7 @@ def registration_options(user: User, rp: RelyingParty) -> tuple[str, bytes]:
 def _clean_name(name: str | None) -> str:
     name = " ".join(clean_text(name or "").split())
     if len(name) > MAX_NAME:
-        raise DomainError(_("Namnet får vara högst %(max)d tecken.", max=MAX_NAME), "name")
+        raise DomainError(too_long(_("Namnet"), MAX_NAME), "name")
     personal_data.check_text(name, _("Namn på nyckeln"))
     return name or _("Säkerhetsnyckel")
 

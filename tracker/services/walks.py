@@ -26,13 +26,14 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services import action_points as actions
-from tracker.services.limits import too_long
+from tracker.services.limits import check_range, too_long
 from tracker.translation import gettext as _
 
 WALK_TYPE_KEY = "trygghetsvandring"
 MAX_PARTICIPANT_ROWS = 12
 ORGANISATION_MAX = 120
 SUMMARY_MAX = 5000
+PARTICIPANTS_MAX = 10_000  # people from one organisation on one walk
 FINDING_MAX = 2000
 
 
@@ -101,6 +102,8 @@ def save_protocol(actor: User, activity: Activity, protocol: WalkProtocol,
             errors[name] = too_long(_("Organisationens namn"), ORGANISATION_MAX)
         else:
             errors.update(personal_data.check_fields({name: (_("Organisation"), organisation)}))
+        check_range(errors, f"participants-{index}-count", _("Antal deltagare"), count, 0,
+                    PARTICIPANTS_MAX)
         participants.append({"organisation": organisation, "count": count or 0})
     if len(participants) > MAX_PARTICIPANT_ROWS:
         errors["participants"] = _("Högst %(n)d organisationer.", n=MAX_PARTICIPANT_ROWS)

@@ -24,6 +24,7 @@ from tracker.services.imports import storage
 from tracker.spreadsheets import bp
 from tracker.spreadsheets.forms import ActivityUploadForm, ConfirmForm, UploadForm
 from tracker.translation import gettext as _
+from tracker.translation import ngettext
 from tracker.web import attach_error, load_or_404, require
 
 KINDS = ("aktiviteter", "indikatorer")
@@ -153,7 +154,8 @@ def preview(municipality_id: int, kind: str, upload_id: str):
         return _render_preview(municipality, stored, result, 422)
     db.session.commit()
     storage.delete(_directory(), stored.id)
-    flash(_("%(count)d rader är importerade.", count=len(result.rows)), "success")
+    flash(ngettext("%(num)s rad är importerad.", "%(num)s rader är importerade.",
+                   len(result.rows)), "success")
     if kind == "aktiviteter":
         return redirect(url_for("promises.show", promise_id=stored.options["promise_id"]))
     return redirect(url_for("dashboard.municipality", municipality_id=municipality.id))

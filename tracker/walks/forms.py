@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 
 from tracker.activities.forms import CheckboxList
 from tracker.forms import BaseForm, PlainForm
@@ -21,7 +21,7 @@ from tracker.labels import ACTION_STATUS, FINDING_CATEGORY, RESPONSIBLE_PARTY
 from tracker.services import action_points as actions
 from tracker.services import limits, walks
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import MaxLength, NoIdentityNumber
+from tracker.validators import InRange, MaxLength, NoIdentityNumber
 
 
 def _optional_int(value):
@@ -41,7 +41,7 @@ class ParticipantRow(PlainForm):
     organisation = StringField(_l("Organisation"), validators=[MaxLength(walks.ORGANISATION_MAX),
                                                                NoIdentityNumber()])
     count = IntegerField(_l("Antal deltagare"),
-                         validators=[Optional(), NumberRange(min=0, max=10000)])
+                         validators=[Optional(), InRange(0, walks.PARTICIPANTS_MAX)])
 
 
 class ProtocolForm(BaseForm):

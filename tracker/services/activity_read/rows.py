@@ -66,7 +66,7 @@ class ProgressTexts:
     def __call__(self, logged: int, target: int | None) -> str:
         if target:
             return self.of_target % {"done": self.number(logged), "target": self.number(target)}
-        return ngettext("%(num)d genomförande", "%(num)d genomföranden", logged)
+        return ngettext("%(num)s genomförande", "%(num)s genomföranden", logged)
 
 
 def progress_text(logged: int, target: int | None) -> str:

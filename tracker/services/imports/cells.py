@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from tracker.formatting import number_local
 from tracker.services.spreadsheets import FREQ_WORDS, WEEKDAY_WORDS
 from tracker.translation import gettext as _
 
@@ -53,17 +54,25 @@ def items(value) -> list[str]:
     return [part.strip() for part in _LIST.split(text(value)) if part.strip()]
 
 
-def integer(value, header: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+def integer(value, header: str, minimum: int = 0, maximum: int | None = None, *,
+            year: bool = False) -> int | None:
+    """A whole number within minimum..maximum; the bounds in a refusal are written as the page
+    writes numbers (100 000), a year's as a year (9999)."""
     raw = text(value).replace(" ", "").replace("\u00a0", "")
     if not raw:
         return None
     if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+        bound = str if year else number_local
         if maximum is None:
-            raise CellError(_("%(header)s ska vara ett heltal som är %(min)d eller större.",
-                              header=header, min=minimum))
-        raise CellError(_("%(header)s ska vara ett heltal från %(min)d till %(max)d.",
-                          header=header, min=minimum, max=maximum))
+            raise CellError(_("%(header)s ska vara ett heltal som är %(min)s eller större.",
+                              header=header, min=bound(minimum)))
+        raise CellError(_("%(header)s ska vara ett heltal från %(min)s till %(max)s.",
+                          header=header, min=bound(minimum), max=bound(maximum)))
     return int(raw)
+
+
+def year(value, header: str) -> int | None:
+    return integer(value, header, 0, 9999, year=True)
 
 
 def decimal(value, header: str) -> Decimal | None:

@@ -23,7 +23,7 @@ from tracker.models import (
     PromiseStatus,
     User,
 )
-from tracker.services import DomainError, FieldErrors
+from tracker.services import DomainError, FieldErrors, limits
 from tracker.services import promises as promise_service
 from tracker.services.activities import ActivityInput, save_activity
 from tracker.services.imports import Column, RowErrors
@@ -201,7 +201,7 @@ def _activity_input(ctx: Context, values: dict, errors: list[str]) -> ActivityIn
         start_date=c.collect(errors, c.iso_date, values.get("start"), HEADER["start"]),
         due_date=c.collect(errors, c.iso_date, values.get("due"), HEADER["due"]),
         target_count=c.collect(errors, c.integer, values.get("target"), HEADER["target"],
-                               0, 100000),
+                               0, limits.TARGET_MAX),
         recurrence=_recurrence(values, errors),
     )
 
@@ -223,12 +223,12 @@ def _recurrence(values: dict, errors: list[str]) -> dict | None:
         return None
     rule = {"freq": freq,
             "interval": c.collect(errors, c.integer, values.get("interval"),
-                                  HEADER["interval"], 1, 52) or 1,
+                                  HEADER["interval"], 1, limits.INTERVAL_MAX) or 1,
             "weekdays": c.collect(errors, c.weekdays, values.get("weekdays")) or []}
     until = c.collect(errors, c.iso_date, values.get("until"), HEADER["until"])
     if until:
         rule["until"] = until.isoformat()
-    count = c.collect(errors, c.integer, values.get("count"), HEADER["count"], 1, 1000)
+    count = c.collect(errors, c.integer, values.get("count"), HEADER["count"], 1, limits.OCCASIONS_MAX)
     if count:
         rule["count"] = count
     return rule

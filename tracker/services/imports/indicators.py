@@ -56,7 +56,7 @@ class IndicatorImporter:
         if indicator is None:
             errors.append(_("Okänd indikator ”%(word)s”", word=word) if word
                           else _("%(header)s måste fyllas i.", header=HEADER["indicator"]))
-        year = c.collect(errors, c.integer, values.get("year"), HEADER["year"], 0, 9999)
+        year = c.collect(errors, c.year, values.get("year"), HEADER["year"])
         value = c.collect(errors, c.decimal, values.get("value"), HEADER["value"])
         national = c.collect(errors, c.decimal, values.get("national"), HEADER["national"])
         if errors or indicator is None:  # an unknown indicator is one of the errors

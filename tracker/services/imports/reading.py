@@ -153,8 +153,8 @@ def read_table(content: bytes, ext: str, max_rows: int) -> Table:
     rows = [(number, list(cells[:len(headers)]) + [""] * (len(headers) - len(cells)))
             for number, cells in raw_rows[1:] if any(_text(c) for c in cells)]
     if len(rows) > max_rows or len(raw_rows) >= raw_limit:
-        raise DomainError(_("Filen har fler än %(max)d rader. Dela upp den i flera filer.",
-                            max=max_rows), "file")
+        raise DomainError(_("Filen har fler än %(max)s rader. Dela upp den i flera filer.",
+                            max=number_local(max_rows)), "file")
     return Table(headers, rows)
 
 

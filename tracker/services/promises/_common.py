@@ -6,6 +6,7 @@ from tracker.extensions import db
 from tracker.labels import SOURCE
 from tracker.models import Commitment, FocusArea, Promise, PromiseStatus, User
 from tracker.services import DomainError
+from tracker.services.limits import TARGET_MAX
 from tracker.services.personal_data import check_fields
 from tracker.translation import gettext as _
 
@@ -19,7 +20,7 @@ PROMISE_FIELDS = (
 # Fields that may still change once the promise is signed: where to find it and who may see it.
 AFTER_SIGNING_FIELDS = {"agreement_url", "is_public"}
 REVISABLE = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
-MAX_TARGET = 100_000  # occasions; also keeps the number inside the database's integer
+MAX_TARGET = TARGET_MAX  # a commitment's target in occasions: the same bound as an activity's
 # The columns' lengths: promise.title and focus_area.title VARCHAR(200), agreement_url 500,
 # commitment.target_note 300; a signatory's name and title each.
 TITLE_MAX = 200

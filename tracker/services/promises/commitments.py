@@ -9,7 +9,7 @@ from tracker import audit
 from tracker.extensions import db
 from tracker.models import Activity, Commitment, CommitmentKind, FocusArea, Party, Promise, User
 from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services.limits import too_long
+from tracker.services.limits import check_range, too_long
 from tracker.services.promises._common import (
     MAX_TARGET,
     REVISABLE,
@@ -48,9 +48,7 @@ def _clean_commitment(promise: Promise, data: CommitmentInput) -> dict:
         errors["party"] = _("Välj vem som lovar: kommunen, polisen eller tillsammans.")
     if not text:
         errors["text"] = _("Skriv vad som lovas.")
-    if data.target_count is not None and not 0 <= data.target_count <= MAX_TARGET:
-        errors["target_count"] = _("Målet ska vara ett heltal från 0 till %(max)d.",
-                                   max=MAX_TARGET)
+    check_range(errors, "target_count", _("Målet"), data.target_count, 0, MAX_TARGET)
     if len(note) > TARGET_NOTE_MAX:
         errors["target_note"] = too_long(_("Beskrivningen av målet"), TARGET_NOTE_MAX)
     if data.focus_area_id is not None:
