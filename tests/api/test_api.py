@@ -202,6 +202,12 @@ def test_an_existing_indicator_value_is_a_conflict_and_put_changes_it(client, se
     assert changed.json["value"] == 14.25 and changed.json["source_note"] == "SCB"
     session.refresh(world.a.value)
     assert float(world.a.value.value) == 14.25
+    # The note's limit is the service's, the same as the web form's (it was 5,000 here).
+    long_note = client.put(f"/api/v1/indicator-values/{world.a.value.id}", headers=headers,
+                           json={"value": 15, "national_value": None, "source_note": "S" * 501})
+    assert long_note.status_code == 422 and "source_note" in long_note.json["errors"]
+    session.refresh(world.a.value)
+    assert float(world.a.value.value) == 14.25 and world.a.value.source_note == "SCB"
 
 
 def test_a_member_reads_drafts_others_only_what_was_published(client, session, world):

@@ -421,3 +421,32 @@ def test_an_invited_persons_first_password_may_not_be_built_from_their_name(clie
     done = client.post(f"/inbjudan/{token}", data={"password": NEW_PASSWORD,
                                                    "confirm": NEW_PASSWORD})
     assert done.status_code == 302
+
+
+def test_the_services_refuse_texts_past_their_columns_with_the_limit_written_out(town, session):
+    """Each rule is the service's: the forms check the same numbers first, and a caller
+    without a form (the command line, the API, a script) meets the same refusal."""
+    from tracker.models import Organisation
+    from tracker.services import FieldErrors, activity_types, setup
+
+    admin = town["admin"]
+    with pytest.raises(FieldErrors) as refused:
+        setup.save_municipality(admin, None, setup.MunicipalityInput(
+            name="Götene", police_area_id=town["m"].police_area_id, official_name="G" * 161))
+    assert refused.value.errors == {
+        "official_name": "Det officiella namnet får vara högst 160 tecken."}
+    with pytest.raises(FieldErrors) as refused:
+        setup.save_indicator(admin, None, setup.IndicatorInput(
+            name="Trygghet", unit="u" * 41, source="s" * 201))
+    assert refused.value.errors == {"unit": "Enheten får vara högst 40 tecken.",
+                                    "source": "Källan får vara högst 200 tecken."}
+    with pytest.raises(FieldErrors) as refused:
+        user_admin.update_person(admin, town["officer"], name="N" * 161, title="T" * 161,
+                                 organisation=Organisation.POLISEN)
+    assert refused.value.errors == {"name": "Namnet får vara högst 160 tecken.",
+                                    "title": "Titeln får vara högst 160 tecken."}
+    with pytest.raises(FieldErrors) as refused:
+        activity_types.save_activity_type(admin, activity_types.ActivityTypeInput(
+            key="grannsamverkan", name_sv="Grannsamverkan", description="B" * 4001))
+    assert refused.value.errors == {"description": "Beskrivningen får vara högst 4\u00a0000 tecken."}
+    assert town["officer"].name != "N" * 161

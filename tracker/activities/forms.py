@@ -22,7 +22,7 @@ from tracker.forms import BaseForm, Versioned, VersionedForm
 from tracker.localized import measure_label
 from tracker.models import ActivityStatus, MeasureKind
 from tracker.once import OnceForm
-from tracker.services import limits
+from tracker.services import comments, limits
 from tracker.translation import current_locale
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
@@ -169,7 +169,7 @@ def _log_form_class(measures_json: str, correction: bool, _locale: str):
 
 class CommentForm(BaseForm):
     text = TextAreaField(
-        _l("Kommentar"), validators=[MaxLength(4000)],
+        _l("Kommentar"), validators=[MaxLength(comments.MAX_LENGTH)],
         description=_l("Nämn en medlem med @ och hela namnet, t.ex. @Anna Andersson, så får hen "
                        "en avisering. Skriv inga personnummer."))
     submit = SubmitField(_l("Spara ändringen"))

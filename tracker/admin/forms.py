@@ -12,6 +12,8 @@ from wtforms import (
 from tracker.forms import BaseForm, PlainForm
 from tracker.models import MeasureKind
 from tracker.services.activity_types import (
+    CHOICES_TEXT_MAX,
+    DESCRIPTION_MAX,
     LABEL_MAX,
     MEASURE_KEY_MAX,
     NAME_MAX,
@@ -45,7 +47,7 @@ class MeasureRowForm(PlainForm):
     required = BooleanField(_l("Måste fyllas i"))
     choices = TextAreaField(
         _l("Alternativ (för typen val ur lista)"),
-        validators=[MaxLength(4000), NoIdentityNumber()],
+        validators=[MaxLength(CHOICES_TEXT_MAX), NoIdentityNumber()],
         render_kw={"rows": 3},
     )
 
@@ -64,7 +66,7 @@ class ActivityTypeForm(BaseForm):
     noun_plural = StringField(_l("Flera tillfällen heter"),
                               validators=[MaxLength(NAME_MAX), NoIdentityNumber()])
     description = TextAreaField(_l("Beskrivning"),
-                                validators=[MaxLength(4000), NoIdentityNumber()],
+                                validators=[MaxLength(DESCRIPTION_MAX), NoIdentityNumber()],
                                 render_kw={"rows": 3})
     is_active = BooleanField(_l("Aktiv (kan väljas för nya aktiviteter)"), default=True)
     measures = FieldList(FormField(MeasureRowForm), min_entries=0, max_entries=MAX_MEASURE_ROWS)

@@ -18,7 +18,7 @@ from tracker.api.base import (
 )
 from tracker.formatting import number_local
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
-from tracker.services import limits
+from tracker.services import indicator_values, limits
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
@@ -159,7 +159,7 @@ class IndicatorValueUpdateBody(ApiSchema):
         -MAX_VALUE, MAX_VALUE, error=str(_l("Ange ett tal mellan {min} och {max}."))))
     national_value = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
         -MAX_VALUE, MAX_VALUE, error=str(_l("Ange ett tal mellan {min} och {max}."))))
-    source_note = text(5000, load_default="")
+    source_note = text(indicator_values.SOURCE_NOTE_MAX, load_default="")
 
 
 class IndicatorValueBody(IndicatorValueUpdateBody):

@@ -2,7 +2,7 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitF
 from wtforms.validators import DataRequired, EqualTo
 
 from tracker.forms import BaseForm
-from tracker.services import security_keys
+from tracker.services import limits, security_keys
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength, NoIdentityNumber
 
@@ -12,7 +12,7 @@ class _AccountEmail(BaseForm):
 
     email = EmailField(
         _l("E-postadress"),
-        validators=[DataRequired(_l("Ange din e-postadress.")), MaxLength(254)],
+        validators=[DataRequired(_l("Ange din e-postadress.")), MaxLength(limits.EMAIL_MAX)],
         render_kw={"autocomplete": "username"},
     )
 

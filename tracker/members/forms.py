@@ -14,6 +14,7 @@ from wtforms.validators import NumberRange, Optional
 
 from tracker.forms import BaseForm
 from tracker.models import Organisation, Role
+from tracker.services import indicator_values, limits, setup, user_admin
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength, NoIdentityNumber
 
@@ -30,31 +31,31 @@ ORGANISATION_CHOICES = [
 
 
 class PoliceAreaForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[MaxLength(120), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(setup.NAME_MAX), NoIdentityNumber()])
     report_contact = TextAreaField(
-        _l("Kontakt i rapporten"), validators=[MaxLength(2000), NoIdentityNumber()],
+        _l("Kontakt i rapporten"), validators=[MaxLength(setup.MAX_CONTACT), NoIdentityNumber()],
         render_kw={"rows": 3})
     submit = SubmitField(_l("Spara lokalpolisområdet"))
 
 
 class MunicipalityForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[MaxLength(120), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(setup.NAME_MAX), NoIdentityNumber()])
     official_name = StringField(_l("Officiellt namn"),
-                                validators=[MaxLength(160), NoIdentityNumber()])
-    slug = StringField(_l("Adress på de publika sidorna"), validators=[MaxLength(120)],
+                                validators=[MaxLength(setup.OFFICIAL_NAME_MAX), NoIdentityNumber()])
+    slug = StringField(_l("Adress på de publika sidorna"), validators=[MaxLength(setup.NAME_MAX)],
                        render_kw={"autocomplete": "off", "spellcheck": "false"})
     police_area_id = SelectField(_l("Lokalpolisområde"), coerce=int, validate_choice=False)
     report_contact = TextAreaField(
-        _l("Kontakt i rapporten"), validators=[MaxLength(2000), NoIdentityNumber()],
+        _l("Kontakt i rapporten"), validators=[MaxLength(setup.MAX_CONTACT), NoIdentityNumber()],
         render_kw={"rows": 3})
     is_public = BooleanField(_l("Visa kommunen på de publika sidorna"), default=True)
     submit = SubmitField(_l("Spara kommunen"))
 
 
 class IndicatorForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[MaxLength(200), NoIdentityNumber()])
-    unit = StringField(_l("Enhet"), validators=[MaxLength(40), NoIdentityNumber()])
-    source = StringField(_l("Källa"), validators=[MaxLength(200), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(setup.INDICATOR_NAME_MAX), NoIdentityNumber()])
+    unit = StringField(_l("Enhet"), validators=[MaxLength(setup.UNIT_MAX), NoIdentityNumber()])
+    source = StringField(_l("Källa"), validators=[MaxLength(setup.SOURCE_MAX), NoIdentityNumber()])
     direction = RadioField(_l("Vilket håll är bättre?"), choices=[
         ("lower", _l("Lägre är bättre")), ("higher", _l("Högre är bättre"))], default="lower")
     has_national_value = BooleanField(_l("Källan ger också en siffra för hela riket"))
@@ -62,10 +63,10 @@ class IndicatorForm(BaseForm):
 
 
 class InviteForm(BaseForm):
-    email = EmailField(_l("E-postadress"), validators=[MaxLength(254)],
+    email = EmailField(_l("E-postadress"), validators=[MaxLength(limits.EMAIL_MAX)],
                        render_kw={"autocomplete": "off"})
-    name = StringField(_l("Namn"), validators=[MaxLength(160), NoIdentityNumber()])
-    title = StringField(_l("Titel (valfritt)"), validators=[MaxLength(160), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(user_admin.NAME_MAX), NoIdentityNumber()])
+    title = StringField(_l("Titel (valfritt)"), validators=[MaxLength(user_admin.NAME_MAX), NoIdentityNumber()])
     organisation = RadioField(_l("Organisation"), choices=ORGANISATION_CHOICES,
                               default=Organisation.KOMMUNEN.value)
     municipality_id = SelectField(_l("Kommun"), coerce=int, validate_choice=False)
@@ -75,8 +76,8 @@ class InviteForm(BaseForm):
 
 
 class PersonForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[MaxLength(160), NoIdentityNumber()])
-    title = StringField(_l("Titel"), validators=[MaxLength(160), NoIdentityNumber()])
+    name = StringField(_l("Namn"), validators=[MaxLength(user_admin.NAME_MAX), NoIdentityNumber()])
+    title = StringField(_l("Titel"), validators=[MaxLength(user_admin.NAME_MAX), NoIdentityNumber()])
     organisation = RadioField(_l("Organisation"), choices=ORGANISATION_CHOICES)
     is_admin = BooleanField(_l("Administratör (får ändra allt i tjänsten)"))
     submit = SubmitField(_l("Spara uppgifterna"))
@@ -102,6 +103,6 @@ class IndicatorValueForm(BaseForm):
     national_value = StringField(_l("Värde i riket (valfritt)"), validators=[MaxLength(40)],
                                  render_kw={"inputmode": "decimal"})
     source_note = StringField(_l("Anmärkning (valfritt)"),
-                              validators=[MaxLength(500), NoIdentityNumber()])
+                              validators=[MaxLength(indicator_values.SOURCE_NOTE_MAX), NoIdentityNumber()])
     submit = SubmitField(_l("Spara värdet"))
 

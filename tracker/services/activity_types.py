@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from tracker.extensions import db
+from tracker.formatting import number_local
 from tracker.models import ActivityType, MeasureKind, User
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
@@ -17,6 +19,8 @@ MEASURE_KEY_MAX = 40
 NAME_MAX = 120
 LABEL_MAX = 120
 CHOICE_MAX = 80
+DESCRIPTION_MAX = 4000
+CHOICES_TEXT_MAX = 4000  # a measure's choices as typed, one a line
 
 
 @dataclass
@@ -88,7 +92,9 @@ def _validate_type(data: ActivityTypeInput, current_id: int | None) -> dict[str,
         errors["name_sv"] = _("Ange ett svenskt namn.")
     for name in ("name_sv", "name_en", "noun_singular", "noun_plural"):
         if len(getattr(data, name)) > NAME_MAX and name not in errors:
-            errors[name] = _("Namnet får vara högst %(n)d tecken.", n=NAME_MAX)
+            errors[name] = too_long(_("Namnet"), NAME_MAX)
+    if len(data.description) > DESCRIPTION_MAX:
+        errors["description"] = too_long(_("Beskrivningen"), DESCRIPTION_MAX)
     errors.update(personal_data.check_fields({
         name: (label, getattr(data, name))
         for name, label in (("name_sv", _("Namn på svenska")), ("name_en", _("Namn på engelska")),
@@ -116,11 +122,9 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
     if not label:
         found[measure_field(index, "label")] = _("Ange en rubrik för måttet.")
     elif len(label) > LABEL_MAX:
-        found[measure_field(index, "label")] = _("Rubriken får vara högst %(n)d tecken.",
-                                                 n=LABEL_MAX)
+        found[measure_field(index, "label")] = too_long(_("Rubriken"), LABEL_MAX)
     if len(label_en) > LABEL_MAX:
-        found[measure_field(index, "label_en")] = _("Rubriken får vara högst %(n)d tecken.",
-                                                    n=LABEL_MAX)
+        found[measure_field(index, "label_en")] = too_long(_("Rubriken"), LABEL_MAX)
     try:
         kind = MeasureKind(row.kind)
     except ValueError:
@@ -135,7 +139,8 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
         elif len(set(choices)) != len(choices):
             found[choice_field] = _("Samma alternativ står flera gånger.")
         elif any(len(choice) > CHOICE_MAX for choice in choices):
-            found[choice_field] = _("Ett alternativ får vara högst %(n)d tecken.", n=CHOICE_MAX)
+            found[choice_field] = _("Ett alternativ får vara högst %(n)s tecken.",
+                                    n=number_local(CHOICE_MAX))
     free_text = {measure_field(index, "label"): (_("Rubrik"), label),
                  measure_field(index, "label_en"): (_("Rubrik på engelska"), label_en)}
     if kind == MeasureKind.CHOICE:

@@ -9,10 +9,12 @@ from tracker import policies
 from tracker.extensions import db
 from tracker.models import Indicator, IndicatorValue, User
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import check_length
 from tracker.translation import gettext as _
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_ABS_VALUE = Decimal(10) ** 11  # the columns are NUMERIC(14, 3)
+SOURCE_NOTE_MAX = 500  # a line of its own under the figure
 
 
 def _stored(value: Decimal | None, name: str, errors: dict[str, str]) -> Decimal | None:
@@ -41,6 +43,7 @@ def save_indicator_value(actor: User, municipality_id: int, indicator: Indicator
     value = _stored(value, "value", errors)
     national_value = _stored(national_value, "national_value", errors)
     source_note = (source_note or "").strip()
+    check_length(errors, "source_note", _("Anmärkningen"), source_note, SOURCE_NOTE_MAX)
     errors.update(personal_data.check_fields({"source_note": (_("Anmärkning"), source_note)}))
     if errors:
         raise FieldErrors(errors)

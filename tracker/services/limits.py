@@ -8,6 +8,7 @@ from tracker.formatting import number_local
 from tracker.translation import gettext as _
 
 TITLE_MAX = 200  # activity.title is VARCHAR(200)
+EMAIL_MAX = 254  # an e-mail address (RFC 5321's longest path); the columns are VARCHAR(254)
 DESCRIPTION_MAX = 5000
 NOTE_MAX = 5000
 MEASURE_TEXT_MAX = 2000

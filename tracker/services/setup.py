@@ -11,11 +11,17 @@ from tracker.extensions import db
 from tracker.models import Indicator, Municipality, PoliceArea, User
 from tracker.models.geo import official_name_for
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z0-9_]+$")
 MAX_CONTACT = 2000
+NAME_MAX = 120  # a police area's or municipality's name, and a municipality's address
+OFFICIAL_NAME_MAX = 160
+INDICATOR_NAME_MAX = 200
+UNIT_MAX = 40
+SOURCE_MAX = 200
 
 
 def slugify(text: str, separator: str = "-") -> str:
@@ -34,7 +40,7 @@ def _name(value: str, field: str, label: str, errors: dict, max_length: int) -> 
     if not value:
         errors[field] = _("Ange %(label)s.", label=label.lower())
     elif len(value) > max_length:
-        errors[field] = _("Högst %(n)d tecken.", n=max_length)
+        errors[field] = too_long(label, max_length)
     return value
 
 
@@ -55,7 +61,7 @@ def save_police_area(actor: User, area: PoliceArea | None, name: str,
     """Create (area None) or change a police area; names are unique."""
     _require_admin(actor)
     errors: dict[str, str] = {}
-    name = _name(name, "name", _("Namn"), errors, 120)
+    name = _name(name, "name", _("Namn"), errors, NAME_MAX)
     report_contact = _contact(report_contact, errors)
     _check_texts({"name": (_("Namn"), name),
                   "report_contact": (_("Kontakt i rapporten"), report_contact)}, errors)
@@ -102,12 +108,12 @@ def save_municipality(actor: User, municipality: Municipality | None,
     from the name ("Lidköping" → "Lidköpings kommun", "lidkoping")."""
     _require_admin(actor)
     errors: dict[str, str] = {}
-    name = _name(data.name, "name", _("Namn"), errors, 120)
+    name = _name(data.name, "name", _("Namn"), errors, NAME_MAX)
     official = (data.official_name or "").strip() or official_name_for(name)
-    if len(official) > 160:
-        errors["official_name"] = _("Högst %(n)d tecken.", n=160)
+    if len(official) > OFFICIAL_NAME_MAX:
+        errors["official_name"] = too_long(_("Det officiella namnet"), OFFICIAL_NAME_MAX)
     slug = (data.slug or "").strip().lower() or slugify(name)
-    if not SLUG.match(slug) or len(slug) > 120:
+    if not SLUG.match(slug) or len(slug) > NAME_MAX:
         errors["slug"] = _("Adressen får bara innehålla a–z, siffror och bindestreck, "
                            "t.ex. lidkoping.")
     else:
@@ -163,13 +169,13 @@ def save_indicator(actor: User, indicator: Indicator | None, data: IndicatorInpu
     use, is made from the name when none is given and never changes afterwards."""
     _require_admin(actor)
     errors: dict[str, str] = {}
-    name = _name(data.name, "name", _("Namn"), errors, 200)
+    name = _name(data.name, "name", _("Namn"), errors, INDICATOR_NAME_MAX)
     unit = (data.unit or "").strip()
     source = (data.source or "").strip()
-    if len(unit) > 40:
-        errors["unit"] = _("Högst %(n)d tecken.", n=40)
-    if len(source) > 200:
-        errors["source"] = _("Högst %(n)d tecken.", n=200)
+    if len(unit) > UNIT_MAX:
+        errors["unit"] = too_long(_("Enheten"), UNIT_MAX)
+    if len(source) > SOURCE_MAX:
+        errors["source"] = too_long(_("Källan"), SOURCE_MAX)
     _check_texts({"name": (_("Namn"), name), "unit": (_("Enhet"), unit),
                   "source": (_("Källa"), source)}, errors)
     if "name" not in errors:

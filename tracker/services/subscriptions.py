@@ -23,12 +23,13 @@ from tracker.extensions import db
 from tracker.models import Subscription
 from tracker.models.base import utcnow
 from tracker.services import FieldErrors, personal_data
+from tracker.services.limits import EMAIL_MAX
 from tracker.services.mail import MailError, MailServerUnreachable, send_mail
 from tracker.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
-MAX_EMAIL_LENGTH = 254
+MAX_EMAIL_LENGTH = EMAIL_MAX
 UNCONFIRMED_DAYS = 7
 
 

@@ -38,11 +38,11 @@ from tracker.models import (
 from tracker.models.base import utcnow
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
-from tracker.services.limits import too_long
+from tracker.services.limits import EMAIL_MAX, too_long
 from tracker.translation import gettext as _
 
 MAX_TEXT_LENGTH = 4000
-MAX_REPLY_TO_LENGTH = 254
+MAX_REPLY_TO_LENGTH = EMAIL_MAX
 MAX_NOTE_LENGTH = 1000
 MAX_ANSWER_LENGTH = 4000
 ACTIVITY_CHOICES_LIMIT = 200

@@ -21,12 +21,14 @@ from tracker.extensions import db
 from tracker.models import Invitation, Membership, Municipality, Organisation, Role, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, accounts, passwords, personal_data
+from tracker.services.limits import EMAIL_MAX, too_long
 from tracker.translation import gettext as _
 
 INVITATION_HOURS = 72
 INVITATION = "invitation"  # Invitation.purpose of a first password's link
 NO_PASSWORD = ""  # an invited user who has not chosen a password: no login can match it
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NAME_MAX = 160  # a person's name, and their title
 
 
 def token_hash(token: str) -> str:
@@ -109,14 +111,14 @@ def _clean_person(email: str | None, name: str, title: str,
     name, title = (name or "").strip(), (title or "").strip()
     if email is not None:
         email = accounts.normalise_email(email)
-        if not EMAIL.match(email) or len(email) > 254:
+        if not EMAIL.match(email) or len(email) > EMAIL_MAX:
             errors["email"] = _("Ange en giltig e-postadress.")
     if not name:
         errors["name"] = _("Ange namnet.")
-    elif len(name) > 160:
-        errors["name"] = _("Högst %(n)d tecken.", n=160)
-    if len(title) > 160:
-        errors["title"] = _("Högst %(n)d tecken.", n=160)
+    elif len(name) > NAME_MAX:
+        errors["name"] = too_long(_("Namnet"), NAME_MAX)
+    if len(title) > NAME_MAX:
+        errors["title"] = too_long(_("Titeln"), NAME_MAX)
     for field, message in personal_data.check_fields(
             {"name": (_("Namn"), name), "title": (_("Titel"), title)}).items():
         errors.setdefault(field, message)

@@ -71,7 +71,7 @@ class FindingForm(BaseForm):
                                choices=_party_choices(_l("– ingen åtgärd –")),
                                coerce=_optional_enum, validate_choice=False)
     action_party_name = StringField(_l("Fastighetsägare eller organisation"),
-                                    validators=[MaxLength(200), NoIdentityNumber()])
+                                    validators=[MaxLength(actions.PARTY_NAME_MAX), NoIdentityNumber()])
     action_owner_id = SelectField(_l("Ansvarig person i Löfteskollen"), coerce=_optional_int,
                                   validate_choice=False)
     action_due_date = DateField(_l("Klart senast"), validators=[Optional()])
@@ -84,7 +84,7 @@ class ActionForm(BaseForm):
     party = SelectField(_l("Ansvarig part"), choices=_party_choices(_l("– välj –")),
                         coerce=_optional_enum, validate_choice=False)
     party_name = StringField(_l("Fastighetsägare eller organisation"),
-                             validators=[MaxLength(200), NoIdentityNumber()])
+                             validators=[MaxLength(actions.PARTY_NAME_MAX), NoIdentityNumber()])
     owner_id = SelectField(_l("Ansvarig person i Löfteskollen"), coerce=_optional_int,
                            validate_choice=False)
     due_date = DateField(_l("Klart senast"), validators=[Optional()])
