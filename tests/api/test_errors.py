@@ -25,6 +25,15 @@ def test_schema_errors_are_422_with_swedish_messages_per_field(client, world):
         }}
 
 
+
+def test_a_text_limit_is_written_as_a_swedish_number(client, world):
+    response = client.post(f"/api/v1/activities/{world.a.activity.id}/log-entries",
+                           headers=bearer(world.officer),
+                           json={"occurred_on": "2025-03-01", "note": "n" * 5001})
+    assert response.status_code == 422
+    assert response.json["errors"]["note"] == ["Texten får vara högst 5\u00a0000 tecken."]
+
+
 CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
                                      *range(0x7f, 0xa0)]) + "\ud800\ufffe"
 

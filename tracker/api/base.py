@@ -16,8 +16,10 @@ from tracker import pagination, ratelimit
 from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db
+from tracker.formatting import number_sv
 from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
 from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
+from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
 
@@ -76,10 +78,12 @@ class CleanString(fields.String):
 
 
 def text(max_length: int, *, required: bool = False, min_length: int = 0, **kwargs) -> fields.String:
-    """A free-text field; the services check it for personnummer."""
-    too_long = (_l("Texten ska vara mellan {min} och {max} tecken.") if min_length
-                else _l("Texten får vara högst {max} tecken."))
-    validators = [validate.Length(min=min_length, max=max_length, error=str(too_long))]
+    """A free-text field; the services check it for personnummer. The API speaks Swedish: its
+    bounds are written as Swedish numbers (5 000), the same limits the services refuse beyond."""
+    too_long = (_("Texten ska vara mellan %(min)s och %(max)s tecken.",
+                  min=number_sv(min_length), max=number_sv(max_length)) if min_length
+                else _("Texten får vara högst %(max)s tecken.", max=number_sv(max_length)))
+    validators = [validate.Length(min=min_length, max=max_length, error=too_long)]
     return CleanString(required=required, validate=validators, **kwargs)
 
 
