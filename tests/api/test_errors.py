@@ -34,6 +34,21 @@ def test_a_text_limit_is_written_as_a_swedish_number(client, world):
     assert response.json["errors"]["note"] == ["Texten får vara högst 5\u00a0000 tecken."]
 
 
+
+def test_a_range_is_written_as_swedish_numbers_and_a_year_as_a_year(client, world):
+    response = client.post(f"/api/v1/commitments/{world.a.police.id}/activities",
+                           headers=bearer(world.coordinator),
+                           json={"type_id": world.kind.id, "title": "Nattpatrull",
+                                 "recurrence": {"freq": "weekly", "count": 5000}})
+    assert response.status_code == 422
+    assert response.json["errors"] == {
+        "recurrence.count": ["Ange ett heltal från 1 till 1\u00a0000."]}
+    response = client.get(f"/api/v1/municipalities/{world.a.m.id}/indicator-values?year=1800",
+                          headers=bearer(world.coordinator))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"year": ["Ange ett heltal från 1990 till 2100."]}
+
+
 CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
                                      *range(0x7f, 0xa0)]) + "\ud800\ufffe"
 

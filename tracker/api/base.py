@@ -94,9 +94,14 @@ def id_field(*, strict: bool = True, **kwargs) -> fields.Integer:
         **kwargs)
 
 
-def int_range(low: int, high: int, *, strict: bool = True, **kwargs) -> fields.Integer:
-    return fields.Integer(strict=strict, validate=validate.Range(
-        low, high, error=str(_l("Ange ett heltal från {min} till {max}."))), **kwargs)
+def int_range(low: int, high: int, *, strict: bool = True, year: bool = False,
+              **kwargs) -> fields.Integer:
+    """A whole number from low to high; the bounds in its refusal are Swedish numbers
+    (100 000), a year's a year (2100)."""
+    bound = str if year else number_sv
+    error = _("Ange ett heltal från %(min)s till %(max)s.", min=bound(low), max=bound(high))
+    return fields.Integer(strict=strict, validate=validate.Range(low, high, error=error),
+                          **kwargs)
 
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
@@ -115,7 +120,8 @@ def one_of(choices, **kwargs) -> fields.String:
 
 class PageArgs(ApiSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(
-        1, MAX_PAGE, error=str(_l("Sidan ska vara ett heltal från {min} till {max}."))),
+        1, MAX_PAGE, error=_("Sidan ska vara ett heltal från 1 till %(max)s.",
+                             max=number_sv(MAX_PAGE))),
         metadata={"description": "Sidnummer, från 1."})
     per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=validate.Range(
         1, MAX_PER_PAGE, error=str(_l("per_page ska vara ett heltal från {min} till {max}."))),

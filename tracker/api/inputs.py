@@ -16,7 +16,7 @@ from tracker.api.base import (
     one_of,
     text,
 )
-from tracker.formatting import number_local
+from tracker.formatting import number_local, number_sv
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
 from tracker.services import indicator_values, limits
 from tracker.translation import gettext as _
@@ -26,6 +26,8 @@ from tracker.validators import clean_text
 ACTIVITY_STATUSES = [s.value for s in ActivityStatus]
 PARTIES = [p.value for p in Party]
 MAX_VALUE = 10**11  # indicator_value.value is NUMERIC(14, 3)
+VALUE_RANGE = _("Ange ett tal mellan %(min)s och %(max)s.", min=number_sv(-MAX_VALUE),
+                max=number_sv(MAX_VALUE))
 MAX_LIST = 200
 
 
@@ -72,13 +74,13 @@ class LogEntryArgs(DateRangeArgs):
 
 class IndicatorValueArgs(PageArgs):
     indicator_id = id_field(strict=False)
-    year = int_range(1990, 2100, strict=False)
+    year = int_range(1990, 2100, strict=False, year=True)
 
 
 class FollowUpArgs(PageArgs):
     municipality_id = id_field(strict=False)
     promise_id = id_field(strict=False)
-    year = int_range(2000, 2100, strict=False)
+    year = int_range(2000, 2100, strict=False, year=True)
     status = one_of([s.value for s in FollowUpStatus])
 
 
@@ -155,16 +157,16 @@ class LogEntryBody(ApiSchema):
 
 
 class IndicatorValueUpdateBody(ApiSchema):
-    value = fields.Float(required=True, validate=validate.Range(
-        -MAX_VALUE, MAX_VALUE, error=str(_l("Ange ett tal mellan {min} och {max}."))))
+    value = fields.Float(required=True, validate=validate.Range(-MAX_VALUE, MAX_VALUE,
+                                                                error=VALUE_RANGE))
     national_value = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
-        -MAX_VALUE, MAX_VALUE, error=str(_l("Ange ett tal mellan {min} och {max}."))))
+        -MAX_VALUE, MAX_VALUE, error=VALUE_RANGE))
     source_note = text(indicator_values.SOURCE_NOTE_MAX, load_default="")
 
 
 class IndicatorValueBody(IndicatorValueUpdateBody):
     indicator_id = id_field(required=True)
-    year = int_range(1990, 2100, required=True)
+    year = int_range(1990, 2100, required=True, year=True)
 
 
 class LogEntryPatchBody(ApiSchema):
