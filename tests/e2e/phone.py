@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "sv-SE", "is_mobile": True,
-         "has_touch": True}
+# A Swedish phone: its clock in Stockholm time, like the server's local_today() (between
+# midnight in Stockholm and midnight UTC the dates differ).
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "sv-SE",
+         "timezone_id": "Europe/Stockholm", "is_mobile": True, "has_touch": True}
 NARROW = {**PHONE, "viewport": {"width": 320, "height": 640}}  # the narrowest phone WCAG asks for
 
 
