@@ -198,7 +198,7 @@ def test_policy_accepts_long_and_uncommon_passwords(app, password):
 @pytest.mark.parametrize("password, message", [
     ("elva-tecken", "Lösenordet måste ha minst 12 tecken."),
     ("", "Lösenordet måste ha minst 12 tecken."),
-    ("k" * 129, "Lösenordet får ha högst 128 tecken."),
+    ("k" * 129, "Lösenordet får vara högst 128 tecken."),
     ("LeaveMeAlone", "Lösenordet är för vanligt. Välj ett annat."),
     ("1QAZ2WSX3EDC", "Lösenordet är för vanligt. Välj ett annat."),
     ("QazWsxEdcRfv", "Lösenordet är för vanligt. Välj ett annat."),

@@ -6,7 +6,7 @@ import re
 from wtforms.validators import Length, NumberRange, ValidationError
 
 from tracker.services import DomainError
-from tracker.services.limits import out_of_range, too_long
+from tracker.services.limits import out_of_range, too_long, year_between
 from tracker.services.personal_data import check_text
 
 # What no text in the application may hold: C0 controls but tab, line feed and carriage return;
@@ -60,7 +60,7 @@ class MaxLength(Length):
 class InRange(NumberRange):
     """A whole number from `low` to `high`, refused with the services' message
     (limits.out_of_range), the bounds written as the page writes numbers; not for years, which
-    are not grouped. The field's label names the number unless `label` does."""
+    are not grouped (InYears). The field's label names the number unless `label` does."""
 
     def __init__(self, low: int, high: int, label=None) -> None:
         super().__init__(min=low, max=high)
@@ -68,7 +68,17 @@ class InRange(NumberRange):
 
     def __call__(self, form, field) -> None:
         if field.data is not None and not self.min <= field.data <= self.max:
-            raise ValidationError(out_of_range(_label(field, self.label), self.min, self.max))
+            raise ValidationError(self.refusal(_label(field, self.label)))
+
+    def refusal(self, label: str) -> str:
+        return out_of_range(label, self.min, self.max)
+
+
+class InYears(InRange):
+    """A year from `low` to `high`, refused with the services' message (limits.year_between)."""
+
+    def refusal(self, label: str) -> str:
+        return year_between(label, self.min, self.max)
 
 
 _OPTIONAL = re.compile(r"\s*\([^()]*\)$")

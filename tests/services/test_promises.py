@@ -80,6 +80,13 @@ def test_period_must_be_one_to_three_years_within_range(world, start, end, field
     assert field in refused.value.errors
 
 
+def test_a_start_year_outside_the_range_names_the_range_as_years(world):
+    with pytest.raises(FieldErrors) as refused:
+        service.create_promise(world["coordinator"], world["m"].id,
+                               **_values(start_year=1999, end_year=1999))
+    assert refused.value.errors == {"start_year": "Startåret ska vara mellan 2000 och 2100."}
+
+
 def test_three_year_period_is_accepted(world):
     promise = service.create_promise(world["coordinator"], world["m"].id,
                                      **_values(start_year=2026, end_year=2028))

@@ -450,3 +450,35 @@ def test_the_services_refuse_texts_past_their_columns_with_the_limit_written_out
             key="grannsamverkan", name_sv="Grannsamverkan", description="B" * 4001))
     assert refused.value.errors == {"description": "Beskrivningen får vara högst 4\u00a0000 tecken."}
     assert town["officer"].name != "N" * 161
+
+
+def test_an_indicator_year_outside_the_range_is_refused_alike_by_form_and_service(client, town):
+    """The members' form and the service name the same years (limits.INDICATOR_YEAR_MIN and
+    YEAR_MAX), written as years, and nothing is stored."""
+    from tracker.services import FieldErrors
+    from tracker.services.indicator_values import save_indicator_value
+
+    indicator = Indicator(key="oro_ar", name="Andel som känner oro", unit="procent")
+    db.session.add(indicator)
+    db.session.commit()
+    login(client, town["coordinator"].email)
+    page = client.post(f"/kommuner/{town['m'].id}/indikatorer", data={
+        "indicator_id": indicator.id, "year": "1989", "value": "12,5"})
+    assert page.status_code == 422
+    assert "Året ska vara mellan 1990 och 2100." in page.get_data(as_text=True)
+    with pytest.raises(FieldErrors) as refused:
+        save_indicator_value(town["coordinator"], town["m"].id, indicator, 2101, None)
+    assert refused.value.errors["year"] == "Året ska vara mellan 1990 och 2100."
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IndicatorValue)) == 0
+
+
+def test_an_activity_type_refuses_a_long_key_and_a_long_option_naming_the_text(town, session):
+    from tracker.services import FieldErrors, activity_types
+
+    with pytest.raises(FieldErrors) as refused:
+        activity_types.save_activity_type(town["admin"], activity_types.ActivityTypeInput(
+            key="k" * 61, name_sv="Grannsamverkan", measures=[activity_types.MeasureInput(
+                key="val", label="Val", kind="choice", choices="kort, " + "L" * 81)]))
+    assert refused.value.errors["key"] == "Nyckeln får vara högst 60 tecken."
+    assert refused.value.errors["measures-0-choices"] == "Ett alternativ får vara högst 80 tecken."

@@ -30,6 +30,11 @@ ACTIONS = ("insert", "update", "delete", "login", "login_failed", "login_refused
 TOO_LONG = _l("Texten är för lång för ett filter.")
 
 
+def _column_max(attribute) -> int:
+    """A filter's text is no longer than its column holds: a longer one matches nothing."""
+    return attribute.property.columns[0].type.length
+
+
 def _iso_date(_form, field) -> None:
     try:
         field.parsed = date.fromisoformat(field.data) if field.data else None
@@ -41,14 +46,17 @@ def _iso_date(_form, field) -> None:
 class AuditFilterForm(PlainForm):
     """GET filters; no CSRF token (nothing changes). Swedish messages of its own for bad input."""
 
-    aktor = StringField(_l("Vem (e-post eller etikett)"), validators=[Optional(), Length(max=254, message=TOO_LONG)])
-    objekt = StringField(_l("Objekttyp"), validators=[Optional(), Length(max=60, message=TOO_LONG)],
-                         render_kw={"list": "audit-entities"})
+    aktor = StringField(_l("Vem (e-post eller etikett)"), validators=[
+        Optional(), Length(max=_column_max(AuditEvent.actor_label), message=TOO_LONG)])
+    objekt = StringField(_l("Objekttyp"), validators=[
+        Optional(), Length(max=_column_max(AuditEvent.entity), message=TOO_LONG)],
+        render_kw={"list": "audit-entities"})
     objekt_id = StringField(_l("Objektets id"), validators=[
         Optional(), Regexp(r"^[0-9]{1,10}$", message=_l("Ange ett id med bara siffror."))],
         render_kw={"inputmode": "numeric"})
-    handelse = StringField(_l("Händelse"), validators=[Optional(), Length(max=40, message=TOO_LONG)],
-                           render_kw={"list": "audit-actions"})
+    handelse = StringField(_l("Händelse"), validators=[
+        Optional(), Length(max=_column_max(AuditEvent.action), message=TOO_LONG)],
+        render_kw={"list": "audit-actions"})
     fran = StringField(_l("Från och med"), validators=[_iso_date], render_kw={"type": "date"})
     till = StringField(_l("Till och med"), validators=[_iso_date], render_kw={"type": "date"})
 

@@ -18,7 +18,7 @@ from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db
 from tracker.formatting import number_sv
 from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
-from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors
+from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors, limits
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text
@@ -104,7 +104,7 @@ def int_range(low: int, high: int, *, strict: bool = True, year: bool = False,
                           **kwargs)
 
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+FIRST_DAY, LAST_DAY = date(limits.YEAR_MIN, 1, 1), date(limits.YEAR_MAX, 12, 31)
 
 
 def day(**kwargs) -> fields.Date:

@@ -74,13 +74,13 @@ class LogEntryArgs(DateRangeArgs):
 
 class IndicatorValueArgs(PageArgs):
     indicator_id = id_field(strict=False)
-    year = int_range(1990, 2100, strict=False, year=True)
+    year = int_range(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, strict=False, year=True)
 
 
 class FollowUpArgs(PageArgs):
     municipality_id = id_field(strict=False)
     promise_id = id_field(strict=False)
-    year = int_range(2000, 2100, strict=False, year=True)
+    year = int_range(limits.YEAR_MIN, limits.YEAR_MAX, strict=False, year=True)
     status = one_of([s.value for s in FollowUpStatus])
 
 
@@ -166,7 +166,7 @@ class IndicatorValueUpdateBody(ApiSchema):
 
 class IndicatorValueBody(IndicatorValueUpdateBody):
     indicator_id = id_field(required=True)
-    year = int_range(1990, 2100, required=True, year=True)
+    year = int_range(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, required=True, year=True)
 
 
 class LogEntryPatchBody(ApiSchema):

@@ -2,7 +2,7 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitF
 from wtforms.validators import DataRequired, EqualTo
 
 from tracker.forms import BaseForm
-from tracker.services import limits, security_keys
+from tracker.services import limits, passwords, second_factor, security_keys
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength, NoIdentityNumber
 
@@ -20,7 +20,7 @@ class _AccountEmail(BaseForm):
 class LoginForm(_AccountEmail):
     password = PasswordField(
         _l("Lösenord"),
-        validators=[DataRequired(_l("Ange ditt lösenord.")), MaxLength(1024)],
+        validators=[DataRequired(_l("Ange ditt lösenord.")), MaxLength(passwords.TYPED_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Logga in"))
@@ -54,7 +54,7 @@ class CodeForm(BaseForm):
 
     code = StringField(
         _l("Kod"),
-        validators=[DataRequired(_l("Skriv koden.")), MaxLength(40)],
+        validators=[DataRequired(_l("Skriv koden.")), MaxLength(second_factor.TYPED_CODE_MAX)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false"},
     )
@@ -68,7 +68,7 @@ class EnrolForm(CodeForm):
     secret = HiddenField()
     password = PasswordField(
         _l("Ditt lösenord"),
-        validators=[DataRequired(_l("Skriv ditt lösenord.")), MaxLength(1024)],
+        validators=[DataRequired(_l("Skriv ditt lösenord.")), MaxLength(passwords.TYPED_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Slå på tvåstegsverifiering"))
@@ -86,18 +86,18 @@ class SecurityKeyForm(BaseForm):
     )
     code = StringField(
         _l("Kod från appen"),
-        validators=[DataRequired(_l("Skriv koden.")), MaxLength(40)],
+        validators=[DataRequired(_l("Skriv koden.")), MaxLength(second_factor.TYPED_CODE_MAX)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off",
                    "spellcheck": "false", "inputmode": "numeric"},
     )
-    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[MaxLength(64 * 1024)])
+    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[MaxLength(security_keys.MAX_RESPONSE)])
     submit = SubmitField(_l("Lägg till säkerhetsnyckel"))
 
 
 class SecurityKeyLoginForm(BaseForm):
     """The second step of a login with a security key (filled in by static/webauthn.js)."""
 
-    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[MaxLength(64 * 1024)])
+    credential = HiddenField(_l("Säkerhetsnyckel"), validators=[MaxLength(security_keys.MAX_RESPONSE)])
     submit = SubmitField(_l("Använd säkerhetsnyckel"))
 
 

@@ -10,13 +10,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 
 from tracker.forms import BaseForm
 from tracker.models import Organisation, Role
 from tracker.services import indicator_values, limits, setup, user_admin
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import MaxLength, NoIdentityNumber
+from tracker.validators import InYears, MaxLength, NoIdentityNumber
 
 ROLE_CHOICES = [
     (Role.COORDINATOR.value, _l("Samordnare – redigerar löften, aktiviteter och uppföljning")),
@@ -96,11 +96,11 @@ class RoleForm(BaseForm):
 
 class IndicatorValueForm(BaseForm):
     indicator_id = SelectField(_l("Indikator"), coerce=int, validate_choice=False)
-    year = IntegerField(_l("År"), validators=[Optional(), NumberRange(1990, 2100)])
+    year = IntegerField(_l("År"), validators=[Optional(), InYears(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, _l("Året"))])
     # Text, read as Swedish numbers ("12,5") by the importer's cell parser.
-    value = StringField(_l("Värde i kommunen"), validators=[MaxLength(40)],
+    value = StringField(_l("Värde i kommunen"), validators=[MaxLength(limits.TYPED_NUMBER_MAX)],
                         render_kw={"inputmode": "decimal"})
-    national_value = StringField(_l("Värde i riket (valfritt)"), validators=[MaxLength(40)],
+    national_value = StringField(_l("Värde i riket (valfritt)"), validators=[MaxLength(limits.TYPED_NUMBER_MAX)],
                                  render_kw={"inputmode": "decimal"})
     source_note = StringField(_l("Anmärkning (valfritt)"),
                               validators=[MaxLength(indicator_values.SOURCE_NOTE_MAX), NoIdentityNumber()])

@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.models.base import UTCDateTime, created_at_column, str_enum
 from tracker.models.promise import Promise
 from tracker.models.user import User
+from tracker.services.limits import YEAR_MAX, YEAR_MIN
 
 
 class FollowUpStatus(enum.Enum):
@@ -49,7 +50,7 @@ class FollowUp(db.Model):
     __tablename__ = "follow_up"
     __table_args__ = (
         sa.UniqueConstraint("promise_id", "year"),
-        sa.CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        sa.CheckConstraint(f"year BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name="year_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models.geo import Municipality
+from tracker.services.limits import INDICATOR_YEAR_MIN, YEAR_MAX
 
 
 class Indicator(db.Model):
@@ -27,7 +28,7 @@ class IndicatorValue(db.Model):
     __tablename__ = "indicator_value"
     __table_args__ = (
         sa.UniqueConstraint("indicator_id", "municipality_id", "year"),
-        sa.CheckConstraint("year BETWEEN 1990 AND 2100", name="year_range"),
+        sa.CheckConstraint(f"year BETWEEN {INDICATOR_YEAR_MIN} AND {YEAR_MAX}", name="year_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

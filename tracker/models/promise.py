@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.models.base import created_at_column, str_enum, updated_at_column
 from tracker.models.geo import Municipality
 from tracker.models.indicator import Indicator  # noqa: F401  (CommitmentIndicator.indicator)
+from tracker.services.limits import YEAR_MAX, YEAR_MIN
 
 
 class PromiseStatus(enum.Enum):
@@ -83,7 +84,8 @@ def _suggested_kind(context) -> CommitmentKind:
 class Promise(db.Model):
     __tablename__ = "promise"
     __table_args__ = (
-        sa.CheckConstraint("start_year BETWEEN 2000 AND 2100", name="start_year_range"),
+        sa.CheckConstraint(f"start_year BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+                           name="start_year_range"),
         sa.CheckConstraint(
             "end_year >= start_year AND end_year - start_year <= 2", name="period_length"
         ),

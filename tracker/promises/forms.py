@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.forms import BaseForm, VersionedForm
 from tracker.labels import COMMITMENT_KIND, PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER, CommitmentKind
+from tracker.services import limits
 from tracker.services.promises import (
     MAX_TARGET,
     SIGNATORY_MAX,
@@ -160,7 +161,7 @@ class IndicatorLinkForm(BaseForm):
     linked = BooleanField(_l("Koppla till löftet"))
     direction = SelectField(_l("Bättre är"), choices=[
         ("lower", _l("lägre värde")), ("higher", _l("högre värde"))])
-    target = StringField(_l("Målvärde (frivilligt)"), validators=[MaxLength(20)])
+    target = StringField(_l("Målvärde (frivilligt)"), validators=[MaxLength(limits.TYPED_NUMBER_MAX)])
 
 
 class AssessmentForm(VersionedForm):

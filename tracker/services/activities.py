@@ -28,13 +28,14 @@ from tracker.services.limits import (
     REASON_MAX,
     TARGET_MAX,
     TITLE_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
     check_length,
     check_range,
 )
 from tracker.services.recurrence import activity_target, occasions
 from tracker.translation import gettext as _
 
-MIN_YEAR, MAX_YEAR = 2000, 2100  # plans outside this are typing mistakes (and overflow dates)
 OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
 
 
@@ -106,9 +107,9 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
     until = (data.recurrence or {}).get("until")
     for name, day in (("start_date", data.start_date), ("due_date", data.due_date),
                       ("rec_until", until)):
-        if day and not MIN_YEAR <= _year_of(day) <= MAX_YEAR:
+        if day and not YEAR_MIN <= _year_of(day) <= YEAR_MAX:
             errors[name] = _("Ange ett datum mellan år %(first)d och %(last)d.",
-                             first=MIN_YEAR, last=MAX_YEAR)
+                             first=YEAR_MIN, last=YEAR_MAX)
     roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(
         Membership.municipality_id == municipality_id)).all())
     if data.owner_id is not None and data.owner_id not in roles:

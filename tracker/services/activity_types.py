@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.formatting import number_local
 from tracker.models import ActivityType, MeasureKind, User
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services.limits import too_long
@@ -71,7 +70,7 @@ def _check_key(key: str, limit: int) -> str | None:
     if not key:
         return _("Ange en nyckel.")
     if len(key) > limit:
-        return _("Nyckeln får vara högst %(n)d tecken.", n=limit)
+        return too_long(_("Nyckeln"), limit)
     if not KEY_PATTERN.match(key):
         return _("Nyckeln får bara innehålla små bokstäver a–z, siffror och understreck, "
                  "och ska börja med en bokstav (t.ex. antal_elever).")
@@ -139,8 +138,7 @@ def _measure(index: int, row: MeasureInput, seen: set[str],
         elif len(set(choices)) != len(choices):
             found[choice_field] = _("Samma alternativ står flera gånger.")
         elif any(len(choice) > CHOICE_MAX for choice in choices):
-            found[choice_field] = _("Ett alternativ får vara högst %(n)s tecken.",
-                                    n=number_local(CHOICE_MAX))
+            found[choice_field] = too_long(_("Ett alternativ"), CHOICE_MAX)
     free_text = {measure_field(index, "label"): (_("Rubrik"), label),
                  measure_field(index, "label_en"): (_("Rubrik på engelska"), label_en)}
     if kind == MeasureKind.CHOICE:

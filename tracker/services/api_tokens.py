@@ -18,6 +18,7 @@ from tracker.extensions import db
 from tracker.models import ApiScope, ApiToken, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 PREFIX = "lk_"
@@ -54,7 +55,7 @@ def create_token(user: User, name: str, scope: ApiScope, days: int,
     if not name:
         errors["name"] = _("Ge nyckeln ett namn, t.ex. vad den ska användas till.")
     elif len(name) > NAME_MAX:
-        errors["name"] = _("Namnet får vara högst %(n)d tecken.", n=NAME_MAX)
+        errors["name"] = too_long(_("Namnet"), NAME_MAX)
     else:
         errors.update(personal_data.check_fields({"name": (_("Namn"), name)}))
     if days not in EXPIRY_DAYS or days > MAX_EXPIRY_DAYS:

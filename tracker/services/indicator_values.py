@@ -9,10 +9,9 @@ from tracker import policies
 from tracker.extensions import db
 from tracker.models import Indicator, IndicatorValue, User
 from tracker.services import DomainError, FieldErrors, personal_data
-from tracker.services.limits import check_length
+from tracker.services.limits import INDICATOR_YEAR_MIN, YEAR_MAX, check_length, year_between
 from tracker.translation import gettext as _
 
-MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_ABS_VALUE = Decimal(10) ** 11  # the columns are NUMERIC(14, 3)
 SOURCE_NOTE_MAX = 500  # a line of its own under the figure
 
@@ -36,8 +35,8 @@ def save_indicator_value(actor: User, municipality_id: int, indicator: Indicator
     if not policies.can_edit(actor, municipality_id):
         raise DomainError(_("Du har inte behörighet att ändra indikatorer i kommunen."))
     errors: dict[str, str] = {}
-    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
-        errors["year"] = _("Året ska vara mellan %(min)d och %(max)d.", min=MIN_YEAR, max=MAX_YEAR)
+    if year is None or not INDICATOR_YEAR_MIN <= year <= YEAR_MAX:
+        errors["year"] = year_between(_("Året"), INDICATOR_YEAR_MIN, YEAR_MAX)
     if value is None:
         errors["value"] = _("Ange ett värde.")
     value = _stored(value, "value", errors)

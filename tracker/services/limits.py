@@ -18,6 +18,12 @@ INTERVAL_MAX = 52
 OCCASIONS_MAX = 1000
 DURATION_MAX_DAYS = 31  # one logged occasion: longer is a typing mistake
 DURATION_MAX_MINUTES = DURATION_MAX_DAYS * 24 * 60
+# A number typed in a text field ("12,5", "57,7089"), before it is read: longer is no number.
+TYPED_NUMBER_MAX = 40
+# A promise's, a plan's or a follow-up's year: outside is a typing mistake (and overflows dates).
+# The tables' CHECK constraints use the same numbers (tracker.models).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+INDICATOR_YEAR_MIN = 1990  # statistics (surveys, reported crime) reach further back than promises
 
 
 def check_length(errors: dict[str, str], name: str, label: str, value: str | None,
@@ -31,6 +37,12 @@ def too_long(label: str, maximum: int) -> str:
     """The refusal of a text longer than `maximum` characters, the number written as the page's
     language writes it (4 000, or 4,000 on an English page)."""
     return _("%(label)s får vara högst %(max)s tecken.", label=label, max=number_local(maximum))
+
+
+def year_between(label: str, low: int, high: int) -> str:
+    """The refusal of a year outside low..high; a year is written as a year (2100, never
+    2 100)."""
+    return _("%(label)s ska vara mellan %(min)d och %(max)d.", label=label, min=low, max=high)
 
 
 def check_range(errors: dict[str, str], name: str, label: str, value: int | None,

@@ -12,6 +12,7 @@ from tracker import page_cache, policies
 from tracker.extensions import db
 from tracker.models import LogEntry, Municipality, Place, User, activity_place
 from tracker.services import DomainError, FieldErrors, personal_data
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 
@@ -125,7 +126,7 @@ def create_place(actor: User, municipality_id: int, name: str, kind: str,
     if not name:
         errors["name"] = _("Ange ett namn på platsen.")
     elif len(name) > NAME_MAX:
-        errors["name"] = _("Namnet får vara högst %(n)d tecken.", n=NAME_MAX)
+        errors["name"] = too_long(_("Namnet"), NAME_MAX)
     else:
         errors.update(personal_data.check_fields({"name": (_("Namn"), name)}))
     if kind not in PLACE_KINDS:

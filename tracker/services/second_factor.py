@@ -30,6 +30,7 @@ RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misre
 # 24 characters of 32: 120 bits, so that one SHA-256 is enough to store them (ASVS 5.0 6.5.2
 # asks a salted password hash below 112 bits). Codes of 16 made before still work once.
 RECOVERY_LENGTH = 24
+TYPED_CODE_MAX = 40  # a code as typed, with the spaces and dashes it may carry
 LEGACY_RECOVERY_LENGTH = 16
 STEP_SECONDS = 30
 VALID_WINDOW = 1  # the step before and after: a phone's clock may be off by half a minute

@@ -6,12 +6,12 @@ from tracker.extensions import db
 from tracker.labels import SOURCE
 from tracker.models import Commitment, FocusArea, Promise, PromiseStatus, User
 from tracker.services import DomainError
-from tracker.services.limits import TARGET_MAX
+from tracker.services.limits import TARGET_MAX, YEAR_MAX, YEAR_MIN
 from tracker.services.personal_data import check_fields
 from tracker.translation import gettext as _
 
 SOURCE_KEYS = tuple(SOURCE)
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = YEAR_MIN, YEAR_MAX
 MAX_EXTRA_YEARS = 2  # a period is 1–3 calendar years
 PROMISE_FIELDS = (
     "title", "start_year", "end_year", "problem_picture", "sources", "sources_note",

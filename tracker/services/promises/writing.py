@@ -17,7 +17,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services.limits import too_long
+from tracker.services.limits import too_long, year_between
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS,
     MAX_EXTRA_YEARS,
@@ -53,9 +53,7 @@ def _clean_promise(values: dict) -> dict:
         errors["title"] = too_long(_("Rubriken"), TITLE_MAX)
     start, end = values.get("start_year"), values.get("end_year")
     if not isinstance(start, int) or not MIN_YEAR <= start <= MAX_YEAR:
-        errors["start_year"] = _(
-            "Startåret ska vara mellan %(min)d och %(max)d.", min=MIN_YEAR, max=MAX_YEAR
-        )
+        errors["start_year"] = year_between(_("Startåret"), MIN_YEAR, MAX_YEAR)
     elif not isinstance(end, int) or not start <= end <= start + MAX_EXTRA_YEARS:
         errors["end_year"] = _(
             "Perioden ska vara 1–3 år: slutåret ska vara samma som startåret eller högst "
