@@ -20,8 +20,8 @@ from tracker.translation import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
-# A password as typed at a login or a confirmation, where no policy is checked: longer is refused
-# before the hasher reads it. Passwords set before MAX_LENGTH existed may be longer than it.
+# A password as typed at a login or a confirmation, where the policy above is not checked (the
+# password is compared, not chosen): longer is refused before the hasher reads it all.
 TYPED_MAX = 1024
 COMMON_PASSWORDS_FILE = "common-passwords.txt"
 SWEDISH_WORDS_FILE = "swedish-words.txt"
