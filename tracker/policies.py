@@ -210,19 +210,19 @@ def can_work_on_action(user, action, activity) -> bool:
     """An action point's status and photos: its owner, and whoever may log on its activity."""
     if not user.is_authenticated:
         return False
-    if action.owner_id == user.id and role_in(user, action.municipality_id) in LOG_ROLES:
+    if action.owner_id == user.id and role_in(user, action) in LOG_ROLES:
         return True
     return can_log_on(user, activity)
 
 
 def can_remove_attachment(user, attachment) -> bool:
     """The municipality's coordinators, or whoever uploaded it while they may still log there."""
-    if can_edit(user, attachment.municipality_id):
+    if can_edit(user, attachment):
         return True
     return bool(user.is_authenticated and attachment.uploaded_by_id == user.id
-                and role_in(user, attachment.municipality_id) in LOG_ROLES)
+                and role_in(user, attachment) in LOG_ROLES)
 
 
-def can_publish_protocol(user, municipality_id: int) -> bool:
+def can_publish_protocol(user, obj) -> bool:
     """Making a walk's protocol public is the coordinator's choice."""
-    return can_edit(user, municipality_id)
+    return can_edit(user, obj)

@@ -102,7 +102,7 @@ def create(commitment_id: int):
     promise = db.session.get_one(Promise, commitment.promise_id)
     require(policies.can_create_activity(current_user, commitment))
     form = NewActivityForm()
-    if not policies.can_edit(current_user, promise.municipality_id):
+    if not policies.can_edit(current_user, promise):
         del form.show_public  # "visa för invånare" is the coordinators' choice
     _fill_choices(form, promise.municipality_id, _commitments_of(promise.id))
     if request.method == "GET":

@@ -184,7 +184,7 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     activity.due_date = data.due_date
     activity.target_count = data.target_count
     activity.recurrence = data.recurrence or None
-    if data.show_public is not None and policies.can_edit(actor, promise.municipality_id):
+    if data.show_public is not None and policies.can_edit(actor, promise):
         activity.show_public = bool(data.show_public)
     activity.assignees = list(db.session.scalars(sa.select(User).where(User.id.in_(data.assignee_ids))))
     activity.places = list(db.session.scalars(sa.select(Place).where(Place.id.in_(data.place_ids))))

@@ -194,7 +194,7 @@ def remove_finding(actor: User, activity: Activity, finding: Finding) -> None:
 
 
 def set_published(actor: User, protocol: WalkProtocol, published: bool) -> None:
-    if not policies.can_publish_protocol(actor, protocol.municipality_id):
+    if not policies.can_publish_protocol(actor, protocol):
         raise DomainError(_("Bara kommunens samordnare kan publicera protokollet."))
     protocol.published_at = utcnow() if published else None
     db.session.flush()

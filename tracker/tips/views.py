@@ -81,7 +81,7 @@ def _render_detail(detail: service.TipDetail, status: int = 200, **forms):
 @login_required
 def detail(tip_id: int):
     found = service.load_tip(tip_id) or abort(404)
-    require(policies.can_read_tips(current_user, found.tip.municipality_id))
+    require(policies.can_read_tips(current_user, found.tip))
     return _render_detail(found)
 
 

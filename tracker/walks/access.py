@@ -15,7 +15,7 @@ def scoped(model, object_id: int, *options):
     obj = db.session.get(model, object_id, options=list(options))
     if obj is None:
         abort(404)
-    if not policies.can_view(current_user, obj.municipality_id):
+    if not policies.can_view(current_user, obj):
         audit.record_not_found_elsewhere(model.__tablename__, object_id)
         abort(404)
     return obj

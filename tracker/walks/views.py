@@ -36,8 +36,8 @@ def _protocol_page(activity: Activity, entry: LogEntry, protocol: WalkProtocol |
         "walks/protocol.html", activity=activity, entry=entry, protocol=protocol, form=form,
         rows=rows, upload_form=UploadForm(), publish_form=PublishForm(),
         can_log=policies.can_log_on(current_user, activity),
-        can_publish=policies.can_publish_protocol(current_user, activity.municipality_id),
-        can_remove=policies.can_edit(current_user, activity.municipality_id))
+        can_publish=policies.can_publish_protocol(current_user, activity),
+        can_remove=policies.can_edit(current_user, activity))
 
 
 @bp.route("/genomforanden/<int:entry_id>/protokoll", methods=["GET", "POST"])
@@ -195,7 +195,7 @@ def remove_finding(finding_id: int):
 @login_required
 def publish(entry_id: int):
     activity, entry = entry_or_404(entry_id)
-    require(policies.can_publish_protocol(current_user, activity.municipality_id))
+    require(policies.can_publish_protocol(current_user, activity))
     protocol = walks.protocol_of(entry.id)
     if protocol is None:
         flash(_("Spara protokollet innan det publiceras."), "error")
