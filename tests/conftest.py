@@ -18,7 +18,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from tracker import create_app, page_cache
+from tracker import create_app, page_cache, policies
 from tracker.extensions import db
 from tracker.models import Membership, Municipality, Organisation, PoliceArea, Role, User
 from tracker.services import accounts
@@ -106,6 +106,7 @@ class FreshSessionClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.expire_all()
+            db.session.info.pop(policies.ROLES_KEY, None)  # the roles a request read
         return super().open(*args, **kwargs)
 
 

@@ -133,6 +133,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(markdown_filter, "markdown")
     from tracker.labels import TEMPLATE_GLOBALS
     from tracker.models import ActivityStatus, CommitmentKind, Party, Verdict
+    from tracker.policies import COMMENT_EDIT_MINUTES
     from tracker.services.activity_read.rows import progress_text
 
     app.add_template_filter(ActivityStatus, "activity_status")
@@ -140,7 +141,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(Verdict, "verdict")
     app.add_template_filter(CommitmentKind, "commitment_kind")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, select_options=select_options,
-                                 indicator_value=indicator_value, progress_text=progress_text)
+                                 indicator_value=indicator_value, progress_text=progress_text,
+                                 COMMENT_EDIT_MINUTES=COMMENT_EDIT_MINUTES)
 
 
 def local_today() -> date:

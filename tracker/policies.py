@@ -184,7 +184,8 @@ def can_correct_entry(user, activity, entry) -> bool:
 
 
 # ---- the conversation on an activity: members who may log write; viewers read
-COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+COMMENT_EDIT_MINUTES = 15
+COMMENT_EDIT_WINDOW = timedelta(minutes=COMMENT_EDIT_MINUTES)
 
 
 def can_comment(user, obj) -> bool:
@@ -193,17 +194,27 @@ def can_comment(user, obj) -> bool:
     return can_log(user, obj)
 
 
+def owns_comment(user, obj, comment) -> bool:
+    """The comment's author, while they may still write in the conversation: theirs to change
+    or remove within COMMENT_EDIT_WINDOW. Anyone else is refused outright (403); the author
+    after the window is told why."""
+    return bool(user.is_authenticated and comment.author_id == user.id
+                and can_comment(user, obj))
+
+
+def owns_or_moderates_comment(user, obj, comment) -> bool:
+    """Who may ask to remove a comment: its author, or a coordinator (moderation)."""
+    return owns_comment(user, obj, comment) or can_edit(user, obj)
+
+
 def can_change_comment(user, obj, comment, now: datetime) -> bool:
     """Editing a comment: its author, within COMMENT_EDIT_WINDOW of writing it."""
-    return bool(user.is_authenticated and comment.author_id == user.id
-                and now - comment.created_at <= COMMENT_EDIT_WINDOW
-                and can_comment(user, obj))
+    return owns_comment(user, obj, comment) and now - comment.created_at <= COMMENT_EDIT_WINDOW
 
 
 def can_remove_comment(user, obj, comment, now: datetime) -> bool:
     """Removing a comment: its author within the window, or a coordinator (moderation)."""
-    return can_change_comment(user, obj, comment, now) or can_edit(
-        user, obj)
+    return can_change_comment(user, obj, comment, now) or can_edit(user, obj)
 
 
 def can_work_on_action(user, action, activity) -> bool:

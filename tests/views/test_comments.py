@@ -236,3 +236,29 @@ def test_the_api_writes_reads_and_enforces_the_window(client, world, session):
     assert client.delete(url, headers=officer).status_code == 422
     assert client.delete(url, headers=bearer(world["coordinator"])).status_code == 204
     assert _comments(session, world) == []
+
+
+def test_an_author_who_may_no_longer_write_is_refused_alike_on_the_web_and_in_the_api(
+        client, world, session):
+    """Owning a comment takes the right to write in the conversation (policies.owns_comment):
+    an officer made a viewer keeps their comment, but neither the page nor the API lets them
+    change it, even within the window; a coordinator may still remove it."""
+    from tests.api.conftest import bearer
+    from tracker.models import Membership, Role
+
+    comment = comments.add_comment(world["officer"], world["activity"], "Skrivet som polis.")
+    session.commit()
+    session.execute(sa.update(Membership).where(Membership.user_id == world["officer"].id)
+                    .values(role=Role.VIEWER))
+    session.commit()
+    url = f"/api/v1/comments/{comment.id}"
+    assert client.patch(url, headers=bearer(world["officer"]),
+                        json={"text": "Ändrat som läsare"}).status_code == 403
+    assert client.delete(url, headers=bearer(world["officer"])).status_code == 403
+    login(client, world["officer"].email)
+    page = f"/aktiviteter/{world['activity'].id}/kommentarer/{comment.id}/andra"
+    assert client.get(page).status_code == 403
+    assert client.post(page, data={"text": "Ändrat som läsare"}).status_code == 403
+    session.expire_all()
+    assert [c.text for c in _comments(session, world)] == ["Skrivet som polis."]
+    assert client.delete(url, headers=bearer(world["coordinator"])).status_code == 204

@@ -1,4 +1,4 @@
-"""The conversation on an activity: write, correct (the author, 15 minutes) and remove."""
+"""The conversation on an activity: write, correct (the author, policies.COMMENT_EDIT_WINDOW) and remove."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -67,11 +67,10 @@ def add_comment(activity_id: int):
 @login_required
 def edit_comment(activity_id: int, comment_id: int):
     activity, comment = _comment(activity_id, comment_id)
-    require(comment.author_id == current_user.id
-            and policies.can_comment(current_user, activity))
-    if not policies.can_change_comment(current_user, activity, comment,
-                                       utcnow()):
-        flash(_("En kommentar kan bara ändras inom 15 minuter efter att den skrevs."), "error")
+    require(policies.owns_comment(current_user, activity, comment))
+    if not policies.can_change_comment(current_user, activity, comment, utcnow()):
+        flash(_("En kommentar kan bara ändras inom %(minutes)d minuter efter att den skrevs.",
+                minutes=policies.COMMENT_EDIT_MINUTES), "error")
         return redirect(_back(activity_id, comment_id))
     form = CommentForm(data={"text": comment.text})
     if form.validate_on_submit():
@@ -96,8 +95,7 @@ def edit_comment(activity_id: int, comment_id: int):
 @login_required
 def remove_comment(activity_id: int, comment_id: int):
     activity, comment = _comment(activity_id, comment_id)
-    require(comment.author_id == current_user.id
-            or policies.can_edit(current_user, activity))
+    require(policies.owns_or_moderates_comment(current_user, activity, comment))
     if not BaseForm().validate_on_submit():
         abort(400)
     try:

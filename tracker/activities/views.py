@@ -227,7 +227,7 @@ def detail(activity_id: int):
             can_log=can_log, expected=activity_service.expected_occasions(activity))
 
     # Files and comments are the same for every reader; what this reader may do with each
-    # (remove, change within 15 minutes) is decided now.
+    # (remove, change within policies.COMMENT_EDIT_WINDOW) is decided now.
     attachments, comment_rows = part("activity_files_and_comments", (), lambda: (
         activity_read.attachments_of(activity_id), comments.comment_rows(activity_id)))
     can_read_tips = policies.can_read_tips(user, facts)

@@ -92,7 +92,7 @@ def create_comment(body, activity_id: int):
 
     Idempotency-Key: se loggade genomföranden."""
     activity = _activity(activity_id)
-    require(policies.can_comment(user(), activity.municipality_id))
+    require(policies.can_comment(user(), activity))
     if (earlier := api_once.first_id()) is None:
         with service_errors():
             earlier = comments.add_comment(user(), activity, body["text"]).id
@@ -107,7 +107,7 @@ def create_comment(body, activity_id: int):
 def update_comment(body, comment_id: int):
     """Ändra din kommentar, inom 15 minuter efter att du skrev den (senare: 422 refused)."""
     activity, found = _comment(comment_id)
-    require(found.author_id == user().id)
+    require(policies.owns_comment(user(), activity, found))
     with service_errors():
         comments.edit_comment(user(), activity, found, body["text"])
     commit()
@@ -119,8 +119,7 @@ def update_comment(body, comment_id: int):
 def remove_comment(comment_id: int):
     """Ta bort din kommentar inom 15 minuter; kommunens samordnare tar bort vilken som helst."""
     activity, found = _comment(comment_id)
-    require(found.author_id == user().id
-            or policies.can_edit(user(), activity.municipality_id))
+    require(policies.owns_or_moderates_comment(user(), activity, found))
     with service_errors():
         comments.remove_comment(user(), activity, found)
     commit()

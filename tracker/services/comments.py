@@ -106,8 +106,9 @@ def edit_comment(actor: User, activity: Activity, comment: ActivityComment, text
     _own(activity, comment)
     if not policies.can_change_comment(actor, activity, comment,
                                        now or utcnow()):
-        raise DomainError(_("Du kan bara ändra din egen kommentar, och bara inom 15 minuter "
-                            "efter att du skrev den."))
+        raise DomainError(_("Du kan bara ändra din egen kommentar, och bara inom %(minutes)d "
+                            "minuter efter att du skrev den.",
+                            minutes=policies.COMMENT_EDIT_MINUTES))
     new = _text(text)
     if new == comment.text:
         return comment
@@ -127,8 +128,9 @@ def remove_comment(actor: User, activity: Activity, comment: ActivityComment, *,
     _own(activity, comment)
     if not policies.can_remove_comment(actor, activity, comment,
                                        now or utcnow()):
-        raise DomainError(_("Du kan bara ta bort din egen kommentar, och bara inom 15 minuter "
-                            "efter att du skrev den."))
+        raise DomainError(_("Du kan bara ta bort din egen kommentar, och bara inom %(minutes)d "
+                            "minuter efter att du skrev den.",
+                            minutes=policies.COMMENT_EDIT_MINUTES))
     db.session.delete(comment)
     db.session.flush()
 
