@@ -196,8 +196,9 @@ def can_comment(user, obj) -> bool:
 
 def owns_comment(user, obj, comment) -> bool:
     """The comment's author, while they may still write in the conversation: theirs to change
-    or remove within COMMENT_EDIT_WINDOW. Anyone else is refused outright (403); the author
-    after the window is told why."""
+    or remove within COMMENT_EDIT_WINDOW (can_change_comment, can_remove_comment add the
+    window). Whether the window has passed is a separate question, so the author can be told
+    why."""
     return bool(user.is_authenticated and comment.author_id == user.id
                 and can_comment(user, obj))
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tests.api.conftest import bearer
 from tracker.formatting import local_today
-from tracker.models import AuditEvent
+from tracker.models import Activity, AuditEvent
 
 
 def test_schema_errors_are_422_with_swedish_messages_per_field(client, world):
@@ -35,7 +35,7 @@ def test_a_text_limit_is_written_as_a_swedish_number(client, world):
 
 
 
-def test_a_range_is_written_as_swedish_numbers_and_a_year_as_a_year(client, world):
+def test_a_range_is_written_as_swedish_numbers_and_a_year_as_the_services_say(client, world):
     response = client.post(f"/api/v1/commitments/{world.a.police.id}/activities",
                            headers=bearer(world.coordinator),
                            json={"type_id": world.kind.id, "title": "Nattpatrull",
@@ -46,7 +46,19 @@ def test_a_range_is_written_as_swedish_numbers_and_a_year_as_a_year(client, worl
     response = client.get(f"/api/v1/municipalities/{world.a.m.id}/indicator-values?year=1800",
                           headers=bearer(world.coordinator))
     assert response.status_code == 422
-    assert response.json["errors"] == {"year": ["Ange ett heltal från 1990 till 2100."]}
+    assert response.json["errors"] == {"year": ["Året ska vara mellan 1990 och 2100."]}
+
+
+def test_a_planning_date_outside_the_years_is_refused_as_the_service_refuses_it(
+        client, session, world):
+    response = client.post(f"/api/v1/commitments/{world.a.police.id}/activities",
+                           headers=bearer(world.coordinator),
+                           json={"type_id": world.kind.id, "title": "Nattpatrull",
+                                 "start_date": "1999-12-31"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"start_date": ["Ange ett datum mellan år 2000 och 2100."]}
+    assert session.scalar(sa.select(sa.func.count(Activity.id)).where(
+        Activity.title == "Nattpatrull")) == 0
 
 
 CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),

@@ -217,6 +217,19 @@ def test_duplicate_and_unknown_indicators_are_row_errors(client, world):
     assert "Rad 4: Värde ska vara ett tal" in page
 
 
+def test_a_year_is_refused_in_the_words_the_web_and_the_api_use(client, world, session):
+    login(client, world["coordinator"].email)
+    content = as_csv(["Indikator", "År", "Värde"], [["otrygg_kvall", "1985", "30"],
+                                                    ["otrygg_kvall", "tjugo", "31"]])
+    url = preview_url(client, world, "indikatorer", content)
+    page = client.get(url).get_data(as_text=True)
+    assert "Rad 2: År: Året ska vara mellan 1990 och 2100." in page
+    assert "Rad 3: År ska vara ett heltal som är 0 eller större." in page
+    assert client.post(url).status_code == 422
+    assert session.scalar(sa.select(sa.func.count()).select_from(IndicatorValue).where(
+        IndicatorValue.municipality_id == world["m"].id)) == 0
+
+
 def test_the_confirmation_checks_the_file_again(client, world, session):
     login(client, world["coordinator"].email)
     url = preview_url(client, world, "aktiviteter", as_csv(HEADERS, rows_for(world)))

@@ -94,12 +94,18 @@ def id_field(*, strict: bool = True, **kwargs) -> fields.Integer:
         **kwargs)
 
 
-def int_range(low: int, high: int, *, strict: bool = True, year: bool = False,
-              **kwargs) -> fields.Integer:
+def int_range(low: int, high: int, *, strict: bool = True, **kwargs) -> fields.Integer:
     """A whole number from low to high; the bounds in its refusal are Swedish numbers
-    (100 000), a year's a year (2100)."""
-    bound = str if year else number_sv
-    error = _("Ange ett heltal från %(min)s till %(max)s.", min=bound(low), max=bound(high))
+    (100 000)."""
+    error = _("Ange ett heltal från %(min)s till %(max)s.", min=number_sv(low), max=number_sv(high))
+    return fields.Integer(strict=strict, validate=validate.Range(low, high, error=error),
+                          **kwargs)
+
+
+def year_range(low: int, high: int, *, strict: bool = True, **kwargs) -> fields.Integer:
+    """A year from low to high, refused in the services' words ("Året ska vara mellan 1990 och
+    2100.")."""
+    error = limits.year_between(_("Året"), low, high)
     return fields.Integer(strict=strict, validate=validate.Range(low, high, error=error),
                           **kwargs)
 
@@ -110,7 +116,7 @@ FIRST_DAY, LAST_DAY = date(limits.YEAR_MIN, 1, 1), date(limits.YEAR_MAX, 12, 31)
 def day(**kwargs) -> fields.Date:
     """A planning date; bounded, as recurrences are expanded from it day by day."""
     return fields.Date(validate=validate.Range(
-        FIRST_DAY, LAST_DAY, error=str(_l("Ange ett datum från {min} till {max}."))), **kwargs)
+        FIRST_DAY, LAST_DAY, error=limits.date_outside_years()), **kwargs)
 
 
 def one_of(choices, **kwargs) -> fields.String:

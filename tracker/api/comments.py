@@ -104,8 +104,10 @@ def create_comment(body, activity_id: int):
 @blp.patch(f"/comments/<{ID}:comment_id>")
 @blp.arguments(CommentBody)
 @blp.response(200, CommentSchema)
+@blp.doc(description=f"Inom {policies.COMMENT_EDIT_MINUTES} minuter efter att du skrev den "
+                     "(senare: 422 refused).")
 def update_comment(body, comment_id: int):
-    """Ändra din kommentar, inom 15 minuter efter att du skrev den (senare: 422 refused)."""
+    """Ändra din kommentar."""
     activity, found = _comment(comment_id)
     require(policies.owns_comment(user(), activity, found))
     with service_errors():
@@ -116,8 +118,10 @@ def update_comment(body, comment_id: int):
 
 @blp.delete(f"/comments/<{ID}:comment_id>")
 @blp.response(204)
+@blp.doc(description=f"Din egen inom {policies.COMMENT_EDIT_MINUTES} minuter efter att du skrev "
+                     "den; kommunens samordnare tar bort vilken som helst.")
 def remove_comment(comment_id: int):
-    """Ta bort din kommentar inom 15 minuter; kommunens samordnare tar bort vilken som helst."""
+    """Ta bort en kommentar."""
     activity, found = _comment(comment_id)
     require(policies.owns_or_moderates_comment(user(), activity, found))
     with service_errors():

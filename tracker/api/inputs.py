@@ -15,6 +15,7 @@ from tracker.api.base import (
     int_range,
     one_of,
     text,
+    year_range,
 )
 from tracker.formatting import number_local, number_sv
 from tracker.models import ActivityStatus, FollowUpStatus, Party, PromiseStatus
@@ -74,13 +75,13 @@ class LogEntryArgs(DateRangeArgs):
 
 class IndicatorValueArgs(PageArgs):
     indicator_id = id_field(strict=False)
-    year = int_range(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, strict=False, year=True)
+    year = year_range(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, strict=False)
 
 
 class FollowUpArgs(PageArgs):
     municipality_id = id_field(strict=False)
     promise_id = id_field(strict=False)
-    year = int_range(limits.YEAR_MIN, limits.YEAR_MAX, strict=False, year=True)
+    year = year_range(limits.YEAR_MIN, limits.YEAR_MAX, strict=False)
     status = one_of([s.value for s in FollowUpStatus])
 
 
@@ -166,7 +167,7 @@ class IndicatorValueUpdateBody(ApiSchema):
 
 class IndicatorValueBody(IndicatorValueUpdateBody):
     indicator_id = id_field(required=True)
-    year = int_range(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, required=True, year=True)
+    year = year_range(limits.INDICATOR_YEAR_MIN, limits.YEAR_MAX, required=True)
 
 
 class LogEntryPatchBody(ApiSchema):

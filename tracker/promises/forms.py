@@ -23,7 +23,6 @@ from tracker.labels import COMMITMENT_KIND, PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER, CommitmentKind
 from tracker.services import limits
 from tracker.services.promises import (
-    MAX_TARGET,
     SIGNATORY_MAX,
     TARGET_NOTE_MAX,
     TITLE_MAX,
@@ -118,7 +117,7 @@ class CommitmentTextFields(VersionedForm):
     ])
     target_count = IntegerField(
         _l("Mål (antal tillfällen)"),
-        validators=[Optional(), InRange(0, MAX_TARGET, _l("Målet"))],
+        validators=[Optional(), InRange(0, limits.TARGET_MAX, _l("Målet"))],
     )
     target_note = StringField(_l("Om målet"), validators=[MaxLength(TARGET_NOTE_MAX), NoIdentityNumber()])
 

@@ -32,6 +32,7 @@ from tracker.services.limits import (
     YEAR_MIN,
     check_length,
     check_range,
+    date_outside_years,
 )
 from tracker.services.recurrence import activity_target, occasions
 from tracker.translation import gettext as _
@@ -108,8 +109,7 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
     for name, day in (("start_date", data.start_date), ("due_date", data.due_date),
                       ("rec_until", until)):
         if day and not YEAR_MIN <= _year_of(day) <= YEAR_MAX:
-            errors[name] = _("Ange ett datum mellan år %(first)d och %(last)d.",
-                             first=YEAR_MIN, last=YEAR_MAX)
+            errors[name] = date_outside_years()
     roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(
         Membership.municipality_id == municipality_id)).all())
     if data.owner_id is not None and data.owner_id not in roles:

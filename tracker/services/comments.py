@@ -1,5 +1,5 @@
 """The conversation on an activity: members comment, `@Namn` notifies a member, and the author
-may edit or remove a comment within 15 minutes (policies.COMMENT_EDIT_WINDOW).
+may edit or remove a comment within policies.COMMENT_EDIT_WINDOW.
 
 Every rule is checked here, whoever calls (the web form, the API). The audit trail records
 each insert, change and delete of a comment row (a removed comment is kept whole there).

@@ -45,6 +45,11 @@ def year_between(label: str, low: int, high: int) -> str:
     return _("%(label)s ska vara mellan %(min)d och %(max)d.", label=label, min=low, max=high)
 
 
+def date_outside_years() -> str:
+    """The refusal of a planning date in a year outside YEAR_MIN..YEAR_MAX."""
+    return _("Ange ett datum mellan år %(first)d och %(last)d.", first=YEAR_MIN, last=YEAR_MAX)
+
+
 def check_range(errors: dict[str, str], name: str, label: str, value: int | None,
                 low: int, high: int) -> None:
     """Adds a refusal for `name` when the whole number is outside low..high (None passes)."""

@@ -54,25 +54,25 @@ def items(value) -> list[str]:
     return [part.strip() for part in _LIST.split(text(value)) if part.strip()]
 
 
-def integer(value, header: str, minimum: int = 0, maximum: int | None = None, *,
-            year: bool = False) -> int | None:
+def integer(value, header: str, minimum: int = 0, maximum: int | None = None) -> int | None:
     """A whole number within minimum..maximum; the bounds in a refusal are written as the page
-    writes numbers (100 000), a year's as a year (9999)."""
+    writes numbers (100 000)."""
     raw = text(value).replace(" ", "").replace("\u00a0", "")
     if not raw:
         return None
     if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
-        bound = str if year else number_local
         if maximum is None:
             raise CellError(_("%(header)s ska vara ett heltal som är %(min)s eller större.",
-                              header=header, min=bound(minimum)))
+                              header=header, min=number_local(minimum)))
         raise CellError(_("%(header)s ska vara ett heltal från %(min)s till %(max)s.",
-                          header=header, min=bound(minimum), max=bound(maximum)))
+                          header=header, min=number_local(minimum), max=number_local(maximum)))
     return int(raw)
 
 
 def year(value, header: str) -> int | None:
-    return integer(value, header, 0, 9999, year=True)
+    """A year as a whole number; the service it is given to refuses a year outside its bounds
+    (limits.year_between), as it does for the web and the API."""
+    return integer(value, header)
 
 
 def decimal(value, header: str) -> Decimal | None:

@@ -9,9 +9,6 @@ from __future__ import annotations
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS,
     MAX_EXTRA_YEARS,
-    MAX_TARGET,
-    MAX_YEAR,
-    MIN_YEAR,
     PROMISE_FIELDS,
     REVISABLE,
     SIGNATORY_MAX,
@@ -55,7 +52,7 @@ from tracker.services.promises.writing import (
 )
 
 __all__ = [
-    "AFTER_SIGNING_FIELDS", "MAX_EXTRA_YEARS", "MAX_TARGET", "MAX_YEAR", "MIN_YEAR",
+    "AFTER_SIGNING_FIELDS", "MAX_EXTRA_YEARS",
     "PROMISE_FIELDS", "REVISABLE", "SIGNATORY_MAX", "SOURCE_KEYS", "TARGET_NOTE_MAX", "TITLE_MAX",
     "URL_MAX",
     "CommitmentInput", "IndicatorLink", "set_assessment", "suggest_kind", "add_commitment", "add_focus_area", "create_promise",

@@ -6,12 +6,10 @@ from tracker.extensions import db
 from tracker.labels import SOURCE
 from tracker.models import Commitment, FocusArea, Promise, PromiseStatus, User
 from tracker.services import DomainError
-from tracker.services.limits import TARGET_MAX, YEAR_MAX, YEAR_MIN
 from tracker.services.personal_data import check_fields
 from tracker.translation import gettext as _
 
 SOURCE_KEYS = tuple(SOURCE)
-MIN_YEAR, MAX_YEAR = YEAR_MIN, YEAR_MAX
 MAX_EXTRA_YEARS = 2  # a period is 1–3 calendar years
 PROMISE_FIELDS = (
     "title", "start_year", "end_year", "problem_picture", "sources", "sources_note",
@@ -20,7 +18,6 @@ PROMISE_FIELDS = (
 # Fields that may still change once the promise is signed: where to find it and who may see it.
 AFTER_SIGNING_FIELDS = {"agreement_url", "is_public"}
 REVISABLE = (PromiseStatus.SIGNED, PromiseStatus.ACTIVE)
-MAX_TARGET = TARGET_MAX  # a commitment's target in occasions: the same bound as an activity's
 # The columns' lengths: promise.title and focus_area.title VARCHAR(200), agreement_url 500,
 # commitment.target_note 300; a signatory's name and title each.
 TITLE_MAX = 200

@@ -9,9 +9,8 @@ from tracker import audit
 from tracker.extensions import db
 from tracker.models import Activity, Commitment, CommitmentKind, FocusArea, Party, Promise, User
 from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services.limits import check_range, too_long
+from tracker.services.limits import TARGET_MAX, check_range, too_long
 from tracker.services.promises._common import (
-    MAX_TARGET,
     REVISABLE,
     TARGET_NOTE_MAX,
     _check_free_text,
@@ -48,7 +47,7 @@ def _clean_commitment(promise: Promise, data: CommitmentInput) -> dict:
         errors["party"] = _("Välj vem som lovar: kommunen, polisen eller tillsammans.")
     if not text:
         errors["text"] = _("Skriv vad som lovas.")
-    check_range(errors, "target_count", _("Målet"), data.target_count, 0, MAX_TARGET)
+    check_range(errors, "target_count", _("Målet"), data.target_count, 0, TARGET_MAX)
     if len(note) > TARGET_NOTE_MAX:
         errors["target_note"] = too_long(_("Beskrivningen av målet"), TARGET_NOTE_MAX)
     if data.focus_area_id is not None:

@@ -20,7 +20,8 @@ from tracker.models import (
 )
 from tracker.services import DomainError
 from tracker.services.activities import OPEN_STATUSES
-from tracker.services.promises._common import MAX_YEAR, _require_edit
+from tracker.services.limits import YEAR_MAX
+from tracker.services.promises._common import _require_edit
 from tracker.translation import gettext as _
 
 
@@ -57,8 +58,8 @@ def copy_to_next_period(promise: Promise, user: User, carry_activities: bool) ->
     _require_edit(user, promise)
     start, end = next_period(promise)
     years = end - start + 1
-    if start > MAX_YEAR:
-        raise DomainError(_("Nästa period ligger efter år %(max)d.", max=MAX_YEAR))
+    if start > YEAR_MAX:
+        raise DomainError(_("Nästa period ligger efter år %(max)d.", max=YEAR_MAX))
     title = _next_title(promise, start, end)
     duplicate = db.session.scalar(
         sa.select(Promise.id).where(Promise.municipality_id == promise.municipality_id,

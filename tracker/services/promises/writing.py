@@ -17,12 +17,10 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit
-from tracker.services.limits import too_long, year_between
+from tracker.services.limits import YEAR_MAX, YEAR_MIN, too_long, year_between
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS,
     MAX_EXTRA_YEARS,
-    MAX_YEAR,
-    MIN_YEAR,
     PROMISE_FIELDS,
     SIGNATORY_MAX,
     SOURCE_KEYS,
@@ -52,8 +50,8 @@ def _clean_promise(values: dict) -> dict:
     elif len(clean["title"]) > TITLE_MAX:
         errors["title"] = too_long(_("Rubriken"), TITLE_MAX)
     start, end = values.get("start_year"), values.get("end_year")
-    if not isinstance(start, int) or not MIN_YEAR <= start <= MAX_YEAR:
-        errors["start_year"] = year_between(_("Startåret"), MIN_YEAR, MAX_YEAR)
+    if not isinstance(start, int) or not YEAR_MIN <= start <= YEAR_MAX:
+        errors["start_year"] = year_between(_("Startåret"), YEAR_MIN, YEAR_MAX)
     elif not isinstance(end, int) or not start <= end <= start + MAX_EXTRA_YEARS:
         errors["end_year"] = _(
             "Perioden ska vara 1–3 år: slutåret ska vara samma som startåret eller högst "
