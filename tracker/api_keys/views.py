@@ -12,7 +12,7 @@ from tracker.models import ApiScope
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, api_tokens
 from tracker.translation import gettext as _
-from tracker.web import attach_error
+from tracker.web import show_refusal
 
 
 def _page(form: ApiTokenForm, new_secret: str | None = None, status: int = 200):
@@ -39,8 +39,7 @@ def create():
         created = api_tokens.create_token(current_user._get_current_object(), form.name.data,
                                           ApiScope(form.scope.data), form.expires_in.data)
     except FieldErrors as error:
-        for name, message in error.errors.items():
-            attach_error(form, DomainError(message, name))
+        show_refusal(form, error)
         return _page(form, status=400)
     db.session.commit()
     # Shown here once: it is not stored, so not even this page can show it again.

@@ -12,14 +12,13 @@ from tracker.formatting import local_today
 from tracker.models import Municipality
 from tracker.services import (
     DomainError,
-    FieldErrors,
     action_points,
     activity_read,
     dashboard,
     places,
 )
 from tracker.translation import gettext as _
-from tracker.web import attach_error, load_or_404, require, row_urls
+from tracker.web import load_or_404, require, row_urls, show_refusal
 
 
 @bp.context_processor
@@ -83,11 +82,8 @@ def place_create(municipality_id: int):
                 current_user, municipality.id, form.name.data, form.kind.data,
                 form.lat.data, form.lon.data,
             )
-        except FieldErrors as error:
-            for name, message in error.errors.items():
-                attach_error(form, DomainError(message, name))
         except DomainError as error:
-            attach_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Platsen ”%(name)s” har lagts till.", name=place.name), "success")

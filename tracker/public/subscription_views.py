@@ -11,10 +11,10 @@ from tracker.public import bp
 from tracker.public.forms import SubscribeForm
 from tracker.public.views import municipality_or_404
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, FieldErrors
+from tracker.services import FieldErrors
 from tracker.services import subscriptions as service
 from tracker.translation import gettext as _
-from tracker.web import attach_error
+from tracker.web import show_refusal
 
 CONFIRM, UNSUBSCRIBE = "confirm", "unsubscribe"
 
@@ -37,8 +37,7 @@ def subscribe(slug: str):
             created = service.subscribe(municipality.id, form.email.data)
         except FieldErrors as error:
             db.session.rollback()
-            for name, message in error.errors.items():
-                attach_error(form, DomainError(message, name))
+            show_refusal(form, error)
         else:
             db.session.commit()
             if created is not None:  # the one confirmation mail; never a second

@@ -11,9 +11,9 @@ from tracker.public import bp
 from tracker.public.forms import TipForm
 from tracker.public.views import municipality_or_404
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, FieldErrors, tip_events, tip_mail
+from tracker.services import FieldErrors, tip_events, tip_mail
 from tracker.services import tips as service
-from tracker.web import attach_error
+from tracker.web import show_refusal
 
 RECEIPT = "tip_receipt"  # the case number and status address, shown once on the thank-you page
 
@@ -34,8 +34,7 @@ def tip(slug: str):
                                                  form.reply_to.data)
         except FieldErrors as error:
             db.session.rollback()
-            for name, message in error.errors.items():
-                attach_error(form, DomainError(message, name))
+            show_refusal(form, error)
         else:
             thanks = url_for("public.tip_thanks", slug=municipality.slug)
             once.remember(form, thanks, "tip")

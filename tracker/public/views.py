@@ -19,10 +19,10 @@ from tracker.public.forms import FeedbackForm
 from tracker.public.progress import commitment_chart
 from tracker.public.report_cache import published_body
 from tracker.ratelimit import post_limit
-from tracker.services import DomainError, FieldErrors, feedback, public, public_progress, walks
+from tracker.services import FieldErrors, feedback, public, public_progress, walks
 from tracker.services.promises import sections
 from tracker.translation import gettext as _
-from tracker.web import attach_error
+from tracker.web import show_refusal
 
 
 def municipality_or_404(slug: str) -> Municipality:
@@ -169,8 +169,7 @@ def followup_feedback(followup_id: int):
             feedback.give(item.id, form.rating.data, form.comment.data)
         except FieldErrors as error:
             db.session.rollback()
-            for name, message in error.errors.items():
-                attach_error(form, DomainError(message, name))
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Tack för ditt svar! En kommentar visas här när kommunen har läst den."),

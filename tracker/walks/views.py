@@ -102,11 +102,25 @@ def _finding_input(form: FindingForm) -> walks.FindingInput:
                               description=form.description.data or "", action=action)
 
 
-def _save_photo(finding: Finding, protocol: WalkProtocol, upload) -> None:
-    if upload is not None:
-        uploads.store(current_user, uploads.Owner(
-            protocol.municipality_id, protocol.activity_id, log_entry_id=protocol.log_entry_id,
-            finding_id=finding.id), *upload)
+def _save_finding(form: FindingForm, write) -> bool:
+    """Runs `write()` (the finding and its protocol), stores the uploaded photo with the finding
+    and commits; a refusal rolls everything back and is shown at its field (the file's at the
+    photo). True when it was saved."""
+    try:
+        finding, protocol = write()
+        upload = read_upload("photo")
+        if upload is not None:
+            uploads.store(current_user, uploads.Owner(
+                protocol.municipality_id, protocol.activity_id,
+                log_entry_id=protocol.log_entry_id, finding_id=finding.id), *upload)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.field == "file":
+            error.field = "photo"
+        show_refusal(form, error)
+        return False
+    return True
 
 
 @bp.route("/genomforanden/<int:entry_id>/iakttagelser/ny", methods=["GET", "POST"])
@@ -119,22 +133,17 @@ def new_finding(entry_id: int):
     if request.method == "GET" and entry.place_id:
         form.place_id.data = entry.place_id
     if form.validate_on_submit():
-        try:
+        def write():
             protocol = walks.ensure_protocol(current_user, activity, entry)
-            finding = walks.add_finding(current_user, activity, protocol, _finding_input(form))
-            _save_photo(finding, protocol, read_upload("photo"))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            if error.field == "file":
-                error.field = "photo"
-            show_refusal(form, error)
-            activity, entry = entry_or_404(entry_id)
-        else:
+            return walks.add_finding(current_user, activity, protocol,
+                                     _finding_input(form)), protocol
+
+        if _save_finding(form, write):
             flash(_("Iakttagelsen är sparad."), "success")
             if request.form.get("another"):
                 return redirect(url_for("walks.new_finding", entry_id=entry_id))
             return redirect(url_for("walks.protocol", entry_id=entry_id))
+        activity, entry = entry_or_404(entry_id)
     return render_template("walks/finding_form.html", form=form, activity=activity, entry=entry,
                            finding=None)
 
@@ -163,19 +172,14 @@ def edit_finding(finding_id: int):
                                                                        action.owner_id)
             form.action_due_date.data = action.due_date
     if form.validate_on_submit():
-        try:
+        def write():
             walks.update_finding(current_user, activity, finding, _finding_input(form))
-            _save_photo(finding, protocol, read_upload("photo"))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            if error.field == "file":
-                error.field = "photo"
-            show_refusal(form, error)
-            finding, protocol, activity, entry = _finding_context(finding_id)
-        else:
+            return finding, protocol
+
+        if _save_finding(form, write):
             flash(_("Iakttagelsen är ändrad."), "success")
             return redirect(url_for("walks.protocol", entry_id=entry.id))
+        finding, protocol, activity, entry = _finding_context(finding_id)
     return render_template("walks/finding_form.html", form=form, activity=activity, entry=entry,
                            finding=finding)
 
