@@ -257,7 +257,8 @@ def _data_table(writer: WordWriter, table: DataTable) -> None:
 
 
 def _page_numbers(document) -> None:
-    """'Sida X av Y' in the footer, as Word fields so Word fills in the numbers."""
+    """'Sida X av Y' in the footer, as Word fields so Word fills in the numbers (python-docx has
+    no API for fields, python-openxml/python-docx#498)."""
     paragraph = document.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for text, field in ((f"{Text.PAGE} ", "PAGE"), (f" {Text.OF} ", "NUMPAGES")):

@@ -38,6 +38,7 @@ def add_inline(paragraph, piece: Inline) -> None:
     if not piece.href:
         _format(paragraph.add_run(piece.text), piece)
         return
+    # python-docx cannot write a hyperlink (python-openxml/python-docx#74): built as w:hyperlink.
     rel_id = paragraph.part.relate_to(piece.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rel_id)
@@ -79,7 +80,7 @@ class WordWriter:
                                 for row in rows], width)
         for row_index, (row, cells) in enumerate(zip(table.rows, rows)):
             is_header = row_index < header_rows
-            if is_header:
+            if is_header:  # no API to repeat a header row (python-openxml/python-docx#322)
                 row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for col_index, pieces in enumerate(cells):
                 row.cells[col_index].width = widths[col_index]
