@@ -315,6 +315,8 @@ def test_the_downloaded_template_imports_once_filled_in(client, world, session):
     login(client, world["coordinator"].email)
     page = client.get(f"/kommuner/{world['m'].id}/import").get_data(as_text=True)
     assert "/import/mallar/aktiviteter.csv" in page and "/import/mallar/indikatorer.csv" in page
+    # the columns' hints name the bounds the rows are checked against
+    assert "Var n:te vecka eller månad, 1–52" in page and "Heltal, 1–1\u00a0000" in page
     template = client.get("/import/mallar/aktiviteter.csv").data
     assert template.startswith(b"\xef\xbb\xbf")
     headers = template.decode("utf-8-sig").strip().split(";")

@@ -1,12 +1,13 @@
 """The residents' tip form: the text, an optional reply address and a honeypot for robots."""
 from __future__ import annotations
 
+from flask_babel import LazyString
 from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tracker.forms import BaseForm
 from tracker.once import OnceForm
-from tracker.services.feedback import MAX_COMMENT_LENGTH
+from tracker.services.feedback import MAX_COMMENT_LENGTH, rating_refusal
 from tracker.services.tips import MAX_REPLY_TO_LENGTH, MAX_TEXT_LENGTH
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength
@@ -49,7 +50,7 @@ class FeedbackForm(BaseForm):
     rating = RadioField(_l("Var uppföljningen till hjälp?"),
                         choices=[("1", _l("1 – inte alls")), ("2", "2"), ("3", "3"), ("4", "4"),
                                  ("5", _l("5 – till stor hjälp"))],
-                        validators=[InputRequired(_l("Välj en siffra från 1 till 5."))],
+                        validators=[InputRequired(LazyString(rating_refusal))],
                         validate_choice=False)  # the service says what to choose
     comment = TextAreaField(
         _l("Kommentar (frivillig)"),

@@ -21,6 +21,11 @@ RATINGS = (1, 2, 3, 4, 5)
 PENDING_LIMIT = 100
 
 
+def rating_refusal() -> str:
+    """The one refusal of a missing or unknown rating, the form's and the service's."""
+    return _("Välj en siffra från %(min)d till %(max)d.", min=RATINGS[0], max=RATINGS[-1])
+
+
 def give(followup_id: int, rating, comment: str | None) -> FollowUpFeedback:
     comment = (comment or "").replace("\r\n", "\n").strip()
     errors: dict[str, str] = {}
@@ -29,7 +34,7 @@ def give(followup_id: int, rating, comment: str | None) -> FollowUpFeedback:
     except (TypeError, ValueError):
         rating = None
     if rating not in RATINGS:
-        errors["rating"] = _("Välj en siffra från 1 till 5.")
+        errors["rating"] = rating_refusal()
     if len(comment) > MAX_COMMENT_LENGTH:
         errors["comment"] = too_long(_("Kommentaren"), MAX_COMMENT_LENGTH)
     for name, message in personal_data.check_fields(

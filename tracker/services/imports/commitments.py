@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 
 from tracker.extensions import db
+from tracker.formatting import number_local
 from tracker.models import (
     ActivityType,
     Commitment,
@@ -51,10 +53,12 @@ COLUMNS = [
     Column("due", "Slutdatum", hint=_l("ÅÅÅÅ-MM-DD")),
     Column("target", "Mål (antal tillfällen)", hint=_l("Heltal")),
     Column("freq", "Upprepning", hint=_l("veckovis, månadsvis eller tom")),
-    Column("interval", "Intervall", hint=_l("Var n:te vecka eller månad, 1–52")),
+    Column("interval", "Intervall", hint=_l("Var n:te vecka eller månad, 1–%(max)d",
+                                                   max=limits.INTERVAL_MAX)),
     Column("weekdays", "Veckodagar", hint=_l("t.ex. mån, ons")),
     Column("until", "Upprepa till och med", hint=_l("ÅÅÅÅ-MM-DD")),
-    Column("count", "Antal tillfällen", hint=_l("1–1000")),
+    Column("count", "Antal tillfällen", hint=_l(
+        "Heltal, 1–%(max)s", max=LazyString(number_local, limits.OCCASIONS_MAX))),
 ]
 HEADER = {col.key: col.header for col in COLUMNS}
 ACTIVITY_KEYS = ("title", "type", "description", "owner", "assignees", "places", "start", "due",
