@@ -134,6 +134,8 @@ def register(app: Flask) -> None:
     from tracker.labels import TEMPLATE_GLOBALS
     from tracker.models import ActivityStatus, CommitmentKind, Party, Verdict
     from tracker.policies import COMMENT_EDIT_MINUTES
+    from tracker.services import passwords, user_admin
+    from tracker.services.activities import DUE_SOON_DAYS
     from tracker.services.activity_read.rows import progress_text
 
     app.add_template_filter(ActivityStatus, "activity_status")
@@ -142,7 +144,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(CommitmentKind, "commitment_kind")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, select_options=select_options,
                                  indicator_value=indicator_value, progress_text=progress_text,
-                                 COMMENT_EDIT_MINUTES=COMMENT_EDIT_MINUTES)
+                                 COMMENT_EDIT_MINUTES=COMMENT_EDIT_MINUTES,
+                                 DUE_SOON_DAYS=DUE_SOON_DAYS,
+                                 INVITATION_HOURS=user_admin.INVITATION_HOURS,
+                                 PASSWORD_MIN=passwords.MIN_LENGTH,
+                                 PASSWORD_MAX=passwords.MAX_LENGTH)
 
 
 def local_today() -> date:

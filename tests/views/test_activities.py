@@ -220,6 +220,8 @@ def test_reminder_page_lists_overdue_and_upcoming(client, world, session):
     page = client.get("/paminnelser").get_data(as_text=True)
     assert "Kvällspatrull" in page and "1 dag försenad" in page
     assert "Snart dags" in page and "Långt fram" not in page
+    # the page names the horizon the e-mail and the dashboard use (activities.DUE_SOON_DAYS)
+    assert "ska vara klara inom 14 dagar." in page and "Kommande 14 dagar (1)" in page
 
 
 def test_assigning_an_officer_sends_an_email_to_a_real_smtp_server(app, client, world, monkeypatch):

@@ -166,6 +166,7 @@ def test_overdue_and_due_soon_activities(client, town):
     page = client.get(f"/kommuner/{town['m'].id}").get_data(as_text=True)
     overdue, soon = section(page, "forsenade"), section(page, "snart")
     assert "(2)" in overdue and "(2)" in soon
+    assert "Ska vara klara inom 14 dagar" in soon  # the words name the window the list keeps
     for title in ("Sen trygghetsvandring", "Pågående men sen"):
         assert title in overdue and title not in soon
     for title in ("Ska klaras i dag", "Om fjorton dagar"):

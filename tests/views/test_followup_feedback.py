@@ -45,6 +45,7 @@ def _rows() -> list[FollowUpFeedback]:
 def test_a_rating_and_comment_are_stored_and_the_comment_waits(client, published):
     page = client.get(_url(published)).get_data(as_text=True)
     assert "Var uppföljningen till hjälp?" in page
+    assert "Högst 2\u00a0000 tecken." in page  # feedback.MAX_COMMENT_LENGTH, as Swedish writes it
     response = _give(client, published, comment="Bra att se siffrorna per månad.")
     assert response.status_code == 302 and response.headers["Location"].endswith("#omdome")
     [row] = _rows()

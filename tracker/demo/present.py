@@ -34,7 +34,6 @@ from tracker.models import (
 from tracker.services.recurrence import occasions as expected_occasions
 
 SOURCE_PROMISE = "lidkoping-2022-2023"
-SOON_DAYS = 14
 LESSONS = (
     "Demotext: Samverkan i krogmiljön och de gemensamma lägesbilderna har fungerat bäst under "
     "året. Skolbesöken når alla klasser i årskurs 7 när de planeras redan i början av "

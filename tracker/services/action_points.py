@@ -24,11 +24,10 @@ from tracker.models import (
 )
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
-from tracker.services.activities import responsible_choices
+from tracker.services.activities import DUE_SOON_DAYS, responsible_choices
 from tracker.services.limits import REASON_MAX, too_long
 from tracker.translation import gettext as _
 
-DEFAULT_HORIZON_DAYS = 14
 NAMED_PARTIES = (ResponsibleParty.PROPERTY_OWNER, ResponsibleParty.OTHER)
 TEXT_MAX = 2000
 PARTY_NAME_MAX = 200
@@ -206,7 +205,7 @@ def open_for_owner(user_id: int, limit: int = 50) -> list[ActionPoint]:
 
 
 def due_for_owner(user_id: int, today: date,
-                  horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[ActionPoint]:
+                  horizon_days: int = DUE_SOON_DAYS) -> list[ActionPoint]:
     """The user's open action points overdue or due within the horizon: the digest's lines
     and what a notification of a due action point is about."""
     return list(db.session.scalars(
@@ -216,12 +215,12 @@ def due_for_owner(user_id: int, today: date,
                         ActionPoint.due_date <= today + timedelta(days=horizon_days))).unique())
 
 
-def owners_with_due(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> sa.Select:
+def owners_with_due(today: date, horizon_days: int = DUE_SOON_DAYS) -> sa.Select:
     """The ids of users with a due open action point (for the digest's recipients)."""
     return _due(sa.select(ActionPoint.owner_id), today, horizon_days)
 
 
-def due_ids(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> sa.Select:
+def due_ids(today: date, horizon_days: int = DUE_SOON_DAYS) -> sa.Select:
     """The ids of open action points with an owner, overdue or due within the horizon."""
     return _due(sa.select(ActionPoint.id), today, horizon_days)
 

@@ -38,6 +38,8 @@ from tracker.services.recurrence import activity_target, occasions
 from tracker.translation import gettext as _
 
 OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
+# "Due soon": the dashboard's deadlines, the reminders page and the daily e-mail alike.
+DUE_SOON_DAYS = 14
 
 
 @dataclass

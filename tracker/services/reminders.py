@@ -20,6 +20,7 @@ from tracker.models import (
     activity_assignee,
 )
 from tracker.services import action_points, notifications
+from tracker.services.activities import DUE_SOON_DAYS
 from tracker.services.mail import MailError, send_mail
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
@@ -27,7 +28,6 @@ from tracker.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HORIZON_DAYS = 14
 CLOSED = (ActivityStatus.DONE, ActivityStatus.CANCELLED)
 
 
@@ -41,7 +41,7 @@ def _open_and_due(today: date, horizon_days: int) -> sa.ColumnElement[bool]:
 
 
 def due_items(
-    user_id: int, today: date, horizon_days: int = DEFAULT_HORIZON_DAYS
+    user_id: int, today: date, horizon_days: int = DUE_SOON_DAYS
 ) -> list[Activity]:
     """The user's own or assigned due activities, overdue first, in one statement."""
     assigned = sa.select(activity_assignee.c.activity_id).where(
@@ -66,7 +66,7 @@ def split_due(items: list[Activity], today: date) -> tuple[list[Activity], list[
             [a for a in items if a.due_date is not None and a.due_date >= today])
 
 
-def digest_recipients(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> list[User]:
+def digest_recipients(today: date, horizon_days: int = DUE_SOON_DAYS) -> list[User]:
     """Enabled users with at least one due activity or action point, in one statement."""
     due = _open_and_due(today, horizon_days)
     involved = sa.union(
@@ -160,7 +160,7 @@ def render_digest(user: User, items: list[Activity], today: date,
         return subject, "\n\n".join(sections) + "\n"
 
 
-def notify_due_action_points(today: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> int:
+def notify_due_action_points(today: date, horizon_days: int = DUE_SOON_DAYS) -> int:
     """An in-app notification to the owner of every open action point overdue or due within the
     horizon, once per point and owner (whether or not mail is on); how many were new."""
     due = db.session.execute(sa.select(ActionPoint.id, ActionPoint.owner_id, ActionPoint.text,
@@ -173,7 +173,7 @@ def notify_due_action_points(today: date, horizon_days: int = DEFAULT_HORIZON_DA
 
 
 def send_digest(
-    config: Mapping, user: User, today: date, horizon_days: int = DEFAULT_HORIZON_DAYS
+    config: Mapping, user: User, today: date, horizon_days: int = DUE_SOON_DAYS
 ) -> bool:
     """Send the user's digest; False when nothing is due. Raises MailError."""
     items = due_items(user.id, today, horizon_days)

@@ -29,7 +29,7 @@ from tracker.models import (
     activity_place,
 )
 from tracker.pagination import LIMIT, OFFSET, Page, paginate, windowed
-from tracker.services.activities import OPEN_STATUSES
+from tracker.services.activities import DUE_SOON_DAYS, OPEN_STATUSES
 from tracker.services.activity_read.detail import list_options
 from tracker.services.activity_read.filters import (
     ActivityFilters,
@@ -45,7 +45,6 @@ from tracker.services.activity_read.rows import (
     rows_from,
 )
 
-SOON_DAYS = 14
 DEADLINE_LIMIT = 20
 
 # The municipality's list shows each row's places; Mina uppgifter spans municipalities and
@@ -176,7 +175,7 @@ class Deadlines:
 
 
 def due_soon_window(today: date) -> tuple[date, date]:
-    return today, today + timedelta(days=SOON_DAYS)
+    return today, today + timedelta(days=DUE_SOON_DAYS)
 
 
 def _open_in(municipality_id):
@@ -219,7 +218,7 @@ def _deadline_statements() -> tuple[sa.Select, sa.Select]:
 
 
 def deadlines(municipality_id: int, on: date) -> Deadlines:
-    """Open activities past their due date, and those due within the coming 14 days."""
+    """Open activities past their due date, and those due within DUE_SOON_DAYS."""
     start, end = due_soon_window(on)
     params = {"municipality_id": municipality_id, "start": start, "end": end}
     rows_statement, totals_statement = _deadline_statements()
