@@ -186,6 +186,8 @@ def test_a_viewer_sees_the_counts_but_never_a_tips_text(client, triage):
     login(client, triage["viewer"].email)
     page = client.get(f"/kommuner/{triage['m'].id}/tips").get_data(as_text=True)
     assert "Tips per månad" in page
+    # the caption counts the months the table has (tips.month_counts)
+    assert "Mottagna tips per månad de senaste 12 månaderna, med status i dag" in page
     assert "Fest i parken" not in page and "a@example.se" not in page
 
 
