@@ -375,7 +375,10 @@ def test_compile_from_the_promise_page(client, world, session):
     session.execute(sa.delete(FollowUp).where(FollowUp.promise_id == promise.id))
     session.commit()
     login(client, world["coordinator"].email)
-    assert "Sammanställ utkast" in _text(client.get(f"/loften/{promise.id}"))
+    page = _text(client.get(f"/loften/{promise.id}"))
+    assert "Sammanställ utkast" in page
+    assert re.search(r"Ingen uppföljning är sammanställd ännu\. Schemaläggaren gör ett utkast den "
+                     r"1 december \d{4}\.", page)
     response = client.post(f"/loften/{promise.id}/uppfoljningar", data={"year": "2023"})
     assert response.status_code == 302
     assert session.scalar(sa.select(sa.func.count()).select_from(FollowUp)
@@ -443,3 +446,20 @@ def test_a_save_of_another_section_since_the_form_opened_is_not_a_conflict(clien
     sections = _reload(followup.id).sections
     assert sections["lardomar"]["edited"] == "Min lärdom."
     assert sections["nasta-steg"]["edited"] == "Deras nästa steg."
+
+
+def test_the_pages_name_the_day_the_schedule_drafts_the_follow_ups(app, client, town,
+                                                                    monkeypatch):
+    """The day comes from COMPILE_FOLLOWUPS_CRON, so a municipality that moves the job is told
+    the truth; a setting that is no schedule is left unsaid (the admin's jobs page names it)."""
+    login(client, town["coordinator"].email)
+    page = _text(client.get("/uppfoljningar"))
+    assert re.search(r"sammanställs av schemaläggaren, nästa gång den 1 december \d{4}\.", page)
+    monkeypatch.setitem(app.config, "COMPILE_FOLLOWUPS_CRON", "0 3 15 6 *")
+    page = _text(client.get("/uppfoljningar"))
+    assert re.search(r"nästa gång den 15 juni \d{4}\.", page) and "1 december" not in page
+    monkeypatch.setitem(app.config, "COMPILE_FOLLOWUPS_CRON", "inte ett schema")
+    response = client.get("/uppfoljningar")
+    assert response.status_code == 200
+    assert "nästa gång" not in _text(response)
+    assert "Ett utkast kan också sammanställas från medborgarlöftets sida." in _text(response)

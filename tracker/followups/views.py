@@ -1,7 +1,17 @@
 """The follow-up editor: read, edit section by section, verdicts, approve, publish, correct."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,6 +30,7 @@ from tracker.followups.guard import publication_problems
 from tracker.followups.render import export as report_export
 from tracker.followups.render.charts import report_charts
 from tracker.followups.report import build_report
+from tracker.jobs.scheduler import next_followup_compile
 from tracker.models import FollowUp, FollowUpStatus, Promise
 from tracker.services import DomainError, StaleEdit
 from tracker.translation import gettext as _
@@ -52,7 +63,8 @@ def _to(followup: FollowUp, anchor: str | None = None):
 @login_required
 def index():
     ids = None if current_user.is_admin else policies.municipality_ids(current_user)
-    return render_template("followups/index.html", followups=service.for_municipalities(ids))
+    return render_template("followups/index.html", followups=service.for_municipalities(ids),
+                           next_compile=next_followup_compile(current_app.config))
 
 
 @bp.route("/loften/<int:promise_id>/uppfoljningar", methods=["POST"])

@@ -109,6 +109,22 @@ def cron_trigger(config: Mapping, setting: str) -> CronTrigger:
                                f"{error}") from error
 
 
+def next_fire(config: Mapping, setting: str, now: datetime) -> datetime | None:
+    """When the job on this cron setting runs next; None when it never will or the setting is
+    not a cron expression (the admin's jobs page says which)."""
+    try:
+        return cron_trigger(config, setting).get_next_fire_time(None, now)
+    except CronSettingError:
+        return None
+
+
+def next_followup_compile(config: Mapping) -> date | None:
+    """The day the scheduler next drafts the year's follow-ups (COMPILE_FOLLOWUPS_CRON): what
+    the pages promise users is read from the schedule, never typed."""
+    fire = next_fire(config, "COMPILE_FOLLOWUPS_CRON", datetime.now(ZoneInfo(config["TIMEZONE"])))
+    return fire.date() if fire is not None else None
+
+
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A scheduler in the configured time zone with every job of JOBS on its cron schedule."""
     timezone = ZoneInfo(app.config["TIMEZONE"])

@@ -5,7 +5,7 @@ Focus-area and commitment pages are in commitment_views; both share the blueprin
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +13,7 @@ from tracker import once, policies
 from tracker.extensions import db
 from tracker.followups import workflow as followups
 from tracker.formatting import local_today
+from tracker.jobs.scheduler import next_followup_compile
 from tracker.labels import SOURCE
 from tracker.models import Municipality, Promise, PromiseStatus
 from tracker.promises import bp
@@ -122,6 +123,7 @@ def show(promise_id: int):
         is_draft=promise.status == PromiseStatus.DRAFT,
         revisable=promise.status in service.REVISABLE,
         followups=followups.of_promise(promise.id),
+        next_compile=next_followup_compile(current_app.config),
     )
 
 
