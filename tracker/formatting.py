@@ -137,6 +137,7 @@ def register(app: Flask) -> None:
     from tracker.services import passwords, user_admin
     from tracker.services.activities import DUE_SOON_DAYS
     from tracker.services.activity_read.rows import progress_text
+    from tracker.services.promises import MAX_PERIOD_YEARS
 
     app.add_template_filter(ActivityStatus, "activity_status")
     app.add_template_filter(Party, "party")
@@ -148,7 +149,8 @@ def register(app: Flask) -> None:
                                  DUE_SOON_DAYS=DUE_SOON_DAYS,
                                  INVITATION_HOURS=user_admin.INVITATION_HOURS,
                                  PASSWORD_MIN=passwords.MIN_LENGTH,
-                                 PASSWORD_MAX=passwords.MAX_LENGTH)
+                                 PASSWORD_MAX=passwords.MAX_LENGTH,
+                                 PROMISE_MAX_YEARS=MAX_PERIOD_YEARS)
 
 
 def local_today() -> date:

@@ -87,6 +87,17 @@ def test_a_start_year_outside_the_range_names_the_range_as_years(world):
     assert refused.value.errors == {"start_year": "Startåret ska vara mellan 2000 och 2100."}
 
 
+def test_a_period_too_long_is_refused_with_the_bounds_the_check_uses(world):
+    with pytest.raises(FieldErrors) as refused:
+        service.create_promise(world["coordinator"], world["m"].id,
+                               **_values(start_year=2025, end_year=2025 + service.MAX_PERIOD_YEARS))
+    assert refused.value.errors == {"end_year": (
+        "Perioden ska vara 1–3 år: slutåret ska vara samma som startåret eller högst 2 år "
+        "senare.")}
+    assert service.create_promise(world["coordinator"], world["m"].id, **_values(
+        start_year=2025, end_year=2024 + service.MAX_PERIOD_YEARS)).end_year == 2027
+
+
 def test_three_year_period_is_accepted(world):
     promise = service.create_promise(world["coordinator"], world["m"].id,
                                      **_values(start_year=2026, end_year=2028))

@@ -46,7 +46,9 @@ def test_coordinator_writes_a_promise_and_sees_it_grouped_like_the_published_pag
         client, world, session):
     login(client, world["coordinator"].email)
     home = world["home"].id
-    assert client.get(f"/kommuner/{home}/loften/nytt").status_code == 200
+    form = client.get(f"/kommuner/{home}/loften/nytt")
+    assert form.status_code == 200
+    assert "Period (1–3 år)" in form.get_data(as_text=True)  # promises.MAX_PERIOD_YEARS
     response = client.post(f"/kommuner/{home}/loften/nytt", data={
         "title": "Medborgarlöfte 2026", "start_year": "2026", "end_year": "2026",
         "problem_picture": "Oro för narkotika bland unga.", "sources": ["enkat", "brottsstatistik"],

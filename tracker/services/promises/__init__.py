@@ -9,6 +9,7 @@ from __future__ import annotations
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS,
     MAX_EXTRA_YEARS,
+    MAX_PERIOD_YEARS,
     PROMISE_FIELDS,
     REVISABLE,
     SIGNATORY_MAX,
@@ -52,7 +53,7 @@ from tracker.services.promises.writing import (
 )
 
 __all__ = [
-    "AFTER_SIGNING_FIELDS", "MAX_EXTRA_YEARS",
+    "AFTER_SIGNING_FIELDS", "MAX_EXTRA_YEARS", "MAX_PERIOD_YEARS",
     "PROMISE_FIELDS", "REVISABLE", "SIGNATORY_MAX", "SOURCE_KEYS", "TARGET_NOTE_MAX", "TITLE_MAX",
     "URL_MAX",
     "CommitmentInput", "IndicatorLink", "set_assessment", "suggest_kind", "add_commitment", "add_focus_area", "create_promise",

@@ -11,6 +11,7 @@ from tracker.translation import gettext as _
 
 SOURCE_KEYS = tuple(SOURCE)
 MAX_EXTRA_YEARS = 2  # a period is 1–3 calendar years
+MAX_PERIOD_YEARS = MAX_EXTRA_YEARS + 1
 PROMISE_FIELDS = (
     "title", "start_year", "end_year", "problem_picture", "sources", "sources_note",
     "agreement_url", "is_public",

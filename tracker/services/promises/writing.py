@@ -21,6 +21,7 @@ from tracker.services.limits import YEAR_MAX, YEAR_MIN, too_long, year_between
 from tracker.services.promises._common import (
     AFTER_SIGNING_FIELDS,
     MAX_EXTRA_YEARS,
+    MAX_PERIOD_YEARS,
     PROMISE_FIELDS,
     SIGNATORY_MAX,
     SOURCE_KEYS,
@@ -54,9 +55,8 @@ def _clean_promise(values: dict) -> dict:
         errors["start_year"] = year_between(_("Startåret"), YEAR_MIN, YEAR_MAX)
     elif not isinstance(end, int) or not start <= end <= start + MAX_EXTRA_YEARS:
         errors["end_year"] = _(
-            "Perioden ska vara 1–3 år: slutåret ska vara samma som startåret eller högst "
-            "två år senare."
-        )
+            "Perioden ska vara 1–%(years)d år: slutåret ska vara samma som startåret eller högst "
+            "%(extra)d år senare.", years=MAX_PERIOD_YEARS, extra=MAX_EXTRA_YEARS)
     sources = list(values.get("sources") or [])
     unknown = [s for s in sources if s not in SOURCE_KEYS]
     if unknown:
