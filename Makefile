@@ -86,8 +86,11 @@ run: install
 	$(BIN)/flask run --host $(HOST) --port $(PORT) & web=$$!; \
 	wait $$web
 
+# The suite runs in one process per core (pytest-xdist), each with databases of its own; a worker
+# that finishes early takes tests from the other's queue. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: install-test browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): PostgreSQL from TRACKER_DATABASE_URL or the local cluster,
 # wrk from Debian when it is missing and we may install it. BENCH_SCALES, BENCH_DURATION ...

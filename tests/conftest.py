@@ -58,12 +58,22 @@ def _url_with_schema(url: str, schema: str) -> str:
     return f"{url}{sep}options=-csearch_path%3D{schema}"
 
 
+# `make test` runs the suite in several processes (pytest-xdist): each has a workdir of its own,
+# and on PostgreSQL its schemas carry the process's name ("suite_gw1").
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
 def fresh_database_url(workdir: Path, name: str, *, postgres: bool = False) -> str:
     """An empty database: a new SQLite file, or a new schema on the test PostgreSQL."""
     if postgres or os.environ.get("TRACKER_TEST_DATABASE_URL", "").startswith("postgresql"):
         if not POSTGRES_URL:
             skip_or_fail("postgres", "TRACKER_TEST_POSTGRES_URL is not set")
-        return _url_with_schema(POSTGRES_URL, re.sub(r"\W", "_", name))
+        schema = f"{name}_{WORKER}" if WORKER else name
+        return _url_with_schema(POSTGRES_URL, re.sub(r"\W", "_", schema))
+    # A module's fixture is set up again when its tests did not run in one go (a worker took
+    # some of them from the other's queue): the file of the first setup goes first.
+    for path in workdir.glob(f"{name}.db*"):
+        path.unlink()
     return f"sqlite:///{workdir / (name + '.db')}"
 
 

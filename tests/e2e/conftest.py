@@ -1,5 +1,5 @@
-"""Fixtures of the browser tests on a phone: a logged-in phone, and an activity of their own in
-the demo data for the tests of one module."""
+"""Fixtures of the browser tests: a logged-in phone, an activity of their own in the demo data for
+the tests of one module, and a published follow-up and a walk protocol for the crawls."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.e2e.phone import PHONE
 from tests.e2e.test_working_year import _login
+from tests.factories import make_ready
 from tracker.extensions import db
 from tracker.formatting import local_today
 
@@ -83,3 +84,116 @@ def new_activity(demo_app):
                 db.session.commit()
 
     return make
+
+
+@pytest.fixture(scope="module")
+def published_followup(demo_app):
+    """A published follow-up and an open draft in the demo, so their pages are crawled too."""
+    from tracker.followups import workflow as followups
+    from tracker.followups.compiler import compile_followup
+    from tracker.models import FollowUp, Notification, Promise, Tip, User
+
+    with demo_app.app_context():
+        promise = db.session.scalar(sa.select(Promise).where(
+            Promise.title == "Medborgarlöfte 2022–2023"))
+        published = compile_followup(promise.id, 2022, today=date(2024, 2, 1))
+        draft = compile_followup(promise.id, 2023, today=date(2024, 2, 1))
+        db.session.flush()
+        published = followups.load(published.id)
+        published = make_ready(published, db.session.scalar(sa.select(User).where(
+            User.email == "samordnare@demo.lofteskollen.se")))
+        for email in ("lpo@demo.lofteskollen.se", "samordnare@demo.lofteskollen.se"):
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            followups.approve(user, published, None)
+        followups.publish(user, published, None)
+        tip = Tip(municipality_id=promise.municipality_id,
+                  text="Gatlampan vid busshållplatsen är trasig.")
+        db.session.add(tip)
+        db.session.commit()
+        draft_id, promise_id, tip_id = draft.id, promise.id, tip.id
+    yield draft_id
+    with demo_app.app_context():  # the other browser tests start from the plain demo
+        db.session.execute(sa.delete(Tip).where(Tip.id == tip_id))
+        db.session.execute(sa.delete(Notification).where(  # the approval's, to the other party
+            Notification.target_type == "followup", Notification.target_id.in_(
+                sa.select(FollowUp.id).where(FollowUp.promise_id == promise_id))))
+        db.session.execute(sa.delete(FollowUp).where(FollowUp.promise_id == promise_id))
+        db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def walk_protocol(demo_app):
+    """A published walk protocol in Lidköping with a finding, its photo and an action for the
+    coordinator, and a meeting's action point for the kommunpolis: the walk pages get crawled."""
+    from tests import images
+    from tests.factories import make_commitment, make_promise
+    from tracker.formatting import local_today
+    from tracker.models import (
+        ActionPoint,
+        Activity,
+        ActivityType,
+        Finding,
+        FindingCategory,
+        LogEntry,
+        Municipality,
+        Party,
+        Place,
+        Promise,
+        ResponsibleParty,
+        User,
+        WalkProtocol,
+    )
+    from tracker.models.base import utcnow
+    from tracker.services import uploads
+
+    with demo_app.app_context():
+        def user(email):
+            return db.session.scalar(sa.select(User).where(User.email == email))
+
+        officer, coordinator = (user("kommunpolis@demo.lofteskollen.se"),
+                                user("samordnare@demo.lofteskollen.se"))
+        town = db.session.scalar(sa.select(Municipality).where(Municipality.name == "Lidköping"))
+        place = db.session.scalars(sa.select(Place).where(
+            Place.municipality_id == town.id).order_by(Place.name)).first()
+        promise = make_promise(town, year=local_today().year)
+        promise.title = "Medborgarlöfte med en trygghetsvandring"
+        kind = db.session.scalar(sa.select(ActivityType).where(
+            ActivityType.key == "trygghetsvandring"))
+        activity = Activity(commitment_id=make_commitment(promise, Party.TILLSAMMANS).id,
+                            municipality_id=town.id, type_id=kind.id, owner_id=officer.id,
+                            title="Trygghetsvandring i stationsområdet")
+        activity.places = [place]
+        db.session.add(activity)
+        db.session.flush()
+        entry = LogEntry(activity_id=activity.id, occurred_on=local_today(), place_id=place.id,
+                         measures={"omrade": place.id}, author_id=officer.id)
+        db.session.add(entry)
+        db.session.flush()
+        protocol = WalkProtocol(log_entry_id=entry.id, activity_id=activity.id,
+                                municipality_id=town.id, summary="Mörkt vid gångtunneln.",
+                                participants=[{"organisation": "Kommunen", "count": 2}],
+                                published_at=utcnow())
+        protocol.route = [place]
+        db.session.add(protocol)
+        db.session.flush()
+        finding = Finding(protocol_id=protocol.id, municipality_id=town.id, place_id=place.id,
+                          category=FindingCategory.LIGHTING, description="Trasig lampa.")
+        db.session.add(finding)
+        db.session.flush()
+        db.session.add_all([
+            ActionPoint(municipality_id=town.id, activity_id=activity.id, log_entry_id=entry.id,
+                        finding_id=finding.id, place_id=place.id, text="Byt lampan.",
+                        category=FindingCategory.LIGHTING, party=ResponsibleParty.KOMMUNEN,
+                        owner_id=coordinator.id, due_date=local_today()),
+            ActionPoint(municipality_id=town.id, activity_id=activity.id, text="Ta fram en "
+                        "lägesbild för stationen.", party=ResponsibleParty.POLISEN,
+                        owner_id=officer.id)])
+        uploads.store(officer, uploads.Owner(town.id, activity.id, log_entry_id=entry.id,
+                                             finding_id=finding.id),
+                      "lampa.jpg", images.jpeg_with_gps())
+        db.session.commit()
+        promise_id = promise.id
+    yield
+    with demo_app.app_context():
+        db.session.execute(sa.delete(Promise).where(Promise.id == promise_id))
+        db.session.commit()

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.test_narrow_crawl import OVERFLOW
+from tests.e2e.crawl import OVERFLOW
 from tests.e2e.test_working_year import _login
 from tracker.extensions import db
 

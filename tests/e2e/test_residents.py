@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.e2e.crawl import OVERFLOW
 from tests.e2e.test_working_year import Visits, _login
 from tests.factories import make_ready
 from tests.test_reminders import SmtpInbox
@@ -36,8 +37,6 @@ POLICE = "lpo@demo.lofteskollen.se"
 RESIDENT = "invanare@example.se"
 NARROW = {"viewport": {"width": 320, "height": 640}, "locale": "sv-SE", "is_mobile": True,
           "has_touch": True}
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
 
 @pytest.fixture
 def inbox(live_server, monkeypatch):
