@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from tests.test_reminders import TODAY, Plan, SmtpInbox, free_port
+from tests.test_reminders import TODAY, Plan, SmtpInbox, refused_port
 from tracker.extensions import db
 from tracker.jobs import runs, tasks
 from tracker.jobs.scheduler import JOBS, build_scheduler, next_run_times
@@ -98,9 +98,15 @@ def test_a_second_run_for_the_same_day_does_nothing(jobs_app, people, inbox):
     assert [key for _, key, *_ in job_runs(jobs_app)] == ["2026-02-10", "2026-02-11"]
 
 
-def test_a_dead_mail_server_is_recorded_as_a_failed_run(jobs_app, people, monkeypatch):
-    monkeypatch.setitem(jobs_app.config, "SMTP_PORT", free_port())
+@pytest.fixture
+def dead_mail_server(jobs_app, monkeypatch):
+    """The mail server's port refuses every connection."""
+    with refused_port() as port:
+        monkeypatch.setitem(jobs_app.config, "SMTP_PORT", port)
+        yield
 
+
+def test_a_dead_mail_server_is_recorded_as_a_failed_run(jobs_app, people, dead_mail_server):
     result = tasks.reminder_digest(app=jobs_app, today=TODAY)
 
     assert result.outcome is JobOutcome.FAILED
@@ -165,8 +171,8 @@ def test_run_job_runs_once_per_day_from_the_command_line(jobs_app):
     assert (job, key, outcome) == ("conclude_promises", today.isoformat(), JobOutcome.OK)
 
 
-def test_a_failed_run_job_exits_non_zero_with_the_error(jobs_app, people, monkeypatch):
-    monkeypatch.setitem(jobs_app.config, "SMTP_PORT", free_port())
+def test_a_failed_run_job_exits_non_zero_with_the_error(jobs_app, people, dead_mail_server,
+                                                       monkeypatch):
     monkeypatch.setattr(runs, "local_today", lambda: TODAY)
 
     result = jobs_app.test_cli_runner().invoke(args=["scheduler", "run-job", "reminder_digest"])

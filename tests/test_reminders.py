@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import errno
 import logging
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,10 +33,19 @@ TODAY = date(2026, 2, 10)
 
 
 def free_port() -> int:
-    """A loopback port nobody listens on (aiosmtpd's Controller cannot pick one itself)."""
+    """A loopback port free a moment ago (aiosmtpd's Controller cannot pick one itself)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def refused_port():
+    """A loopback port that refuses every connection while the block runs: bound here and never
+    listened on, so no other test process can start a server on it meanwhile."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 @dataclass
@@ -44,14 +55,17 @@ class ReceivedMail:
     body: str
 
 
+BIND_ATTEMPTS = 5
+
+
 class SmtpInbox:
     """A real SMTP server on loopback that keeps every message it receives."""
 
     def __init__(self):
         self.messages: list[ReceivedMail] = []
         self.refused: set[str] = set()
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.port = 0
+        self.controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -71,10 +85,20 @@ class SmtpInbox:
         return [m for m in self.messages if address in m.recipients]
 
     def __enter__(self):
-        self.controller.start()
-        return self
+        for attempt in range(BIND_ATTEMPTS):
+            self.port = free_port()
+            self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+            try:
+                self.controller.start()
+            except OSError as error:
+                # Another test process took the port between free_port() and the bind.
+                if error.errno == errno.EADDRINUSE and attempt + 1 < BIND_ATTEMPTS:
+                    continue
+                raise
+            return self
 
     def __exit__(self, *exc):
+        assert self.controller is not None
         self.controller.stop()
 
 
@@ -241,9 +265,9 @@ def test_assignment_notice_reaches_each_assigned_user(app, plan, make_user, inbo
 
 def test_assignment_notice_only_warns_when_the_mail_server_is_down(app, plan, make_user, caplog):
     activity = plan.activity("Kvällspatrull", None)
-    config = {**app.config, "SMTP_PORT": free_port()}
-
-    with caplog.at_level(logging.WARNING, logger="tracker.services.reminders"):
+    with refused_port() as port, caplog.at_level(logging.WARNING,
+                                                  logger="tracker.services.reminders"):
+        config = {**app.config, "SMTP_PORT": port}
         sent = reminders.send_assignment_notice(config, activity, [make_user()])
 
     assert sent == 0

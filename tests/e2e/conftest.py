@@ -127,7 +127,6 @@ def walk_protocol(demo_app):
     coordinator, and a meeting's action point for the kommunpolis: the walk pages get crawled."""
     from tests import images
     from tests.factories import make_commitment, make_promise
-    from tracker.formatting import local_today
     from tracker.models import (
         ActionPoint,
         Activity,
