@@ -88,12 +88,19 @@ def official_name_for(name: str) -> str:
     return f"{name}s kommun"
 
 
+# Degrees a place's coordinates may take (WGS 84): the table's checks and the form's message.
+LAT_RANGE = (-90, 90)
+LON_RANGE = (-180, 180)
+
+
 class Place(db.Model):
     __tablename__ = "place"
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "name"),
-        sa.CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="lat_range"),
-        sa.CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="lon_range"),
+        sa.CheckConstraint("lat IS NULL OR (lat >= {} AND lat <= {})".format(*LAT_RANGE),
+                           name="lat_range"),
+        sa.CheckConstraint("lon IS NULL OR (lon >= {} AND lon <= {})".format(*LON_RANGE),
+                           name="lon_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

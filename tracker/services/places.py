@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from tracker import page_cache, policies
 from tracker.extensions import db
 from tracker.models import LogEntry, Municipality, Place, User, activity_place
+from tracker.models.geo import LAT_RANGE, LON_RANGE
 from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services.limits import too_long
 from tracker.translation import gettext as _
@@ -132,9 +133,11 @@ def create_place(actor: User, municipality_id: int, name: str, kind: str,
     if kind not in PLACE_KINDS:
         errors["kind"] = _("Välj en typ av plats.")
     coordinates = {}
-    for field, raw, low, high, message in (
-        ("lat", lat, -90, 90, _("Latitud ska vara ett tal mellan -90 och 90.")),
-        ("lon", lon, -180, 180, _("Longitud ska vara ett tal mellan -180 och 180.")),
+    for field, raw, (low, high), message in (
+        ("lat", lat, LAT_RANGE, _("Latitud ska vara ett tal mellan %(low)s och %(high)s.",
+                                  low=LAT_RANGE[0], high=LAT_RANGE[1])),
+        ("lon", lon, LON_RANGE, _("Longitud ska vara ett tal mellan %(low)s och %(high)s.",
+                                  low=LON_RANGE[0], high=LON_RANGE[1])),
     ):
         try:
             coordinates[field] = _parse_coordinate(raw, low, high, message)
