@@ -376,3 +376,58 @@ def test_a_news_article_on_a_new_promise_for_the_coming_year():
         "Anna Ek.")
     assert (draft.title, draft.start_year, draft.end_year) == ("Medborgarlöfte 2026", 2026, 2026)
     assert parse_promise_text("Medborgarlöfte\nPolisen ska synas mer nästa år.").start_year is None
+
+
+def test_lists_under_plain_headings_name_their_party_as_the_subject_in_the_present_tense():
+    draft = parse_promise_text(
+        "MEDBORGARLÖFTE 2024\nBakgrund\nLöftet bygger på medborgardialoger.\nTrafiksäkerhet\n"
+        "Många kör för fort vid skolorna.\n"
+        "- Polisen genomför minst 20 hastighetskontroller vid skolor.\n"
+        "- Kommunen ser över hastighetsgränserna kring skolorna.\n"
+        "- Polisen och kommunen genomför tillsammans en kampanj om trafik.\n"
+        "- Skyltar om skolväg sätts upp.\n"
+        "Ungdomar i centrum\n- Kommunen öppnar fritidsgården även på fredagar.")
+    assert [(a.title, a.description) for a in draft.focus_areas] == [
+        ("Trafiksäkerhet", "Många kör för fort vid skolorna."), ("Ungdomar i centrum", "")]
+    assert _areas(draft) == [
+        ("Trafiksäkerhet", [
+            ("polisen", "Genomför minst 20 hastighetskontroller vid skolor."),
+            ("kommunen", "Ser över hastighetsgränserna kring skolorna."),
+            ("tillsammans", "Genomför tillsammans en kampanj om trafik."),
+            ("tillsammans", "Skyltar om skolväg sätts upp.")]),
+        ("Ungdomar i centrum", [("kommunen", "Öppnar fritidsgården även på fredagar.")])]
+    assert draft.problem_picture == "Löftet bygger på medborgardialoger."
+
+
+def test_a_list_under_a_heading_of_a_follow_up_is_no_promise():
+    draft = parse_promise_text(
+        "Uppföljning medborgarlöfte 2024\nTrafiksäkerhet\n"
+        "- Polisen genomförde 25 hastighetskontroller.\n- Kommunen satte upp skyltar.")
+    assert draft.commitment_count == 0
+
+
+def test_a_table_pasted_from_a_document_gives_a_commitment_a_row():
+    """Cells apart by tabs, as a table copied out of Word or a PDF reader arrives."""
+    draft = parse_promise_text(
+        "Medborgarlöfte Partille 2025\n\n"
+        "Fokusområde\tAktivitet\tAnsvarig\tMål\n"
+        "Trygg trafikmiljö\tHastighetskontroller vid skolor\tPolisen\t20 kontroller\n"
+        "\tSkolvägsinventering\tKommunen\tEn per skola\n"
+        "Narkotika\tFöräldramöten om droger\tSocialtjänsten, kommunpolisen\tAlla högstadieskolor\n"
+        "\tTrygghetsvandring\tTillsammans\t2 vandringar\n"
+        "\tFältarbete kvällstid\tFritidsförvaltningen\tVarje fredag\n"
+        "Löftet följs upp varje halvår.")
+    assert _areas(draft) == [
+        ("Trygg trafikmiljö", [
+            ("polisen", "Hastighetskontroller vid skolor. Mål: 20 kontroller."),
+            ("kommunen", "Skolvägsinventering. Mål: En per skola.")]),
+        ("Narkotika", [
+            ("tillsammans", "Föräldramöten om droger. Mål: Alla högstadieskolor."),
+            ("tillsammans", "Trygghetsvandring. Mål: 2 vandringar."),
+            ("kommunen", "Fältarbete kvällstid. Mål: Varje fredag.")])]
+    without_areas = parse_promise_text(
+        "Medborgarlöfte 2025\nÅtgärd\tAnsvarig part\tNär\n"
+        "Trafikkontroller\tPolisen\tVåren\nBelysning i parken\tKommunen\tHösten")
+    assert [(c.party, c.text) for a in without_areas.focus_areas for c in a.commitments] == [
+        ("polisen", "Trafikkontroller. När: Våren."),
+        ("kommunen", "Belysning i parken. När: Hösten.")]

@@ -58,6 +58,18 @@ _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
 _INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB} att|lovar|åtar sig)"
                      rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
+# A list item led by its party in the present tense: "Polisen genomför minst 20 kontroller",
+# "Kommunen och polisen ordnar tillsammans …" (a verb ending in -r, not a state: "är", "har")
+_LED_BY_PARTY = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?P<rest>(?!(?:är|har|blir|var)\b)"
+                           rf"[a-zåäö]{{2,}}r\b.*)$")
+# A table pasted from a document (cells apart by tabs): its header row names the column of what
+# is done and the column of who does it ("Aktivitet | Ansvarig | Mål")
+_TABLE_WHAT = re.compile(r"^(?:åtaganden?|aktivitet(?:er)?|insats(?:er)?|åtgärd(?:er)?|"
+                         r"löften?|vad|vad gör vi|vi lovar att|beskrivning)\W*$", re.I)
+_TABLE_WHO = re.compile(r"^(?:(?:huvud)?ansvarig(?:a)?(?: part| aktör)?|ansvar|part(?:er)?|"
+                        r"vem|vem gör vad|utförare|aktör(?:er)?)\W*$", re.I)
+_TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prioriterat område)\W*$",
+                         re.I)
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "

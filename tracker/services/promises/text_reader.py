@@ -36,6 +36,9 @@ from tracker.services.promises.text_patterns import (
     _SIGNED_HEADING,
     _SIGNING,
     _SOURCES,
+    _TABLE_AREA,
+    _TABLE_WHAT,
+    _TABLE_WHO,
     _TITLE,
     FOLLOW_UP,
 )
@@ -43,6 +46,8 @@ from tracker.services.promises.text_sentences import (
     capitalised,
     goal_in,
     inline_commitments,
+    led_by_party,
+    party_of_cell,
     party_of_heading,
     sentences,
 )
@@ -74,6 +79,8 @@ class Reader:
         self.overall_goal = ""
         self.name_waiting = ""  # a signatory's name, its title on the next line
         self.names_waiting: list[str] = []  # names side by side, their titles below
+        # a table's header and its columns: what, who, the focus area (if any)
+        self.table: tuple[tuple[str, ...], int, int, int | None] | None = None
 
     # -- commitments and focus areas
 
@@ -201,12 +208,17 @@ class Reader:
             self.signatory_line(line.text)
         else:
             found = inline_commitments(line.text)
+            under_heading = self.pending is not None and not self.narrative
+            if not found and (self.section == "promises" or under_heading):
+                # a list in the promises, or right under a heading (and the paragraphs that
+                # describe it): what the focus area it heads promises
+                found = [led_by_party(line.text) or CommitmentDraft(TOGETHER, line.text)]
+                self.section = "promises"
             for commitment in found:
                 self._add(commitment)
-            if not found and self.section == "promises":
-                self._add(CommitmentDraft(TOGETHER, line.text))
 
     def paragraph(self, text: str) -> None:
+        self.table = None
         if self.party and not self.block_marker and self.section == "promises":
             self._add(CommitmentDraft(self.party, text))  # plain lines under a party heading
             return
@@ -268,7 +280,10 @@ class Reader:
                 self._add(commitment)
 
     def columns(self, line: Line) -> None:
-        """Names side by side, their titles on the line below; elsewhere, plain text."""
+        """A table of commitments; names side by side, their titles on the line below;
+        elsewhere, plain text."""
+        if self._table_line(line.columns):
+            return
         if self.section == "signatories" and all(_NAME_ONLY.match(c) for c in line.columns):
             self.names_waiting = list(line.columns)
         elif self.section == "signatories" and len(line.columns) == len(self.names_waiting):
@@ -278,6 +293,34 @@ class Reader:
             self.names_waiting = []
         else:
             self.paragraph(line.text) if line.text.endswith(".") else self.heading(line.text)
+
+    def _table_line(self, cells: tuple[str, ...]) -> bool:
+        """A table's header row starts it; each row of as many cells is a commitment: the
+        "what" cell, then every other cell but the party's and the focus area's, with its
+        column's name. A focus area column heads a focus area; a row without that first cell
+        (merged in the document) stays in the one above."""
+        found = [next((i for i, c in enumerate(cells) if pattern.match(c)), None)
+                 for pattern in (_TABLE_WHAT, _TABLE_WHO, _TABLE_AREA)]
+        if found[0] is not None and found[1] is not None:
+            self.table, self.section = (cells, *found), "promises"
+            self._end_party_block()
+            return True
+        if self.table is None:
+            return False
+        header, what, who, area = self.table
+        if area == 0 and len(cells) == len(header) - 1:
+            cells = ("", *cells)  # the focus area cell merged with the row above
+        if len(cells) != len(header):
+            self.table = None
+            return False
+        if area is not None and cells[area]:
+            self.heading(cells[area])
+            self.section = "promises"
+        text = " ".join([capitalised(cells[what])] + [
+            capitalised(f"{header[i].rstrip(':')}: {cell}")
+            for i, cell in enumerate(cells) if i not in (what, who, area)])
+        self._add(CommitmentDraft(party_of_cell(cells[who]), text))
+        return True
 
     def signatory_line(self, text: str) -> bool:
         match = _NAME_TITLE_LINE.match(text)

@@ -16,6 +16,7 @@ from tracker.services.promises.text_patterns import (
     _INLINE,
     _INLINE_INVERTED,
     _INLINE_TIME_FIRST,
+    _LED_BY_PARTY,
     _NOT_A_VERB,
     _PARTY_HEADING,
     _PARTY_LAST,
@@ -46,6 +47,19 @@ def party_in(text: str) -> str:
     return MUNICIPALITY if re.match(r"(?:\w+ )?kommun", lowered) else POLICE
 
 
+def party_of_cell(cell: str) -> str:
+    """The party a table's "Ansvarig" cell names: the police where it names only police, the
+    municipality where it names only its own (förvaltningar, skolor, bolag), else both."""
+    lowered = cell.lower()
+    if re.search(r"tillsammans|gemensam|\bbåda\b|\balla\b|\bvi\b", lowered):
+        return TOGETHER
+    parts = [p for p in re.split(r"\s*(?:,|/|&|\+|\boch\b)\s*", lowered) if p.strip()]
+    police = [p for p in parts if "polis" in p]
+    if police and len(police) < len(parts):
+        return TOGETHER
+    return POLICE if police else MUNICIPALITY
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
@@ -65,6 +79,15 @@ def inline_commitments(sentence: str) -> list[CommitmentDraft]:
         return []
     party = party_in(match["who"])
     return [CommitmentDraft(party, capitalised(part)) for part in _clauses(match["rest"])]
+
+
+def led_by_party(item: str) -> CommitmentDraft | None:
+    """A list item whose party is its subject: "Polisen genomför minst 20 kontroller" → the
+    police's "Genomför minst 20 kontroller."."""
+    match = _LED_BY_PARTY.match(item)
+    if not match:
+        return None
+    return CommitmentDraft(party_in(match["who"]), capitalised(match["rest"]))
 
 
 def _clauses(text: str) -> list[str]:
