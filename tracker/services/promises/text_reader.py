@@ -299,10 +299,10 @@ class Reader:
         "what" cell, then every other cell but the party's and the focus area's, with its
         column's name. A focus area column heads a focus area; a row without that first cell
         (merged in the document) stays in the one above."""
-        found = [next((i for i, c in enumerate(cells) if pattern.match(c)), None)
-                 for pattern in (_TABLE_WHAT, _TABLE_WHO, _TABLE_AREA)]
-        if found[0] is not None and found[1] is not None:
-            self.table, self.section = (cells, *found), "promises"
+        what, who, area = (next((i for i, c in enumerate(cells) if pattern.match(c)), None)
+                           for pattern in (_TABLE_WHAT, _TABLE_WHO, _TABLE_AREA))
+        if what is not None and who is not None:
+            self.table, self.section = (cells, what, who, area), "promises"
             self._end_party_block()
             return True
         if self.table is None:
