@@ -431,3 +431,34 @@ def test_a_table_pasted_from_a_document_gives_a_commitment_a_row():
     assert [(c.party, c.text) for a in without_areas.focus_areas for c in a.commitments] == [
         ("polisen", "Trafikkontroller. När: Våren."),
         ("kommunen", "Belysning i parken. När: Hösten.")]
+
+
+def test_a_text_copied_out_of_a_pdf_is_read_with_its_lines_unwrapped():
+    draft = parse_promise_text(
+        "Medborgarlöfte för Mariestads kommun\n2025–2026\n\nProblembild\n"
+        "Invånarna i Mariestad upplever otrygghet i centrum under\nkvällstid, särskilt kring "
+        "resecentrum och\nEsplanaden. Många unga säger att narkotika är lätt att få tag på.\n\n"
+        "Fokusområde 1: Trygg stadskärna\n"
+        "Polisen ska genomföra minst tio fotpatruller i centrum under\nhelgkvällar varje "
+        "månad. Kommunen ska förbättra belysningen\nkring resecentrum och genomföra trygg-\n"
+        "hetsvandringar med polis- och\nräddningstjänst.\n\n"
+        "Fokusområde 2: Narkotika\nTillsammans ska vi genomföra föräldramöten i alla\n"
+        "högstadieskolor.\nKommunen lovar att\nerbjuda föräldrautbildning\nöppna fritidsgården "
+        "på fredagar\n\nMariestad den 3 februari 2025\nKarin Holm\nkommunstyrelsens ordförande\nJonas Ek\nlokalpolisområdeschef")
+    assert (draft.title, draft.start_year, draft.end_year) == (
+        "Medborgarlöfte för Mariestads kommun 2025–2026", 2025, 2026)
+    assert draft.problem_picture == (
+        "Invånarna i Mariestad upplever otrygghet i centrum under kvällstid, särskilt kring "
+        "resecentrum och Esplanaden. Många unga säger att narkotika är lätt att få tag på.")
+    assert _areas(draft) == [
+        ("Trygg stadskärna", [
+            ("polisen", "Genomföra minst tio fotpatruller i centrum under helgkvällar varje "
+                        "månad."),
+            ("kommunen", "Förbättra belysningen kring resecentrum och genomföra "
+                         "trygghetsvandringar med polis- och räddningstjänst.")]),
+        ("Narkotika", [
+            ("tillsammans", "Genomföra föräldramöten i alla högstadieskolor."),
+            ("kommunen", "erbjuda föräldrautbildning"),
+            ("kommunen", "öppna fritidsgården på fredagar")])]
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Karin Holm", "Kommunstyrelsens ordförande"), ("Jonas Ek", "Lokalpolisområdeschef")]

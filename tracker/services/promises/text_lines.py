@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from tracker.services.promises.text_patterns import (
     _BULLET,
+    _NAME_ONLY,
+    _PARTY_LAST,
     _PROBLEM,
     _QUOTE_START,
     _SAYS,
     _SIGNED_HEADING,
     _SOURCES,
 )
+from tracker.services.promises.text_sentences import party_of_heading
 
 
 @dataclass
@@ -56,16 +59,70 @@ def _classify(raw: str) -> Line:
 
 def _looks_like_heading(text: str) -> bool:
     return (len(text) <= 100 and len(text.split()) <= 12 and not text.endswith((".", ",", ";"))
+            and not text[:1].islower()  # "erbjuda föräldrautbildning": an item of a list
             and not re.search(r"[.!?] [A-ZÅÄÖ]", text) and any(c.isalpha() for c in text))
 
 
 MAX_WRAPPED = 6  # a bullet wrapped over more lines than this is taken as text below it
 
 
+# Words a wrapped line may end on before a line that starts with a capital ("… vid" / "Resecentrum")
+_WRAP_WORDS = frozenset("""och eller samt i på vid med för av till om som från mot under inom
+    efter kring utan hos mellan den det de en ett""".split())
+
+
+WRAPPED_WIDTH = 35  # a line shorter than this ended where its writer ended it, not the page
+
+
+def _continues(before: str, last: str, line: str, *, in_list: bool) -> bool:
+    """Whether `line` goes on with the sentence of the line before (`last` the physical line,
+    `before` the first of the lines it continues): text copied out of a PDF arrives wrapped at
+    the page's width. Not after a sentence's end, a colon, a party heading or a name alone (its
+    title follows); not into a bullet or a table. In a list (under a party heading or a colon,
+    until a blank line) a short line that starts in lower case is an item of its own."""
+    if (last.endswith((".", "!", "?", ":", ";")) or COLUMN in last or COLUMN in line
+            or _BULLET.match(before) or _BULLET.match(line)
+            or (before is last and (_NAME_ONLY.match(last) or _party_heading(last)))):
+        return False
+    if last.endswith(",") or last.rsplit(" ", 1)[-1].lower() in _WRAP_WORDS:
+        return True
+    return (line[:1].islower() or line[:1].isdigit()) and not in_list \
+        and len(last) >= WRAPPED_WIDTH
+
+
+def _party_heading(text: str) -> bool:
+    """"Polisen lovar att", "Tillsammans ska vi": a list follows. A longer line that starts
+    with a party ("Polisen ska genomföra minst tio …") is a sentence going on."""
+    return len(text) <= 100 and party_of_heading(text) is not None \
+        and (len(text.split()) <= 6 or _PARTY_LAST.search(text) is not None)
+
+
+def _unwrapped(raws: list[str]) -> list[str]:
+    """The lines with the wrapped ones joined: "trygghets-" and "vandringar" make one word;
+    "polis-" and "och kommunen" do not."""
+    out: list[list[str]] = []  # each line's physical lines and what joins them
+    in_list = False
+    for raw in raws:
+        if not raw:
+            in_list = False
+        elif out and out[-1][0] and _continues(out[-1][0], out[-1][-1], raw, in_list=in_list):
+            last = out[-1][-1]
+            if re.search(r"[a-zåäö]-$", last) and raw[:1].islower() \
+                    and raw.split(" ", 1)[0] not in ("och", "eller", "samt"):
+                out[-1][-1:] = [last[:-1], ""]  # one word again
+            else:
+                out[-1].append(" ")
+            out[-1].append(raw)
+            continue
+        out.append([raw])
+        in_list = in_list or raw.endswith(":") or _party_heading(raw)
+    return ["".join(parts) for parts in out]
+
+
 def lines_of(text: str) -> list[Line]:
     lines: list[Line] = []
     wrapped = 0
-    for raw in text.split("\n"):
+    for raw in _unwrapped(text.split("\n")):
         if not raw:
             continue
         columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())

@@ -70,6 +70,10 @@ _TABLE_WHO = re.compile(r"^(?:(?:huvud)?ansvarig(?:a)?(?: part| aktör)?|ansvar|
                         r"vem|vem gör vad|utförare|aktör(?:er)?)\W*$", re.I)
 _TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prioriterat område)\W*$",
                          re.I)
+# "Tillsammans ska vi …", "Gemensamt kommer polisen och kommunen att …"
+_INLINE_TOGETHER_FIRST = re.compile(
+    rf"^(?P<who>Tillsammans|Gemensamt) (?:ska|skall|kommer|lovar) (?:vi|polisen och kommunen|"
+    rf"kommunen och polisen|polisen och {_TOWN}|{_TOWN} och polisen)(?: att)? (?P<rest>.+)$")
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "

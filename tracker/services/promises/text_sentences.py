@@ -16,6 +16,7 @@ from tracker.services.promises.text_patterns import (
     _INLINE,
     _INLINE_INVERTED,
     _INLINE_TIME_FIRST,
+    _INLINE_TOGETHER_FIRST,
     _LED_BY_PARTY,
     _NOT_A_VERB,
     _PARTY_HEADING,
@@ -73,8 +74,8 @@ def capitalised(text: str) -> str:
 def inline_commitments(sentence: str) -> list[CommitmentDraft]:
     """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
     samt öka B" (two, when both parts start with a verb)."""
-    match = (_INLINE.match(sentence) or _INLINE_TIME_FIRST.match(sentence)
-             or _INLINE_INVERTED.search(sentence))
+    match = (_INLINE.match(sentence) or _INLINE_TOGETHER_FIRST.match(sentence)
+             or _INLINE_TIME_FIRST.match(sentence) or _INLINE_INVERTED.search(sentence))
     if not match:
         return []
     party = party_in(match["who"])
