@@ -10,8 +10,9 @@ import docx
 import pytest
 
 from tracker.services import DomainError
-from tracker.services.promises.documents import text_of_upload, unwrap_pdf_lines
+from tracker.services.promises.documents import text_of_upload
 from tracker.services.promises.from_text import parse_promise_text
+from tracker.services.promises.text_lines import unwrapped
 
 LIMIT = 1024 * 1024
 TEXTS = Path(__file__).parent / "promise_texts"
@@ -61,6 +62,34 @@ def test_a_word_document_keeps_headings_bullets_and_the_signature_table():
         ("Karin Nilsson", "Kommunstyrelsens ordförande")]
 
 
+def test_a_table_of_commitments_in_word_is_read_where_it_stands_a_commitment_a_row():
+    document = docx.Document()
+    document.add_heading("Medborgarlöfte 2026", level=1)
+    document.add_heading("Trygg trafik", level=2)
+    rows = [("Aktivitet", "Ansvarig", "Mål"),
+            ("Hastighetskontroller vid skolor", "Polisen", "20 kontroller"),
+            ("Skolvägsinventering", "Samhällsbyggnadsförvaltningen", ""),
+            ("Föräldramöte om trafik", "Polisen och skolan", "Ett per termin")]
+    table = document.add_table(rows=len(rows), cols=3)
+    for row, cells in zip(table.rows, rows):
+        for cell, value in zip(row.cells, cells):
+            cell.text = value
+    document.add_heading("Narkotika", level=2)
+    document.add_paragraph("Polisen lovar att")
+    document.add_paragraph("Göra riktade insatser mot langning.", style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+
+    text, _kind = text_of_upload("lofte.docx", out.getvalue(), LIMIT)
+    draft = parse_promise_text(text)
+    assert [(a.title, [(c.party, c.text) for c in a.commitments]) for a in draft.focus_areas] == [
+        ("Trygg trafik", [
+            ("polisen", "Hastighetskontroller vid skolor. Mål: 20 kontroller."),
+            ("kommunen", "Skolvägsinventering."),
+            ("tillsammans", "Föräldramöte om trafik. Mål: Ett per termin.")]),
+        ("Narkotika", [("polisen", "Göra riktade insatser mot langning.")])]
+
+
 def test_a_pdf_is_read_with_pdftotext_and_its_wrapped_lines_joined():
     from weasyprint import HTML
 
@@ -86,8 +115,8 @@ def test_a_pdf_is_read_with_pdftotext_and_its_wrapped_lines_joined():
 
 def test_wrapped_pdf_lines_are_joined_but_bullets_and_headings_stay_apart():
     wrapped = "Polisen ska patrullera vid\nskolorna varje vecka.\n• Nästa\nRubrik"
-    assert unwrap_pdf_lines(wrapped) == (
-        "Polisen ska patrullera vid skolorna varje vecka.\n• Nästa\nRubrik")
+    assert unwrapped(wrapped.split("\n")) == [
+        "Polisen ska patrullera vid skolorna varje vecka.", "• Nästa", "Rubrik"]
 
 
 def _zip(names: dict[str, bytes]) -> bytes:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import docx  # python-docx, also used for the Word report
 from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
 from lxml.etree import XMLSyntaxError
 
 from tracker.formatting import megabytes
 from tracker.services import DomainError
+from tracker.services.promises.text_lines import EMPTY_CELL, is_table_header
 from tracker.translation import gettext as _
 
 EXTENSIONS = ("docx", "pdf")
@@ -66,15 +68,24 @@ def _docx_text(content: bytes) -> str:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, XMLSyntaxError):
         raise bad from None
     lines = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
-        if text and _is_list_item(paragraph) and not re.match(r"^(?:[•\-–]|\d{1,2}[.)])\s", text):
+    for block in document.iter_inner_content():  # tables where they stand in the text
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+            continue
+        text = block.text.strip()
+        if text and _is_list_item(block) and not re.match(r"^(?:[•\-–]|\d{1,2}[.)])\s", text):
             text = f"• {text}"  # Word keeps the bullet in the numbering, not in the text
         lines.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(", ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
     return "\n".join(lines)
+
+
+def _table_lines(table: Table) -> list[str]:
+    """A table of commitments (Aktivitet, Ansvarig, …) keeps its cells apart, as a table
+    pasted from Word does; any other table (the signatures side by side) reads as "a, b"."""
+    rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+    if rows and is_table_header(rows[0]):  # an empty cell as a dash, so the columns stay
+        return ["\t".join(" ".join(cell.split()) or EMPTY_CELL for cell in row) for row in rows]
+    return [", ".join(cell for cell in row if cell) for row in rows]
 
 
 def _is_list_item(paragraph) -> bool:
@@ -105,24 +116,5 @@ def _pdf_text(content: bytes) -> str:
             raise bad from None
     if done.returncode != 0:
         raise bad
-    return unwrap_pdf_lines(done.stdout.decode("utf-8", errors="replace"))
-
-
-def unwrap_pdf_lines(text: str) -> str:
-    """pdftotext breaks paragraphs at the page margin; join a line to the one before when it
-    continues a sentence (the line before has no end and this one starts in lower case)."""
-    lines: list[list[str]] = []  # each line as its parts, joined once at the end
-    for raw in text.replace("\f", "\n").split("\n"):
-        line = raw.strip()
-        previous = lines[-1][-1] if lines else ""
-        if (line and previous and not previous.endswith((".", ":", "!", "?"))
-                and (line[0].islower() or previous.endswith((",", "-", "och", "samt")))
-                and not re.match(r"^(?:[•\-–]|\d{1,2}[.)])\s", line)):
-            if previous.endswith("-"):  # a word hyphenated at the margin
-                lines[-1][-1] = previous[:-1]
-                lines[-1].append(line)
-            else:
-                lines[-1].append(" " + line)
-        else:
-            lines.append([line])
-    return "\n".join("".join(parts) for parts in lines)
+    # Lines wrapped at the page's margin are joined by the reader (text_lines.unwrapped).
+    return done.stdout.decode("utf-8", errors="replace").replace("\f", "\n")

@@ -14,6 +14,8 @@ from tracker.services.promises.text_patterns import (
     _SAYS,
     _SIGNED_HEADING,
     _SOURCES,
+    _TABLE_WHAT,
+    _TABLE_WHO,
 )
 from tracker.services.promises.text_sentences import party_of_heading
 
@@ -81,11 +83,12 @@ def _continues(before: str, last: str, line: str, *, in_list: bool) -> bool:
     title follows); not into a bullet or a table. In a list (under a party heading or a colon,
     until a blank line) a short line that starts in lower case is an item of its own."""
     if (last.endswith((".", "!", "?", ":", ";")) or COLUMN in last or COLUMN in line
-            or _BULLET.match(before) or _BULLET.match(line)
-            or (before is last and (_NAME_ONLY.match(last) or _party_heading(last)))):
+            or _BULLET.match(before) or _BULLET.match(line)):
         return False
     if last.endswith(",") or last.rsplit(" ", 1)[-1].lower() in _WRAP_WORDS:
-        return True
+        return True  # no heading or name ends so
+    if before is last and (_NAME_ONLY.match(last) or _party_heading(last)):
+        return False
     return (line[:1].islower() or line[:1].isdigit()) and not in_list \
         and len(last) >= WRAPPED_WIDTH
 
@@ -97,9 +100,9 @@ def _party_heading(text: str) -> bool:
         and (len(text.split()) <= 6 or _PARTY_LAST.search(text) is not None)
 
 
-def _unwrapped(raws: list[str]) -> list[str]:
-    """The lines with the wrapped ones joined: "trygghets-" and "vandringar" make one word;
-    "polis-" and "och kommunen" do not."""
+def unwrapped(raws: list[str]) -> list[str]:
+    """The lines with the wrapped ones joined (pasted, or read out of a PDF by pdftotext):
+    "trygghets-" and "vandringar" make one word; "polis-" and "och kommunen" do not."""
     out: list[list[str]] = []  # each line's physical lines and what joins them
     in_list = False
     for raw in raws:
@@ -119,10 +122,18 @@ def _unwrapped(raws: list[str]) -> list[str]:
     return ["".join(parts) for parts in out]
 
 
+EMPTY_CELL = "–"  # a table's empty cell, where a document gives its cells apart
+
+
+def is_table_header(cells: list[str]) -> bool:
+    """A table's header row: a column of what is done and one of who does it."""
+    return any(_TABLE_WHAT.match(c) for c in cells) and any(_TABLE_WHO.match(c) for c in cells)
+
+
 def lines_of(text: str) -> list[Line]:
     lines: list[Line] = []
     wrapped = 0
-    for raw in _unwrapped(text.split("\n")):
+    for raw in unwrapped(text.split("\n")):
         if not raw:
             continue
         columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())

@@ -13,7 +13,7 @@ from tracker.services.promises.drafts import (
     PromiseDraft,
     SignatoryDraft,
 )
-from tracker.services.promises.text_lines import Line
+from tracker.services.promises.text_lines import EMPTY_CELL, Line, is_table_header
 from tracker.services.promises.text_patterns import (
     _CONTACTS,
     _FOCUS,
@@ -299,9 +299,10 @@ class Reader:
         "what" cell, then every other cell but the party's and the focus area's, with its
         column's name. A focus area column heads a focus area; a row without that first cell
         (merged in the document) stays in the one above."""
-        what, who, area = (next((i for i, c in enumerate(cells) if pattern.match(c)), None)
-                           for pattern in (_TABLE_WHAT, _TABLE_WHO, _TABLE_AREA))
-        if what is not None and who is not None:
+        if is_table_header(list(cells)):
+            what, who = (next(i for i, c in enumerate(cells) if pattern.match(c))
+                         for pattern in (_TABLE_WHAT, _TABLE_WHO))
+            area = next((i for i, c in enumerate(cells) if _TABLE_AREA.match(c)), None)
             self.table, self.section = (cells, what, who, area), "promises"
             self._end_party_block()
             return True
@@ -313,12 +314,15 @@ class Reader:
         if len(cells) != len(header):
             self.table = None
             return False
+        cells = tuple("" if cell == EMPTY_CELL else cell for cell in cells)
+        if not cells[what]:
+            return True  # a row that promises nothing
         if area is not None and cells[area]:
             self.heading(cells[area])
             self.section = "promises"
         text = " ".join([capitalised(cells[what])] + [
             capitalised(f"{header[i].rstrip(':')}: {cell}")
-            for i, cell in enumerate(cells) if i not in (what, who, area)])
+            for i, cell in enumerate(cells) if i not in (what, who, area) and cell])
         self._add(CommitmentDraft(party_of_cell(cells[who]), text))
         return True
 
