@@ -462,3 +462,16 @@ def test_a_text_copied_out_of_a_pdf_is_read_with_its_lines_unwrapped():
             ("kommunen", "öppna fritidsgården på fredagar")])]
     assert [(s.name, s.title) for s in draft.signatories] == [
         ("Karin Holm", "Kommunstyrelsens ordförande"), ("Jonas Ek", "Lokalpolisområdeschef")]
+
+
+def test_a_sentence_that_turns_to_the_other_party_gives_each_party_its_promise():
+    draft = parse_promise_text(
+        "Medborgarlöfte för Hjo\nkommun 2025\nNarkotika\nPolisen ska genomföra riktade insatser "
+        "mot langning och kommunen ska erbjuda föräldrar kunskap om droger, medan polisen och "
+        "kommunen kommer att ordna två föräldramöten samt öka närvaron i skolorna.")
+    assert (draft.title, draft.start_year) == ("Medborgarlöfte för Hjo kommun 2025", 2025)
+    assert _areas(draft) == [("Narkotika", [
+        ("polisen", "Genomföra riktade insatser mot langning."),
+        ("kommunen", "Erbjuda föräldrar kunskap om droger."),
+        ("tillsammans", "Ordna två föräldramöten."),
+        ("tillsammans", "Öka närvaron i skolorna.")])]

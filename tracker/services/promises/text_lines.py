@@ -16,6 +16,7 @@ from tracker.services.promises.text_patterns import (
     _SOURCES,
     _TABLE_WHAT,
     _TABLE_WHO,
+    _TITLE,
 )
 from tracker.services.promises.text_sentences import party_of_heading
 
@@ -73,7 +74,8 @@ _WRAP_WORDS = frozenset("""och eller samt i på vid med för av till om som frå
     efter kring utan hos mellan den det de en ett""".split())
 
 
-WRAPPED_WIDTH = 35  # a line shorter than this ended where its writer ended it, not the page
+# A line shorter than this ended where its writer ended it, not the page (but for the title)
+WRAPPED_WIDTH = 35
 
 
 def _continues(before: str, last: str, line: str, *, in_list: bool) -> bool:
@@ -90,7 +92,7 @@ def _continues(before: str, last: str, line: str, *, in_list: bool) -> bool:
     if before is last and (_NAME_ONLY.match(last) or _party_heading(last)):
         return False
     return (line[:1].islower() or line[:1].isdigit()) and not in_list \
-        and len(last) >= WRAPPED_WIDTH
+        and (len(last) >= WRAPPED_WIDTH or _TITLE.match(before) is not None)
 
 
 def _party_heading(text: str) -> bool:

@@ -74,6 +74,10 @@ _TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prio
 _INLINE_TOGETHER_FIRST = re.compile(
     rf"^(?P<who>Tillsammans|Gemensamt) (?:ska|skall|kommer|lovar) (?:vi|polisen och kommunen|"
     rf"kommunen och polisen|polisen och {_TOWN}|{_TOWN} och polisen)(?: att)? (?P<rest>.+)$")
+# "Polisen ska A och kommunen ska B": the other party's promise in the same sentence
+_PARTY_SWITCH = re.compile(rf",? (?:och|medan|samtidigt som) (?P<who>(?:kommunen|polisen|{_TOWN})"
+                           rf"(?: och (?:kommunen|polisen|{_TOWN}))?|vi(?: tillsammans)?) "
+                           rf"(?:ska|skall|kommer{_ADVERB} att|lovar att){_ADVERB} ")
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "

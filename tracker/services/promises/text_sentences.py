@@ -21,6 +21,7 @@ from tracker.services.promises.text_patterns import (
     _NOT_A_VERB,
     _PARTY_HEADING,
     _PARTY_LAST,
+    _PARTY_SWITCH,
     _PROMISE_WORDS,
     _SENTENCE_END,
 )
@@ -78,8 +79,21 @@ def inline_commitments(sentence: str) -> list[CommitmentDraft]:
              or _INLINE_TIME_FIRST.match(sentence) or _INLINE_INVERTED.search(sentence))
     if not match:
         return []
-    party = party_in(match["who"])
-    return [CommitmentDraft(party, capitalised(part)) for part in _clauses(match["rest"])]
+    found = []
+    for who, rest in _by_party(match["who"], match["rest"]):
+        party = party_in(who)
+        found += [CommitmentDraft(party, capitalised(part)) for part in _clauses(rest)]
+    return found
+
+
+def _by_party(who: str, rest: str) -> list[tuple[str, str]]:
+    """"polisen", "göra A och kommunen ska göra B" → [("polisen", "göra A"), ("kommunen",
+    "göra B")]."""
+    parts, start = [], 0
+    for switch in _PARTY_SWITCH.finditer(rest):
+        parts.append((who, rest[start:switch.start()]))
+        who, start = switch["who"], switch.end()
+    return [*parts, (who, rest[start:])]
 
 
 def led_by_party(item: str) -> CommitmentDraft | None:
