@@ -427,10 +427,12 @@ def test_a_table_pasted_from_a_document_gives_a_commitment_a_row():
             ("kommunen", "Fältarbete kvällstid. Mål: Varje fredag.")])]
     without_areas = parse_promise_text(
         "Medborgarlöfte 2025\nÅtgärd\tAnsvarig part\tNär\n"
-        "Trafikkontroller\tPolisen\tVåren\nBelysning i parken\tKommunen\tHösten")
+        "Trafikkontroller\tPolisen\tVåren\nBelysning i parken\tKommunen\tHösten\n"
+        "Skolmöten\t–\tHösten")
     assert [(c.party, c.text) for a in without_areas.focus_areas for c in a.commitments] == [
         ("polisen", "Trafikkontroller. När: Våren."),
-        ("kommunen", "Belysning i parken. När: Hösten.")]
+        ("kommunen", "Belysning i parken. När: Hösten."),
+        ("tillsammans", "Skolmöten. När: Hösten.")]
 
 
 def test_a_text_copied_out_of_a_pdf_is_read_with_its_lines_unwrapped():

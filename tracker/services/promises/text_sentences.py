@@ -51,11 +51,12 @@ def party_in(text: str) -> str:
 
 def party_of_cell(cell: str) -> str:
     """The party a table's "Ansvarig" cell names: the police where it names only police, the
-    municipality where it names only its own (förvaltningar, skolor, bolag), else both."""
+    municipality where it names only its own (förvaltningar, skolor, bolag), else both (and
+    where it names no one)."""
     lowered = cell.lower()
-    if re.search(r"tillsammans|gemensam|\bbåda\b|\balla\b|\bvi\b", lowered):
-        return TOGETHER
     parts = [p for p in re.split(r"\s*(?:,|/|&|\+|\boch\b)\s*", lowered) if p.strip()]
+    if not parts or re.search(r"tillsammans|gemensam|\bbåda\b|\balla\b|\bvi\b", lowered):
+        return TOGETHER
     police = [p for p in parts if "polis" in p]
     if police and len(police) < len(parts):
         return TOGETHER
