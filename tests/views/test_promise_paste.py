@@ -129,6 +129,20 @@ def test_pasting_the_gotene_page_shows_every_commitment_under_its_party(client, 
     assert html.index("Genomföra riktade insatser mot narkotika.") > positions[1]
 
 
+def test_a_table_copied_out_of_word_arrives_with_its_cells_apart(client, world):
+    """Word puts a tab between a table's cells on the clipboard; the form keeps them."""
+    login(client, world["coordinator"].email)
+    html = _preview(client, world, "Medborgarlöfte 2026\r\nTrygg trafik\r\n"
+                                   "Aktivitet\tAnsvarig\tMål\r\n"
+                                   "Hastighetskontroller\tPolisen\t20 kontroller\r\n"
+                                   "Skolvägsinventering\tKommunen\tEn per skola\r\n")
+    assert "1 fokusområde och 2 åtaganden" in html
+    values = form_values(html)
+    assert _commitment_texts(values) == ["Hastighetskontroller. Mål: 20 kontroller.",
+                                         "Skolvägsinventering. Mål: En per skola."]
+    assert [value(values, f"commitments-{i}-party") for i in range(2)] == ["polisen", "kommunen"]
+
+
 def test_the_coordinator_corrects_the_preview_and_saves_a_draft(client, world, session):
     login(client, world["coordinator"].email)
     values = form_values(_preview(client, world, GOTENE))
