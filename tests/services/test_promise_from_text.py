@@ -477,3 +477,14 @@ def test_a_sentence_that_turns_to_the_other_party_gives_each_party_its_promise()
         ("kommunen", "Erbjuda föräldrar kunskap om droger."),
         ("tillsammans", "Ordna två föräldramöten."),
         ("tillsammans", "Öka närvaron i skolorna.")])]
+
+
+def test_promises_apart_by_semicolons_are_one_each_but_a_clause_that_explains_is_not():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2025\nTrafik\nPolisen lovar att: öka närvaron vid skolorna; genomföra "
+        "20 kontroller; delta i föräldramöten.\nKommunen ska bygga farthinder vid skolorna; "
+        "detta sker under hösten.")
+    assert _areas(draft) == [("Trafik", [
+        ("polisen", "Öka närvaron vid skolorna."), ("polisen", "Genomföra 20 kontroller."),
+        ("polisen", "Delta i föräldramöten."),
+        ("kommunen", "Bygga farthinder vid skolorna; detta sker under hösten.")])]

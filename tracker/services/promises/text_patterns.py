@@ -57,7 +57,7 @@ _TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommu
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
 _INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB} att|lovar|åtar sig)"
-                     rf"{_ADVERB}(?: att)? (?P<rest>.+)$")
+                     rf"{_ADVERB}(?: att)?:? (?P<rest>.+)$")
 # A list item led by its party in the present tense: "Polisen genomför minst 20 kontroller",
 # "Kommunen och polisen ordnar tillsammans …" (a verb ending in -r, not a state: "är", "har")
 _LED_BY_PARTY = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?P<rest>(?!(?:är|har|blir|var)\b)"
@@ -102,7 +102,8 @@ _AND_THEN = re.compile(r",? (?:samt|och) att (?=(?P<next>[a-zåäö]+) \S)|"
                        r",? samt (?=(?P<verb>[a-zåäö]+a) \S)")
 # words ending in -a after "samt" that are no verb: "samt andra insatser"
 _NOT_A_VERB = frozenset("""alla andra båda egna enda flera första gemensamma hela lokala nya
-    olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa""".split())
+    olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa detta denna dessa
+    sista""".split())
 _MEANS = re.compile(r"^(?P<goal>.{3,60}?) genom att ")  # "Tryggheten ska öka genom att …"
 FOLLOW_UP_TITLE = re.compile(r"^uppföljning\b", re.I)
 COMING_YEAR = re.compile(r"\b(?:det |under )?(?:kommande året|kommande år|nästa år)\b", re.I)

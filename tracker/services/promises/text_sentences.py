@@ -107,9 +107,12 @@ def led_by_party(item: str) -> CommitmentDraft | None:
 
 
 def _clauses(text: str) -> list[str]:
-    """"jobba med A samt öka B" → both; "genomföra A samt andra insatser" stays one."""
-    first_word = text.split(" ", 1)[0].lower()
-    if not first_word.endswith("a"):
+    """"öka A; genomföra B" and "jobba med A samt öka B" → both; "genomföra A samt andra
+    insatser" stays one."""
+    items = [item.strip() for item in text.split(";") if item.strip()]
+    if len(items) > 1 and all(_starts_with_a_verb(item) for item in items):
+        return [part for item in items for part in _clauses(item)]
+    if not _starts_with_a_verb(text):
         return [text]
     parts, start = [], 0
     for match in _AND_THEN.finditer(text):
@@ -121,6 +124,12 @@ def _clauses(text: str) -> list[str]:
             break  # more than ten promises in one sentence: the rest stays as written
     parts.append(text[start:])
     return [part.strip() for part in parts if part.strip()]
+
+
+def _starts_with_a_verb(text: str) -> bool:
+    """"genomföra …", "öka …" (an infinitive); not "detta sker …"."""
+    word = text.split(" ", 1)[0].lower()
+    return word.endswith("a") and word not in _NOT_A_VERB
 
 
 def goal_in(sentence: str) -> str:
