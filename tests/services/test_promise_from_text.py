@@ -488,3 +488,22 @@ def test_promises_apart_by_semicolons_are_one_each_but_a_clause_that_explains_is
         ("polisen", "Öka närvaron vid skolorna."), ("polisen", "Genomföra 20 kontroller."),
         ("polisen", "Delta i föräldramöten."),
         ("kommunen", "Bygga farthinder vid skolorna; detta sker under hösten.")])]
+
+
+def test_numbered_promises_and_outline_numbered_party_headings():
+    numbered = parse_promise_text(
+        "Medborgarlöfte Vara kommun 2025\nLöfte 1: Ökad trygghet i centrum\nPolisen ska göra "
+        "fotpatruller varje fredag.\nInsatsområde 2 – Unga och droger\nKommunen ska ordna "
+        "föräldramöten.")
+    assert _areas(numbered) == [
+        ("Ökad trygghet i centrum", [("polisen", "Göra fotpatruller varje fredag.")]),
+        ("Unga och droger", [("kommunen", "Ordna föräldramöten.")])]
+    outline = parse_promise_text(
+        "Medborgarlöfte Grästorp 2024–2025\n1. Trygghet i centrum\n1.1 Polisen lovar att\n"
+        "- vara synliga i centrum på helgkvällar\n1.2 Kommunen lovar att\n"
+        "- utöka antalet fältassistenter\n2. Unga och droger\n2.1 Tillsammans lovar vi att\n"
+        "- genomföra minst fyra föräldraträffar")
+    assert _areas(outline) == [
+        ("Trygghet i centrum", [("polisen", "vara synliga i centrum på helgkvällar"),
+                                ("kommunen", "utöka antalet fältassistenter")]),
+        ("Unga och droger", [("tillsammans", "genomföra minst fyra föräldraträffar")])]

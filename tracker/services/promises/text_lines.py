@@ -46,6 +46,7 @@ def _is_quote(text: str) -> bool:
 
 
 def _classify(raw: str) -> Line:
+    raw = re.sub(r"^\d{1,2}(?:\.\d{1,2})+\.? (?=\S)", "", raw)  # "1.1 Polisen lovar att"
     bullet = _BULLET.match(raw)
     if bullet:
         text = bullet["text"].strip()

@@ -20,8 +20,10 @@ DATE_SPAN = re.compile(rf"(?P<a>20\d\d)-\d\d-\d\d\s*(?:–|—|-|till)\s*(?P<b>2
                        rf"\b\d{{1,2}} {_MONTH} (?P<a2>20\d\d)\s*(?:–|—|-|till)\s*"
                        rf"\d{{1,2}} {_MONTH} (?P<b2>20\d\d)")
 FOLLOW_UP = re.compile(r"uppföljning", re.I)
-_FOCUS = re.compile(r"^fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?\s*[:.)–—-]?\s*(?P<title>.*)$",
-                    re.I)
+# "Fokusområde 1: …", "Fokusområden", and with a number "Löfte 2: …", "Insatsområde 3 – …"
+_FOCUS = re.compile(r"^(?:fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?|"
+                    r"(?:löfte|insatsområde|prioriterat område|område) \d{1,2}\b)"
+                    r"\s*[:.)–—-]?\s*(?P<title>.*)$", re.I)
 _PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
                       r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden|"
                       r"problemområden(?:a)?)"
