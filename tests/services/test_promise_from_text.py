@@ -507,3 +507,20 @@ def test_numbered_promises_and_outline_numbered_party_headings():
         ("Trygghet i centrum", [("polisen", "vara synliga i centrum på helgkvällar"),
                                 ("kommunen", "utöka antalet fältassistenter")]),
         ("Unga och droger", [("tillsammans", "genomföra minst fyra föräldraträffar")])]
+
+
+def test_signatures_under_lines_drawn_to_sign_on_and_after_a_place_and_date_field():
+    drawn = parse_promise_text(
+        "Medborgarlöfte Tibro 2025\nTrafik\nPolisen ska göra kontroller.\n\nTibro 2025-01-15\n\n"
+        "_______________________          _______________________\n"
+        "Anna Svensson                    Per Olsson\n"
+        "Kommunstyrelsens ordförande      Lokalpolisområdeschef\n")
+    assert [(s.name, s.title) for s in drawn.signatories] == [
+        ("Anna Svensson", "Kommunstyrelsens ordförande"), ("Per Olsson", "Lokalpolisområdeschef")]
+    field = parse_promise_text(
+        "Medborgarlöfte Töreboda 2025\nTrafik\nPolisen ska göra kontroller.\n\nUnderskrifter\n"
+        "Ort och datum: Töreboda 2025-02-01\n..........................\nMaria Lind\n"
+        "Kommunstyrelsens ordförande, Töreboda kommun\n")
+    assert [(s.name, s.title) for s in field.signatories] == [
+        ("Maria Lind", "Kommunstyrelsens ordförande, Töreboda kommun")]
+    assert _areas(field) == [("Trafik", [("polisen", "Göra kontroller.")])]

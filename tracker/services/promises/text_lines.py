@@ -133,11 +133,15 @@ def is_table_header(cells: list[str]) -> bool:
     return any(_TABLE_WHAT.match(c) for c in cells) and any(_TABLE_WHO.match(c) for c in cells)
 
 
+# A line drawn to sign on ("________", "..........") or to part sections: no text
+_RULE = re.compile(rf"[_.\-–—=*\s{COLUMN}]*[_.\-–—=*]{{3}}[_.\-–—=*\s{COLUMN}]*")
+
+
 def lines_of(text: str) -> list[Line]:
     lines: list[Line] = []
     wrapped = 0
     for raw in unwrapped(text.split("\n")):
-        if not raw:
+        if not raw or _RULE.fullmatch(raw):
             continue
         columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())
         raw = " ".join(columns)

@@ -47,7 +47,9 @@ _OUTCOME = re.compile(r"^(?:utfallet|resultat(?:et)?|det här blev utfallet|så 
 # "Narkotika innebär att …": a focus area and what is promised for it, in one sentence
 _MEANING = re.compile(r"^(?P<title>[A-ZÅÄÖ][^.,:;]{2,60}?),? innebär att (?P<rest>.+)$")
 _PROMISE_VERB = re.compile(r"\b(?:ska|skall|kommer (?:\w+ )?att)\b", re.I)
-_PLACE_AND_DATE = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
+# "Skara den 3 mars 2025", "Ort och datum: Tibro 2025-01-15": where the signatures follow
+_PLACE_AND_DATE = re.compile(r"^(?:[Oo]rt(?: och |, ?)datum:? ?)?"
+                             r"[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
                              r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
                              r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
 _CONTACTS = re.compile(r"^kontakt", re.I)
