@@ -524,3 +524,17 @@ def test_signatures_under_lines_drawn_to_sign_on_and_after_a_place_and_date_fiel
     assert [(s.name, s.title) for s in field.signatories] == [
         ("Maria Lind", "Kommunstyrelsens ordförande, Töreboda kommun")]
     assert _areas(field) == [("Trafik", [("polisen", "Göra kontroller.")])]
+
+
+def test_a_commitment_given_as_lines_of_field_and_value():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2025 – Essunga kommun\nTrafiksäkerhet\n"
+        "Aktivitet: Hastighetskontroller vid skolor\nAnsvar: Polisen\nMål: 20 kontroller\n"
+        "Aktivitet: Trafikvandring med elever\nAnsvarig: Kommunen och polisen\n"
+        "Fokusområde 2: Narkotika\nÅtgärd: föräldramöten\nNär: hösten 2025\n"
+        "Essunga den 3 mars 2025\nAnna Ek, kommunstyrelsens ordförande")
+    assert _areas(draft) == [
+        ("Trafiksäkerhet", [("polisen", "Hastighetskontroller vid skolor. Mål: 20 kontroller."),
+                            ("tillsammans", "Trafikvandring med elever.")]),
+        ("Narkotika", [("tillsammans", "Föräldramöten. När: hösten 2025.")])]
+    assert [s.name for s in draft.signatories] == ["Anna Ek"]

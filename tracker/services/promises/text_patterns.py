@@ -72,6 +72,12 @@ _TABLE_WHAT = re.compile(r"^(?:åtaganden?|aktivitet(?:er)?|insats(?:er)?|åtgä
                          r"löften?|vad|vad gör vi|vi lovar att|beskrivning)\W*$", re.I)
 _TABLE_WHO = re.compile(r"^(?:(?:huvud)?ansvarig(?:a)?(?: part| aktör)?|ansvar|part(?:er)?|"
                         r"vem|vem gör vad|utförare|aktör(?:er)?)\W*$", re.I)
+# The same as lines of their own: "Aktivitet: Hastighetskontroller" then "Ansvar: Polisen", "Mål: 20"
+_FIELD = re.compile(r"^(?P<key>[A-ZÅÄÖa-zåäö][^:]{1,29}):\s*(?P<value>\S.*)$")
+_FIELD_WHAT = re.compile(r"^(?:åtagande|aktivitet|insats|åtgärd)$", re.I)
+_FIELD_DETAIL = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning|när|tid(?:punkt|splan)?|"
+                           r"period|plats(?:er)?|var|mätetal|indikator|uppföljning|kommentar)$",
+                           re.I)
 _TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prioriterat område)\W*$",
                          re.I)
 # "Tillsammans ska vi …", "Gemensamt kommer polisen och kommunen att …"

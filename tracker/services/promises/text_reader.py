@@ -16,6 +16,9 @@ from tracker.services.promises.drafts import (
 from tracker.services.promises.text_lines import EMPTY_CELL, Line, is_table_header
 from tracker.services.promises.text_patterns import (
     _CONTACTS,
+    _FIELD,
+    _FIELD_DETAIL,
+    _FIELD_WHAT,
     _FOCUS,
     _HAS_ROLE,
     _MEANING,
@@ -81,6 +84,7 @@ class Reader:
         self.names_waiting: list[str] = []  # names side by side, their titles below
         # a table's header and its columns: what, who, the focus area (if any)
         self.table: tuple[tuple[str, ...], int, int, int | None] | None = None
+        self.item: CommitmentDraft | None = None  # described by "Ansvar: …" lines below it
 
     # -- commitments and focus areas
 
@@ -135,6 +139,8 @@ class Reader:
     # -- one line
 
     def heading(self, text: str) -> None:
+        if self._field_line(text):
+            return
         if (self.section == "signatories" and self.name_waiting and not _NAME_ONLY.match(text)) \
                 or _NAME_TITLE_LINE.match(text):
             if self.signatory_line(text):
@@ -195,6 +201,7 @@ class Reader:
             self.describing = self.pending
 
     def bullet(self, line: Line) -> None:
+        self.item = None
         if self.focus_list:
             self._focus_list_item(line.text)
         elif line.short and (not self.party or self.block_marker == "sym"):
@@ -219,6 +226,8 @@ class Reader:
 
     def paragraph(self, text: str) -> None:
         self.table = None
+        if self._field_line(text):
+            return
         if self.party and not self.block_marker and self.section == "promises":
             self._add(CommitmentDraft(self.party, text))  # plain lines under a party heading
             return
@@ -282,6 +291,7 @@ class Reader:
     def columns(self, line: Line) -> None:
         """A table of commitments; names side by side, their titles on the line below;
         elsewhere, plain text."""
+        self.item = None
         if self._table_line(line.columns):
             return
         if self.section == "signatories" and all(_NAME_ONLY.match(c) for c in line.columns):
@@ -324,6 +334,28 @@ class Reader:
             capitalised(f"{header[i].rstrip(':')}: {cell}")
             for i, cell in enumerate(cells) if i not in (what, who, area) and cell])
         self._add(CommitmentDraft(party_of_cell(cells[who]), text))
+        return True
+
+    def _field_line(self, text: str) -> bool:
+        """A commitment given as lines of "field: value": "Aktivitet: …" adds it (both
+        parties' until told), "Ansvar: Polisen" gives its party (as a table's "Ansvarig" cell),
+        and "Mål: 20 kontroller", "När: …" below it go into its text."""
+        field = _FIELD.match(text)
+        if field is None:
+            self.item = None
+            return False
+        key, value = field["key"].strip(), field["value"].strip()
+        if _FIELD_WHAT.match(key):
+            self.item = CommitmentDraft(TOGETHER, capitalised(value))
+            self.section = "promises"
+            self._add(self.item)
+        elif self.item is not None and _TABLE_WHO.match(key):
+            self.item.party = party_of_cell(value)
+        elif self.item is not None and _FIELD_DETAIL.match(key):
+            self.item.text = f"{self.item.text} {capitalised(f'{key}: {value}')}"
+        else:
+            self.item = None
+            return False
         return True
 
     def signatory_line(self, text: str) -> bool:
