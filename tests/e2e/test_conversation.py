@@ -57,6 +57,7 @@ def scene(demo_app):
 
 
 def _check(page, where: str, problems: list[str]) -> None:
+    page.wait_for_load_state()  # after a click on a link, the next page may still be parsing
     excess = page.evaluate(OVERFLOW)
     if excess > 0:
         problems.append(f"{where}: {excess} px too wide")
