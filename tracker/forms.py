@@ -93,7 +93,12 @@ class VersionedForm(Versioned, BaseForm):
     """A BaseForm with the version it was opened at."""
 
 
+class _PlainFormMeta(_CleanTextMeta):
+    def get_translations(self, form):
+        return _MESSAGES  # a row's "Not a valid integer value." in Swedish, as in its form
+
+
 class PlainForm(Form):
     """Without CSRF: FormField/FieldList rows (bound with their own Meta) and GET filters."""
 
-    Meta = _CleanTextMeta
+    Meta = _PlainFormMeta

@@ -538,3 +538,22 @@ def test_a_commitment_given_as_lines_of_field_and_value():
                             ("tillsammans", "Trafikvandring med elever.")]),
         ("Narkotika", [("tillsammans", "Föräldramöten. När: hösten 2025.")])]
     assert [s.name for s in draft.signatories] == ["Anna Ek"]
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Genomföra minst fyra trygghetsvandringar.", 4),
+    ("Genomföra 20 hastighetskontroller vid skolor.", 20),
+    ("Ordna 12 föräldramöten under året.", 12),
+    ("Genomföra minst en trygghetsvandring.", 1),
+    ("Hastighetskontroller vid skolor. Mål: 20 kontroller.", 20),
+    ("Genomföra en trygghetsvandring.", None),          # "en" is an article here
+    ("Vara synliga två kvällar i veckan.", None),       # a rate, not a total
+    ("Genomföra 2 lektionstimmar per klass.", None),
+    ("Genomföra sex insatser om året.", None),
+    ("Minska oron med 15 procent.", None),              # a unit
+    ("Under 2025 synas mer i centrum.", None),          # a year
+    ("Genomföra 20 kontroller och 5 vandringar.", None),  # two numbers: which?
+])
+def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
+    draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")
+    assert [c.target_count for c in draft.focus_areas[0].commitments] == [target]

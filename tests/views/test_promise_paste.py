@@ -12,7 +12,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
-from tracker.models import AuditEvent, Commitment, FocusArea, Promise, PromiseStatus, Role
+from tracker.models import (
+    AuditEvent,
+    Commitment,
+    CommitmentKind,
+    FocusArea,
+    Promise,
+    PromiseStatus,
+    Role,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 GOTENE = (ROOT / "tracker" / "demo" / "pages" / "001_eb89380561d4d2aa.txt").read_text(
@@ -171,6 +179,36 @@ def test_the_coordinator_corrects_the_preview_and_saves_a_draft(client, world, s
     assert "Undertecknas av" in page and "Utkast" in page
     sign = client.get(f"/loften/{promise_id}/underteckna").get_data(as_text=True)
     assert 'value="Anna Ek"' in sign and 'value="Kommunalråd"' in sign
+
+
+def test_a_number_of_occasions_in_the_text_becomes_the_commitments_target(
+        client, world, session):
+    """So the follow-up judges "minst fyra trygghetsvandringar" by four, not by any one."""
+    login(client, world["coordinator"].email)
+    values = form_values(_preview(client, world, (
+        "Medborgarlöfte 2026\nTrygg stadskärna\nKommunen lovar att:\n"
+        "- Genomföra minst fyra trygghetsvandringar.\n- Vara ute två kvällar i veckan.\n"
+        "- Göra 20 kontroller och 5 vandringar.")))
+    assert [value(values, f"commitments-{i}-target_count") for i in range(3)] == ["4", "", ""]
+    values["commitments-2-target_count"] = ["fem"]
+    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
+    assert response.status_code == 422
+    kept = form_values(response.get_data(as_text=True))
+    assert value(kept, "commitments-2-target_count") == "fem"
+    assert re.search(r'id="commitments-2-target_count-error">Inte ett giltigt heltal',
+                     response.get_data(as_text=True))
+    assert session.scalar(sa.select(sa.func.count()).select_from(Promise)) == 0
+
+    values["commitments-2-target_count"] = ["25"]
+    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
+    saved = session.execute(sa.select(Commitment.target_count, Commitment.kind)
+                            .where(Commitment.promise_id == promise_id)
+                            .order_by(Commitment.position)).all()
+    assert [tuple(row) for row in saved] == [
+        (4, CommitmentKind.PRESTATION), (None, CommitmentKind.ARBETSSATT),
+        (25, CommitmentKind.PRESTATION)]
 
 
 def test_rows_are_added_and_regrouped_by_submitting_the_form(client, world):

@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Optional
 from tracker.forms import BaseForm, PlainForm
 from tracker.labels import PARTY_NAME, SOURCE
 from tracker.models import PARTY_ORDER
-from tracker.promises.forms import MultiCheckboxField, YearField
+from tracker.promises.forms import CommitmentTextFields, MultiCheckboxField, YearField
 from tracker.services.promises import SIGNATORY_MAX, TITLE_MAX
 from tracker.services.promises.from_text import (
     MAX_COMMITMENTS,
@@ -56,6 +56,7 @@ class FocusAreaRow(PlainForm):
 
 class CommitmentRow(PlainForm):
     text = TextAreaField(_l("Åtagande"), validators=[NoIdentityNumber()])
+    target_count = CommitmentTextFields.target_count  # the commitment form's field and its rule
     party = SelectField(_l("Vem som lovar"),
                         choices=[(party.value, PARTY_NAME[party]) for party in PARTY_ORDER])
     area = SelectField(_l("Fokusområde"), choices=[], validate_choice=False)

@@ -106,10 +106,11 @@ def paste_preview(municipality_id: int):
 # ---------------------------------------------------------------- form ⇄ draft
 
 def _form_data(draft: PromiseDraft, origin: str) -> dict:
-    commitments = [{"text": c.text, "party": c.party, "area": str(index)}
+    commitments = [{"text": c.text, "party": c.party, "target_count": c.target_count,
+                    "area": str(index)}
                    for index, area in enumerate(draft.focus_areas) for c in area.commitments]
-    commitments += [{"text": c.text, "party": c.party, "area": NO_AREA}
-                    for c in draft.other_commitments]
+    commitments += [{"text": c.text, "party": c.party, "target_count": c.target_count,
+                     "area": NO_AREA} for c in draft.other_commitments]
     signatories = [{"name": s.name, "title": s.title} for s in draft.signatories]
     signatories += [{}] * (MAX_SIGNATORIES - len(signatories))
     return {
@@ -176,8 +177,10 @@ def _commitments(rows: list, prefix: str, fields: dict) -> list[CommitmentDraft]
     for index, row in enumerate(rows):
         for key in ("text", "party", "target_count", "target_note", "focus_area_id"):
             fields[f"{prefix}commitments-{index}-{key}"] = (
-                row.form.party if key == "party" else row.form.text)
-        found.append(CommitmentDraft(row.form.party.data, row.form.text.data or ""))
+                row.form.party if key == "party" else
+                row.form.target_count if key == "target_count" else row.form.text)
+        found.append(CommitmentDraft(row.form.party.data, row.form.text.data or "",
+                                     target_count=row.form.target_count.data))
     return found
 
 

@@ -88,6 +88,20 @@ _INLINE_TOGETHER_FIRST = re.compile(
 _PARTY_SWITCH = re.compile(rf",? (?:och|medan|samtidigt som) (?P<who>(?:kommunen|polisen|{_TOWN})"
                            rf"(?: och (?:kommunen|polisen|{_TOWN}))?|vi(?: tillsammans)?) "
                            rf"(?:ska|skall|kommer{_ADVERB} att|lovar att){_ADVERB} ")
+# A number of occasions a commitment names: "minst fyra trygghetsvandringar", "20 kontroller"
+NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
+                "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "femton": 15,
+                "tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "hundra": 100}
+_COUNT = re.compile(r"(?<![\w,.-])(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
+                    rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)}) (?P<noun>[a-zåäö]{{3,}})\b",
+                    re.I)
+# Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
+# timmar per klass": a rate, not a total)
+_NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"
+                          r"dagar|gånger|tillfällen)$", re.I)
+_RATE = re.compile(r"^\W*(?:\w+ ){0,2}(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
+                   r"(?:veckan?|månaden?|året|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b)",
+                   re.I)
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "

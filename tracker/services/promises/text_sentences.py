@@ -12,6 +12,7 @@ from tracker.services.promises.drafts import (
 )
 from tracker.services.promises.text_patterns import (
     _AND_THEN,
+    _COUNT,
     _GOAL,
     _INLINE,
     _INLINE_INVERTED,
@@ -19,11 +20,14 @@ from tracker.services.promises.text_patterns import (
     _INLINE_TOGETHER_FIRST,
     _LED_BY_PARTY,
     _NOT_A_VERB,
+    _NOT_COUNTED,
     _PARTY_HEADING,
     _PARTY_LAST,
     _PARTY_SWITCH,
     _PROMISE_WORDS,
+    _RATE,
     _SENTENCE_END,
+    NUMBER_WORDS,
 )
 
 
@@ -130,6 +134,22 @@ def _starts_with_a_verb(text: str) -> bool:
     """"genomföra …", "öka …" (an infinitive); not "detta sker …"."""
     word = text.split(" ", 1)[0].lower()
     return word.endswith("a") and word not in _NOT_A_VERB
+
+
+def target_in(text: str) -> int | None:
+    """The number of occasions a commitment promises, when it names exactly one: "genomföra
+    minst fyra trygghetsvandringar" → 4. Not a year, a unit ("20 procent") or a rate ("två
+    kvällar i veckan"); "en"/"ett" only after "minst"."""
+    found = set()
+    for match in _COUNT.finditer(text):
+        word = match["n"].lower()
+        number = int(word) if word.isdigit() else NUMBER_WORDS[word]
+        if (_NOT_COUNTED.match(match["noun"]) or _RATE.match(text[match.end():])
+                or (word.isdigit() and len(word) == 4 and 1900 <= number <= 2100)
+                or (number == 1 and not match["least"])):
+            continue
+        found.add(number)
+    return found.pop() if len(found) == 1 else None
 
 
 def goal_in(sentence: str) -> str:
