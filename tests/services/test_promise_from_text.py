@@ -557,3 +557,10 @@ def test_a_commitment_given_as_lines_of_field_and_value():
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
     draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")
     assert [c.target_count for c in draft.focus_areas[0].commitments] == [target]
+
+
+def test_a_commitment_outside_the_focus_areas_gets_its_target_too():
+    draft = parse_promise_text("Medborgarlöfte 2025\nPolisen ska göra 20 trafikkontroller.\n"
+                               "Fokusområde: Narkotika\nKommunen ska ordna möten.")
+    assert [(c.text, c.target_count) for c in draft.other_commitments] == [
+        ("Göra 20 trafikkontroller.", 20)]

@@ -84,7 +84,8 @@ def parse_promise_text(text: str) -> PromiseDraft:
     draft.sources_note = _sources_note(reader.notes) or _basis_sentences(readable)
     _place_other_commitments(draft, reader)
     _settle_focus_areas(draft, reader, lines)
-    for commitment in [c for a in draft.focus_areas for c in a.commitments]:
+    for commitment in [*draft.other_commitments,
+                       *(c for a in draft.focus_areas for c in a.commitments)]:
         if commitment.target_count is None:  # "minst fyra trygghetsvandringar" → 4
             commitment.target_count = target_in(commitment.text)
     if draft.commitment_count > MAX_COMMITMENTS or len(draft.focus_areas) > MAX_FOCUS_AREAS:
