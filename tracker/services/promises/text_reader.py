@@ -13,12 +13,9 @@ from tracker.services.promises.drafts import (
     PromiseDraft,
     SignatoryDraft,
 )
-from tracker.services.promises.text_lines import EMPTY_CELL, Line, is_table_header
+from tracker.services.promises.text_lines import Line
 from tracker.services.promises.text_patterns import (
     _CONTACTS,
-    _FIELD,
-    _FIELD_DETAIL,
-    _FIELD_WHAT,
     _FOCUS,
     _HAS_ROLE,
     _MEANING,
@@ -39,9 +36,6 @@ from tracker.services.promises.text_patterns import (
     _SIGNED_HEADING,
     _SIGNING,
     _SOURCES,
-    _TABLE_AREA,
-    _TABLE_WHAT,
-    _TABLE_WHO,
     _TITLE,
     FOLLOW_UP,
 )
@@ -50,13 +44,13 @@ from tracker.services.promises.text_sentences import (
     goal_in,
     inline_commitments,
     led_by_party,
-    party_of_cell,
     party_of_heading,
     sentences,
 )
+from tracker.services.promises.text_tables import CommitmentTables
 
 
-class Reader:
+class Reader(CommitmentTables):
     """Walks the lines once, keeping the section and party it is in."""
 
     def __init__(self, *, narrative: bool = False, article: bool = False) -> None:
@@ -82,9 +76,8 @@ class Reader:
         self.overall_goal = ""
         self.name_waiting = ""  # a signatory's name, its title on the next line
         self.names_waiting: list[str] = []  # names side by side, their titles below
-        # a table's header and its columns: what, who, the focus area (if any)
-        self.table: tuple[tuple[str, ...], int, int, int | None] | None = None
-        self.item: CommitmentDraft | None = None  # described by "Ansvar: …" lines below it
+        self.table = None  # a table's header and columns (text_tables)
+        self.item = None  # a commitment given as lines of "field: value" (text_tables)
 
     # -- commitments and focus areas
 
@@ -303,60 +296,6 @@ class Reader:
             self.names_waiting = []
         else:
             self.paragraph(line.text) if line.text.endswith(".") else self.heading(line.text)
-
-    def _table_line(self, cells: tuple[str, ...]) -> bool:
-        """A table's header row starts it; each row of as many cells is a commitment: the
-        "what" cell, then every other cell but the party's and the focus area's, with its
-        column's name. A focus area column heads a focus area; a row without that first cell
-        (merged in the document) stays in the one above."""
-        if is_table_header(list(cells)):
-            what, who = (next(i for i, c in enumerate(cells) if pattern.match(c))
-                         for pattern in (_TABLE_WHAT, _TABLE_WHO))
-            area = next((i for i, c in enumerate(cells) if _TABLE_AREA.match(c)), None)
-            self.table, self.section = (cells, what, who, area), "promises"
-            self._end_party_block()
-            return True
-        if self.table is None:
-            return False
-        header, what, who, area = self.table
-        if area == 0 and len(cells) == len(header) - 1:
-            cells = ("", *cells)  # the focus area cell merged with the row above
-        if len(cells) != len(header):
-            self.table = None
-            return False
-        cells = tuple("" if cell == EMPTY_CELL else cell for cell in cells)
-        if not cells[what]:
-            return True  # a row that promises nothing
-        if area is not None and cells[area]:
-            self.heading(cells[area])
-            self.section = "promises"
-        text = " ".join([capitalised(cells[what])] + [
-            capitalised(f"{header[i].rstrip(':')}: {cell}")
-            for i, cell in enumerate(cells) if i not in (what, who, area) and cell])
-        self._add(CommitmentDraft(party_of_cell(cells[who]), text))
-        return True
-
-    def _field_line(self, text: str) -> bool:
-        """A commitment given as lines of "field: value": "Aktivitet: …" adds it (both
-        parties' until told), "Ansvar: Polisen" gives its party (as a table's "Ansvarig" cell),
-        and "Mål: 20 kontroller", "När: …" below it go into its text."""
-        field = _FIELD.match(text)
-        if field is None:
-            self.item = None
-            return False
-        key, value = field["key"].strip(), field["value"].strip()
-        if _FIELD_WHAT.match(key):
-            self.item = CommitmentDraft(TOGETHER, capitalised(value))
-            self.section = "promises"
-            self._add(self.item)
-        elif self.item is not None and _TABLE_WHO.match(key):
-            self.item.party = party_of_cell(value)
-        elif self.item is not None and _FIELD_DETAIL.match(key):
-            self.item.text = f"{self.item.text} {capitalised(f'{key}: {value}')}"
-        else:
-            self.item = None
-            return False
-        return True
 
     def signatory_line(self, text: str) -> bool:
         match = _NAME_TITLE_LINE.match(text)
