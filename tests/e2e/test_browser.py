@@ -1,6 +1,7 @@
 """Real Chromium against a live server with the demo data."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +24,12 @@ def _violations(page) -> list[str]:
 
 def test_demo_coordinator_logs_in_and_sees_lidkopings_promises(page, live_server):
     _login(page, live_server, COORDINATOR)
-    assert page.get_by_role("heading", name="Lidköping").is_visible()
+    expect(page.get_by_role("heading", name="Lidköping")).to_be_visible()
     main = page.get_by_role("main")
     assert main.get_by_text("Medborgarlöfte 2022–2023").count() or main.get_by_text("2022–2023").count()
-    assert main.get_by_text("Drogförebyggande").first.is_visible()
+    expect(main.get_by_text("Drogförebyggande").first).to_be_visible()
     # A coordinator of Lidköping does not see Skara's promises.
-    assert page.get_by_role("heading", name="Skara").count() == 0
+    expect(page.get_by_role("heading", name="Skara")).to_have_count(0)
 
 
 def test_wrong_password_shows_swedish_message_in_the_browser(page, live_server):
@@ -36,7 +37,7 @@ def test_wrong_password_shows_swedish_message_in_the_browser(page, live_server):
     page.get_by_label("E-postadress").fill(COORDINATOR)
     page.get_by_label("Lösenord").fill("inte-rätt-lösenord")
     page.get_by_role("button", name="Logga in").click()
-    assert page.get_by_text("Inloggningen misslyckades").is_visible()
+    expect(page.get_by_text("Inloggningen misslyckades")).to_be_visible()
 
 
 def test_login_page_has_no_axe_violations(page, live_server):
@@ -51,7 +52,7 @@ def test_start_page_has_no_axe_violations(page, live_server):
 
 def test_error_page_has_no_axe_violations(page, live_server):
     page.goto(f"{live_server.url}/finns-inte")
-    assert page.get_by_role("heading", name="Sidan hittades inte").is_visible()
+    expect(page.get_by_role("heading", name="Sidan hittades inte")).to_be_visible()
     assert _violations(page) == []
 
 

@@ -1,6 +1,7 @@
 """Two people edit one activity in two browsers: the second save is a 409 that loses nothing."""
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.e2e.test_working_year import Visits, _login
 from tracker.extensions import db
@@ -34,7 +35,7 @@ def test_second_save_of_the_same_activity_gets_409_with_both_titles(browser, liv
         sara.get_by_label("Rubrik").fill("Kvällsvandring – Saras rubrik")
         sara.get_by_role("button", name="Spara aktiviteten").click()
         sara.wait_for_load_state()
-        assert sara.get_by_role("heading", name="Kvällsvandring – Saras rubrik").is_visible()
+        expect(sara.get_by_role("heading", name="Kvällsvandring – Saras rubrik")).to_be_visible()
 
         leo.get_by_label("Rubrik").fill("Kvällsvandring – Leos rubrik")
         leo.get_by_role("button", name="Spara aktiviteten").click()
@@ -42,14 +43,14 @@ def test_second_save_of_the_same_activity_gets_409_with_both_titles(browser, liv
         visits = Visits(leo)
         visits.check()
         heading = leo.get_by_role("heading", name="Aktiviteten har ändrats av någon annan")
-        assert heading.is_visible()
+        expect(heading).to_be_visible()
         saved = leo.get_by_role("table").get_by_role("row").filter(has_text="Rubrik")
         assert "Kvällsvandring – Saras rubrik" in saved.inner_text()
         assert leo.get_by_label("Rubrik").input_value() == "Kvällsvandring – Leos rubrik"
 
         leo.get_by_role("button", name="Spara min version").click()
         leo.wait_for_load_state()
-        assert leo.get_by_role("heading", name="Kvällsvandring – Leos rubrik").is_visible()
+        expect(leo.get_by_role("heading", name="Kvällsvandring – Leos rubrik")).to_be_visible()
         assert visits.violations == []
     finally:
         sara_context.close()

@@ -9,6 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.crawl import OVERFLOW
 from tests.e2e.test_working_year import _login
@@ -113,7 +114,7 @@ def test_a_conversation_and_its_notification_on_phones(browser, live_server, sce
         assert re.search(rf"/aktiviteter/{scene['activity_id']}#kommentar-\d+$", coordinator.url)
         coordinator.goto(f"{base}/aviseringar")
         assert "Läst" in coordinator.locator(".notifications li").first.inner_text()
-        assert coordinator.locator("summary .badge").count() == 0
+        expect(coordinator.locator("summary .badge")).to_have_count(0)
         _check(coordinator, "320 Aviseringar, all read", problems)
         coordinator.context.close()
     assert problems == []
@@ -139,6 +140,6 @@ def test_a_two_digit_count_still_fits_a_320_px_header(browser, live_server, scen
     _check(page, "320 Aviseringar with 12", problems)
     page.get_by_role("button", name="Markera alla som lästa").click()
     assert "Alla aviseringar är markerade som lästa." in page.locator(".flashes").inner_text()
-    assert page.locator("summary .badge").count() == 0
+    expect(page.locator("summary .badge")).to_have_count(0)
     page.context.close()
     assert problems == []

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_working_year import Visits, _login
 
@@ -21,7 +22,7 @@ def test_edit_approve_by_both_parties_publish_and_read_it_anonymously(browser, l
     page.get_by_label("År").select_option("2023")
     page.get_by_role("button", name="Sammanställ utkast till uppföljning").click()
     visits.check()
-    assert page.get_by_text("inte godkänt och inte publicerat").is_visible()
+    expect(page.get_by_text("inte godkänt och inte publicerat")).to_be_visible()
     followup_url = page.url.split("#")[0]
 
     page.get_by_role("link", name=re.compile("Redigera avsnittet.*Lärdomar")).click()
@@ -31,30 +32,32 @@ def test_edit_approve_by_both_parties_publish_and_read_it_anonymously(browser, l
     page.get_by_role("button", name="Spara avsnittet").click()
     visits.check()
     section = page.locator("#avsnitt-lardomar")
-    assert section.locator("strong", has_text="krogmiljön").is_visible()
-    assert section.get_by_role("listitem").filter(has_text="Fler trygghetsvandringar").count() == 1
+    expect(section.locator("strong", has_text="krogmiljön")).to_be_visible()
+    expect(
+        section.get_by_role("listitem").filter(has_text="Fler trygghetsvandringar")
+    ).to_have_count(1)
     # The guard lists what is left; Nästa steg is the one thing the data cannot say.
-    assert page.get_by_text("1 sak kvar innan ni kan godkänna").is_visible()
+    expect(page.get_by_text("1 sak kvar innan ni kan godkänna")).to_be_visible()
     page.get_by_role("link", name=re.compile("Nästa steg.*platshållartexten")).click()
     visits.check()
     page.get_by_label("Avsnittets text").fill("Drogfria platser fortsätter under 2024.")
     page.get_by_role("button", name="Spara avsnittet").click()
-    assert page.get_by_text("innan ni kan godkänna").count() == 0
+    expect(page.get_by_text("innan ni kan godkänna")).to_have_count(0)
     for commitment in ("Samtliga skolor inom kommun skall vara drogfria.",
                        "Öka tryggheten i Lidköping centrum."):
-        assert page.get_by_role("heading", level=3, name=re.compile(re.escape(commitment))
-                                ).is_visible()
+        expect(page.get_by_role("heading", level=3, name=re.compile(re.escape(commitment))
+                                )).to_be_visible()
 
     police = browser.new_context(locale="sv-SE").new_page()
     _login(police, live_server, POLICE)
     police.goto(followup_url)
     police.get_by_role("button", name="Godkänn för Polisen").click()
-    assert police.get_by_text("Du har godkänt uppföljningen.").is_visible()
+    expect(police.get_by_text("Du har godkänt uppföljningen.")).to_be_visible()
 
     page.goto(followup_url)
     page.get_by_role("button", name="Godkänn för kommunen").click()
     page.get_by_role("button", name="Publicera för invånarna").click()
-    assert page.get_by_text("Uppföljningen är publicerad").is_visible()
+    expect(page.get_by_text("Uppföljningen är publicerad")).to_be_visible()
     visits.check()
     public_url = page.get_by_role("link", name="Den publicerade sidan för invånarna") \
         .get_attribute("href")
@@ -63,16 +66,16 @@ def test_edit_approve_by_both_parties_publish_and_read_it_anonymously(browser, l
     reader_visits = Visits(reader)
     reader.goto(f"{live_server.url}{public_url}")
     reader_visits.check()
-    assert reader.get_by_role("heading", level=1,
-                              name=re.compile("Uppföljning medborgarlöfte 2023")).is_visible()
-    assert reader.get_by_text("Samarbetet kring").is_visible()
-    assert reader.get_by_text("Öka tryggheten i Lidköping centrum.").first.is_visible()
-    assert reader.get_by_text(re.compile("^Utkast")).count() == 0
-    assert reader.locator("svg[role=img]").count() == 2  # verdicts and months, tables beside
-    assert reader.get_by_role("table", name=re.compile("per månad")).is_visible()
-    assert reader.get_by_role("table", name=re.compile("Bedömning av löftena")).is_visible()
-    assert reader.get_by_text("Kan inte bedömas").first.is_visible()
-    assert reader.get_by_role("navigation", name="Innehåll").is_visible()
+    expect(reader.get_by_role("heading", level=1,
+                              name=re.compile("Uppföljning medborgarlöfte 2023"))).to_be_visible()
+    expect(reader.get_by_text("Samarbetet kring")).to_be_visible()
+    expect(reader.get_by_text("Öka tryggheten i Lidköping centrum.").first).to_be_visible()
+    expect(reader.get_by_text(re.compile("^Utkast"))).to_have_count(0)
+    expect(reader.locator("svg[role=img]")).to_have_count(2)  # verdicts and months, tables beside
+    expect(reader.get_by_role("table", name=re.compile("per månad"))).to_be_visible()
+    expect(reader.get_by_role("table", name=re.compile("Bedömning av löftena"))).to_be_visible()
+    expect(reader.get_by_text("Kan inte bedömas").first).to_be_visible()
+    expect(reader.get_by_role("navigation", name="Innehåll")).to_be_visible()
     assert visits.violations + reader_visits.violations == []
 
 
@@ -98,5 +101,5 @@ def test_the_section_editor_works_with_the_keyboard_alone(browser, live_server):
     assert page.evaluate("document.activeElement.textContent") == "Spara avsnittet"
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator("#avsnitt-nasta-steg").get_by_text(
-        "Vi fortsätter med skolbesöken.").is_visible()
+    expect(page.locator("#avsnitt-nasta-steg").get_by_text(
+        "Vi fortsätter med skolbesöken.")).to_be_visible()

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_working_year import _login
 
@@ -43,4 +44,4 @@ def test_an_officer_logs_an_occasion_without_a_mouse(browser, live_server):
     if page.locator("#confirm_outside_period").count():  # the demo year is over: confirm it
         _tab_through_and_save(page)
 
-    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    expect(page.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()

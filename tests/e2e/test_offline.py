@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.phone import NARROW, axe_into, overflow, tap
 from tracker.extensions import db
@@ -149,16 +150,16 @@ def test_log_offline_and_it_is_sent_once_when_the_network_returns(live_server, p
     context.set_offline(True)
     _open_form_offline(page)
     taps, screens = taps + 1, screens + 1
-    assert page.get_by_role("heading", name="Logga genomförande").is_visible()
+    expect(page.get_by_role("heading", name="Logga genomförande")).to_be_visible()
     assert page.get_by_label("Datum").input_value() == local_today().isoformat()
     page.get_by_label("Anteckning").fill("Loggat utan täckning")
     tap(page, page.get_by_role("button", name="Spara"))
     taps, screens = taps + 1, screens + 1
     _started(page)
-    assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
+    expect(page.get_by_role("heading", name="Mina uppgifter")).to_be_visible()
     outbox = page.locator("#offline-outbox")
-    assert outbox.get_by_text(TITLE).is_visible()
-    assert outbox.get_by_text("väntar på att skickas").first.is_visible()
+    expect(outbox.get_by_text(TITLE)).to_be_visible()
+    expect(outbox.get_by_text("väntar på att skickas").first).to_be_visible()
     assert "väntar på att skickas" in page.get_by_role("status").first.inner_text()
     assert _notes(app, activity_id).count("Loggat utan täckning") == 0
     axe_into(page, violations)
@@ -166,7 +167,7 @@ def test_log_offline_and_it_is_sent_once_when_the_network_returns(live_server, p
 
     context.set_offline(False)
     page.get_by_text(f"Skickat och sparat: {TITLE}").wait_for()
-    assert outbox.is_hidden()
+    expect(outbox).not_to_be_visible()
     assert _notes(app, activity_id).count("Loggat utan täckning") == 1
     page.reload()
     _started(page)
@@ -239,7 +240,7 @@ def test_a_refused_entry_shows_the_servers_message_and_can_be_corrected(live_ser
     axe_into(page, violations)
     page.get_by_label(re.compile("^Antal poliser")).fill("2")
     tap(page, page.get_by_role("button", name="Spara"))
-    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    expect(page.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()
     _started(page)
     assert _outbox(page) == []
     assert _notes(app, activity_id).count("Fel antal") == 1
@@ -282,12 +283,12 @@ def test_the_offline_page_without_a_copy(live_server, phone_login, activity_id):
     is kept once the officer has a task: `activity_id`, also when this test runs first)."""
     context, page = _offline(phone_login, live_server, **NARROW)
     page.goto(f"{live_server.url}/paminnelser")
-    assert page.get_by_role("heading", name="Ingen uppkoppling").is_visible()
+    expect(page.get_by_role("heading", name="Ingen uppkoppling")).to_be_visible()
     assert overflow(page) <= 0
     violations: list[str] = []
     axe_into(page, violations)
     tap(page, page.get_by_role("link", name="Mina uppgifter").last)
-    assert page.get_by_role("heading", name="Mina uppgifter").is_visible()
+    expect(page.get_by_role("heading", name="Mina uppgifter")).to_be_visible()
     context.close()
     assert violations == []
 
@@ -296,12 +297,12 @@ def test_with_javascript_off_the_log_form_works_as_before(live_server, phone_log
     """Progressive enhancement only: no outbox, no worker, the form posts as it always did."""
     context, page = phone_login(OFFICER, java_script_enabled=False)
     tap(page, page.get_by_role("link", name="Mina uppgifter").first)
-    assert page.locator("[data-offline-ready]").is_hidden()
-    assert page.locator("#offline-outbox").is_hidden()
+    expect(page.locator("[data-offline-ready]")).not_to_be_visible()
+    expect(page.locator("#offline-outbox")).not_to_be_visible()
     tap(page, page.get_by_role("listitem").filter(has_text=TITLE).get_by_role(
         "link", name=re.compile("^Logga")))
     page.get_by_label("Anteckning").fill("Utan JavaScript")
     tap(page, page.get_by_role("button", name="Spara"))
-    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    expect(page.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()
     assert _notes(live_server.app, activity_id).count("Utan JavaScript") == 1
     context.close()

@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import LiveServer, fresh_database_url, make_test_app, upgrade
 from tests.e2e.test_working_year import Visits
@@ -98,7 +99,7 @@ def _set_password(page, visits, steps, link, password):
     page.get_by_role("button", name="Spara lösenordet").click()
     steps.send("lösenordet")
     visits.check()
-    assert page.get_by_text("Ditt lösenord är sparat").is_visible()
+    expect(page.get_by_text("Ditt lösenord är sparat")).to_be_visible()
 
 
 def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
@@ -130,8 +131,8 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     admin.get_by_role("button", name="Spara kommunen").click()
     steps.send("kommunen")
     admin_visits.check()
-    assert admin.get_by_role("cell", name="Vänersborgs kommun").is_visible()
-    assert admin.get_by_text("/offentlig/vanersborg").is_visible()
+    expect(admin.get_by_role("cell", name="Vänersborgs kommun")).to_be_visible()
+    expect(admin.get_by_text("/offentlig/vanersborg")).to_be_visible()
 
     admin.get_by_role("navigation").get_by_role("link", name="Administration").click()
     steps.open("administrationen")
@@ -163,7 +164,7 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     admin.get_by_role("button", name="Skicka inbjudan").click()
     steps.send("inbjudan till samordnaren")
     admin_visits.check()
-    assert admin.get_by_text(f"En inbjudan har skickats till {COORDINATOR}").is_visible()
+    expect(admin.get_by_text(f"En inbjudan har skickats till {COORDINATOR}")).to_be_visible()
     desk.close()
 
     # ---- the coordinator: password from the mail, a promise with a commitment, signed,
@@ -211,7 +212,7 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     page.get_by_role("button", name="Underteckna").click()
     steps.send("undertecknandet")
     visits.check()
-    assert page.get_by_text("Undertecknat av").is_visible()
+    expect(page.get_by_text("Undertecknat av")).to_be_visible()
     promise_url = page.url
 
     page.get_by_role("navigation").get_by_role("link", name="Start").click()
@@ -233,7 +234,7 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     page.get_by_role("button", name="Skicka inbjudan").click()
     steps.send("inbjudan till kommunpolisen")
     visits.check()
-    assert page.get_by_role("rowheader", name=re.compile("Kalle Kommunpolis")).is_visible()
+    expect(page.get_by_role("rowheader", name=re.compile("Kalle Kommunpolis"))).to_be_visible()
 
     page.goto(promise_url)
     steps.open("löftet")
@@ -274,8 +275,8 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     mobile.get_by_role("button", name="Spara").click()
     steps.send("genomförandet")
     phone_visits.check()
-    assert mobile.get_by_role("heading", name="Genomförandet är loggat").is_visible()
-    assert mobile.get_by_text("1 av 40").is_visible()
+    expect(mobile.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()
+    expect(mobile.get_by_text("1 av 40")).to_be_visible()
     phone.close()
 
     elapsed = time.perf_counter() - started

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.e2e.test_onboarding import (  # noqa: F401  (the fixtures)
     ADMIN,
@@ -38,13 +39,13 @@ def test_a_forgotten_password_is_replaced_from_the_mailed_link_and_an_admin_send
     page.get_by_label("E-postadress").fill(ADMIN)
     page.get_by_role("button", name="Skicka länken").click()
     visits.check()
-    assert page.get_by_text("Om det finns ett konto för adressen").is_visible()
+    expect(page.get_by_text("Om det finns ett konto för adressen")).to_be_visible()
 
     _choose(page, visits, link_in(inbox, ADMIN, LINK), NEW_PASSWORD)
 
     for password, signed_in in ((ADMIN_PASSWORD, False), (NEW_PASSWORD, True)):
         _log_in(page, password)
-        assert page.get_by_role("button", name="Logga ut").count() == (1 if signed_in else 0)
+        expect(page.get_by_role("button", name="Logga ut")).to_have_count(1 if signed_in else 0)
 
     # An admin (here the same person) sends the link from a user's security page.
     page.get_by_role("navigation").get_by_role("link", name="Administration").click()
@@ -56,20 +57,20 @@ def test_a_forgotten_password_is_replaced_from_the_mailed_link_and_an_admin_send
     visits.check()
     page.get_by_role("button", name="Skicka länk för nytt lösenord").click()
     visits.check()  # within the minute of the user's own link: a message, no second mail
-    assert page.get_by_text(f"En länk skickades till {ADMIN} för mindre än en minut sedan",
-                            exact=False).is_visible()
+    expect(page.get_by_text(f"En länk skickades till {ADMIN} för mindre än en minut sedan",
+                            exact=False)).to_be_visible()
     _a_minute_later(empty_server.app)
     inbox.messages.clear()
     page.get_by_role("button", name="Skicka länk för nytt lösenord").click()
     visits.check()
-    assert page.get_by_text(f"En länk för nytt lösenord är skickad till Ida IT på {ADMIN}.",
-                            exact=True).is_visible()
+    expect(page.get_by_text(f"En länk för nytt lösenord är skickad till Ida IT på {ADMIN}.",
+                            exact=True)).to_be_visible()
     link = link_in(inbox, ADMIN, LINK)
     assert link not in page.content()  # only the mail carries it
     _choose(page, visits, link, ADMINS_CHOICE)
     page.goto(f"{url}/login")
     _log_in(page, ADMINS_CHOICE)
-    assert page.get_by_role("button", name="Logga ut").count() == 1
+    expect(page.get_by_role("button", name="Logga ut")).to_have_count(1)
     assert visits.violations == []
 
 
@@ -88,7 +89,7 @@ def _choose(page, visits, link: str, password: str) -> None:
     page.get_by_label("Upprepa lösenordet").fill(password)
     page.get_by_role("button", name="Spara lösenordet").click()
     visits.check()
-    assert page.get_by_text("Ditt nya lösenord är sparat").is_visible()
+    expect(page.get_by_text("Ditt nya lösenord är sparat")).to_be_visible()
 
 
 def _log_in(page, password: str) -> None:

@@ -50,7 +50,7 @@ def test_paste_correct_and_save_a_draft_with_javascript_off(browser, live_server
     page.get_by_role("button", name="Förhandsgranska").click()
     # waits until the preview has loaded (a click returns once the navigation has begun)
     expect(page.get_by_role("heading", name="Granska medborgarlöftet")).to_be_visible()
-    assert page.get_by_text("2 fokusområden och 6 åtaganden").is_visible()
+    expect(page.get_by_text("2 fokusområden och 6 åtaganden")).to_be_visible()
     assert page.get_by_label("Rubrik", exact=True).input_value() == (
         "Medborgarlöfte för Vänersborg 2024–2025")
 
@@ -61,21 +61,23 @@ def test_paste_correct_and_save_a_draft_with_javascript_off(browser, live_server
         "Ta bort åtagandet").check()
     page.get_by_role("button", name="Fokusområde 2, Polisen lovar").click()
     # the submit also carried out the removal: the struck commitment is gone, the new row is 6th
-    assert page.get_by_text("Genomföra riktade insatser mot narkotikaförsäljning").count() == 0
+    expect(page.get_by_text("Genomföra riktade insatser mot narkotikaförsäljning")).to_have_count(0)
     new = page.get_by_role("group", name="Åtagande 6", exact=True)
     assert new.get_by_label("Åtagande", exact=True).input_value() == ""
     assert new.get_by_label("Vem som lovar").input_value() == "polisen"
     new.get_by_label("Åtagande", exact=True).fill("Besöka alla högstadieskolor en gång per termin.")
     page.get_by_role("button", name="Spara som utkast").click()
 
-    assert page.get_by_text("Medborgarlöftet är sparat som utkast").is_visible()
-    assert page.get_by_role("heading", name="Medborgarlöfte för Vänersborg 2024–2025").is_visible()
+    expect(page.get_by_text("Medborgarlöftet är sparat som utkast")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Medborgarlöfte för Vänersborg 2024–2025")
+    ).to_be_visible()
     main = page.get_by_role("main")
-    assert main.get_by_text("Förbättra belysningen i Skräcklebyparken och vid bron.",
-                            exact=True).is_visible()
-    assert main.get_by_text("Besöka alla högstadieskolor en gång per termin.",
-                            exact=True).is_visible()
-    assert main.get_by_text("Genomföra riktade insatser mot narkotikaförsäljning").count() == 0
+    expect(main.get_by_text("Förbättra belysningen i Skräcklebyparken och vid bron.",
+                            exact=True)).to_be_visible()
+    expect(main.get_by_text("Besöka alla högstadieskolor en gång per termin.",
+                            exact=True)).to_be_visible()
+    expect(main.get_by_text("Genomföra riktade insatser mot narkotikaförsäljning")).to_have_count(0)
     context.close()
 
 
@@ -96,7 +98,7 @@ def test_the_paste_pages_have_no_axe_violations(browser, live_server, lidkoping)
     violations += _violations(page)
     page.get_by_label("Rubrik", exact=True).fill("")
     page.get_by_role("button", name="Spara som utkast").click()
-    assert page.get_by_role("heading", name="Formuläret innehåller fel").is_visible()
+    expect(page.get_by_role("heading", name="Formuläret innehåller fel")).to_be_visible()
     violations += _violations(page)
     context.close()
     assert violations == []

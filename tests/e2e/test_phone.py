@@ -8,6 +8,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.e2e.phone import NARROW, axe_into, overflow, tap
 from tracker.extensions import db
@@ -52,15 +53,15 @@ def test_log_fix_and_remove_occasions_on_a_phone(live_server, phone_login, activ
     tap(page, task.get_by_role("link", name=re.compile("^Logga")))
     taps += 1
     axe_into(page, violations)
-    assert page.get_by_label(re.compile("^Timmar")).count() == 1
-    assert page.get_by_label("Tid i timmar").count() == 0
+    expect(page.get_by_label(re.compile("^Timmar"))).to_have_count(1)
+    expect(page.get_by_label("Tid i timmar")).to_have_count(0)
     save = page.get_by_role("button", name="Spara")
     box = save.bounding_box()
     assert box["y"] + box["height"] <= 844 and box["height"] >= 44  # within reach, no scrolling
     page.get_by_label("Anteckning").fill("Lugnt vid stationen")
     tap(page, save)
     taps += 1
-    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
+    expect(page.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()
     assert taps == 3
     assert _entries(app, activity_id) == [(_entries(app, activity_id)[0][0], "Lugnt vid stationen")]
 
@@ -69,7 +70,7 @@ def test_log_fix_and_remove_occasions_on_a_phone(live_server, phone_login, activ
     axe_into(page, violations)
     page.get_by_label("Anteckning").fill("Lugnt vid stationen, två samtal")
     tap(page, page.get_by_role("button", name="Spara ändringen"))
-    assert page.get_by_text("Genomförandet är ändrat.").is_visible()
+    expect(page.get_by_text("Genomförandet är ändrat.")).to_be_visible()
     assert _entries(app, activity_id)[0][1] == "Lugnt vid stationen, två samtal"
 
     # Spara tapped twice: the first sending's answer never reaches the phone (sent here from
@@ -83,8 +84,8 @@ def test_log_fix_and_remove_occasions_on_a_phone(live_server, phone_login, activ
         return answer.type === 'opaqueredirect' ? 302 : answer.status; }""")
     assert status == 302
     tap(page, page.get_by_role("button", name="Spara"))
-    assert page.get_by_role("heading", name="Genomförandet är loggat").is_visible()
-    assert page.get_by_text("inget nytt är sparat").is_visible()
+    expect(page.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()
+    expect(page.get_by_text("inget nytt är sparat")).to_be_visible()
     notes = [note for _id, note in _entries(app, activity_id)]
     assert notes.count("Dubbeltryck") == 1, notes
 
@@ -94,10 +95,10 @@ def test_log_fix_and_remove_occasions_on_a_phone(live_server, phone_login, activ
     tap(page, page.get_by_role("link", name=re.compile("^Ta bort")).first)
     axe_into(page, violations)
     tap(page, page.get_by_role("button", name="Ta bort genomförandet"))
-    assert page.get_by_text("Ange varför genomförandet tas bort.").first.is_visible()
+    expect(page.get_by_text("Ange varför genomförandet tas bort.").first).to_be_visible()
     page.get_by_label("Varför tas genomförandet bort?").fill("Loggad två gånger")
     tap(page, page.get_by_role("button", name="Ta bort genomförandet"))
-    assert page.get_by_text("Genomförandet är borttaget.").is_visible()
+    expect(page.get_by_text("Genomförandet är borttaget.")).to_be_visible()
     assert [note for _id, note in _entries(app, activity_id)] == ["Lugnt vid stationen, två samtal"]
     history = page.locator("#history-heading + ol")
     assert "Motivering: Loggad två gånger" in history.inner_text()
@@ -111,9 +112,9 @@ def test_the_menu_opens_without_javascript(phone_login):
     header = page.locator(".site-header")
     assert header.bounding_box()["height"] <= 80  # one compact row
     logout = page.get_by_role("button", name="Logga ut")
-    assert not logout.is_visible()
+    expect(logout).not_to_be_visible()
     page.locator("summary", has_text="Meny").tap()  # "Meny" and any unread count
-    assert logout.is_visible()
+    expect(logout).to_be_visible()
     context.close()
 
 

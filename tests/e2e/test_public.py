@@ -4,6 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.e2e.test_working_year import Visits, _login
 from tracker.extensions import db
@@ -23,20 +24,20 @@ def test_a_resident_reads_a_promise_and_sends_a_tip_by_keyboard(browser, page, l
     visits = Visits(page)
     page.goto(f"{live_server.url}/offentlig/")
     visits.check()
-    assert page.get_by_role("heading", name="Lokalpolisområde Västra Skaraborg").is_visible()
+    expect(page.get_by_role("heading", name="Lokalpolisområde Västra Skaraborg")).to_be_visible()
 
     page.get_by_role("link", name="Lidköping", exact=True).click()
     visits.check()
-    assert page.get_by_role("heading", level=1, name="Medborgarlöften i Lidköping").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Medborgarlöften i Lidköping")).to_be_visible()
 
     page.get_by_role("link", name="Medborgarlöfte 2024").click()
     visits.check()
-    assert page.get_by_role("heading", level=3, name="Tillsammans lovar vi").first.is_visible()
-    assert page.get_by_text("Planera aktivitet").count() == 0  # nothing internal shows
+    expect(page.get_by_role("heading", level=3, name="Tillsammans lovar vi").first).to_be_visible()
+    expect(page.get_by_text("Planera aktivitet")).to_have_count(0)  # nothing internal shows
 
     page.get_by_role("link", name=re.compile("Lämna tips eller synpunkter")).click()
     visits.check()
-    assert page.get_by_text("Ring 112 vid akut fara, 114 14 för annat.").is_visible()
+    expect(page.get_by_text("Ring 112 vid akut fara, 114 14 för annat.")).to_be_visible()
     honeypot = page.get_by_label("Lämna tomt").bounding_box()
     assert honeypot["x"] + honeypot["width"] <= 0  # the honeypot is out of sight
 
@@ -50,12 +51,14 @@ def test_a_resident_reads_a_promise_and_sends_a_tip_by_keyboard(browser, page, l
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/tips/tack$"))
     visits.check()
-    assert page.get_by_role("heading", level=1, name="Tack för ditt tips").is_visible()
-    assert page.get_by_text("gångtunneln").count() == 0  # never echoed
+    expect(page.get_by_role("heading", level=1, name="Tack för ditt tips")).to_be_visible()
+    expect(page.get_by_text("gångtunneln")).to_have_count(0)  # never echoed
 
     page.get_by_role("link", name="Tillgänglighetsredogörelse").click()
     visits.check()
-    assert page.get_by_role("link", name="Anmäl bristande tillgänglighet till Digg").is_visible()
+    expect(
+        page.get_by_role("link", name="Anmäl bristande tillgänglighet till Digg")
+    ).to_be_visible()
 
     # The coordinator finds the tip from the dashboard and marks it answered.
     staff = browser.new_context(locale="sv-SE").new_page()
@@ -69,7 +72,7 @@ def test_a_resident_reads_a_promise_and_sends_a_tip_by_keyboard(browser, page, l
     staff.locator("#besvarad-note").fill("Felanmält till gatuenheten, svar skickat per e-post.")
     staff.get_by_role("button", name="Markera som besvarat").click()
     staff_visits.check()
-    assert staff.get_by_text("Tipset är markerat som besvarat.").is_visible()
+    expect(staff.get_by_text("Tipset är markerat som besvarat.")).to_be_visible()
     assert visits.violations + staff_visits.violations == []
 
 
@@ -79,5 +82,5 @@ def test_a_refused_tip_shows_the_error_accessibly(page, live_server):
     page.get_by_label("Ditt tips eller din synpunkt").fill("Min granne 811218-9876 gör inbrott.")
     page.get_by_role("button", name="Skicka").click()
     visits.check()
-    assert page.get_by_role("alert").get_by_text(re.compile("personnummer")).is_visible()
+    expect(page.get_by_role("alert").get_by_text(re.compile("personnummer"))).to_be_visible()
     assert visits.violations == []

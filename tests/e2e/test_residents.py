@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.crawl import OVERFLOW
 from tests.e2e.test_working_year import Visits, _login
@@ -101,8 +102,8 @@ def test_a_resident_sends_a_tip_follows_it_and_reads_the_answer(browser, live_se
 
     page.goto(status_url)
     visits.check()
-    assert page.get_by_role("heading", level=1, name=f"Ditt tips, ärende {case}").is_visible()
-    assert page.get_by_text("Mottaget").first.is_visible()
+    expect(page.get_by_role("heading", level=1, name=f"Ditt tips, ärende {case}")).to_be_visible()
+    expect(page.get_by_text("Mottaget").first).to_be_visible()
 
     staff = browser.new_context(locale="sv-SE").new_page()
     staff_visits = Visits(staff)
@@ -117,16 +118,16 @@ def test_a_resident_sends_a_tip_follows_it_and_reads_the_answer(browser, live_se
     staff.get_by_label("Svar till invånaren").fill(answer)
     staff.get_by_label("Ärendets status efter svaret").select_option("answered")
     staff.get_by_role("button", name="Skicka svaret").click()
-    assert staff.get_by_text("Svaret är sparat och visas för invånaren.").is_visible()
+    expect(staff.get_by_text("Svaret är sparat och visas för invånaren.")).to_be_visible()
     staff_visits.check()
     (_receipt, mailed) = _wait_for(inbox, RESIDENT, 2)
     assert answer in mailed.body and case in mailed.subject
 
     page.goto(status_url)
     visits.check()
-    assert page.get_by_text(answer).is_visible()
-    assert page.get_by_text("Avslutat").first.is_visible()
-    assert page.get_by_text("Samordnare").count() == 0  # never who answered
+    expect(page.get_by_text(answer)).to_be_visible()
+    expect(page.get_by_text("Avslutat").first).to_be_visible()
+    expect(page.get_by_text("Samordnare")).to_have_count(0)  # never who answered
     narrow = _narrow_check(browser, [status_url])
     assert visits.violations + staff_visits.violations + narrow == []
 
@@ -169,14 +170,16 @@ def test_a_resident_subscribes_confirms_gets_the_news_and_unsubscribes(browser, 
     page.get_by_label("Din e-postadress").fill(RESIDENT)
     page.get_by_role("button", name="Prenumerera").click()
     visits.check()
-    assert page.get_by_role("heading", level=1, name="Bekräfta din prenumeration").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Bekräfta din prenumeration")).to_be_visible()
     (confirmation,) = _wait_for(inbox, RESIDENT, 1)
     confirm_url = re.search(r"http://\S+/bekrafta", confirmation.body)[0]
     page.goto(confirm_url)
     visits.check()
     page.get_by_role("button", name="Ja, bekräfta").click()
     visits.check()
-    assert page.get_by_role("heading", name="Nu följer du medborgarlöftet i Lidköping").is_visible()
+    expect(
+        page.get_by_role("heading", name="Nu följer du medborgarlöftet i Lidköping")
+    ).to_be_visible()
 
     followup_id = _ready_followup(live_server.app)
     staff = browser.new_context(locale="sv-SE").new_page()
@@ -184,7 +187,7 @@ def test_a_resident_subscribes_confirms_gets_the_news_and_unsubscribes(browser, 
     staff.goto(f"{base}/uppfoljningar/{followup_id}")
     staff.get_by_role("button", name="Godkänn för kommunen").click()
     staff.get_by_role("button", name="Publicera för invånarna").click()
-    assert staff.get_by_text("Uppföljningen är publicerad").is_visible()
+    expect(staff.get_by_text("Uppföljningen är publicerad")).to_be_visible()
 
     (_confirmation, news) = _wait_for(inbox, RESIDENT, 2)
     assert news.subject == "Uppföljning 2022 av medborgarlöftet i Lidköping"
@@ -199,7 +202,7 @@ def test_a_resident_subscribes_confirms_gets_the_news_and_unsubscribes(browser, 
     visits.check()
     page.get_by_role("button", name="Avsluta prenumerationen").click()
     visits.check()
-    assert page.get_by_role("heading", name="Prenumerationen är avslutad").is_visible()
+    expect(page.get_by_role("heading", name="Prenumerationen är avslutad")).to_be_visible()
     with live_server.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscription)) == 0
     assert visits.violations + narrow == []
@@ -213,13 +216,13 @@ def test_charts_and_progress_fit_a_phone(browser, live_server):
     page.goto(f"{live_server.url}/offentlig/lidkoping")
     page.get_by_role("link", name=re.compile("Tryggare tillsammans")).first.click()
     visits.check()
-    assert page.get_by_text("Senast uppdaterad").is_visible()
+    expect(page.get_by_text("Senast uppdaterad")).to_be_visible()
     summaries = page.locator("details.progress-chart summary")
     assert summaries.count() > 0
     summaries.first.click()
     chart = page.locator("details.progress-chart[open] svg[role=img]").first
     assert 0 < chart.bounding_box()["width"] <= 320
-    assert page.locator("details.progress-chart[open] table").first.is_visible()
+    expect(page.locator("details.progress-chart[open] table").first).to_be_visible()
     assert page.evaluate(OVERFLOW) == 0
     visits.check()
     page.get_by_role("link", name="Så räknar vi – och vad siffrorna inte visar").click()

@@ -7,6 +7,7 @@ import time
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tracker.extensions import db
@@ -50,14 +51,16 @@ def test_enrol_log_in_with_a_code_and_with_a_recovery_code(page, live_server, of
     _password_step(page, live_server)
     page.get_by_role("link", name="Mitt konto").click()
     page.get_by_role("link", name="Slå på tvåstegsverifiering").click()
-    assert page.get_by_role("img", name="QR-kod att skanna med autentiseringsappen").is_visible()
+    expect(
+        page.get_by_role("img", name="QR-kod att skanna med autentiseringsappen")
+    ).to_be_visible()
     assert _violations(page) == []
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
     page.get_by_label("Kod").fill(totp.now())
     page.get_by_label("Ditt lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Slå på tvåstegsverifiering").click()
-    assert page.get_by_text("Tvåstegsverifiering är påslagen för ditt konto.").is_visible()
+    expect(page.get_by_text("Tvåstegsverifiering är påslagen för ditt konto.")).to_be_visible()
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(len(code.replace("-", "")) == 24 for code in codes)
     assert _violations(page) == []
@@ -69,25 +72,25 @@ def test_enrol_log_in_with_a_code_and_with_a_recovery_code(page, live_server, of
     _log_out(page)
 
     _password_step(page, live_server)
-    assert page.get_by_role("heading", name="Tvåstegsverifiering").is_visible()
+    expect(page.get_by_role("heading", name="Tvåstegsverifiering")).to_be_visible()
     assert _violations(page) == []
     page.get_by_label("Kod").fill(totp.at(time.time() + 30))  # not the code used to enrol
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Mitt konto").is_visible()
+    expect(page.get_by_role("link", name="Mitt konto")).to_be_visible()
     _log_out(page)
 
     _password_step(page, live_server)
     page.get_by_label("Kod").fill(codes[0])
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Du loggade in med en återställningskod").is_visible()
+    expect(page.get_by_text("Du loggade in med en återställningskod")).to_be_visible()
     page.get_by_role("link", name="Mitt konto").click()
-    assert page.get_by_text("9 oanvända återställningskoder").is_visible()
+    expect(page.get_by_text("9 oanvända återställningskoder")).to_be_visible()
     assert _violations(page) == []
     _log_out(page)
 
     _password_step(page, live_server)  # a used recovery code does not work again
     page.get_by_label("Kod").fill(codes[0])
     page.get_by_role("button", name="Fortsätt").click()
-    assert page.get_by_text("Koden stämmer inte").first.is_visible()
+    expect(page.get_by_text("Koden stämmer inte").first).to_be_visible()

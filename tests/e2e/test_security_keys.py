@@ -11,6 +11,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tracker.extensions import db
@@ -93,19 +94,20 @@ def test_add_a_security_key_log_in_with_it_and_remove_it(page, base, demo_app, e
     page.wait_for_load_state()
 
     page.get_by_role("link", name="Mitt konto").click()
-    assert page.get_by_text("Inga säkerhetsnycklar.").is_visible()
+    expect(page.get_by_text("Inga säkerhetsnycklar.")).to_be_visible()
     page.get_by_role("link", name="Säkerhetsnycklar").click()
-    assert page.get_by_text("Du har inga säkerhetsnycklar.").is_visible()
+    expect(page.get_by_text("Du har inga säkerhetsnycklar.")).to_be_visible()
     assert _violations(page) == []
     page.get_by_label("Namn på nyckeln").fill("YubiKey i nyckelknippan")
     page.get_by_label("Kod från appen").fill(totp.at(time.time() + 30))  # not the login's
     with page.expect_navigation():  # the key answers, then the form is sent
         page.get_by_role("button", name="Lägg till säkerhetsnyckel").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Säkerhetsnyckeln ”YubiKey i nyckelknippan” är tillagd.").is_visible(), (
-        page.locator("main").inner_text())
-    assert page.get_by_role("rowheader", name="YubiKey i nyckelknippan").is_visible()
-    assert page.get_by_text("Inte använd än").is_visible()
+    expect(
+        page.get_by_text("Säkerhetsnyckeln ”YubiKey i nyckelknippan” är tillagd.")
+    ).to_be_visible()
+    expect(page.get_by_role("rowheader", name="YubiKey i nyckelknippan")).to_be_visible()
+    expect(page.get_by_text("Inte använd än")).to_be_visible()
     assert _violations(page) == []
     stored = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert len(stored["credentials"]) == 1
@@ -115,26 +117,28 @@ def test_add_a_security_key_log_in_with_it_and_remove_it(page, base, demo_app, e
     _log_out(page)
 
     _password_step(page, base)  # the key instead of a code
-    assert page.get_by_role("heading", name="Logga in med säkerhetsnyckel").is_visible()
+    expect(page.get_by_role("heading", name="Logga in med säkerhetsnyckel")).to_be_visible()
     assert _violations(page) == []
     with page.expect_navigation():
         page.get_by_role("button", name="Använd säkerhetsnyckel").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Mitt konto").is_visible()
+    expect(page.get_by_role("link", name="Mitt konto")).to_be_visible()
     page.goto(f"{base}/konto/sakerhetsnycklar")
-    assert not page.get_by_text("Inte använd än").is_visible()
+    expect(page.get_by_text("Inte använd än")).not_to_be_visible()
     with demo_app.app_context():
         key = db.session.scalar(sa.select(WebAuthnCredential).where(
             WebAuthnCredential.user_id == user_id))
         assert key.last_used_at is not None and key.sign_count >= 1
 
     page.get_by_role("button", name="Ta bort YubiKey i nyckelknippan").click()
-    assert page.get_by_text("Säkerhetsnyckeln ”YubiKey i nyckelknippan” är borttagen.").is_visible()
-    assert page.get_by_text("Du har inga säkerhetsnycklar.").is_visible()
+    expect(
+        page.get_by_text("Säkerhetsnyckeln ”YubiKey i nyckelknippan” är borttagen.")
+    ).to_be_visible()
+    expect(page.get_by_text("Du har inga säkerhetsnycklar.")).to_be_visible()
     _log_out(page)
 
     _password_step(page, base)  # without keys, only the code
-    assert page.get_by_label("Kod").is_visible()
-    assert page.get_by_role("button", name="Använd säkerhetsnyckel").count() == 0
+    expect(page.get_by_label("Kod")).to_be_visible()
+    expect(page.get_by_role("button", name="Använd säkerhetsnyckel")).to_have_count(0)
     assert _actions(demo_app, user_id) == [
         "security_key_added", "security_key_used", "security_key_removed"]

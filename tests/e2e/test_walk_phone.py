@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests import images
 from tests.e2e.phone import axe_into, overflow, tap
@@ -73,7 +74,7 @@ def _add_finding(page, pages: Pages, *, place, category, description, action=Non
         page.get_by_label("Klart senast").fill(due.isoformat())
     button = "Spara och lägg till en till" if another else "Spara iakttagelsen"
     pages.go(page.get_by_role("button", name=button))
-    assert page.get_by_text("Iakttagelsen är sparad.").is_visible()
+    expect(page.get_by_text("Iakttagelsen är sparad.")).to_be_visible()
 
 
 def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_activity,
@@ -89,8 +90,9 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_
     pages.go(task.get_by_role("link", name=re.compile("^Logga")))
     page.get_by_label("Deltagare från kommunen").fill("3")
     pages.go(page.get_by_role("button", name="Spara"))
-    assert page.get_by_role("heading", name=re.compile("^Protokoll från trygghetsvandring"))\
-        .is_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Protokoll från trygghetsvandring"))
+    ).to_be_visible()
 
     # The route and who took part.
     page.get_by_label(places[1], exact=True).check()
@@ -99,7 +101,7 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_
         page.locator(f"#participants-{row}-organisation").fill(organisation)
         page.locator(f"#participants-{row}-count").fill(count)
     pages.go(page.get_by_role("button", name="Spara protokollet"))
-    assert page.get_by_text("Protokollet är sparat.").is_visible()
+    expect(page.get_by_text("Protokollet är sparat.")).to_be_visible()
 
     # Three findings, the first with a photo taken from a file and an action for the
     # coordinator, the second for a property owner, the third for the police.
@@ -118,7 +120,7 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_
                  description="Klotter på elskåpet.", action="Anmäl klottret.",
                  party="Polisen")
     findings = page.locator("ol.findings > li")
-    assert findings.count() == 3
+    expect(findings).to_have_count(3)
 
     # The photo comes back without its GPS position or the camera owner.
     full = base + findings.first.locator("a:has(img)").get_attribute("href")
@@ -134,12 +136,13 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_
     pages.page = page
     # The header's count tells of it; Aviseringar names it and opens the action point.
     badge = page.locator("summary .badge")
-    assert badge.is_visible() and int(badge.inner_text().split()[0]) >= 1
+    expect(badge).to_be_visible()
+    assert int(badge.inner_text().split()[0]) >= 1
     page.goto(f"{base}/aviseringar")
     pages.check()
     told = page.get_by_role("link", name=re.compile("gav dig åtgärdspunkten ”Byt armaturen"))
     pages.go(told)
-    assert page.get_by_role("heading", level=1).count() == 1
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
     assert "Byt armaturen vid gångtunneln." in page.content()
     pages.go(page.get_by_role("link", name="Mina uppgifter").first)
     pages.go(page.get_by_role("link", name="Byt armaturen vid gångtunneln."))
@@ -147,11 +150,11 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_
     page.get_by_label("Foto (valfritt)").set_input_files(
         {"name": "ny-lampa.png", "mimeType": "image/png", "buffer": images.png((300, 200))})
     pages.go(page.get_by_role("button", name="Spara status"))
-    assert page.get_by_text("Statusen är sparad.").is_visible()
-    assert page.locator(".tag").filter(has_text="Åtgärdad").count() == 1
-    assert page.get_by_role("img", name=re.compile("ny-lampa")).is_visible()
+    expect(page.get_by_text("Statusen är sparad.")).to_be_visible()
+    expect(page.locator(".tag").filter(has_text="Åtgärdad")).to_have_count(1)
+    expect(page.get_by_role("img", name=re.compile("ny-lampa"))).to_be_visible()
     pages.go(page.get_by_role("link", name="Mina uppgifter").first)
-    assert page.get_by_role("link", name="Byt armaturen vid gångtunneln.").count() == 0
+    expect(page.get_by_role("link", name="Byt armaturen vid gångtunneln.")).to_have_count(0)
 
     # The protocol as PDF lists the three points with their status.
     page.goto(protocol_url)

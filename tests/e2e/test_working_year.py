@@ -3,6 +3,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tracker.formatting import local_today
 
@@ -66,7 +67,7 @@ def test_plan_assign_log_twice_on_a_phone_and_see_progress(browser, live_server)
     page.get_by_label("Mål (antal tillfällen)").fill("10")
     page.get_by_role("button", name="Spara aktiviteten").click()
     visits.check()
-    assert page.get_by_role("heading", name="Fredagspatrull vid resecentrum").is_visible()
+    expect(page.get_by_role("heading", name="Fredagspatrull vid resecentrum")).to_be_visible()
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE",
                                 is_mobile=True, has_touch=True)
@@ -87,13 +88,13 @@ def test_plan_assign_log_twice_on_a_phone_and_see_progress(browser, live_server)
     mobile.get_by_label("Anteckning").fill(f"Samtal med ungdom {PERSONNUMMER} vid bussen")
     mobile.get_by_role("button", name="Spara").click()
     phone_visits.check()
-    assert mobile.get_by_text("personnummer").first.is_visible()
+    expect(mobile.get_by_text("personnummer").first).to_be_visible()
     assert mobile.get_by_label("Anteckning").input_value().endswith("vid bussen")
     mobile.get_by_label("Anteckning").fill("Lugnt vid bussterminalen, många i rörelse")
     mobile.get_by_role("button", name="Spara").click()
     phone_visits.check()
-    assert mobile.get_by_role("heading", name="Genomförandet är loggat").is_visible()
-    assert mobile.get_by_text("1 av 10").is_visible()
+    expect(mobile.get_by_role("heading", name="Genomförandet är loggat")).to_be_visible()
+    expect(mobile.get_by_text("1 av 10")).to_be_visible()
     mobile.get_by_role("link", name="Logga igen").click()
     phone_visits.check()
     assert mobile.get_by_label(re.compile("^Antal poliser")).input_value() == "2"
@@ -101,14 +102,14 @@ def test_plan_assign_log_twice_on_a_phone_and_see_progress(browser, live_server)
         "option", has_text="Resecentrum").get_attribute("value")
     mobile.get_by_role("button", name="Spara").click()
     phone_visits.check()
-    assert mobile.get_by_text("2 av 10").is_visible()
+    expect(mobile.get_by_text("2 av 10")).to_be_visible()
     phone.close()
 
     page.goto(page.url.split("/aktiviteter/")[0] + "/")
     skara = page.get_by_role("region", name="Skara")
     skara.get_by_role("link", name="Översikt").click()
     visits.check()
-    assert page.get_by_text(re.compile(r"\b2 av 10\b")).first.is_visible()
+    expect(page.get_by_text(re.compile(r"\b2 av 10\b")).first).to_be_visible()
     desk.close()
     assert visits.violations + phone_visits.violations == []
 
