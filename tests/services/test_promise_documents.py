@@ -3,6 +3,8 @@ back with pdftotext), and every kind of bad file refused in Swedish."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -62,7 +64,8 @@ def test_a_word_document_keeps_headings_bullets_and_the_signature_table():
         ("Karin Nilsson", "Kommunstyrelsens ordförande")]
 
 
-def test_a_table_of_commitments_in_word_is_read_where_it_stands_a_commitment_a_row():
+def table_document() -> bytes:
+    """A promise with its commitments in a table (Aktivitet, Ansvarig, Mål), as Word makes it."""
     document = docx.Document()
     document.add_heading("Medborgarlöfte 2026", level=1)
     document.add_heading("Trygg trafik", level=2)
@@ -71,6 +74,7 @@ def test_a_table_of_commitments_in_word_is_read_where_it_stands_a_commitment_a_r
             ("Skolvägsinventering", "Samhällsbyggnadsförvaltningen", ""),
             ("Föräldramöte om trafik", "Polisen och skolan", "Ett per termin")]
     table = document.add_table(rows=len(rows), cols=3)
+    table.style = "Table Grid"
     for row, cells in zip(table.rows, rows):
         for cell, value in zip(row.cells, cells):
             cell.text = value
@@ -79,15 +83,71 @@ def test_a_table_of_commitments_in_word_is_read_where_it_stands_a_commitment_a_r
     document.add_paragraph("Göra riktade insatser mot langning.", style="List Bullet")
     out = io.BytesIO()
     document.save(out)
+    return out.getvalue()
 
-    text, _kind = text_of_upload("lofte.docx", out.getvalue(), LIMIT)
+
+TABLE_PROMISE = [
+    ("Trygg trafik", [
+        ("polisen", "Hastighetskontroller vid skolor. Mål: 20 kontroller."),
+        ("kommunen", "Skolvägsinventering."),
+        ("tillsammans", "Föräldramöte om trafik. Mål: Ett per termin.")]),
+    ("Narkotika", [("polisen", "Göra riktade insatser mot langning.")])]
+
+
+def _areas(text: str) -> list:
     draft = parse_promise_text(text)
-    assert [(a.title, [(c.party, c.text) for c in a.commitments]) for a in draft.focus_areas] == [
-        ("Trygg trafik", [
-            ("polisen", "Hastighetskontroller vid skolor. Mål: 20 kontroller."),
-            ("kommunen", "Skolvägsinventering."),
-            ("tillsammans", "Föräldramöte om trafik. Mål: Ett per termin.")]),
-        ("Narkotika", [("polisen", "Göra riktade insatser mot langning.")])]
+    return [(a.title, [(c.party, c.text) for c in a.commitments]) for a in draft.focus_areas]
+
+
+def test_a_table_of_commitments_in_word_is_read_where_it_stands_a_commitment_a_row():
+    text, _kind = text_of_upload("lofte.docx", table_document(), LIMIT)
+    assert _areas(text) == TABLE_PROMISE
+
+
+def test_the_same_table_saved_as_pdf_is_read_as_the_same_commitments(tmp_path):
+    """Plain pdftotext gives a table a column at a time ("Polisen" far from its activity); the
+    lines' places on the page give the rows back. The PDF is made by LibreOffice from the
+    .docx above, as a coordinator's "Spara som PDF" would."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("soffice is missing: install libreoffice-writer-nogui", pytrace=False)
+    source = tmp_path / "lofte.docx"
+    source.write_bytes(table_document())
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    text, kind = text_of_upload("lofte.pdf", (tmp_path / "lofte.pdf").read_bytes(), LIMIT)
+    assert kind == "pdf"
+    assert _areas(text) == TABLE_PROMISE
+
+
+def test_a_web_page_table_in_a_pdf_keeps_wrapped_and_centred_cells_in_their_rows():
+    """A table printed from a web page: cells centred in their row, long cells wrapped over
+    lines, a cell hyphenated at its edge; the place and date after the table stay text."""
+    from weasyprint import HTML
+
+    rows = [("Genomföra trafikkontroller vid skolorna under terminsstarten varje höst och vår",
+             "Polisen", "20 kontroller"),
+            ("Trygghetsvandringar i centrum", "Kommunen och Polisen tillsammans med föreningar",
+             "Minst fyra vandringar"),
+            ("Föräldravandringar i samarbete med Polisen och fritidsgården", "Kommunen", "")]
+    body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    html = ("<html><body style='width:15cm;font-size:11pt'><h1>Medborgarlöfte Tibro 2025</h1>"
+            "<h2>Fokusområde: Trygg skolväg</h2><table border=1 style='border-collapse:collapse'>"
+            f"<tr><th>Aktivitet</th><th>Ansvarig</th><th>Mål</th></tr>{body}</table>"
+            "<p>Tibro den 15 januari 2025</p><p>Karin Nilsson<br>kommunstyrelsens ordförande</p>"
+            "</body></html>")
+    text, _kind = text_of_upload("lofte.pdf", HTML(string=html).write_pdf(), LIMIT)
+    draft = parse_promise_text(text)
+    assert _areas(text) == [("Trygg skolväg", [
+        ("polisen", "Genomföra trafikkontroller vid skolorna under terminsstarten varje höst "
+                    "och vår. Mål: 20 kontroller."),
+        ("tillsammans", "Trygghetsvandringar i centrum. Mål: Minst fyra vandringar."),
+        ("kommunen", "Föräldravandringar i samarbete med Polisen och fritidsgården."),
+    ])]
+    assert draft.focus_areas[0].commitments[1].target_count == 4
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Karin Nilsson", "Kommunstyrelsens ordförande")]
 
 
 def test_a_pdf_is_read_with_pdftotext_and_its_wrapped_lines_joined():
@@ -154,3 +214,21 @@ def test_a_pdf_without_text_is_refused_as_probably_scanned():
                       "</body></html>").write_pdf()
     with pytest.raises(DomainError, match="ingen text som går att läsa"):
         text_of_upload("skannad.pdf", pdf, LIMIT)
+
+
+def test_a_table_going_on_over_pages_keeps_every_row():
+    """A long table breaks over pages without its header again, under a running page header."""
+    from weasyprint import HTML
+
+    rows = "".join(f"<tr><td>Trafikkontroll {i} vid skolan</td><td>Polisen</td>"
+                   f"<td>{i} kontroller</td></tr>" for i in range(1, 91))
+    html = ("<html><head><style>@page { @top-left { content: 'Medborgarlöfte Tibro' } }"
+            "td, th { padding: 3pt 8pt }</style></head><body><h1>Medborgarlöfte 2026</h1>"
+            "<h2>Trygg trafik</h2><table style='border-spacing:0'><tr><th>Aktivitet</th>"
+            f"<th>Ansvarig</th><th>Mål</th></tr>{rows}</table></body></html>")
+    pdf = HTML(string=html).write_pdf()
+    text, _kind = text_of_upload("lofte.pdf", pdf, LIMIT)
+    [(title, commitments)] = _areas(text)
+    assert title == "Trygg trafik"
+    assert commitments == [("polisen", f"Trafikkontroll {i} vid skolan. Mål: {i} kontroller.")
+                           for i in range(1, 91)]

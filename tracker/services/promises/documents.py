@@ -13,10 +13,11 @@ from pathlib import Path
 import docx  # python-docx, also used for the Word report
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
-from lxml.etree import XMLSyntaxError
+from lxml import etree
 
 from tracker.formatting import megabytes
 from tracker.services import DomainError
+from tracker.services.promises import pdf_tables
 from tracker.services.promises.text_lines import EMPTY_CELL, is_table_header
 from tracker.translation import gettext as _
 
@@ -65,7 +66,7 @@ def _docx_text(content: bytes) -> str:
         raise bad
     try:
         document = docx.Document(io.BytesIO(content))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, XMLSyntaxError):
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
         raise bad from None
     lines = []
     for block in document.iter_inner_content():  # tables where they stand in the text
@@ -107,14 +108,25 @@ def _pdf_text(content: bytes) -> str:
     with tempfile.TemporaryDirectory(prefix="lofte-") as directory:
         path = Path(directory) / "upload.pdf"
         path.write_bytes(content)
+        # Every line with its place: tables are read as rows, bullets put back before items.
+        with_places = _pdftotext(program, path, "-bbox-layout", bad)
         try:
-            done = subprocess.run(
-                [program, "-enc", "UTF-8", "-nopgbrk", "-q", str(path), "-"],
-                capture_output=True, timeout=PDFTOTEXT_SECONDS, check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise bad from None
+            text = pdf_tables.text_of(with_places)
+        except (etree.XMLSyntaxError, ValueError):
+            text = _pdftotext(program, path, "", bad).decode("utf-8", errors="replace")
+    # Lines wrapped at the page's margin are joined by the reader (text_lines.unwrapped).
+    return text.replace("\f", "\n")
+
+
+def _pdftotext(program: str, path: Path, option: str, bad: DomainError) -> bytes:
+    try:
+        done = subprocess.run(
+            [program, *([option] if option else []), "-enc", "UTF-8", "-nopgbrk", "-q",
+             str(path), "-"],
+            capture_output=True, timeout=PDFTOTEXT_SECONDS, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise bad from None
     if done.returncode != 0:
         raise bad
-    # Lines wrapped at the page's margin are joined by the reader (text_lines.unwrapped).
-    return done.stdout.decode("utf-8", errors="replace").replace("\f", "\n")
+    return done.stdout

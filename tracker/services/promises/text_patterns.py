@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_BULLET = re.compile(r"^(?:(?P<sym>[•·▪◦●○■□➢►*])|(?P<dash>[-–—])(?=\s)|(?P<num>\d{1,2})[.)](?=\s))"
+_BULLET = re.compile(r"^(?:(?P<sym>[•·▪◦●○■□➢►*\uf0b7\uf0a7\uf0d8\uf076\uf0fc])|(?P<dash>[-–—])(?=\s)|(?P<num>\d{1,2})[.)](?=\s))"
                      r"\s*(?P<text>.+)$")
 _QUOTE_START = re.compile(r"^(?:[\"”“«»]|[-–—]\s?[A-ZÅÄÖ])")
 _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅÄÖ]|[,.:]|$)")
