@@ -232,3 +232,29 @@ def test_a_table_going_on_over_pages_keeps_every_row():
     assert title == "Trygg trafik"
     assert commitments == [("polisen", f"Trafikkontroll {i} vid skolan. Mål: {i} kontroller.")
                            for i in range(1, 91)]
+
+
+def test_two_tables_on_one_page_each_under_its_focus_area():
+    from weasyprint import HTML
+
+    def table(rows):
+        body = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
+        return ("<table style='border-spacing:0'><tr><th>Insats</th><th>Vem</th></tr>"
+                f"{body}</table>")
+
+    html = ("<html><head><style>td, th { padding: 3pt 8pt; vertical-align: top }</style></head>"
+            "<body><h1>Medborgarlöfte 2026–2027</h1><h2>Fokusområde 1: Trygg stadskärna</h2>"
+            + table([("Fler kameror vid torget", "Kommunen"),
+                     ("Helgpatruller kvällstid, fredag och lördag, i centrum och vid resecentrum",
+                      "Polisen")])
+            + "<p>Insatserna följs upp varje kvartal i samverkansgruppen.</p>"
+            "<h2>Fokusområde 2: Unga och narkotika</h2>"
+            + table([("Föräldramöten om narkotika", "Polisen och skolan")]) + "</body></html>")
+    text, _kind = text_of_upload("lofte.pdf", HTML(string=html).write_pdf(), LIMIT)
+    assert _areas(text) == [
+        ("Trygg stadskärna", [
+            ("kommunen", "Fler kameror vid torget."),
+            ("polisen", "Helgpatruller kvällstid, fredag och lördag, i centrum och vid "
+                        "resecentrum.")]),
+        ("Unga och narkotika", [("tillsammans", "Föräldramöten om narkotika.")])]
+    assert "Insatserna följs upp varje kvartal" in text

@@ -63,17 +63,18 @@ def text_of(bbox_xhtml: bytes) -> str:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     root = etree.fromstring(bbox_xhtml, parser)
     out: list[str] = []
-    table: _Table | None = None
+    tables: list[_Table] = []
     for page in root.iter(f"{_XHTML}page"):
         lines = _bullets_joined(_lines_of(page))
-        table = _table_on(lines, table)
+        tables = _tables_on(lines, tables[-1] if tables else None)
+        table_of = {line: table for table in tables for line in table.lines}
+        written: set[int] = set()
         previous: _Line | None = None
-        written = False
         for line in lines:
-            if table is not None and line in table.lines:
-                if not written:
+            if (table := table_of.get(line)) is not None:
+                if id(table) not in written:
                     out.extend(table.rows)
-                    written = True
+                    written.add(id(table))
                 continue
             if previous is not None and line.source == previous.source:
                 out[-1] = f"{out[-1]} {line.text}"
@@ -128,19 +129,33 @@ def _lines_of(page) -> list[_Line]:
     return lines
 
 
-def _table_on(lines: list[_Line], before: _Table | None) -> _Table | None:
-    """The page's first commitments table (a page holds one: a second reads as text), or the
+def _tables_on(lines: list[_Line], before: _Table | None) -> list[_Table]:
+    """The page's commitments tables, each from its header down; first, above any header, the
     table of the page before going on at the top of this one (its header again first)."""
     ordered = sorted(lines, key=lambda line: (line.y0, line.x0))
-    for index, line in enumerate(ordered):
-        header = sorted((o for o in ordered[index:index + 12]
-                         if abs(o.y0 - line.y0) <= TOLERANCE), key=lambda o: o.x0)
-        if len(header) >= 2 and is_table_header([h.text for h in header]):
-            what = next(i for i, h in enumerate(header) if _TABLE_WHAT.match(h.text))
-            return _read([h.x0 for h in header], what, header,
-                         [o for o in ordered[index:] if o not in header])
+    headers = [(index, header) for index in range(len(ordered))
+               if (header := _header_at(ordered, index)) is not None]
+    tables: list[_Table] = []
     if before is not None and before.goes_on:
-        return _read(before.starts, before.what, [], ordered, head=before.rows[0])
+        above = ordered[:headers[0][0]] if headers else ordered
+        going_on = _read(before.starts, before.what, [], above, head=before.rows[0])
+        tables.extend([going_on] if going_on is not None else [])
+    for index, header in headers:
+        if any(line in table.lines for table in tables for line in header):
+            continue  # a row of a table above that reads like a header
+        what = next(i for i, h in enumerate(header) if _TABLE_WHAT.match(h.text))
+        table = _read([h.x0 for h in header], what, header,
+                      [o for o in ordered[index:] if o not in header])
+        tables.extend([table] if table is not None else [])
+    return tables
+
+
+def _header_at(ordered: list[_Line], index: int) -> list[_Line] | None:
+    line = ordered[index]
+    near = ordered[max(0, index - 12):index + 12]
+    header = sorted((o for o in near if abs(o.y0 - line.y0) <= TOLERANCE), key=lambda o: o.x0)
+    if header[0] is line and len(header) >= 2 and is_table_header([h.text for h in header]):
+        return header
     return None
 
 
