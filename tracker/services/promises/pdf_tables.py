@@ -194,6 +194,8 @@ def _read(starts: list[float], what: int, header: list[_Line], below: list[_Line
             if previous is None or _starts_a_row(previous, line):
                 anchors.append(line)
             previous = line
+    if not anchors:
+        return None  # nothing in the column of what is done: not a table of commitments
     cells = [[[] for _ in starts] for _ in anchors]  # type: list[list[list[_Line]]]
     extra_header: list[tuple[int, _Line]] = []
     for column, line, row in _placed(taken, anchors, what):
