@@ -564,3 +564,25 @@ def test_a_commitment_outside_the_focus_areas_gets_its_target_too():
                                "Fokusområde: Narkotika\nKommunen ska ordna möten.")
     assert [(c.text, c.target_count) for c in draft.other_commitments] == [
         ("Göra 20 trafikkontroller.", 20)]
+
+
+def test_a_target_column_holding_a_count_alone_gives_the_target():
+    """"Mål: Minst fyra" in a table or a field line is four occasions; a rate, a unit, a year
+    or words are not a count."""
+    table = "\n".join("\t".join(row) for row in [
+        ("Aktivitet", "Ansvarig", "Mål"),
+        ("Trygghetsvandringar i centrum", "Kommunen", "Minst fyra"),
+        ("Hastighetskontroller vid skolor", "Polisen", "20 st"),
+        ("Föräldramöten", "Kommunen", "6 tillfällen"),
+        ("Helgpatruller", "Polisen", "2 gånger per månad"),
+        ("Skolbesök", "Polisen", "2026"),
+        ("Minska oron", "Kommunen", "15 procent"),
+        ("Lägesbild", "Polisen", "Varje vecka"),
+    ])
+    fields = "Aktivitet: Nattvandringar\nAnsvar: Kommunen\nMål: 12\nNär: Hösten 2025"
+    draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\n{table}\nUnga\n{fields}")
+    assert [(c.text.split(".")[0], c.target_count) for a in draft.focus_areas
+            for c in a.commitments] == [
+        ("Trygghetsvandringar i centrum", 4), ("Hastighetskontroller vid skolor", 20),
+        ("Föräldramöten", 6), ("Helgpatruller", None), ("Skolbesök", None),
+        ("Minska oron", None), ("Lägesbild", None), ("Nattvandringar", 12)]

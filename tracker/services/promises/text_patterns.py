@@ -95,6 +95,12 @@ NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "se
 _COUNT = re.compile(r"(?<![\w,.-])(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
                     rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)}) (?P<noun>[a-zåäö]{{3,}})\b",
                     re.I)
+# A table's target column ("Mål", "Antal") whose cell is a count alone: "4", "minst fyra",
+# "20 st", "6 tillfällen" (a rate or a unit is more than a count alone)
+_TARGET_COLUMN = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning)\W*$", re.I)
+_BARE_COUNT = re.compile(r"^(?:(?:minst|totalt|sammanlagt|åtminstone) )?"
+                         rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})"
+                         r"(?: (?:st|stycken|gånger|tillfällen))?\.?$", re.I)
 # Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"

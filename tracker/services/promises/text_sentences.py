@@ -12,6 +12,7 @@ from tracker.services.promises.drafts import (
 )
 from tracker.services.promises.text_patterns import (
     _AND_THEN,
+    _BARE_COUNT,
     _COUNT,
     _GOAL,
     _INLINE,
@@ -27,6 +28,7 @@ from tracker.services.promises.text_patterns import (
     _PROMISE_WORDS,
     _RATE,
     _SENTENCE_END,
+    _TARGET_COLUMN,
     NUMBER_WORDS,
 )
 
@@ -150,6 +152,16 @@ def target_in(text: str) -> int | None:
             continue
         found.add(number)
     return found.pop() if len(found) == 1 else None
+
+
+def count_in_cell(column: str, cell: str) -> int | None:
+    """A target column's cell that is a count alone ("Mål: minst fyra" → 4); not a year."""
+    match = _BARE_COUNT.match(cell.strip()) if _TARGET_COLUMN.match(column.strip()) else None
+    if match is None:
+        return None
+    word = match["n"].lower()
+    number = int(word) if word.isdigit() else NUMBER_WORDS[word]
+    return None if number == 0 or (len(word) == 4 and 1900 <= number <= 2100) else number
 
 
 def goal_in(sentence: str) -> str:

@@ -13,7 +13,7 @@ from tracker.services.promises.text_patterns import (
     _TABLE_WHAT,
     _TABLE_WHO,
 )
-from tracker.services.promises.text_sentences import capitalised, party_of_cell
+from tracker.services.promises.text_sentences import capitalised, count_in_cell, party_of_cell
 
 
 class CommitmentTables:
@@ -62,7 +62,9 @@ class CommitmentTables:
         text = " ".join([capitalised(cells[what])] + [
             capitalised(f"{header[i].rstrip(':')}: {cell}")
             for i, cell in enumerate(cells) if i not in (what, who, area) and cell])
-        self._add(CommitmentDraft(party_of_cell(cells[who]), text))
+        target = next((n for i, cell in enumerate(cells) if i not in (what, who, area)
+                       and (n := count_in_cell(header[i], cell)) is not None), None)
+        self._add(CommitmentDraft(party_of_cell(cells[who]), text, target_count=target))
         return True
 
     def _field_line(self, text: str) -> bool:
@@ -82,6 +84,7 @@ class CommitmentTables:
             self.item.party = party_of_cell(value)
         elif self.item is not None and _FIELD_DETAIL.match(key):
             self.item.text = f"{self.item.text} {capitalised(f'{key}: {value}')}"
+            self.item.target_count = count_in_cell(key, value) or self.item.target_count
         else:
             self.item = None
             return False
