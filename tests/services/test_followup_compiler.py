@@ -561,3 +561,62 @@ def test_demo_lidkoping_2023_counts_match_the_log_counted_independently(session,
     assert followup.sections["kontakt"]["generated"].startswith(
         "Frågor om medborgarlöftet besvaras av:")
     assert "114 14" in text
+
+
+def _walks_in(activity, *days):
+    _entries(activity, [(day, None, {"deltagare": 5}, "", False) for day in days])
+
+
+def test_the_last_year_of_a_two_year_promise_judges_the_whole_period(session, town):
+    """Four walks a year against "minst åtta under perioden", and two yearly activities with a
+    target of three each: both met over 2024–2025, though the last year alone holds half."""
+    promise = _promise(town, start=2024, end=2025, title="Medborgarlöfte 2024–2025")
+    own, by_activities = (
+        Commitment(promise_id=promise.id, party=Party.KOMMUNEN, text=text, position=i,
+                   target_count=target, kind=CommitmentKind.PRESTATION)
+        for i, (text, target) in enumerate([("Gå minst åtta trygghetsvandringar.", 8),
+                                            ("Gå trygghetsvandringar med skolorna.", None)]))
+    db.session.add_all([own, by_activities])
+    db.session.flush()
+    kind = _walk_type()
+    _walks_in(_activity(own, kind, "Vandringar"), *(date(y, m, 1) for y in (2024, 2025)
+                                                    for m in (3, 5, 8, 10)))
+    first = _activity(by_activities, kind, "Skolvandringar 2024", target=3)
+    second = _activity(by_activities, kind, "Skolvandringar 2025", target=3)
+    first.due_date, second.due_date = date(2024, 12, 31), date(2025, 12, 31)
+    _walks_in(first, date(2024, 4, 1), date(2024, 5, 1), date(2024, 9, 1))
+    _walks_in(second, date(2025, 4, 1), date(2025, 5, 1), date(2025, 9, 1))
+
+    during = compile_followup(promise.id, 2024, today=date(2024, 12, 1)).verdicts
+    assert [(v["suggested"], v["reason"]) for v in during.values()] == [
+        (Verdict.ONGOING.value, "Perioden pågår; hittills har 4 av 8 planerade tillfällen "
+                                "genomförts."),
+        (Verdict.ONGOING.value, "Perioden pågår; hittills har 3 av 6 planerade tillfällen "
+                                "genomförts.")]
+    after = compile_followup(promise.id, 2025, today=date(2026, 2, 1))
+    assert [(v["suggested"], v["reason"]) for v in after.verdicts.values()] == [
+        (Verdict.FULFILLED.value, "8 av 8 planerade tillfällen har genomförts under 2024–2025."),
+        (Verdict.FULFILLED.value, "6 av 6 planerade tillfällen har genomförts under 2024–2025.")]
+    # What was done is still told for the year alone.
+    assert "4 trygghetsvandringar har genomförts under mars–oktober 2025." in _body(after, own)
+
+
+def test_a_cancelled_activity_is_told_in_the_follow_up_of_its_own_year(session, town):
+    promise = _promise(town, start=2024, end=2025, title="Medborgarlöfte 2024–2025")
+    commitment = Commitment(promise_id=promise.id, party=Party.POLISEN, text="Synas mer.")
+    db.session.add(commitment)
+    db.session.flush()
+    kind = _walk_type()
+    for title, due in (("Temakväll 2024", date(2024, 11, 30)),
+                       ("Temakväll 2025", date(2025, 11, 30)),
+                       ("Temakväll 2027", date(2027, 3, 1))):  # after the period: its last year
+        db.session.add(Activity(
+            commitment_id=commitment.id, municipality_id=town.id, type_id=kind.id, title=title,
+            status=ActivityStatus.CANCELLED, status_reason="Resurserna behövdes på annat håll.",
+            due_date=due))
+    db.session.flush()
+
+    told = {year: re.findall(r"Inställd: (Temakväll \d+)",
+                             _body(compile_followup(promise.id, year, today=AFTER), commitment))
+            for year in (2024, 2025)}
+    assert told == {2024: ["Temakväll 2024"], 2025: ["Temakväll 2025", "Temakväll 2027"]}

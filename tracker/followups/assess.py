@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from tracker.followups import prose
 from tracker.models import Commitment, CommitmentKind, Verdict, VerdictReason
+from tracker.models.promise import year_span
 
 
-def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool) -> dict:
-    """{"suggested", "reason" (the basis a reader can check), "auto_reason" (code, text) or None}."""
+def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool, *,
+           first_year: int | None = None) -> dict:
+    """{"suggested", "reason" (the basis a reader can check), "auto_reason" (code, text) or None}.
+
+    A prestation counts its occasions from the period's first year (`first_year`) to this one:
+    a two-year promise's "minst åtta trygghetsvandringar" is met by four a year, and its
+    activities' targets are summed over the period too."""
     cid = commitment.id
     occasions = work.occasions.get(cid, 0)
     if commitment.kind is CommitmentKind.EFFEKT:
@@ -23,6 +29,8 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
         if occasions:
             return _result(Verdict.DONE, "way_done", occasions=occasions, year=year)
         return _result(Verdict.NOT_FULFILLED, "nothing", year=year)
+    span = year_span(first_year or year, year)
+    occasions = work.period_occasions.get(cid, 0)
     target, counted = commitment.target_count, occasions
     if target is None and work.target_sum.get(cid):
         target, counted = work.target_sum[cid], work.targeted.get(cid, 0)
@@ -30,11 +38,11 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
     if target:
         case = ("target_met" if verdict is Verdict.FULFILLED else
                 "target_running" if verdict is Verdict.ONGOING else "target_missed")
-        return _result(verdict, case, occasions=counted, target=target, year=year,
+        return _result(verdict, case, occasions=counted, target=target, year=span,
                        all_done=work.all_done.get(cid, False))
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
                                                                                   "nothing")
-    return _result(verdict, case, occasions=occasions, year=year)
+    return _result(verdict, case, occasions=occasions, year=span)
 
 
 def suggest_verdict(occasions: int, target: int | None, running: bool) -> Verdict:

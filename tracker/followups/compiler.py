@@ -182,7 +182,8 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
             sections[body] = _section(f"{PARTY_PROMISES[c.party.value]}: {c.text.strip()}",
                                       prose.render("commitment.md.j2", work=work.text[c.id]),
                                       parent=key)
-            verdict = assess(c, work, links.get(c.id, []), series, year, running)
+            verdict = assess(c, work, links.get(c.id, []), series, year, running,
+                             first_year=promise.start_year)
             verdicts[str(c.id)] = {
                 **verdict, "override": None, "override_reason": "", "reason_code": None,
                 "party": c.party.value, "text": c.text, "kind": c.kind.value,
@@ -227,8 +228,8 @@ def _work(promise: Promise, year: int):
         places=queries.place_counts(promise.id, year),
         months=queries.months(promise.id, year), notes=queries.notes(promise.id, year),
         summary=queries.activity_summary(promise.id),
-        targeted=queries.targeted_occasions(promise.id, year),
-        cancelled=queries.cancelled(promise.id),
+        period=queries.period_occasions(promise, year),
+        cancelled=queries.cancelled(promise, year),
     )
 
 

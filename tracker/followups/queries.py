@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.followups import prose as texts
+from tracker.formatting import local_date
 from tracker.labels import ROLE
 from tracker.models import (
     Activity,
@@ -27,6 +28,7 @@ from tracker.models import (
     LogEntry,
     Membership,
     Place,
+    Promise,
     Role,
     Tip,
     TipStatus,
@@ -254,26 +256,40 @@ def notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str, str]]]:
     return found
 
 
-_TARGETED = (in_year(sa.select(Activity.commitment_id, sa.func.count()))
-             .where(Activity.target_count.is_not(None), Activity.status != ActivityStatus.CANCELLED)
-             .group_by(Activity.commitment_id))
+_PERIOD = (in_year(sa.select(
+    Activity.commitment_id, sa.func.count(),
+    sa.func.sum(sa.case((sa.and_(Activity.target_count.is_not(None),
+                                 Activity.status != ActivityStatus.CANCELLED), 1), else_=0))))
+    .group_by(Activity.commitment_id))
 
 
-def targeted_occasions(promise_id: int, year: int) -> dict[int, int]:
-    """commitment → occasions of the year logged on activities that have a target."""
-    return dict(db.session.execute(_TARGETED, year_params(promise_id, year)).all())
+def period_occasions(promise: Promise, year: int) -> dict[int, tuple[int, int]]:
+    """commitment → (occasions, of them on activities with a target) from the first day of the
+    promise's period to the end of the follow-up year: what a prestation's target is judged by
+    (its target and its activities' targets are for the period, not for one of its years)."""
+    params = {**year_params(promise.id, year), "first_day": date(promise.start_year, 1, 1)}
+    return {cid: (n, int(t or 0)) for cid, n, t in db.session.execute(_PERIOD, params)}
 
 
-def cancelled(promise_id: int) -> dict[int, list[tuple[str, str]]]:
-    """commitment → [(title, reason)] of its cancelled activities."""
+def cancelled(promise: Promise, year: int) -> dict[int, list[tuple[str, str]]]:
+    """commitment → [(title, reason)] of the activities cancelled for the year: planned within
+    it (from the start date to the due date), or without dates, last changed within it; a year
+    outside the period counts as its nearest year, so every cancelled activity is told once."""
     rows = db.session.execute(
-        sa.select(Activity.commitment_id, Activity.title, Activity.status_reason)
+        sa.select(Activity.commitment_id, Activity.title, Activity.status_reason,
+                  Activity.start_date, Activity.due_date, Activity.updated_at)
         .join(Commitment, Activity.commitment_id == Commitment.id)
-        .where(Commitment.promise_id == promise_id, Activity.status == ActivityStatus.CANCELLED)
+        .where(Commitment.promise_id == promise.id, Activity.status == ActivityStatus.CANCELLED)
         .order_by(Activity.commitment_id, Activity.title, Activity.id))
+
+    def within(y: int) -> int:
+        return min(max(y, promise.start_year), promise.end_year)
+
     found = defaultdict(list)
-    for cid, title, reason in rows:
-        found[cid].append((title, reason or ""))
+    for cid, title, reason, start, due, changed in rows:
+        years = [d.year for d in (start, due) if d is not None] or [local_date(changed).year]
+        if within(min(years)) <= year <= within(max(years)):
+            found[cid].append((title, reason or ""))
     return found
 
 

@@ -24,8 +24,10 @@ class Work:
     """Per commitment: its text figures, and the numbers verdicts and charts need."""
 
     text: dict[int, prose.CommitmentWork] = field(default_factory=dict)
-    occasions: dict[int, int] = field(default_factory=dict)
-    targeted: dict[int, int] = field(default_factory=dict)          # occasions with a target
+    occasions: dict[int, int] = field(default_factory=dict)         # in the year
+    # from the period's start to the year's end: all, and those on activities with a target
+    period_occasions: dict[int, int] = field(default_factory=dict)
+    targeted: dict[int, int] = field(default_factory=dict)
     activity_count: dict[int, int] = field(default_factory=dict)
     all_done: dict[int, bool] = field(default_factory=dict)
     target_sum: dict[int, int | None] = field(default_factory=dict)  # of activities' targets
@@ -34,7 +36,7 @@ class Work:
 
 
 def commitment_work(promise: Promise, year: int, types: list[ActivityType], *, totals, values,
-                    places, months, notes, summary, targeted, cancelled) -> Work:
+                    places, months, notes, summary, period, cancelled) -> Work:
     by_id = {t.id: t for t in types}
     place_lists, place_types = places
     grouped: dict[int, dict[int, dict[str, tuple]]] = defaultdict(lambda: defaultdict(dict))
@@ -59,7 +61,7 @@ def commitment_work(promise: Promise, year: int, types: list[ActivityType], *, t
             year=year,
         )
         work.occasions[c.id] = sum(-n for n, _name, _t in type_work)
-        work.targeted[c.id] = targeted.get(c.id, 0)
+        work.period_occasions[c.id], work.targeted[c.id] = period.get(c.id, (0, 0))
         work.activity_count[c.id] = activity_count
         work.all_done[c.id] = activity_count > 0 and done == activity_count
         work.target_sum[c.id] = target_sum

@@ -81,6 +81,11 @@ def _suggested_kind(context) -> CommitmentKind:
     return suggest_kind(values.get("text") or "", values.get("target_count"))
 
 
+def year_span(first: int, last: int) -> str:
+    """"2025", or "2025–2026": a promise's period, or the years a follow-up counts."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
 class Promise(db.Model):
     __tablename__ = "promise"
     __table_args__ = (
@@ -132,9 +137,7 @@ class Promise(db.Model):
 
     @property
     def period_label(self) -> str:
-        if self.start_year == self.end_year:
-            return str(self.start_year)
-        return f"{self.start_year}–{self.end_year}"
+        return year_span(self.start_year, self.end_year)
 
 
 class FocusArea(db.Model):
