@@ -258,3 +258,20 @@ def test_two_tables_on_one_page_each_under_its_focus_area():
                         "resecentrum.")]),
         ("Unga och narkotika", [("tillsammans", "Föräldramöten om narkotika.")])]
     assert "Insatserna följs upp varje kvartal" in text
+
+
+def test_a_pdf_whose_lines_and_places_run_past_the_limit_is_read_as_plain_text(monkeypatch):
+    """Past the size a promise's text could have, the lines' places are not parsed: the plain
+    text is read instead (and a text that long is refused by the reader, in Swedish)."""
+    from weasyprint import HTML
+
+    from tracker.services.promises import documents
+
+    html = ("<html><body><h2>Trygg trafik</h2><table><style>td, th { padding: 2pt 8pt }</style>"
+            "<tr><th>Aktivitet</th><th>Ansvarig</th>"
+            "</tr><tr><td>Hastighetskontroller</td><td>Polisen</td></tr></table></body></html>")
+    pdf = HTML(string=html).write_pdf()
+    assert "Hastighetskontroller\tPolisen" in text_of_upload("lofte.pdf", pdf, LIMIT)[0]
+    monkeypatch.setattr(documents, "MAX_PLACED_BYTES", 1000)
+    text, _kind = text_of_upload("lofte.pdf", pdf, LIMIT)
+    assert "\t" not in text and "Hastighetskontroller" in text and "Polisen" in text

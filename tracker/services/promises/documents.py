@@ -18,6 +18,7 @@ from lxml import etree
 from tracker.formatting import megabytes
 from tracker.services import DomainError
 from tracker.services.promises import pdf_tables
+from tracker.services.promises.drafts import MAX_TEXT_CHARS
 from tracker.services.promises.text_lines import EMPTY_CELL, is_table_header
 from tracker.translation import gettext as _
 
@@ -25,6 +26,7 @@ EXTENSIONS = ("docx", "pdf")
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024  # a .docx is a zip: refuse a zip bomb before parsing
 PDFTOTEXT_SECONDS = 20
 PDFTOTEXT = "pdftotext"
+MAX_PLACED_BYTES = MAX_TEXT_CHARS * 50  # pdftotext -bbox-layout writes ~30 bytes a character
 
 
 def extension_of(filename: str) -> str:
@@ -109,20 +111,29 @@ def _pdf_text(content: bytes) -> str:
         path = Path(directory) / "upload.pdf"
         path.write_bytes(content)
         # Every line with its place: tables are read as rows, bullets put back before items.
-        with_places = _pdftotext(program, path, "-bbox-layout", bad)
-        try:
-            text = pdf_tables.text_of(with_places)
-        except (etree.XMLSyntaxError, ValueError):
+        # Past MAX_PLACED_BYTES (a text far longer than a promise may be) plain text is read,
+        # which the reader refuses as too long without parsing the lines' places.
+        placed = Path(directory) / "lines.html"
+        _pdftotext(program, path, "-bbox-layout", bad, out=placed)
+        text = None
+        if placed.stat().st_size <= MAX_PLACED_BYTES:
+            try:
+                text = pdf_tables.text_of(placed.read_bytes())
+            except (etree.XMLSyntaxError, ValueError):
+                text = None  # read as plain text below
+        if text is None:
             text = _pdftotext(program, path, "", bad).decode("utf-8", errors="replace")
     # Lines wrapped at the page's margin are joined by the reader (text_lines.unwrapped).
     return text.replace("\f", "\n")
 
 
-def _pdftotext(program: str, path: Path, option: str, bad: DomainError) -> bytes:
+def _pdftotext(program: str, path: Path, option: str, bad: DomainError,
+               out: Path | None = None) -> bytes:
+    """The text on stdout (or in `out`); DomainError `bad` when pdftotext fails or runs long."""
     try:
         done = subprocess.run(
             [program, *([option] if option else []), "-enc", "UTF-8", "-nopgbrk", "-q",
-             str(path), "-"],
+             str(path), str(out or "-")],
             capture_output=True, timeout=PDFTOTEXT_SECONDS, check=False,
         )
     except subprocess.TimeoutExpired:
