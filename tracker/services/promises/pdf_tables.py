@@ -8,11 +8,15 @@ of the page reads as plain pdftotext reads it: the lines in their order, a blank
 the page's flows of text.
 
 The rows follow the column of what is done: a line there that starts in upper case after a line
-that ended (not on a comma or a word such as "och", "vid") starts a row, and a line in another
-column belongs to the row it stands beside or below (cells aligned at the top, as Word and
-LibreOffice lay them out). A line there without anything beside it goes on in the cell above;
+that ended (not on a comma or a word such as "och", "vid") starts a row. A cell in another column
+belongs to the row it starts beside (cells aligned at the top, as Word and LibreOffice lay them
+out) or, when cells are centred in their rows (a web page printed to PDF), to the row whose
+middle is nearest its own. A row with nothing beside its "what" cell goes on in the row above;
 at the end of the table it is text after the table (a place and date, a closing sentence). The
-table ends at a line wider than its column, a line left of the table or a gap of two lines.
+table ends at a line wider than its column, a line left of the table or a gap of two lines; one
+that ends at a page's foot may go on at the top of the next (below a running page header), and
+reads there under its header again. A bullet standing apart from its item (a PDF saved from
+Word) is put before the item.
 """
 from __future__ import annotations
 
@@ -24,15 +28,14 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tracker.services.promises.text_lines import _WRAP_WORDS, EMPTY_CELL, is_table_header
-from tracker.services.promises.text_patterns import _TABLE_WHAT
+from tracker.services.promises.text_patterns import _TABLE_WHAT, BULLET_SYMBOLS
 
 TOLERANCE = 3.0  # points: lines this close count as one row or one column
-COLUMN_GAP = 0.6  # a gap between words wider than this many line heights parts two cells
-_BOX = ("xMin", "yMin", "xMax", "yMax")
-RUNNING_HEADER_LINES = 2  # a table goes on below at most this many lines at a page's top
-# A list's bullet: Word's are drawn from the Symbol and Wingdings fonts (private-use letters)
-_LONE_BULLET = re.compile("[•·▪◦●○■□➢►\uf0b7\uf0a7\uf0d8\uf076\uf0fc]")
 CELL_GAP = 0.5  # points: lines further apart than this in a column are in two cells
+COLUMN_GAP = 0.6  # a gap between words wider than this many line heights parts two cells
+RUNNING_HEADER_LINES = 2  # a table goes on below at most this many lines at a page's top
+_LONE_BULLET = re.compile(f"[{BULLET_SYMBOLS}]")
+_BOX = ("xMin", "yMin", "xMax", "yMax")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 

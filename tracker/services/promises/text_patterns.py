@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
-_BULLET = re.compile(r"^(?:(?P<sym>[•·▪◦●○■□➢►*\uf0b7\uf0a7\uf0d8\uf076\uf0fc])|(?P<dash>[-–—])(?=\s)|(?P<num>\d{1,2})[.)](?=\s))"
-                     r"\s*(?P<text>.+)$")
+# A list's bullet symbols; Word's, in a PDF, are drawn from its Symbol and Wingdings fonts (letters
+# of Unicode's private use area)
+BULLET_SYMBOLS = "•·▪◦●○■□➢►\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
+_BULLET = re.compile(rf"^(?:(?P<sym>[{BULLET_SYMBOLS}*])|(?P<dash>[-–—])(?=\s)|"
+                     r"(?P<num>\d{1,2})[.)](?=\s))\s*(?P<text>.+)$")
 _QUOTE_START = re.compile(r"^(?:[\"”“«»]|[-–—]\s?[A-ZÅÄÖ])")
 _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅÄÖ]|[,.:]|$)")
 YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
