@@ -74,6 +74,16 @@ def test_another_commitment_shows_its_kind_and_what_was_done(client, town):
     assert "Träff med grannsamverkan" in block
 
 
+def test_a_concluded_promise_tells_what_was_done_during_its_period(client, town, session):
+    town["promise"].status = PromiseStatus.CONCLUDED
+    session.commit()
+    page = _page(client, town)
+    assert "hittills" not in page
+    assert "Löftet är avslutat." in page
+    assert re.search(r"<strong>5 av 10</strong>\s*tillfällen under perioden", page)
+    assert "1 tillfälle under perioden, i 1 aktivitet" in page
+
+
 def test_only_titles_marked_for_residents_and_never_people_or_notes(client, town):
     page = _page(client, town)
     for secret in ("Intern planering med nattvandrarna", "Hemlig anteckning", "Stina Samordnare",
