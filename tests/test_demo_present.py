@@ -1,6 +1,7 @@
 """The demo lives in the present: on any date, a working year around that date."""
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, timedelta
 
@@ -65,6 +66,14 @@ def test_the_demo_has_a_working_year_on_any_date(session, client, today):
         days = [day for t, day in entries if t == title and day.year == today.year]
         if today > date(today.year, 1, 10):  # the recurring ones are logged up to yesterday
             assert yesterday_week <= max(days) < today, title
+
+    # The template's notes speak of "next year" from 2023; here that is the year after theirs.
+    notes = session.scalars(
+        sa.select(LogEntry.note).join(Activity, LogEntry.activity_id == Activity.id)
+        .join(Commitment, Commitment.id == Activity.commitment_id)
+        .where(Commitment.promise_id == promise.id, LogEntry.note.like("%20__%"))).all()
+    years = {int(y) for note in notes for y in re.findall(r"\b20\d\d\b", note)}
+    assert years and min(years) >= promise.start_year, notes
 
     followups = {f.year: f for f in session.scalars(
         sa.select(FollowUp).where(FollowUp.promise_id == promise.id))}

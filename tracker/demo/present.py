@@ -8,6 +8,7 @@ The seeds' own promises (2019, 2022–2023, 2024) are left as they are, as histo
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from tracker.models import (
 from tracker.services.recurrence import occasions as expected_occasions
 
 SOURCE_PROMISE = "lidkoping-2022-2023"
+TEMPLATE_YEAR = 2023  # the year of the activities the demo's are made from (their notes' "now")
 LESSONS = (
     "Demotext: Samverkan i krogmiljön och de gemensamma lägesbilderna har fungerat bäst under "
     "året. Skolbesöken når alla klasser i årskurs 7 när de planeras redan i början av "
@@ -184,10 +186,14 @@ def _recurrence(item: dict, year: int, until: date) -> dict | None:
 
 def _log(result, context: Context, activity: Activity, item: dict, dates: list[date],
          rng: random.Random, *, with_notes: bool) -> None:
-    """Entries on the dates; the template's notes only on an activity that is over."""
+    """Entries on the dates; the template's notes only on an activity that is over, its years
+    moved with it ("utvecklas under 2024" written in 2023 reads "under 2026" in 2025)."""
     extra = OVERRIDES.get(activity.title, {})
+    moved = (activity.due_date or context.today).year - TEMPLATE_YEAR
+    notes = [re.sub(r"\b20\d\d\b", lambda m: str(int(m[0]) + moved), note)
+             for note in item.get("notes", [])] if with_notes else []
     item = {**item, "measures": {**item.get("measures", {}), **extra.get("measures", {})},
-            "notes": item.get("notes", []) if with_notes else []}
+            "notes": notes}
     entries = _log_entries(rng, activity, item, context.types[item["type"]], context.places,
                            context.users["kommunpolis"], dates=dates)
     db.session.add_all(entries)
