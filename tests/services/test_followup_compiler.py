@@ -620,3 +620,30 @@ def test_a_cancelled_activity_is_told_in_the_follow_up_of_its_own_year(session, 
                              _body(compile_followup(promise.id, year, today=AFTER), commitment))
             for year in (2024, 2025)}
     assert told == {2024: ["Temakväll 2024"], 2025: ["Temakväll 2025", "Temakväll 2027"]}
+
+
+def test_every_cancelled_activity_is_told_in_exactly_one_follow_up_of_its_period(session, town):
+    """Random plans: dates inside, across and outside a three-year period, or none at all."""
+    import random
+
+    rng = random.Random(20261207)
+    promise = _promise(town, start=2023, end=2025, title="Medborgarlöfte 2023–2025")
+    commitment = Commitment(promise_id=promise.id, party=Party.KOMMUNEN, text="Synas mer.")
+    db.session.add(commitment)
+    db.session.flush()
+    kind = _walk_type()
+    for n in range(40):
+        days = sorted(date(rng.randint(2021, 2027), rng.randint(1, 12), rng.randint(1, 28))
+                      for _ in range(2))
+        start, due = rng.choice([(days[0], days[1]), (days[0], None), (None, days[1]),
+                                 (None, None)])
+        db.session.add(Activity(
+            commitment_id=commitment.id, municipality_id=town.id, type_id=kind.id,
+            title=f"Inställd aktivitet {n:02d}", status=ActivityStatus.CANCELLED,
+            status_reason="Resurserna behövdes på annat håll.", start_date=start, due_date=due))
+    db.session.flush()
+
+    told = [title for year in (2023, 2024, 2025) for title in re.findall(
+        r"Inställd: (Inställd aktivitet \d+)",
+        _body(compile_followup(promise.id, year, today=date(2026, 3, 1)), commitment))]
+    assert sorted(told) == [f"Inställd aktivitet {n:02d}" for n in range(40)]

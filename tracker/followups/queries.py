@@ -272,9 +272,9 @@ def period_occasions(promise: Promise, year: int) -> dict[int, tuple[int, int]]:
 
 
 def cancelled(promise: Promise, year: int) -> dict[int, list[tuple[str, str]]]:
-    """commitment → [(title, reason)] of the activities cancelled for the year: planned within
-    it (from the start date to the due date), or without dates, last changed within it; a year
-    outside the period counts as its nearest year, so every cancelled activity is told once."""
+    """commitment → [(title, reason)] of the activities cancelled for the year: due within it
+    (without a due date, starting within it; without dates, last changed within it, in local
+    time); a year outside the period counts as its nearest, so each is told in one year."""
     rows = db.session.execute(
         sa.select(Activity.commitment_id, Activity.title, Activity.status_reason,
                   Activity.start_date, Activity.due_date, Activity.updated_at)
@@ -282,13 +282,10 @@ def cancelled(promise: Promise, year: int) -> dict[int, list[tuple[str, str]]]:
         .where(Commitment.promise_id == promise.id, Activity.status == ActivityStatus.CANCELLED)
         .order_by(Activity.commitment_id, Activity.title, Activity.id))
 
-    def within(y: int) -> int:
-        return min(max(y, promise.start_year), promise.end_year)
-
     found = defaultdict(list)
     for cid, title, reason, start, due, changed in rows:
-        years = [d.year for d in (start, due) if d is not None] or [local_date(changed).year]
-        if within(min(years)) <= year <= within(max(years)):
+        planned = (due or start or local_date(changed)).year
+        if min(max(planned, promise.start_year), promise.end_year) == year:
             found[cid].append((title, reason or ""))
     return found
 
