@@ -275,3 +275,22 @@ def test_a_pdf_whose_lines_and_places_run_past_the_limit_is_read_as_plain_text(m
     monkeypatch.setattr(documents, "MAX_PLACED_BYTES", 1000)
     text, _kind = text_of_upload("lofte.pdf", pdf, LIMIT)
     assert "\t" not in text and "Hastighetskontroller" in text and "Polisen" in text
+
+
+def test_signatures_at_the_top_of_the_page_after_a_table_are_not_its_rows():
+    """A table fills its page; the next begins with the place and date and the signatures side
+    by side. They are no commitments: a table goes on over a page only with a whole row."""
+    from weasyprint import HTML
+
+    rows = "".join(f"<tr><td>Trafikkontroll {i}</td><td>Polisen</td></tr>" for i in range(1, 31))
+    html = ("<html><head><style>td, th { padding: 3pt 8pt } @page { size: A5 }</style></head>"
+            "<body><h1>Medborgarlöfte 2026</h1><h2>Trygg trafik</h2><table style='border-spacing:0'>"
+            f"<tr><th>Aktivitet</th><th>Ansvarig</th></tr>{rows}</table>"
+            "<p style='break-before: page'>Tibro den 15 januari 2025</p>"
+            "<table style='border-spacing:0'><tr><td>Karin Nilsson</td><td>Johan Ek</td></tr>"
+            "<tr><td>Kommunstyrelsens ordförande</td><td>Lokalpolisområdeschef</td></tr></table>"
+            "</body></html>")
+    text, _kind = text_of_upload("lofte.pdf", HTML(string=html).write_pdf(), LIMIT)
+    [(title, commitments)] = _areas(text)
+    assert commitments == [("polisen", f"Trafikkontroll {i}.") for i in range(1, 31)]
+    assert "Karin Nilsson" in text and "Johan Ek" in text

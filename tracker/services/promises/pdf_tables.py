@@ -14,8 +14,11 @@ out) or, when cells are centred in their rows (a web page printed to PDF), to th
 middle is nearest its own. A row with nothing beside its "what" cell goes on in the row above;
 at the end of the table it is text after the table (a place and date, a closing sentence). The
 table ends at a line wider than its column, a line left of the table or a gap of two lines; one
-that ends at a page's foot may go on at the top of the next (below a running page header), and
-reads there under its header again. A bullet standing apart from its item (a PDF saved from
+that ends at a page's foot goes on at the top of the next when a whole row comes first there
+(past up to two lines of a running page header outside its columns, set apart by a gap of more
+than a line), and reads there
+under its header again; a line alone in the "what" column first (a place and date, a heading)
+means the table has ended. A bullet standing apart from its item (a PDF saved from
 Word) is put before the item.
 """
 from __future__ import annotations
@@ -34,6 +37,7 @@ TOLERANCE = 3.0  # points: lines this close count as one row or one column
 CELL_GAP = 0.5  # points: lines further apart than this in a column are in two cells
 COLUMN_GAP = 0.6  # a gap between words wider than this many line heights parts two cells
 RUNNING_HEADER_LINES = 2  # a table goes on below at most this many lines at a page's top
+HEADER_GAP = 1.2  # line heights between a running page header and the body, at least
 _LONE_BULLET = re.compile(f"[{BULLET_SYMBOLS}]")
 _BOX = ("xMin", "yMin", "xMax", "yMax")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -171,17 +175,17 @@ def _read(starts: list[float], what: int, header: list[_Line], below: list[_Line
     bottom = max((h.y1 for h in header), default=None)
     taken: list[tuple[int, _Line]] = []
     goes_on = True  # to the page's end, or to a gap: the next page may go on with it
-    skipped = 0
+    skipped: list[_Line] = []
     for line in below:
         column = _column(starts, line.x0)
         fits = column is not None and not (
             column + 1 < len(starts) and line.x1 > starts[column + 1] + TOLERANCE)
         if bottom is None:  # going on from the page before: past the page's running header
-            if not fits and skipped < RUNNING_HEADER_LINES:
-                skipped += 1
+            if not fits and len(skipped) < RUNNING_HEADER_LINES:
+                skipped.append(line)
                 continue
-            if not fits:
-                return None
+            if not fits or (skipped and line.y0 - max(o.y1 for o in skipped) < HEADER_GAP * height):
+                return None  # text, not a page header set apart above the table's rows
             bottom = line.y0
         if line.y0 - bottom > 2 * height:
             break
@@ -209,10 +213,8 @@ def _read(starts: list[float], what: int, header: list[_Line], below: list[_Line
     rows = _merged(cells, what)
     while rows and all(not cell for i, cell in enumerate(rows[-1]) if i != what):
         rows.pop()  # text after the table: a place and date, a closing sentence
-    while not header and rows and all(not cell for i, cell in enumerate(rows[0]) if i != what):
-        rows.pop(0)  # the page's running header above a table going on
-    if not rows:
-        return None
+    if not rows or (not header and all(not cell for i, cell in enumerate(rows[0]) if i != what)):
+        return None  # going on from the page before needs a whole row first ("Ort den …" is not)
     table = _Table(starts, what, goes_on, set(header))
     if header:
         heads = [[h] + [line for c, line in extra_header if c == i] for i, h in enumerate(header)]
