@@ -13,7 +13,7 @@ from tracker.models.promise import year_span
 
 
 def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool, *,
-           first_year: int | None = None) -> dict:
+           first_year: int) -> dict:
     """{"suggested", "reason" (the basis a reader can check), "auto_reason" (code, text) or None}.
 
     A prestation counts its occasions from the period's first year (`first_year`) to this one:
@@ -29,7 +29,7 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
         if occasions:
             return _result(Verdict.DONE, "way_done", occasions=occasions, year=year)
         return _result(Verdict.NOT_FULFILLED, "nothing", year=year)
-    span = year_span(first_year or year, year)
+    span = year_span(first_year, year)
     occasions = work.period_occasions.get(cid, 0)
     target, counted = commitment.target_count, occasions
     if target is None and work.target_sum.get(cid):

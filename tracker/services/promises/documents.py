@@ -2,6 +2,7 @@
 poppler's pdftotext. Anything else, or anything unreadable, is refused in Swedish."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
@@ -117,10 +118,8 @@ def _pdf_text(content: bytes) -> str:
         _pdftotext(program, path, "-bbox-layout", bad, out=placed)
         text = None
         if placed.stat().st_size <= MAX_PLACED_BYTES:
-            try:
+            with contextlib.suppress(etree.XMLSyntaxError, ValueError):  # plain text below
                 text = pdf_tables.text_of(placed.read_bytes())
-            except (etree.XMLSyntaxError, ValueError):
-                text = None  # read as plain text below
         if text is None:
             text = _pdftotext(program, path, "", bad).decode("utf-8", errors="replace")
     # Lines wrapped at the page's margin are joined by the reader (text_lines.unwrapped).

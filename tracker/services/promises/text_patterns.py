@@ -95,15 +95,14 @@ _PARTY_SWITCH = re.compile(rf",? (?:och|medan|samtidigt som) (?P<who>(?:kommunen
 NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
                 "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "femton": 15,
                 "tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "hundra": 100}
-_COUNT = re.compile(r"(?<![\w,.-])(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
-                    rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)}) (?P<noun>[a-zåäö]{{3,}})\b",
-                    re.I)
+# "minst fyra", "totalt 20": a count, in figures or in words
+_AMOUNT = (r"(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
+           rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})")
+_COUNT = re.compile(rf"(?<![\w,.-]){_AMOUNT} (?P<noun>[a-zåäö]{{3,}})\b", re.I)
 # A table's target column ("Mål", "Antal") whose cell is a count alone: "4", "minst fyra",
 # "20 st", "6 tillfällen" (a rate or a unit is more than a count alone)
 _TARGET_COLUMN = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning)\W*$", re.I)
-_BARE_COUNT = re.compile(r"^(?:(?:minst|totalt|sammanlagt|åtminstone) )?"
-                         rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})"
-                         r"(?: (?:st|stycken|gånger|tillfällen))?\.?$", re.I)
+_BARE_COUNT = re.compile(rf"^{_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))?\.?$", re.I)
 # Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"

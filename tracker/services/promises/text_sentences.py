@@ -144,11 +144,9 @@ def target_in(text: str) -> int | None:
     kvällar i veckan"); "en"/"ett" only after "minst"."""
     found = set()
     for match in _COUNT.finditer(text):
-        word = match["n"].lower()
-        number = int(word) if word.isdigit() else NUMBER_WORDS[word]
-        if (_NOT_COUNTED.match(match["noun"]) or _RATE.match(text[match.end():])
-                or (word.isdigit() and len(word) == 4 and 1900 <= number <= 2100)
-                or (number == 1 and not match["least"])):
+        number = _amount(match)
+        if (number is None or _NOT_COUNTED.match(match["noun"])
+                or _RATE.match(text[match.end():]) or (number == 1 and not match["least"])):
             continue
         found.add(number)
     return found.pop() if len(found) == 1 else None
@@ -159,9 +157,14 @@ def count_in_cell(column: str, cell: str) -> int | None:
     match = _BARE_COUNT.match(cell.strip()) if _TARGET_COLUMN.match(column.strip()) else None
     if match is None:
         return None
+    return _amount(match) or None  # 0 is no target
+
+
+def _amount(match: re.Match) -> int | None:
+    """The number of an _AMOUNT match ("fyra" → 4); None for a year ("2025")."""
     word = match["n"].lower()
     number = int(word) if word.isdigit() else NUMBER_WORDS[word]
-    return None if number == 0 or (len(word) == 4 and 1900 <= number <= 2100) else number
+    return None if len(word) == 4 and 1900 <= number <= 2100 else number
 
 
 def goal_in(sentence: str) -> str:
