@@ -300,6 +300,35 @@ def test_an_effect_is_judged_by_its_indicators_only(plan):
     assert worse["suggested"] == Verdict.NOT_FULFILLED.value
 
 
+def test_an_effect_is_judged_over_the_promise_s_period_not_from_years_before(plan):
+    """2019 was worse than now, but the promise of 2023 began from 2022's 12 %: worse since."""
+    plan["council"].kind = CommitmentKind.EFFEKT
+    link = CommitmentIndicator(commitment_id=plan["council"].id,
+                               indicator_id=plan["indicator"].id, higher_is_better=False)
+    db.session.add(link)
+    db.session.execute(sa.update(IndicatorValue).where(IndicatorValue.year == 2022)
+                       .values(value=12))
+    db.session.add(IndicatorValue(indicator_id=plan["indicator"].id,
+                                  municipality_id=plan["promise"].municipality_id, year=2019,
+                                  value=25))
+    db.session.flush()
+    council = str(plan["council"].id)
+
+    verdict = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
+    assert verdict["suggested"] == Verdict.NOT_FULFILLED.value
+    assert "Oro att gå ut på kvällen: 12 % (2022) och 15 % (2023)" in verdict["reason"]
+
+    # A target that only a value from before the period meets is not met by the promise.
+    db.session.execute(sa.delete(IndicatorValue).where(IndicatorValue.year == 2023))
+    link.target_value = 14
+    db.session.flush()
+    before = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
+    assert before["suggested"] == Verdict.CANNOT_ASSESS.value
+    assert before["auto_reason"]["code"] == "for_tidigt_att_bedoma"
+    assert ("det senaste värdet, 12 % (2022), är från före löftets period" in before["reason"])
+    assert "nått" not in before["reason"]
+
+
 def test_one_year_of_an_indicator_cannot_show_an_effect(plan):
     plan["council"].kind = CommitmentKind.EFFEKT
     db.session.add(CommitmentIndicator(commitment_id=plan["council"].id,

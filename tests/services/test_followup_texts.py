@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tracker.followups import prose, queries
+from tracker.followups.assess import period_points
 
 GOLDEN = Path(__file__).parent / "golden"
 WALKS = prose.TypeWork(
@@ -30,6 +31,14 @@ SERIES = prose.IndicatorSeries("Andel som känner oro", "procent", "SCB", False,
                                [(2021, 18.0, 24.0), (2022, 16.5, None), (2023, 15.0, 24.0)])
 ONE_YEAR = prose.IndicatorSeries("Anmälda brott", "antal", "Polisen", False,
                                  [(2023, 1034.0, None)])
+
+
+
+def _period(series: prose.IndicatorSeries, first_year: int) -> dict:
+    """What the verdict passes the line: the period's baseline and latest, and the newest."""
+    baseline, latest = period_points(series.points, first_year)
+    return dict(s=series, baseline=baseline, latest=latest, last=series.points[-1])
+
 
 CASES = {
     "summary": ("summary.md.j2", dict(
@@ -59,9 +68,11 @@ CASES = {
     "verdict_no_indicator": ("verdict.md.j2", dict(
         case="no_indicator", occasions=20, target=None, all_done=False, year=2023, lines=[])),
     "indicator_line": ("indicator_line.md.j2", dict(
-        s=SERIES, higher_is_better=False, target=12.0, target_met=False)),
+        **_period(SERIES, 2022), higher_is_better=False, target=12.0, target_met=False)),
     "indicator_line_one_year": ("indicator_line.md.j2", dict(
-        s=ONE_YEAR, higher_is_better=False, target=None, target_met=False)),
+        **_period(ONE_YEAR, 2023), higher_is_better=False, target=None, target_met=False)),
+    "indicator_line_before_period": ("indicator_line.md.j2", dict(
+        **_period(SERIES, 2024), higher_is_better=False, target=12.0, target_met=False)),
     "effect": ("effect.md.j2", dict(
         official_name="Götene kommun", year=2023, series=[SERIES, ONE_YEAR],
         effect_commitments=[{"text": "Tryggheten ska öka.", "measures": ["Andel som känner oro"]},

@@ -1,8 +1,8 @@
 """The suggested verdict of each commitment, by its kind (docs/domain.md, "Kinds of promise").
 
 A prestation is judged by occasions against its target, and finishing the activities never
-overrides a missed target. An effekt is judged only by its linked indicators; without one it
-cannot be assessed. An arbetssätt is "pågår" or "genomfört", never an automatic "uppfyllt".
+overrides a missed target. An effekt is judged only by its linked indicators, over the
+promise's period; without one it cannot be assessed. An arbetssätt is "pågår" or "genomfört", never an automatic "uppfyllt".
 Counting activities shows that work was done; only an indicator shows a state in the world.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
     cid = commitment.id
     occasions = work.occasions.get(cid, 0)
     if commitment.kind is CommitmentKind.EFFEKT:
-        return _effect(links, series, occasions, year, running)
+        return _effect(links, series, occasions, year, running, first_year)
     if commitment.kind is CommitmentKind.ARBETSSATT:
         if running:
             return _result(Verdict.ONGOING, "running", occasions=occasions, year=year)
@@ -55,7 +55,8 @@ def suggest_verdict(occasions: int, target: int | None, running: bool) -> Verdic
     return Verdict.PARTLY if occasions else Verdict.NOT_FULFILLED
 
 
-def _effect(links, series: dict, occasions: int, year: int, running: bool) -> dict:
+def _effect(links, series: dict, occasions: int, year: int, running: bool,
+            first_year: int) -> dict:
     if not links:
         return _result(Verdict.CANNOT_ASSESS, "no_indicator", occasions=occasions, year=year,
                        auto=(VerdictReason.OTHER, "inget mått är kopplat till löftet"))
@@ -65,10 +66,12 @@ def _effect(links, series: dict, occasions: int, year: int, running: bool) -> di
         if found is None or not found.points:
             states.append("unknown")
             continue
-        state, met = _indicator_state(found.points, higher, target)
+        baseline, latest = period_points(found.points, first_year)
+        state, met = _indicator_state(baseline, latest, higher, target)
         states.append(state)
         lines.append(prose.render("indicator_line.md.j2", s=found, higher_is_better=higher,
-                                  target=target, target_met=met))
+                                  target=target, target_met=met, baseline=baseline,
+                                  latest=latest, last=found.points[-1]))
     if not lines:
         return _result(Verdict.CANNOT_ASSESS, "no_values", year=year,
                        auto=(VerdictReason.TOO_EARLY, ""))
@@ -85,14 +88,31 @@ def _effect(links, series: dict, occasions: int, year: int, running: bool) -> di
     return _result(verdict, "indicators", lines=lines, auto=auto)
 
 
-def _indicator_state(points, higher: bool, target: float | None) -> tuple[str, bool]:
-    """'met', 'improved', 'not' or 'unknown' (one value and no target), and the target met."""
-    first, latest = points[0][1], points[-1][1]
-    met = target is not None and (latest >= target if higher else latest <= target)
-    improved = len(points) > 1 and latest != first and (latest > first) == higher
+def period_points(points, first_year: int) -> tuple[tuple | None, tuple | None]:
+    """(baseline, latest) of an indicator for a promise whose period began `first_year`.
+
+    The latest value must be from the period: one from before says nothing of what the
+    promise did. The baseline is the last value before the period or, without one, the
+    period's first; a change from years before the promise was made is not its effect."""
+    before = [p for p in points if p[0] < first_year]
+    during = [p for p in points if p[0] >= first_year]
+    if not during:
+        return None, None
+    baseline = before[-1] if before else (during[0] if len(during) > 1 else None)
+    return baseline, during[-1]
+
+
+def _indicator_state(baseline, latest, higher: bool, target: float | None) -> tuple[str, bool]:
+    """'met', 'improved', 'not' or 'unknown' (no value from the period, or one value and no
+    target), and the target met. Points are (year, value, …)."""
+    if latest is None:
+        return "unknown", False
+    value = latest[1]
+    met = target is not None and (value >= target if higher else value <= target)
+    improved = baseline is not None and value != baseline[1] and (value > baseline[1]) == higher
     if met:
         return "met", True
-    if target is None and len(points) < 2:
+    if target is None and baseline is None:
         return "unknown", False
     if target is None and improved:
         return "met", False
