@@ -259,6 +259,44 @@ def test_verdicts_by_kind_when_the_period_is_over(plan):
     assert together["override"] is None and together["reason_code"] is None
 
 
+@pytest.mark.parametrize("text, word", [
+    ("Kommunen lovar att gå trygghetsvandringar i alla stadsdelar.", "alla"),
+    ("Kommunen lovar att besöka samtliga klasser i årskurs 7.", "samtliga"),
+    ("Kommunen lovar att genomföra en trygghetsvandring varje höst.", "varje"),
+])
+def test_a_prestation_for_every_one_of_something_is_not_fulfilled_by_a_count_alone(
+        plan, text, word):
+    council = plan["council"]
+    council.text, council.kind = text, CommitmentKind.PRESTATION
+    db.session.flush()
+
+    verdict = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[str(council.id)]
+    assert verdict["suggested"] == Verdict.CANNOT_ASSESS.value
+    assert verdict["reason"] == (
+        f"2 genomförda tillfällen under 2023. Löftet säger ”{word}” men anger inget antal att "
+        "nå, så det går inte att räkna fram om alla har nåtts; med ett mål (antal tillfällen) "
+        "för åtagandet kan det bedömas.")
+    assert verdict["auto_reason"] == {"code": "annat", "text": "löftet anger inget antal att nå"}
+
+    council.target_count = 2  # the coordinator says how many "all" is
+    db.session.flush()
+    counted = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[str(council.id)]
+    assert counted["suggested"] == Verdict.FULFILLED.value
+    assert counted["reason"] == "2 av 2 planerade tillfällen har genomförts under 2023."
+
+
+def test_a_prestation_without_a_target_or_every_is_fulfilled_by_its_occasions(plan):
+    council = plan["council"]
+    council.text = "Kommunen lovar att ordna en trygghetsvandring öppen för alla."
+    council.kind = CommitmentKind.PRESTATION
+    db.session.flush()
+
+    verdict = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[str(council.id)]
+    assert verdict["suggested"] == Verdict.FULFILLED.value
+    assert verdict["reason"] == ("2 genomförda tillfällen under 2023; löftet anger inget antal "
+                                 "att nå.")
+
+
 def test_finishing_every_activity_never_turns_a_missed_target_into_fulfilled(plan):
     plan["police"].target_count = 8
     plan["controls"].status = ActivityStatus.DONE

@@ -1,7 +1,8 @@
 """The suggested verdict of each commitment, by its kind (docs/domain.md, "Kinds of promise").
 
 A prestation is judged by occasions against its target, and finishing the activities never
-overrides a missed target. An effekt is judged only by its linked indicators, over the
+overrides a missed target; without a target, occasions fulfil it unless it promises every one
+of something ("samtliga klasser"), which a count cannot show. An effekt is judged only by its linked indicators, over the
 promise's period; without one it cannot be assessed. An arbetssätt is "pågår" or "genomfört", never an automatic "uppfyllt".
 Counting activities shows that work was done; only an indicator shows a state in the world.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from tracker.followups import prose
 from tracker.models import Commitment, CommitmentKind, Verdict, VerdictReason
-from tracker.models.promise import year_span
+from tracker.models.promise import word_for_every, year_span
 
 
 def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool, *,
@@ -40,6 +41,10 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
                 "target_running" if verdict is Verdict.ONGOING else "target_missed")
         return _result(verdict, case, occasions=counted, target=target, year=span,
                        all_done=work.all_done.get(cid, False))
+    if verdict is Verdict.FULFILLED and (word := word_for_every(commitment.text)):
+        # "besöka samtliga klasser" without a number: one visit does not show them all.
+        return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
+                       word=word, auto=(VerdictReason.OTHER, "löftet anger inget antal att nå"))
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
                                                                                   "nothing")
     return _result(verdict, case, occasions=occasions, year=span)

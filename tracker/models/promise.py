@@ -61,6 +61,17 @@ _OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
 )]
 
 
+# Every one of something ("samtliga klasser", "alla skolor", "varje helg"; not "öppen för
+# alla"): a count of occasions cannot show that every one was reached.
+_EVERY = re.compile(r"\b(samtliga|varje|vartenda|vart)\b|(?<!för )\balla\b", re.IGNORECASE)
+
+
+def word_for_every(text: str) -> str | None:
+    """The word by which the wording promises every one of something, or None."""
+    found = _EVERY.search(" ".join((text or "").split()))
+    return found.group(0).lower() if found else None
+
+
 def suggest_kind(text: str, target_count: int | None = None) -> CommitmentKind:
     """The kind the wording suggests: a number to reach is a prestation, a state to reach an
     effekt, anything else a way of working. Effect wording wins over an activity verb
