@@ -213,6 +213,38 @@ def wrk(url: str, *, method: str = "GET", body: str = "", cookie: str = "",
             "errors": errors, "non_2xx_3xx": raw["non_2xx_3xx"], "raw": raw}
 
 
+def process_cpu(servers: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named server (its gunicorn master and the workers whose
+    parent it is) and by PostgreSQL's processes on this machine, from /proc (Linux)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    owners = {pid: name for name, pid in servers.items()}
+    used: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue  # the process ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        name = (owners.get(int(pid)) or owners.get(int(fields[1]))
+                or ("postgres" if command.startswith("postgres") else None))
+        if name:
+            used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / hz
+    return used
+
+
+def measured(server: Server, url: str, **options) -> dict:
+    """A wrk run, with the CPU milliseconds per request of the server and of PostgreSQL."""
+    name = {"server": server.process.pid}
+    before = process_cpu(name)
+    result = wrk(url, **options)
+    after = process_cpu(name)
+    result["cpu_ms_per_request"] = {
+        key: round((after[key] - before.get(key, 0.0)) * 1000 / max(result["requests"], 1), 2)
+        for key in after}
+    return result
+
+
 def load_test(url: str, targets: dict) -> dict:
     """Every page under load, and the floor right before and right after the activity list.
 
@@ -249,8 +281,9 @@ def load_test(url: str, targets: dict) -> dict:
                 floor_runs.append(_floor_run(floor, floor_path, "before"))
             say(f"  wrk {name}: {method} {path}")
             load = os.getloadavg()
-            results[name] = wrk(server.base + path, method=method, body=body,
-                                cookie=browser.cookie(), expect=expect, once_field=once_field)
+            results[name] = measured(server, server.base + path, method=method, body=body,
+                                     cookie=browser.cookie(), expect=expect,
+                                     once_field=once_field)
             results[name]["loadavg_before"] = load
             say(f"    {fmt(results[name])}")
             if name == "activity_list":
@@ -266,7 +299,7 @@ def load_test(url: str, targets: dict) -> dict:
 def _floor_run(floor: Server, path: str, when: str) -> dict:
     say(f"  wrk floor ({when} the activity list): GET {path}")
     load = os.getloadavg()
-    result = wrk(floor.base + path)
+    result = measured(floor, floor.base + path)
     result["loadavg_before"] = load
     say(f"    {fmt(result)}")
     return result
@@ -280,8 +313,11 @@ def _mean_of(runs: list[dict]) -> dict:
 
 
 def fmt(r: dict) -> str:
+    cpu = r.get("cpu_ms_per_request")
     return (f"{r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  "
-            f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}")
+            f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}"
+            + (f"  CPU ms/request: server {cpu.get('server', 0):.2f}, PostgreSQL "
+               f"{cpu.get('postgres', 0):.2f}" if cpu else ""))
 
 
 # --- the run ---------------------------------------------------------------------------------
