@@ -549,7 +549,10 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Genomföra en trygghetsvandring.", None),          # "en" is an article here
     ("Vara synliga två kvällar i veckan.", None),       # a rate, not a total
     ("Genomföra 2 lektionstimmar per klass.", None),
-    ("Genomföra sex insatser om året.", None),
+    ("Genomföra sex insatser om året.", 6),              # a one-year promise
+    ("Besöka samtliga klasser i årskurs 8 med information.", None),  # names, not counts
+    ("Besöka 12 skolor i åk 7 och 8.", 12),
+    ("Genomföra 20 kontroller vid skolor och i bostadsområden varje vecka.", None),
     ("Minska oron med 15 procent.", None),              # a unit
     ("Under 2025 synas mer i centrum.", None),          # a year
     ("Genomföra 20 kontroller och 5 vandringar.", None),  # two numbers: which?
@@ -557,6 +560,23 @@ def test_a_commitment_given_as_lines_of_field_and_value():
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
     draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")
     assert [c.target_count for c in draft.focus_areas[0].commitments] == [target]
+
+
+@pytest.mark.parametrize("period, text, target, note", [
+    ("2025–2026", "Genomföra minst 30 hastighetskontroller vid skolor och i bostadsområden per år.",
+     60, "30 per år under periodens 2 år"),
+    ("2025–2027", "Anordna två föräldraträffar årligen.", 6, "2 per år under periodens 3 år"),
+    ("2025–2026", "Trygghetsvandringar i centrum. Mål: 2 per år.", 4,
+     "2 per år under periodens 2 år"),
+    ("2025–2026", "Genomföra minst fyra trygghetsvandringar per år, varav en i Floby.", 8,
+     "4 per år under periodens 2 år"),
+    ("2025–2026", "Genomföra 20 kontroller under 2025.", 20, ""),
+    ("", "Genomföra minst fyra trygghetsvandringar per år.", None, ""),  # how many years?
+])
+def test_a_count_per_year_is_the_target_for_each_year_of_the_period(period, text, target, note):
+    draft = parse_promise_text(f"Medborgarlöfte {period}\nTrafik\nPolisen lovar att:\n- {text}")
+    commitment = draft.focus_areas[0].commitments[0]
+    assert (commitment.target_count, commitment.target_note) == (target, note)
 
 
 def test_a_commitment_outside_the_focus_areas_gets_its_target_too():

@@ -84,10 +84,12 @@ def parse_promise_text(text: str) -> PromiseDraft:
     draft.sources_note = _sources_note(reader.notes) or _basis_sentences(readable)
     _place_other_commitments(draft, reader)
     _settle_focus_areas(draft, reader, lines)
+    years = draft.end_year - draft.start_year + 1 if draft.start_year and draft.end_year else None
     for commitment in [*draft.other_commitments,
                        *(c for a in draft.focus_areas for c in a.commitments)]:
         if commitment.target_count is None:  # "minst fyra trygghetsvandringar" → 4
-            commitment.target_count = target_in(commitment.text)
+            commitment.target_count, note = target_in(commitment.text, years)
+            commitment.target_note = commitment.target_note or note
     if draft.commitment_count > MAX_COMMITMENTS or len(draft.focus_areas) > MAX_FOCUS_AREAS:
         raise DomainError(_(
             "Texten innehåller fler än %(commitments)d åtaganden eller %(areas)d fokusområden. "

@@ -106,10 +106,23 @@ _BARE_COUNT = re.compile(rf"^{_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))?\.
 # Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"
-                          r"dagar|gånger|tillfällen)$", re.I)
-_RATE = re.compile(r"^\W*(?:\w+ ){0,2}(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
-                   r"(?:veckan?|månaden?|året|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b)",
-                   re.I)
+                          r"dagar|gånger|tillfällen|"
+                          # a number followed by a small word is no count of anything
+                          r"med|och|som|för|till|från|per|vid|under|efter|inom|mot|samt|eller|"
+                          r"där|när|att)$", re.I)
+# A number that names something rather than counts it: "årskurs 8", "åk 7", "vecka 12",
+# "väg 26", "kl. 22"
+_NAMING_NUMBER = re.compile(r"(?:^|\W)(?:årskurs|åk|klass|vecka|v|nr|nummer|kapitel|sida|steg|"
+                            r"väg|riksväg|länsväg|linje|buss|kl|område|zon)\.? ?$", re.I)
+_RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
+                   r"(?:veckan?|månaden?|året|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b|"
+                   r"\bårligen\b)", re.I)
+# A count per year: over a longer period, the target is the count for each of its years
+_YEARLY = re.compile(r"(?:\b(?:per|varje|om|i) (?:år|året|kalenderår)\b|\bårligen\b)", re.I)
+# "Mål: 2 per år": a count per year with no noun
+_COUNT_PER_YEAR = re.compile(
+    rf"(?<![\w,.-]){_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))? (?:per år|om året|årligen)\b",
+    re.I)
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "

@@ -14,12 +14,14 @@ from tracker.services.promises.text_patterns import (
     _AND_THEN,
     _BARE_COUNT,
     _COUNT,
+    _COUNT_PER_YEAR,
     _GOAL,
     _INLINE,
     _INLINE_INVERTED,
     _INLINE_TIME_FIRST,
     _INLINE_TOGETHER_FIRST,
     _LED_BY_PARTY,
+    _NAMING_NUMBER,
     _NOT_A_VERB,
     _NOT_COUNTED,
     _PARTY_HEADING,
@@ -29,6 +31,7 @@ from tracker.services.promises.text_patterns import (
     _RATE,
     _SENTENCE_END,
     _TARGET_COLUMN,
+    _YEARLY,
     NUMBER_WORDS,
 )
 
@@ -138,18 +141,38 @@ def _starts_with_a_verb(text: str) -> bool:
     return word.endswith("a") and word not in _NOT_A_VERB
 
 
-def target_in(text: str) -> int | None:
-    """The number of occasions a commitment promises, when it names exactly one: "genomföra
-    minst fyra trygghetsvandringar" → 4. Not a year, a unit ("20 procent") or a rate ("två
-    kvällar i veckan"); "en"/"ett" only after "minst"."""
+def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
+    """The number of occasions a commitment promises over its period of `years` years, when it
+    names exactly one, and a note on how it was counted: "genomföra minst fyra
+    trygghetsvandringar" → (4, ""); "minst 30 kontroller per år" over two years → (60, "30 per
+    år under periodens 2 år"). Not a year, a unit ("20 procent"), a number that names
+    something ("årskurs 8") or another rate ("två kvällar i veckan"); "en"/"ett" only after
+    "minst"; a yearly count not when the period is unknown (`years` None)."""
     found = set()
     for match in _COUNT.finditer(text):
         number = _amount(match)
         if (number is None or _NOT_COUNTED.match(match["noun"])
-                or _RATE.match(text[match.end():]) or (number == 1 and not match["least"])):
+                or _NAMING_NUMBER.search(text[:match.start()])
+                or (number == 1 and not match["least"])):
             continue
-        found.add(number)
-    return found.pop() if len(found) == 1 else None
+        clause = _CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
+        yearly = bool(_YEARLY.search(clause))
+        if _RATE.search(clause) and not yearly:
+            continue
+        found.add((number, yearly))
+    found |= {(n, True) for m in _COUNT_PER_YEAR.finditer(text) if (n := _amount(m))}
+    if len(found) != 1:
+        return None, ""
+    number, yearly = found.pop()
+    if not yearly:
+        return number, ""
+    if years is None:
+        return None, ""
+    return number * years, (f"{number} per år under periodens {years} år" if years > 1 else "")
+
+
+# Where what a count says ends: "20 kontroller vid skolor per år, varav …"
+_CLAUSE_END = re.compile(r"[.;:]|, (?:varav|och|samt|men|där)\b")
 
 
 def count_in_cell(column: str, cell: str) -> int | None:
