@@ -606,3 +606,16 @@ def test_a_target_column_holding_a_count_alone_gives_the_target():
         ("Trygghetsvandringar i centrum", 4), ("Hastighetskontroller vid skolor", 20),
         ("Föräldramöten", 6), ("Helgpatruller", None), ("Skolbesök", None),
         ("Minska oron", None), ("Lägesbild", None), ("Nattvandringar", 12)]
+
+
+def test_the_basis_note_says_what_was_held_not_what_a_promise_is_or_what_was_found():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2025–2026\n"
+        "Ett medborgarlöfte är ett åtagande som bygger på en gemensam lägesbild.\n\n"
+        "Under hösten 2024 genomfördes medborgardialoger i Stenstorp och Floby. Enligt "
+        "trygghetsmätningen känner 31 procent oro i centrum. Polisens enkät har också legat "
+        "till grund.\n\n"
+        "Trafik\nPolisen lovar att:\n- Genomföra hastighetskontroller.")
+    assert draft.sources_note == (
+        "Under hösten 2024 genomfördes medborgardialoger i Stenstorp och Floby. Polisens enkät "
+        "har också legat till grund.")

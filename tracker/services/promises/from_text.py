@@ -224,12 +224,23 @@ def _problem_fallback(lines: list[Line]) -> str:
 
 
 def _basis_sentences(lines: list[Line]) -> str:
-    """The sentences that say what the promise is based on."""
+    """The sentences that say what the promise is based on, or that a source of it was held
+    ("Under hösten genomfördes medborgardialoger i Floby"); not what a medborgarlöfte is, nor
+    what a source found (that is the problem picture)."""
     found: dict[str, None] = {}  # in order, once each
     for line in lines:
         if line.kind == "paragraph":
-            found.update((s, None) for s in sentences(line.text) if BASIS.search(s))
+            found.update((s, None) for s in sentences(line.text) if not _DEFINITION.match(s) and (
+                BASIS.search(s) or (_HELD.search(s) and any(
+                    pattern.search(s) for pattern in SOURCE_PATTERNS.values()))))
     return " ".join(found)
+
+
+# "Ett medborgarlöfte är …", "Medborgarlöften bygger på …": what every promise is
+_DEFINITION = re.compile(r"(?:ett )?medborgarlöften? (?:är|bygger|ska|handlar)\b", re.I)
+# A source held: "genomfördes medborgardialoger", "har haft dialoger", "hölls möten"
+_HELD = re.compile(r"\b(?:genomför(?:de|des|ts)|hölls|höll|hållits|har haft|hade|anordnade?s?|"
+                   r"gjordes|gjorts)\b", re.I)
 
 
 def _settle_focus_areas(draft: PromiseDraft, reader: Reader, lines: list[Line]) -> None:
