@@ -619,3 +619,22 @@ def test_the_basis_note_says_what_was_held_not_what_a_promise_is_or_what_was_fou
     assert draft.sources_note == (
         "Under hösten 2024 genomfördes medborgardialoger i Stenstorp och Floby. Polisens enkät "
         "har också legat till grund.")
+
+
+def test_a_together_promise_in_the_present_tense_and_signatories_who_sign_for_a_party():
+    draft = parse_promise_text(
+        "Medborgarlöfte för Piteå 2026\n"
+        "Löfte 1 – Tryggare Stadsfjärden\n"
+        "Boende beskriver otrygghet kvällstid kring centrumhuset.\n"
+        "Polisen åtar sig att patrullera i Stadsfjärden två kvällar i veckan.\n"
+        "Tillsammans genomför vi tre trygghetsvandringar i området under året.\n\n"
+        "Piteå 2026-01-15\n\n"
+        "För Piteå kommun: Helena Stenberg, kommunstyrelsens ordförande\n"
+        "För Polisen:\nJohan Nilsson\nLokalpolisområdeschef Piteå\n")
+    assert _areas(draft) == [("Tryggare Stadsfjärden", [
+        ("polisen", "Patrullera i Stadsfjärden två kvällar i veckan."),
+        ("tillsammans", "Genomför tre trygghetsvandringar i området under året.")])]
+    assert draft.focus_areas[0].commitments[1].target_count == 3
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Helena Stenberg", "Kommunstyrelsens ordförande"),
+        ("Johan Nilsson", "Lokalpolisområdeschef Piteå")]

@@ -84,6 +84,11 @@ _FIELD_DETAIL = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning|när
 _TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prioriterat område)\W*$",
                          re.I)
 # "Tillsammans ska vi …", "Gemensamt kommer polisen och kommunen att …"
+# "Tillsammans genomför vi tre trygghetsvandringar": the together promise in the present tense
+_TOGETHER_PRESENT = re.compile(
+    rf"^(?:Tillsammans|Gemensamt) (?P<verb>(?!(?:är|har|blir|var|kan)\b)[a-zåäö]{{2,}}r) "
+    rf"(?:vi|polisen och kommunen|kommunen och polisen|polisen och {_TOWN}|{_TOWN} och polisen) "
+    rf"(?P<rest>.+)$")
 _INLINE_TOGETHER_FIRST = re.compile(
     rf"^(?P<who>Tillsammans|Gemensamt) (?:ska|skall|kommer|lovar) (?:vi|polisen och kommunen|"
     rf"kommunen och polisen|polisen och {_TOWN}|{_TOWN} och polisen)(?: att)? (?P<rest>.+)$")
@@ -177,6 +182,8 @@ _NAME_THEN_ROLE = re.compile(rf"(?P<name>{_NAME}){_PARTY_MARK.format('p2')},? (?
 _SIGNING = re.compile(r"underteckna|skriv\w* under|skrev\b.*\bunder\b|signera", re.I)
 _NAME_TITLE_LINE = re.compile(rf"^(?P<name>{_NAME}){_PARTY_MARK.format('party')},\s*"
                               r"(?P<title>[^,]{2,100})$")
+# "För Piteå kommun: Helena Stenberg, kommunstyrelsens ordförande": whom a signatory signs for
+_SIGNS_FOR = re.compile(r"^(?:för|på uppdrag av) [^:]{2,60}:\s*", re.I)
 _NAME_ONLY = re.compile(rf"^(?!{_ROLE}){_NAME}(?: \([A-ZÅÄÖ]{{1,4}}\))?$")
 _HAS_ROLE = re.compile(_ROLE)
 

@@ -35,6 +35,7 @@ from tracker.services.promises.text_patterns import (
     _ROLE_THEN_NAME,
     _SIGNED_HEADING,
     _SIGNING,
+    _SIGNS_FOR,
     _SOURCES,
     _TITLE,
     FOLLOW_UP,
@@ -134,9 +135,12 @@ class Reader(CommitmentTables):
     def heading(self, text: str) -> None:
         if self._field_line(text):
             return
-        if (self.section == "signatories" and self.name_waiting and not _NAME_ONLY.match(text)) \
-                or _NAME_TITLE_LINE.match(text):
-            if self.signatory_line(text):
+        signed = _SIGNS_FOR.sub("", text)
+        if self.section == "signatories" and not signed:
+            return  # "För Polisen:" above the name
+        if (self.section == "signatories" and self.name_waiting and not _NAME_ONLY.match(signed)) \
+                or _NAME_TITLE_LINE.match(signed):
+            if self.signatory_line(signed):
                 return
         self.name_waiting, self.names_waiting = "", []
         self.describing = None
@@ -225,8 +229,9 @@ class Reader(CommitmentTables):
             self._add(CommitmentDraft(self.party, text))  # plain lines under a party heading
             return
         self._end_party_block()
-        if self.section == "signatories" or _NAME_TITLE_LINE.match(text):
-            if self.signatory_line(text):
+        signed = _SIGNS_FOR.sub("", text)
+        if self.section == "signatories" or _NAME_TITLE_LINE.match(signed):
+            if self.signatory_line(signed):
                 return
         if self.section == "problem":
             self.problem_target.append(text)

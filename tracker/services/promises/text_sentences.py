@@ -31,6 +31,7 @@ from tracker.services.promises.text_patterns import (
     _RATE,
     _SENTENCE_END,
     _TARGET_COLUMN,
+    _TOGETHER_PRESENT,
     _YEARLY,
     NUMBER_WORDS,
 )
@@ -85,6 +86,10 @@ def capitalised(text: str) -> str:
 def inline_commitments(sentence: str) -> list[CommitmentDraft]:
     """The promises a sentence in running text makes: "Polisen ska …", "… lovade polisen att A
     samt öka B" (two, when both parts start with a verb)."""
+    present = _TOGETHER_PRESENT.match(sentence)
+    if present:  # "Tillsammans genomför vi A" → "Genomför A", as a list item led by its party
+        return [CommitmentDraft(TOGETHER, capitalised(part))
+                for part in _clauses(f"{present['verb']} {present['rest']}")]
     match = (_INLINE.match(sentence) or _INLINE_TOGETHER_FIRST.match(sentence)
              or _INLINE_TIME_FIRST.match(sentence) or _INLINE_INVERTED.search(sentence))
     if not match:
