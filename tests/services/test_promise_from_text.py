@@ -638,3 +638,20 @@ def test_a_together_promise_in_the_present_tense_and_signatories_who_sign_for_a_
     assert [(s.name, s.title) for s in draft.signatories] == [
         ("Helena Stenberg", "Kommunstyrelsens ordförande"),
         ("Johan Nilsson", "Lokalpolisområdeschef Piteå")]
+
+
+def test_numbered_commitments_as_field_lines_with_the_activity_that_keeps_each():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2025–2027\nUnder 2024 hölls dialogmöten med boende i Orminge.\n\n"
+        "Fokusområde: Trygg offentlig miljö\n"
+        "Åtagande 1: Öka polisens närvaro i Orminge centrum\nAnsvarig: Polisen\n"
+        "Aktivitet: Fotpatrullering fredag och lördag kväll, minst 40 gånger per år.\n\n"
+        "Åtagande 2: Förbättra belysningen i gångtunnlar\nAnsvarig: Kommunen\n"
+        "Aktivitet: Se över belysningen i fem gångtunnlar.\n")
+    assert _areas(draft) == [("Trygg offentlig miljö", [
+        ("polisen", "Öka polisens närvaro i Orminge centrum. Aktivitet: Fotpatrullering fredag "
+                    "och lördag kväll, minst 40 gånger per år."),
+        ("kommunen", "Förbättra belysningen i gångtunnlar. Aktivitet: Se över belysningen i fem "
+                     "gångtunnlar.")])]
+    assert [c.target_count for c in draft.focus_areas[0].commitments] == [120, 5]
+    assert "medborgardialog" in draft.sources

@@ -77,7 +77,8 @@ _TABLE_WHO = re.compile(r"^(?:(?:huvud)?ansvarig(?:a)?(?: part| aktör)?|ansvar|
                         r"vem|vem gör vad|utförare|aktör(?:er)?)\W*$", re.I)
 # The same as lines of their own: "Aktivitet: Hastighetskontroller" then "Ansvar: Polisen", "Mål: 20"
 _FIELD = re.compile(r"^(?P<key>[A-ZÅÄÖa-zåäö][^:]{1,29}):\s*(?P<value>\S.*)$")
-_FIELD_WHAT = re.compile(r"^(?:åtagande|aktivitet|insats|åtgärd)$", re.I)
+_FIELD_WHAT = re.compile(r"^(?P<what>åtagande|aktivitet|insats|åtgärd)(?: (?:nr )?\d{1,2})?$",
+                         re.I)
 _FIELD_DETAIL = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning|när|tid(?:punkt|splan)?|"
                            r"period|plats(?:er)?|var|mätetal|indikator|uppföljning|kommentar)$",
                            re.I)
@@ -189,7 +190,7 @@ _HAS_ROLE = re.compile(_ROLE)
 
 SOURCE_PATTERNS = {
     "medborgardialog": re.compile(
-        r"medborgardialog|dialog(?:er|en)? med (?:medborgar|invånar|kommuninvånar|"
+        r"medborgardialog|dialog(?:er|en|möten?|träff\w*)? med (?:medborgar|invånar|kommuninvånar|"
         r"kommun invånar|boende|allmänhet|ungdomar)", re.I),
     "enkat": re.compile(r"(?<!medarbetar)enkät|medborgarundersökning|\bNTU\b", re.I),
     "trygghetsmatning": re.compile(r"trygghetsmätning|trygghetsundersökning", re.I),

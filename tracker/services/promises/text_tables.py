@@ -15,6 +15,8 @@ from tracker.services.promises.text_patterns import (
 )
 from tracker.services.promises.text_sentences import capitalised, count_in_cell, party_of_cell
 
+_PROMISED = {"åtagande"}  # a field naming the commitment itself, not how it is kept
+
 
 class CommitmentTables:
     """Mixed into the Reader, whose section, focus areas and `_add` it uses."""
@@ -67,6 +69,8 @@ class CommitmentTables:
         self._add(CommitmentDraft(party_of_cell(cells[who]), text, target_count=target))
         return True
 
+    item_promised = False  # the field-line commitment was given as "Åtagande:"
+
     def _field_line(self, text: str) -> bool:
         """A commitment given as lines of "field: value": "Aktivitet: …" adds it (both
         parties' until told), "Ansvar: Polisen" gives its party (as a table's "Ansvarig" cell),
@@ -76,8 +80,14 @@ class CommitmentTables:
             self.item = None
             return False
         key, value = field["key"].strip(), field["value"].strip()
-        if _FIELD_WHAT.match(key):
+        what = _FIELD_WHAT.match(key)
+        if what and self.item is not None and self.item_promised \
+                and what["what"].lower() not in _PROMISED:
+            # "Åtagande 1: Öka närvaron" then "Aktivitet: Fotpatrullering …": how it is kept
+            self.item.text = f"{self.item.text.rstrip('.')}. {capitalised(f'{key}: {value}')}"
+        elif what:
             self.item = CommitmentDraft(TOGETHER, capitalised(value))
+            self.item_promised = what["what"].lower() in _PROMISED
             self.section = "promises"
             self._add(self.item)
         elif self.item is not None and _TABLE_WHO.match(key):
