@@ -655,3 +655,20 @@ def test_numbered_commitments_as_field_lines_with_the_activity_that_keeps_each()
                      "gångtunnlar.")])]
     assert [c.target_count for c in draft.focus_areas[0].commitments] == [120, 5]
     assert "medborgardialog" in draft.sources
+
+
+def test_a_web_page_with_question_headings_and_tillsammans_kommer_vi_att():
+    draft = parse_promise_text(
+        "Meny\nSök\nMedborgarlöfte i Kungälv 2026\n\nVad har vi sett?\n"
+        "Många invånare känner sig otrygga i centrala Kungälv på kvällar.\n\nVad lovar vi?\n"
+        "Polisen kommer att:\n- öka närvaron i centrala Kungälv fredag och lördag kväll\n"
+        "Kommunen kommer att:\n- utöka antalet fältsekreterare med två tjänster\n"
+        "Tillsammans kommer vi att:\n- genomföra fyra trygghetsvandringar\n")
+    assert draft.problem_picture == "Många invånare känner sig otrygga i centrala Kungälv på kvällar."
+    commitments = [(c.party, c.text, c.target_count) for a in draft.focus_areas
+                   for c in a.commitments]
+    assert commitments == [
+        ("polisen", "öka närvaron i centrala Kungälv fredag och lördag kväll", None),
+        ("kommunen", "utöka antalet fältsekreterare med två tjänster", None),  # no occasions
+        ("tillsammans", "genomföra fyra trygghetsvandringar", 4)]
+    assert "Tillsammans kommer vi att" not in [a.title for a in draft.focus_areas]

@@ -29,7 +29,8 @@ _FOCUS = re.compile(r"^(?:fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?|"
                     r"\s*[:.)–—-]?\s*(?P<title>.*)$", re.I)
 _PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
                       r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden|"
-                      r"problemområden(?:a)?)"
+                      r"problemområden(?:a)?|vad (?:har vi sett|ser vi|är problemet)|"
+                      r"det här (?:har vi sett|ser vi))"
                       r"\b", re.I)
 _SOURCES = re.compile(r"^(?:underlag(?:et)?|dialog och statistik|källor|så togs löftet fram|"
                       r"så har löftet tagits fram)\b", re.I)
@@ -59,7 +60,8 @@ _CONTACTS = re.compile(r"^kontakt", re.I)
 _PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun))?"
                             r"(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
                             r"(?P<rest>.*)$", re.I)
-_PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer att)\b", re.I)
+_PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer(?: vi)? att)\b",
+                            re.I)
 _TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
@@ -112,7 +114,7 @@ _BARE_COUNT = re.compile(rf"^{_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))?\.
 # Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"
-                          r"dagar|gånger|tillfällen|"
+                          r"dagar|gånger|tillfällen|tjänster|heltidstjänster|årsarbetare|"
                           # a number followed by a small word is no count of anything
                           r"med|och|som|för|till|från|per|vid|under|efter|inom|mot|samt|eller|"
                           r"där|när|att)$", re.I)
