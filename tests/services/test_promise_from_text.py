@@ -672,3 +672,30 @@ def test_a_web_page_with_question_headings_and_tillsammans_kommer_vi_att():
         ("kommunen", "utöka antalet fältsekreterare med två tjänster", None),  # no occasions
         ("tillsammans", "genomföra fyra trygghetsvandringar", 4)]
     assert "Tillsammans kommer vi att" not in [a.title for a in draft.focus_areas]
+
+
+def test_promises_with_a_time_or_two_adverbs_before_them_and_a_month_for_the_signing():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2026–2027\n1. Trafiksäkerhet i tätorten\n"
+        "Polisen kommer under perioden att genomföra trafikkontroller på Storgatan. Kommunen "
+        "ska i sin tur se över farthinder vid skolan. Vi ska också tillsammans genomföra minst "
+        "två trafikvandringar per år.\n\n"
+        "Medborgardialog i oktober 2025\nDialogen hölls på torget.\n\n"
+        "Grästorp i januari 2026\n\nPeter Larsson (S)\nKommunstyrelsens ordförande\n\n"
+        "Anna Berg\nLokalpolisområdeschef\n")
+    assert _areas(draft) == [("Trafiksäkerhet i tätorten", [
+        ("polisen", "Genomföra trafikkontroller på Storgatan."),
+        ("kommunen", "Se över farthinder vid skolan."),
+        ("tillsammans", "Genomföra minst två trafikvandringar per år.")])]
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Peter Larsson", "Kommunstyrelsens ordförande (S)"),
+        ("Anna Berg", "Lokalpolisområdeschef")]
+
+
+def test_a_heading_with_a_month_is_no_signing_when_no_name_follows():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2026\nMedborgardialog i oktober 2025\n"
+        "Polisen lovar att:\n- genomföra trafikkontroller\n")
+    assert draft.signatories == []
+    assert [c.text for a in draft.focus_areas for c in a.commitments] == [
+        "genomföra trafikkontroller"]

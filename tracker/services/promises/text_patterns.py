@@ -56,6 +56,11 @@ _PLACE_AND_DATE = re.compile(r"^(?:[Oo]rt(?: och |, ?)datum:? ?)?"
                              r"[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:den )?"
                              r"(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
                              r"september|oktober|november|december) 20\d\d|20\d\d-\d\d-\d\d)$")
+# "Grästorp i januari 2026": a place and a month, where signatures follow only when a name
+# comes next (a heading such as "Medborgardialog i oktober 2025" reads the same)
+_PLACE_AND_MONTH = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)?,? (?:i )?"
+                              r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|"
+                              r"oktober|november|december) 20\d\d$")
 _CONTACTS = re.compile(r"^kontakt", re.I)
 _PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun))?"
                             r"(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
@@ -64,9 +69,11 @@ _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|komm
                             re.I)
 _TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
-_ADVERB = r"(?: (?:tillsammans|gemensamt|också|även))?"
-_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB} att|lovar|åtar sig)"
-                     rf"{_ADVERB}(?: att)?:? (?P<rest>.+)$")
+_ADVERB = r"(?: (?:tillsammans|gemensamt|också|även|dessutom|i sin tur|vidare)){0,2}"
+# "Polisen kommer under perioden att …": a time between the verb and "att"
+_WHEN = r"(?: (?:under (?:perioden|året|\d{4})|i år|framöver|fortsatt))?"
+_INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB}{_WHEN}{_ADVERB} att|"
+                     rf"lovar|åtar sig){_ADVERB}(?: att)?:? (?P<rest>.+)$")
 # A list item led by its party in the present tense: "Polisen genomför minst 20 kontroller",
 # "Kommunen och polisen ordnar tillsammans …" (a verb ending in -r, not a state: "är", "har")
 _LED_BY_PARTY = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?P<rest>(?!(?:är|har|blir|var)\b)"

@@ -26,6 +26,7 @@ from tracker.services.promises.text_patterns import (
     _OUTCOME,
     _OVERALL_GOAL,
     _PLACE_AND_DATE,
+    _PLACE_AND_MONTH,
     _PROBLEM,
     _PROMISE_VERB,
     _PROMISES_HEADING,
@@ -79,6 +80,7 @@ class Reader(CommitmentTables):
         self.names_waiting: list[str] = []  # names side by side, their titles below
         self.table = None  # a table's header and columns (text_tables)
         self.item = None  # a commitment given as lines of "field: value" (text_tables)
+        self.signing_next = False  # a place and a month: signatures if a name follows
 
     # -- commitments and focus areas
 
@@ -136,6 +138,10 @@ class Reader(CommitmentTables):
         if self._field_line(text):
             return
         signed = _SIGNS_FOR.sub("", text)
+        if self.signing_next:  # after "Grästorp i januari 2026", a name begins the signatures
+            self.signing_next = False
+            if _NAME_ONLY.match(signed) or _NAME_TITLE_LINE.match(signed):
+                self.section, self.pending = "signatories", None
         if self.section == "signatories" and not signed:
             return  # "För Polisen:" above the name
         if (self.section == "signatories" and self.name_waiting and not _NAME_ONLY.match(signed)) \
@@ -193,12 +199,13 @@ class Reader(CommitmentTables):
         else:
             self.section = "" if self.section in ("problem", "sources", "signatories") else \
                 self.section
+            self.signing_next = bool(_PLACE_AND_MONTH.match(text))
             self.pending = FocusAreaDraft(title=text)
             self.candidates.append(self.pending)
             self.describing = self.pending
 
     def bullet(self, line: Line) -> None:
-        self.item = None
+        self.item, self.signing_next = None, False
         if self.focus_list:
             self._focus_list_item(line.text)
         elif line.short and (not self.party or self.block_marker == "sym"):
@@ -222,7 +229,7 @@ class Reader(CommitmentTables):
                 self._add(commitment)
 
     def paragraph(self, text: str) -> None:
-        self.table = None
+        self.table, self.signing_next = None, False
         if self._field_line(text):
             return
         if self.party and not self.block_marker and self.section == "promises":
