@@ -552,6 +552,8 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Genomföra sex insatser om året.", 6),              # a one-year promise
     ("Besöka samtliga klasser i årskurs 8 med information.", None),  # names, not counts
     ("Besöka 12 skolor i åk 7 och 8.", 12),
+    ("Ordna informationsträffar vid minst sex tillfällen.", 6),
+    ("Vara synliga i centrum tre gånger i veckan.", None),
     ("Genomföra 20 kontroller vid skolor och i bostadsområden varje vecka.", None),
     ("Minska oron med 15 procent.", None),              # a unit
     ("Under 2025 synas mer i centrum.", None),          # a year
@@ -699,3 +701,17 @@ def test_a_heading_with_a_month_is_no_signing_when_no_name_follows():
     assert draft.signatories == []
     assert [c.text for a in draft.focus_areas for c in a.commitments] == [
         "genomföra trafikkontroller"]
+
+
+def test_an_item_s_party_in_brackets_at_its_end():
+    draft = parse_promise_text(
+        "Medborgarlöfte 2026\nFokusområde: Inbrott\nÅtaganden:\n"
+        "• Informationsträffar för äldre, minst sex tillfällen (Kommunen och Polisen)\n"
+        "• Grannsamverkan startas i två nya områden (Kommunen)\n"
+        "• Riktade patruller i Gråbo under mörka månader [Ansvarig: Polisen].\n"
+        "• Samarbete med föreningar (se bilaga)\n")
+    assert [(c.party, c.text, c.target_count) for c in draft.focus_areas[0].commitments] == [
+        ("tillsammans", "Informationsträffar för äldre, minst sex tillfällen", 6),
+        ("kommunen", "Grannsamverkan startas i två nya områden", 2),
+        ("polisen", "Riktade patruller i Gråbo under mörka månader.", None),
+        ("tillsammans", "Samarbete med föreningar (se bilaga)", None)]

@@ -121,7 +121,7 @@ _BARE_COUNT = re.compile(rf"^{_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))?\.
 # Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"
-                          r"dagar|gånger|tillfällen|tjänster|heltidstjänster|årsarbetare|"
+                          r"dagar|tjänster|heltidstjänster|årsarbetare|"
                           # a number followed by a small word is no count of anything
                           r"med|och|som|för|till|från|per|vid|under|efter|inom|mot|samt|eller|"
                           r"där|när|att)$", re.I)
@@ -192,6 +192,11 @@ _NAME_THEN_ROLE = re.compile(rf"(?P<name>{_NAME}){_PARTY_MARK.format('p2')},? (?
 _SIGNING = re.compile(r"underteckna|skriv\w* under|skrev\b.*\bunder\b|signera", re.I)
 _NAME_TITLE_LINE = re.compile(rf"^(?P<name>{_NAME}){_PARTY_MARK.format('party')},\s*"
                               r"(?P<title>[^,]{2,100})$")
+# "… minst sex tillfällen (Kommunen och Polisen)": an item's party in brackets at its end
+_PARTY_MARKED = re.compile(
+    r"\s*[(\[](?:ansvar(?:ig)?:?\s*)?(?P<who>(?:[a-zåäö]+ )?(?:kommunen|kommun|polisen|polis)"
+    r"(?:(?: och|,|/| &) (?:[a-zåäö]+ )?(?:kommunen|kommun|polisen|polis))*|tillsammans|"
+    r"gemensamt)[)\]]\.?$", re.I)
 # "För Piteå kommun: Helena Stenberg, kommunstyrelsens ordförande": whom a signatory signs for
 _SIGNS_FOR = re.compile(r"^(?:för|på uppdrag av) [^:]{2,60}:\s*", re.I)
 _NAME_ONLY = re.compile(rf"^(?!{_ROLE}){_NAME}(?: \([A-ZÅÄÖ]{{1,4}}\))?$")

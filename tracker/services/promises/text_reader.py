@@ -26,6 +26,7 @@ from tracker.services.promises.text_patterns import (
     _OUTCOME,
     _OVERALL_GOAL,
     _PLACE_AND_DATE,
+    _PARTY_MARKED,
     _PLACE_AND_MONTH,
     _PROBLEM,
     _PROMISE_VERB,
@@ -46,6 +47,7 @@ from tracker.services.promises.text_sentences import (
     goal_in,
     inline_commitments,
     led_by_party,
+    party_of_cell,
     party_of_heading,
     sentences,
 )
@@ -97,6 +99,11 @@ class Reader(CommitmentTables):
         self.describing = None
 
     def _add(self, commitment: CommitmentDraft) -> None:
+        marked = _PARTY_MARKED.search(commitment.text)
+        if marked and marked.start() > 0:  # "Grannsamverkan i två områden (Kommunen)"
+            commitment.party = party_of_cell(marked["who"])
+            end = "." if commitment.text.endswith(".") else ""
+            commitment.text = commitment.text[:marked.start()].rstrip(" ,.–-") + end
         self._open_pending()
         self.order[id(commitment)] = len(self.order)
         (self.area.commitments if self.area else self.draft.other_commitments).append(commitment)
