@@ -715,3 +715,13 @@ def test_an_item_s_party_in_brackets_at_its_end():
         ("kommunen", "Grannsamverkan startas i två nya områden", 2),
         ("polisen", "Riktade patruller i Gråbo under mörka månader.", None),
         ("tillsammans", "Samarbete med föreningar (se bilaga)", None)]
+
+
+def test_word_s_second_level_bullet_copied_as_the_letter_o():
+    draft = parse_promise_text(
+        "MEDBORGARLÖFTE 2026\nFOKUSOMRÅDE 1: BUSKÖRNING\nPOLISEN LOVAR ATT\n"
+        "o Genomföra minst 12 trafikkontroller riktade mot mopeder.\n"
+        "o Delta vid föräldramöten i årskurs 9.\n")
+    assert [(c.party, c.text, c.target_count) for c in draft.focus_areas[0].commitments] == [
+        ("polisen", "Genomföra minst 12 trafikkontroller riktade mot mopeder.", 12),
+        ("polisen", "Delta vid föräldramöten i årskurs 9.", None)]

@@ -8,7 +8,8 @@ import re
 # A list's bullet symbols; Word's, in a PDF, are drawn from its Symbol and Wingdings fonts (letters
 # of Unicode's private use area)
 BULLET_SYMBOLS = "•·▪◦●○■□➢►\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
-_BULLET = re.compile(rf"^(?:(?P<sym>[{BULLET_SYMBOLS}*])|(?P<dash>[-–—])(?=\s)|"
+# Word's second-level bullet, an "o" in Courier New, arrives as a letter: "o Genomföra …"
+_BULLET = re.compile(rf"^(?:(?P<sym>[{BULLET_SYMBOLS}*]|o(?= [A-ZÅÄÖ]))|(?P<dash>[-–—])(?=\s)|"
                      r"(?P<num>\d{1,2})[.)](?=\s))\s*(?P<text>.+)$")
 _QUOTE_START = re.compile(r"^(?:[\"”“«»]|[-–—]\s?[A-ZÅÄÖ])")
 _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅÄÖ]|[,.:]|$)")
