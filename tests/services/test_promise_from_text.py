@@ -552,6 +552,7 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Genomföra sex insatser om året.", 6),              # a one-year promise
     ("Besöka samtliga klasser i årskurs 8 med information.", None),  # names, not counts
     ("Besöka 12 skolor i åk 7 och 8.", 12),
+    ("Genomföra en trygghetsenkät i årskurs 7–9.", None),
     ("Ordna informationsträffar vid minst sex tillfällen.", 6),
     ("Vara synliga i centrum tre gånger i veckan.", None),
     ("Genomföra 20 kontroller vid skolor och i bostadsområden varje vecka.", None),
