@@ -726,3 +726,18 @@ def test_word_s_second_level_bullet_copied_as_the_letter_o():
     assert [(c.party, c.text, c.target_count) for c in draft.focus_areas[0].commitments] == [
         ("polisen", "Genomföra minst 12 trafikkontroller riktade mot mopeder.", 12),
         ("polisen", "Delta vid föräldramöten i årskurs 9.", None)]
+
+
+def test_an_effect_goal_is_a_commitment_of_both_parties_judged_as_an_effect():
+    from tracker.models import CommitmentKind
+    from tracker.models.promise import suggest_kind
+
+    draft = parse_promise_text(
+        "Medborgarlöfte 2025–2026\nFokusområde: Trygg skolmiljö\n"
+        "Effektmål: Andelen elever i årskurs 9 som känner sig trygga i skolan ska öka.\n"
+        "Aktiviteter:\n- Polisen besöker samtliga högstadieskolor minst en gång per termin.\n")
+    commitments = draft.focus_areas[0].commitments
+    assert [(c.party, c.text) for c in commitments] == [
+        ("tillsammans", "Andelen elever i årskurs 9 som känner sig trygga i skolan ska öka."),
+        ("polisen", "Besöker samtliga högstadieskolor minst en gång per termin.")]
+    assert suggest_kind(commitments[0].text) is CommitmentKind.EFFEKT

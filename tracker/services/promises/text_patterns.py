@@ -92,6 +92,9 @@ _FIELD_WHAT = re.compile(r"^(?P<what>åtagande|aktivitet|insats|åtgärd)(?: (?:
 _FIELD_DETAIL = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning|när|tid(?:punkt|splan)?|"
                            r"period|plats(?:er)?|var|mätetal|indikator|uppföljning|kommentar)$",
                            re.I)
+# "Effektmål: Andelen elever som känner sig trygga ska öka": what the focus area's work is to
+# bring about, a commitment of both parties (an effekt, judged by indicators)
+_FIELD_EFFECT = re.compile(r"^(?:effektmål|önskad effekt|förväntad effekt)$", re.I)
 _TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prioriterat område)\W*$",
                          re.I)
 # "Tillsammans ska vi …", "Gemensamt kommer polisen och kommunen att …"

@@ -8,6 +8,7 @@ from tracker.services.promises.text_lines import EMPTY_CELL, is_table_header
 from tracker.services.promises.text_patterns import (
     _FIELD,
     _FIELD_DETAIL,
+    _FIELD_EFFECT,
     _FIELD_WHAT,
     _TABLE_AREA,
     _TABLE_WHAT,
@@ -85,6 +86,10 @@ class CommitmentTables:
                 and what["what"].lower() not in _PROMISED:
             # "Åtagande 1: Öka närvaron" then "Aktivitet: Fotpatrullering …": how it is kept
             self.item.text = f"{self.item.text.rstrip('.')}. {capitalised(f'{key}: {value}')}"
+        elif _FIELD_EFFECT.match(key):
+            self.item = None
+            self.section = "promises"
+            self._add(CommitmentDraft(TOGETHER, capitalised(value)))
         elif what:
             self.item = CommitmentDraft(TOGETHER, capitalised(value))
             self.item_promised = what["what"].lower() in _PROMISED
