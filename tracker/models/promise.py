@@ -55,9 +55,11 @@ _EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
 # Countable output: carry out, visit, hold, arrange — or a number to reach.
 _OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"^(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",
+    # "Besöker samtliga skolor": a list item led by its party keeps the present tense
+    r"^(genomför|besöker|håller|anordnar|erbjuder|arrangerar|bjuder in)\b",
     r"\b(genomföras|genomförs|anordnas|hållas)\b",
     r"\b\d+\s+\w+",
-    r"\bsamtliga\s+(klasser|skolor|elever|årskurs)",
+    r"\bsamtliga\s+\w*(klasser|skolor|elever|årskurs)",
 )]
 
 

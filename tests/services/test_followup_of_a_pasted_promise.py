@@ -1,0 +1,99 @@
+"""A promise pasted as published (not one of the demo's), saved, worked on and followed up:
+each commitment is judged as its wording says, over the whole period."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.followups.compiler import compile_followup
+from tracker.models import (
+    Activity,
+    ActivityType,
+    Commitment,
+    LogEntry,
+    Organisation,
+    Role,
+    Verdict,
+)
+from tracker.services.promises.from_text import parse_promise_text
+from tracker.services.promises.pasted import save_draft
+
+TEXT = """Medborgarlöfte Svenljunga 2025–2026
+
+Bakgrund
+Medborgarlöftet har tagits fram utifrån polisens medborgardialog i september 2024.
+
+Fokusområde: Trygg skolmiljö
+Effektmål: Andelen elever i årskurs 9 som känner sig trygga i skolan ska öka.
+Aktiviteter:
+- Polisen besöker samtliga högstadieskolor minst en gång per termin.
+- Polisen och kommunen håller gemensamma föräldramöten om droger två gånger per år.
+
+Fokusområde: Trafik
+- Polisen genomför 20 hastighetskontroller i bostadsområden under perioden.
+
+Svenljunga den 14 januari 2025
+Johan Björkman, kommunstyrelsens ordförande
+Peter Nilsson, lokalpolisområdeschef Borås
+"""
+
+
+@pytest.fixture
+def worked(session, make_municipality, make_user):
+    """The pasted promise, and its work: 5 school visits, 3 parents' meetings over two years
+    (of 2 a year), 20 speed checks."""
+    town = make_municipality("Svenljunga")
+    clerk = make_user(Role.COORDINATOR, town, organisation=Organisation.KOMMUNEN)
+    promise = save_draft(clerk, town.id, parse_promise_text(TEXT), "text")
+    kind = ActivityType(key="pasted_besok", name_sv="Besök", measures=[],
+                        noun_singular="besök", noun_plural="besök")
+    db.session.add(kind)
+    db.session.flush()
+    commitments = {c.text: c for c in db.session.scalars(
+        sa.select(Commitment).where(Commitment.promise_id == promise.id))}
+    done = {"Besöker samtliga högstadieskolor minst en gång per termin.":
+            [date(2025, 3, 1), date(2025, 9, 1), date(2026, 3, 1), date(2026, 9, 1),
+             date(2026, 10, 1)],
+            "Håller gemensamma föräldramöten om droger två gånger per år.":
+            [date(2025, 4, 1), date(2025, 10, 1), date(2026, 4, 1)],
+            "Genomför 20 hastighetskontroller i bostadsområden under perioden.":
+            [date(2025 + i % 2, 1 + i % 12, 1) for i in range(20)]}
+    for text, days in done.items():
+        activity = Activity(commitment_id=commitments[text].id, municipality_id=town.id,
+                            type_id=kind.id, title=text[:60])
+        db.session.add(activity)
+        db.session.flush()
+        db.session.add_all(LogEntry(activity_id=activity.id, occurred_on=day, measures={})
+                           for day in days)
+    db.session.flush()
+    return promise, commitments
+
+
+def test_each_commitment_of_a_pasted_promise_is_judged_as_its_wording_says(worked):
+    promise, commitments = worked
+    verdicts = compile_followup(promise.id, 2026, today=date(2027, 2, 1)).verdicts
+
+    def verdict(text):
+        found = verdicts[str(commitments[text].id)]
+        return found["kind"], found["suggested"], found["reason"].split(" En förändring")[0]
+
+    assert verdict("Andelen elever i årskurs 9 som känner sig trygga i skolan ska öka.") == (
+        "effekt", Verdict.CANNOT_ASSESS.value,
+        "Löftet gäller ett läge i samhället, och inget mått är kopplat till löftet. Därför kan "
+        "det inte bedömas om läget har nåtts.")
+    assert verdict("Besöker samtliga högstadieskolor minst en gång per termin.") == (
+        "prestation", Verdict.CANNOT_ASSESS.value,
+        "5 genomförda tillfällen under 2025–2026. Löftet säger ”samtliga” men anger inget antal "
+        "att nå, så det går inte att räkna fram om alla har nåtts; med ett mål (antal "
+        "tillfällen) för åtagandet kan det bedömas.")
+    assert verdict("Håller gemensamma föräldramöten om droger två gånger per år.") == (
+        "prestation", Verdict.PARTLY.value,
+        "3 av 4 planerade tillfällen har genomförts under 2025–2026.")
+    assert verdict("Genomför 20 hastighetskontroller i bostadsområden under perioden.") == (
+        "prestation", Verdict.FULFILLED.value,
+        "20 av 20 planerade tillfällen har genomförts under 2025–2026.")
+    assert commitments["Håller gemensamma föräldramöten om droger två gånger per år."] \
+        .target_note == "2 per år under periodens 2 år"
