@@ -211,6 +211,23 @@ def test_a_number_of_occasions_in_the_text_becomes_the_commitments_target(
         (25, CommitmentKind.PRESTATION)]
 
 
+def test_a_count_per_year_comes_with_its_note_through_the_preview_to_the_commitment(
+        client, world, session):
+    login(client, world["coordinator"].email)
+    values = form_values(_preview(client, world, (
+        "Medborgarlöfte 2025–2026\nTrygg stadskärna\nKommunen lovar att:\n"
+        "- Genomföra två trygghetsvandringar per år.")))
+    assert value(values, "commitments-0-target_count") == "4"
+    assert value(values, "commitments-0-target_note") == "2 per år under periodens 2 år"
+    values["commitments-0-target_note"] = ["Två per år, vår och höst"]
+    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
+    saved = session.execute(sa.select(Commitment.target_count, Commitment.target_note)
+                            .where(Commitment.promise_id == promise_id)).one()
+    assert tuple(saved) == (4, "Två per år, vår och höst")
+
+
 def test_rows_are_added_and_regrouped_by_submitting_the_form(client, world):
     login(client, world["coordinator"].email)
     values = form_values(_preview(client, world, VANERSBORG))

@@ -57,6 +57,7 @@ class FocusAreaRow(PlainForm):
 class CommitmentRow(PlainForm):
     text = TextAreaField(_l("Åtagande"), validators=[NoIdentityNumber()])
     target_count = CommitmentTextFields.target_count  # the commitment form's field and its rule
+    target_note = CommitmentTextFields.target_note
     party = SelectField(_l("Vem som lovar"),
                         choices=[(party.value, PARTY_NAME[party]) for party in PARTY_ORDER])
     area = SelectField(_l("Fokusområde"), choices=[], validate_choice=False)

@@ -107,10 +107,11 @@ def paste_preview(municipality_id: int):
 
 def _form_data(draft: PromiseDraft, origin: str) -> dict:
     commitments = [{"text": c.text, "party": c.party, "target_count": c.target_count,
-                    "area": str(index)}
+                    "target_note": c.target_note, "area": str(index)}
                    for index, area in enumerate(draft.focus_areas) for c in area.commitments]
     commitments += [{"text": c.text, "party": c.party, "target_count": c.target_count,
-                     "area": NO_AREA} for c in draft.other_commitments]
+                     "target_note": c.target_note, "area": NO_AREA}
+                    for c in draft.other_commitments]
     signatories = [{"name": s.name, "title": s.title} for s in draft.signatories]
     signatories += [{}] * (MAX_SIGNATORIES - len(signatories))
     return {
@@ -178,9 +179,11 @@ def _commitments(rows: list, prefix: str, fields: dict) -> list[CommitmentDraft]
         for key in ("text", "party", "target_count", "target_note", "focus_area_id"):
             fields[f"{prefix}commitments-{index}-{key}"] = (
                 row.form.party if key == "party" else
-                row.form.target_count if key == "target_count" else row.form.text)
+                row.form.target_count if key == "target_count" else
+                row.form.target_note if key == "target_note" else row.form.text)
         found.append(CommitmentDraft(row.form.party.data, row.form.text.data or "",
-                                     target_count=row.form.target_count.data))
+                                     target_count=row.form.target_count.data,
+                                     target_note=row.form.target_note.data or ""))
     return found
 
 
