@@ -34,6 +34,7 @@ from tracker.models import (
     Verdict,
 )
 from tracker.models.base import utcnow
+from tracker.models.promise import word_for_every
 from tracker.services import DomainError
 
 AFTER = date(2024, 3, 1)  # the 2023 period is over
@@ -283,6 +284,20 @@ def test_a_prestation_for_every_one_of_something_is_not_fulfilled_by_a_count_alo
     counted = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[str(council.id)]
     assert counted["suggested"] == Verdict.FULFILLED.value
     assert counted["reason"] == "2 av 2 planerade tillfällen har genomförts under 2023."
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Besöka alla skolor.", "alla"),
+    ("Gå trygghetsvandringar i alla stadsdelar.", "alla"),
+    ("Besöka samtliga klasser i åk 7.", "samtliga"),
+    ("Patrullera varje helg.", "varje"),
+    ("Ordna en trygghetsvandring öppen för alla.", None),     # all take part in one
+    ("Gå en vandring tillsammans med alla berörda.", None),
+    ("Skicka information till alla hushåll.", None),          # one mailing reaches all
+    ("Ordna en föräldrakväll vartannat år.", None),
+])
+def test_the_words_that_promise_every_one_of_something(text, word):
+    assert word_for_every(text) == word
 
 
 def test_a_prestation_without_a_target_or_every_is_fulfilled_by_its_occasions(plan):

@@ -63,9 +63,13 @@ _OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
 )]
 
 
-# Every one of something ("samtliga klasser", "alla skolor", "varje helg"; not "öppen för
-# alla"): a count of occasions cannot show that every one was reached.
-_EVERY = re.compile(r"\b(samtliga|varje|vartenda|vart)\b|(?<!för )\balla\b", re.IGNORECASE)
+# Every one of something ("samtliga klasser", "alla skolor", "i alla stadsdelar", "varje
+# helg"; not "öppen för alla", "med alla berörda", "information till alla hushåll", where
+# everyone takes part in or is reached by one occasion): a count cannot show every one reached.
+_EVERY = re.compile(r"\b(samtliga|varje|vartenda|vart)\b|"
+                    + "".join(f"(?<!{word} )" for word in ("för", "med", "till", "av", "från",
+                                                           "bland", "hos", "mellan"))
+                    + r"\balla\b", re.IGNORECASE)
 
 
 def word_for_every(text: str) -> str | None:
