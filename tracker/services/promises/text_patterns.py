@@ -117,11 +117,13 @@ NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "se
 # "minst fyra", "totalt 20": a count, in figures or in words
 _AMOUNT = (r"(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
            rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})")
-_COUNT = re.compile(rf"(?<![\w,.–—-]){_AMOUNT} (?P<noun>[a-zåäö]{{3,}})\b", re.I)
+_APART = r"(?<![\w,.–—-])"  # a number of its own: not "7–9", "1,5" or a word's digits
+_TIMES = r"(?: (?:st|stycken|gånger|tillfällen))?"  # "20 st", "6 tillfällen"
+_COUNT = re.compile(rf"{_APART}{_AMOUNT} (?P<noun>[a-zåäö]{{3,}})\b", re.I)
 # A table's target column ("Mål", "Antal") whose cell is a count alone: "4", "minst fyra",
 # "20 st", "6 tillfällen" (a rate or a unit is more than a count alone)
 _TARGET_COLUMN = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning)\W*$", re.I)
-_BARE_COUNT = re.compile(rf"^{_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))?\.?$", re.I)
+_BARE_COUNT = re.compile(rf"^{_AMOUNT}{_TIMES}\.?$", re.I)
 # Not occasions: units, and a count per time or per place ("två kvällar i veckan", "två
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"
@@ -139,9 +141,7 @@ _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
 # A count per year: over a longer period, the target is the count for each of its years
 _YEARLY = re.compile(r"(?:\b(?:per|varje|om|i) (?:år|året|kalenderår)\b|\bårligen\b)", re.I)
 # "Mål: 2 per år": a count per year with no noun
-_COUNT_PER_YEAR = re.compile(
-    rf"(?<![\w,.–—-]){_AMOUNT}(?: (?:st|stycken|gånger|tillfällen))? (?:per år|om året|årligen)\b",
-    re.I)
+_COUNT_PER_YEAR = re.compile(rf"{_APART}{_AMOUNT}{_TIMES} (?:per år|om året|årligen)\b", re.I)
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "
