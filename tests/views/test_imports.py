@@ -205,6 +205,27 @@ def test_indicator_values_are_imported_and_replaced(client, world, session, fmt)
     assert Decimal(str(values[2025])) == Decimal("31.5") and Decimal(str(values[2024])) == 398
 
 
+def test_a_percentage_is_imported_as_the_sheet_shows_it(client, world, session):
+    """A cell formatted as a percentage shows "31,5 %" and holds 0.315; a written "28 %" is 28."""
+    login(client, world["coordinator"].email)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Indikator", "År", "Värde", "Riket"])
+    sheet.append(["otrygg_kvall", 2025, 0.315, "28 %"])
+    sheet["C2"].number_format = "0.0%"
+    sheet.append(["otrygg_kvall", 2024, 33, 0.3])  # a plain number stays as it is
+    buffer = io.BytesIO()
+    book.save(buffer)
+    url = preview_url(client, world, "indikatorer", buffer.getvalue(), "v.xlsx")
+    assert client.post(url).status_code == 302
+    values = {year: (Decimal(str(value)), Decimal(str(national))) for year, value, national in
+              session.execute(sa.select(IndicatorValue.year, IndicatorValue.value,
+                                        IndicatorValue.national_value)
+                              .where(IndicatorValue.municipality_id == world["m"].id))}
+    assert values == {2025: (Decimal("31.5"), Decimal("28")),
+                      2024: (Decimal("33"), Decimal("0.3"))}
+
+
 def test_duplicate_and_unknown_indicators_are_row_errors(client, world):
     login(client, world["coordinator"].email)
     content = as_csv(["Indikator", "År", "Värde"], [["otrygg_kvall", "2025", "30"],

@@ -79,7 +79,8 @@ def decimal(value, header: str) -> Decimal | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = Decimal(str(value))
     else:
-        raw = text(value).replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        # "12,5", "1 034", "15 %" (a percentage as written is its figure)
+        raw = text(value).replace(" ", "").replace("\u00a0", "").replace(",", ".").removesuffix("%")
         if not raw:
             return None
         try:

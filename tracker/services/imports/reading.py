@@ -7,6 +7,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from xml.parsers import expat
 
 from tracker.formatting import megabytes, number_local
@@ -201,9 +202,9 @@ def _read_xlsx(content: bytes, limit: int) -> list[tuple[int, list]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS),
-                                       start=1):
-            rows.append((number, [_xlsx_value(c) for c in cells]))
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            rows.append((number, [_xlsx_value(c.value, getattr(c, "number_format", ""))
+                                  for c in cells]))
             if len(rows) >= limit:
                 break
         return rows
@@ -211,9 +212,14 @@ def _read_xlsx(content: bytes, limit: int) -> list[tuple[int, list]]:
         workbook.close()
 
 
-def _xlsx_value(value):
+def _xlsx_value(value, number_format: str | None = ""):
+    """A cell as the sheet shows it: a number formatted as a percentage ("15 %", stored as
+    0.15) is 15, the figure a "procent" indicator holds."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and "%" in (number_format or "").replace("\\%", "").replace('"%"', ""):
+        return float(Decimal(str(value)) * 100)
     if isinstance(value, datetime):
         return value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, str):
