@@ -223,8 +223,8 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
                             "tecknat ett ettårigt medborgarlöfte som löper för 2023.")
     assert "utifrån medborgardialoger och brottsstatistik." in intro
     assert "Underlag: Dialoger på torget." in intro
-    assert "undertecknades 1 februari 2023 av Eva Ek (Kommunstyrelsens ordförande) och Per Berg" \
-           in intro
+    assert "undertecknades 1 februari 2023 av Eva Ek (kommunstyrelsens ordförande) och Per Berg" \
+           " (lokalpolisområdeschef)." in intro  # a title in a sentence, not a heading
     assert "[Medborgarlöfte 2023](https://example.se/lofte.pdf)" in intro
     situation = sections["lagesbild"]["generated"]
     assert "|" not in situation  # the table is printed once, from the figures

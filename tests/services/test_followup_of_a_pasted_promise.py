@@ -97,3 +97,13 @@ def test_each_commitment_of_a_pasted_promise_is_judged_as_its_wording_says(worke
         "20 av 20 planerade tillfällen har genomförts under 2025–2026.")
     assert commitments["Håller gemensamma föräldramöten om droger två gånger per år."] \
         .target_note == "2 per år under periodens 2 år"
+
+
+def test_the_introduction_tells_a_background_that_is_also_the_basis_once(worked):
+    promise, _commitments = worked
+    intro = compile_followup(promise.id, 2026, today=date(2027, 2, 1)).sections["inledning"]
+    told = "Medborgarlöftet har tagits fram utifrån polisens medborgardialog i september 2024."
+    assert intro["generated"].count(told) == 1
+    assert "Underlag:" not in intro["generated"]
+    assert ("undertecknades av Johan Björkman (kommunstyrelsens ordförande) och Peter Nilsson "
+            "(lokalpolisområdeschef Borås).") in intro["generated"]

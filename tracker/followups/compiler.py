@@ -161,9 +161,10 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
             police_area=municipality.police_area.name, start_year=promise.start_year,
             end_year=promise.end_year, year=year, title=promise.title,
             sources=[SOURCE_WORDS.get(key, key) for key in promise.sources or []],
-            sources_note=(promise.sources_note or "").strip(), signed_on=promise.signed_on,
-            signatories=[f"{s['name']} ({s['title']})" if s.get("title") else s["name"]
-                         for s in promise.signatories or [] if s.get("name")],
+            sources_note=_unless_told(promise.sources_note, promise.problem_picture),
+            signed_on=promise.signed_on,
+            signatories=[f"{s['name']} ({prose.lower_first(s['title'])})" if s.get("title")
+                         else s["name"] for s in promise.signatories or [] if s.get("name")],
             agreement_url=promise.agreement_url,
             problem_picture=(promise.problem_picture or "").strip())),
         "lagesbild": _section("Lägesbild", prose.render(
@@ -231,6 +232,13 @@ def _work(promise: Promise, year: int):
         period=queries.period_occasions(promise, year),
         cancelled=queries.cancelled(promise, year),
     )
+
+
+def _unless_told(note: str | None, told: str | None) -> str:
+    """The note, unless the other text says it all already (a promise whose background is
+    also its basis)."""
+    flat = " ".join((note or "").split())
+    return "" if flat and flat in " ".join((told or "").split()) else (note or "").strip()
 
 
 def _effect_commitments(commitments, links, series) -> list[dict]:
