@@ -96,7 +96,7 @@ def test_each_commitment_of_a_pasted_promise_is_judged_as_its_wording_says(worke
         "prestation", Verdict.FULFILLED.value,
         "20 av 20 planerade tillfällen har genomförts under 2025–2026.")
     assert commitments["Håller gemensamma föräldramöten om droger två gånger per år."] \
-        .target_note == "2 per år under periodens 2 år"
+        .target_note == "2 per år under periodens två år"
 
 
 def test_the_introduction_tells_a_background_that_is_also_the_basis_once(worked):

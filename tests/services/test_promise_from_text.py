@@ -567,12 +567,12 @@ def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text,
 
 @pytest.mark.parametrize("period, text, target, note", [
     ("2025–2026", "Genomföra minst 30 hastighetskontroller vid skolor och i bostadsområden per år.",
-     60, "30 per år under periodens 2 år"),
-    ("2025–2027", "Anordna två föräldraträffar årligen.", 6, "2 per år under periodens 3 år"),
+     60, "30 per år under periodens två år"),
+    ("2025–2027", "Anordna två föräldraträffar årligen.", 6, "2 per år under periodens tre år"),
     ("2025–2026", "Trygghetsvandringar i centrum. Mål: 2 per år.", 4,
-     "2 per år under periodens 2 år"),
+     "2 per år under periodens två år"),
     ("2025–2026", "Genomföra minst fyra trygghetsvandringar per år, varav en i Floby.", 8,
-     "4 per år under periodens 2 år"),
+     "4 per år under periodens två år"),
     ("2025–2026", "Genomföra 20 kontroller under 2025.", 20, ""),
     ("", "Genomföra minst fyra trygghetsvandringar per år.", None, ""),  # how many years?
 ])

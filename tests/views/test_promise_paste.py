@@ -218,7 +218,7 @@ def test_a_count_per_year_comes_with_its_note_through_the_preview_to_the_commitm
         "Medborgarlöfte 2025–2026\nTrygg stadskärna\nKommunen lovar att:\n"
         "- Genomföra två trygghetsvandringar per år.")))
     assert value(values, "commitments-0-target_count") == "4"
-    assert value(values, "commitments-0-target_note") == "2 per år under periodens 2 år"
+    assert value(values, "commitments-0-target_note") == "2 per år under periodens två år"
     values["commitments-0-target_note"] = ["Två per år, vår och höst"]
     response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
     assert response.status_code == 302, response.get_data(as_text=True)

@@ -150,7 +150,7 @@ def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
     """The number of occasions a commitment promises over its period of `years` years, when it
     names exactly one, and a note on how it was counted: "genomföra minst fyra
     trygghetsvandringar" → (4, ""); "minst 30 kontroller per år" over two years → (60, "30 per
-    år under periodens 2 år"). Not a year, a unit ("20 procent"), a number that names
+    år under periodens två år"). Not a year, a unit ("20 procent"), a number that names
     something ("årskurs 8") or another rate ("två kvällar i veckan"); "en"/"ett" only after
     "minst"; a yearly count not when the period is unknown (`years` None)."""
     found = set()
@@ -173,7 +173,8 @@ def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
         return number, ""
     if years is None:
         return None, ""
-    return number * years, (f"{number} per år under periodens {years} år" if years > 1 else "")
+    spoken = {2: "två", 3: "tre"}.get(years, str(years))  # a promise runs one to three years
+    return number * years, (f"{number} per år under periodens {spoken} år" if years > 1 else "")
 
 
 # Where what a count says ends: "20 kontroller vid skolor per år, varav …"
