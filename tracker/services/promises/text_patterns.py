@@ -118,7 +118,7 @@ NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "se
 _AMOUNT = (r"(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
            rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})")
 _APART = r"(?<![\w,.–—-])"  # a number of its own: not "7–9", "1,5" or a word's digits
-_TIMES = r"(?: (?:st|stycken|gånger|tillfällen))?"  # "20 st", "6 tillfällen"
+_TIMES = r"(?: (?:st|stycken|gånger|gång|ggr|tillfällen))?"  # "20 st", "6 tillfällen", "2 ggr"
 _COUNT = re.compile(rf"{_APART}{_AMOUNT} (?P<noun>[a-zåäö]{{3,}})\b", re.I)
 # A table's target column ("Mål", "Antal") whose cell is a count alone: "4", "minst fyra",
 # "20 st", "6 tillfällen" (a rate or a unit is more than a count alone)
@@ -137,11 +137,14 @@ _NAMING_NUMBER = re.compile(r"(?:^|\W)(?:årskurs|åk|klass|vecka|v|nr|nummer|ka
                             r"väg|riksväg|länsväg|linje|buss|kl|område|zon)\.? ?$", re.I)
 _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
                    r"(?:veckan?|månaden?|året|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b|"
-                   r"\bårligen\b)", re.I)
+                   r"\bårligen\b|/ ?(?:år|vecka|veckan|månad(?:en)?|dag(?:en)?|dygn|termin(?:en)?|"
+                   r"kvartal(?:et)?|helg(?:en)?)\b)", re.I)
 # A count per year: over a longer period, the target is the count for each of its years
-_YEARLY = re.compile(r"(?:\b(?:per|varje|om|i) (?:år|året|kalenderår)\b|\bårligen\b)", re.I)
+_YEARLY = re.compile(r"(?:\b(?:per|varje|om|i) (?:år|året|kalenderår)\b|\bårligen\b|/ ?år\b)",
+                     re.I)
 # "Mål: 2 per år": a count per year with no noun
-_COUNT_PER_YEAR = re.compile(rf"{_APART}{_AMOUNT}{_TIMES} (?:per år|om året|årligen)\b", re.I)
+_COUNT_PER_YEAR = re.compile(rf"{_APART}{_AMOUNT}{_TIMES}(?: (?:per år|om året|årligen)| ?/ ?år)\b",
+                             re.I)
 # "Under 2019 kommer polisen och Falköpings kommun att …": the time first, then the party
 _INLINE_TIME_FIRST = re.compile(
     rf"^(?:Under|I|Från|Efter|Nästa|Varje)\b[^,.]{{0,40}}?,? (?:kommer|ska|skall|lovar) "

@@ -158,7 +158,7 @@ def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
         number = _amount(match)
         if (number is None or _NOT_COUNTED.match(match["noun"])
                 or _NAMING_NUMBER.search(text[:match.start()])
-                or (number == 1 and not match["least"])):
+                or (number == 1 and not match["least"] and not match["n"].isdigit())):
             continue
         clause = _CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
         yearly = bool(_YEARLY.search(clause))
