@@ -574,6 +574,8 @@ def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text,
     ("2025–2026", "Genomföra minst fyra trygghetsvandringar per år, varav en i Floby.", 8,
      "4 per år under periodens två år"),
     ("2025–2026", "Genomföra 20 kontroller under 2025.", 20, ""),
+    ("2025–2026", "Genomföra 20 kontroller i år.", 20, ""),               # this year
+    ("2025–2026", "Ordna två föräldraträffar i året.", 4, "2 per år under periodens två år"),
     ("2025–2026", "Trygghetsvandringar i centrum. Mål: 2 ggr/år.", 4,
      "2 per år under periodens två år"),
     ("2025–2026", "Nattvandring med föreningar. Mål: 3 ggr/månad.", None, ""),

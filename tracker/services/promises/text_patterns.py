@@ -140,8 +140,9 @@ _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
                    r"\bårligen\b|/ ?(?:år|vecka|veckan|månad(?:en)?|dag(?:en)?|dygn|termin(?:en)?|"
                    r"kvartal(?:et)?|helg(?:en)?)\b)", re.I)
 # A count per year: over a longer period, the target is the count for each of its years
-_YEARLY = re.compile(r"(?:\b(?:per|varje|om|i) (?:år|året|kalenderår)\b|\bårligen\b|/ ?år\b)",
-                     re.I)
+# ("i år" is this year: a total)
+_YEARLY = re.compile(r"(?:\b(?:per|varje) (?:år|kalenderår)\b|\b(?:om|i) året\b|\bårligen\b|"
+                     r"/ ?år\b)", re.I)
 # "Mål: 2 per år": a count per year with no noun
 _COUNT_PER_YEAR = re.compile(rf"{_APART}{_AMOUNT}{_TIMES}(?: (?:per år|om året|årligen)| ?/ ?år)\b",
                              re.I)
