@@ -431,6 +431,19 @@ def test_the_assessment_page_links_an_indicator_and_the_verdict_follows_it(clien
     assert "Mäts med: Oro i centrum." in _reload(followup.id).sections["effekt"]["generated"]
 
 
+def test_the_assessment_page_asks_for_a_target_where_the_promise_is_for_every_one(
+        client, world, session):
+    commitment = world["commitment"]
+    commitment.text, commitment.target_count = "Besöka samtliga klasser i årskurs 7.", None
+    session.commit()
+    login(client, world["coordinator"].email)
+    url = f"/ataganden/{commitment.id}/bedomningsgrund"
+    assert "Löftet säger ”samtliga” men anger inget antal att nå." in _text(client.get(url))
+    commitment.target_count = 12
+    session.commit()
+    assert "anger inget antal" not in _text(client.get(url))
+
+
 def test_a_save_of_another_section_since_the_form_opened_is_not_a_conflict(client, world, app):
     followup = world["followup"]
     mine, theirs = _as(app, world["coordinator"]), _as(app, world["police"])

@@ -21,6 +21,7 @@ from tracker.models import (
     Promise,
     PromiseStatus,
 )
+from tracker.models.promise import word_for_every
 from tracker.promises import bp
 from tracker.promises.forms import (
     NO_FOCUS_AREA,
@@ -340,7 +341,8 @@ def assess_commitment(commitment_id: int):
                     "kvar; spara igen om de ska gälla."), "error")
             form.open_at(_editable_commitment(commitment_id))
             return render_template("promises/assessment.html", form=form, promise=promise,
-                                   commitment=commitment, indicators=names), 409
+                                   commitment=commitment, indicators=names,
+                                   every_word=_every(commitment)), 409
 
         try:
             saved, refusal = save_or_conflict(
@@ -357,4 +359,11 @@ def assess_commitment(commitment_id: int):
             return _to_promise(promise.id, f"atagande-{commitment.id}")
     status = 422 if request.method == "POST" else 200
     return render_template("promises/assessment.html", form=form, promise=promise,
-                           commitment=commitment, indicators=names), status
+                           commitment=commitment, indicators=names, every_word=_every(commitment)
+                           ), status
+
+
+def _every(commitment) -> str | None:
+    """The word by which a commitment without a target promises every one of something: the
+    follow-up cannot judge it by counting (followups.assess)."""
+    return word_for_every(commitment.text) if commitment.target_count is None else None
