@@ -434,12 +434,18 @@ def test_the_assessment_page_links_an_indicator_and_the_verdict_follows_it(clien
 def test_the_assessment_page_asks_for_a_target_where_the_promise_is_for_every_one(
         client, world, session):
     commitment = world["commitment"]
+    from tracker.models import CommitmentKind
+
     commitment.text, commitment.target_count = "Besöka samtliga klasser i årskurs 7.", None
+    commitment.kind = CommitmentKind.PRESTATION
     session.commit()
     login(client, world["coordinator"].email)
     url = f"/ataganden/{commitment.id}/bedomningsgrund"
     assert "Löftet säger ”samtliga” men anger inget antal att nå." in _text(client.get(url))
     commitment.target_count = 12
+    session.commit()
+    assert "anger inget antal" not in _text(client.get(url))
+    commitment.target_count, commitment.kind = None, CommitmentKind.EFFEKT  # an indicator's
     session.commit()
     assert "anger inget antal" not in _text(client.get(url))
 

@@ -16,6 +16,7 @@ from tracker.labels import PARTY_NAME
 from tracker.models import (
     Commitment,
     CommitmentIndicator,
+    CommitmentKind,
     FocusArea,
     Indicator,
     Promise,
@@ -364,6 +365,8 @@ def assess_commitment(commitment_id: int):
 
 
 def _every(commitment) -> str | None:
-    """The word by which a commitment without a target promises every one of something: the
+    """The word by which a prestation without a target promises every one of something: the
     follow-up cannot judge it by counting (followups.assess)."""
-    return word_for_every(commitment.text) if commitment.target_count is None else None
+    if commitment.kind is not CommitmentKind.PRESTATION or commitment.target_count is not None:
+        return None
+    return word_for_every(commitment.text)
