@@ -634,7 +634,8 @@ def test_a_together_promise_in_the_present_tense_and_signatories_who_sign_for_a_
     draft = parse_promise_text(
         "Medborgarlöfte för Piteå 2026\n"
         "Löfte 1 – Tryggare Stadsfjärden\n"
-        "Boende beskriver otrygghet kvällstid kring centrumhuset.\n"
+        "Boende beskriver otrygghet kvällstid kring centrumhuset. Tillsammans skapar vi ett "
+        "tryggare Piteå.\n"
         "Polisen åtar sig att patrullera i Stadsfjärden två kvällar i veckan.\n"
         "Tillsammans genomför vi tre trygghetsvandringar i området under året.\n\n"
         "Piteå 2026-01-15\n\n"

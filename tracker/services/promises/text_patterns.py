@@ -98,9 +98,11 @@ _FIELD_EFFECT = re.compile(r"^(?:effektmål|önskad effekt|förväntad effekt)$"
 _TABLE_AREA = re.compile(r"^(?:fokusområden?|område|tema|problemområden?|prioriterat område)\W*$",
                          re.I)
 # "Tillsammans ska vi …", "Gemensamt kommer polisen och kommunen att …"
-# "Tillsammans genomför vi tre trygghetsvandringar": the together promise in the present tense
+# "Tillsammans genomför vi tre trygghetsvandringar": the together promise in the present tense,
+# with a verb of something done (not a slogan: "Tillsammans skapar vi ett tryggare Mariestad")
 _TOGETHER_PRESENT = re.compile(
-    rf"^(?:Tillsammans|Gemensamt) (?P<verb>(?!(?:är|har|blir|var|kan)\b)[a-zåäö]{{2,}}r) "
+    r"^(?:Tillsammans|Gemensamt) (?P<verb>genomför|ordnar|anordnar|arrangerar|håller|besöker|"
+    r"erbjuder|bjuder in|startar|deltar i|informerar|utbildar|träffar|går) "
     rf"(?:vi|polisen och kommunen|kommunen och polisen|polisen och {_TOWN}|{_TOWN} och polisen) "
     rf"(?P<rest>.+)$")
 _INLINE_TOGETHER_FIRST = re.compile(
