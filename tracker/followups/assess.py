@@ -2,8 +2,9 @@
 
 A prestation is judged by occasions against its target, and finishing the activities never
 overrides a missed target; without a target, occasions fulfil it unless it promises every one
-of something ("samtliga klasser"), which a count cannot show. An effekt is judged only by its linked indicators, over the
-promise's period; without one it cannot be assessed. An arbetssätt is "pågår" or "genomfört", never an automatic "uppfyllt".
+of something ("samtliga klasser"), which a count cannot show. An effekt is judged only by its
+linked indicators, over the promise's period; without one it cannot be assessed. An arbetssätt
+is "pågår" or "genomfört", never an automatic "uppfyllt".
 Counting activities shows that work was done; only an indicator shows a state in the world.
 """
 from __future__ import annotations

@@ -137,9 +137,10 @@ _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren
 # "väg 26", "kl. 22"
 _NAMING_NUMBER = re.compile(r"(?:^|\W)(?:årskurs|åk|klass|vecka|v|nr|nummer|kapitel|sida|steg|"
                             r"väg|riksväg|länsväg|linje|buss|kl|område|zon)\.? ?$", re.I)
+# (a count per year is a rate too, but _YEARLY reads it first)
 _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
-                   r"(?:veckan?|månaden?|året|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b|"
-                   r"\bårligen\b|/ ?(?:år|vecka|veckan|månad(?:en)?|dag(?:en)?|dygn|termin(?:en)?|"
+                   r"(?:veckan?|månaden?|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b|"
+                   r"/ ?(?:vecka|veckan|månad(?:en)?|dag(?:en)?|dygn|termin(?:en)?|"
                    r"kvartal(?:et)?|helg(?:en)?)\b)", re.I)
 # A count per year: over a longer period, the target is the count for each of its years
 # ("i år" is this year: a total)
