@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.followups import compiler as followup_compiler
 from tracker.models import (
     Activity,
+    ActivityStatus,
     FollowUp,
     FollowUpStatus,
     FollowUpVersion,
@@ -445,6 +446,20 @@ def test_the_assessment_page_asks_for_a_target_where_the_promise_is_for_every_on
     commitment.target_count = 12
     session.commit()
     assert "anger inget antal" not in _text(client.get(url))
+    # A target on its activity is one the follow-up counts against: the page asks no more.
+    commitment.target_count = None
+    activity = session.query(Activity).filter_by(commitment_id=commitment.id).one()
+    activity.target_count = 3
+    session.commit()
+    assert "anger inget antal" not in _text(client.get(url))
+    assert _post_button(client, world["followup"].id, "sammanstall").status_code == 302
+    assert _reload(world["followup"].id).verdicts[str(commitment.id)]["suggested"] == "uppfyllt"
+    activity.status, activity.status_reason = ActivityStatus.CANCELLED, "Ersatt"  # not counted
+    session.commit()
+    assert "Löftet säger ”samtliga” men anger inget antal att nå." in _text(client.get(url))
+    assert _post_button(client, world["followup"].id, "sammanstall").status_code == 302
+    assert _reload(world["followup"].id).verdicts[str(commitment.id)]["suggested"] \
+        == "kan_inte_bedomas"
     commitment.target_count, commitment.kind = None, CommitmentKind.EFFEKT  # an indicator's
     session.commit()
     assert "anger inget antal" not in _text(client.get(url))

@@ -42,13 +42,23 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
                 "target_running" if verdict is Verdict.ONGOING else "target_missed")
         return _result(verdict, case, occasions=counted, target=target, year=span,
                        all_done=work.all_done.get(cid, False))
-    if verdict is Verdict.FULFILLED and (word := word_for_every(commitment.text)):
-        # "besöka samtliga klasser" without a number: one visit does not show them all.
+    if verdict is Verdict.FULFILLED and (word := needs_target(commitment,
+                                                              work.target_sum.get(cid))):
         return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
                        word=word, auto=(VerdictReason.OTHER, "löftet anger inget antal att nå"))
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
                                                                                   "nothing")
     return _result(verdict, case, occasions=occasions, year=span)
+
+
+def needs_target(commitment: Commitment, activity_targets: int | None) -> str | None:
+    """The word by which a prestation promises every one of something ("besöka samtliga
+    klasser") when neither it nor its activities (`activity_targets`, their summed targets)
+    set a number to reach: one visit does not show them all, so a count cannot judge it."""
+    if commitment.kind is not CommitmentKind.PRESTATION or commitment.target_count \
+            or activity_targets:
+        return None
+    return word_for_every(commitment.text)
 
 
 def suggest_verdict(occasions: int, target: int | None, running: bool) -> Verdict:

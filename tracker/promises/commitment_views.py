@@ -12,17 +12,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import once, policies
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
+from tracker.followups.assess import needs_target
+from tracker.followups.queries import activity_summary
 from tracker.labels import PARTY_NAME
 from tracker.models import (
     Commitment,
     CommitmentIndicator,
-    CommitmentKind,
     FocusArea,
     Indicator,
     Promise,
     PromiseStatus,
 )
-from tracker.models.promise import word_for_every
 from tracker.promises import bp
 from tracker.promises.forms import (
     NO_FOCUS_AREA,
@@ -365,8 +365,7 @@ def assess_commitment(commitment_id: int):
 
 
 def _every(commitment) -> str | None:
-    """The word by which a prestation without a target promises every one of something: the
-    follow-up cannot judge it by counting (followups.assess)."""
-    if commitment.kind is not CommitmentKind.PRESTATION or commitment.target_count is not None:
-        return None
-    return word_for_every(commitment.text)
+    """The word of a promise for every one of something that the follow-up cannot judge
+    without a target (followups.assess.needs_target)."""
+    summary = activity_summary(commitment.promise_id).get(commitment.id)
+    return needs_target(commitment, summary[2] if summary else None)
