@@ -155,6 +155,25 @@ def test_update_with_the_current_version_saves(world):
     assert promise.period_label == "2025–2026"
 
 
+def test_a_yearly_count_follows_the_draft_s_period_and_a_set_target_stays(world, session):
+    promise, coordinator = world["promise"], world["coordinator"]
+    yearly = service.add_commitment(promise, coordinator, CommitmentInput(
+        Party.POLISEN, "Genomföra 30 hastighetskontroller per år.", world["area"].id, 30, ""))
+    service.update_promise(promise, coordinator, promise.version_id, end_year=2026)
+    assert (yearly.target_count, yearly.target_note) == (60, "30 per år under periodens två år")
+    assert (world["commitment"].target_count, world["commitment"].target_note) == (
+        20, "minst 20 pass")  # set by hand, not read from its text
+    yearly.target_count = 70  # changed by hand: a new length leaves it alone
+    session.flush()
+    service.update_promise(promise, coordinator, promise.version_id, end_year=2027)
+    assert yearly.target_count == 70
+    events = session.scalars(sa.select(AuditEvent.changes).where(
+        AuditEvent.entity == "commitment", AuditEvent.entity_id == yearly.id,
+        AuditEvent.action == "update")).all()
+    assert {"target_count": [30, 60], "target_note": ["", "30 per år under periodens två år"]} \
+        in [{k: v for k, v in c.items() if k.startswith("target")} for c in events]
+
+
 # ---------------------------------------------------------------- signing
 
 def test_sign_moves_draft_to_signed_with_date_and_signatories(world, session):

@@ -228,6 +228,35 @@ def test_a_count_per_year_comes_with_its_note_through_the_preview_to_the_commitm
     assert tuple(saved) == (4, "Två per år, vår och höst")
 
 
+def test_a_count_per_year_follows_a_period_changed_in_the_preview(client, world, session):
+    """The text gave no period: the yearly count waits for one; changed later, it is counted
+    again, while a target typed by hand stays as typed."""
+    login(client, world["coordinator"].email)
+    values = form_values(_preview(client, world, (
+        "Medborgarlöfte\nTrygg stadskärna\nKommunen lovar att:\n"
+        "- Genomföra 30 hastighetskontroller per år.\n"
+        "- Ordna tre trygghetsvandringar om året.\n- Genomföra minst fyra föräldramöten.")))
+    assert [value(values, f"commitments-{i}-target_count") for i in range(3)] == ["", "", "4"]
+    values.update(start_year=["2025"], end_year=["2026"])
+    html = client.post(_url(world, "/granska"), data={**values, "action": "refresh"}
+                       ).get_data(as_text=True)
+    assert "Målen för 2 åtaganden räknades per år och är omräknade för periodens längd." in html
+    values = form_values(html)
+    assert [value(values, f"commitments-{i}-target_count") for i in range(3)] == ["60", "6", "4"]
+    assert value(values, "commitments-0-target_note") == "30 per år under periodens två år"
+    values["commitments-1-target_count"] = ["5"]  # set by hand: kept
+    values["end_year"] = ["2027"]
+    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
+    saved = session.execute(sa.select(Commitment.target_count, Commitment.target_note)
+                            .where(Commitment.promise_id == promise_id)
+                            .order_by(Commitment.position)).all()
+    assert [tuple(row) for row in saved] == [
+        (90, "30 per år under periodens tre år"), (5, "3 per år under periodens två år"),
+        (4, "")]
+
+
 def test_rows_are_added_and_regrouped_by_submitting_the_form(client, world):
     login(client, world["coordinator"].email)
     values = form_values(_preview(client, world, VANERSBORG))

@@ -66,6 +66,7 @@ class CommitmentRow(PlainForm):
 
 class PreviewForm(BaseForm):
     origin = HiddenField()
+    read_years = HiddenField()  # the period length the targets were read for; "" unknown
     title = StringField(_l("Rubrik"), validators=[
         InputRequired(_l("Ange en rubrik.")), MaxLength(TITLE_MAX), NoIdentityNumber(),
     ])

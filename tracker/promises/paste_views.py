@@ -25,7 +25,9 @@ from tracker.services.promises.from_text import (
     PromiseDraft,
     SignatoryDraft,
 )
+from tracker.services.promises.text_sentences import target_for_period
 from tracker.translation import gettext as _
+from tracker.translation import ngettext
 from tracker.web import attach_error, load_or_404, require
 
 PARTIES = tuple(party.value for party in PARTY_ORDER)
@@ -77,6 +79,7 @@ def paste_preview(municipality_id: int):
     municipality = _editable_municipality(municipality_id)
     form = PreviewForm()
     _drop_removed(form)
+    _follow_period(form)
     action = request.form.get("action", "")
     status = 200
     if action == "save":
@@ -115,7 +118,8 @@ def _form_data(draft: PromiseDraft, origin: str) -> dict:
     signatories = [{"name": s.name, "title": s.title} for s in draft.signatories]
     signatories += [{}] * (MAX_SIGNATORIES - len(signatories))
     return {
-        "origin": origin, "title": draft.title, "start_year": draft.start_year,
+        "origin": origin, "read_years": str(_years(draft.start_year, draft.end_year) or ""),
+        "title": draft.title, "start_year": draft.start_year,
         "end_year": draft.end_year, "problem_picture": draft.problem_picture,
         "sources": draft.sources, "sources_note": draft.sources_note,
         "signatories": signatories[:MAX_SIGNATORIES],
@@ -143,6 +147,34 @@ def _drop_removed(form: PreviewForm) -> None:
         if entry.form.area.data in removed or entry.form.area.data not in (
                 {NO_AREA, *_area_keys(form)}):
             entry.form.area.data = NO_AREA
+
+
+def _years(start: int | None, end: int | None) -> int | None:
+    return end - start + 1 if start and end and start <= end else None
+
+
+def _follow_period(form: PreviewForm) -> None:
+    """Targets read from a yearly count follow a period changed in the preview (60 for "30
+    per år" over two years, 90 over three); targets set by hand stay."""
+    years = _years(form.start_year.data, form.end_year.data)
+    read = int(form.read_years.data) if (form.read_years.data or "").isdigit() else None
+    if years is None or years == read:
+        return
+    changed = 0
+    for entry in form.commitments:
+        row = entry.form
+        before = (row.target_count.data, row.target_note.data or "")
+        after = target_for_period(row.text.data or "", *before, read, years)
+        if after != before:
+            row.target_count.data, row.target_note.data = after
+            row.target_count.raw_data = None  # shown from the new value, not the sent one
+            changed += 1
+    form.read_years.data = str(years)
+    if changed:
+        flash(ngettext("Målet för %(num)s åtagande räknades per år och är omräknat för "
+                       "periodens längd.",
+                       "Målen för %(num)s åtaganden räknades per år och är omräknade för "
+                       "periodens längd.", changed), "info")
 
 
 def _draft_of(form: PreviewForm) -> tuple[PromiseDraft, dict]:

@@ -177,6 +177,17 @@ def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
     return number * years, (f"{number} per år under periodens {spoken} år" if years > 1 else "")
 
 
+def target_for_period(text: str, target: int | None, note: str, years: int | None,
+                      new_years: int | None) -> tuple[int | None, str]:
+    """A target the reader took from the text follows a change of the period's length: when
+    the text read for `years` years gives exactly (`target`, `note`), it is read again for
+    `new_years` ("30 kontroller per år": 60 over two years, 90 over three). A target set or
+    changed by hand is kept, and so is one when the new length is unknown."""
+    if new_years is None or years == new_years or (target, note) != target_in(text, years):
+        return target, note
+    return target_in(text, new_years)
+
+
 # Where what a count says ends: "20 kontroller vid skolor per år, varav …"
 _CLAUSE_END = re.compile(r"[.;:]|, (?:varav|och|samt|men|där)\b")
 

@@ -34,6 +34,7 @@ from tracker.services.promises._common import (
     _require_edit,
     _text,
 )
+from tracker.services.promises.text_sentences import target_for_period
 from tracker.translation import gettext as _
 
 # ---------------------------------------------------------------- promises
@@ -113,10 +114,23 @@ def update_promise(promise: Promise, user: User, expected_version: int | None, *
             "Medborgarlöftet är undertecknat. Rubrik, period, problembild och underlag "
             "kan inte ändras längre."
         ))
+    years = promise.end_year - promise.start_year + 1
     for key, value in changed.items():
         setattr(promise, key, value)
+    if promise.end_year - promise.start_year + 1 != years:
+        _follow_period(promise, years)
     db.session.flush()
     return promise
+
+
+def _follow_period(promise: Promise, years: int) -> None:
+    """A draft's period got another length: targets read from a yearly count ("30 kontroller
+    per år") are read again for it (text_sentences.target_for_period); set ones are kept."""
+    new_years = promise.end_year - promise.start_year + 1
+    for commitment in db.session.scalars(
+            sa.select(Commitment).where(Commitment.promise_id == promise.id)):
+        commitment.target_count, commitment.target_note = target_for_period(
+            commitment.text, commitment.target_count, commitment.target_note, years, new_years)
 
 
 def sign_promise(promise: Promise, user: User, signed_on: date | None, signatories: list[dict],
