@@ -143,3 +143,6 @@ def test_the_demo_follow_up_is_published_after_lessons_and_next_steps_and_nothin
     version = followups.publish(coordinator, followup, None)
 
     assert followup.status is FollowUpStatus.PUBLISHED and version.published_at is not None
+    # approved and published in one session: the readers see who approved, by name
+    assert [line.split(" den ")[0] for line in version.approvals] == [
+        f"Godkänd för Polisen av {police.name}", f"Godkänd för kommunen av {coordinator.name}"]

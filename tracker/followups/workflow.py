@@ -241,7 +241,7 @@ def approve(actor: User, followup: FollowUp, expected_version: int | None) -> No
     if getattr(followup, f"{side}_approved_at") is not None:
         raise DomainError(_("Din part har redan godkänt uppföljningen."))
     _require_ready(followup)
-    setattr(followup, f"{side}_approved_by_id", actor.id)
+    setattr(followup, f"{side}_approved_by", actor)  # the object: a loaded None would stay
     setattr(followup, f"{side}_approved_at", utcnow())
     if followup.police_approved_at and followup.municipality_approved_at:
         followup.status = FollowUpStatus.APPROVED
