@@ -87,11 +87,11 @@ def test_each_commitment_of_a_pasted_promise_is_judged_as_its_wording_says(worke
     assert verdict("Besöker samtliga högstadieskolor minst en gång per termin.") == (
         "prestation", Verdict.CANNOT_ASSESS.value,
         "5 genomförda tillfällen under 2025–2026. Löftet säger ”samtliga” men anger inget antal "
-        "att nå, så det går inte att räkna fram om alla har nåtts; med ett mål (antal "
-        "tillfällen) för åtagandet kan det bedömas.")
+        "att nå, så det går inte att räkna fram om alla har nåtts.")
     assert verdict("Håller gemensamma föräldramöten om droger två gånger per år.") == (
-        "prestation", Verdict.PARTLY.value,
-        "3 av 4 planerade tillfällen har genomförts under 2025–2026.")
+        "prestation", Verdict.PARTLY.value,  # a number per year is judged year by year
+        "Löftet anger 2 per år. Genomförda tillfällen: 2 under 2025 och 1 under 2026; under "
+        "2026 blev det färre än 2.")
     assert verdict("Genomför 20 hastighetskontroller i bostadsområden under perioden.") == (
         "prestation", Verdict.FULFILLED.value,
         "20 av 20 planerade tillfällen har genomförts under 2025–2026.")
@@ -107,3 +107,61 @@ def test_the_introduction_tells_a_background_that_is_also_the_basis_once(worked)
     assert "Underlag:" not in intro["generated"]
     assert ("undertecknades av Johan Björkman (kommunstyrelsens ordförande) och Peter Nilsson "
             "(lokalpolisområdeschef Borås).") in intro["generated"]
+
+
+def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_year_by_year(
+        worked, session):
+    """Commitments added by hand without a target: the number their text names is what the
+    follow-up counts against, a number per year in each year; a way of working used in the
+    period's first year is done at its end."""
+    from tracker.models import CommitmentKind, Party
+    from tracker.services.promises import CommitmentInput, add_commitment
+
+    promise, commitments = worked
+    kind = session.scalar(sa.select(ActivityType).where(ActivityType.key == "pasted_besok"))
+    added = {}
+    for text, wanted, days in (
+            ("Polisen genomför minst 30 trafikkontroller per år.", CommitmentKind.PRESTATION,
+             [date(2025, 5, 1)] * 50 + [date(2026, 5, 1)] * 10),
+            ("Kommunen genomför minst fyra trygghetsvandringar.", CommitmentKind.PRESTATION,
+             [date(2025, 5, 1), date(2026, 5, 1)]),
+            ("Kommunen fortsätter att samverka i EST-gruppen.", CommitmentKind.ARBETSSATT,
+             [date(2025, 5, 1)])):
+        commitment = add_commitment(promise, _coordinator(session, promise),
+                                    CommitmentInput(Party.KOMMUNEN, text, None, None, ""))
+        commitment.kind = wanted
+        activity = Activity(commitment_id=commitment.id, municipality_id=promise.municipality_id,
+                            type_id=kind.id, title=text[:60])
+        session.add(activity)
+        session.flush()
+        session.add_all(LogEntry(activity_id=activity.id, occurred_on=day, measures={})
+                        for day in days)
+        added[text] = commitment
+    session.flush()
+    verdicts = compile_followup(promise.id, 2026, today=date(2027, 2, 1)).verdicts
+    found = {text: (verdicts[str(c.id)]["suggested"], verdicts[str(c.id)]["reason"])
+             for text, c in added.items()}
+    assert found == {
+        "Polisen genomför minst 30 trafikkontroller per år.": (
+            Verdict.PARTLY.value, "Löftet anger 30 per år. Genomförda tillfällen: 50 under 2025 "
+            "och 10 under 2026; under 2026 blev det färre än 30."),
+        "Kommunen genomför minst fyra trygghetsvandringar.": (
+            Verdict.PARTLY.value,
+            "2 av de 4 tillfällen som löftet anger har genomförts under 2025–2026."),
+        "Kommunen fortsätter att samverka i EST-gruppen.": (
+            Verdict.DONE.value, "Arbetssättet har använts under 2025–2026: 1 genomfört "
+            "tillfälle."),
+    }
+    # the year before the end: the period runs, and the first year reached its 30
+    running = compile_followup(promise.id, 2025, today=date(2025, 12, 1)).verdicts
+    first = added["Polisen genomför minst 30 trafikkontroller per år."]
+    assert (running[str(first.id)]["suggested"], running[str(first.id)]["reason"]) == (
+        Verdict.ONGOING.value, "Perioden pågår. Löftet anger 30 per år. Genomförda tillfällen: "
+        "50 under 2025.")
+
+
+def _coordinator(session, promise):
+    from tracker.models import Membership, User
+
+    return session.scalar(sa.select(User).join(Membership).where(
+        Membership.municipality_id == promise.municipality_id))

@@ -12,36 +12,43 @@ from __future__ import annotations
 from tracker.followups import prose
 from tracker.models import Commitment, CommitmentKind, Verdict, VerdictReason
 from tracker.models.promise import word_for_every, year_span
+from tracker.services.promises.text_sentences import named_count
 
 
 def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool, *,
-           first_year: int) -> dict:
+           first_year: int, last_year: int) -> dict:
     """{"suggested", "reason" (the basis a reader can check), "auto_reason" (code, text) or None}.
 
     A prestation counts its occasions from the period's first year (`first_year`) to this one:
     a two-year promise's "minst åtta trygghetsvandringar" is met by four a year, and its
-    activities' targets are summed over the period too."""
+    activities' targets are summed over the period too. Without a target of its own or of its
+    activities, the number its text names is the target; a number per year ("minst 30
+    kontroller per år") is judged year by year."""
     cid = commitment.id
     occasions = work.occasions.get(cid, 0)
     if commitment.kind is CommitmentKind.EFFEKT:
         return _effect(links, series, occasions, year, running, first_year)
     if commitment.kind is CommitmentKind.ARBETSSATT:
-        if running:
-            return _result(Verdict.ONGOING, "running", occasions=occasions, year=year)
-        if occasions:
-            return _result(Verdict.DONE, "way_done", occasions=occasions, year=year)
-        return _result(Verdict.NOT_FULFILLED, "nothing", year=year)
+        return _way(work.period_occasions.get(cid, 0), occasions, first_year, year, running)
     span = year_span(first_year, year)
     occasions = work.period_occasions.get(cid, 0)
-    target, counted = commitment.target_count, occasions
-    if target is None and work.target_sum.get(cid):
+    target, counted, named = commitment.target_count, occasions, False
+    if not target and work.target_sum.get(cid):
         target, counted = work.target_sum[cid], work.targeted.get(cid, 0)
+    else:
+        count = named_count(commitment.text)
+        if count is not None and count[1] and target in (None, count[0] * (last_year
+                                                                          - first_year + 1)):
+            return _per_year(count[0], work.by_year.get(cid, {}), first_year, year, running,
+                             named=target is None)
+        if not target and count is not None:
+            target, named = count[0], True
     verdict = suggest_verdict(counted, target, running)
     if target:
         case = ("target_met" if verdict is Verdict.FULFILLED else
                 "target_running" if verdict is Verdict.ONGOING else "target_missed")
         return _result(verdict, case, occasions=counted, target=target, year=span,
-                       all_done=work.all_done.get(cid, False))
+                       all_done=work.all_done.get(cid, False), named=named)
     if verdict is Verdict.FULFILLED and (word := needs_target(commitment,
                                                               work.target_sum.get(cid))):
         return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
@@ -49,6 +56,33 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
                                                                                   "nothing")
     return _result(verdict, case, occasions=occasions, year=span)
+
+
+def _way(period_occasions: int, occasions: int, first_year: int, year: int,
+         running: bool) -> dict:
+    """An arbetssätt: pågår while the period runs; at its end genomfört if it was used at all
+    during the period (a two-year promise's way of working used in its first year is done)."""
+    if running:
+        return _result(Verdict.ONGOING, "running", occasions=occasions, year=year)
+    if period_occasions:
+        return _result(Verdict.DONE, "way_done", occasions=period_occasions,
+                       year=year_span(first_year, year))
+    return _result(Verdict.NOT_FULFILLED, "nothing", year=year_span(first_year, year))
+
+
+def _per_year(per_year: int, by_year: dict[int, int], first_year: int, year: int,
+              running: bool, *, named: bool) -> dict:
+    """A number per year is met when each year of the period so far reached it."""
+    counts = [(y, by_year.get(y, 0)) for y in range(first_year, year + 1)]
+    short = [y for y, n in counts if n < per_year]
+    if running:
+        verdict = Verdict.ONGOING
+    elif not short:
+        verdict = Verdict.FULFILLED
+    else:
+        verdict = Verdict.PARTLY if any(n for _y, n in counts) else Verdict.NOT_FULFILLED
+    return _result(verdict, "per_year", per_year=per_year, counts=counts, short=short,
+                   running=running, named=named)
 
 
 def needs_target(commitment: Commitment, activity_targets: int | None) -> str | None:
@@ -137,6 +171,7 @@ def _indicator_state(baseline, latest, higher: bool, target: float | None) -> tu
 
 def _result(verdict: Verdict, case: str, *, auto=None, **context) -> dict:
     context = {"occasions": 0, "target": None, "all_done": False, "lines": [], "year": None,
+               "named": False,
                **context}
     if auto is None and verdict is Verdict.ONGOING:
         auto = (VerdictReason.TOO_EARLY, "")

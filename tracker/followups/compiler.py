@@ -184,7 +184,7 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
                                       prose.render("commitment.md.j2", work=work.text[c.id]),
                                       parent=key)
             verdict = assess(c, work, links.get(c.id, []), series, year, running,
-                             first_year=promise.start_year)
+                             first_year=promise.start_year, last_year=promise.end_year)
             verdicts[str(c.id)] = {
                 **verdict, "override": None, "override_reason": "", "reason_code": None,
                 "party": c.party.value, "text": c.text, "kind": c.kind.value,

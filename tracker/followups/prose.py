@@ -48,6 +48,17 @@ def month_name(month: int, year: int = 2000) -> str:
     return format_date(date(year, month, 1), "MMMM", locale=LOCALE)
 
 
+def done_occasions(n: int) -> str:
+    """'1 genomfört tillfälle', '5 genomförda tillfällen'."""
+    return f"{number(n)} genomfört tillfälle" if n == 1 else f"{number(n)} genomförda tillfällen"
+
+
+def year_count(pair: tuple[int, int]) -> str:
+    """(2025, 50) → '50 under 2025'."""
+    year, n = pair
+    return f"{number(n)} under {year}"
+
+
 def join(items) -> str:
     """'a, b och c' (Babel's Swedish list)."""
     items = [str(item) for item in items if str(item)]
@@ -179,7 +190,8 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       keep_trailing_newline=False)
     env.filters.update(number=number, day=day, join=join, capfirst=capfirst,
-                       lower_first=lower_first, value=indicator_value, quoted_list=quoted_list)
+                       lower_first=lower_first, value=indicator_value, quoted_list=quoted_list,
+                       done_occasions=done_occasions, year_count=year_count)
     env.globals.update(CAVEAT=CAVEAT, LESSONS_PLACEHOLDER=LESSONS_PLACEHOLDER,
                        NEXT_STEPS_PLACEHOLDER=NEXT_STEPS_PLACEHOLDER)
     return env

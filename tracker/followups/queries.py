@@ -256,19 +256,25 @@ def notes(promise_id: int, year: int) -> dict[int, list[tuple[date, str, str]]]:
     return found
 
 
+_YEAR = sa.extract("year", LogEntry.occurred_on)
 _PERIOD = (in_year(sa.select(
-    Activity.commitment_id, sa.func.count(),
+    Activity.commitment_id, _YEAR, sa.func.count(),
     sa.func.sum(sa.case((sa.and_(Activity.target_count.is_not(None),
                                  Activity.status != ActivityStatus.CANCELLED), 1), else_=0))))
-    .group_by(Activity.commitment_id))
+    .group_by(Activity.commitment_id, _YEAR))
 
 
-def period_occasions(promise: Promise, year: int) -> dict[int, tuple[int, int]]:
-    """commitment → (occasions, of them on activities with a target) from the first day of the
-    promise's period to the end of the follow-up year: what a prestation's target is judged by
-    (its target and its activities' targets are for the period, not for one of its years)."""
+def period_occasions(promise: Promise, year: int) -> dict[int, tuple[int, int, dict[int, int]]]:
+    """commitment → (occasions, of them on activities with a target, occasions by year) from
+    the first day of the promise's period to the end of the follow-up year: what a
+    prestation's target is judged by (its target and its activities' targets are for the
+    period, not for one of its years; a count per year, year by year)."""
     params = {**year_params(promise.id, year), "first_day": date(promise.start_year, 1, 1)}
-    return {cid: (n, int(t or 0)) for cid, n, t in db.session.execute(_PERIOD, params)}
+    found: dict[int, tuple[int, int, dict[int, int]]] = {}
+    for cid, in_year_, n, t in db.session.execute(_PERIOD, params):
+        total, targeted, by_year = found.get(cid, (0, 0, {}))
+        found[cid] = (total + n, targeted + int(t or 0), {**by_year, int(in_year_): n})
+    return found
 
 
 def cancelled(promise: Promise, year: int) -> dict[int, list[tuple[str, str]]]:

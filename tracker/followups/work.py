@@ -28,6 +28,7 @@ class Work:
     # from the period's start to the year's end: all, and those on activities with a target
     period_occasions: dict[int, int] = field(default_factory=dict)
     targeted: dict[int, int] = field(default_factory=dict)
+    by_year: dict[int, dict[int, int]] = field(default_factory=dict)  # occasions per year
     activity_count: dict[int, int] = field(default_factory=dict)
     all_done: dict[int, bool] = field(default_factory=dict)
     target_sum: dict[int, int | None] = field(default_factory=dict)  # of activities' targets
@@ -61,7 +62,8 @@ def commitment_work(promise: Promise, year: int, types: list[ActivityType], *, t
             year=year,
         )
         work.occasions[c.id] = sum(-n for n, _name, _t in type_work)
-        work.period_occasions[c.id], work.targeted[c.id] = period.get(c.id, (0, 0))
+        work.period_occasions[c.id], work.targeted[c.id], work.by_year[c.id] = period.get(
+            c.id, (0, 0, {}))
         work.activity_count[c.id] = activity_count
         work.all_done[c.id] = activity_count > 0 and done == activity_count
         work.target_sum[c.id] = target_sum

@@ -146,13 +146,12 @@ def _starts_with_a_verb(text: str) -> bool:
     return word.endswith("a") and word not in _NOT_A_VERB
 
 
-def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
-    """The number of occasions a commitment promises over its period of `years` years, when it
-    names exactly one, and a note on how it was counted: "genomföra minst fyra
-    trygghetsvandringar" → (4, ""); "minst 30 kontroller per år" over two years → (60, "30 per
-    år under periodens två år"). Not a year, a unit ("20 procent"), a number that names
-    something ("årskurs 8") or another rate ("två kvällar i veckan"); "en"/"ett" only after
-    "minst"; a yearly count not when the period is unknown (`years` None)."""
+def named_count(text: str) -> tuple[int, bool] | None:
+    """The one number of occasions a commitment's text names, and whether it is per year:
+    "genomföra minst fyra trygghetsvandringar" → (4, False); "minst 30 kontroller per år" →
+    (30, True). None when it names none or several. Not a year, a unit ("20 procent"), a
+    number that names something ("årskurs 8") or another rate ("två kvällar i veckan");
+    "en"/"ett" only after "minst"."""
     found = set()
     for match in _COUNT.finditer(text):
         number = _amount(match)
@@ -166,9 +165,18 @@ def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
             continue
         found.add((number, yearly))
     found |= {(n, True) for m in _COUNT_PER_YEAR.finditer(text) if (n := _amount(m))}
-    if len(found) != 1:
+    return found.pop() if len(found) == 1 else None
+
+
+def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
+    """The number of occasions a commitment promises over its period of `years` years, and a
+    note on how it was counted (named_count): "minst 30 kontroller per år" over two years →
+    (60, "30 per år under periodens två år"); a yearly count not when the period is unknown
+    (`years` None)."""
+    named = named_count(text)
+    if named is None:
         return None, ""
-    number, yearly = found.pop()
+    number, yearly = named
     if not yearly:
         return number, ""
     if years is None:
