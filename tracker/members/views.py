@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import policies
@@ -11,7 +11,15 @@ from tracker.extensions import db
 from tracker.members import bp
 from tracker.members.delivery import deliver
 from tracker.members.forms import IndicatorValueForm, InviteForm, RoleForm
-from tracker.models import Indicator, IndicatorValue, Municipality, Organisation, Role, User
+from tracker.models import (
+    Indicator,
+    IndicatorValue,
+    Membership,
+    Municipality,
+    Organisation,
+    Role,
+    User,
+)
 from tracker.services import DomainError, FieldErrors, indicator_values, setup, user_admin
 from tracker.services.imports.cells import CellError, decimal
 from tracker.translation import gettext as _
@@ -72,7 +80,7 @@ def invite(municipality_id: int):
 @login_required
 def change_role(municipality_id: int, user_id: int):
     municipality = _managed_municipality(municipality_id)
-    user = load_or_404(User, user_id)
+    user = _member_or_404(municipality, user_id)
     form = RoleForm()
     back = url_for("members.members", municipality_id=municipality.id)
     if not form.validate_on_submit():
@@ -88,12 +96,22 @@ def change_role(municipality_id: int, user_id: int):
 @login_required
 def remove(municipality_id: int, user_id: int):
     municipality = _managed_municipality(municipality_id)
-    user = load_or_404(User, user_id)
+    user = _member_or_404(municipality, user_id)
     back = _back(url_for("members.members", municipality_id=municipality.id))
     return commit_or_flash_refusal(
         lambda: user_admin.remove_membership(current_user, user, municipality), back,
         lambda: _("%(name)s är inte längre medlem i %(municipality)s.", name=user.name,
                   municipality=municipality.name))
+
+
+def _member_or_404(municipality: Municipality, user_id: int) -> User:
+    """A member of the municipality; anyone else is not found here, so that user ids cannot
+    be tried to add or name people of other municipalities (they come in by invitation)."""
+    user = db.session.scalar(sa.select(User).join(Membership).where(
+        User.id == user_id, Membership.municipality_id == municipality.id))
+    if user is None:
+        abort(404)
+    return user
 
 
 def _person_action(user_id: int):

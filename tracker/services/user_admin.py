@@ -279,6 +279,11 @@ def set_role(actor: User, user: User, municipality: Municipality, role: Role) ->
     _require(can_manage_member(actor, municipality.id))
     if not can_change_membership(actor, user):
         raise DomainError(_("Du kan inte ändra din egen roll. Be en annan samordnare."))
+    if not actor.is_admin and db.session.scalar(sa.select(Membership.id).where(
+            Membership.user_id == user.id, Membership.municipality_id == municipality.id)) is None:
+        # a coordinator brings in new people by invitation, never by a user id
+        raise DomainError(_("Personen är inte medlem i %(municipality)s. Nya medlemmar bjuds "
+                            "in med sin e-postadress.", municipality=municipality.name))
     return accounts.grant(user, municipality, role)
 
 
