@@ -227,3 +227,25 @@ def test_a_status_reason_over_2000_characters_is_refused(world):
         service.set_status(world["officer"], world["activity"], ActivityStatus.CANCELLED,
                            "x" * 2001)
     assert set(refused.value.errors) == {"reason"}
+
+
+def test_a_measured_number_or_a_date_beyond_reason_is_refused_and_nothing_is_logged(world):
+    """10^30 vehicles once broke the follow-up that summed them; a day in year 1 is a slip."""
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, measures={"antal_poliser": "1" + "0" * 30, "timmar": "1e308"})
+    assert refused.value.errors["m_antal_poliser"].endswith(
+        "ska vara ett heltal från 0 till 1\u00a0000\u00a0000.")
+    assert refused.value.errors["m_timmar"].endswith("kan vara högst 1\u00a0000\u00a0000.")
+    with pytest.raises(FieldErrors) as refused:
+        _log(world, occurred_on=date(1, 1, 1), confirm_outside_period=True)
+    assert refused.value.errors == {"occurred_on": "Ange ett datum mellan år 2000 och 2100."}
+    assert service.logged_counts([world["activity"].id]) == {}
+    kept = _log(world, measures={"antal_poliser": "1000000", "timmar": "1000000"})
+    assert kept.measures["antal_poliser"] == 1_000_000
+
+
+def test_the_follow_up_prints_a_sum_beyond_decimal_precision_without_failing():
+    """Numbers stored before the limit still compile: printed whole, grouped."""
+    from tracker.followups.prose import number
+
+    assert number(10**30) == "\u00a0".join(["1"] + ["000"] * 10)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import InvalidOperation
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -36,7 +37,10 @@ PLACEHOLDERS = (LESSONS_PLACEHOLDER, NEXT_STEPS_PLACEHOLDER)
 def number(value, decimals: int = 1) -> str:
     """1034 → '1 034', 2.55 → '2,6' (at most `decimals` decimals, none when whole)."""
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    try:
+        return format_decimal(value, format=pattern, locale=LOCALE)
+    except InvalidOperation:  # beyond Decimal's precision: stored before the measures' limit
+        return f"{round(value):,}".replace(",", "\u00a0")
 
 
 def day(value: date) -> str:

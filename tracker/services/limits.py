@@ -18,6 +18,9 @@ INTERVAL_MAX = 52
 OCCASIONS_MAX = 1000
 DURATION_MAX_DAYS = 31  # one logged occasion: longer is a typing mistake
 DURATION_MAX_MINUTES = DURATION_MAX_DAYS * 24 * 60
+# A number measured on one occasion (vehicles checked, participants, hours): larger is a typing
+# mistake, and sums of such numbers stay exact and printable in the follow-up.
+MEASURE_NUMBER_MAX = 1_000_000
 # A number typed in a text field ("12,5", "57,7089"), before it is read: longer is no number.
 TYPED_NUMBER_MAX = 40
 # A promise's, a plan's or a follow-up's year: outside is a typing mistake (and overflows dates).

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tracker import audit, policies
 from tracker.extensions import db
+from tracker.formatting import number_local
 from tracker.localized import measure_label
 from tracker.models import (
     Activity,
@@ -26,9 +27,13 @@ from tracker.services import DomainError, FieldErrors, personal_data
 from tracker.services.limits import (
     DURATION_MAX_DAYS,
     DURATION_MAX_MINUTES,
+    MEASURE_NUMBER_MAX,
     MEASURE_TEXT_MAX,
     NOTE_MAX,
+    YEAR_MIN,
     check_length,
+    date_outside_years,
+    out_of_range,
 )
 from tracker.translation import gettext as _
 
@@ -81,6 +86,8 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
     if kind == MeasureKind.INTEGER:
         if not text.isdigit():
             raise ValueError(_("%(label)s ska vara ett heltal som är 0 eller större.", label=label))
+        if len(text) > 7 or int(text) > MEASURE_NUMBER_MAX:
+            raise ValueError(out_of_range(label, 0, MEASURE_NUMBER_MAX))
         return int(text)
     if kind == MeasureKind.DECIMAL:
         try:
@@ -89,6 +96,9 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
             number = None
         if number is None or not number.is_finite() or number < 0:
             raise ValueError(_("%(label)s ska vara ett tal som är 0 eller större, t.ex. 1,5.", label=label))
+        if number > MEASURE_NUMBER_MAX:
+            raise ValueError(_("%(label)s kan vara högst %(max)s.", label=label,
+                               max=number_local(MEASURE_NUMBER_MAX)))
         return float(number)
     if kind == MeasureKind.CHOICE:
         if text not in spec.get("choices", []):
@@ -125,6 +135,8 @@ def check_input(activity: Activity, data: LogInput, *, today: date,
         errors["occurred_on"] = _("Ange datum.")
     elif data.occurred_on > today:
         errors["occurred_on"] = _("Datumet kan inte vara i framtiden.")
+    elif data.occurred_on.year < YEAR_MIN:
+        errors["occurred_on"] = date_outside_years()
     else:
         # By key: no statement when the caller loaded the commitment and promise.
         commitment = db.session.get(Commitment, activity.commitment_id)
