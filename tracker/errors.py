@@ -136,6 +136,13 @@ def register(app: Flask) -> None:
             return _unavailable(error)
         return render_error(500)
 
+    @app.errorhandler(RecursionError)
+    def nested_too_deep(error):
+        """A body nested thousands of levels deep ("[[[[…") exhausts the JSON parser of the
+        API's argument reader (webargs), which has no depth limit to set: a bad request."""
+        _rollback()
+        return render_error(400)
+
     @app.errorhandler(Exception)
     def unexpected(error):
         log.exception("unhandled error")

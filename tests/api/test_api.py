@@ -149,6 +149,16 @@ def test_a_personnummer_in_a_note_is_refused_in_swedish_and_nothing_is_stored(cl
     assert world.a.activity.status is ActivityStatus.PLANNED  # logging would have started it
 
 
+def test_a_body_nested_beyond_the_parser_is_a_bad_request_in_swedish(client, session, world):
+    before = session.scalar(sa.select(sa.func.count()).select_from(LogEntry))
+    response = client.post(f"/api/v1/activities/{world.a.activity.id}/log-entries",
+                           headers={**bearer(world.officer), "Content-Type": "application/json"},
+                           data="[" * 100_000)
+    assert response.status_code == 400
+    assert response.json["code"] == "bad_request" and "Begäran" in response.json["message"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == before
+
+
 def test_measures_are_typed_by_the_activity_type(client, world):
     response = client.post(f"/api/v1/activities/{world.a.activity.id}/log-entries",
                            headers=bearer(world.officer), json={

@@ -226,6 +226,17 @@ def test_an_invitation_without_a_municipality_must_say_admin(client, town, mail_
     assert invited.is_admin and user_admin.is_pending(invited)
 
 
+def test_an_invitation_to_a_municipality_that_does_not_exist_is_refused_in_swedish(
+        client, town, mail_off):
+    login(client, town["admin"].email)
+    refused = client.post("/admin/anvandare/bjud-in", data={
+        "email": "x@kommun.se", "name": "X Y", "organisation": "kommunen",
+        "municipality_id": "99999", "role": "viewer"})
+    assert refused.status_code == 422
+    assert "Välj en kommun i listan." in refused.get_data(as_text=True)
+    assert _user("x@kommun.se") is None
+
+
 def test_no_page_shows_or_sets_another_persons_password(client, town):
     login(client, town["admin"].email)
     officer = town["officer"]

@@ -140,6 +140,9 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
         errors["role"] = _("Välj en roll.")
     if data.municipality_id is None and not data.is_admin:
         errors["municipality_id"] = _("Välj en kommun, eller gör personen till administratör.")
+    elif data.municipality_id is not None and \
+            db.session.get(Municipality, data.municipality_id) is None:
+        errors["municipality_id"] = _("Välj en kommun i listan.")
     if errors:
         raise FieldErrors(errors)
     user = accounts.user_by_email(email)
