@@ -131,7 +131,7 @@ def test_an_english_page_that_assigns_someone_mails_them_in_swedish(
     assert "Hello" not in mail.body and "You can find it" not in mail.body and "You have been assigned" not in mail.body
 
 
-@pytest.mark.parametrize("language, refusal", [("sv", "Inte ett giltigt val"),
+@pytest.mark.parametrize("language, refusal", [("sv", "Välj ett av alternativen i listan."),
                                                 ("en", "Not a valid choice")])
 def test_wtforms_own_messages_follow_the_page_language(app, language, refusal):
     """WTForms' catalogue is kept per language for the process, not read per request; a page
@@ -153,3 +153,25 @@ def test_wtforms_own_messages_follow_the_page_language(app, language, refusal):
             assert not form.validate()
             seen = form.pick.errors[0]
     assert seen.startswith(refusal), seen
+
+
+@pytest.mark.parametrize("sent", ["abc", "7"])
+def test_a_choice_not_in_the_list_is_refused_in_plain_swedish(app, sent):
+    """WTForms' Swedish says "Felaktigt val; kunde inte ceorce:a" for a value that is no
+    number, and quotes the value for one not offered."""
+    from wtforms import SelectField, SelectMultipleField
+
+    from tracker.forms import BaseForm
+
+    class Choice(BaseForm):
+        class Meta:
+            csrf = False
+
+        pick = SelectField(choices=[(1, "A")], coerce=int)
+        picks = SelectMultipleField(choices=[(1, "A")], coerce=int)
+
+    with app.test_request_context("/", method="POST", data={"pick": sent, "picks": sent}):
+        form = Choice()
+        assert not form.validate()
+        assert set(form.pick.errors) == {"Välj ett av alternativen i listan."}
+        assert set(form.picks.errors) == {"Välj ett av alternativen i listan."}

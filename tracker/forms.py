@@ -38,16 +38,33 @@ def _wtforms_catalogue(locale: str):
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+# WTForms' Swedish catalogue has garbled or technical wording for a choice that is not in the
+# list ("Felaktigt val; kunde inte ceorce:a"): said here as a person would.
+_CHOICE = "Välj ett av alternativen i listan."
+_SWEDISH = {
+    "Invalid Choice: could not coerce.": _CHOICE,
+    "Not a valid choice.": _CHOICE,
+    "Invalid choice(s): one or more data inputs could not be coerced.": _CHOICE,
+    "'%(value)s' is not a valid choice for this field.": _CHOICE,
+}
+
+
 class _WTFormsMessages:
     """WTForms' own messages ("Not a valid choice.") in the request's language. Flask-WTF reads
     their catalogue from disk on every request that translates one; this keeps one per language
     for the life of the process."""
 
     def gettext(self, string):
-        return _wtforms_catalogue(str(current_locale())).ugettext(string)
+        locale = str(current_locale())
+        if locale == "sv" and string in _SWEDISH:
+            return _SWEDISH[string]
+        return _wtforms_catalogue(locale).ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return _wtforms_catalogue(str(current_locale())).ungettext(singular, plural, n)
+        locale = str(current_locale())
+        if locale == "sv" and singular in _SWEDISH:
+            return _SWEDISH[singular]
+        return _wtforms_catalogue(locale).ungettext(singular, plural, n)
 
 
 _MESSAGES = _WTFormsMessages()

@@ -55,7 +55,7 @@ def _activity_form(world, **changes) -> dict:
     return {**data, **changes}
 
 
-CHOICE = "inte ett giltigt val"  # WTForms' own refusal, in Swedish
+CHOICE = "Välj ett av alternativen i listan."  # a value the form did not offer
 FOREIGN_IN_ACTIVITY_FORM = [  # (field, B's row, what the form says, what the service says)
     ("commitment_id", "commitment", CHOICE, "Åtagandet hör till en annan kommun."),
     ("owner_id", "coordinator", "Ansvarig måste ha behörighet i kommunen.",

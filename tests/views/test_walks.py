@@ -3,6 +3,7 @@ findings, each finding an action with a responsible party; the action points are
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import timedelta
 from urllib.parse import quote
@@ -383,3 +384,18 @@ def test_the_service_refuses_a_participant_count_outside_its_range(client, town,
         "participants-0-organisation": "Kommunen", "participants-0-count": "20000"})
     assert "Antal deltagare ska vara ett heltal från 0 till 10\u00a0000." in response.get_data(
         as_text=True)
+
+
+def test_a_wrong_participant_count_is_named_by_its_field_in_the_error_summary(
+        client, town, walk, session):
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    response = client.post(f"/genomforanden/{entry_id}/protokoll", data={
+        "participants-0-organisation": "Kommunen", "participants-0-count": "20000",
+        "summary": ""})
+    summary = re.search(r'(?s)<div class="error-summary".*?</div>',
+                        response.get_data(as_text=True))[0]
+    assert "{" not in summary and "Participants" not in summary
+    assert re.search(r'href="#participants-0-count">[^<]*: Antal deltagare ska vara ett heltal '
+                     r'från 0 till 10\s000\.', summary)
+    assert session.scalar(sa.select(WalkProtocol)) is None
