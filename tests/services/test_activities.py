@@ -249,3 +249,20 @@ def test_the_follow_up_prints_a_sum_beyond_decimal_precision_without_failing():
     from tracker.followups.prose import number
 
     assert number(10**30) == "\u00a0".join(["1"] + ["000"] * 10)
+
+
+def test_logged_numbers_are_shown_as_the_page_writes_numbers(app):
+    """'Timmar: 1,5' on a Swedish page, never 1.5 or 2.0."""
+    from tracker.services.activity_read import measures_text
+
+    specs = [{"key": "timmar", "label": "Timmar", "kind": "decimal"},
+             {"key": "antal", "label": "Antal", "kind": "integer"},
+             {"key": "andel", "label": "Andel", "kind": "decimal"}]
+    measures = {"timmar": 1.5, "antal": 1200, "andel": 2.0}
+    with app.test_request_context("/"):
+        assert measures_text(specs, measures, "ja", "nej") == \
+            "Timmar: 1,5; Antal: 1\u00a0200; Andel: 2"
+        assert measures_text(specs, {"timmar": 0.25}, "ja", "nej") == "Timmar: 0,25"
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert measures_text(specs, {"antal": 1200, "timmar": 1.5}, "yes", "no",
+                             english=True) == "Timmar: 1.5; Antal: 1,200"

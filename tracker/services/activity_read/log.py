@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
-from tracker.formatting import local_formatters
+from tracker.formatting import local_formatters, number_local
 from tracker.localized import english_page, measure_label
 from tracker.models import Activity, LogEntry, Place, User
 from tracker.translation import gettext as _
@@ -63,8 +63,16 @@ def measures_text(specs: list[dict], measures: dict, yes: str, no: str,
                 value = yes if value else no
             elif spec.get("kind") == "place":
                 value = (place_names or {}).get(value, value)
+            elif spec.get("kind") in ("integer", "decimal") and isinstance(value, (int, float)):
+                value = _measured(value)
             parts.append(f"{measure_label(spec, english)}: {value}")
     return "; ".join(parts)
+
+
+def _measured(value: int | float) -> str:
+    """1,5 and 2 as the page writes numbers (not 1.5 and 2.0), up to two decimals."""
+    whole = float(value).is_integer()
+    return number_local(value, 0 if whole else 1 if round(value, 1) == value else 2)
 
 
 def _place_names(rows, specs: list[dict]) -> dict[int, str]:
