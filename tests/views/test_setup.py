@@ -109,6 +109,22 @@ def test_a_refused_municipality_keeps_what_was_typed(client, make_user, make_mun
     assert _municipality("Lidköping Norra") is None
 
 
+def test_a_municipality_address_may_not_hide_a_public_page_nor_its_name_repeat(
+        client, make_user, make_municipality, area):
+    make_municipality("Skara")
+    login(client, make_user(admin=True).email)
+    for word in ("tillganglighet", "sa-raknar-vi", "tips"):
+        page = client.post("/admin/kommuner/ny", data={
+            "name": "Götene", "slug": word, "police_area_id": area.id}).get_data(as_text=True)
+        assert f"Adressen {word} är namnet på en sida på den offentliga webbplatsen." in page
+    page = client.post("/admin/kommuner/ny", data={
+        "name": "Skara", "slug": "skara-2", "police_area_id": area.id}).get_data(as_text=True)
+    assert "Det finns redan en kommun som heter Skara." in page
+    assert _municipality("Götene") is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Municipality).where(
+        Municipality.name == "Skara")) == 1
+
+
 def test_non_admins_cannot_set_up_anything(client, town):
     login(client, town["coordinator"].email)
     for url in ("/admin/polisomraden", "/admin/kommuner/ny", "/admin/anvandare",

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 from tracker.extensions import db
 from tracker.models import Indicator, Municipality, PoliceArea, User
@@ -116,10 +117,16 @@ def save_municipality(actor: User, municipality: Municipality | None,
     if not SLUG.match(slug) or len(slug) > NAME_MAX:
         errors["slug"] = _("Adressen får bara innehålla a–z, siffror och bindestreck, "
                            "t.ex. lidkoping.")
+    elif slug in _public_page_words():
+        errors["slug"] = _("Adressen %(slug)s är namnet på en sida på den offentliga webbplatsen. "
+                           "Välj en annan, t.ex. kommunens namn.", slug=slug)
     else:
         clash = db.session.scalar(sa.select(Municipality.id).where(Municipality.slug == slug))
         if clash is not None and (municipality is None or clash != municipality.id):
             errors["slug"] = _("Adressen används redan av en annan kommun.")
+    same_name = db.session.scalar(sa.select(Municipality.id).where(Municipality.name == name))
+    if name and same_name is not None and (municipality is None or same_name != municipality.id):
+        errors.setdefault("name", _("Det finns redan en kommun som heter %(name)s.", name=name))
     if data.police_area_id is None or db.session.get(PoliceArea, data.police_area_id) is None:
         errors["police_area_id"] = _("Välj lokalpolisområde.")
     report_contact = _contact(data.report_contact, errors)
@@ -136,6 +143,17 @@ def save_municipality(actor: User, municipality: Municipality | None,
     municipality.is_public = bool(data.is_public)
     db.session.flush()
     return municipality
+
+
+def _public_page_words() -> set[str]:
+    """The fixed words after /offentlig/ in the app's routes ("tillganglighet"): a
+    municipality's address there would be hidden behind the page."""
+    words = set()
+    for rule in current_app.url_map.iter_rules():
+        parts = rule.rule.split("/")
+        if len(parts) > 2 and parts[1] == "offentlig" and parts[2] and "<" not in parts[2]:
+            words.add(parts[2])
+    return words
 
 
 def find_municipality(name_or_slug: str) -> Municipality | None:
