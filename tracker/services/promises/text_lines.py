@@ -17,6 +17,8 @@ from tracker.services.promises.text_patterns import (
     _TABLE_WHAT,
     _TABLE_WHO,
     _TITLE,
+    NUMBERED_ITEM,
+    PAGE_MARK,
 )
 from tracker.services.promises.text_sentences import party_of_heading
 
@@ -47,6 +49,9 @@ def _is_quote(text: str) -> bool:
 
 def _classify(raw: str) -> Line:
     raw = re.sub(r"^\d{1,2}(?:\.\d{1,2})+\.? (?=\S)", "", raw)  # "1.1 Polisen lovar att"
+    numbered = NUMBERED_ITEM.match(raw)
+    if numbered and not _looks_like_heading(numbered["text"]):
+        return Line("bullet", numbered["text"].strip(), "num")
     bullet = _BULLET.match(raw)
     if bullet:
         text = bullet["text"].strip()
@@ -141,7 +146,7 @@ def lines_of(text: str) -> list[Line]:
     lines: list[Line] = []
     wrapped = 0
     for raw in unwrapped(text.split("\n")):
-        if not raw or _RULE.fullmatch(raw):
+        if not raw or _RULE.fullmatch(raw) or PAGE_MARK.fullmatch(raw):
             continue
         columns = tuple(part.strip() for part in raw.split(COLUMN) if part.strip())
         raw = " ".join(columns)
@@ -150,6 +155,7 @@ def lines_of(text: str) -> list[Line]:
             continue
         previous = lines[-1] if lines else None
         if previous is not None and previous.kind == "bullet" and re.match(r"[a-zåäö]", raw) \
+                and not _BULLET.match(raw) \
                 and not previous.text.endswith((".", "!", "?", ":", ";")) \
                 and wrapped < MAX_WRAPPED:
             previous.text = f"{previous.text} {raw}"  # a bullet wrapped onto the next line

@@ -7,10 +7,18 @@ import re
 
 # A list's bullet symbols; Word's, in a PDF, are drawn from its Symbol and Wingdings fonts (letters
 # of Unicode's private use area)
-BULLET_SYMBOLS = "•·▪◦●○■□➢►\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
-# Word's second-level bullet, an "o" in Courier New, arrives as a letter: "o Genomföra …"
+BULLET_SYMBOLS = "•·▪◦●○■□➢►➤✓✔☐☑→\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
+# Word's second-level bullet, an "o" in Courier New, arrives as a letter: "o Genomföra …"; a
+# list lettered "a) …", "b) …" is numbered
 _BULLET = re.compile(rf"^(?:(?P<sym>[{BULLET_SYMBOLS}*]|o(?= [A-ZÅÄÖ]))|(?P<dash>[-–—])(?=\s)|"
-                     r"(?P<num>\d{1,2})[.)](?=\s))\s*(?P<text>.+)$")
+                     r"(?P<num>\d{1,2}[.)]|[a-zåäö]\))(?=\s))\s*(?P<text>.+)$")
+# "Löfte 1: Polisen lovar att …", "Åtagande 2. Kommunen ska …": a numbered item, not a heading
+# (the same words before a short title head a focus area: "Löfte 1: Trygg stadskärna")
+NUMBERED_ITEM = re.compile(r"^(?:löfte|åtagande|aktivitet|insats|åtgärd)\s*(?:nr\.?\s*)?"
+                           r"\d{1,2}\s*[:.)–—-]\s*(?P<text>\S.*)$", re.I)
+# A page's footer or header copied with the text: "Sida 1 av 2", "2 (5)", "Sida 3"
+PAGE_MARK = re.compile(r"^(?:sida\s+\d{1,3}(?:\s*(?:av|/)\s*\d{1,3})?|\d{1,3}\s*\(\d{1,3}\)|"
+                       r"\d{1,3}\s*/\s*\d{1,3})$", re.I)
 _QUOTE_START = re.compile(r"^(?:[\"”“«»]|[-–—]\s?[A-ZÅÄÖ])")
 _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅÄÖ]|[,.:]|$)")
 YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
@@ -28,7 +36,9 @@ FOLLOW_UP = re.compile(r"uppföljning", re.I)
 _FOCUS = re.compile(r"^(?:fokusområde(?P<plural>n|na)?\b\s*(?:\d{1,2})?|"
                     r"(?:löfte|insatsområde|prioriterat område|område) \d{1,2}\b)"
                     r"\s*[:.)–—-]?\s*(?P<title>.*)$", re.I)
-_PROBLEM = re.compile(r"^(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
+_PROBLEM = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?"  # "2 Problembild", "2.1 Bakgrund"
+                      r"(?:problembild(?:en)?|lägesbild(?:en)?|bakgrund|problembeskrivning|"
+                      r"medborgardialogen visade|"
                       r"nuläge(?:t)?|utgångsläge(?:t)?|områden i fokus|vad visar lägesbilden|"
                       r"problemområden(?:a)?|vad (?:har vi sett|ser vi|är problemet)|"
                       r"det här (?:har vi sett|ser vi))"
@@ -63,12 +73,13 @@ _PLACE_AND_MONTH = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåä�
                               r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|"
                               r"oktober|november|december) 20\d\d$")
 _CONTACTS = re.compile(r"^kontakt", re.I)
-_PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun))?"
-                            r"(?P<who>kommunens?|polisens?|tillsammans|gemensam\w*|vi)\b"
+_PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun|stad))?"
+                            r"(?P<who>kommunens?|stad(?:en)?|polisens?|tillsammans|gemensam\w*|vi)\b"
                             r"(?P<rest>.*)$", re.I)
 _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer(?: vi)? att)\b",
                             re.I)
-_TOWN = r"(?:Kommunen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? kommun)"  # "Laxå kommun"
+# "Laxå kommun", "Helsingborgs stad", "Staden" (a city's own word for its municipality)
+_TOWN = r"(?:Kommunen|Staden|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? (?:kommun|stad))"
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även|dessutom|i sin tur|vidare)){0,2}"
 # "Polisen kommer under perioden att …": a time between the verb and "att"
@@ -121,7 +132,7 @@ _AMOUNT = (r"(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
            rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})")
 _APART = r"(?<![\w,.–—-])"  # a number of its own: not "7–9", "1,5" or a word's digits
 _TIMES = r"(?: (?:st|stycken|gånger|gång|ggr|tillfällen))?"  # "20 st", "6 tillfällen", "2 ggr"
-_COUNT = re.compile(rf"{_APART}{_AMOUNT} (?P<noun>[a-zåäö]{{3,}})\b", re.I)
+_COUNT = re.compile(rf"{_APART}{_AMOUNT}(?: st\.?| stycken)? (?P<noun>[a-zåäö]{{3,}})\b", re.I)
 # A table's target column ("Mål", "Antal") whose cell is a count alone: "4", "minst fyra",
 # "20 st", "6 tillfällen" (a rate or a unit is more than a count alone)
 _TARGET_COLUMN = re.compile(r"^(?:mål(?:värde|sättning)?|antal|omfattning)\W*$", re.I)
@@ -130,6 +141,7 @@ _BARE_COUNT = re.compile(rf"^{_AMOUNT}{_TIMES}\.?$", re.I)
 # timmar per klass": a rate, not a total)
 _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren|månader|veckor|"
                           r"dagar|tjänster|heltidstjänster|årsarbetare|"
+                          rf"{_MONTH}|"  # a date: "senast 31 januari"
                           # a number followed by a small word is no count of anything
                           r"med|och|som|för|till|från|per|vid|under|efter|inom|mot|samt|eller|"
                           r"där|när|att)$", re.I)
@@ -190,7 +202,8 @@ BASIS = re.compile(r"tagits fram|tas fram|baseras på|bygger på|utgår från|id
                     r"använts i underlaget|samlats in|grundar sig på|(?:legat|ligger) till grund",
                     re.I)
 
-_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
+# "Anna", "Ann-Sofie", "AnnSofie", "McLean"
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-?[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
 _NAME = rf"{_NAME_WORD}(?: (?:af |von |de )?{_NAME_WORD}){{1,2}}"
 _ROLE = (r"(?i:kommunstyrelsens (?:1:e |2:e )?(?:vice )?ordförande|kommunalråd(?:et)?|"
          r"oppositionsråd(?:et)?|kommundirektör(?:en)?|kommunchef(?:en)?|stadsdirektör(?:en)?|"
@@ -207,9 +220,16 @@ _NAME_TITLE_LINE = re.compile(rf"^(?P<name>{_NAME}){_PARTY_MARK.format('party')}
 _PARTY_MARKED = re.compile(
     r"\s*[(\[](?:ansvar(?:ig)?:?\s*)?(?P<who>(?:[a-zåäö]+ )?(?:kommunen|kommun|polisen|polis)"
     r"(?:(?: och|,|/| &) (?:[a-zåäö]+ )?(?:kommunen|kommun|polisen|polis))*|tillsammans|"
-    r"gemensamt)[)\]]\.?$", re.I)
+    r"gemensamt)[)\]]\.?$|"
+    # "[P]", "[K]", "[K+P]": the letters a promise's legend gives its parties
+    r"\s*\[(?P<letters>[KP](?:\s*[+/&]\s*[KP])?)\]\.?$", re.I)
 # "För Piteå kommun: Helena Stenberg, kommunstyrelsens ordförande": whom a signatory signs for
-_SIGNS_FOR = re.compile(r"^(?:för|på uppdrag av) [^:]{2,60}:\s*", re.I)
+# "För Piteå kommun: Namn", or the line "För Ystads kommun" above a name; "Polismyndigheten",
+# "Gällivare kommun" under a title: whom a signatory signs for
+_ORGANISATION = (r"(?:polisen|polismyndigheten|lokalpolisområde [^,:]{2,40}|"
+                 r"[A-ZÅÄÖ][\w-]+ (?:kommun|stad)|region [A-ZÅÄÖ][\w-]+)")
+_SIGNS_FOR = re.compile(rf"^(?:för|på uppdrag av) (?:[^:]{{2,60}}:\s*|{_ORGANISATION}$)", re.I)
+ORGANISATION_LINE = re.compile(rf"^{_ORGANISATION}$", re.I)
 _NAME_ONLY = re.compile(rf"^(?!{_ROLE}){_NAME}(?: \([A-ZÅÄÖ]{{1,4}}\))?$")
 _HAS_ROLE = re.compile(_ROLE)
 

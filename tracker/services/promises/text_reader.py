@@ -41,6 +41,7 @@ from tracker.services.promises.text_patterns import (
     _SOURCES,
     _TITLE,
     FOLLOW_UP,
+    ORGANISATION_LINE,
 )
 from tracker.services.promises.text_sentences import (
     capitalised,
@@ -101,7 +102,9 @@ class Reader(CommitmentTables):
     def _add(self, commitment: CommitmentDraft) -> None:
         marked = _PARTY_MARKED.search(commitment.text)
         if marked and marked.start() > 0:  # "Grannsamverkan i två områden (Kommunen)"
-            commitment.party = party_of_cell(marked["who"])
+            letters = (marked["letters"] or "").upper()
+            commitment.party = party_of_cell(marked["who"] or " och ".join(
+                {"K": "kommunen", "P": "polisen"}[letter] for letter in letters if letter in "KP"))
             end = "." if commitment.text.endswith(".") else ""
             commitment.text = commitment.text[:marked.start()].rstrip(" ,.–-") + end
         self._open_pending()
@@ -149,8 +152,8 @@ class Reader(CommitmentTables):
             self.signing_next = False
             if _NAME_ONLY.match(signed) or _NAME_TITLE_LINE.match(signed):
                 self.section, self.pending = "signatories", None
-        if self.section == "signatories" and not signed:
-            return  # "För Polisen:" above the name
+        if self.section == "signatories" and (not signed or ORGANISATION_LINE.match(signed)):
+            return  # "För Polisen:" above the name, "Gällivare kommun" under the title
         if (self.section == "signatories" and self.name_waiting and not _NAME_ONLY.match(signed)) \
                 or _NAME_TITLE_LINE.match(signed):
             if self.signatory_line(signed):

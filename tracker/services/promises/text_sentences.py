@@ -36,8 +36,16 @@ from tracker.services.promises.text_patterns import (
     NUMBER_WORDS,
 )
 
+# "Vad gör polisen?", "Vad ska kommunen göra?": a question naming the party that heads its list
+_WHAT_PARTY_DOES = re.compile(r"^vad (?:gör|ska|lovar|kommer) (?P<who>polisen|kommunen|staden|"
+                              r"vi(?: tillsammans| gemensamt)?|vi)(?: att)?(?: göra)?\s*\??$",
+                              re.I)
+
 
 def party_of_heading(text: str) -> str | None:
+    question = _WHAT_PARTY_DOES.match(text)
+    if question:
+        return party_in(question["who"])
     last = _PARTY_LAST.search(text)
     if last and len(text) <= 100:  # "Under samma tidsperiod lovar kommunerna att"
         return party_in(last["who"])
@@ -53,10 +61,12 @@ def party_of_heading(text: str) -> str | None:
 
 def party_in(text: str) -> str:
     lowered = text.lower()
-    if re.search(r"tillsammans|gemensam|\bvi\b|kommun\w* och polis|polis\w* och (?:\w+ )?kommun",
-                 lowered):
+    # "tillsammans med Botkyrkabyggen" is the party's own promise, with a partner
+    if re.search(r"tillsammans(?! med (?!polis|kommun|staden)\w)|gemensam|\bvi\b|"
+                 r"(?:kommun|stad)\w* och polis|"
+                 r"polis\w* och (?:\w+ )?(?:kommun|stad)", lowered):
         return TOGETHER
-    return MUNICIPALITY if re.match(r"(?:\w+ )?kommun", lowered) else POLICE
+    return MUNICIPALITY if re.match(r"(?:\w+ )?(?:kommun|stad)", lowered) else POLICE
 
 
 def party_of_cell(cell: str) -> str:

@@ -1,0 +1,106 @@
+"""Formats of published promises the reader learnt from texts written for the purpose: each
+case is a few lines in the format, and what a careful reader takes from them."""
+from __future__ import annotations
+
+import pytest
+
+from tracker.services.promises.from_text import PromiseDraft, parse_promise_text
+from tracker.services.promises.text_sentences import party_in, target_in
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    with app.test_request_context():
+        yield
+
+
+def _parse(text: str) -> PromiseDraft:
+    return parse_promise_text(text)
+
+
+def _items(draft: PromiseDraft) -> list[tuple[str, str, str, int | None]]:
+    return [(a.title, c.party, c.text, c.target_count)
+            for a in [*draft.focus_areas] for c in a.commitments] + [
+        ("", c.party, c.text, c.target_count) for c in draft.other_commitments]
+
+
+def test_numbered_promises_are_items_and_a_numbered_short_title_heads_a_focus_area():
+    draft = _parse("Medborgarlöfte 2026–2027\n\nVad vi lovar\n"
+                   "Löfte 1: Polisen lovar att patrullera i centrum varje helg.\n"
+                   "Löfte 2: Kommunen lovar att genomföra 6 föräldravandringar.\n\n"
+                   "Löfte 3: Trygg hamn\n- Polisen genomför fyra båtkontroller.\n")
+    assert _items(draft) == [  # the focus area's, then those under none
+        ("Trygg hamn", "polisen", "Genomför fyra båtkontroller.", 4),
+        ("", "polisen", "Patrullera i centrum varje helg.", None),
+        ("", "kommunen", "Genomföra 6 föräldravandringar.", 6)]
+
+
+def test_a_lettered_list_under_numbered_headings_and_signatures_for_each_party():
+    draft = _parse("Ystads kommun – Medborgarlöfte 2026\n\nMedborgardialogen visade\n"
+                   "Många känner sig otrygga vid stationen.\n\n"
+                   "1) Tryggare stationsområde\n"
+                   "a) Polisen genomför riktade insatser vid stationen varje fredag.\n"
+                   "b) Kommunen installerar ny belysning i parken.\n\n"
+                   "Ystad den 15 december 2025\n\nFör Ystads kommun\nKristina Bendz\n"
+                   "Kommunstyrelsens ordförande\nYstads kommun\n\nFör Polisen\nMats Jönsson\n"
+                   "Lokalpolisområdeschef Ystad\nPolismyndigheten\n")
+    assert _items(draft) == [
+        ("Tryggare stationsområde", "polisen",
+         "Genomför riktade insatser vid stationen varje fredag.", None),
+        ("Tryggare stationsområde", "kommunen", "Installerar ny belysning i parken.", None)]
+    assert draft.problem_picture == "Många känner sig otrygga vid stationen."
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Kristina Bendz", "Kommunstyrelsens ordförande"),
+        ("Mats Jönsson", "Lokalpolisområdeschef Ystad")]
+
+
+def test_tick_bullets_a_page_footer_a_numbered_problem_heading_and_a_joined_first_name():
+    draft = _parse("Medborgarlöfte 2026\n\n2 Problembild\nStölder från gårdar ökar.\n\n"
+                   "Fokusområde: Landsbygden\nPolisen lovar att:\n"
+                   "✓ Genomföra 8 riktade kontroller på väg 56\n✔ Besöka lantbrukare\n"
+                   "Sida 1 av 2\nKommunen lovar att:\n➤ Starta grannsamverkan i två nya byar\n\n"
+                   "Sala den 3 augusti 2026\n"
+                   "AnnSofie Andersson (S), kommunstyrelsens ordförande\n"
+                   "Stefan Olsson, lokalpolisområdeschef\n")
+    assert _items(draft) == [
+        ("Landsbygden", "polisen", "Genomföra 8 riktade kontroller på väg 56", 8),
+        ("Landsbygden", "polisen", "Besöka lantbrukare", None),
+        ("Landsbygden", "kommunen", "Starta grannsamverkan i två nya byar", 2)]
+    assert draft.problem_picture == "Stölder från gårdar ökar."
+    assert [s.name for s in draft.signatories] == ["AnnSofie Andersson", "Stefan Olsson"]
+
+
+def test_a_city_s_own_word_for_itself_and_questions_that_name_the_party():
+    draft = _parse("Medborgarlöfte Helsingborg 2026\n\nFokusområde: Knutpunkten\n"
+                   "Helsingborgs stad lovar att:\n- Förbättra belysningen.\n"
+                   "Vad gör polisen?\n- Patrullerar varje fredag.\n"
+                   "Staden ska dessutom öppna en fritidsgård.\n")
+    assert _items(draft) == [
+        ("Knutpunkten", "kommunen", "Förbättra belysningen.", None),
+        ("Knutpunkten", "polisen", "Patrullerar varje fredag.", None),
+        ("Knutpunkten", "kommunen", "Öppna en fritidsgård.", None)]
+
+
+def test_party_letters_in_square_brackets():
+    draft = _parse("Medborgarlöfte 2026\n\nFokusområde: Resecentrum\n"
+                   "- Fotpatrullering fredag kväll [P]\n- Ljusare belysning i parken [K]\n"
+                   "- Trygghetsvandring varje höst [K+P]\n")
+    assert _items(draft) == [
+        ("Resecentrum", "polisen", "Fotpatrullering fredag kväll", None),
+        ("Resecentrum", "kommunen", "Ljusare belysning i parken", None),
+        ("Resecentrum", "tillsammans", "Trygghetsvandring varje höst", None)]
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Genomföra 10 st trafikkontroller vid E45 under 2026.", 10),
+    ("Genomföra 10 st. kontroller.", 10),
+    ("Informera om resultatet senast 31 januari 2027.", None),  # a date, not a count
+])
+def test_counts_with_st_and_days_of_dates(text, target):
+    assert target_in(text, 1) == (target, "")
+
+
+def test_together_with_a_partner_who_is_not_the_other_party_is_one_party_s_promise():
+    assert party_in("Kommunen, tillsammans med Botkyrkabyggen") == "kommunen"
+    assert party_in("Polisen tillsammans med kommunen") == "tillsammans"
+    assert party_in("tillsammans") == "tillsammans"
