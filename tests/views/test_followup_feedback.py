@@ -109,3 +109,14 @@ def test_officers_and_viewers_do_not_review(client, published):
     login(client, published["officer"].email)
     assert client.get(
         f"/uppfoljningar/{published['followup'].id}/omdomen").status_code == 403
+
+
+def test_a_rating_sent_twice_is_stored_once(client, published):
+    page = client.get(_url(published)).get_data(as_text=True)
+    key = re.search(r'id="omdome".*?name="once_key" type="hidden" value="([^"]+)"', page,
+                    re.S)[1]
+    first = _give(client, published, once_key=key)
+    second = _give(client, published, once_key=key)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert [row.rating for row in _rows()] == [4]

@@ -179,3 +179,19 @@ def test_the_follow_up_counts_the_years_tips(town, session):
         "Under året kom 4 tips; ett ledde till en åtgärd.")
     keys = list(followup.sections)
     assert keys.index("effekt") < keys.index("tips") < keys.index("lardomar")
+
+
+def test_an_answer_sent_twice_is_given_once(client, town, inbox):
+    _send(client, town)
+    tip = db.session.scalar(sa.select(Tip))
+    login(client, town["coordinator"].email)
+    page = client.get(f"/tips/{tip.id}").get_data(as_text=True)
+    key = re.search(r'name="svar-once_key" type="hidden" value="([^"]+)"', page)[1]
+    data = {"svar-answer": "Vi tittar på det.", "svar-status": "in_progress",
+            "svar-once_key": key}
+    first = client.post(f"/tips/{tip.id}/svar", data=data)
+    second = client.post(f"/tips/{tip.id}/svar", data=data)
+    assert first.status_code == second.status_code == 302
+    assert len(inbox.to("boende@example.se")) == 2  # the receipt and one answer
+    answers = db.session.scalars(sa.select(TipEvent.answer).where(TipEvent.tip_id == tip.id))
+    assert [a for a in answers if a] == ["Vi tittar på det."]

@@ -399,3 +399,28 @@ def test_a_wrong_participant_count_is_named_by_its_field_in_the_error_summary(
     assert re.search(r'href="#participants-0-count">[^<]*: Antal deltagare ska vara ett heltal '
                      r'från 0 till 10\s000\.', summary)
     assert session.scalar(sa.select(WalkProtocol)) is None
+
+
+def test_a_finding_and_an_action_point_sent_twice_from_the_phone_are_saved_once(
+        client, town, walk, session):
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    url = f"/genomforanden/{entry_id}/iakttagelser/ny"
+    key = re.search(r'name="once_key" type="hidden" value="([^"]+)"',
+                    client.get(url).get_data(as_text=True))[1]
+    first, second = (_finding(client, entry_id, action_text="Byt lampan.",
+                              action_party="kommunen", once_key=key) for _ in range(2))
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 1
+    assert session.scalar(sa.select(sa.func.count()).select_from(ActionPoint)) == 1
+
+    url = f"/aktiviteter/{walk['activity'].id}/atgardspunkter/ny"
+    key = re.search(r'name="once_key" type="hidden" value="([^"]+)"',
+                    client.get(url).get_data(as_text=True))[1]
+    data = {"text": "Klipp häcken vid skolan.", "party": "kommunen", "party_name": "",
+            "owner_id": "", "due_date": "", "place_id": "", "category": "", "once_key": key}
+    first, second = (client.post(url, data=data) for _ in range(2))
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(ActionPoint)) == 2

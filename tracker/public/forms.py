@@ -46,7 +46,7 @@ class SubscribeForm(BaseForm):
                             render_kw={"tabindex": "-1", "autocomplete": "off"})
 
 
-class FeedbackForm(BaseForm):
+class FeedbackForm(OnceForm, BaseForm):
     rating = RadioField(_l("Var uppföljningen till hjälp?"),
                         choices=[("1", _l("1 – inte alls")), ("2", "2"), ("3", "3"), ("4", "4"),
                                  ("5", _l("5 – till stor hjälp"))],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from markupsafe import Markup
 
-from tracker import page_cache
+from tracker import once, page_cache
 from tracker.extensions import db
 from tracker.followups import workflow as service
 from tracker.followups.report import build_report
@@ -165,12 +165,15 @@ def followup_feedback(followup_id: int):
     if form.webbplats.data:
         return redirect(back)  # a robot: it "succeeds", nothing is stored
     if form.validate_on_submit():
+        if (earlier := once.first_time(form, announce=False)) is not None:
+            return earlier  # a double tap rates once
         try:
             feedback.give(item.id, form.rating.data, form.comment.data)
         except FieldErrors as error:
             db.session.rollback()
             show_refusal(form, error)
         else:
+            once.remember(form, back)
             db.session.commit()
             flash(_("Tack för ditt svar! En kommentar visas här när kommunen har läst den."),
                   "success")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from wtforms import SelectField, TextAreaField
 
 from tracker.forms import BaseForm
+from tracker.once import OnceForm
 from tracker.services.tips import MAX_ANSWER_LENGTH, MAX_NOTE_LENGTH
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength
@@ -16,7 +17,7 @@ class NoteForm(BaseForm):
                          render_kw={"rows": 3})
 
 
-class ReplyForm(BaseForm):
+class ReplyForm(OnceForm, BaseForm):
     """An answer the resident reads at the status address (and by e-mail), and the status."""
 
     answer = TextAreaField(_l("Svar till invånaren"), validators=[MaxLength(MAX_ANSWER_LENGTH)],

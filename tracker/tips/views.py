@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import policies
+from tracker import once, policies
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Municipality, TipStatus
@@ -89,6 +89,8 @@ def _apply(detail: service.TipDetail, form, form_name: str, change, message: str
            after=None):
     """Validate → service → commit → flash → back to the list; else the page again (422)."""
     if form.validate_on_submit():
+        if "once_key" in form and (earlier := once.first_time(form)) is not None:
+            return earlier  # an answer sent twice is given once
         try:
             change(form)
         except FieldErrors as error:
@@ -99,11 +101,14 @@ def _apply(detail: service.TipDetail, form, form_name: str, change, message: str
             db.session.rollback()
             attach_error(form, error)
         else:
+            back = url_for("tips.index", municipality_id=detail.tip.municipality_id)
+            if "once_key" in form:
+                once.remember(form, back, "tip", detail.tip.id)
             db.session.commit()
             if after is not None:
                 after(form)
             flash(message, "success")
-            return redirect(url_for("tips.index", municipality_id=detail.tip.municipality_id))
+            return redirect(back)
     return _render_detail(detail, 422, **{form_name: form})
 
 

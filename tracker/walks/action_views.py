@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import policies
+from tracker import once, policies
 from tracker.extensions import db
 from tracker.models import (
     ActionPoint,
@@ -27,7 +27,7 @@ from tracker.translation import gettext as _
 from tracker.walks import bp
 from tracker.walks.access import activity_or_404, scoped, scoped_municipality
 from tracker.walks.attachment_views import action_owner, read_upload
-from tracker.walks.forms import ActionForm, ActionStatusForm, UploadForm
+from tracker.walks.forms import ActionForm, ActionStatusForm, NewActionForm, UploadForm
 from tracker.web import require, row_urls, show_refusal
 
 
@@ -58,12 +58,16 @@ def _input(form: ActionForm) -> actions.ActionInput:
 def new_action(activity_id: int):
     activity = activity_or_404(activity_id)
     require(policies.can_log_on(current_user, activity))
-    form = ActionForm()
+    form = NewActionForm()
     _fill(form, activity.municipality_id)
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier
         try:
             action = actions.create(current_user, activity, _input(form))
             action_id = action.id
+            once.remember(form, url_for("walks.action", action_id=action_id), "action_point",
+                          action_id)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

@@ -18,6 +18,7 @@ from wtforms.validators import Optional
 from tracker.activities.forms import CheckboxList
 from tracker.forms import BaseForm, PlainForm
 from tracker.labels import ACTION_STATUS, FINDING_CATEGORY, RESPONSIBLE_PARTY
+from tracker.once import OnceForm
 from tracker.services import action_points as actions
 from tracker.services import limits, walks
 from tracker.translation import lazy_gettext as _l
@@ -105,3 +106,11 @@ class ActionStatusForm(BaseForm):
 
 class PublishForm(BaseForm):
     submit = SubmitField(_l("Spara"))
+
+
+class NewFindingForm(OnceForm, FindingForm):
+    """A new finding: sent twice from a phone at the walk, it is saved once."""
+
+
+class NewActionForm(OnceForm, ActionForm):
+    """A new action point, saved once however often it is sent."""

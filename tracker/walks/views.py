@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from tracker import policies
+from tracker import once, policies
 from tracker.extensions import db
 from tracker.models import (
     Activity,
@@ -25,7 +25,13 @@ from tracker.translation import gettext as _
 from tracker.walks import bp, protocol_pdf
 from tracker.walks.access import entry_or_404, scoped
 from tracker.walks.attachment_views import read_upload, send_stored
-from tracker.walks.forms import FindingForm, ProtocolForm, PublishForm, UploadForm
+from tracker.walks.forms import (
+    FindingForm,
+    NewFindingForm,
+    ProtocolForm,
+    PublishForm,
+    UploadForm,
+)
 from tracker.web import require, show_refusal
 
 
@@ -128,15 +134,20 @@ def _save_finding(form: FindingForm, write) -> bool:
 def new_finding(entry_id: int):
     activity, entry = entry_or_404(entry_id)
     require(policies.can_log_on(current_user, activity))
-    form = FindingForm()
+    form = NewFindingForm()
     _fill_finding_choices(form, activity.municipality_id)
     if request.method == "GET" and entry.place_id:
         form.place_id.data = entry.place_id
     if form.validate_on_submit():
+        if (earlier := once.first_time(form)) is not None:
+            return earlier  # sent twice from the phone: saved once
+
         def write():
             protocol = walks.ensure_protocol(current_user, activity, entry)
-            return walks.add_finding(current_user, activity, protocol,
-                                     _finding_input(form)), protocol
+            finding = walks.add_finding(current_user, activity, protocol, _finding_input(form))
+            once.remember(form, url_for("walks.protocol", entry_id=entry_id), "finding",
+                          finding.id)
+            return finding, protocol
 
         if _save_finding(form, write):
             flash(_("Iakttagelsen är sparad."), "success")
