@@ -104,3 +104,18 @@ def test_together_with_a_partner_who_is_not_the_other_party_is_one_party_s_promi
     assert party_in("Kommunen, tillsammans med Botkyrkabyggen") == "kommunen"
     assert party_in("Polisen tillsammans med kommunen") == "tillsammans"
     assert party_in("tillsammans") == "tillsammans"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Kommunen genomför två trygghetsvandringar i centrum.", "prestation"),
+    ("Polisen ska besöka skolorna i Götene.", "prestation"),
+    ("Helsingborgs stad erbjuder föräldrautbildning.", "prestation"),
+    ("Kommunen fortsätter att samverka i EST-gruppen.", "arbetssatt"),
+    ("Vara ute två kvällar i veckan.", "arbetssatt"),
+])
+def test_a_sentence_that_names_its_party_first_suggests_the_kind_of_its_verb(text, kind):
+    """A commitment added by hand as a whole sentence: "Kommunen genomför …" is counted work,
+    as "Genomföra …" is."""
+    from tracker.models.promise import suggest_kind
+
+    assert suggest_kind(text).value == kind

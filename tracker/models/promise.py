@@ -53,10 +53,14 @@ _EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"\bfärre\b",
 )]
 # Countable output: carry out, visit, hold, arrange — or a number to reach.
+# "Kommunen genomför …", "Polisen ska besöka …": a sentence may name its party first
+_PARTY_FIRST = (r"^(?:(?:kommunen|polisen|staden|vi|tillsammans|gemensamt|[\w-]+ (?:kommun|stad))"
+                r"(?: och (?:kommunen|polisen|staden))?\s+(?:ska\s+|skall\s+|kommer att\s+|"
+                r"lovar att\s+)?)?")
 _OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
-    r"^(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",
+    _PARTY_FIRST + r"(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",
     # "Besöker samtliga skolor": a list item led by its party keeps the present tense
-    r"^(genomför|besöker|håller|anordnar|erbjuder|arrangerar|bjuder in)\b",
+    _PARTY_FIRST + r"(genomför|besöker|håller|anordnar|erbjuder|arrangerar|bjuder in)\b",
     r"\b(genomföras|genomförs|anordnas|hållas)\b",
     r"\b\d+\s+\w+",
     r"\bsamtliga\s+\w*(klasser|skolor|elever|årskurs)",
