@@ -1,4 +1,6 @@
 """Swedish labels for the code's enums (the glossary of docs/domain.md)."""
+import re
+
 from tracker.models import (
     ActionStatus,
     ActivityStatus,
@@ -37,6 +39,26 @@ PARTY_HEADING = {
     Party.POLISEN: _l("Polisen lovar"),
     Party.TILLSAMMANS: _l("Tillsammans lovar vi"),
 }
+# A commitment written as a whole sentence names its party first ("Polisen ska besöka …",
+# "Polisen och kommunen genomför …"): a heading "Polisen lovar: Polisen ska …" says it twice
+_NAMES_PARTY = {
+    Party.POLISEN: re.compile(r"^polisen\b(?! och)", re.I),
+    Party.KOMMUNEN: re.compile(r"^(?:kommunen|staden|[\w-]+ (?:kommun|stad))\b(?! och)", re.I),
+    Party.TILLSAMMANS: re.compile(r"^(?:tillsammans|gemensamt|vi\b|(?:polisen|kommunen|staden|"
+                                  r"[\w-]+ (?:kommun|stad)) och )", re.I),
+}
+
+
+def names_party_first(party: Party, text: str) -> bool:
+    return bool(_NAMES_PARTY[party].match((text or "").strip()))
+
+
+def promise_heading(label: str, party: Party, text: str) -> str:
+    """"Polisen lovar: Genomföra …", or the sentence alone where it names its party first."""
+    text = (text or "").strip()
+    return text if names_party_first(party, text) else f"{label}: {text}"
+
+
 PARTY_NAME = {
     Party.KOMMUNEN: _l("Kommunen"),
     Party.POLISEN: _l("Polisen"),

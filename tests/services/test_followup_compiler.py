@@ -175,8 +175,8 @@ def test_each_commitment_has_its_own_section_under_its_focus_area(plan):
     area = followup.sections[f"fokus-{plan['area'].id}"]
     assert area["title"] == "Trygg trafik" and area["edited"] is None
     police = followup.sections[f"lofte-{plan['police'].id}"]
-    assert police["title"] == ("Polisen lovar: Polisen lovar att genomföra trafikkontroller vid "
-                               "skolorna.")
+    # the sentence names its party: not "Polisen lovar: Polisen lovar att …"
+    assert police["title"] == "Polisen lovar att genomföra trafikkontroller vid skolorna."
     assert police["parent"] == f"fokus-{plan['area'].id}"
     assert ("Polisen har genomfört 5 trafikkontroller under mars–september 2023, varav "
             "3 hastighetskontroller och 2 nykterhetskontroller, på 2 platser. "
@@ -728,3 +728,23 @@ def test_every_cancelled_activity_is_told_in_exactly_one_follow_up_of_its_period
         r"Inställd: (Inställd aktivitet \d+)",
         _body(compile_followup(promise.id, year, today=date(2026, 3, 1)), commitment))]
     assert sorted(told) == [f"Inställd aktivitet {n:02d}" for n in range(40)]
+
+
+@pytest.mark.parametrize("party, text, heading", [
+    (Party.POLISEN, "Genomföra trafikkontroller.", "Polisen lovar: Genomföra trafikkontroller."),
+    (Party.POLISEN, "Polisen ska besöka skolorna.", "Polisen ska besöka skolorna."),
+    (Party.KOMMUNEN, "Kommunen fortsätter att samverka.", "Kommunen fortsätter att samverka."),
+    (Party.KOMMUNEN, "Götene kommun erbjuder kurser.", "Götene kommun erbjuder kurser."),
+    (Party.TILLSAMMANS, "Polisen och kommunen ordnar en kväll.",
+     "Polisen och kommunen ordnar en kväll."),
+    (Party.TILLSAMMANS, "Vi lovar att ordna en föräldrakväll.",
+     "Vi lovar att ordna en föräldrakväll."),
+    # a sentence led by the other party does not speak for this one
+    (Party.KOMMUNEN, "Polisen och kommunen ordnar en kväll.",
+     "Kommunen lovar: Polisen och kommunen ordnar en kväll."),
+])
+def test_a_commitment_s_heading_names_its_party_once(party, text, heading):
+    from tracker.followups.compiler import PARTY_PROMISES
+    from tracker.labels import promise_heading
+
+    assert promise_heading(PARTY_PROMISES[party.value], party, text) == heading

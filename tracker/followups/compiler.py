@@ -18,6 +18,7 @@ from tracker.followups import prose, queries
 from tracker.followups.assess import assess, indicator_rows
 from tracker.followups.work import commitment_work, hours_by_actor
 from tracker.formatting import local_today
+from tracker.labels import promise_heading
 from tracker.models import (
     FollowUp,
     FollowUpStatus,
@@ -180,7 +181,8 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
                                                      description=description.strip()))
         for c in (c for c in commitments if area_of[c.id] == key):
             body = f"lofte-{c.id}"
-            sections[body] = _section(f"{PARTY_PROMISES[c.party.value]}: {c.text.strip()}",
+            sections[body] = _section(promise_heading(PARTY_PROMISES[c.party.value], c.party,
+                                                      c.text),
                                       prose.render("commitment.md.j2", work=work.text[c.id]),
                                       parent=key)
             verdict = assess(c, work, links.get(c.id, []), series, year, running,

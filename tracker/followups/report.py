@@ -13,7 +13,7 @@ from datetime import date
 from tracker.followups import prose
 from tracker.followups.render.markdown import markdown_html
 from tracker.formatting import date_sv, local_date
-from tracker.labels import PARTY_HEADING, VERDICT, VERDICT_REASON
+from tracker.labels import PARTY_HEADING, VERDICT, VERDICT_REASON, names_party_first
 from tracker.models import FollowUpStatus, Party, Verdict, VerdictReason
 from tracker.translation import gettext as _
 
@@ -27,6 +27,11 @@ class ReportVerdict:
     reason: str = ""        # why it is short of fulfilled: "Resursbrist – …"
     overridden: bool = False
     verdict: str = ""       # the Verdict value, for the summary
+
+    @property
+    def heading(self) -> str:
+        return f"{self.party_label}: {self.commitment_text}" if self.party_label \
+            else self.commitment_text
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class ReportCommitment:
 
     @property
     def heading(self) -> str:
-        return f"{self.party_label}: {self.text}"
+        return f"{self.party_label}: {self.text}" if self.party_label else self.text
 
 
 @dataclass(frozen=True)
@@ -161,13 +166,21 @@ def reason_text(item: dict) -> str:
 def _verdict(item: dict) -> ReportVerdict:
     verdict = chosen_verdict(item)
     return ReportVerdict(
-        party_label=str(PARTY_HEADING[Party(item["party"])]) if item.get("party") else "",
+        party_label=_party_label(item),
         commitment_text=item.get("text", ""),
         verdict_label=str(VERDICT[verdict]).capitalize(),
         basis=item.get("reason", ""),
         reason=reason_text(item) if verdict.needs_reason or item.get("override") else "",
         overridden=bool(item.get("override")), verdict=verdict.value,
     )
+
+
+def _party_label(item: dict) -> str:
+    """"Polisen lovar", or none where the commitment's sentence names its party first."""
+    if not item.get("party"):
+        return ""
+    party = Party(item["party"])
+    return "" if names_party_first(party, item.get("text", "")) else str(PARTY_HEADING[party])
 
 
 def approvals_text(followup) -> list[str]:

@@ -214,7 +214,7 @@ def _section(document, writer: WordWriter, section: ReportSection, report: Repor
     for commitment in section.commitments:
         _commitment(document, writer, commitment)
     for verdict in section.verdicts:
-        document.add_heading(f"{verdict.party_label}: {verdict.commitment_text}", level=2)
+        document.add_heading(verdict.heading, level=2)
         _verdict(document, verdict)
 
 
