@@ -748,3 +748,27 @@ def test_a_commitment_s_heading_names_its_party_once(party, text, heading):
     from tracker.labels import promise_heading
 
     assert promise_heading(PARTY_PROMISES[party.value], party, text) == heading
+
+
+def test_the_report_says_the_compiler_s_reason_once(plan):
+    """"Underlag: … inget mått är kopplat till löftet …" is followed by no "Orsak: Inget mått
+    är kopplat till löftet"; a person's own reason is always printed."""
+    from tracker.followups import workflow as followups
+    from tracker.followups.report import build_report
+
+    plan["council"].kind = CommitmentKind.EFFEKT
+    followup = compile_followup(plan["promise"].id, 2023, today=AFTER)
+    db.session.flush()
+
+    def council_line(report):
+        return next(v for s in report.sections for c in s.commitments for v in [c.verdict]
+                    if v.commitment_text == plan["council"].text)
+
+    line = council_line(build_report(followups.load(followup.id)))
+    assert "inget mått är kopplat till löftet" in line.basis and line.reason == ""
+    item = followup.verdicts[str(plan["council"].id)]
+    followup.verdicts = {**followup.verdicts, str(plan["council"].id): {
+        **item, "reason_code": "annat", "override_reason": "Enkäten görs först 2025."}}
+    db.session.flush()
+    assert council_line(build_report(followups.load(followup.id))).reason == \
+        "Annat – Enkäten görs först 2025."

@@ -165,12 +165,16 @@ def reason_text(item: dict) -> str:
 
 def _verdict(item: dict) -> ReportVerdict:
     verdict = chosen_verdict(item)
+    basis = item.get("reason", "")
+    reason = reason_text(item) if verdict.needs_reason or item.get("override") else ""
+    own = item.get("reason_code") or (item.get("override_reason") or "").strip()
+    if reason and not own and reason.lower().rstrip(".") in basis.lower():
+        reason = ""  # the compiler's reason is in its basis already: said once
     return ReportVerdict(
         party_label=_party_label(item),
         commitment_text=item.get("text", ""),
         verdict_label=str(VERDICT[verdict]).capitalize(),
-        basis=item.get("reason", ""),
-        reason=reason_text(item) if verdict.needs_reason or item.get("override") else "",
+        basis=basis, reason=reason,
         overridden=bool(item.get("override")), verdict=verdict.value,
     )
 
