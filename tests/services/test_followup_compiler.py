@@ -772,3 +772,18 @@ def test_the_report_says_the_compiler_s_reason_once(plan):
     db.session.flush()
     assert council_line(build_report(followups.load(followup.id))).reason == \
         "Annat – Enkäten görs först 2025."
+
+
+@pytest.mark.parametrize("person, said", [
+    ({"name": "Eva Ek", "title": "Kommunstyrelsens ordförande"},
+     "Eva Ek (kommunstyrelsens ordförande)"),
+    ({"name": "Bertil Jonsson", "title": "Kommunstyrelsens ordförande (M)"},
+     "kommunstyrelsens ordförande Bertil Jonsson (M)"),
+    ({"name": "Per Berg", "title": "Lokalpolisområdeschef (LPO Lidköping)"},
+     "Per Berg, lokalpolisområdeschef (LPO Lidköping)"),
+    ({"name": "Anna Al", "title": ""}, "Anna Al"),
+])
+def test_a_signatory_is_named_without_brackets_in_brackets(person, said):
+    from tracker.followups.compiler import _signatory
+
+    assert _signatory(person) == said

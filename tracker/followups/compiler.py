@@ -7,6 +7,7 @@ figure is a GROUP BY. It flushes and never commits; the caller commits once per 
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -146,6 +147,19 @@ def _section(title: str, generated: str, parent: str | None = None) -> dict:
     return {"title": title, "generated": generated, "edited": None, "parent": parent}
 
 
+def _signatory(person: dict) -> str:
+    """"Anna Ek (kommunstyrelsens ordförande)"; never brackets in brackets: a political party
+    goes with the name, after the title ("kommunstyrelsens ordförande Bertil Jonsson (M)"),
+    another bracket after a comma."""
+    name, title = person["name"], prose.lower_first((person.get("title") or "").strip())
+    if not title:
+        return name
+    party = re.fullmatch(r"(?P<title>.+?) \((?P<party>[A-ZÅÄÖ]{1,4})\)", title)
+    if party:
+        return f"{party['title']} {name} ({party['party']})"
+    return f"{name}, {title}" if "(" in title else f"{name} ({title})"
+
+
 def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, dict]:
     municipality = promise.municipality
     official = municipality.display_name
@@ -164,8 +178,7 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
             sources=[SOURCE_WORDS.get(key, key) for key in promise.sources or []],
             sources_note=_unless_told(promise.sources_note, promise.problem_picture),
             signed_on=promise.signed_on,
-            signatories=[f"{s['name']} ({prose.lower_first(s['title'])})" if s.get("title")
-                         else s["name"] for s in promise.signatories or [] if s.get("name")],
+            signatories=[_signatory(s) for s in promise.signatories or [] if s.get("name")],
             agreement_url=promise.agreement_url,
             problem_picture=(promise.problem_picture or "").strip())),
         "lagesbild": _section("Lägesbild", prose.render(
