@@ -787,3 +787,25 @@ def test_a_signatory_is_named_without_brackets_in_brackets(person, said):
     from tracker.followups.compiler import _signatory
 
     assert _signatory(person) == said
+
+
+@pytest.mark.parametrize("before, after, verdict, unchanged", [
+    (20, 19.6, Verdict.NOT_FULFILLED, True),   # 2 %: within a survey's margin of error
+    (20, 20.5, Verdict.NOT_FULFILLED, True),
+    (20, 18, Verdict.FULFILLED, False),        # 10 % lower, lower is better
+    (20, 22, Verdict.NOT_FULFILLED, False),
+])
+def test_a_change_too_small_to_tell_is_no_improvement(plan, before, after, verdict, unchanged):
+    plan["council"].kind = CommitmentKind.EFFEKT
+    db.session.add(CommitmentIndicator(commitment_id=plan["council"].id,
+                                       indicator_id=plan["indicator"].id, higher_is_better=False))
+    db.session.execute(sa.update(IndicatorValue).where(IndicatorValue.year == 2022)
+                       .values(value=before))
+    db.session.execute(sa.update(IndicatorValue).where(IndicatorValue.year == 2023)
+                       .values(value=after))
+    db.session.flush()
+    found = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[
+        str(plan["council"].id)]
+    assert found["suggested"] == verdict.value
+    assert ("Skillnaden är mindre än fem procent av värdet, så läget räknas som oförändrat."
+            in found["reason"]) is unchanged

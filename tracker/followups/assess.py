@@ -121,7 +121,8 @@ def _effect(links, series: dict, occasions: int, year: int, running: bool,
         states.append(state)
         lines.append(prose.render("indicator_line.md.j2", s=found, higher_is_better=higher,
                                   target=target, target_met=met, baseline=baseline,
-                                  latest=latest, last=found.points[-1]))
+                                  latest=latest, last=found.points[-1],
+                                  small=_small_change(baseline, latest)))
     if not lines:
         return _result(Verdict.CANNOT_ASSESS, "no_values", year=year,
                        auto=(VerdictReason.TOO_EARLY, ""))
@@ -152,6 +153,18 @@ def period_points(points, first_year: int) -> tuple[tuple | None, tuple | None]:
     return baseline, during[-1]
 
 
+SMALL_CHANGE = 0.05  # of the baseline: 20 % → 19,6 % is within a survey's margin of error
+
+
+def _small_change(baseline, latest) -> bool:
+    """A change of less than 5 % of the baseline value (or none): too small to call an
+    improvement or a worsening; a target, where one is set, still judges the value."""
+    if baseline is None or latest is None:
+        return False
+    before, after = float(baseline[1]), float(latest[1])
+    return abs(after - before) < SMALL_CHANGE * abs(before) if before else after == before
+
+
 def _indicator_state(baseline, latest, higher: bool, target: float | None) -> tuple[str, bool]:
     """'met', 'improved', 'not' or 'unknown' (no value from the period, or one value and no
     target), and the target met. Points are (year, value, …)."""
@@ -159,7 +172,8 @@ def _indicator_state(baseline, latest, higher: bool, target: float | None) -> tu
         return "unknown", False
     value = latest[1]
     met = target is not None and (value >= target if higher else value <= target)
-    improved = baseline is not None and value != baseline[1] and (value > baseline[1]) == higher
+    improved = baseline is not None and not _small_change(baseline, latest) \
+        and (value > baseline[1]) == higher
     if met:
         return "met", True
     if target is None and baseline is None:
