@@ -419,3 +419,21 @@ def test_docx_of_a_note_with_every_control_character_opens(app):
     document = docx.Document(BytesIO(_render(app, report_export.docx_bytes, noisy)))
     text = " ".join(p.text for p in document.paragraphs)
     assert "Anteckningslut" in text and "Genomfört." in text
+
+
+def test_pdf_keeps_every_table_and_caption_inside_the_page_margins(app):
+    """A trend named by a long survey question ran past the right margin, cutting its
+    figures ("19," for 19,6); its heading now wraps above the numbers."""
+    question = ("Andel som känner oro för att röra sig utomhus i sitt område under dygnets "
+                "mörka timmar")
+    report = dataclasses.replace(PUBLISHED, trends=(
+        TrendSeries(question, "procent", ((2024, 20.0), (2025, 19.6))),))
+    pdf = _render(app, report_export.pdf_bytes, report)
+    boxes = _poppler("pdftotext", pdf, "-bbox", "-enc", "UTF-8")
+    a4_width, right_margin = 595.28, 20 / 25.4 * 72  # points; the document's @page
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">'
+                       r'([^<]*)</word>', boxes)
+    assert words
+    outside = [word for x_max, word in words if float(x_max) > a4_width - right_margin + 1]
+    assert outside == []
+    assert "19,6" in _flat(_poppler("pdftotext", pdf, "-enc", "UTF-8"))
