@@ -809,3 +809,18 @@ def test_a_change_too_small_to_tell_is_no_improvement(plan, before, after, verdi
     assert found["suggested"] == verdict.value
     assert ("Skillnaden är mindre än fem procent av värdet, så läget räknas som oförändrat."
             in found["reason"]) is unchanged
+
+
+def test_older_values_alone_are_pointed_to_not_denied_and_not_called_a_development(plan):
+    db.session.execute(sa.delete(IndicatorValue).where(IndicatorValue.year.in_([2022, 2023])))
+    db.session.add(IndicatorValue(indicator_id=plan["indicator"].id,
+                                  municipality_id=plan["promise"].municipality_id, year=2020,
+                                  value=17))
+    db.session.flush()
+    sections = compile_followup(plan["promise"].id, 2023, today=AFTER).sections
+    situation = sections["lagesbild"]["generated"]
+    assert situation.startswith("Det finns inga värden för Mariestads kommun från 2022–2023. "
+                                "De senaste värdena som finns står under rubriken om effekt")
+    effect = sections["effekt"]["generated"]
+    assert effect.startswith("Så här ser måtten ut fram till och med 2023:")
+    assert "17 % (2020). Måttet finns bara för ett år." in effect

@@ -183,7 +183,8 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
             problem_picture=(promise.problem_picture or "").strip())),
         "lagesbild": _section("Lägesbild", prose.render(
             "situation.md.j2", rows=rows, official_name=official, year=year,
-            sources=sorted({row.source for row in rows if row.source}))),
+            sources=sorted({row.source for row in rows if row.source}),
+            older=bool(series))),
     }
     verdicts = {}
     areas = [(f"fokus-{a.id}", a.title, a.description or "") for a in _ordered(promise.focus_areas)]
