@@ -289,3 +289,14 @@ def test_numbers_past_their_bounds_are_refused_with_the_bounds_written_out(clien
     assert 'value="250000"' in page and 'value="Nattpatrull"' in page  # nothing typed is lost
     assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
         Activity.title == "Nattpatrull")) == 0
+
+
+def test_hours_beyond_an_occasion_s_limit_are_refused_with_the_limit_said(client, world, session):
+    login(client, world["officer"].email)
+    url = f"/aktiviteter/{world['activity'].id}/logga"
+    response = client.post(url, data={
+        "occurred_on": local_today().isoformat(), "m_antal_poliser": "2", "m_timmar": "745",
+        "m_typ": "nykterhet", "place_id": str(world["place"].id)})
+    assert "Ett genomförande kan vara högst 31 dygn (744 timmar)." in response.get_data(
+        as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 0

@@ -509,3 +509,24 @@ def test_an_activity_type_refuses_a_long_key_and_a_long_option_naming_the_text(t
                 key="val", label="Val", kind="choice", choices="kort, " + "L" * 81)]))
     assert refused.value.errors["key"] == "Nyckeln får vara högst 60 tecken."
     assert refused.value.errors["measures-0-choices"] == "Ett alternativ får vara högst 80 tecken."
+
+
+def test_an_indicator_value_must_fit_its_unit(client, town):
+    """250 % or -40 reported crimes is a typing slip: refused at the value, nothing stored;
+    an index may go below zero."""
+    share = Indicator(key="oro_andel", name="Andel som känner oro", unit="procent")
+    crimes = Indicator(key="brott_antal", name="Anmälda brott", unit="antal")
+    change = Indicator(key="brott_index", name="Förändring av brott", unit="index")
+    db.session.add_all([share, crimes, change])
+    db.session.commit()
+    login(client, town["coordinator"].email)
+    url = f"/kommuner/{town['m'].id}/indikatorer"
+    for indicator, value, message in (
+            (share, "250", "En andel i procent ska vara mellan 0 och 100."),
+            (crimes, "-40", "Ett antal kan inte vara mindre än 0.")):
+        page = client.post(url, data={"indicator_id": indicator.id, "year": "2025",
+                                      "value": value})
+        assert page.status_code == 422 and message in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IndicatorValue)) == 0
+    assert client.post(url, data={"indicator_id": change.id, "year": "2025",
+                                  "value": "-4"}).status_code == 302

@@ -26,8 +26,12 @@ def parse_hours(text: str | None, field: str = "duration") -> int | None:
         hours = Decimal(text)
     except InvalidOperation:
         hours = None
-    if hours is None or not hours.is_finite() or hours < 0 or hours > 24 * DURATION_MAX_DAYS:
+    if hours is None or not hours.is_finite() or hours < 0:
         raise FieldErrors({field: _("Ange tiden i timmar, t.ex. 1,5.")})
+    if hours > 24 * DURATION_MAX_DAYS:
+        raise FieldErrors({field: _("Ett genomförande kan vara högst %(days)d dygn "
+                                    "(%(hours)d timmar).", days=DURATION_MAX_DAYS,
+                                    hours=24 * DURATION_MAX_DAYS)})
     return int(hours * 60)
 
 

@@ -28,6 +28,21 @@ def _stored(value: Decimal | None, name: str, errors: dict[str, str]) -> Decimal
     return None
 
 
+# A share is 0–100; a count is never below zero. Other units (an index, a change) may be.
+_PERCENT_UNITS = {"procent", "%", "andel", "andel (%)", "procentenheter av alla"}
+_COUNT_UNITS = {"antal", "st", "stycken", "brott", "anmälningar", "personer"}
+
+
+def _within_unit(unit: str, name: str, value: Decimal | None, errors: dict[str, str]) -> None:
+    unit = (unit or "").strip().lower()
+    if value is None or name in errors:
+        return
+    if unit in _PERCENT_UNITS and not 0 <= value <= 100:
+        errors[name] = _("En andel i procent ska vara mellan 0 och 100.")
+    elif unit in _COUNT_UNITS and value < 0:
+        errors[name] = _("Ett antal kan inte vara mindre än 0.")
+
+
 def save_indicator_value(actor: User, municipality_id: int, indicator: Indicator, year: int | None,
                          value: Decimal | None, national_value: Decimal | None = None,
                          source_note: str = "") -> tuple[IndicatorValue, Decimal | None]:
@@ -41,6 +56,8 @@ def save_indicator_value(actor: User, municipality_id: int, indicator: Indicator
         errors["value"] = _("Ange ett värde.")
     value = _stored(value, "value", errors)
     national_value = _stored(national_value, "national_value", errors)
+    for name, number in (("value", value), ("national_value", national_value)):
+        _within_unit(indicator.unit, name, number, errors)
     source_note = (source_note or "").strip()
     check_length(errors, "source_note", _("Anmärkningen"), source_note, SOURCE_NOTE_MAX)
     errors.update(personal_data.check_fields({"source_note": (_("Anmärkning"), source_note)}))
