@@ -424,3 +424,19 @@ def test_a_finding_and_an_action_point_sent_twice_from_the_phone_are_saved_once(
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert session.scalar(sa.select(sa.func.count()).select_from(ActionPoint)) == 2
+
+
+@pytest.mark.parametrize("due", ["0001-01-01", "1900-01-01", "9999-12-31"])
+def test_an_action_point_s_due_date_outside_2000_to_2100_is_refused(client, town, walk, session,
+                                                                     due):
+    login(client, town["officer"].email)
+    entry_id = _log_walk(client, walk)
+    response = _finding(client, entry_id, action_text="Byt lampan.", action_party="kommunen",
+                        action_due_date=due)
+    assert "Ange ett datum mellan år 2000 och 2100." in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ActionPoint)) == 0
+    url = f"/aktiviteter/{walk['activity'].id}/atgardspunkter/ny"
+    response = client.post(url, data={"text": "Klipp häcken.", "party": "kommunen",
+                                      "due_date": due})
+    assert "Ange ett datum mellan år 2000 och 2100." in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ActionPoint)) == 0

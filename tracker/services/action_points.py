@@ -25,7 +25,7 @@ from tracker.models import (
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.services.activities import DUE_SOON_DAYS, responsible_choices
-from tracker.services.limits import REASON_MAX, too_long
+from tracker.services.limits import REASON_MAX, YEAR_MAX, YEAR_MIN, date_outside_years, too_long
 from tracker.translation import gettext as _
 
 NAMED_PARTIES = (ResponsibleParty.PROPERTY_OWNER, ResponsibleParty.OTHER)
@@ -64,6 +64,8 @@ def check(municipality_id: int, data: ActionInput, *, prefix: str = "") -> dict[
     if data.place_id is not None and db.session.scalar(sa.select(Place.municipality_id).where(
             Place.id == data.place_id)) != municipality_id:
         errors[prefix + "place_id"] = _("Välj en plats i kommunen.")
+    if data.due_date is not None and not YEAR_MIN <= data.due_date.year <= YEAR_MAX:
+        errors[prefix + "due_date"] = date_outside_years()
     errors.update({prefix + k: v for k, v in personal_data.check_fields({
         "text": (_("Åtgärd"), data.text), "party_name": (_("Namn på ansvarig part"),
                                                         data.party_name)}).items()})
