@@ -221,6 +221,9 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     intro = sections["inledning"]["generated"]
     assert intro.startswith("Mariestads kommun och Polisen i lokalpolisområde Testområdet har "
                             "tecknat ett ettårigt medborgarlöfte som löper för 2023.")
+    # what was promised, before the details (as seed 004 opens)
+    assert ("Medborgarlöftet innehåller 3 åtaganden inom ett fokusområde: Trygg trafik (1 för "
+            "polisen, 1 för kommunen och 1 gemensamt).\n\n") in intro
     assert "utifrån medborgardialoger och brottsstatistik." in intro
     assert "Underlag: Dialoger på torget." in intro
     assert "undertecknades 1 februari 2023 av Eva Ek (kommunstyrelsens ordförande) och Per Berg" \

@@ -25,6 +25,7 @@ from tracker.models import (
     FollowUpStatus,
     FollowUpVersion,
     MeasureKind,
+    Party,
     Promise,
     PromiseStatus,
 )
@@ -147,6 +148,19 @@ def _section(title: str, generated: str, parent: str | None = None) -> dict:
     return {"title": title, "generated": generated, "edited": None, "parent": parent}
 
 
+def _by_party(commitments) -> list[str]:
+    """"4 för polisen", "3 för kommunen", "2 gemensamma": who gave the promise's commitments."""
+    counts = {party: sum(1 for c in commitments if c.party is party) for party in Party}
+    said = []
+    for party, words in ((Party.POLISEN, "för polisen"), (Party.KOMMUNEN, "för kommunen"),
+                         (Party.TILLSAMMANS, None)):
+        n = counts[party]
+        if n:
+            joint = "gemensamt" if n == 1 else "gemensamma"
+            said.append(f"{prose.number(n)} {words or joint}")
+    return said
+
+
 def _signatory(person: dict) -> str:
     """"Anna Ek (kommunstyrelsens ordförande)"; never brackets in brackets: a political party
     goes with the name, after the title ("kommunstyrelsens ordförande Bertil Jonsson (M)"),
@@ -180,7 +194,9 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
             signed_on=promise.signed_on,
             signatories=[_signatory(s) for s in promise.signatories or [] if s.get("name")],
             agreement_url=promise.agreement_url,
-            problem_picture=(promise.problem_picture or "").strip())),
+            problem_picture=(promise.problem_picture or "").strip(),
+            commitment_count=len(commitments), by_party=_by_party(commitments),
+            areas=[a.title.strip() for a in _ordered(promise.focus_areas) if a.title.strip()])),
         "lagesbild": _section("Lägesbild", prose.render(
             "situation.md.j2", rows=rows, official_name=official, year=year,
             sources=sorted({row.source for row in rows if row.source}),
