@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
+from tracker.extensions import db
 from tracker.models import (
     AuditEvent,
     Commitment,
@@ -99,6 +100,22 @@ def _preview(client, world, text: str):
     response = client.post(_url(world), data={"text": text})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_data(as_text=True)
+
+
+def _targets(values: dict) -> list[str]:
+    """The preview's target fields, row by row."""
+    return [value(values, f"commitments-{i}-target_count")
+            for i in range(len(_commitment_texts(values)))]
+
+
+def _saved(client, world, values: dict, *columns) -> list[tuple]:
+    """Save the preview as it stands; the saved commitments' `columns`, in order."""
+    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
+    return [tuple(row) for row in db.session.execute(
+        sa.select(*columns).where(Commitment.promise_id == promise_id)
+        .order_by(Commitment.position))]
 
 
 def _commitment_texts(values: dict) -> list[str]:
@@ -189,7 +206,7 @@ def test_a_number_of_occasions_in_the_text_becomes_the_commitments_target(
         "Medborgarlöfte 2026\nTrygg stadskärna\nKommunen lovar att:\n"
         "- Genomföra minst fyra trygghetsvandringar.\n- Vara ute två kvällar i veckan.\n"
         "- Göra 20 kontroller och 5 vandringar.")))
-    assert [value(values, f"commitments-{i}-target_count") for i in range(3)] == ["4", "", ""]
+    assert _targets(values) == ["4", "", ""]
     values["commitments-2-target_count"] = ["fem"]
     response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
     assert response.status_code == 422
@@ -200,13 +217,7 @@ def test_a_number_of_occasions_in_the_text_becomes_the_commitments_target(
     assert session.scalar(sa.select(sa.func.count()).select_from(Promise)) == 0
 
     values["commitments-2-target_count"] = ["25"]
-    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
-    saved = session.execute(sa.select(Commitment.target_count, Commitment.kind)
-                            .where(Commitment.promise_id == promise_id)
-                            .order_by(Commitment.position)).all()
-    assert [tuple(row) for row in saved] == [
+    assert _saved(client, world, values, Commitment.target_count, Commitment.kind) == [
         (4, CommitmentKind.PRESTATION), (None, CommitmentKind.ARBETSSATT),
         (25, CommitmentKind.PRESTATION)]
 
@@ -220,12 +231,8 @@ def test_a_count_per_year_comes_with_its_note_through_the_preview_to_the_commitm
     assert value(values, "commitments-0-target_count") == "4"
     assert value(values, "commitments-0-target_note") == "2 per år under periodens två år"
     values["commitments-0-target_note"] = ["Två per år, vår och höst"]
-    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
-    saved = session.execute(sa.select(Commitment.target_count, Commitment.target_note)
-                            .where(Commitment.promise_id == promise_id)).one()
-    assert tuple(saved) == (4, "Två per år, vår och höst")
+    assert _saved(client, world, values, Commitment.target_count, Commitment.target_note) == [
+        (4, "Två per år, vår och höst")]
 
 
 def test_a_count_per_year_follows_a_period_changed_in_the_preview(client, world, session):
@@ -236,23 +243,17 @@ def test_a_count_per_year_follows_a_period_changed_in_the_preview(client, world,
         "Medborgarlöfte\nTrygg stadskärna\nKommunen lovar att:\n"
         "- Genomföra 30 hastighetskontroller per år.\n"
         "- Ordna tre trygghetsvandringar om året.\n- Genomföra minst fyra föräldramöten.")))
-    assert [value(values, f"commitments-{i}-target_count") for i in range(3)] == ["", "", "4"]
+    assert _targets(values) == ["", "", "4"]
     values.update(start_year=["2025"], end_year=["2026"])
     html = client.post(_url(world, "/granska"), data={**values, "action": "refresh"}
                        ).get_data(as_text=True)
     assert "Målen för 2 åtaganden räknades per år och är omräknade för periodens längd." in html
     values = form_values(html)
-    assert [value(values, f"commitments-{i}-target_count") for i in range(3)] == ["60", "6", "4"]
+    assert _targets(values) == ["60", "6", "4"]
     assert value(values, "commitments-0-target_note") == "30 per år under periodens två år"
     values["commitments-1-target_count"] = ["5"]  # set by hand: kept
     values["end_year"] = ["2027"]
-    response = client.post(_url(world, "/granska"), data={**values, "action": "save"})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    promise_id = int(re.search(r"/loften/(\d+)", response.headers["Location"])[1])
-    saved = session.execute(sa.select(Commitment.target_count, Commitment.target_note)
-                            .where(Commitment.promise_id == promise_id)
-                            .order_by(Commitment.position)).all()
-    assert [tuple(row) for row in saved] == [
+    assert _saved(client, world, values, Commitment.target_count, Commitment.target_note) == [
         (90, "30 per år under periodens tre år"), (5, "3 per år under periodens två år"),
         (4, "")]
 
