@@ -119,3 +119,13 @@ def test_a_sentence_that_names_its_party_first_suggests_the_kind_of_its_verb(tex
     from tracker.models.promise import suggest_kind
 
     assert suggest_kind(text).value == kind
+
+
+def test_a_together_promise_after_a_word_that_orders_the_list_is_read():
+    draft = _parse("MEDBORGARLÖFTE ÅR 2026\n\nVÅRA LÖFTEN\n"
+                   "Polisen kommer under året att genomföra minst 15 trafikkontroller riktade "
+                   "mot mopeder. Kommunen kommer att bjuda in vårdnadshavare till två "
+                   "informationskvällar. Slutligen lovar vi att informera om arbetet minst en "
+                   "gång per kvartal.\n")
+    assert ("tillsammans", "Informera om arbetet minst en gång per kvartal.") in [
+        (party, text) for _area, party, text, _target in _items(draft)]

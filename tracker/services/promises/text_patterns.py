@@ -173,6 +173,11 @@ _PARTY_LAST = re.compile(rf"\b(?:lovar|åtar sig) (?P<who>polisen|kommunen|kommu
 _INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat |både )?"
                               r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
                               r"(?:tillsammans |gemensamt )?(?P<rest>.+)$", re.I)
+# "Slutligen lovar vi att B": the together promise after a word that orders the list (not
+# "Om det kommer önskemål … lovar vi att bistå", whose condition is part of the promise)
+_INLINE_WE_LAST = re.compile(r"^(?:Slutligen|Dessutom|Vidare|Därutöver|Till sist|Sist|Också),? "
+                             r"(?:lovar|åtar sig) (?P<who>vi)(?: också| även| tillsammans| "
+                             r"gemensamt)? att (?P<rest>.+)$")
 # "Målet är att …", "Ett av målen är att …": in a news article or a follow-up, what the promise
 # set out to reach (not "Det övergripande målet", which describes the promise as a whole)
 _GOAL = re.compile(r"^(?:ett av målen|målet|ett (?:annat )?mål) (?:är|har varit|var) att "

@@ -20,6 +20,7 @@ from tracker.services.promises.text_patterns import (
     _INLINE_INVERTED,
     _INLINE_TIME_FIRST,
     _INLINE_TOGETHER_FIRST,
+    _INLINE_WE_LAST,
     _LED_BY_PARTY,
     _NAMING_NUMBER,
     _NOT_A_VERB,
@@ -101,7 +102,8 @@ def inline_commitments(sentence: str) -> list[CommitmentDraft]:
         return [CommitmentDraft(TOGETHER, capitalised(part))
                 for part in _clauses(f"{present['verb']} {present['rest']}")]
     match = (_INLINE.match(sentence) or _INLINE_TOGETHER_FIRST.match(sentence)
-             or _INLINE_TIME_FIRST.match(sentence) or _INLINE_INVERTED.search(sentence))
+             or _INLINE_TIME_FIRST.match(sentence) or _INLINE_INVERTED.search(sentence)
+             or _INLINE_WE_LAST.match(sentence))
     if not match:
         return []
     found = []
