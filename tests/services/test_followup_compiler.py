@@ -827,3 +827,22 @@ def test_older_values_alone_are_pointed_to_not_denied_and_not_called_a_developme
     effect = sections["effekt"]["generated"]
     assert effect.startswith("Så här ser måtten ut fram till och med 2023:")
     assert "17 % (2020). Måttet finns bara för ett år." in effect
+
+
+def test_a_total_of_one_is_said_in_the_singular_where_the_type_gives_it(plan):
+    """"Sammanlagt 1 kontrollerat fordon", not "1 kontrollerade fordon"."""
+    kind = ActivityType(key="fu_ett", name_sv="Kontroll", noun_singular="kontroll",
+                        noun_plural="kontroller", measures=[
+                            {"key": "fordon", "label": "Fordon", "kind": "integer",
+                             "phrase": "{n} kontrollerade fordon",
+                             "phrase_one": "{n} kontrollerat fordon"},
+                            {"key": "klasser", "label": "Klasser", "kind": "integer",
+                             "phrase": "{n} klasser"}])
+    db.session.add(kind)
+    db.session.flush()
+    activity = _activity(plan["together"], kind, "En kontroll")
+    db.session.add(LogEntry(activity_id=activity.id, occurred_on=date(2023, 4, 2),
+                            measures={"fordon": 1, "klasser": 2}))
+    db.session.flush()
+    body = _body(compile_followup(plan["promise"].id, 2023, today=AFTER), plan["together"])
+    assert "Sammanlagt 1 kontrollerat fordon och 2 klasser." in body

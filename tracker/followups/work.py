@@ -158,6 +158,8 @@ def _number_measure(measure: dict, label: str, total: float, entries: int,
         result.averages.append(prose.phrase(template, value) if template else
                                f"i genomsnitt {prose.number(value)} ({prose.lower_first(label)})")
     else:
+        if total == 1 and measure.get("phrase_one"):
+            template = measure["phrase_one"]  # "1 klass", not "1 klasser"
         result.totals.append(prose.phrase(template, total) if template else
                              f"{prose.number(total)} ({prose.lower_first(label)})")
 

@@ -44,7 +44,8 @@ class ActivityType(db.Model):
     noun_plural: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     # [{"key", "label", "kind": MeasureKind value, "required": bool, "choices": [...],
-    #   and how the follow-up says it (all optional): "phrase" ("{n} elever"),
+    #   and how the follow-up says it (all optional): "phrase" ("{n} elever") and for a total
+    #   of one "phrase_one" ("{n} elev"),
     #   "total": "sum" | "average" | "none", "choice_phrases" ({choice: "{n} hastighetskontroller"}),
     #   "yes_phrase" ("{n} tillsammans med socialtjänsten"), "list_label" ("Ämnen", for a text
     #   measure whose values are listed), "in_report": bool}]
