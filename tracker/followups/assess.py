@@ -16,14 +16,16 @@ from tracker.services.promises.text_sentences import named_count
 
 
 def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool, *,
-           first_year: int, last_year: int) -> dict:
+           first_year: int, last_year: int, year_over: bool = True) -> dict:
     """{"suggested", "reason" (the basis a reader can check), "auto_reason" (code, text) or None}.
 
     A prestation counts its occasions from the period's first year (`first_year`) to this one:
     a two-year promise's "minst åtta trygghetsvandringar" is met by four a year, and its
     activities' targets are summed over the period too. Without a target of its own or of its
     activities, the number its text names is the target; a number per year ("minst 30
-    kontroller per år") is judged year by year."""
+    kontroller per år") is judged year by year: a year that is over and fell short cannot be
+    made good later, so it decides the verdict even while the period runs (`year_over`: the
+    follow-up's year has ended)."""
     cid = commitment.id
     occasions = work.occasions.get(cid, 0)
     if commitment.kind is CommitmentKind.EFFEKT:
@@ -40,7 +42,7 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
         if count is not None and count[1] and target in (None, count[0] * (last_year
                                                                           - first_year + 1)):
             return _per_year(count[0], work.by_year.get(cid, {}), first_year, year, running,
-                             named=target is None)
+                             named=target is None, year_over=year_over)
         if not target and count is not None:
             target, named = count[0], True
     verdict = suggest_verdict(counted, target, running)
@@ -52,7 +54,7 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
     if verdict is Verdict.FULFILLED and (word := needs_target(commitment,
                                                               work.target_sum.get(cid))):
         return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
-                       word=word, auto=(VerdictReason.OTHER, "löftet anger inget antal att nå"))
+                       word=word, auto=(VerdictReason.OTHER, "inget antal att nå"))
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
                                                                                   "nothing")
     return _result(verdict, case, occasions=occasions, year=span)
@@ -60,29 +62,33 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
 
 def _way(period_occasions: int, occasions: int, first_year: int, year: int,
          running: bool) -> dict:
-    """An arbetssätt: pågår while the period runs; at its end genomfört if it was used at all
-    during the period (a two-year promise's way of working used in its first year is done)."""
+    """An arbetssätt: pågår while the period runs; at its end genomfört if it was used this
+    year, or earlier in the period (a way of working used in its first year is done)."""
     if running:
         return _result(Verdict.ONGOING, "running", occasions=occasions, year=year)
+    if occasions:
+        return _result(Verdict.DONE, "way_done", occasions=occasions, year=year)
     if period_occasions:
         return _result(Verdict.DONE, "way_done", occasions=period_occasions,
-                       year=year_span(first_year, year))
+                       year=year_span(first_year, year - 1))
     return _result(Verdict.NOT_FULFILLED, "nothing", year=year_span(first_year, year))
 
 
 def _per_year(per_year: int, by_year: dict[int, int], first_year: int, year: int,
-              running: bool, *, named: bool) -> dict:
-    """A number per year is met when each year of the period so far reached it."""
+              running: bool, *, named: bool, year_over: bool) -> dict:
+    """A number per year is met when each year of the period reached it; a year that is over
+    and fell short is short for good."""
     counts = [(y, by_year.get(y, 0)) for y in range(first_year, year + 1)]
-    short = [y for y, n in counts if n < per_year]
-    if running:
-        verdict = Verdict.ONGOING
-    elif not short:
-        verdict = Verdict.FULFILLED
-    else:
+    over = counts if year_over else counts[:-1]
+    short = [y for y, n in over if n < per_year]
+    if short:
         verdict = Verdict.PARTLY if any(n for _y, n in counts) else Verdict.NOT_FULFILLED
+    elif running:
+        verdict = Verdict.ONGOING
+    else:
+        verdict = Verdict.FULFILLED
     return _result(verdict, "per_year", per_year=per_year, counts=counts, short=short,
-                   running=running, named=named)
+                   running=running and not short, named=named)
 
 
 def needs_target(commitment: Commitment, activity_targets: int | None) -> str | None:
@@ -123,11 +129,14 @@ def _effect(links, series: dict, occasions: int, year: int, running: bool,
                                   target=target, target_met=met, baseline=baseline,
                                   latest=latest, last=found.points[-1],
                                   small=_small_change(baseline, latest)))
+    # While the period runs a missing value may still come; after it, it will not
+    too_few = (VerdictReason.TOO_EARLY, "") if running else (
+        VerdictReason.OTHER, "måtten har för få värden från löftets period för att visa en "
+                             "förändring")
     if not lines:
-        return _result(Verdict.CANNOT_ASSESS, "no_values", year=year,
-                       auto=(VerdictReason.TOO_EARLY, ""))
+        return _result(Verdict.CANNOT_ASSESS, "no_values", year=year, auto=too_few)
     if all(state == "unknown" for state in states):
-        verdict, auto = Verdict.CANNOT_ASSESS, (VerdictReason.TOO_EARLY, "")
+        verdict, auto = Verdict.CANNOT_ASSESS, too_few
     elif all(state == "met" for state in states):
         verdict, auto = Verdict.FULFILLED, None
     elif running:

@@ -63,7 +63,7 @@ def compile_followup(promise_id: int, year: int, *, today: date | None = None) -
         return followup
     today = today or local_today()
     running = year < promise.end_year or year >= today.year
-    sections, verdicts, figures = _compile(promise, year, running)
+    sections, verdicts, figures = _compile(promise, year, running, year < today.year)
     if followup is None:
         followup = _insert_if_absent(FollowUp(
             promise_id=promise.id, year=year, status=FollowUpStatus.DRAFT, sections=sections,
@@ -174,7 +174,8 @@ def _signatory(person: dict) -> str:
     return f"{name}, {title}" if "(" in title else f"{name} ({title})"
 
 
-def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, dict]:
+def _compile(promise: Promise, year: int, running: bool,
+             year_over: bool) -> tuple[dict, dict, dict]:
     municipality = promise.municipality
     official = municipality.display_name
     series = queries.indicator_series(municipality.id, year)
@@ -216,7 +217,8 @@ def _compile(promise: Promise, year: int, running: bool) -> tuple[dict, dict, di
                                       prose.render("commitment.md.j2", work=work.text[c.id]),
                                       parent=key)
             verdict = assess(c, work, links.get(c.id, []), series, year, running,
-                             first_year=promise.start_year, last_year=promise.end_year)
+                             first_year=promise.start_year, last_year=promise.end_year,
+                             year_over=year_over)
             verdicts[str(c.id)] = {
                 **verdict, "override": None, "override_reason": "", "reason_code": None,
                 "party": c.party.value, "text": c.text, "kind": c.kind.value,

@@ -53,7 +53,9 @@ def month_name(month: int, year: int = 2000) -> str:
 
 
 def done_occasions(n: int) -> str:
-    """'1 genomfört tillfälle', '5 genomförda tillfällen'."""
+    """'inga genomförda tillfällen', '1 genomfört tillfälle', '5 genomförda tillfällen'."""
+    if not n:
+        return "inga genomförda tillfällen"
     return f"{number(n)} genomfört tillfälle" if n == 1 else f"{number(n)} genomförda tillfällen"
 
 
