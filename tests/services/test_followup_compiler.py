@@ -222,8 +222,8 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     assert intro.startswith("Mariestads kommun och Polisen i lokalpolisområde Testområdet har "
                             "tecknat ett ettårigt medborgarlöfte som löper för 2023.")
     # what was promised, before the details (as seed 004 opens)
-    assert ("Medborgarlöftet innehåller 3 åtaganden inom ett fokusområde: Trygg trafik (1 för "
-            "polisen, 1 för kommunen och 1 gemensamt).\n\n") in intro
+    assert ("Löftet innehåller 3 åtaganden: 1 för polisen, 1 för kommunen och 1 gemensamt. De "
+            "hör till fokusområdet ”Trygg trafik”.\n\n") in intro
     assert "utifrån medborgardialoger och brottsstatistik." in intro
     assert "Underlag: Dialoger på torget." in intro
     assert "undertecknades 1 februari 2023 av Eva Ek (kommunstyrelsens ordförande) och Per Berg" \
@@ -827,7 +827,7 @@ def test_older_values_alone_are_pointed_to_not_denied_and_not_called_a_developme
     db.session.flush()
     sections = compile_followup(plan["promise"].id, 2023, today=AFTER).sections
     situation = sections["lagesbild"]["generated"]
-    assert situation.startswith("Det finns inga värden för Mariestads kommun från 2022–2023. "
+    assert situation.startswith("Det finns inga värden för Mariestads kommun för 2022–2023. "
                                 "De senaste värdena som finns står under rubriken om effekt")
     effect = sections["effekt"]["generated"]
     assert effect.startswith("Så här ser måtten ut fram till och med 2023:")
@@ -863,3 +863,16 @@ def test_a_running_count_is_said_as_swedish_says_it(occasions, said):
 
     assert prose.render("verdict.md.j2", case="running", occasions=occasions, year=2025,
                         target=None, all_done=False, lines=[]) == said
+
+
+def test_one_occasion_is_not_said_to_be_all_of_a_kind_and_one_actor_s_hours_not_repeated(plan):
+    from tracker.followups import prose
+
+    work = prose.CommitmentWork(activity_count=1, types=[prose.TypeWork(
+        count_phrase="1 trafikkontroll", actor="Polisen", by_actor=[], period="mars 2025",
+        place_count=1, qualifiers=["hastighetskontroller"])], places=[], notes=[],
+        cancelled=[], year=2025)
+    assert prose.render("commitment.md.j2", work=work) == (
+        "Polisen har genomfört 1 trafikkontroll under mars 2025, på 1 plats.")
+    assert prose.render("lessons.md.j2", total="18", parts=["Polisen 18"]).endswith(
+        "Registrerad tid under året: 18 timmar, all registrerad av Polisen.")

@@ -197,7 +197,8 @@ def _compile(promise: Promise, year: int, running: bool,
             agreement_url=promise.agreement_url,
             problem_picture=(promise.problem_picture or "").strip(),
             commitment_count=len(commitments), by_party=_by_party(commitments),
-            areas=[a.title.strip() for a in _ordered(promise.focus_areas) if a.title.strip()])),
+            areas=[f"”{a.title.strip()}”" for a in _ordered(promise.focus_areas)
+                   if a.title.strip()])),
         "lagesbild": _section("Lägesbild", prose.render(
             "situation.md.j2", rows=rows, official_name=official, year=year,
             sources=sorted({row.source for row in rows if row.source}),
