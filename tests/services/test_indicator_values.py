@@ -10,7 +10,7 @@ from tracker.services.indicator_values import save_indicator_value
 
 @pytest.fixture
 def indicator(session):
-    row = Indicator(key="oro_test", name="Andel som känner oro", unit="procent")
+    row = Indicator(key="brott_test", name="Anmälda brott", unit="antal")  # no upper bound
     session.add(row)
     session.flush()
     return row
