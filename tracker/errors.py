@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 import psycopg
-from flask import Flask, g, make_response, render_template
+from flask import Flask, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -139,7 +139,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(RecursionError)
     def nested_too_deep(error):
         """A body nested thousands of levels deep ("[[[[…") exhausts the JSON parser of the
-        API's argument reader (webargs), which has no depth limit to set: a bad request."""
+        API's argument reader (webargs), which has no depth limit to set: a bad request. Any
+        other recursion is the application's own fault: a 500, logged."""
+        if not (api_errors.is_api_request() and request.is_json):
+            return unexpected(error)
         _rollback()
         return render_error(400)
 

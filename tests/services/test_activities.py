@@ -266,3 +266,8 @@ def test_logged_numbers_are_shown_as_the_page_writes_numbers(app):
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         assert measures_text(specs, {"antal": 1200, "timmar": 1.5}, "yes", "no",
                              english=True) == "Timmar: 1.5; Antal: 1,200"
+
+
+def test_leading_zeros_do_not_make_a_measured_number_too_long(world):
+    assert _log(world, measures={"antal_poliser": "0001000000"}).measures["antal_poliser"] \
+        == 1_000_000

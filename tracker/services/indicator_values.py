@@ -29,7 +29,7 @@ def _stored(value: Decimal | None, name: str, errors: dict[str, str]) -> Decimal
 
 
 # A share is 0–100; a count is never below zero. Other units (an index, a change) may be.
-_PERCENT_UNITS = {"procent", "%", "andel", "andel (%)", "procentenheter av alla"}
+_PERCENT_UNITS = {"procent", "%", "andel", "andel (%)"}
 _COUNT_UNITS = {"antal", "st", "stycken", "brott", "anmälningar", "personer"}
 
 

@@ -86,7 +86,8 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
     if kind == MeasureKind.INTEGER:
         if not text.isdigit():
             raise ValueError(_("%(label)s ska vara ett heltal som är 0 eller större.", label=label))
-        if len(text) > 7 or int(text) > MEASURE_NUMBER_MAX:
+        # the length first: a pasted run of digits is never converted ("0001000000" is fine)
+        if len(text.lstrip("0")) > 7 or int(text) > MEASURE_NUMBER_MAX:
             raise ValueError(out_of_range(label, 0, MEASURE_NUMBER_MAX))
         return int(text)
     if kind == MeasureKind.DECIMAL:
