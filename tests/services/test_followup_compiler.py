@@ -31,6 +31,7 @@ from tracker.models import (
     Promise,
     PromiseStatus,
     Role,
+    User,
     Verdict,
 )
 from tracker.models.base import utcnow
@@ -42,7 +43,8 @@ DURING = date(2023, 6, 1)
 CONTROL_MEASURES = [
     {"key": "typ", "label": "Kontrolltyp", "kind": "choice", "choices": ["hastighet", "nykterhet"],
      "choice_phrases": {"hastighet": "{n} hastighetskontroller",
-                        "nykterhet": "{n} nykterhetskontroller"}},
+                        "nykterhet": "{n} nykterhetskontroller"},
+     "choice_phrases_one": {"nykterhet": "{n} nykterhetskontroll"}},
     {"key": "kontrollerade_fordon", "label": "Kontrollerade fordon", "kind": "integer",
      "phrase": "{n} kontrollerade fordon"},
     {"key": "anteckning", "label": "Anteckning", "kind": "text", "in_report": False},
@@ -183,6 +185,23 @@ def test_each_commitment_has_its_own_section_under_its_focus_area(plan):
             "Sammanlagt 80 kontrollerade fordon." in police["generated"])  # not 2022's 99
     assert "Platser: Västerskolan (3 tillfällen) och Torget (2 tillfällen)." in police["generated"]
     assert "Kommunen har genomfört 2 trygghetsvandringar" in _body(followup, plan["council"])
+
+
+def test_one_occasion_of_a_choice_is_said_in_the_singular_where_the_type_gives_it(plan):
+    """'varav 4 hastighetskontroller och 1 nykterhetskontroll', not '1 nykterhetskontroller';
+    a choice without a singular keeps its one phrase."""
+    with_four = [(date(2023, 6, d), plan["school"], {"typ": "hastighet"}, "", False)
+                 for d in (1, 2)]
+    officer = db.session.get(User, db.session.scalar(sa.select(LogEntry.author_id).where(
+        LogEntry.activity_id == plan["controls"].id).limit(1)))
+    _entries(plan["controls"], author=officer, rows=with_four)
+    db.session.execute(sa.delete(LogEntry).where(
+        LogEntry.activity_id == plan["controls"].id, LogEntry.occurred_on == date(2023, 9, 1)))
+    db.session.flush()
+
+    body = _body(compile_followup(plan["promise"].id, 2023, today=AFTER), plan["police"])
+
+    assert "varav 5 hastighetskontroller och 1 nykterhetskontroll," in body
 
 
 def test_only_notes_marked_for_the_follow_up_stand_under_their_commitment_and_activity(plan):

@@ -109,9 +109,11 @@ def _type_work(kind: ActivityType, by_org: dict[str, tuple], values, cid: int, p
         if measure_kind == MeasureKind.CHOICE.value:
             counts = values.get((cid, kind.id, key), [])
             phrases = measure.get("choice_phrases") or {}
+            phrases_one = measure.get("choice_phrases_one") or {}  # "1 hastighetskontroll"
             if len(counts) > 1 or (counts and counts[0][1] < n):
                 result.breakdown.append([
-                    prose.phrase(phrases[value], count) if value in phrases
+                    prose.phrase(phrases_one[value] if count == 1 and value in phrases_one
+                                 else phrases[value], count) if value in phrases
                     else f"{prose.number(count)} ({prose.lower_first(label)}: {value})"
                     for value, count in counts])
             elif counts and counts[0][0] in phrases:  # one value for every occasion

@@ -47,6 +47,7 @@ class ActivityType(db.Model):
     #   and how the follow-up says it (all optional): "phrase" ("{n} elever") and for a total
     #   of one "phrase_one" ("{n} elev"),
     #   "total": "sum" | "average" | "none", "choice_phrases" ({choice: "{n} hastighetskontroller"}),
+    #   "choice_phrases_one" (the same for one: {choice: "{n} hastighetskontroll"}),
     #   "yes_phrase" ("{n} tillsammans med socialtjänsten"), "list_label" ("Ämnen", for a text
     #   measure whose values are listed), "in_report": bool}]
     measures: Mapped[list] = mapped_column(sa.JSON, default=list)

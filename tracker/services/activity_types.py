@@ -205,7 +205,8 @@ def save_activity_type(actor: User, data: ActivityTypeInput,
 
 
 # How the follow-up says a measure (models/activity.py): kept by the data, not by the form.
-REPORT_WORDING = ("phrase", "phrase_one", "total", "choice_phrases", "yes_phrase", "list_label", "in_report")
+REPORT_WORDING = ("phrase", "phrase_one", "total", "choice_phrases",
+                  "choice_phrases_one", "yes_phrase", "list_label", "in_report")
 
 
 def _keep_report_wording(old: list[dict], new: list[dict]) -> list[dict]:
