@@ -559,6 +559,10 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Minska oron med 15 procent.", None),              # a unit
     ("Under 2025 synas mer i centrum.", None),          # a year
     ("Genomföra 20 kontroller och 5 vandringar.", None),  # two numbers: which?
+    ("Genomföra 2 extra patruller fredag och lördag natt.", None),  # on given days: a rate
+    ("Vara 3 fältassistenter ute på helgerna.", None),
+    ("Genomföra 10 kontroller på fredagskvällar.", None),
+    ("Ordna fyra trygghetsvandringar, varav en på en lördag.", 4),
 ])
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
     draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")
