@@ -43,9 +43,10 @@ PARTY_HEADING = {
 # "Polisen och kommunen genomför …"): a heading "Polisen lovar: Polisen ska …" says it twice
 _NAMES_PARTY = {
     Party.POLISEN: re.compile(r"^polisen\b(?! och)", re.I),
-    Party.KOMMUNEN: re.compile(r"^(?:kommunen|staden|[\w-]+ (?:kommun|stad))\b(?! och)", re.I),
+    Party.KOMMUNEN: re.compile(r"^(?:kommunen|staden|regionen|[\w-]+ (?:kommun|stad)|"
+                               r"region [\w-]+)\b(?! och)", re.I),
     Party.TILLSAMMANS: re.compile(r"^(?:tillsammans|gemensamt|vi\b|(?:polisen|kommunen|staden|"
-                                  r"[\w-]+ (?:kommun|stad)) och )", re.I),
+                                  r"regionen|[\w-]+ (?:kommun|stad)|region [\w-]+) och )", re.I),
 }
 
 

@@ -129,3 +129,21 @@ def test_a_together_promise_after_a_word_that_orders_the_list_is_read():
                    "gång per kvartal.\n")
     assert ("tillsammans", "Informera om arbetet minst en gång per kvartal.") in [
         (party, text) for _area, party, text, _target in _items(draft)]
+
+
+def test_a_region_that_is_its_own_municipality_promises_as_the_municipality():
+    """Region Gotland signs as the municipality: "Regionen åtar sig att" heads its list, and
+    "Region Gotland och Polisen" is the together promise."""
+    draft = _parse("MEDBORGARLÖFTE 2026–2027\nREGION GOTLAND OCH LOKALPOLISOMRÅDE GOTLAND\n\n"
+                   "FOKUSOMRÅDE: SOMMAREN I VISBY\nREGIONEN ÅTAR SIG ATT:\n"
+                   "1) Anordna nattvandringar varje helg.\nPOLISEN ÅTAR SIG ATT:\n"
+                   "1) Genomföra minst 20 nykterhetskontroller i hamnen.\n"
+                   "REGIONEN OCH POLISEN ÅTAR SIG GEMENSAMT ATT:\n"
+                   "1) Starta grannsamverkan i 3 nya fritidshusområden.\n\n"
+                   "Fokusområde: Narkotika\nRegion Gotland ska erbjuda föräldrastöd på alla "
+                   "högstadieskolor.\n")
+    assert _items(draft) == [
+        ("SOMMAREN I VISBY", "kommunen", "Anordna nattvandringar varje helg.", None),
+        ("SOMMAREN I VISBY", "polisen", "Genomföra minst 20 nykterhetskontroller i hamnen.", 20),
+        ("SOMMAREN I VISBY", "tillsammans", "Starta grannsamverkan i 3 nya fritidshusområden.", 3),
+        ("Narkotika", "kommunen", "Erbjuda föräldrastöd på alla högstadieskolor.", None)]

@@ -54,8 +54,9 @@ _EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
 )]
 # Countable output: carry out, visit, hold, arrange — or a number to reach.
 # "Kommunen genomför …", "Polisen ska besöka …": a sentence may name its party first
-_PARTY_FIRST = (r"^(?:(?:kommunen|polisen|staden|vi|tillsammans|gemensamt|[\w-]+ (?:kommun|stad))"
-                r"(?: och (?:kommunen|polisen|staden))?\s+(?:ska\s+|skall\s+|kommer att\s+|"
+_PARTY_FIRST = (r"^(?:(?:kommunen|polisen|staden|regionen|vi|tillsammans|gemensamt|"
+                r"[\w-]+ (?:kommun|stad)|region [\w-]+)"
+                r"(?: och (?:kommunen|polisen|staden|regionen))?\s+(?:ska\s+|skall\s+|kommer att\s+|"
                 r"lovar att\s+)?)?")
 _OUTPUT = [re.compile(pattern, re.IGNORECASE) for pattern in (
     _PARTY_FIRST + r"(att\s+)?(genomföra|besöka|hålla|anordna|erbjuda|arrangera|bjuda in)\b",

@@ -74,12 +74,15 @@ _PLACE_AND_MONTH = re.compile(r"^[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåä�
                               r"oktober|november|december) 20\d\d$")
 _CONTACTS = re.compile(r"^kontakt", re.I)
 _PARTY_HEADING = re.compile(r"^(?P<town>[A-ZÅÄÖ][a-zåäö]+ (?=kommun|stad))?"
-                            r"(?P<who>kommunens?|stad(?:en)?|polisens?|tillsammans|gemensam\w*|vi)\b"
+                            r"(?P<who>kommunens?|stad(?:en)?|polisens?|tillsammans|gemensam\w*|vi|"
+                            r"regionens?|region [a-zåäö]+)\b"
                             r"(?P<rest>.*)$", re.I)
 _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|kommer(?: vi)? att)\b",
                             re.I)
-# "Laxå kommun", "Helsingborgs stad", "Staden" (a city's own word for its municipality)
-_TOWN = r"(?:Kommunen|Staden|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? (?:kommun|stad))"
+# "Laxå kommun", "Helsingborgs stad", "Staden" (a city's own word for its municipality);
+# "Region Gotland", "Regionen": the region that is its own municipality signs as one
+_TOWN = (r"(?:Kommunen|Staden|Regionen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? (?:kommun|stad)|"
+         r"Region [A-ZÅÄÖ][a-zåäö]+)")
 _WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även|dessutom|i sin tur|vidare)){0,2}"
 # "Polisen kommer under perioden att …": a time between the verb and "att"

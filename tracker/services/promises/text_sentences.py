@@ -64,10 +64,10 @@ def party_in(text: str) -> str:
     lowered = text.lower()
     # "tillsammans med Botkyrkabyggen" is the party's own promise, with a partner
     if re.search(r"tillsammans(?! med (?!polis|kommun|staden)\w)|gemensam|\bvi\b|"
-                 r"(?:kommun|stad)\w* och polis|"
-                 r"polis\w* och (?:\w+ )?(?:kommun|stad)", lowered):
+                 r"(?:kommun|stad|region)\w* (?:\w+ )?och polis|"
+                 r"polis\w* och (?:\w+ )?(?:kommun|stad|region)", lowered):
         return TOGETHER
-    return MUNICIPALITY if re.match(r"(?:\w+ )?(?:kommun|stad)", lowered) else POLICE
+    return MUNICIPALITY if re.match(r"(?:\w+ )?(?:kommun|stad)|region", lowered) else POLICE
 
 
 def party_of_cell(cell: str) -> str:
