@@ -147,3 +147,27 @@ def test_a_region_that_is_its_own_municipality_promises_as_the_municipality():
         ("SOMMAREN I VISBY", "polisen", "Genomföra minst 20 nykterhetskontroller i hamnen.", 20),
         ("SOMMAREN I VISBY", "tillsammans", "Starta grannsamverkan i 3 nya fritidshusområden.", 3),
         ("Narkotika", "kommunen", "Erbjuda föräldrastöd på alla högstadieskolor.", None)]
+
+
+def test_a_table_pasted_with_tabs_keeps_its_empty_cells_and_every_row():
+    """An empty target cell (two tabs) or an empty last cell (a trailing tab) is a cell: the
+    rows after it were lost when tabs were merged."""
+    draft = _parse("Medborgarlöfte 2026\n\nÅtgärd\tAnsvarig\tMål\tKommentar\n"
+                   "Trygghetsvandringar\tKommunen\t4\tVår och höst\n"
+                   "Trafikkontroller\tPolisen\t\tVid skolorna\n"
+                   "Nattvandringar\tFritidsgårdarna\t10\t\n"
+                   "Föräldramöten\tPolisen\t2\tI Norra skolan\n")
+    assert [(party, text, target) for _a, party, text, target in _items(draft)] == [
+        ("kommunen", "Trygghetsvandringar. Mål: 4. Kommentar: Vår och höst.", 4),
+        ("polisen", "Trafikkontroller. Kommentar: Vid skolorna.", None),
+        ("kommunen", "Nattvandringar. Mål: 10.", 10),
+        ("polisen", "Föräldramöten. Mål: 2. Kommentar: I Norra skolan.", 2)]
+
+
+def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence():
+    draft = _parse("Medborgarlöfte 2025–2026\n\nTrygg stadskärna\n"
+                   "Polisen ska patrullera i centrum mellan kl. 22.00 och 03.00 varje helg. "
+                   "Kommunen ska ordna fler aktiviteter.")
+    assert [(party, text) for _a, party, text, _t in _items(draft)] == [
+        ("polisen", "Patrullera i centrum mellan kl. 22.00 och 03.00 varje helg."),
+        ("kommunen", "Ordna fler aktiviteter.")]

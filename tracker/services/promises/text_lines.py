@@ -38,9 +38,33 @@ COLUMN = "\u2003"  # a wide gap between two columns, as signatures side by side 
 def normalise(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace(COLUMN, " ")
-    lines = (re.sub(r"(?: {3,}|\t+)", COLUMN, line).strip(" \t" + COLUMN)
+    width = _table_width(text)
+    lines = (_table_row(line, width) or
+             re.sub(r"(?: {3,}|\t+)", COLUMN, line).strip(" \t" + COLUMN)
              for line in text.split("\n"))
     return "\n".join(re.sub(r" {2,}", " ", line) for line in lines)
+
+
+def _table_width(text: str) -> int:
+    """The number of columns of a table pasted with tabs (its header names what and who), 0
+    when there is none."""
+    rows = ([cell.strip() for cell in line.split("\t")] for line in text.split("\n")
+            if "\t" in line)
+    return max((len(cells) for cells in rows if is_table_header([c for c in cells if c])),
+               default=0)
+
+
+def _table_row(line: str, width: int) -> str:
+    """A row of a pasted table with its empty cells kept ("Trafikkontroller⇥Polisen⇥⇥Vid
+    skolorna": the target is empty, not missing), "" for any other line."""
+    if not width or "\t" not in line:
+        return ""
+    cells = [cell.strip() for cell in line.split("\t")]
+    while len(cells) > width and not cells[-1]:
+        cells.pop()
+    if len(cells) != width or not any(cells):
+        return ""
+    return COLUMN.join(cell or EMPTY_CELL for cell in cells)
 
 
 def _is_quote(text: str) -> bool:

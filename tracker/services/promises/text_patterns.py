@@ -203,7 +203,10 @@ FOLLOW_UP_TITLE = re.compile(r"^uppföljning\b", re.I)
 COMING_YEAR = re.compile(r"\b(?:det |under )?(?:kommande året|kommande år|nästa år)\b", re.I)
 NEW_PROMISE = re.compile(r"\bn(?:ytt|ya) (?:gemensamma? )?(?:medborgar|trygghets)?löfte|"
                          r"\bunderteckna(?:ts|t|des)\b|\bskrivit under\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"”A-ZÅÄÖ0-9])")
+# (not after an abbreviation: "mellan kl. 22.00 och 03.00", "ca. 20", "bl.a. Polisen")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bkl\.)(?<!\bca\.)(?<!\bnr\.)"
+                           r"(?<!\bt\.ex\.)(?<!\bbl\.a\.)"
+                           r"\s+(?=[\"”A-ZÅÄÖ0-9])")
 _OVERALL_GOAL = re.compile(r"^(?:det )?övergripande målet\b", re.I)
 FOCUS_ON = re.compile(r"\bfokus på (?P<what>[^.,:;!?]+)", re.I)
 FIGURES = re.compile(r"(?<![\d,])\d+(?:,\d+)?\s*(?:procent|%)|medborgarundersökning|"
