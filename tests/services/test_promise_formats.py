@@ -171,3 +171,42 @@ def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence():
     assert [(party, text) for _a, party, text, _t in _items(draft)] == [
         ("polisen", "Patrullera i centrum mellan kl. 22.00 och 03.00 varje helg."),
         ("kommunen", "Ordna fler aktiviteter.")]
+
+
+def test_departments_companies_and_the_police_by_other_names_lead_their_promises():
+    """A municipality's departments and companies promise for it, the police area and the
+    kommunpolis for the police; a department with the police is both. None is lost, and a
+    sentence that leads in to a list is no promise of its own."""
+    draft = _parse("Medborgarlöfte Borlänge 2025–2026\n\n"
+                   "Lokalpolisområde Borlänge och Borlänge kommun lovar invånarna följande.\n\n"
+                   "Trygg offentlig miljö\n"
+                   "Samhällsbyggnadsförvaltningen ska rusta upp belysningen på Stationsgatan.\n"
+                   "Det kommunala bostadsbolaget Tunabyggen ska genomföra tre trygghetsvandringar.\n"
+                   "Kommunens fältassistenter ska arbeta uppsökande varje fredag.\n"
+                   "Kultur- och fritidsförvaltningen ska hålla fritidsgårdarna öppna.\n"
+                   "Kommunpolisen ska delta i skolans temadagar.\n"
+                   "Socialtjänsten och polisen ska hålla SSPF-möten.\n")
+    assert [(party, text) for _a, party, text, _t in _items(draft)] == [
+        ("kommunen", "Rusta upp belysningen på Stationsgatan."),
+        ("kommunen", "Genomföra tre trygghetsvandringar."),
+        ("kommunen", "Arbeta uppsökande varje fredag."),
+        ("kommunen", "Hålla fritidsgårdarna öppna."),
+        ("polisen", "Delta i skolans temadagar."),
+        ("tillsammans", "Hålla SSPF-möten.")]
+
+
+@pytest.mark.parametrize("heading, party", [
+    ("Regionen ska", "kommunen"),
+    ("Nyköpingshem ska", "kommunen"),
+    ("Fritidsgårdarna ska", "kommunen"),
+    ("Polisen och socialtjänsten ska", "tillsammans"),
+    ("Lidköpings, Götene och Skara kommuner lovar att:", "kommunen"),
+    ("Kommunerna lovar att:", "kommunen"),
+    ("Lokalpolisområde Lidköping lovar att:", "polisen"),
+    ("Kommunerna och polisen lovar tillsammans att:", "tillsammans"),
+    ("Vad gör räddningstjänsten?", "kommunen"),
+])
+def test_a_heading_naming_a_department_or_several_municipalities_heads_their_list(heading, party):
+    draft = _parse(f"Medborgarlöfte 2025–2026\n\nFokusområde: Trygg skolväg\n\n{heading}\n"
+                   "• ha fältassistenter ute varje helg\n")
+    assert _items(draft) == [("Trygg skolväg", party, "ha fältassistenter ute varje helg", None)]

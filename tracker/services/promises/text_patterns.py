@@ -83,7 +83,23 @@ _PROMISE_WORDS = re.compile(r"\b(?:lovar|åtar|åtaganden|löften|ska|skall|komm
 # "Region Gotland", "Regionen": the region that is its own municipality signs as one
 _TOWN = (r"(?:Kommunen|Staden|Regionen|[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? (?:kommun|stad)|"
          r"Region [A-ZÅÄÖ][a-zåäö]+)")
-_WHO = rf"(?:{_TOWN}(?: och polisen)?|Polisen(?: och kommunen)?|Vi)"
+# The police by another name: "Kommunpolisen", "Lokalpolisområde Lidköping"
+_POLICE_BODY = (r"(?:Polisen|Kommunpolis(?:en|erna)|Närpolisen|Polismyndigheten|Lokalpolisområdet|"
+                r"(?:Lokalpolisområde|Polisområde) [A-ZÅÄÖ][\w-]+)")
+# The municipality by its departments and companies ("Socialtjänsten", "Kultur- och
+# fritidsförvaltningen", "Kommunens fältassistenter", "Det kommunala bostadsbolaget
+# Tunabyggen", "Nyköpingshem"), and several that sign together ("Kommunerna", "Lidköpings,
+# Götene och Skara kommuner")
+_MUNICIPAL_BODY = (r"(?:Kommunerna|Kommunens [a-zåäö-]+|Skolan|Skolorna|Fritidsgård(?:en|arna)|"
+                   r"Fältassistent(?:en|erna)|Fältarna|Fritidsledarna|"
+                   r"(?:Det )?(?:kommunala|kommunägda) (?:bostads|fastighets)?bolaget"
+                   r"(?: [A-ZÅÄÖ][\w-]+)?|"
+                   r"[A-ZÅÄÖ][a-zåäö]*(?:- och [a-zåäö]+)?(?:förvaltningen|nämnden|tjänsten|kontoret)|"
+                   r"[A-ZÅÄÖ][a-zåäö]+(?:hem|byggen|bostäder)|"
+                   r"[A-ZÅÄÖ][a-zåäö]+(?:, [A-ZÅÄÖ][a-zåäö]+)* och [A-ZÅÄÖ][a-zåäö]+ kommuner)")
+# Any party that may lead a promise, the second of two in any case ("Polisen och socialtjänsten")
+_PARTY = rf"(?:{_TOWN}|{_MUNICIPAL_BODY}|{_POLICE_BODY})"
+_WHO = rf"(?:{_PARTY}(?: och (?i:{_PARTY}))?|Vi)"
 _ADVERB = r"(?: (?:tillsammans|gemensamt|också|även|dessutom|i sin tur|vidare)){0,2}"
 # "Polisen kommer under perioden att …": a time between the verb and "att"
 _WHEN = r"(?: (?:under (?:perioden|året|\d{4})|i år|framöver|fortsatt))?"
@@ -174,8 +190,11 @@ _INLINE_TIME_FIRST = re.compile(
     rf"{_TOWN}(?: och polisen)?){_ADVERB}(?: särskilt)? att (?P<rest>.+)$", re.I)
 # "Under tiden 1 januari 2023 – 31 december 2024 lovar polisen att": a party heading with the
 # time first
-_PARTY_LAST = re.compile(rf"\b(?:lovar|åtar sig) (?P<who>polisen|kommunen|kommunerna|vi|"
-                         rf"{_TOWN})(?: och (?:polisen|kommunen|kommunerna))? att$", re.I)
+_PARTY_LAST = re.compile(rf"\b(?:lovar|åtar sig) (?P<who>vi|{_PARTY}(?: och {_PARTY})?) att$", re.I)
+# "Nyköpingshem ska", "Polisen och socialtjänsten ska", "Kommunerna lovar att:": a party heading
+_PARTY_THEN_VERB = re.compile(rf"^(?P<who>{_PARTY}(?: och {_PARTY})?)(?: (?:tillsammans|gemensamt))? "
+                              rf"(?:lovar|åtar sig|ska|skall|kommer)(?: (?:tillsammans|gemensamt))?"
+                              rf"(?: att)?:?$", re.I)
 _INLINE_INVERTED = re.compile(r"\b(?:lovar|lovade|åtar sig|åtog sig) (?:bland annat |både )?"
                               r"(?P<who>(?:polisen|kommunen)(?: och (?:polisen|kommunen))?) att "
                               r"(?:tillsammans |gemensamt )?(?P<rest>.+)$", re.I)

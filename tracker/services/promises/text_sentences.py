@@ -26,7 +26,9 @@ from tracker.services.promises.text_patterns import (
     _NOT_A_VERB,
     _NOT_COUNTED,
     _PARTY_HEADING,
+    _PARTY,
     _PARTY_LAST,
+    _PARTY_THEN_VERB,
     _PARTY_SWITCH,
     _PROMISE_WORDS,
     _RATE,
@@ -38,9 +40,8 @@ from tracker.services.promises.text_patterns import (
 )
 
 # "Vad gör polisen?", "Vad ska kommunen göra?": a question naming the party that heads its list
-_WHAT_PARTY_DOES = re.compile(r"^vad (?:gör|ska|lovar|kommer) (?P<who>polisen|kommunen|staden|"
-                              r"vi(?: tillsammans| gemensamt)?|vi)(?: att)?(?: göra)?\s*\??$",
-                              re.I)
+_WHAT_PARTY_DOES = re.compile(r"^vad (?:gör|ska|lovar|kommer) (?P<who>vi(?: tillsammans| gemensamt)?|"
+                              rf"{_PARTY})(?: att)?(?: göra)?\s*\??$", re.I)
 
 
 def party_of_heading(text: str) -> str | None:
@@ -50,6 +51,9 @@ def party_of_heading(text: str) -> str | None:
     last = _PARTY_LAST.search(text)
     if last and len(text) <= 100:  # "Under samma tidsperiod lovar kommunerna att"
         return party_in(last["who"])
+    named = _PARTY_THEN_VERB.match(text)
+    if named:  # "Nyköpingshem ska", "Polisen och socialtjänsten ska"
+        return party_in(text)
     match = _PARTY_HEADING.match(text)
     if not match or len(text) > 60 or text.endswith("."):
         return None
@@ -61,13 +65,25 @@ def party_of_heading(text: str) -> str | None:
 
 
 def party_in(text: str) -> str:
+    """The party a subject names ("Polisen", "Socialtjänsten", "Region Gotland och Polisen"),
+    read from a heading or a sentence up to its verb."""
     lowered = text.lower()
     # "tillsammans med Botkyrkabyggen" is the party's own promise, with a partner
-    if re.search(r"tillsammans(?! med (?!polis|kommun|staden)\w)|gemensam|\bvi\b|"
-                 r"(?:kommun|stad|region)\w* (?:\w+ )?och polis|"
-                 r"polis\w* och (?:\w+ )?(?:kommun|stad|region)", lowered):
+    if re.search(r"tillsammans(?! med (?!polis|kommun|staden)\w)|gemensam|\bvi\b", lowered):
         return TOGETHER
-    return MUNICIPALITY if re.match(r"(?:\w+ )?(?:kommun|stad)|region", lowered) else POLICE
+    subject = _AFTER_SUBJECT.split(lowered, maxsplit=1)[0]
+    parts = [p for p in re.split(r"\s*(?:,|/|&|\+|\boch\b)\s*", subject) if p.strip(" -")]
+    police = [p for p in parts if "polis" in p]
+    if police and len(police) < len(parts):
+        return TOGETHER  # "Polisen och socialtjänsten", "Region Gotland och Polisen"
+    return POLICE if police or not parts else MUNICIPALITY
+
+
+# "… lovar att under 2026 arbeta med följande.": a sentence that leads in to the list below
+_LEADS_IN = re.compile(r"\bföljande\b|\bnedan(?:stående)?\W*$", re.I)
+# Where a heading's subject ends: "Kommunen lovar att samarbeta med polisen" is the municipality's
+_AFTER_SUBJECT = re.compile(r"\b(?:lovar|åtar|ska|skall|kommer|har|gör|vill|genomför|arbetar|"
+                            r"åtaganden|löften|insatser)\b")
 
 
 def party_of_cell(cell: str) -> str:
@@ -104,7 +120,7 @@ def inline_commitments(sentence: str) -> list[CommitmentDraft]:
     match = (_INLINE.match(sentence) or _INLINE_TOGETHER_FIRST.match(sentence)
              or _INLINE_TIME_FIRST.match(sentence) or _INLINE_INVERTED.search(sentence)
              or _INLINE_WE_LAST.match(sentence))
-    if not match:
+    if not match or _LEADS_IN.search(match["rest"]):
         return []
     found = []
     for who, rest in _by_party(match["who"], match["rest"]):
