@@ -120,8 +120,9 @@ def make_ready(followup, actor):
     for problem in publication_problems(followup):
         if problem.kind == "section":
             workflow.save_section(actor, followup, problem.key, LESSONS, None)
-        else:
-            workflow.override_verdict(actor, followup, problem.key, None,
+        else:  # the period's last follow-up before the year is out: a final verdict too
+            final = "ej_uppfyllt" if "periodens sista" in problem.message else None
+            workflow.override_verdict(actor, followup, problem.key, final,
                                       "Resurserna räckte inte till under året.", None,
                                       reason_code="resursbrist")
     return workflow.load(followup.id)

@@ -81,6 +81,7 @@ VERDICT = {
     Verdict.PARTLY: _l("delvis uppfyllt"),
     Verdict.NOT_FULFILLED: _l("ej uppfyllt"),
     Verdict.ONGOING: _l("pågår"),
+    Verdict.NOT_STARTED: _l("ej påbörjat"),
     Verdict.DONE: _l("genomfört"),
     Verdict.CANNOT_ASSESS: _l("kan inte bedömas"),
 }

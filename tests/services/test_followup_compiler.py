@@ -357,9 +357,9 @@ def test_an_effect_is_judged_by_its_indicators_only(plan):
 
     better = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert better["suggested"] == Verdict.FULFILLED.value  # 18 % → 15 %, lower is better
-    assert "Oro att gå ut på kvällen: 18 % (2022) och 15 % (2023); lägre värde är bättre." \
-        in better["reason"]
-    assert "säger lite" in better["reason"]
+    assert ("Oro att gå ut på kvällen har minskat från 18 % (2022) till 15 % (2023), vilket är en "
+            "förbättring.") in better["reason"]
+    assert "säger lite" not in better["reason"]  # the survey caveat: once, under the effects
 
     link.target_value = 10
     db.session.flush()
@@ -390,7 +390,8 @@ def test_an_effect_is_judged_over_the_promise_s_period_not_from_years_before(pla
 
     verdict = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert verdict["suggested"] == Verdict.NOT_FULFILLED.value
-    assert "Oro att gå ut på kvällen: 12 % (2022) och 15 % (2023)" in verdict["reason"]
+    assert ("Oro att gå ut på kvällen har ökat från 12 % (2022) till 15 % (2023), vilket är en "
+            "försämring.") in verdict["reason"]
 
     # A target that only a value from before the period meets is not met by the promise.
     db.session.execute(sa.delete(IndicatorValue).where(IndicatorValue.year == 2023))
@@ -428,7 +429,34 @@ def test_verdicts_while_the_period_runs(plan):
     assert running[str(plan["police"].id)]["suggested"] == Verdict.FULFILLED.value
     assert running[str(plan["council"].id)]["suggested"] == Verdict.ONGOING.value
     assert running[str(plan["council"].id)]["auto_reason"]["code"] == "for_tidigt_att_bedoma"
-    assert running[str(plan["together"].id)]["suggested"] == Verdict.ONGOING.value
+    # nothing registered yet: not "pågår"
+    assert running[str(plan["together"].id)]["suggested"] == Verdict.NOT_STARTED.value
+    assert running[str(plan["together"].id)]["reason"] == (
+        "Perioden pågår, och inga genomförda tillfällen har registrerats för löftet under 2023.")
+
+
+def test_an_effect_is_not_called_reached_or_missed_while_the_period_runs(plan):
+    """A state reached can be lost before the period ends, as one missed can be reached: while
+    it runs an effekt is "pågår" either way, and its basis says which way the values went."""
+    plan["council"].kind = CommitmentKind.EFFEKT
+    link = CommitmentIndicator(commitment_id=plan["council"].id,
+                               indicator_id=plan["indicator"].id, higher_is_better=False,
+                               target_value=16)
+    db.session.add(link)
+    db.session.flush()
+    council = str(plan["council"].id)
+
+    reached = compile_followup(plan["promise"].id, 2023, today=DURING).verdicts[council]
+    assert reached["suggested"] == Verdict.ONGOING.value  # 15 % is under the target of 16 %
+    assert "har minskat från 18 % (2022) till 15 % (2023), vilket är en förbättring. Målet är " \
+           "16 %, och det är nått." in reached["reason"]
+    link.higher_is_better, link.target_value = True, None
+    db.session.flush()
+    worse = compile_followup(plan["promise"].id, 2023, today=DURING).verdicts[council]
+    assert worse["suggested"] == Verdict.ONGOING.value
+    assert "vilket är en försämring" in worse["reason"]
+    after = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
+    assert after["suggested"] == Verdict.NOT_FULFILLED.value
 
 
 @pytest.mark.parametrize("occasions, target, running, expected", [
@@ -437,20 +465,22 @@ def test_verdicts_while_the_period_runs(plan):
     (33, 40, False, Verdict.PARTLY),
     (0, 5, False, Verdict.NOT_FULFILLED),
     (2, 5, True, Verdict.ONGOING),
-    (0, None, True, Verdict.ONGOING),
+    (0, None, True, Verdict.NOT_STARTED),
+    (0, 5, True, Verdict.NOT_STARTED),
 ])
 def test_suggest_verdict_for_a_prestation(occasions, target, running, expected):
     assert suggest_verdict(occasions, target, running) is expected
 
 
-def test_a_year_that_is_not_the_current_one_inside_a_longer_period_is_ongoing(session, town):
+def test_a_year_that_is_not_the_current_one_inside_a_longer_period_is_still_running(session,
+                                                                                   town):
     promise = _promise(town, start=2022, end=2023, title="Medborgarlöfte 2022–2023")
     db.session.add(Commitment(promise_id=promise.id, party=Party.POLISEN, text="Synas mer."))
     db.session.flush()
 
     followup = compile_followup(promise.id, 2022, today=AFTER)
 
-    assert [v["suggested"] for v in followup.verdicts.values()] == [Verdict.ONGOING.value]
+    assert [v["suggested"] for v in followup.verdicts.values()] == [Verdict.NOT_STARTED.value]
     assert "fokus-ovrigt" in followup.sections
     assert "tvåårigt medborgarlöfte som löper för åren 2022 och 2023" in _text(followup)
 
@@ -895,3 +925,16 @@ def test_one_occasion_is_not_said_to_be_all_of_a_kind_and_one_actor_s_hours_not_
         "Polisen har genomfört 1 trafikkontroll under mars 2025, på 1 plats.")
     assert prose.render("lessons.md.j2", total="18", parts=["Polisen 18"]).endswith(
         "Registrerad tid under året: 18 timmar, all registrerad av Polisen.")
+
+
+def test_the_period_s_last_follow_up_compiled_before_the_year_ends_cannot_publish_pagar(plan):
+    """The last year's draft is compiled in December: what still says "pågår" or "ej påbörjat"
+    must get a final verdict by hand, or wait for the recount after New Year."""
+    from tracker.followups.guard import publication_problems
+
+    during = compile_followup(plan["promise"].id, 2023, today=DURING)
+    final = [p.key for p in publication_problems(during) if "periodens sista" in p.message]
+    assert sorted(final) == sorted([str(plan["council"].id), str(plan["together"].id)])
+
+    after = compile_followup(plan["promise"].id, 2023, today=AFTER)
+    assert not [p for p in publication_problems(after) if "periodens sista" in p.message]

@@ -90,8 +90,8 @@ def test_each_commitment_of_a_pasted_promise_is_judged_as_its_wording_says(worke
         "att nå, så det går inte att räkna fram om alla har nåtts.")
     assert verdict("Håller gemensamma föräldramöten om droger två gånger per år.") == (
         "prestation", Verdict.PARTLY.value,  # a number per year is judged year by year
-        "Löftet anger 2 per år. Genomförda tillfällen: 2 under 2025 och 1 under 2026; 2026 "
-        "blev det färre än 2.")
+        "Löftet anger 2 per år. Genomförda tillfällen: 2 under 2025 och 1 under 2026; under "
+        "2026 blev det färre än 2.")
     assert verdict("Genomför 20 hastighetskontroller i bostadsområden under perioden.") == (
         "prestation", Verdict.FULFILLED.value,
         "20 av 20 planerade tillfällen har genomförts under 2025–2026.")
@@ -144,7 +144,7 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
     assert found == {
         "Polisen genomför minst 30 trafikkontroller per år.": (
             Verdict.PARTLY.value, "Löftet anger 30 per år. Genomförda tillfällen: 50 under 2025 "
-            "och 10 under 2026; 2026 blev det färre än 30."),
+            "och 10 under 2026; under 2026 blev det färre än 30."),
         "Kommunen genomför minst fyra trygghetsvandringar.": (
             Verdict.PARTLY.value,
             "2 av de 4 tillfällen som löftet anger har genomförts under 2025–2026."),

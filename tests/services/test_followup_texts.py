@@ -77,6 +77,8 @@ CASES = {
         official_name="Götene kommun", year=2023, series=[SERIES, ONE_YEAR],
         effect_commitments=[{"text": "Tryggheten ska öka.", "measures": ["Andel som känner oro"]},
                             {"text": "Skolorna ska vara drogfria.", "measures": []}])),
+    "effect_reported_crimes": ("effect.md.j2", dict(  # counted, not sampled: no survey caveat
+        official_name="Götene kommun", year=2023, series=[ONE_YEAR], effect_commitments=[])),
     "lessons": ("lessons.md.j2", dict(total="900,8", parts=["Polisen 810,6", "kommunen 90,2"])),
     "next_steps": ("next_steps.md.j2", {}),
     "walks": ("walks.md.j2", dict(w=queries.WalkCounts(

@@ -239,7 +239,8 @@ class VerdictSchema(ApiSchema):
     party = fields.String(allow_none=True, required=True)
     commitment_text = fields.String(required=True)
     verdict = fields.String(allow_none=True, required=True, metadata={
-        "description": "uppfyllt | delvis_uppfyllt | ej_uppfyllt | pagar"})
+        "description": "uppfyllt | delvis_uppfyllt | ej_uppfyllt | pagar | ej_paborjat | genomfort | "
+                       "kan_inte_bedomas"})
     reason = fields.String(required=True)
     overridden = fields.Boolean(required=True)
 

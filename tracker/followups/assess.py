@@ -4,7 +4,10 @@ A prestation is judged by occasions against its target, and finishing the activi
 overrides a missed target; without a target, occasions fulfil it unless it promises every one
 of something ("samtliga klasser"), which a count cannot show. An effekt is judged only by its
 linked indicators, over the promise's period; without one it cannot be assessed. An arbetssätt
-is "pågår" or "genomfört", never an automatic "uppfyllt".
+is "pågår" or "genomfört", never an automatic "uppfyllt". While the period runs, nothing
+registered yet is "ej påbörjat", not "pågår"; and an effekt is "pågår" whichever way its
+indicators point (a state reached can be lost again before the period ends, as one missed
+can still be reached), with the direction said in its basis.
 Counting activities shows that work was done; only an indicator shows a state in the world.
 """
 from __future__ import annotations
@@ -48,22 +51,26 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
     verdict = suggest_verdict(counted, target, running)
     if target:
         case = ("target_met" if verdict is Verdict.FULFILLED else
-                "target_running" if verdict is Verdict.ONGOING else "target_missed")
+                "target_running" if verdict in (Verdict.ONGOING, Verdict.NOT_STARTED) else
+                "target_missed")
         return _result(verdict, case, occasions=counted, target=target, year=span,
                        all_done=work.all_done.get(cid, False), named=named)
     if verdict is Verdict.FULFILLED and (word := needs_target(commitment,
                                                               work.target_sum.get(cid))):
         return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
                        word=word, auto=(VerdictReason.OTHER, "inget antal att nå"))
-    case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running"}.get(verdict,
-                                                                                  "nothing")
+    case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running",
+            Verdict.NOT_STARTED: "nothing_yet"}.get(verdict, "nothing")
     return _result(verdict, case, occasions=occasions, year=span)
 
 
 def _way(period_occasions: int, occasions: int, first_year: int, year: int,
          running: bool) -> dict:
-    """An arbetssätt: pågår while the period runs; at its end genomfört if it was used this
-    year, or earlier in the period (a way of working used in its first year is done)."""
+    """An arbetssätt: pågår while the period runs (ej påbörjat before it is first used); at its
+    end genomfört if it was used this year, or earlier in the period (a way of working used in
+    its first year is done)."""
+    if running and not period_occasions:
+        return _result(Verdict.NOT_STARTED, "nothing_yet", year=year_span(first_year, year))
     if running:
         return _result(Verdict.ONGOING, "running", occasions=occasions, year=year)
     if occasions:
@@ -84,11 +91,13 @@ def _per_year(per_year: int, by_year: dict[int, int], first_year: int, year: int
     if short:
         verdict = Verdict.PARTLY if any(n for _y, n in counts) else Verdict.NOT_FULFILLED
     elif running:
-        verdict = Verdict.ONGOING
+        verdict = Verdict.ONGOING if any(n for _y, n in counts) else Verdict.NOT_STARTED
     else:
         verdict = Verdict.FULFILLED
+    reached = [y for y, n in over if n >= per_year]
     return _result(verdict, "per_year", per_year=per_year, counts=counts, short=short,
-                   running=running and not short, named=named)
+                   running=running and not short, named=named,
+                   reached=reached if running and not short else [])
 
 
 def needs_target(commitment: Commitment, activity_targets: int | None) -> str | None:
@@ -102,12 +111,12 @@ def needs_target(commitment: Commitment, activity_targets: int | None) -> str | 
 
 
 def suggest_verdict(occasions: int, target: int | None, running: bool) -> Verdict:
-    """A prestation: the target met → uppfyllt; otherwise pågår while the period runs, then
-    delvis (some work) or ej uppfyllt. Without a target, any occasion fulfils it."""
+    """A prestation: the target met → uppfyllt; otherwise pågår while the period runs (ej
+    påbörjat while nothing is registered), then delvis (some work) or ej uppfyllt. Without a target, any occasion fulfils it."""
     if (target and occasions >= target) or (not target and occasions and not running):
         return Verdict.FULFILLED
     if running:
-        return Verdict.ONGOING
+        return Verdict.ONGOING if occasions else Verdict.NOT_STARTED
     return Verdict.PARTLY if occasions else Verdict.NOT_FULFILLED
 
 
@@ -127,8 +136,7 @@ def _effect(links, series: dict, occasions: int, year: int, running: bool,
         states.append(state)
         lines.append(prose.render("indicator_line.md.j2", s=found, higher_is_better=higher,
                                   target=target, target_met=met, baseline=baseline,
-                                  latest=latest, last=found.points[-1],
-                                  small=_small_change(baseline, latest)))
+                                  latest=latest, last=found.points[-1]))
     # While the period runs a missing value may still come; after it, it will not
     too_few = (VerdictReason.TOO_EARLY, "") if running else (
         VerdictReason.OTHER, "måtten har för få värden från löftets period för att visa en "
@@ -137,10 +145,10 @@ def _effect(links, series: dict, occasions: int, year: int, running: bool,
         return _result(Verdict.CANNOT_ASSESS, "no_values", year=year, auto=too_few)
     if all(state == "unknown" for state in states):
         verdict, auto = Verdict.CANNOT_ASSESS, too_few
+    elif running:  # either way: what the values show so far is in the lines
+        verdict, auto = Verdict.ONGOING, (VerdictReason.TOO_EARLY, "")
     elif all(state == "met" for state in states):
         verdict, auto = Verdict.FULFILLED, None
-    elif running:
-        verdict, auto = Verdict.ONGOING, (VerdictReason.TOO_EARLY, "")
     elif any(state in ("met", "improved") for state in states):
         verdict, auto = Verdict.PARTLY, None
     else:
@@ -162,16 +170,12 @@ def period_points(points, first_year: int) -> tuple[tuple | None, tuple | None]:
     return baseline, during[-1]
 
 
-SMALL_CHANGE = 0.05  # of the baseline: 20 % → 19,6 % is within a survey's margin of error
-
-
 def _small_change(baseline, latest) -> bool:
-    """A change of less than 5 % of the baseline value (or none): too small to call an
-    improvement or a worsening; a target, where one is set, still judges the value."""
+    """A change too small to call an improvement or a worsening (prose.small_change); a target,
+    where one is set, still judges the value."""
     if baseline is None or latest is None:
         return False
-    before, after = float(baseline[1]), float(latest[1])
-    return abs(after - before) < SMALL_CHANGE * abs(before) if before else after == before
+    return prose.small_change(baseline[1], latest[1])
 
 
 def _indicator_state(baseline, latest, higher: bool, target: float | None) -> tuple[str, bool]:
@@ -196,7 +200,7 @@ def _result(verdict: Verdict, case: str, *, auto=None, **context) -> dict:
     context = {"occasions": 0, "target": None, "all_done": False, "lines": [], "year": None,
                "named": False,
                **context}
-    if auto is None and verdict is Verdict.ONGOING:
+    if auto is None and verdict in (Verdict.ONGOING, Verdict.NOT_STARTED):
         auto = (VerdictReason.TOO_EARLY, "")
     return {"suggested": verdict.value, "reason": prose.render("verdict.md.j2", case=case,
                                                                  **context),

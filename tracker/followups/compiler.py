@@ -250,6 +250,8 @@ def _compile(promise: Promise, year: int, running: bool,
         "months": _month_series(areas, commitments, work.month_counts, area_of),
         "indicators": [dataclasses.asdict(row) for row in rows],
         "indicator_series": [dataclasses.asdict(s) for s in series.values()],
+        # the period's last year, compiled before it ended: its verdicts are not final yet
+        "ends_later": running and year == promise.end_year,
     }
 
 

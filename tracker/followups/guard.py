@@ -69,15 +69,28 @@ def publication_problems(followup) -> list[Problem]:
                     "Avsnittet ”%(title)s” innehåller det som ser ut som %(what)s. Ta bort "
                     "personuppgifter innan uppföljningen publiceras.", title=title,
                     what=", ".join(details))))
+    ends_later = (followup.figures or {}).get("ends_later", False)
     for cid, item in (followup.verdicts or {}).items():
-        problems.extend(_verdict_problems(cid, item))
+        problems.extend(_verdict_problems(cid, item, followup.year if ends_later else None))
     return problems
 
 
-def _verdict_problems(cid: str, item: dict) -> list[Problem]:
+# Verdicts that say the period still runs: not what the period's last follow-up may publish
+RUNNING = (Verdict.ONGOING, Verdict.NOT_STARTED)
+
+
+def _verdict_problems(cid: str, item: dict, ends_later: int | None) -> list[Problem]:
+    """`ends_later`: the year of a follow-up of the period's last year compiled before the
+    year was over (its running verdicts are recounted, while it is a draft, once it is)."""
     verdict = chosen_verdict(item)
     short = _short(item.get("text", ""))
     problems = []
+    if ends_later and verdict in RUNNING:
+        problems.append(Problem("verdict", cid, _(
+            "”%(text)s” bedöms som ”%(verdict)s”, men det här är periodens sista uppföljning. "
+            "Välj en slutlig bedömning med orsak, eller vänta till efter årsskiftet: då räknas "
+            "bedömningen om för %(year)s som helhet.", text=short,
+            verdict=str(VERDICT[verdict]), year=ends_later)))
     if (item.get("kind") == CommitmentKind.EFFEKT.value and verdict is Verdict.FULFILLED
             and not item.get("indicators") and not (item.get("override_reason") or "").strip()):
         problems.append(Problem("verdict", cid, _(

@@ -9,6 +9,7 @@ figures always give the same text.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import InvalidOperation
@@ -63,6 +64,29 @@ def year_count(pair: tuple[int, int]) -> str:
     """(2025, 50) → '50 under 2025'."""
     year, n = pair
     return f"{number(n)} under {year}"
+
+
+SMALL_CHANGE = 0.05  # of the earlier value: 20 % → 19,6 % is within a survey's margin of error
+
+
+def small_change(before: float, after: float) -> bool:
+    """A change of less than 5 % of the earlier value (or none): too small to call a change."""
+    before, after = float(before), float(after)
+    return abs(after - before) < SMALL_CHANGE * abs(before) if before else after == before
+
+
+def direction(before: float, after: float) -> str:
+    """'ökat', 'minskat', or '' for a change too small to call one."""
+    if small_change(before, after):
+        return ""
+    return "ökat" if float(after) > float(before) else "minskat"
+
+
+def is_survey(series) -> bool:
+    """A share from a survey (a trygghetsmätning, NTU, an enkät), whose yearly change is
+    within its margin of error; reported crimes are counted, not sampled."""
+    return series.unit == "procent" or bool(
+        re.search(r"enkät|undersökning|mätning|\bNTU\b", series.source or "", re.I))
 
 
 def join(items) -> str:
@@ -197,7 +221,9 @@ def environment() -> Environment:
                       keep_trailing_newline=False)
     env.filters.update(number=number, day=day, join=join, capfirst=capfirst,
                        lower_first=lower_first, value=indicator_value, quoted_list=quoted_list,
-                       done_occasions=done_occasions, year_count=year_count)
+                       done_occasions=done_occasions, year_count=year_count,
+                       direction=direction)
+    env.tests["survey"] = is_survey
     env.globals.update(CAVEAT=CAVEAT, LESSONS_PLACEHOLDER=LESSONS_PLACEHOLDER,
                        NEXT_STEPS_PLACEHOLDER=NEXT_STEPS_PLACEHOLDER)
     return env

@@ -133,8 +133,8 @@ class ReportData:
 
 # --- building a report from the stored follow-up ----------------------------------------------
 
-SCALE = (Verdict.FULFILLED, Verdict.PARTLY, Verdict.NOT_FULFILLED, Verdict.ONGOING, Verdict.DONE,
-         Verdict.CANNOT_ASSESS)
+SCALE = (Verdict.FULFILLED, Verdict.PARTLY, Verdict.NOT_FULFILLED, Verdict.ONGOING,
+         Verdict.NOT_STARTED, Verdict.DONE, Verdict.CANNOT_ASSESS)
 INDICATOR_SECTION = "lagesbild"
 
 

@@ -26,6 +26,7 @@ class Verdict(enum.Enum):
     PARTLY = "delvis_uppfyllt"
     NOT_FULFILLED = "ej_uppfyllt"
     ONGOING = "pagar"
+    NOT_STARTED = "ej_paborjat"         # the period runs, and nothing is registered yet
     DONE = "genomfort"                  # a way of working that was carried out
     CANNOT_ASSESS = "kan_inte_bedomas"  # nothing measures it (yet)
 
