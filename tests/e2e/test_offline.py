@@ -44,6 +44,17 @@ def activity_id(new_activity):
         yield made["activity"]
 
 
+WALK_TITLE = "Trygghetsvandring utan täckning"
+
+
+@pytest.fixture(scope="module")
+def walk_id(new_activity):
+    """A trygghetsvandring of the officer's: logging one leads on to its protocol."""
+    with new_activity(OFFICER, "Skara", "Medborgarlöfte med vandring utan täckning",
+                      "trygghetsvandring", WALK_TITLE) as made:
+        yield made["activity"]
+
+
 def _notes(app, activity_id: int) -> list[str]:
     from tracker.models import LogEntry
 
@@ -75,8 +86,8 @@ def _ready_for_offline(page, live_server) -> None:
     assert notice.bounding_box()["y"] >= tasks["y"] + tasks["height"]
 
 
-def _open_form_offline(page) -> None:
-    task = page.get_by_role("listitem").filter(has_text=TITLE)
+def _open_form_offline(page, title: str = TITLE) -> None:
+    task = page.get_by_role("listitem").filter(has_text=title)
     tap(page, task.get_by_role("link", name=re.compile("^Logga")))
     _started(page)
 
@@ -207,6 +218,33 @@ def test_a_double_tap_offline_and_a_lost_answer_store_one_occasion(live_server, 
     page.get_by_text("Skickat och sparat").wait_for()
     assert _outbox(page) == []
     assert _notes(app, activity_id).count("Dubbeltryck utan täckning") == 1
+    context.close()
+
+
+def test_a_walk_logged_offline_is_sent_and_does_not_hold_back_what_was_logged_after_it(
+        live_server, phone_login, activity_id, walk_id):
+    """A trygghetsvandring's answer leads on to its protocol, not to the "logged" page: it is
+    sent and saved all the same, and the occasion queued after it goes too."""
+    app = live_server.app
+    context, page = _offline(phone_login, live_server)
+    _open_form_offline(page, WALK_TITLE)
+    page.get_by_label("Anteckning").fill("Vandring utan täckning")
+    tap(page, page.get_by_role("button", name="Spara"))
+    _started(page)
+    _open_form_offline(page)
+    page.get_by_label("Anteckning").fill("Patrull efter vandringen")
+    tap(page, page.get_by_role("button", name="Spara"))
+    _started(page)
+    assert len(_outbox(page)) == 2
+
+    context.set_offline(False)
+    page.get_by_text(f"Skickat och sparat: {TITLE}").wait_for()
+    assert _outbox(page) == []
+    assert _notes(app, walk_id) == ["Vandring utan täckning"]
+    assert _notes(app, activity_id).count("Patrull efter vandringen") == 1
+    page.reload()
+    _started(page)
+    assert _outbox(page) == [] and _notes(app, walk_id) == ["Vandring utan täckning"]
     context.close()
 
 

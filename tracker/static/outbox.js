@@ -159,7 +159,10 @@
       return "offline";  // perhaps saved, perhaps not: the key settles it next time
     }
     const logged = pathOf(entry.url).replace(/logga$/, "loggad/");
-    if (answer.ok && answer.redirected && pathOf(answer.url).startsWith(logged)) {
+    // Saved: the "logged" page, or a trygghetsvandring's protocol (route, findings, actions)
+    const landed = pathOf(answer.url);
+    if (answer.ok && answer.redirected &&
+        (landed.startsWith(logged) || /^\/genomforanden\/\d+\/protokoll$/.test(landed))) {
       await drop("outbox", entry.key);
       return "sent";
     }
@@ -186,7 +189,9 @@
       const outcome = await send(entry);
         if (outcome === "sent") sent.push(entry);
       if (outcome === "refused") refused.push(entry);
-      if (outcome === "offline" || outcome === "login" || outcome === "later") break;
+      // Without a network or a session nothing else can go either; an entry that must wait
+      // ("later") does not hold back the ones queued after it.
+      if (outcome === "offline" || outcome === "login") break;
     }
     if (sent.length) changed();
     return {sent: sent, refused: refused};
