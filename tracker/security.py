@@ -13,9 +13,8 @@ from tracker import policies
 from tracker.extensions import db, login_manager
 from tracker.models import User, UserSession
 from tracker.services import notifications, second_factor, sessions
+from tracker.services.limits import MAX_ID, is_whole_number
 from tracker.translation import lazy_gettext as _l
-
-MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds (ids, years, pages)
 
 CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -47,7 +46,7 @@ def load_user(user_key: str) -> User | None:
         return None
     user_id, _, token = user_key.partition(":")
     secret = session.get("sid")
-    if not user_id.isdigit() or not token or not isinstance(secret, str):
+    if not is_whole_number(user_id) or not token or not isinstance(secret, str):
         return None
     row = db.session.execute(_LOAD_USER, {
         "user_id": int(user_id), "secret_hash": sessions.hash_secret(secret)}).unique().first()

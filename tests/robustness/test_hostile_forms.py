@@ -430,7 +430,7 @@ HOSTILE_TEXT = st.one_of(
         "abc\x00def", "\x1b[31mröd\x1b[0m", "rad\r\nInjicerad: rad", "\u202eevil", "\ufeff",
         "-1", "0", "99999999999999999999999", "1e309", "NaN", "2024-02-30", "31/12/2024",
         "{{7*7}}", "${7*7}", "../../etc/passwd", "null", "true", "[]", "{}", " ", "",
-        "121212-1212",
+        "121212-1212", "²", "١٢", "１２",  # digits to str.isdigit that int() reads or refuses
     ]),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60),
     st.text(alphabet="\x00\x01\x08\x0b\x1f\x7f<>&\"'", max_size=30),
@@ -583,3 +583,41 @@ def test_every_form_class_strips_control_characters(world):
         and re.match(r"tracker\.", cls.__module__) and cls is not FlaskForm
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("endpoint, fields, message", [
+    ("walks.new_finding", {"place_id": "99999999999999999999999", "category": "belysning",
+                           "description": "Trasig lampa."}, "Välj en plats i kommunen."),
+    ("walks.new_action", {"place_id": "99999999999999999999999", "text": "Byt lampan.",
+                          "party": "kommunen"}, "Välj en plats i kommunen."),
+    ("walks.action_status", {"version": "²", "status": "pagar"}, None),
+    ("activities.log", {"occurred_on": date.today().isoformat(), "m_antal_poliser": "²"},
+     "ska vara ett heltal"),
+    ("promises.assess_commitment", {"kind": "effekt", "links-0-linked": "y",
+                                    "links-0-indicator_id": "²", "links-0-direction": "lower"},
+     None),
+])
+def test_a_number_no_column_holds_or_digits_int_refuses_get_a_swedish_answer(
+        world, clients, endpoint, fields, message):
+    """"²" is a digit to str.isdigit and not to int(); 10^23 fits no INTEGER column: each is
+    refused with a message in Swedish, or (a hidden id or version) passed over, never a 500 or
+    Python's English."""
+    with world.app.app_context():
+        path = TARGETS[endpoint].path(world.ids)
+    with world.app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **path)
+    client = clients(TARGETS[endpoint].role)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', client.get(url).get_data(as_text=True))
+    fields = {**fields, "version": version[1]} if version and "version" not in fields else fields
+    before = _domain_rows(world.app)
+
+    response = client.post(url, data=fields)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code < 500, page[-2000:]
+    assert "invalid literal" not in page and "Traceback" not in page
+    if message:  # refused at its field, nothing stored
+        assert response.status_code in REFUSALS | {200} and message in page
+        assert _domain_rows(world.app) == before

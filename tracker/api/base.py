@@ -17,8 +17,8 @@ from tracker.api import auth
 from tracker.api.errors import ApiError, field_errors, handle_http_exception
 from tracker.extensions import db
 from tracker.formatting import number_sv
-from tracker.security import MAX_ID  # the largest value an INTEGER key column holds
 from tracker.services import VERSION_CONFLICT, DomainError, FieldErrors, limits
+from tracker.services.limits import MAX_ID  # the largest value an INTEGER key column holds
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import clean_text

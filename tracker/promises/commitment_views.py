@@ -41,6 +41,7 @@ from tracker.promises.views import (
 )
 from tracker.services import DomainError
 from tracker.services import promises as service
+from tracker.services.limits import row_id
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
 from tracker.web import (
@@ -333,9 +334,9 @@ def assess_commitment(commitment_id: int):
                 else f"{float(link.target_value):g}".replace(".", ",")})
     names = {indicator.id: indicator for indicator in indicators}
     if form.validate_on_submit():
-        links = [service.IndicatorLink(int(row.indicator_id.data),
+        links = [service.IndicatorLink(row_id(row.indicator_id.data) or 0,
                                        row.direction.data == "higher", row.target.data)
-                 for row in form.links if row.linked.data and row.indicator_id.data.isdigit()]
+                 for row in form.links if row.linked.data and row_id(row.indicator_id.data)]
 
         def conflict():
             flash(_("Någon annan har ändrat åtagandet sedan du öppnade sidan. Dina val finns "

@@ -17,6 +17,7 @@ from tracker.promises.paste_forms import (
     PreviewForm,
 )
 from tracker.services import DomainError, FieldErrors
+from tracker.services.limits import row_id
 from tracker.services.promises import documents, from_text, pasted
 from tracker.services.promises.from_text import (
     MAX_SIGNATORIES,
@@ -157,7 +158,7 @@ def _follow_period(form: PreviewForm) -> None:
     """Targets read from a yearly count follow a period changed in the preview (60 for "30
     per år" over two years, 90 over three); targets set by hand stay."""
     years = _years(form.start_year.data, form.end_year.data)
-    read = int(form.read_years.data) if (form.read_years.data or "").isdigit() else None
+    read = row_id(form.read_years.data) or None
     if years is None or years == read:
         return
     changed = 0

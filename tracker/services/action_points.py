@@ -25,7 +25,14 @@ from tracker.models import (
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, StaleEdit, notifications, personal_data
 from tracker.services.activities import DUE_SOON_DAYS, responsible_choices
-from tracker.services.limits import REASON_MAX, YEAR_MAX, YEAR_MIN, date_outside_years, too_long
+from tracker.services.limits import (
+    REASON_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    date_outside_years,
+    row_id,
+    too_long,
+)
 from tracker.translation import gettext as _
 
 NAMED_PARTIES = (ResponsibleParty.PROPERTY_OWNER, ResponsibleParty.OTHER)
@@ -171,7 +178,7 @@ class ActionFilters:
         place = args.get("plats", "")
         return cls(party=enum_of(ResponsibleParty, "part"),
                    category=enum_of(FindingCategory, "kategori"),
-                   place_id=int(place) if place.isdigit() and len(place) < 10 else None,
+                   place_id=row_id(place) or None,
                    status=enum_of(ActionStatus, "status"),
                    open_only=args.get("status") == "oppna")
 

@@ -27,6 +27,22 @@ TYPED_NUMBER_MAX = 40
 # The tables' CHECK constraints use the same numbers (tracker.models).
 YEAR_MIN, YEAR_MAX = 2000, 2100
 INDICATOR_YEAR_MIN = 1990  # statistics (surveys, reported crime) reach further back than promises
+MAX_ID = 2**31 - 1  # the largest value an INTEGER column holds (ids, years, pages)
+
+
+def is_whole_number(text: str) -> bool:
+    """Digits 0–9 only: "²" and "١٢" are digits to str.isdigit, and int() refuses the first."""
+    return text.isascii() and text.isdigit()
+
+
+def row_id(value) -> int | None:
+    """A chosen row's id as a form sends it: None when nothing is chosen (""), the id when it is
+    a whole number an INTEGER column holds, else 0, which no row has ("²", "-1", a number of 30
+    digits), so the caller's "choose one of ours" check refuses it as for any other row."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    return int(text) if is_whole_number(text) and len(text) <= 10 and int(text) <= MAX_ID else 0
 
 
 def check_length(errors: dict[str, str], name: str, label: str, value: str | None,

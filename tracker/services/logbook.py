@@ -33,7 +33,9 @@ from tracker.services.limits import (
     YEAR_MIN,
     check_length,
     date_outside_years,
+    is_whole_number,
     out_of_range,
+    row_id,
 )
 from tracker.translation import gettext as _
 
@@ -84,7 +86,7 @@ def parse_measures(activity_type: ActivityType, raw: dict[str, str],
 
 def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], label: str):
     if kind == MeasureKind.INTEGER:
-        if not text.isdigit():
+        if not is_whole_number(text):
             raise ValueError(_("%(label)s ska vara ett heltal som är 0 eller större.", label=label))
         # the length first: a pasted run of digits is never converted ("0001000000" is fine)
         if len(text.lstrip("0")) > 7 or int(text) > MEASURE_NUMBER_MAX:
@@ -106,7 +108,7 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
             raise ValueError(_("Välj ett av alternativen för %(label)s.", label=label))
         return text
     if kind == MeasureKind.PLACE:
-        if not text.isdigit() or int(text) not in place_ids:
+        if row_id(text) not in place_ids:
             raise ValueError(_("Välj en plats i kommunen."))
         return int(text)
     try:

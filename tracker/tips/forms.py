@@ -5,6 +5,7 @@ from wtforms import SelectField, TextAreaField
 
 from tracker.forms import BaseForm
 from tracker.once import OnceForm
+from tracker.services.limits import row_id
 from tracker.services.tips import MAX_ANSWER_LENGTH, MAX_NOTE_LENGTH
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import MaxLength
@@ -27,17 +28,11 @@ class ReplyForm(OnceForm, BaseForm):
         default="answered", validate_choice=False)
 
 
-def _id_or_none(value) -> int | None:
-    """A posted id; anything else is None and the service says what to choose."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class LinkForm(BaseForm):
     """Tie the tip to an existing activity of the same municipality."""
 
-    activity_id = SelectField(_l("Aktivitet"), coerce=_id_or_none, validate_choice=False)
+    activity_id = SelectField(_l("Aktivitet"), coerce=row_id, validate_choice=False)
     note = TextAreaField(_l("Anteckning (frivillig)"), validators=[MaxLength(MAX_NOTE_LENGTH)],
                          render_kw={"rows": 2})

@@ -22,6 +22,7 @@ from tracker.models import (
 from tracker.services import DomainError, FieldErrors, StaleEdit, uploads
 from tracker.services import action_points as actions
 from tracker.services.activities import responsible_choices
+from tracker.services.limits import row_id
 from tracker.services.places import place_choices
 from tracker.translation import gettext as _
 from tracker.walks import bp
@@ -147,7 +148,7 @@ def action_status(action_id: int):
     if not form.validate_on_submit():
         return _action_page(action, activity, form, 422)
     try:
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = row_id(form.version.data) or None
         actions.set_status(current_user, action, activity, ActionStatus(form.status.data),
                            form.reason.data or "", expected_version=version)
         upload = read_upload("photo")

@@ -21,12 +21,14 @@ from tracker.labels import ACTION_STATUS, FINDING_CATEGORY, RESPONSIBLE_PARTY
 from tracker.once import OnceForm
 from tracker.services import action_points as actions
 from tracker.services import limits, walks
+from tracker.services.limits import row_id
 from tracker.translation import lazy_gettext as _l
 from tracker.validators import InRange, MaxLength, NoIdentityNumber
 
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "0") and str(value).isdigit() else None
+    """None for no choice ("" or "0"), else the chosen id (0, no row's, for anything else)."""
+    return None if value in (None, "", "0") else row_id(value)
 
 
 def _optional_enum(value):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from tracker.models import Activity, ActivityStatus, Commitment, activity_place
 from tracker.services.activities import OPEN_STATUSES
+from tracker.services.limits import row_id
 
 
 @dataclass
@@ -37,7 +38,7 @@ def filters_from_args(args) -> ActivityFilters:
 
     def as_int(name):
         value = args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return row_id(value) or None
 
     party, status = args.get("part") or None, args.get("status") or None
     return ActivityFilters(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from tracker.formatting import number_local
+from tracker.services.limits import is_whole_number
 from tracker.services.spreadsheets import FREQ_WORDS, WEEKDAY_WORDS
 from tracker.translation import gettext as _
 
@@ -60,7 +61,7 @@ def integer(value, header: str, minimum: int = 0, maximum: int | None = None) ->
     raw = text(value).replace(" ", "").replace("\u00a0", "")
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+    if not is_whole_number(raw) or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
         if maximum is None:
             raise CellError(_("%(header)s ska vara ett heltal som är %(min)s eller större.",
                               header=header, min=number_local(minimum)))
