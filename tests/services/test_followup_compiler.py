@@ -181,7 +181,7 @@ def test_each_commitment_has_its_own_section_under_its_focus_area(plan):
     assert police["title"] == "Polisen lovar att genomföra trafikkontroller vid skolorna."
     assert police["parent"] == f"fokus-{plan['area'].id}"
     assert ("Polisen har genomfört 5 trafikkontroller under mars–september 2023, varav "
-            "3 hastighetskontroller och 2 nykterhetskontroller, på 2 platser. "
+            "3 hastighetskontroller och 2 nykterhetskontroller. "  # the places: in the list
             "Sammanlagt 80 kontrollerade fordon." in police["generated"])  # not 2022's 99
     assert "Platser: Västerskolan (3 tillfällen) och Torget (2 tillfällen)." in police["generated"]
     assert "Kommunen har genomfört 2 trygghetsvandringar" in _body(followup, plan["council"])
@@ -201,7 +201,7 @@ def test_one_occasion_of_a_choice_is_said_in_the_singular_where_the_type_gives_i
 
     body = _body(compile_followup(plan["promise"].id, 2023, today=AFTER), plan["police"])
 
-    assert "varav 5 hastighetskontroller och 1 nykterhetskontroll," in body
+    assert "varav 5 hastighetskontroller och 1 nykterhetskontroll." in body
 
 
 def test_only_notes_marked_for_the_follow_up_stand_under_their_commitment_and_activity(plan):
@@ -258,9 +258,16 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     assert "säger lite" in effect
     assert "Registrerad tid under året: 7 timmar (Polisen 5 och kommunen 2)." \
            in sections["lardomar"]["generated"]
+
+    # A basis note that names every source already: the sources are not told twice
+    plan["promise"].sources_note = "Löftet bygger på medborgardialoger och anmälningsstatistik."
+    db.session.flush()
+    intro = compile_followup(plan["promise"].id, 2023, today=AFTER).sections["inledning"][
+        "generated"]
+    assert "utifrån" not in intro and "bygger på medborgardialoger och anmälningsstatistik" in intro
     assert sections["nasta-steg"]["generated"].startswith("*Skriv här")
     contact = sections["kontakt"]["generated"]
-    assert f"- {officer.name}, Kommunpolis" in contact
+    assert f"- {officer.name}, kommunpolis" in contact  # a title inside a line
     assert "114 14" in contact and "polisen.se" in contact
 
 

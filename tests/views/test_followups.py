@@ -149,7 +149,9 @@ def test_a_verdict_override_needs_a_reason_and_shows_in_the_report(client, world
                                   "gjordes av trafikpolisen.", "version": version}
                        ).status_code == 302
     page = _text(client.get(f"/uppfoljningar/{followup.id}"))
-    assert "(ändrad bedömning)" in page and "gjordes av trafikpolisen" in page
+    assert "(ändrad bedömning)" in page
+    # why it was set to uppfyllt is a motivation, not a reason it falls short
+    assert "Motivering:</strong> Den fjärde kontrollen gjordes av trafikpolisen." in page
 
 
 def _post_button(client, followup_id: int, action: str):

@@ -190,7 +190,7 @@ def _compile(promise: Promise, year: int, running: bool,
             "introduction.md.j2", official_name=official,
             police_area=municipality.police_area.name, start_year=promise.start_year,
             end_year=promise.end_year, year=year, title=promise.title,
-            sources=[SOURCE_WORDS.get(key, key) for key in promise.sources or []],
+            sources=_sources_untold(promise.sources or [], promise.sources_note),
             sources_note=_unless_told(promise.sources_note, promise.problem_picture),
             signed_on=promise.signed_on,
             signatories=[_signatory(s) for s in promise.signatories or [] if s.get("name")],
@@ -269,6 +269,22 @@ def _work(promise: Promise, year: int):
         period=queries.period_occasions(promise, year),
         cancelled=queries.cancelled(promise, year),
     )
+
+
+# What a basis note names a source by ("Löftet bygger på medborgardialoger, Polisens
+# trygghetsmätning och anmälningsstatistik" names three)
+SOURCE_STEMS = {"medborgardialog": "dialog", "enkat": "enkät", "trygghetsmatning": "mätning",
+                "brottsstatistik": "statistik", "handelserapporter": "händelserapport",
+                "medarbetardialog": "medarbetardialog"}
+
+
+def _sources_untold(keys: list[str], note: str | None) -> list[str]:
+    """The sources' words for "Medborgarlöftet har tagits fram utifrån …", none when the
+    basis note printed beside them names every one already (said once, not twice)."""
+    lowered = (note or "").lower()
+    if keys and all(SOURCE_STEMS.get(key, key) in lowered for key in keys):
+        return []
+    return [SOURCE_WORDS.get(key, key) for key in keys]
 
 
 def _unless_told(note: str | None, told: str | None) -> str:

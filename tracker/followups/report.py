@@ -27,6 +27,9 @@ class ReportVerdict:
     reason: str = ""        # why it is short of fulfilled: "Resursbrist – …"
     overridden: bool = False
     verdict: str = ""       # the Verdict value, for the summary
+    # the words are why a verdict was set to uppfyllt/genomfört by hand ("Motivering"), not
+    # why it falls short ("Orsak")
+    motivation: bool = False
 
     @property
     def heading(self) -> str:
@@ -176,6 +179,7 @@ def _verdict(item: dict) -> ReportVerdict:
         verdict_label=str(VERDICT[verdict]).capitalize(),
         basis=basis, reason=reason,
         overridden=bool(item.get("override")), verdict=verdict.value,
+        motivation=not verdict.needs_reason,
     )
 
 

@@ -39,6 +39,7 @@ class Text:
     VERDICT = "Bedömning"
     OVERRIDDEN = "(ändrad bedömning)"
     REASON = "Orsak"
+    MOTIVATION = "Motivering"
     BASIS = "Underlag"
     MONTHS = "Genomförda tillfällen per månad"
     APPROVALS = "Godkännande"
@@ -232,7 +233,8 @@ def _verdict(document, verdict: ReportVerdict) -> None:
     if verdict.overridden:
         line.add_run(f" {Text.OVERRIDDEN}")
     if verdict.reason:
-        line.add_run(f"\n{Text.REASON}: {verdict.reason}")
+        label = Text.MOTIVATION if verdict.motivation else Text.REASON
+        line.add_run(f"\n{label}: {verdict.reason}")
     if verdict.basis:
         line.add_run(f"\n{Text.BASIS}: {verdict.basis}")
 
