@@ -255,6 +255,13 @@ def test_both_parties_approve_then_publish_and_residents_see_it(client, world, a
     assert "Resursbrist – Två poliser var utlånade under våren." in page
     assert "Utkast" not in page
     assert "Godkänd för Polisen av" in page and "Godkänd för kommunen av" in page
+    # the promise it follows up was not shown to residents: publishing shows it too
+    with app.test_client() as anonymous:
+        promise_page = anonymous.get(f"/offentlig/{world['home'].slug}/loften/"
+                                     f"{world['promise'].id}")
+    assert promise_page.status_code == 200
+    assert "Medborgarlöftet visas nu också för invånarna" in _text(
+        client.get(f"/uppfoljningar/{followup.id}/versioner"))
 
 
 def test_an_edit_after_an_approval_clears_it(client, world, app):

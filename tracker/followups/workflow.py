@@ -273,7 +273,13 @@ def publish(actor: User, followup: FollowUp, expected_version: int | None) -> Fo
     now = utcnow()
     followup.status = FollowUpStatus.PUBLISHED
     followup.published_at = now
-    version = _record_version(actor, followup, _("Publicerades."), published_at=now,
+    # Residents read the follow-up beside the promise it follows: a hidden promise is shown too
+    promise = db.session.get_one(Promise, followup.promise_id)
+    note = _("Publicerades.")
+    if not promise.is_public:
+        promise.is_public = True
+        note = _("Publicerades. Medborgarlöftet visas nu också för invånarna.")
+    version = _record_version(actor, followup, note, published_at=now,
                               approvals=approvals_text(followup))
     followup.correction_note = ""
     db.session.flush()
