@@ -139,5 +139,14 @@ def test_the_officers_pages_reflow_at_320_px(live_server, phone_login, activity_
         if overflow(page) > 0:
             overflowing.append(f"{path}: {overflow(page)} px")
         axe_into(page, violations)
+    # A refused status change (cancelled without a reason): its own page, the choice kept
+    page.goto(f"{live_server.url}/aktiviteter/{activity_id}")
+    page.get_by_label("Ny status").select_option("cancelled")
+    tap(page, page.get_by_role("button", name="Ändra status"))
+    expect(page.get_by_text("Ange varför aktiviteten ställs in.").first).to_be_visible()
+    assert page.get_by_label("Ny status").input_value() == "cancelled"
+    if overflow(page) > 0:
+        overflowing.append(f"the refused status change: {overflow(page)} px")
+    axe_into(page, violations)
     context.close()
     assert overflowing == [] and violations == []

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from markupsafe import escape
 import sqlalchemy as sa
 
 from tests.conftest import count_queries, login
@@ -184,6 +185,27 @@ def test_cancel_without_reason_is_refused(client, world, session):
     activity = world["activity"]
     client.post(f"/aktiviteter/{activity.id}/status",
                 data={"status": "cancelled", "reason": "", "version": activity.version_id})
+    session.expire_all()
+    assert session.get(Activity, activity.id).status.value == "planned"
+
+
+@pytest.mark.parametrize("status, reason, message", [
+    ("cancelled", "", "Ange varför"),
+    ("done", "Klar, se 19811218-9876 för detaljer.", "personnummer"),
+    ("done", "x" * 2001, "högst 2"),
+    ("bogus", "Min motivering.", "Välj ett av alternativen i listan."),
+])
+def test_a_refused_status_change_shows_why_and_keeps_what_was_written(client, world, session,
+                                                                     status, reason, message):
+    """Not a redirect that drops the words: the form again, the reason at its field (422)."""
+    login(client, world["officer"].email)
+    activity = world["activity"]
+    response = client.post(f"/aktiviteter/{activity.id}/status", data={
+        "status": status, "reason": reason, "version": activity.version_id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert escape(reason[:200]) in page  # what was written is in the field again
     session.expire_all()
     assert session.get(Activity, activity.id).status.value == "planned"
 

@@ -32,7 +32,6 @@ from tracker.models import (
 )
 from tracker.services import (
     DomainError,
-    FieldErrors,
     activity_history,
     activity_read,
     comments,
@@ -274,13 +273,19 @@ def change_status(activity_id: int):
                 lambda: _status_conflict(form, activity_id))
         except DomainError as error:
             db.session.rollback()
-            message = error.errors.get("reason") if isinstance(error, FieldErrors) else error.message
-            flash(message or error.message, "error")
-            return redirect(url_for("activities.detail", activity_id=activity_id))
+            show_refusal(form, error)
+            return _status_page(form, activity_id)
         if conflict:
             return conflict
         flash(_("Statusen är ändrad."), "success")
-    return redirect(url_for("activities.detail", activity_id=activity_id))
+        return redirect(url_for("activities.detail", activity_id=activity_id))
+    return _status_page(form, activity_id)
+
+
+def _status_page(form: StatusForm, activity_id: int):
+    """A refused status change: the form again with what was chosen and written, and why (422)."""
+    activity = activity_read.load_activity(activity_id) or abort(404)
+    return render_template("activities/status.html", form=form, activity=activity), 422
 
 
 def _status_conflict(form: StatusForm, activity_id: int):

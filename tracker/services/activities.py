@@ -240,9 +240,9 @@ def set_status(actor: User, activity: Activity, status: ActivityStatus, reason: 
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     check_length(errors, "reason", _("Motiveringen"), reason, REASON_MAX)
+    errors = errors or personal_data.check_fields({"reason": (_("Motivering"), reason)})
     if errors:
         raise FieldErrors(errors)
-    personal_data.check_text(reason, _("Motivering"))
     if status == ActivityStatus.CANCELLED and not reason:
         raise FieldErrors({"reason": _("Ange varför aktiviteten ställs in.")})
     if status == ActivityStatus.DONE and not reason and not logged_counts([activity.id]):
