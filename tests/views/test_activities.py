@@ -2,8 +2,8 @@
 from datetime import date, timedelta
 
 import pytest
-from markupsafe import escape
 import sqlalchemy as sa
+from markupsafe import escape
 
 from tests.conftest import count_queries, login
 from tests.factories import (

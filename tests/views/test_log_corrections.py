@@ -62,7 +62,7 @@ def test_a_removed_occasion_no_longer_counts_and_its_reason_is_in_the_history(
     doubled = _entries(session, world)[-1]
     url = f"/aktiviteter/{world['activity'].id}/genomforanden/{doubled.id}/ta-bort"
     refused = client.post(url, data={"reason": "", "version": str(doubled.version_id)})
-    assert refused.status_code == 200 and "Ange varför" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Ange varför" in refused.get_data(as_text=True)
     assert _count(session, world) == 2
     response = client.post(url, data={"reason": "Loggad två gånger",
                                       "version": str(doubled.version_id)})
@@ -96,12 +96,36 @@ def test_a_stale_correction_is_a_409_and_changes_nothing(client, world, session)
         "occurred_on": local_today().isoformat(), "m_antal_poliser": "5",
         "place_id": str(world["place"].id), "note": "Min ändring", "version": str(old_version)})
     assert response.status_code == 409
-    assert "ändrats av någon annan" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Någon ändrade genomförandet" in page and "”Ändrad av någon annan”" in page
+    assert "Min ändring</textarea>" in page  # what the user wrote is kept in the form
+    assert f'name="version" type="hidden" value="{entry.version_id}"' in page  # the saved one
     session.expire_all()
     assert _entries(session, world)[0].note == "Ändrad av någon annan"
     removal = client.post(url.replace("andra", "ta-bort"),
-                          data={"reason": "fel", "version": str(old_version)})
+                          data={"reason": "Loggades två gånger", "version": str(old_version)})
     assert removal.status_code == 409 and _count(session, world) == 1
+    assert "Loggades två gånger</textarea>" in removal.get_data(as_text=True)
+
+
+def test_a_correction_sent_twice_is_saved_once_and_the_repeat_is_no_conflict(client, world,
+                                                                           session):
+    """A double tap or an answer lost on a slow network: the second sending finds its own
+    change saved, not "someone else's"."""
+    login(client, world["officer"].email)
+    _log(client, world)
+    (entry,) = _entries(session, world)
+    url = f"/aktiviteter/{world['activity'].id}/genomforanden/{entry.id}/andra"
+    form = {"occurred_on": local_today().isoformat(), "m_antal_poliser": "5",
+            "place_id": str(world["place"].id), "note": "Min ändring",
+            "version": str(entry.version_id)}
+    assert client.post(url, data=form).status_code == 302
+    again = client.post(url, data=form)
+    assert again.status_code == 302 and again.location.endswith(
+        f"/aktiviteter/{world['activity'].id}")
+    session.expire_all()
+    assert _entries(session, world)[0].note == "Min ändring"
+    assert client.post(url, data={**form, "note": "En annan ändring"}).status_code == 409
 
 
 def test_who_may_correct_an_occasion(client, world, session, make_user):

@@ -27,11 +27,31 @@ def _load(activity_id: int, entry_id: int) -> tuple[Activity, int, LogEntry | No
 
 
 def _conflict(activity_id: int, entry_id: int):
-    """Someone changed or removed the occasion since the form was opened: nothing is saved."""
+    """Someone removed the occasion since the form was opened: nothing is saved."""
     activity = activity_read.load_activity(activity_id)
-    current = db.session.get(LogEntry, entry_id)
     return render_template("activities/entry_conflict.html", activity=activity,
-                           current=current), 409
+                           current=None), 409
+
+
+# The fields of a correction that are the occasion's values (not its key, token or button)
+_VALUES = ("occurred_on", "duration", "place_id", "note", "include_in_followup")
+
+
+def _as_saved(form, specs: list[dict], entry: LogEntry, place_choices) -> bool:
+    """The correction sent is what the occasion holds now: this form saved it already (sent
+    twice: a double tap, an answer lost on a slow network), so the repeat is no conflict."""
+    saved = log_form(specs, place_choices, correction=True)
+    names = [*_VALUES, *(f"m_{spec['key']}" for spec in specs)]
+    for name in names:
+        getattr(saved, name).data = None
+    log_fields.fill_from_entry(saved, specs, entry, all_fields=True)
+
+    def same(name: str) -> bool:
+        sent, held = (getattr(f, name).data for f in (form, saved))
+        sent, held = (v.strip() if isinstance(v, str) else v for v in (sent, held))
+        return sent == held or (not sent and not held)
+
+    return all(same(name) for name in names)
 
 
 @bp.route("/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/andra",
@@ -48,31 +68,45 @@ def edit_entry(activity_id: int, entry_id: int):
     if request.method == "GET":
         log_fields.fill_from_entry(form, specs, entry, all_fields=True)
         form.open_at(entry)
+    status, changed_meanwhile = 200, None
     if form.validate_on_submit():
         try:
-            _saved, conflict = save_or_conflict(
+            _saved, stale = save_or_conflict(
                 lambda: log_corrections.update_entry(
                     current_user, activity, entry, log_fields.input_from(form, specs),
                     today=local_today(), expected_version=form.expected_version,
                     place_ids={i for i, _n in place_choices}),
-                lambda: _conflict(activity_id, entry_id))
+                lambda: True)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
             activity, _version = activity_read.load_for_logging(
                 activity_id, with_places=False) or abort(404)
+            status = 422
         else:
-            if conflict:
-                return conflict
-            flash(_("Genomförandet är ändrat."), "success")
-            return redirect(url_for("activities.detail", activity_id=activity_id))
+            if not stale:
+                flash(_("Genomförandet är ändrat."), "success")
+                return redirect(url_for("activities.detail", activity_id=activity_id))
+            current = db.session.get(LogEntry, entry_id)
+            if current is None:
+                return _conflict(activity_id, entry_id)
+            if _as_saved(form, specs, current, place_choices):
+                flash(_("Genomförandet är ändrat."), "success")
+                return redirect(url_for("activities.detail", activity_id=activity_id))
+            # Someone else's change: the user's values stay in the form, which now carries
+            # the saved version, so sending it again replaces that knowingly
+            activity, _version = activity_read.load_for_logging(
+                activity_id, with_places=False) or abort(404)
+            form.open_at(current)
+            status, changed_meanwhile = 409, current
     needs_confirm = bool(form.confirm_outside_period.errors) or form.confirm_outside_period.data
     return render_template("activities/log.html", form=form, activity=activity,
                            heading=_("Ändra genomförande"),
                            measure_fields=[f"m_{s['key']}" for s in specs],
                            has_place_measure=any(s["kind"] == "place" for s in specs),
                            one_duration=log_fields.hours_measure(specs) is not None,
-                           needs_confirm=needs_confirm)
+                           needs_confirm=needs_confirm,
+                           changed_meanwhile=changed_meanwhile), status
 
 
 @bp.route("/aktiviteter/<int:activity_id>/genomforanden/<int:entry_id>/ta-bort",
@@ -89,22 +123,30 @@ def remove_entry(activity_id: int, entry_id: int):
     form = RemoveEntryForm()
     if request.method == "GET":
         form.open_at(entry)
+    status, changed_meanwhile = 200, False
     if form.validate_on_submit():
         removing: LogEntry = entry
         try:
-            _removed, conflict = save_or_conflict(
+            _removed, stale = save_or_conflict(
                 lambda: log_corrections.remove_entry(current_user, activity, removing,
                                                      form.reason.data,
                                                      expected_version=form.expected_version),
-                lambda: _conflict(activity_id, entry_id))
+                lambda: True)
         except DomainError as error:
             db.session.rollback()
             show_refusal(form, error)
             activity, _version, entry = _load(activity_id, entry_id)
+            status = 422
         else:
-            if conflict:
-                return conflict
-            flash(_("Genomförandet är borttaget."), "success")
-            return redirect(url_for("activities.detail", activity_id=activity_id))
+            if not stale:
+                flash(_("Genomförandet är borttaget."), "success")
+                return redirect(url_for("activities.detail", activity_id=activity_id))
+            activity, _version, entry = _load(activity_id, entry_id)
+            if entry is None:
+                flash(_("Genomförandet är redan borttaget."), "info")
+                return redirect(url_for("activities.detail", activity_id=activity_id))
+            # Changed meanwhile: the reason stays, the form carries the saved version
+            form.open_at(entry)
+            status, changed_meanwhile = 409, True
     return render_template("activities/entry_remove.html", form=form, activity=activity,
-                           entry=entry)
+                           entry=entry, changed_meanwhile=changed_meanwhile), status
