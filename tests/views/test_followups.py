@@ -440,6 +440,24 @@ def test_the_assessment_page_links_an_indicator_and_the_verdict_follows_it(clien
             "förbättring. Målet är 15 %, och det är nått.") in verdict["reason"]
     assert "Mäts med: Oro i centrum." in _reload(followup.id).sections["effekt"]["generated"]
 
+    # A form opened before a change of the links alone is stale: a second coordinator's
+    # target is not overwritten by the first's old page
+    page = _text(client.get(url))
+    opened = re.search(r'name="version" (?:type="hidden" )?value="(\d+)"', page)[1]
+    assert client.post(url, data={
+        "kind": "effekt", "version": opened, "links-0-indicator_id": str(worry.id),
+        "links-0-linked": "y", "links-0-direction": "lower", "links-0-target": "11"}
+    ).status_code == 302
+    stale = client.post(url, data={
+        "kind": "effekt", "version": opened, "links-0-indicator_id": str(worry.id),
+        "links-0-linked": "y", "links-0-direction": "lower", "links-0-target": "22"})
+    assert stale.status_code == 409
+    session.expire_all()
+    from tracker.models import CommitmentIndicator
+
+    assert session.scalar(sa.select(CommitmentIndicator.target_value).where(
+        CommitmentIndicator.commitment_id == commitment.id)) == 11
+
 
 def test_the_assessment_page_asks_for_a_target_where_the_promise_is_for_every_one(
         client, world, session):

@@ -47,20 +47,41 @@ def set_assessment(commitment: Commitment, user: User, kind: CommitmentKind | st
     current = db.session.scalars(sa.select(CommitmentIndicator).where(
         CommitmentIndicator.commitment_id == commitment.id)).all()
     by_indicator = {link.indicator_id: link for link in current}
+    links_changed = False
     for link in current:
         if link.indicator_id not in clean:
             db.session.delete(link)
+            links_changed = True
     for indicator_id, (higher, target) in clean.items():
         row = by_indicator.get(indicator_id)
         if row is None:
             db.session.add(CommitmentIndicator(commitment_id=commitment.id,
                                                indicator_id=indicator_id,
                                                higher_is_better=higher, target_value=target))
-        else:
+            links_changed = True
+        elif (row.higher_is_better, row.target_value) != (higher, target):
             row.higher_is_better, row.target_value = higher, target
+            links_changed = True
+    if links_changed and commitment.kind is kind:
+        _new_version(commitment)  # the links are the commitment's: a stale form sees them
     commitment.kind = kind
     db.session.flush()
     return commitment
+
+
+def _new_version(commitment: Commitment) -> None:
+    """A new version of the commitment when only its indicator links changed (their rows carry
+    their own audit events), so a form opened before is refused as stale, and of two saves at
+    once the second is."""
+    table = Commitment.__table__
+    bumped = db.session.execute(
+        table.update().where(table.c.id == commitment.id,
+                             table.c.version_id == commitment.version_id)
+        .values(version_id=commitment.version_id + 1)).rowcount  # type: ignore[attr-defined]
+    if not bumped:
+        raise StaleEdit(commitment, _("Någon annan har ändrat åtagandet sedan du öppnade "
+                                      "formuläret."))
+    db.session.expire(commitment, ["version_id"])
 
 
 def _clean_links(links: list[IndicatorLink]) -> dict[int, tuple[bool, Decimal | None]]:
