@@ -2,6 +2,8 @@
 honeypot) and the private status address where the resident follows the tip."""
 from __future__ import annotations
 
+import time
+
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 
 from tracker import once
@@ -15,7 +17,11 @@ from tracker.services import FieldErrors, tip_events, tip_mail
 from tracker.services import tips as service
 from tracker.web import show_refusal
 
-RECEIPT = "tip_receipt"  # the case number and status address, shown once on the thank-you page
+RECEIPT = "tip_receipt"  # the case number and status address, on the thank-you page
+# The receipt stays with the browser that sent the tip this long: a tip sent twice (a double tap,
+# an answer lost on a slow network) leads to the same receipt, and a later visitor of a shared
+# computer does not see it. Without an e-mail address it is the resident's only copy.
+RECEIPT_SECONDS = 15 * 60
 
 
 @bp.route("/<slug>/tips", methods=["GET", "POST"])
@@ -41,7 +47,7 @@ def tip(slug: str):
             db.session.commit()
             status_url = url_for("public.tip_status", token=secret, _external=True)
             session[RECEIPT] = {"case": created.case_number, "url": status_url,
-                                "mailed": bool(created.reply_to)}
+                                "mailed": bool(created.reply_to), "at": time.time()}
             tip_mail.send_receipt(current_app.config, created, municipality.name, status_url)
             return redirect(thanks)
     status = 422 if request.method == "POST" else 200
@@ -50,10 +56,14 @@ def tip(slug: str):
 
 @bp.route("/<slug>/tips/tack")
 def tip_thanks(slug: str):
-    """Never shows what was sent; the case number and status address only once, to the
-    browser that sent the tip."""
+    """Never shows what was sent; the case number and status address only to the browser that
+    sent the tip, for RECEIPT_SECONDS."""
+    receipt = session.get(RECEIPT)
+    if receipt is not None and time.time() - receipt.get("at", 0) > RECEIPT_SECONDS:
+        session.pop(RECEIPT)
+        receipt = None
     return render_template("public/tip_thanks.html", municipality=municipality_or_404(slug),
-                           receipt=session.pop(RECEIPT, None))
+                           receipt=receipt)
 
 
 @bp.route("/tips/<token>")
