@@ -46,6 +46,20 @@ def test_my_tasks_lists_overdue_first_with_a_log_button(client, world):
     assert f"/aktiviteter/{world['activity'].id}/logga" in page
 
 
+def test_a_concluded_promises_activities_are_no_longer_anyones_task(client, world, session):
+    """Its period is over: an activity left open there is not today's work."""
+    from tracker.models import PromiseStatus
+
+    old = make_promise(world["m"], year=local_today().year - 2)
+    old.status = PromiseStatus.CONCLUDED
+    make_activity(make_commitment(old), world["kind"], title="Landsbygdsrådet 2024",
+                  owner=world["officer"], due=local_today() - timedelta(days=400))
+    session.commit()
+    login(client, world["officer"].email)
+    page = client.get("/mina-uppgifter").get_data(as_text=True)
+    assert "Kvällspatrull" in page and "Landsbygdsrådet 2024" not in page
+
+
 def test_log_form_prefills_today_and_place(client, world):
     login(client, world["officer"].email)
     page = client.get(f"/aktiviteter/{world['activity'].id}/logga").get_data(as_text=True)

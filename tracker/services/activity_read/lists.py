@@ -104,7 +104,11 @@ def _my_tasks_statements() -> tuple[sa.Select, sa.Select]:
         sa.select(Activity.id).where(Activity.owner_id == user_id),
         sa.select(activity_assignee.c.activity_id).where(activity_assignee.c.user_id == user_id),
     )
-    where = [Activity.id.in_(mine), Activity.status.in_(OPEN_STATUSES)]
+    # A concluded promise's activities are no one's task any more (its period is over)
+    concluded = (sa.select(Commitment.id).join(Promise, Promise.id == Commitment.promise_id)
+                 .where(Promise.status == PromiseStatus.CONCLUDED))
+    where = [Activity.id.in_(mine), Activity.status.in_(OPEN_STATUSES),
+             Activity.commitment_id.notin_(concluded)]
     order = (sa.case((Activity.due_date < today, 0), else_=1), Activity.due_date.is_(None),
              Activity.due_date, Activity.id)
     return _paged(_ROWS_NAMED, where, order)
@@ -137,7 +141,8 @@ def task_municipalities(user_id: int) -> list[tuple[int, int]]:
 
 def my_tasks(user_id: int, today: date, page: int = 1,
              per_page: int = 30) -> tuple[Page, list[ActivityRow]]:
-    """Open activities I own or am assigned: overdue first, then by due date."""
+    """Open activities I own or am assigned, under promises not concluded: overdue first, then
+    by due date."""
     return _page(_MY_TASKS, {"user_id": user_id, "today": today}, page, per_page, today)
 
 
