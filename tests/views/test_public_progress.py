@@ -74,6 +74,19 @@ def test_another_commitment_shows_its_kind_and_what_was_done(client, town):
     assert "Träff med grannsamverkan" in block
 
 
+def test_activities_of_the_same_name_are_told_apart_by_their_year(client, town, session):
+    """The same work planned for each year of a period: "… (2025)", "… (2026)", not the same
+    line twice."""
+    for due in (date(2025, 12, 31), date(2026, 12, 31)):
+        twin = make_activity(town["working"], make_type(), title="Nattvandring i centrum")
+        twin.show_public, twin.due_date = True, due
+    session.commit()
+    block = _page(client, town)
+    block = block[block.index('id="atagande-%d"' % town["working"].id):]
+    assert "Nattvandring i centrum (2025)" in block and "Nattvandring i centrum (2026)" in block
+    assert "Träff med grannsamverkan (" not in block  # a name of its own needs no year
+
+
 def test_a_concluded_promise_tells_what_was_done_during_its_period(client, town, session):
     town["promise"].status = PromiseStatus.CONCLUDED
     session.commit()

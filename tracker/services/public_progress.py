@@ -8,7 +8,7 @@ against the commitment's target when it has one. A fixed four statements whateve
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +34,7 @@ class PublicActivity:
     title: str
     logged: int
     after_tip: bool  # a resident's tip led to it ("efter tips från invånare")
+    year: str = ""  # "2025", said where two of a commitment's activities share a title
 
 
 @dataclass
@@ -85,16 +86,20 @@ def promise_figures(promise: Promise, today: date) -> PromiseFigures:
 
     after_tip = sa.exists().where(Tip.activity_id == Activity.id,
                                   Tip.status == TipStatus.ACTIVITY)
-    listed: Iterable[Any] = db.session.execute(
-        sa.select(Activity.commitment_id, Activity.title, LOGGED_COUNT, after_tip)
+    listed: list[Any] = list(db.session.execute(
+        sa.select(Activity.commitment_id, Activity.title, LOGGED_COUNT, after_tip,
+                  sa.func.coalesce(Activity.due_date, Activity.start_date))
         .join(Commitment, Commitment.id == Activity.commitment_id)
         .where(Commitment.promise_id == promise.id, Activity.show_public.is_(True),
                Activity.status != ActivityStatus.CANCELLED)
         .order_by(Activity.commitment_id, Activity.title, Activity.id)
-    )
-    for commitment_id, title, logged, tipped in listed:
+    ))
+    # the year tells two of a commitment's activities of the same name apart ("… (2025)")
+    named = Counter((commitment_id, title) for commitment_id, title, *_rest in listed)
+    for commitment_id, title, logged, tipped, when in listed:
+        told = str(when.year) if when and named[(commitment_id, title)] > 1 else ""
         figures.setdefault(commitment_id, CommitmentFigures()).public_activities.append(
-            PublicActivity(title, int(logged or 0), bool(tipped)))
+            PublicActivity(title, int(logged or 0), bool(tipped), told))
 
     of_promise = (sa.select(Activity.id).join(Commitment, Commitment.id == Activity.commitment_id)
                   .where(Commitment.promise_id == promise.id))
