@@ -100,6 +100,20 @@ def test_bad_log_input_saves_nothing_and_keeps_what_was_typed(client, world, ses
     assert session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 0
 
 
+def test_every_error_of_a_log_form_is_shown_at_once(client, world, session):
+    """Hours that are no number, a count in words and a personnummer in the note: all three at
+    the first sending, not one per try."""
+    login(client, world["officer"].email)
+    page = client.post(f"/aktiviteter/{world['activity'].id}/logga", data={
+        "occurred_on": local_today().isoformat(), "m_antal_poliser": "tre", "m_timmar": "abc",
+        "note": "Samtal med elev 121212-1212 på skolan",
+    }).get_data(as_text=True)
+    summary = page.split('class="error-summary"')[1]
+    assert "Ange tiden i timmar" in summary and "heltal" in summary
+    assert "personnummer" in summary
+    assert session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 0
+
+
 @pytest.mark.parametrize("who, expected", [
     ("officer", 200), ("coordinator", 200), ("viewer", 403), ("stranger", 403),
 ])

@@ -63,6 +63,9 @@ def test_a_removed_occasion_no_longer_counts_and_its_reason_is_in_the_history(
     url = f"/aktiviteter/{world['activity'].id}/genomforanden/{doubled.id}/ta-bort"
     refused = client.post(url, data={"reason": "", "version": str(doubled.version_id)})
     assert refused.status_code == 422 and "Ange varför" in refused.get_data(as_text=True)
+    named = client.post(url, data={"reason": "Fel person, 19811218-9876",
+                                   "version": str(doubled.version_id)}).get_data(as_text=True)
+    assert "Fältet ”Varför tas genomförandet bort?” innehåller" in named  # the label it has
     assert _count(session, world) == 2
     response = client.post(url, data={"reason": "Loggad två gånger",
                                       "version": str(doubled.version_id)})

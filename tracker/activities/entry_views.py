@@ -10,7 +10,7 @@ from tracker.activities.forms import RemoveEntryForm, log_form
 from tracker.extensions import db
 from tracker.formatting import local_today
 from tracker.models import Activity, LogEntry
-from tracker.services import DomainError, activity_read, log_corrections, places
+from tracker.services import DomainError, activity_read, log_corrections, logbook, places
 from tracker.translation import gettext as _
 from tracker.web import require, save_or_conflict, show_refusal
 
@@ -73,7 +73,10 @@ def edit_entry(activity_id: int, entry_id: int):
         try:
             _saved, stale = save_or_conflict(
                 lambda: log_corrections.update_entry(
-                    current_user, activity, entry, log_fields.input_from(form, specs),
+                    current_user, activity, entry, log_fields.input_from(
+                        form, specs, lambda d: logbook.check_input(
+                            activity, d, today=local_today(),
+                            place_ids={i for i, _n in place_choices})),
                     today=local_today(), expected_version=form.expected_version,
                     place_ids={i for i, _n in place_choices}),
                 lambda: True)

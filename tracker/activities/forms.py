@@ -26,7 +26,7 @@ from tracker.services import comments, limits
 from tracker.translation import current_locale
 from tracker.translation import gettext as _
 from tracker.translation import lazy_gettext as _l
-from tracker.validators import InRange, MaxLength
+from tracker.validators import InRange, MaxLength, NoIdentityNumber
 
 WEEKDAYS = [(0, _l("måndag")), (1, _l("tisdag")), (2, _l("onsdag")), (3, _l("torsdag")),
             (4, _l("fredag")), (5, _l("lördag")), (6, _l("söndag"))]
@@ -104,6 +104,7 @@ class LogFormBase(BaseForm):
     occurred_on = DateField(_l("Datum"), validators=[Optional()])
     duration = StringField(_l("Tid i timmar"), render_kw={"inputmode": "decimal"})
     place_id = SelectField(_l("Plats"), coerce=_optional_int, validate_choice=False)
+    # (the personnummer: the service checks it, with the measures and the hours, all at once)
     note = TextAreaField(_l("Anteckning"), validators=[MaxLength(limits.NOTE_MAX)],
                          description=_l("Skriv inga namn eller personnummer."))
     include_in_followup = BooleanField(_l("Ta med i uppföljningen"))
@@ -118,7 +119,8 @@ class CorrectionFields(Versioned):
 
 
 class RemoveEntryForm(VersionedForm):
-    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[MaxLength(limits.REASON_MAX, _l("Motiveringen"))],
+    reason = TextAreaField(_l("Varför tas genomförandet bort?"), validators=[
+        MaxLength(limits.REASON_MAX, _l("Motiveringen")), NoIdentityNumber()],
                            description=_l("Skriv inga namn eller personnummer."))
     submit = SubmitField(_l("Ta bort genomförandet"))
 

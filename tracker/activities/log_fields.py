@@ -2,6 +2,7 @@
 correction, so the three read and fill the same fields the same way."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from tracker.services import FieldErrors
@@ -42,20 +43,36 @@ def _raw(form, spec) -> str:
     return "" if value is None else str(value)
 
 
-def input_from(form, specs: list[dict]) -> LogInput:
-    """The service's input from a validated form; FieldErrors for a bad duration. With an
-    hours measure the form has no duration field of its own: the measure is the duration."""
-    if hours_measure(specs):
-        name = f"m_{HOURS_KEY}"
-        minutes = parse_hours(getattr(form, name).data, name)
-    else:
-        minutes = parse_hours(form.duration.data)
-    return LogInput(
+def input_from(form, specs: list[dict],
+               check: Callable[[LogInput], object] | None = None) -> LogInput:
+    """The service's input from a validated form; FieldErrors for a bad duration, together
+    with whatever else `check` (the service's own checks of the input) refuses: every error
+    at once. With an hours measure the form has no duration field of its own: the measure is
+    the duration."""
+    bad_hours: dict[str, str] = {}
+    try:
+        if hours_measure(specs):
+            name = f"m_{HOURS_KEY}"
+            minutes = parse_hours(getattr(form, name).data, name)
+        else:
+            minutes = parse_hours(form.duration.data)
+    except FieldErrors as error:
+        minutes, bad_hours = None, error.errors
+    data = LogInput(
         occurred_on=form.occurred_on.data, duration_minutes=minutes,
         place_id=form.place_id.data, measures={s["key"]: _raw(form, s) for s in specs},
         note=form.note.data or "", include_in_followup=form.include_in_followup.data,
         confirm_outside_period=form.confirm_outside_period.data,
     )
+    if bad_hours:
+        others: dict[str, str] = {}
+        if check is not None:
+            try:
+                check(data)
+            except FieldErrors as error:
+                others = error.errors
+        raise FieldErrors({**others, **bad_hours})
+    return data
 
 
 def fill_from_entry(form, specs: list[dict], entry, *, all_fields: bool) -> None:

@@ -320,9 +320,11 @@ def log(activity_id: int):
         if (earlier := once.first_time(form)) is not None:
             return earlier
         try:
-            entry = logbook.log_occasion(user, activity, log_fields.input_from(form, specs),
-                                         today=local_today(),
-                                         place_ids={i for i, _n in place_choices})
+            place_ids = {i for i, _n in place_choices}
+            data = log_fields.input_from(form, specs, lambda d: logbook.check_input(
+                activity, d, today=local_today(), place_ids=place_ids))
+            entry = logbook.log_occasion(user, activity, data, today=local_today(),
+                                         place_ids=place_ids)
             entry_id = entry.id  # read before the commit expires it
         except DomainError as error:
             db.session.rollback()
