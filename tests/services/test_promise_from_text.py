@@ -563,6 +563,12 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Vara 3 fältassistenter ute på helgerna.", None),
     ("Genomföra 10 kontroller på fredagskvällar.", None),
     ("Ordna fyra trygghetsvandringar, varav en på en lördag.", 4),
+    # a count per quarter, month or term is a count per year (a one-year promise here)
+    ("Informera i lokaltidningen minst en gång per kvartal.", 4),
+    ("Hålla föräldramöten två gånger per termin.", 4),
+    ("Träffas en gång i månaden.", 12),
+    ("Genomföra hastighetskontroller på väg 70 varje månad.", None),  # väg 70 names a road
+    ("Besöka samtliga skolor två gånger per termin.", None),  # per school: no total
 ])
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
     draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")
@@ -600,8 +606,8 @@ def test_a_commitment_outside_the_focus_areas_gets_its_target_too():
 
 
 def test_a_target_column_holding_a_count_alone_gives_the_target():
-    """"Mål: Minst fyra" in a table or a field line is four occasions; a rate, a unit, a year
-    or words are not a count."""
+    """"Mål: Minst fyra" in a table or a field line is four occasions, "2 gånger per månad" 24
+    in a year; a rate per week, a unit, a year or words are not a count."""
     table = "\n".join("\t".join(row) for row in [
         ("Aktivitet", "Ansvarig", "Mål"),
         ("Trygghetsvandringar i centrum", "Kommunen", "Minst fyra"),
@@ -617,7 +623,7 @@ def test_a_target_column_holding_a_count_alone_gives_the_target():
     assert [(c.text.split(".")[0], c.target_count) for a in draft.focus_areas
             for c in a.commitments] == [
         ("Trygghetsvandringar i centrum", 4), ("Hastighetskontroller vid skolor", 20),
-        ("Föräldramöten", 6), ("Helgpatruller", None), ("Skolbesök", None),
+        ("Föräldramöten", 6), ("Helgpatruller", 24), ("Skolbesök", None),
         ("Minska oron", None), ("Lägesbild", None), ("Nattvandringar", 12)]
 
 

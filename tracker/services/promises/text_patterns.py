@@ -180,6 +180,13 @@ _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
 # ("i år" is this year: a total)
 _YEARLY = re.compile(r"(?:\b(?:per|varje) (?:år|kalenderår)\b|\b(?:om|i) året\b|\bårligen\b|"
                      r"/ ?år\b)", re.I)
+# A count per quarter, month, term or half-year is a count per year too: "en gång per kvartal"
+# is 4 a year, "minst två gånger per termin" 4, "varannan månad" 6 (not per week or day: those
+# are seasonal as often as not, "varje vecka under sommarlovet")
+_PER_PART = r"(?:(?:per|varje|i|om) (?P<unit>kvartal(?:et)?|månad(?:en)?|termin(?:en)?|halvår(?:et)?)\b)"
+PER_PART_OF_YEAR = {"kvartal": 4, "månad": 12, "termin": 2, "halvår": 2}
+_PART_OF_YEAR = re.compile(rf"\b{_PER_PART}", re.I)
+_COUNT_PER_PART = re.compile(rf"{_APART}{_AMOUNT}{_TIMES} {_PER_PART}", re.I)
 # "Mål: 2 per år": a count per year with no noun
 _COUNT_PER_YEAR = re.compile(rf"{_APART}{_AMOUNT}{_TIMES}(?: (?:per år|om året|årligen)| ?/ ?år)\b",
                              re.I)

@@ -14,6 +14,7 @@ from tracker.services.promises.text_patterns import (
     _AND_THEN,
     _BARE_COUNT,
     _COUNT,
+    _COUNT_PER_PART,
     _COUNT_PER_YEAR,
     _GOAL,
     _INLINE,
@@ -25,6 +26,7 @@ from tracker.services.promises.text_patterns import (
     _NAMING_NUMBER,
     _NOT_A_VERB,
     _NOT_COUNTED,
+    _PART_OF_YEAR,
     _PARTY,
     _PARTY_HEADING,
     _PARTY_LAST,
@@ -37,6 +39,7 @@ from tracker.services.promises.text_patterns import (
     _TOGETHER_PRESENT,
     _YEARLY,
     NUMBER_WORDS,
+    PER_PART_OF_YEAR,
 )
 
 # "Vad gör polisen?", "Vad ska kommunen göra?": a question naming the party that heads its list
@@ -189,11 +192,38 @@ def named_count(text: str) -> tuple[int, bool] | None:
             continue
         clause = _CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
         yearly = bool(_YEARLY.search(clause))
+        part = _PART_OF_YEAR.search(clause)
+        if (yearly or part) and _EACH_THING.search(text[:match.start()]):
+            continue  # "besöka samtliga skolor två gånger per termin": per school, no total
+        if part and not yearly:  # "3 nattvandringar per termin": 6 a year
+            found.add((number * _times_a_year(part), True))
+            continue
         if _RATE.search(clause) and not yearly:
             continue
         found.add((number, yearly))
-    found |= {(n, True) for m in _COUNT_PER_YEAR.finditer(text) if (n := _amount(m))}
+    found |= {(n, True) for m in _COUNT_PER_YEAR.finditer(text)
+              if (n := _amount(m)) and _a_total(text, m)}
+    found |= {(n * _times_a_year(m), True) for m in _COUNT_PER_PART.finditer(text)
+              if (n := _amount(m)) and _a_total(text, m)}
     return found.pop() if len(found) == 1 else None
+
+
+# Every one of some things, before a count per year or term: the count is per thing
+_EACH_THING = re.compile(r"\b(?:samtliga|alla|varje|vart|vartenda)\b(?! (?:år|månad|vecka|"
+                         r"kvartal|termin|halvår|helg|dag)\b)", re.I)
+
+
+def _a_total(text: str, match: re.Match) -> bool:
+    """A rate's number counts occasions in all: not one that names ("väg 70 varje månad") or
+    is per thing ("samtliga skolor två gånger per år")."""
+    before = text[:match.start()]
+    return not _NAMING_NUMBER.search(before) and not _EACH_THING.search(before)
+
+
+def _times_a_year(match: re.Match) -> int:
+    """4 for "per kvartal", 12 for "i månaden", 2 for "per termin" (text_patterns._PER_PART)."""
+    unit = match["unit"].lower()
+    return next(n for stem, n in PER_PART_OF_YEAR.items() if unit.startswith(stem))
 
 
 def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
