@@ -210,3 +210,15 @@ def test_a_heading_naming_a_department_or_several_municipalities_heads_their_lis
     draft = _parse(f"Medborgarlöfte 2025–2026\n\nFokusområde: Trygg skolväg\n\n{heading}\n"
                    "• ha fältassistenter ute varje helg\n")
     assert _items(draft) == [("Trygg skolväg", party, "ha fältassistenter ute varje helg", None)]
+
+
+def test_a_title_set_over_lines_keeps_its_parties_and_years():
+    """"Medborgarlöfte" / "Nyköpings kommun och Polisen" / "2025–2026": the period is the
+    title's, not the year of a survey further down, and the parties' line is no focus area."""
+    draft = _parse("Medborgarlöfte\nNyköpings kommun och Polisen\n2025–2026\n\n"
+                   "Löftet bygger på Polisens trygghetsmätning 2024.\n\n"
+                   "Polisen lovar att\n• ha kontaktpolis i Brandkärr\n")
+    assert draft.title == "Medborgarlöfte Nyköpings kommun och Polisen 2025–2026"
+    assert (draft.start_year, draft.end_year) == (2025, 2026)
+    assert [a.title for a in draft.focus_areas] == [""]
+    assert _items(draft) == [("", "polisen", "ha kontaktpolis i Brandkärr", None)]

@@ -24,6 +24,8 @@ _SAYS = re.compile(r"\b(?:säger|konstaterar|berättar|fortsätter)\b(?: [A-ZÅ�
 YEAR = re.compile(r"(?<![\d\-/])(?P<a>20\d\d)(?:\s*(?:–|—|-|/|till|och|t\.\s?o\.\s?m\.)\s*"
                    r"(?P<b>20\d\d|\d\d))?(?![\d\-])")
 _TITLE = re.compile(r"^(?:medborgar|trygghets)löfte\b(?![a-zåäö])", re.I)
+# The lines that may complete a title given over lines: its years, and its parties
+YEARS_ALONE = re.compile(r"(?:för )?20\d\d(?:\s*(?:–|—|-|och)\s*20\d\d)?")
 PERIOD_LINE = re.compile(r"löfte|period|gäller|giltig|löp(?:er|a)\b|\blovar\b|under tiden|"
                          r"\b(?:kommer|ska) (?:polisen|kommunen|vi)\b", re.I)
 _MONTH = (r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|"
@@ -97,6 +99,10 @@ _MUNICIPAL_BODY = (r"(?:Kommunerna|Kommunens [a-zåäö-]+|Skolan|Skolorna|Friti
                    r"[A-ZÅÄÖ][a-zåäö]*(?:- och [a-zåäö]+)?(?:förvaltningen|nämnden|tjänsten|kontoret)|"
                    r"[A-ZÅÄÖ][a-zåäö]+(?:hem|byggen|bostäder)|"
                    r"[A-ZÅÄÖ][a-zåäö]+(?:, [A-ZÅÄÖ][a-zåäö]+)* och [A-ZÅÄÖ][a-zåäö]+ kommuner)")
+# "Nyköpings kommun och Polisen", "Region Gotland och lokalpolisområde Gotland": who signs,
+# on a line of its own under a title
+TITLE_PARTIES = re.compile(rf"(?:{_TOWN}|{_MUNICIPAL_BODY})(?:,? och (?i:polisen|{_POLICE_BODY})"
+                           rf"(?: i [A-ZÅÄÖ][\w-]+)?)?", re.I)
 # Any party that may lead a promise, the second of two in any case ("Polisen och socialtjänsten")
 _PARTY = rf"(?:{_TOWN}|{_MUNICIPAL_BODY}|{_POLICE_BODY})"
 _WHO = rf"(?:{_PARTY}(?: och (?i:{_PARTY}))?|Vi)"

@@ -42,6 +42,8 @@ from tracker.services.promises.text_patterns import (
     _TITLE,
     FOLLOW_UP,
     ORGANISATION_LINE,
+    TITLE_PARTIES,
+    YEARS_ALONE,
 )
 from tracker.services.promises.text_sentences import (
     capitalised,
@@ -144,8 +146,22 @@ class Reader(CommitmentTables):
 
     # -- one line
 
+    title_open = False  # a title without its years: the lines under it may complete it
+
+    def _completes_title(self, text: str) -> bool:
+        """"Medborgarlöfte" / "Nyköpings kommun och Polisen" / "2025–2026": a title set over
+        lines, whose parties and years are the title's (not a focus area and its text)."""
+        if not self.title_open:
+            return False
+        if TITLE_PARTIES.fullmatch(text) or YEARS_ALONE.fullmatch(text):
+            self.draft.title = f"{self.draft.title} {text}"
+            self.title_open = not YEARS_ALONE.fullmatch(text)
+            return True
+        self.title_open = False
+        return False
+
     def heading(self, text: str) -> None:
-        if self._field_line(text):
+        if self._field_line(text) or self._completes_title(text):
             return
         signed = _SIGNS_FOR.sub("", text)
         if self.signing_next:  # after "Grästorp i januari 2026", a name begins the signatures
@@ -171,6 +187,7 @@ class Reader(CommitmentTables):
         focus = _FOCUS.match(text)
         if not self.draft.title and _TITLE.match(text) and not FOLLOW_UP.search(text):
             self.draft.title = text
+            self.title_open = not re.search(r"\b20\d\d\b", text)
             if self.section == "":
                 self.section = "promises"  # a list right under the title is what it promises
         elif _OUTCOME.match(text):
@@ -240,7 +257,7 @@ class Reader(CommitmentTables):
 
     def paragraph(self, text: str) -> None:
         self.table, self.signing_next = None, False
-        if self._field_line(text):
+        if self._field_line(text) or self._completes_title(text):
             return
         if self.party and not self.block_marker and self.section == "promises":
             self._add(CommitmentDraft(self.party, text))  # plain lines under a party heading
