@@ -222,3 +222,15 @@ def test_a_title_set_over_lines_keeps_its_parties_and_years():
     assert (draft.start_year, draft.end_year) == (2025, 2026)
     assert [a.title for a in draft.focus_areas] == [""]
     assert _items(draft) == [("", "polisen", "ha kontaktpolis i Brandkärr", None)]
+
+
+def test_sentences_led_by_a_party_in_the_present_tense_under_a_focus_area_are_promises():
+    """Running text, not bullets: "Kommunen ordnar …" promises; "Polisen ser …" tells."""
+    draft = _parse("Medborgarlöfte 2025–2026\n\nFokusområde: Trygga stråk\n"
+                   "Polisen ser en ökning av ordningsstörningar.\n"
+                   "Kommunen ordnar nattvandringar varje fredag.\n"
+                   "Polisen genomför hastighetskontroller varje månad.\n")
+    assert _items(draft) == [
+        ("Trygga stråk", "kommunen", "Ordnar nattvandringar varje fredag.", None),
+        ("Trygga stråk", "polisen", "Genomför hastighetskontroller varje månad.", None)]
+    assert "ser en ökning" in draft.focus_areas[0].description

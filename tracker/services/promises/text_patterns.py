@@ -115,6 +115,11 @@ _INLINE = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?:ska|skall|kommer{_ADVERB}{_
 # "Kommunen och polisen ordnar tillsammans …" (a verb ending in -r, not a state: "är", "har")
 _LED_BY_PARTY = re.compile(rf"^(?P<who>{_WHO}){_ADVERB} (?P<rest>(?!(?:är|har|blir|var)\b)"
                            rf"[a-zåäö]{{2,}}r\b.*)$")
+# The same in running text under a focus area, where a verb of something done is needed ("Polisen
+# ser en ökning" tells, "Polisen genomför kontroller" promises)
+DOING = re.compile(r"^(?:genomför|ordnar|anordnar|arrangerar|håller|besöker|erbjuder|bjuder|"
+                   r"startar|deltar|informerar|utbildar|träffar|går|följer|patrullerar|inför|"
+                   r"kartlägger|samverkar|finns|medverkar|gör|sätter|tar)\b", re.I)
 # A table pasted from a document (cells apart by tabs): its header row names the column of what
 # is done and the column of who does it ("Aktivitet | Ansvarig | Mål")
 _TABLE_WHAT = re.compile(r"^(?:åtaganden?|aktivitet(?:er)?|insats(?:er)?|åtgärd(?:er)?|"

@@ -40,6 +40,7 @@ from tracker.services.promises.text_patterns import (
     _SIGNS_FOR,
     _SOURCES,
     _TITLE,
+    DOING,
     FOLLOW_UP,
     ORGANISATION_LINE,
     TITLE_PARTIES,
@@ -284,6 +285,9 @@ class Reader(CommitmentTables):
         describing = self.describing
         for sentence in sentences(text):
             found = inline_commitments(sentence)
+            if not found and self.section == "promises" and not self.narrative:
+                led = led_by_party(sentence)  # "Kommunen ordnar nattvandringar varje fredag."
+                found = [led] if led and DOING.match(led.text) else []
             goal = goal_in(sentence) if self.narrative and not found else ""
             if goal:
                 found = [CommitmentDraft(TOGETHER, capitalised(goal))]  # a goal is both parties'
