@@ -234,3 +234,16 @@ def test_sentences_led_by_a_party_in_the_present_tense_under_a_focus_area_are_pr
         ("Trygga stråk", "kommunen", "Ordnar nattvandringar varje fredag.", None),
         ("Trygga stråk", "polisen", "Genomför hastighetskontroller varje månad.", None)]
     assert "ser en ökning" in draft.focus_areas[0].description
+
+
+def test_a_promise_in_markdown_reads_as_its_text():
+    draft = _parse("# Medborgarlöfte Haninge 2025–2026\n\n"
+                   "## Fokusområde 1: Tryggare Handen centrum\n\n### Kommunen lovar att\n\n"
+                   "* genomföra **minst fyra** trygghetsvandringar per år\n\n"
+                   "| Åtgärd | Ansvarig | Mål |\n|---|---|---|\n"
+                   "| Trafikkontroller | Polisen | 10 |\n")
+    assert draft.title == "Medborgarlöfte Haninge 2025–2026"
+    assert _items(draft) == [
+        ("Tryggare Handen centrum", "kommunen",
+         "genomföra minst fyra trygghetsvandringar per år", 8),
+        ("Tryggare Handen centrum", "polisen", "Trafikkontroller. Mål: 10.", 10)]

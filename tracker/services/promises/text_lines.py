@@ -38,11 +38,33 @@ COLUMN = "\u2003"  # a wide gap between two columns, as signatures side by side 
 def normalise(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace(COLUMN, " ")
+    text = _plain_markdown(text)
     width = _table_width(text)
     lines = (_table_row(line, width) or
              re.sub(r"(?: {3,}|\t+)", COLUMN, line).strip(" \t" + COLUMN)
              for line in text.split("\n"))
     return "\n".join(re.sub(r" {2,}", " ", line) for line in lines)
+
+
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _plain_markdown(text: str) -> str:
+    """A promise written in Markdown, as its text: "## Fokusområde 1: …" a heading, "**minst
+    fyra**" its words, a pipe table's rows cells apart by tabs (its |---| row dropped)."""
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    lines = []
+    for line in text.split("\n"):
+        if _MD_RULE_ROW.match(line) and "|" in line:
+            continue
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+            line = "\t".join(cell.strip() for cell in stripped[1:-1].split("|"))
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _table_width(text: str) -> int:
