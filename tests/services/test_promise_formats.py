@@ -247,3 +247,11 @@ def test_a_promise_in_markdown_reads_as_its_text():
         ("Tryggare Handen centrum", "kommunen",
          "genomföra minst fyra trygghetsvandringar per år", 8),
         ("Tryggare Handen centrum", "polisen", "Trafikkontroller. Mål: 10.", 10)]
+
+
+def test_o_as_a_bullet_before_a_lower_case_item():
+    """Word's round bullet pasted as the letter o."""
+    draft = _parse("Medborgarlöfte 2025–2026\n\nFokusområde: Trygga bostadsområden\n"
+                   "Polisen ska\no ha kontaktpolis i Brandkärr\no Genomföra dialogmöten\n")
+    assert [text for _a, _p, text, _t in _items(draft)] == [
+        "ha kontaktpolis i Brandkärr", "Genomföra dialogmöten"]

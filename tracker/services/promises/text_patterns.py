@@ -10,7 +10,7 @@ import re
 BULLET_SYMBOLS = "•·▪◦●○■□➢►➤✓✔☐☑→\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
 # Word's second-level bullet, an "o" in Courier New, arrives as a letter: "o Genomföra …"; a
 # list lettered "a) …", "b) …" is numbered
-_BULLET = re.compile(rf"^(?:(?P<sym>[{BULLET_SYMBOLS}*]|o(?= [A-ZÅÄÖ]))|(?P<dash>[-–—])(?=\s)|"
+_BULLET = re.compile(rf"^(?:(?P<sym>[{BULLET_SYMBOLS}*]|o(?= \S))|(?P<dash>[-–—])(?=\s)|"
                      r"(?P<num>\d{1,2}[.)]|[a-zåäö]\))(?=\s))\s*(?P<text>.+)$")
 # "Löfte 1: Polisen lovar att …", "Åtagande 2. Kommunen ska …": a numbered item, not a heading
 # (the same words before a short title head a focus area: "Löfte 1: Trygg stadskärna")
