@@ -569,6 +569,8 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Träffas en gång i månaden.", 12),
     ("Genomföra hastighetskontroller på väg 70 varje månad.", None),  # väg 70 names a road
     ("Besöka samtliga skolor två gånger per termin.", None),  # per school: no total
+    ("Genomföra tre trygghetsvandringar, en i varje tätort.", 3),  # shared out, not a rate
+    ("Genomföra minst sex trygghetsvandringar i de tre centralorterna.", 6),  # known places
 ])
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
     draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")

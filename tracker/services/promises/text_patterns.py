@@ -178,7 +178,9 @@ _NOT_COUNTED = re.compile(r"^(?:procent|kronor|miljoner|timmar|minuter|år|åren
 # A number that names something rather than counts it: "årskurs 8", "åk 7", "vecka 12",
 # "väg 26", "kl. 22"
 _NAMING_NUMBER = re.compile(r"(?:^|\W)(?:årskurs|åk|klass|vecka|v|nr|nummer|kapitel|sida|steg|"
-                            r"väg|riksväg|länsväg|linje|buss|kl|område|zon)\.? ?$", re.I)
+                            r"väg|riksväg|länsväg|linje|buss|kl|område|zon|"
+                            # "i de tre centralorterna", "våra fyra skolor": known things
+                            r"de|dessa|våra)\.? ?$", re.I)
 # (a count per year is a rate too, but _YEARLY reads it first)
 _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
                    r"(?:veckan?|månaden?|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b|"

@@ -254,8 +254,9 @@ def target_for_period(text: str, target: int | None, note: str, years: int | Non
     return target_in(text, new_years)
 
 
-# Where what a count says ends: "20 kontroller vid skolor per år, varav …"
-_CLAUSE_END = re.compile(r"[.;:]|, (?:varav|och|samt|men|där)\b")
+# Where what a count says ends: "20 kontroller vid skolor per år, varav …", "tre
+# trygghetsvandringar, en i varje tätort" (how the count is shared, not a rate)
+_CLAUSE_END = re.compile(r"[.;:]|, (?:varav|och|samt|men|där|en|ett)\b")
 
 
 def count_in_cell(column: str, cell: str) -> int | None:
