@@ -255,3 +255,13 @@ def test_o_as_a_bullet_before_a_lower_case_item():
                    "Polisen ska\no ha kontaktpolis i Brandkärr\no Genomföra dialogmöten\n")
     assert [text for _a, _p, text, _t in _items(draft)] == [
         "ha kontaktpolis i Brandkärr", "Genomföra dialogmöten"]
+
+
+def test_two_promises_joined_by_och_and_a_verb_of_their_own_are_two():
+    draft = _parse("Medborgarlöfte 2026\n\nFokusområde: Unga\n"
+                   "Kommunen ska anställa två fältassistenter och erbjuda drogfria aktiviteter "
+                   "varje fredag.\nPolisen ska informera och utbilda personal på fritidsgårdarna.")
+    assert [(party, text) for _a, party, text, _t in _items(draft)] == [
+        ("kommunen", "Anställa två fältassistenter."),
+        ("kommunen", "Erbjuda drogfria aktiviteter varje fredag."),
+        ("polisen", "Informera och utbilda personal på fritidsgårdarna.")]  # one, two verbs

@@ -215,7 +215,8 @@ def test_a_press_release_with_the_signing_quotes_and_commitments_in_running_text
         "centrum efter mörkrets inbrott.")  # the quote is left out
     assert _areas(draft) == [("", [
         ("polisen", "Vara på plats vid busstationen fredag och lördag kväll."),
-        ("kommunen", "Anställa två nattvandrare och förbättra belysningen vid busstationen."),
+        ("kommunen", "Anställa två nattvandrare."),  # "och" + a promise's verb: two
+        ("kommunen", "Förbättra belysningen vid busstationen."),
         ("tillsammans", "Följa upp lägesbilden varje vecka."),
     ])]
     assert draft.missing == ["focus_titles"]
@@ -456,8 +457,8 @@ def test_a_text_copied_out_of_a_pdf_is_read_with_its_lines_unwrapped():
         ("Trygg stadskärna", [
             ("polisen", "Genomföra minst tio fotpatruller i centrum under helgkvällar varje "
                         "månad."),
-            ("kommunen", "Förbättra belysningen kring resecentrum och genomföra "
-                         "trygghetsvandringar med polis- och räddningstjänst.")]),
+            ("kommunen", "Förbättra belysningen kring resecentrum."),  # two promises
+            ("kommunen", "Genomföra trygghetsvandringar med polis- och räddningstjänst.")]),
         ("Narkotika", [
             ("tillsammans", "Genomföra föräldramöten i alla högstadieskolor."),
             ("kommunen", "erbjuda föräldrautbildning"),
@@ -570,6 +571,7 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Genomföra hastighetskontroller på väg 70 varje månad.", None),  # väg 70 names a road
     ("Besöka samtliga skolor två gånger per termin.", None),  # per school: no total
     ("Genomföra tre trygghetsvandringar, en i varje tätort.", 3),  # shared out, not a rate
+    ("Genomföra minst tio fotpatruller varje månad.", 120),  # 10 a month, over one year
     ("Genomföra minst sex trygghetsvandringar i de tre centralorterna.", 6),  # known places
 ])
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):

@@ -231,8 +231,15 @@ _GOAL = re.compile(r"^(?:ett av målen|målet|ett (?:annat )?mål) (?:är|har va
 _QUESTION = re.compile(r"\?$|^(?:hur|vad|varför|vilka|vilken|vilket|när|vem|vems)\b|"
                        r"^[a-zåäö]+ (?:det|man|ni|du)\b", re.I)
 # "att A samt öka B": two promises in one sentence when both parts start with a verb
+# A promise's own verbs, after a plain "och": "anställa två fältassistenter och erbjuda
+# drogfria aktiviteter" is two promises ("informera och utbilda personal" one: see _clauses)
+PROMISE_VERBS = ("genomföra|erbjuda|anordna|arrangera|informera|utbilda|besöka|starta|öka|minska|"
+                 "förbättra|skapa|arbeta|delta|hålla|träffa|följa|bjuda|sprida|stärka|utveckla|"
+                 "inrätta|införa|samverka|anställa|ordna|patrullera|kartlägga|redovisa|åtgärda|"
+                 "utöka|förstärka|fortsätta|genomföra|verka|ta|ge|se|ha")
 _AND_THEN = re.compile(r",? (?:samt|och) att (?=(?P<next>[a-zåäö]+) \S)|"
-                       r",? samt (?=(?P<verb>[a-zåäö]+a) \S)")
+                       r",? samt (?=(?P<verb>[a-zåäö]+a) \S)|"
+                       rf" och (?=(?P<plain>{PROMISE_VERBS}) \S)")
 # words ending in -a after "samt" that are no verb: "samt andra insatser"
 _NOT_A_VERB = frozenset("""alla andra båda egna enda flera första gemensamma hela lokala nya
     olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa detta denna dessa

@@ -161,14 +161,16 @@ def _clauses(text: str) -> list[str]:
         return [text]
     parts, start = [], 0
     for match in _AND_THEN.finditer(text):
-        if (match["next"] or match["verb"]).lower() in _NOT_A_VERB:
+        if (match["next"] or match["verb"] or match["plain"]).lower() in _NOT_A_VERB:
             continue
+        if match["plain"] and len(text[start:match.start()].split()) < 3:
+            continue  # "informera och utbilda personal": one promise with two verbs
         parts.append(text[start:match.start()])
         start = match.end()
         if len(parts) >= 10:
             break  # more than ten promises in one sentence: the rest stays as written
     parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()]
+    return [part.strip().rstrip(",").rstrip() for part in parts if part.strip(" ,")]
 
 
 def _starts_with_a_verb(text: str) -> bool:
