@@ -205,6 +205,9 @@ def test_a_resident_subscribes_confirms_gets_the_news_and_unsubscribes(browser, 
     expect(page.get_by_role("heading", name="Prenumerationen är avslutad")).to_be_visible()
     with live_server.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscription)) == 0
+    page.goto(unsubscribe_url)  # the link from the letter opened again: said why it is spent
+    visits.check()
+    expect(page.get_by_role("heading", name="Länken går inte att använda")).to_be_visible()
     assert visits.violations + narrow == []
 
 

@@ -107,6 +107,9 @@ def test_news_reach_confirmed_addresses_only_and_unsubscribing_deletes(app, clie
     again = client.post(unsubscribe, follow_redirects=True)  # already gone: the same answer
     assert again.status_code == 200 and "Prenumerationen är avslutad" in again.get_data(
         as_text=True)
+    reopened = client.get(unsubscribe)  # the link opened again: said so, not "not found"
+    assert reopened.status_code == 404
+    assert "Antingen är prenumerationen redan avslutad" in reopened.get_data(as_text=True)
 
 
 def test_unconfirmed_sign_ups_are_forgotten_after_a_week(place, session):

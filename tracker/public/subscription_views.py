@@ -88,7 +88,10 @@ def unsubscribe(subscription_id: int, token: str):
         # already gone is done too: the same answer
         return redirect(url_for("public.unsubscribed",
                                 slug=municipality.slug if municipality else None))
-    subscription = _subscription_or_404(UNSUBSCRIBE, subscription_id, token)
+    subscription = service.subscription_for(current_app.config["SECRET_KEY"], UNSUBSCRIBE,
+                                            subscription_id, token)
+    if subscription is None:  # used already (the row is gone), or not a link of ours
+        return render_template("public/unsubscribed.html", municipality=None, gone=True), 404
     municipality = db.session.get(Municipality, subscription.municipality_id)
     return render_template("public/unsubscribe.html", municipality=municipality, form=form)
 
