@@ -73,6 +73,9 @@ def test_a_robot_and_bad_input_get_no_mail(client, place, inbox):
     assert _subscribe(client, webbplats="http://spam.example").status_code == 302
     refused = _subscribe(client, "inte-en-adress")
     assert refused.status_code == 422 and "namn@exempel.se" in refused.get_data(as_text=True)
+    # å, ä, ö need a mail server that speaks SMTPUTF8: refused, not "a letter is on its way"
+    umlaut = _subscribe(client, "åsa@exempel.se")
+    assert umlaut.status_code == 422 and "utan å, ä och ö" in umlaut.get_data(as_text=True)
     assert _rows() == [] and inbox.messages == []
 
 

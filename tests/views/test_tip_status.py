@@ -61,6 +61,14 @@ def test_sending_shows_a_case_number_and_a_private_address_for_a_while(client, t
     assert "boende@example.se" not in page
 
 
+def test_an_address_with_a_swedish_letter_is_refused_at_its_field(client, town, inbox):
+    refused = _send(client, town, reply_to="åsa@exempel.se")
+    assert refused.status_code == 422
+    assert "utan å, ä och ö" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tip)) == 0
+    assert inbox.messages == []
+
+
 def test_without_an_address_no_mail_and_still_a_status_address(client, town, inbox):
     response = _send(client, town, reply_to="")
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)

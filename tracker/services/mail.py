@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from tracker.translation import gettext as _
+
 SMTP_TIMEOUT_SECONDS = 30
 log = logging.getLogger(__name__)
 
@@ -19,6 +21,16 @@ class MailError(Exception):
 
 class MailServerUnreachable(MailError):
     """No connection to the SMTP server: every further message would fail the same way."""
+
+
+def not_sendable(address: str) -> str | None:
+    """Why a resident's address cannot be written to, or None. An address with å, ä, ö or any
+    other letter outside a–z needs a mail server that speaks SMTPUTF8, and many do not: the
+    resident would be told a letter was sent that never leaves."""
+    if address and not address.isascii():
+        return _("Skriv e-postadressen med a–z, utan å, ä och ö (som namn@exempel.se); alla "
+                 "e-postservrar tar inte emot andra tecken.")
+    return None
 
 
 def send_mail(config: Mapping, to: list[str] | str, subject: str, body: str) -> None:

@@ -24,7 +24,7 @@ from tracker.models import Subscription
 from tracker.models.base import utcnow
 from tracker.services import FieldErrors, personal_data
 from tracker.services.limits import EMAIL_MAX
-from tracker.services.mail import MailError, MailServerUnreachable, send_mail
+from tracker.services.mail import MailError, MailServerUnreachable, not_sendable, send_mail
 from tracker.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ def subscribe(municipality_id: int, email: str | None) -> Subscription | None:
         raise FieldErrors({"email": _("Skriv en e-postadress som namn@exempel.se.")})
     if len(email) > MAX_EMAIL_LENGTH:
         raise FieldErrors({"email": _("E-postadressen är för lång.")})
+    if (why := not_sendable(email)) is not None:
+        raise FieldErrors({"email": why})
     errors = personal_data.check_fields({"email": (_("E-postadress"), email)})
     if errors:
         raise FieldErrors(errors)

@@ -39,6 +39,7 @@ from tracker.models.base import utcnow
 from tracker.pagination import paginate
 from tracker.services import DomainError, FieldErrors, notifications, personal_data
 from tracker.services.limits import EMAIL_MAX, too_long
+from tracker.services.mail import not_sendable
 from tracker.translation import gettext as _
 
 MAX_TEXT_LENGTH = 4000
@@ -73,6 +74,8 @@ def create_tip(municipality_id: int, text: str | None, reply_to: str | None
         errors["text"] = too_long(_("Texten"), MAX_TEXT_LENGTH)
     if len(reply_to) > MAX_REPLY_TO_LENGTH:
         errors["reply_to"] = _("E-postadressen är för lång.")
+    elif (why := not_sendable(reply_to)) is not None:
+        errors["reply_to"] = why
     for name, message in personal_data.check_fields({
         "text": (_("Ditt tips eller din synpunkt"), text),
         "reply_to": (_("E-postadress för svar"), reply_to),
