@@ -253,6 +253,9 @@ def test_document_html_escapes_user_text_and_labels_tables(app):
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Centrum" in html
     assert '<th scope="col">' in html and '<th scope="row">' in html
+    # a chart's title stands above it, kept with it: a chart never opens a page untitled
+    assert re.search(r'<div class="figure-block">\s*<h3>Bedömning av löftena 2023</h3>\s*'
+                     r'<figure class="chart">', html)
 
 
 # --- DOCX ----------------------------------------------------------------------------------
