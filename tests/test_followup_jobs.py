@@ -139,7 +139,7 @@ def test_cli_compiles_one_follow_up_and_commits(jobs_app, promises):
 
     assert result.exit_code == 0, result.output
     assert "Uppföljningen för 2026 sammanställdes som utkast" in result.output
-    assert "1 löften (1 pågår)" in result.output
+    assert "1 åtagande (1 ej påbörjat)" in result.output  # nothing logged on it yet
     assert followups(jobs_app) == [(promises["aktivt"], 2026, FollowUpStatus.DRAFT)]
 
     outside = runner.invoke(args=["followups", "compile", "--promise", str(promises["aktivt"]),

@@ -170,7 +170,8 @@ def compile_followup_command(promise_id: int, year: int) -> None:
     edited = sum(1 for s in followup.sections.values() if s.get("edited") is not None)
     click.echo(
         f"Uppföljningen för {year} sammanställdes som utkast: {len(followup.sections)} avsnitt "
-        f"({edited} redigerade behölls), {len(followup.verdicts)} löften ({summary or 'inga'})."
+        f"({edited} redigerade behölls), {len(followup.verdicts)} "
+        f"{'åtagande' if len(followup.verdicts) == 1 else 'åtaganden'} ({summary or 'inga'})."
     )
 
 
