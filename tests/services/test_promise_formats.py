@@ -24,6 +24,11 @@ def _items(draft: PromiseDraft) -> list[tuple[str, str, str, int | None]]:
         ("", c.party, c.text, c.target_count) for c in draft.other_commitments]
 
 
+def _said(draft: PromiseDraft) -> list[tuple[str, str]]:
+    """(party, text) of every commitment, in order."""
+    return [(party, text) for _a, party, text, _t in _items(draft)]
+
+
 def test_numbered_promises_are_items_and_a_numbered_short_title_heads_a_focus_area():
     draft = _parse("Medborgarlöfte 2026–2027\n\nVad vi lovar\n"
                    "Löfte 1: Polisen lovar att patrullera i centrum varje helg.\n"
@@ -164,15 +169,6 @@ def test_a_table_pasted_with_tabs_keeps_its_empty_cells_and_every_row():
         ("polisen", "Föräldramöten. Mål: 2. Kommentar: I Norra skolan.", 2)]
 
 
-def test_an_abbreviation_with_a_full_stop_does_not_end_the_sentence():
-    draft = _parse("Medborgarlöfte 2025–2026\n\nTrygg stadskärna\n"
-                   "Polisen ska patrullera i centrum mellan kl. 22.00 och 03.00 varje helg. "
-                   "Kommunen ska ordna fler aktiviteter.")
-    assert [(party, text) for _a, party, text, _t in _items(draft)] == [
-        ("polisen", "Patrullera i centrum mellan kl. 22.00 och 03.00 varje helg."),
-        ("kommunen", "Ordna fler aktiviteter.")]
-
-
 def test_departments_companies_and_the_police_by_other_names_lead_their_promises():
     """A municipality's departments and companies promise for it, the police area and the
     kommunpolis for the police; a department with the police is both. None is lost, and a
@@ -186,7 +182,7 @@ def test_departments_companies_and_the_police_by_other_names_lead_their_promises
                    "Kultur- och fritidsförvaltningen ska hålla fritidsgårdarna öppna.\n"
                    "Kommunpolisen ska delta i skolans temadagar.\n"
                    "Socialtjänsten och polisen ska hålla SSPF-möten.\n")
-    assert [(party, text) for _a, party, text, _t in _items(draft)] == [
+    assert _said(draft) == [
         ("kommunen", "Rusta upp belysningen på Stationsgatan."),
         ("kommunen", "Genomföra tre trygghetsvandringar."),
         ("kommunen", "Arbeta uppsökande varje fredag."),
@@ -257,11 +253,18 @@ def test_o_as_a_bullet_before_a_lower_case_item():
         "ha kontaktpolis i Brandkärr", "Genomföra dialogmöten"]
 
 
-def test_two_promises_joined_by_och_and_a_verb_of_their_own_are_two():
-    draft = _parse("Medborgarlöfte 2026\n\nFokusområde: Unga\n"
-                   "Kommunen ska anställa två fältassistenter och erbjuda drogfria aktiviteter "
-                   "varje fredag.\nPolisen ska informera och utbilda personal på fritidsgårdarna.")
-    assert [(party, text) for _a, party, text, _t in _items(draft)] == [
-        ("kommunen", "Anställa två fältassistenter."),
-        ("kommunen", "Erbjuda drogfria aktiviteter varje fredag."),
-        ("polisen", "Informera och utbilda personal på fritidsgårdarna.")]  # one, two verbs
+@pytest.mark.parametrize("text, said", [
+    # an abbreviation with a full stop does not end the sentence
+    ("Trygg stadskärna\nPolisen ska patrullera i centrum mellan kl. 22.00 och 03.00 varje "
+     "helg. Kommunen ska ordna fler aktiviteter.",
+     [("polisen", "Patrullera i centrum mellan kl. 22.00 och 03.00 varje helg."),
+      ("kommunen", "Ordna fler aktiviteter.")]),
+    # two promises joined by "och" and a verb of their own are two; two verbs of one are one
+    ("Fokusområde: Unga\nKommunen ska anställa två fältassistenter och erbjuda drogfria "
+     "aktiviteter varje fredag.\nPolisen ska informera och utbilda personal på fritidsgårdarna.",
+     [("kommunen", "Anställa två fältassistenter."),
+      ("kommunen", "Erbjuda drogfria aktiviteter varje fredag."),
+      ("polisen", "Informera och utbilda personal på fritidsgårdarna.")]),
+])
+def test_sentences_in_running_text(text, said):
+    assert _said(_parse(f"Medborgarlöfte 2025–2026\n\n{text}")) == said
