@@ -129,7 +129,7 @@ def _bounded_query_integers():
         number = number[1:] if number[:1] in "+-" else number
         if name in FREE_TEXT_ARGS or not number.isdigit():  # "²" and "١٢" are digits too
             continue
-        if not number.isascii() or int(number) > MAX_ID:
+        if not is_whole_number(number) or int(number) > MAX_ID:
             abort(400)
     return None
 

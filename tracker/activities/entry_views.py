@@ -64,6 +64,7 @@ def edit_entry(activity_id: int, entry_id: int):
     require(policies.can_correct_entry(current_user, activity, entry))
     place_choices = places.place_choices(activity.municipality_id, places_version)
     specs = list(activity.type.measures)
+    place_ids = {i for i, _n in place_choices}
     form = log_form(specs, place_choices, correction=True)
     if request.method == "GET":
         log_fields.fill_from_entry(form, specs, entry, all_fields=True)
@@ -75,10 +76,9 @@ def edit_entry(activity_id: int, entry_id: int):
                 lambda: log_corrections.update_entry(
                     current_user, activity, entry, log_fields.input_from(
                         form, specs, lambda d: logbook.check_input(
-                            activity, d, today=local_today(),
-                            place_ids={i for i, _n in place_choices})),
+                            activity, d, today=local_today(), place_ids=place_ids)),
                     today=local_today(), expected_version=form.expected_version,
-                    place_ids={i for i, _n in place_choices}),
+                    place_ids=place_ids),
                 lambda: True)
         except DomainError as error:
             db.session.rollback()

@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.ratelimit import post_limit
 from tracker.services import DomainError, accounts, second_factor, security_keys, sessions
-from tracker.services.limits import MAX_ID, is_whole_number
+from tracker.services.limits import row_id
 from tracker.translation import gettext as _
 from tracker.web import attach_error, load_or_404, require, safe_local_url
 
@@ -74,8 +74,7 @@ def _pending_user() -> tuple[User | None, dict]:
     if time.time() - pending.get("at", 0) > current_app.config["SECOND_FACTOR_STEP_SECONDS"]:
         return None, {}
     user_id, _sep, token = str(pending.get("user", "")).partition(":")
-    user = db.session.get(User, int(user_id)) if is_whole_number(user_id) \
-        and int(user_id) <= MAX_ID else None
+    user = db.session.get(User, found) if (found := row_id(user_id)) else None
     if user is None or not user.is_enabled or user.session_token != token:
         return None, {}
     return user, pending
