@@ -126,7 +126,12 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
             ("Kommunen genomför minst fyra trygghetsvandringar.", CommitmentKind.PRESTATION,
              [date(2025, 5, 1), date(2026, 5, 1)]),
             ("Kommunen fortsätter att samverka i EST-gruppen.", CommitmentKind.ARBETSSATT,
-             [date(2025, 5, 1)])):
+             [date(2025, 5, 1)]),
+            # a range promises its lower end, "ett tiotal" about ten
+            ("Kommunen ordnar 3–5 föräldramöten.", CommitmentKind.PRESTATION,
+             [date(2025, 9, 1)] * 2 + [date(2026, 9, 1)] * 2),
+            ("Polisen genomför ett tiotal fotpatruller per år.", CommitmentKind.PRESTATION,
+             [date(2025, 6, 1)] * 12 + [date(2026, 6, 1)] * 8)):
         commitment = add_commitment(promise, _coordinator(session, promise),
                                     CommitmentInput(Party.KOMMUNEN, text, None, None, ""))
         commitment.kind = wanted
@@ -150,6 +155,13 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
             "2 av de 4 tillfällen som löftet anger har genomförts under 2025–2026."),
         "Kommunen fortsätter att samverka i EST-gruppen.": (
             Verdict.DONE.value, "Arbetssättet har använts under 2025: 1 genomfört tillfälle."),
+        "Kommunen ordnar 3–5 föräldramöten.": (
+            Verdict.FULFILLED.value, "4 genomförda tillfällen under 2025–2026. Löftet anger "
+            "3–5, alltså minst 3, och det är nått."),
+        "Polisen genomför ett tiotal fotpatruller per år.": (
+            Verdict.PARTLY.value, "Löftet anger ett tiotal per år, räknat som 10 per år. "
+            "Genomförda tillfällen: 12 under 2025 och 8 under 2026; under 2026 blev det färre "
+            "än 10."),
     }
     # the year before the end: the period runs, and the first year reached its 30
     running = compile_followup(promise.id, 2025, today=date(2025, 12, 1)).verdicts

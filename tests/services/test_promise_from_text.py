@@ -573,6 +573,12 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Genomföra tre trygghetsvandringar, en i varje tätort.", 3),  # shared out, not a rate
     ("Genomföra minst tio fotpatruller varje månad.", 120),  # 10 a month, over one year
     ("Genomföra minst sex trygghetsvandringar i de tre centralorterna.", 6),  # known places
+    # a range promises its lower end; "ett tiotal" is about ten
+    ("Genomföra 3–5 trygghetsvandringar.", 3),
+    ("Ordna fyra till sex föräldramöten.", 4),
+    ("Hålla 1-2 föräldramöten per termin.", 2),
+    ("Genomföra ett tiotal trygghetsvandringar.", 10),
+    ("Genomföra en trygghetsenkät i årskurs 7–9.", None),  # a range of school years names
 ])
 def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text, target):
     draft = parse_promise_text(f"Medborgarlöfte 2025\nTrafik\nPolisen lovar att:\n- {text}")
@@ -595,6 +601,10 @@ def test_a_commitment_naming_one_number_of_occasions_gets_it_as_its_target(text,
     ("2025–2026", "Nattvandring med föreningar. Mål: 3 ggr/månad.", None, ""),
     ("2025–2026", "Belysningsinventering. Mål: 1 gång.", 1, ""),
     ("", "Genomföra minst fyra trygghetsvandringar per år.", None, ""),  # how many years?
+    ("2025", "Genomföra 3–5 trygghetsvandringar.", 3, "Det lägsta antalet i löftets 3–5"),
+    ("2025–2026", "Genomföra 3–5 trygghetsvandringar per år.", 6,
+     "3 per år under periodens två år, det lägsta antalet i löftets 3–5 per år"),
+    ("2025", "Genomföra ett tiotal trygghetsvandringar.", 10, "Löftets ett tiotal räknat som 10"),
 ])
 def test_a_count_per_year_is_the_target_for_each_year_of_the_period(period, text, target, note):
     draft = parse_promise_text(f"Medborgarlöfte {period}\nTrafik\nPolisen lovar att:\n- {text}")

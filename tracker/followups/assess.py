@@ -37,24 +37,26 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
         return _way(work.period_occasions.get(cid, 0), occasions, first_year, year, running)
     span = year_span(first_year, year)
     occasions = work.period_occasions.get(cid, 0)
-    target, counted, named = commitment.target_count, occasions, False
+    target, counted, named, said = commitment.target_count, occasions, False, ""
     if not target and work.target_sum.get(cid):
         target, counted = work.target_sum[cid], work.targeted.get(cid, 0)
     else:
         count = named_count(commitment.text)
-        if count is not None and count[1] and target in (None, count[0] * (last_year
-                                                                          - first_year + 1)):
-            return _per_year(count[0], work.by_year.get(cid, {}), first_year, year, running,
-                             named=target is None, year_over=year_over)
+        if count is not None and count.yearly and target in (
+                None, count.number * (last_year - first_year + 1)):
+            return _per_year(count.number, work.by_year.get(cid, {}), first_year, year, running,
+                             named=target is None, year_over=year_over, said=count.said)
         if not target and count is not None:
-            target, named = count[0], True
+            target, named = count.number, True
+        if count is not None and target == count.number:
+            said = count.said  # "3–5": the lower end is the target
     verdict = suggest_verdict(counted, target, running)
     if target:
         case = ("target_met" if verdict is Verdict.FULFILLED else
                 "target_running" if verdict in (Verdict.ONGOING, Verdict.NOT_STARTED) else
                 "target_missed")
         return _result(verdict, case, occasions=counted, target=target, year=span,
-                       all_done=work.all_done.get(cid, False), named=named)
+                       all_done=work.all_done.get(cid, False), named=named, said=said)
     if verdict is Verdict.FULFILLED and (word := needs_target(commitment,
                                                               work.target_sum.get(cid))):
         return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
@@ -82,7 +84,7 @@ def _way(period_occasions: int, occasions: int, first_year: int, year: int,
 
 
 def _per_year(per_year: int, by_year: dict[int, int], first_year: int, year: int,
-              running: bool, *, named: bool, year_over: bool) -> dict:
+              running: bool, *, named: bool, year_over: bool, said: str = "") -> dict:
     """A number per year is met when each year of the period reached it; a year that is over
     and fell short is short for good."""
     counts = [(y, by_year.get(y, 0)) for y in range(first_year, year + 1)]
@@ -96,7 +98,7 @@ def _per_year(per_year: int, by_year: dict[int, int], first_year: int, year: int
         verdict = Verdict.FULFILLED
     reached = [y for y, n in over if n >= per_year]
     return _result(verdict, "per_year", per_year=per_year, counts=counts, short=short,
-                   running=running and not short, named=named,
+                   running=running and not short, named=named, said=said,
                    reached=reached if running and not short else [])
 
 
@@ -198,7 +200,7 @@ def _indicator_state(baseline, latest, higher: bool, target: float | None) -> tu
 
 def _result(verdict: Verdict, case: str, *, auto=None, **context) -> dict:
     context = {"occasions": 0, "target": None, "all_done": False, "lines": [], "year": None,
-               "named": False,
+               "named": False, "said": "",
                **context}
     if auto is None and verdict in (Verdict.ONGOING, Verdict.NOT_STARTED):
         auto = (VerdictReason.TOO_EARLY, "")

@@ -157,9 +157,15 @@ _PARTY_SWITCH = re.compile(rf",? (?:och|medan|samtidigt som) (?P<who>(?:kommunen
 NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
                 "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "femton": 15,
                 "tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "hundra": 100}
-# "minst fyra", "totalt 20": a count, in figures or in words
+# "ett tiotal", "ett tjugotal": about ten, about twenty
+ABOUT_WORDS = {"tio": 10, "femton": 15, "tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50,
+               "hundra": 100}
+_NUMBER = rf"\d{{1,5}}|{'|'.join(NUMBER_WORDS)}"
+# "minst fyra", "totalt 20": a count, in figures or in words; "3–5", "fyra till sex": a range,
+# whose lower end is what is promised; "ett tiotal": about ten
 _AMOUNT = (r"(?P<least>(?:minst|totalt|sammanlagt|åtminstone) )?"
-           rf"(?P<n>\d{{1,5}}|{'|'.join(NUMBER_WORDS)})")
+           rf"(?:ett (?P<about>{'|'.join(ABOUT_WORDS)})tal|"
+           rf"(?P<n>{_NUMBER})(?:(?: ?[–—-] ?| till )(?P<most>{_NUMBER})(?![\d,.]))?)")
 _APART = r"(?<![\w,.–—-])"  # a number of its own: not "7–9", "1,5" or a word's digits
 _TIMES = r"(?: (?:st|stycken|gånger|gång|ggr|tillfällen))?"  # "20 st", "6 tillfällen", "2 ggr"
 _COUNT = re.compile(rf"{_APART}{_AMOUNT}(?: st\.?| stycken)? (?P<noun>[a-zåäö]{{3,}})\b", re.I)

@@ -3,6 +3,7 @@ in running text ("Polisen ska …"), a goal (read by text_reader)."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from tracker.services.promises.drafts import (
     MUNICIPALITY,
@@ -38,6 +39,7 @@ from tracker.services.promises.text_patterns import (
     _TARGET_COLUMN,
     _TOGETHER_PRESENT,
     _YEARLY,
+    ABOUT_WORDS,
     NUMBER_WORDS,
     PER_PART_OF_YEAR,
 )
@@ -179,18 +181,27 @@ def _starts_with_a_verb(text: str) -> bool:
     return word.endswith("a") and word not in _NOT_A_VERB
 
 
-def named_count(text: str) -> tuple[int, bool] | None:
+class Count(NamedTuple):
+    """A number of occasions a text names: `number` (per year when `yearly`); `said` is how
+    the text put it when that was not one exact number ("3–5 per termin", "ett tiotal")."""
+    number: int
+    yearly: bool
+    said: str = ""
+
+
+def named_count(text: str) -> Count | None:
     """The one number of occasions a commitment's text names, and whether it is per year:
-    "genomföra minst fyra trygghetsvandringar" → (4, False); "minst 30 kontroller per år" →
-    (30, True). None when it names none or several. Not a year, a unit ("20 procent"), a
-    number that names something ("årskurs 8") or another rate ("två kvällar i veckan");
-    "en"/"ett" only after "minst"."""
+    "genomföra minst fyra trygghetsvandringar" → 4; "minst 30 kontroller per år" → 30 per
+    year; "3–5 trygghetsvandringar" → 3 (the least promised). None when it names none or
+    several. Not a year, a unit ("20 procent"), a number that names something ("årskurs 8") or
+    another rate ("två kvällar i veckan"); "en"/"ett" only after "minst"."""
     found = set()
     for match in _COUNT.finditer(text):
         number = _amount(match)
         if (number is None or _NOT_COUNTED.match(match["noun"])
                 or _NAMING_NUMBER.search(text[:match.start()])
-                or (number == 1 and not match["least"] and not match["n"].isdigit())):
+                or (number == 1 and not match["least"] and not match["most"]
+                    and not match["n"].isdigit())):
             continue
         clause = _CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
         yearly = bool(_YEARLY.search(clause))
@@ -198,16 +209,32 @@ def named_count(text: str) -> tuple[int, bool] | None:
         if (yearly or part) and _EACH_THING.search(text[:match.start()]):
             continue  # "besöka samtliga skolor två gånger per termin": per school, no total
         if part and not yearly:  # "3 nattvandringar per termin": 6 a year
-            found.add((number * _times_a_year(part), True))
+            found.add(Count(number * _times_a_year(part), True, _said(match, part)))
             continue
         if _RATE.search(clause) and not yearly:
             continue
-        found.add((number, yearly))
-    found |= {(n, True) for m in _COUNT_PER_YEAR.finditer(text)
+        found.add(Count(number, yearly, _said(match, "per år" if yearly else "")))
+    found |= {Count(n, True, _said(m, "per år")) for m in _COUNT_PER_YEAR.finditer(text)
               if (n := _amount(m)) and _a_total(text, m)}
-    found |= {(n * _times_a_year(m), True) for m in _COUNT_PER_PART.finditer(text)
+    found |= {Count(n * _times_a_year(m), True, _said(m, m)) for m in _COUNT_PER_PART.finditer(text)
               if (n := _amount(m)) and _a_total(text, m)}
-    return found.pop() if len(found) == 1 else None
+    if len({(c.number, c.yearly) for c in found}) != 1:
+        return None
+    return max(found, key=lambda c: len(c.said))  # the one that kept how it was said
+
+
+def _said(match: re.Match, per: re.Match | str) -> str:
+    """How a count that is not one exact number was put: "3–5 per termin", "ett tiotal"."""
+    if match["about"]:
+        said = f"ett {match['about'].lower()}tal"
+    elif match["most"]:
+        low, high = match["n"], match["most"]
+        said = f"{low}–{high}" if low.isdigit() and high.isdigit() else f"{low} till {high}"
+    else:
+        return ""
+    if not isinstance(per, str):
+        per = f"per {_part_of_year(per)}"
+    return f"{said} {per}".strip()
 
 
 # Every one of some things, before a count per year or term: the count is per thing
@@ -224,25 +251,35 @@ def _a_total(text: str, match: re.Match) -> bool:
 
 def _times_a_year(match: re.Match) -> int:
     """4 for "per kvartal", 12 for "i månaden", 2 for "per termin" (text_patterns._PER_PART)."""
+    return PER_PART_OF_YEAR[_part_of_year(match)]
+
+
+def _part_of_year(match: re.Match) -> str:
+    """"månad" for "i månaden" (text_patterns._PER_PART)."""
     unit = match["unit"].lower()
-    return next(n for stem, n in PER_PART_OF_YEAR.items() if unit.startswith(stem))
+    return next(stem for stem in PER_PART_OF_YEAR if unit.startswith(stem))
 
 
 def target_in(text: str, years: int | None = 1) -> tuple[int | None, str]:
     """The number of occasions a commitment promises over its period of `years` years, and a
     note on how it was counted (named_count): "minst 30 kontroller per år" over two years →
-    (60, "30 per år under periodens två år"); a yearly count not when the period is unknown
-    (`years` None)."""
+    (60, "30 per år under periodens två år"); "3–5 trygghetsvandringar" → (3, "Det lägsta
+    antalet i löftets 3–5"); a yearly count not when the period is unknown (`years` None)."""
     named = named_count(text)
-    if named is None:
+    if named is None or (named.yearly and years is None):
         return None, ""
-    number, yearly = named
-    if not yearly:
-        return number, ""
-    if years is None:
-        return None, ""
-    spoken = {2: "två", 3: "tre"}.get(years, str(years))  # a promise runs one to three years
-    return number * years, (f"{number} per år under periodens {spoken} år" if years > 1 else "")
+    note = ""
+    if named.yearly and years and years > 1:
+        spoken = {2: "två", 3: "tre"}.get(years, str(years))  # a promise runs one to three years
+        note = f"{named.number} per år under periodens {spoken} år"
+    if named.said.startswith("ett "):
+        about, _, per = named.said.partition(" per ")
+        counted = f"{ABOUT_WORDS[about.split()[1].removesuffix('tal')]}{' per ' if per else ''}{per}"
+        how = f"löftets {named.said} räknat som {counted}"
+    else:
+        how = f"det lägsta antalet i löftets {named.said}" if named.said else ""
+    note = f"{note}, {how}" if note and how else note or how[:1].upper() + how[1:]
+    return named.number * (years if named.yearly and years else 1), note
 
 
 def target_for_period(text: str, target: int | None, note: str, years: int | None,
@@ -270,7 +307,10 @@ def count_in_cell(column: str, cell: str) -> int | None:
 
 
 def _amount(match: re.Match) -> int | None:
-    """The number of an _AMOUNT match ("fyra" → 4); None for a year ("2025")."""
+    """The number of an _AMOUNT match ("fyra" → 4, "3–5" → 3, "ett tiotal" → 10); None for a
+    year ("2025", "2025–2026")."""
+    if match["about"]:
+        return ABOUT_WORDS[match["about"].lower()]
     word = match["n"].lower()
     number = int(word) if word.isdigit() else NUMBER_WORDS[word]
     return None if len(word) == 4 and 1900 <= number <= 2100 else number
