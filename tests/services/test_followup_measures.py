@@ -75,6 +75,30 @@ def test_each_type_says_its_own_measures_places_and_period(session, make_municip
     assert "timmar i området" not in text.lower()  # "total": "none" keeps it out
 
 
+def test_one_listed_value_is_said_under_the_measures_own_label(session, make_municipality,
+                                                               make_user):
+    """"Teman: Belysning och Trafik" for several; "Tema: Belysning", not "Teman:", for one."""
+    town = make_municipality("Grästorp")
+    officer = make_user(Role.OFFICER, town, organisation=Organisation.POLISEN)
+    promise = make_promise(town, year=2023)
+    police = make_commitment(promise, Party.POLISEN, "Polisen lovar att vandra.")
+    walk = ActivityType(key="fu_vandring_ett", name_sv="Trygghetsvandring",
+                        measures=WALK_MEASURES, noun_singular="trygghetsvandring",
+                        noun_plural="trygghetsvandringar")
+    db.session.add(walk)
+    db.session.flush()
+    walks = make_activity(police, walk, title="Vandring")
+    db.session.add_all(LogEntry(activity_id=walks.id, occurred_on=day, author_id=officer.id,
+                                measures={"deltagare": 4, "tema": "Belysning"})
+                       for day in (date(2023, 6, 1), date(2023, 8, 1)))
+    db.session.flush()
+
+    text = _body(compile_followup(promise.id, 2023, today=date(2024, 3, 1)), police)
+
+    assert "Tema: Belysning." in text, text
+    assert "Teman:" not in text
+
+
 def test_the_work_follows_who_logged_it_not_the_commitments_party(session, make_municipality,
                                                                   make_user):
     town = make_municipality("Tibro")

@@ -133,7 +133,9 @@ def _type_work(kind: ActivityType, by_org: dict[str, tuple], values, cid: int, p
                 text = prose.quoted_list(listed[:MAX_LISTED])
                 if len(listed) > MAX_LISTED:
                     text += f" med flera ({prose.number(len(listed))} olika)"
-                result.lists.append((measure.get("list_label") or label, text))
+                # "Ämnen: …" for several values; one is said under the measure's own "Ämne"
+                result.lists.append(((measure.get("list_label") if len(listed) > 1 else None)
+                                     or label, text))
         elif key in sums:
             total, entries = sums[key]
             _number_measure(measure, label, total, int(entries), result)
