@@ -309,6 +309,8 @@ def test_docx_columns_fit_their_longest_word(published_docx):
         longest = max(map(len, cell.text.split()))
         assert cell.width >= Cm(longest * 0.2), cell.text
     assert sum(cell.width for cell in header) <= Cm(17.01)
+    # the table's grid says the same widths (LibreOffice lays a fixed table out by its grid)
+    assert [column.width for column in table.columns] == [cell.width for cell in header]
 
 
 def test_docx_converts_markdown_formatting_lists_and_links(published_docx):

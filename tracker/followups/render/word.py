@@ -78,6 +78,8 @@ class WordWriter:
         table.autofit = False
         widths = column_widths([["".join(piece.text for piece in cell) for cell in row]
                                 for row in rows], width)
+        for column, column_width in zip(table.columns, widths):
+            column.width = column_width  # the grid: what LibreOffice lays a fixed table out by
         for row_index, (row, cells) in enumerate(zip(table.rows, rows)):
             is_header = row_index < header_rows
             if is_header:  # no API to repeat a header row (python-openxml/python-docx#322)
@@ -101,7 +103,8 @@ class WordWriter:
 
 
 TEXT_WIDTH_CM = 17.0   # A4 less 2 cm margins (export._page_setup)
-CM_PER_CHARACTER = 0.21  # 10–11 pt text, with the cell's padding spread over a word
+CM_PER_CHARACTER = 0.24  # 11 pt text, bold in a header, in a substitute font too (DejaVu)
+CELL_PADDING_CM = 0.5    # 0.19 cm on either side, and the borders
 
 
 def column_widths(texts: list[list[str]], columns: int) -> list:
@@ -113,7 +116,7 @@ def column_widths(texts: list[list[str]], columns: int) -> list:
         for index, text in enumerate(row[:columns]):
             longest_word[index] = max([longest_word[index], *map(len, text.split())])
             longest_text[index] = max(longest_text[index], len(text))
-    minimum = [max(1.4, (word + 1) * CM_PER_CHARACTER) for word in longest_word]
+    minimum = [max(1.4, word * CM_PER_CHARACTER + CELL_PADDING_CM) for word in longest_word]
     spare = max(0.0, TEXT_WIDTH_CM - sum(minimum))
     wanted = [max(0.0, (text + 1) * CM_PER_CHARACTER - low)
               for text, low in zip(longest_text, minimum)]
