@@ -21,7 +21,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from tracker.followups.render import export as report_export
-from tracker.followups.render.charts import months_chart_svg, months_table
+from tracker.followups.render.charts import months_chart, months_chart_svg, months_table
 from tracker.followups.report import (
     IndicatorLine,
     MonthSeries,
@@ -392,6 +392,25 @@ def test_chart_is_accessible_svg_with_a_bar_per_month_and_series():
     assert [len(g.findall(f"{SVG}rect")) for g in series] == [12, 12]
     legend = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "forklaring"]
     assert legend == ["Drogförebyggande arbete", HOSTILE]
+
+
+def test_the_charts_picture_has_its_value_axis_title_beside_the_axis():
+    """The Word file's PNG chart names its value axis as the SVG does ("Antal tillfällen",
+    upright along the axis), so a printed chart says what its numbers count."""
+    from PIL import Image
+
+    from tracker.followups.render.charts import LEFT, PNG_SCALE, TOP
+
+    chart = months_chart(PUBLISHED)
+    image = Image.open(BytesIO(chart.png())).convert("L")
+    strip = image.crop((0, TOP * PNG_SCALE, (LEFT - 32) * PNG_SCALE,
+                        (TOP + chart.plot_height) * PNG_SCALE))
+    dark = [(x, y) for x in range(strip.width) for y in range(strip.height)
+            if strip.getpixel((x, y)) < 128]
+    assert dark, "no axis title left of the tick labels"
+    height = max(y for _x, y in dark) - min(y for _x, y in dark)
+    width = max(x for x, _y in dark) - min(x for x, _y in dark)
+    assert height > 3 * width  # written along the axis, not across it
 
 
 def test_chart_without_logged_occasions_still_says_so():
