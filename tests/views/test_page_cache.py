@@ -288,7 +288,7 @@ def test_the_log_forms_kept_places_follow_an_added_renamed_or_removed_place(clie
     assert _place_options(client, activity) == {str(torget.id): "Torget"}
     refused = client.post(f"/aktiviteter/{activity.id}/logga", data={
         "occurred_on": local_today().isoformat(), "place_id": str(removed_id)})
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Välj en plats i kommunen." in refused.get_data(as_text=True)
 
 

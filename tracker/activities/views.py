@@ -345,7 +345,7 @@ def log(activity_id: int):
                            measure_fields=[f"m_{s['key']}" for s in specs],
                            has_place_measure=any(s["kind"] == "place" for s in specs),
                            one_duration=log_fields.hours_measure(specs) is not None,
-                           needs_confirm=needs_confirm)
+                           needs_confirm=needs_confirm), 422 if request.method == "POST" else 200
 
 
 def _prefill(form, activity: Activity) -> None:

@@ -166,7 +166,9 @@
       await drop("outbox", entry.key);
       return "sent";
     }
-    if (answer.status === 200 && pathOf(answer.url) === pathOf(entry.url)) {
+    // Refused: the form again with its messages (422; 200 from a server before that)
+    if ((answer.status === 422 || answer.status === 200) &&
+        pathOf(answer.url) === pathOf(entry.url)) {
       await mark(entry, "refused", errorMessages(await answer.text()));
       return "refused";
     }
