@@ -131,7 +131,12 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
             ("Kommunen ordnar 3–5 föräldramöten.", CommitmentKind.PRESTATION,
              [date(2025, 9, 1)] * 2 + [date(2026, 9, 1)] * 2),
             ("Polisen genomför ett tiotal fotpatruller per år.", CommitmentKind.PRESTATION,
-             [date(2025, 6, 1)] * 12 + [date(2026, 6, 1)] * 8)):
+             [date(2025, 6, 1)] * 12 + [date(2026, 6, 1)] * 8),
+            # a number that is no target: work done does not show it met
+            ("Polisen genomför 2 extra patruller fredag och lördag natt.",
+             CommitmentKind.PRESTATION, [date(2025, 6, 6)] * 3),
+            ("Polisen genomför minst 40 patrulleringar under kvällar och helger.",
+             CommitmentKind.PRESTATION, [date(2025, 6, 6)] * 25)):
         commitment = add_commitment(promise, _coordinator(session, promise),
                                     CommitmentInput(Party.KOMMUNEN, text, None, None, ""))
         commitment.kind = wanted
@@ -162,6 +167,13 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
             Verdict.PARTLY.value, "Löftet anger ett tiotal per år, räknat som 10 per år. "
             "Genomförda tillfällen: 12 under 2025 och 8 under 2026; under 2026 blev det färre "
             "än 10."),
+        "Polisen genomför 2 extra patruller fredag och lördag natt.": (
+            Verdict.CANNOT_ASSESS.value, "3 genomförda tillfällen under 2025–2026. Löftet "
+            "nämner ”2 extra patruller fredag och lördag natt” men inte som ett antal för "
+            "perioden, så det går inte att räkna fram om det har nåtts."),
+        "Polisen genomför minst 40 patrulleringar under kvällar och helger.": (
+            Verdict.PARTLY.value,
+            "25 av de 40 tillfällen som löftet anger har genomförts under 2025–2026."),
     }
     # the year before the end: the period runs, and the first year reached its 30
     running = compile_followup(promise.id, 2025, today=date(2025, 12, 1)).verdicts

@@ -561,6 +561,9 @@ def test_a_commitment_given_as_lines_of_field_and_value():
     ("Under 2025 synas mer i centrum.", None),          # a year
     ("Genomföra 20 kontroller och 5 vandringar.", None),  # two numbers: which?
     ("Genomföra 2 extra patruller fredag och lördag natt.", None),  # on given days: a rate
+    # a least or a total on given days is a total: when, not how often
+    ("Genomföra minst 40 patrulleringar i centrum under kvällar och helger.", 40),
+    ("Genomföra totalt 12 trafikkontroller på vardagar.", 12),
     ("Vara 3 fältassistenter ute på helgerna.", None),
     ("Genomföra 10 kontroller på fredagskvällar.", None),
     ("Ordna fyra trygghetsvandringar, varav en på en lördag.", 4),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from tracker.followups import prose
 from tracker.models import Commitment, CommitmentKind, Verdict, VerdictReason
 from tracker.models.promise import word_for_every, year_span
-from tracker.services.promises.text_sentences import named_count
+from tracker.services.promises.text_sentences import named_count, unread_count
 
 
 def assess(commitment: Commitment, work, links, series: dict, year: int, running: bool, *,
@@ -61,6 +61,12 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
                                                               work.target_sum.get(cid))):
         return _result(Verdict.CANNOT_ASSESS, "every_no_target", occasions=occasions, year=span,
                        word=word, auto=(VerdictReason.OTHER, "inget antal att nå"))
+    if verdict is Verdict.FULFILLED and not work.target_sum.get(cid) \
+            and (unread := unread_count(commitment.text)):
+        # "2 extra patruller fredag och lördag natt": a number the text names but that is no
+        # target for the period; any number of occasions would not show it met
+        return _result(Verdict.CANNOT_ASSESS, "count_unread", occasions=occasions, year=span,
+                       said=unread, auto=(VerdictReason.OTHER, "antalet i löftet är inget mål"))
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running",
             Verdict.NOT_STARTED: "nothing_yet"}.get(verdict, "nothing")
     return _result(verdict, case, occasions=occasions, year=span)

@@ -191,10 +191,11 @@ _NAMING_NUMBER = re.compile(r"(?:^|\W)(?:årskurs|åk|klass|vecka|v|nr|nummer|ka
 _RATE = re.compile(r"(?:(?:per|varje|varannan|i varje) \w|(?:i|om|under en) "
                    r"(?:veckan?|månaden?|dygnet|termin(?:en)?|halvåret|kvartalet|helgen)\b|"
                    r"/ ?(?:vecka|veckan|månad(?:en)?|dag(?:en)?|dygn|termin(?:en)?|"
-                   r"kvartal(?:et)?|helg(?:en)?)\b|"
-                   # on given days: "2 extra patruller fredag och lördag natt", "på helgerna"
-                   r"\b(?:mån|tis|ons|tors|fre|lör|sön)dag(?:ar(?:na)?|s\w+)?\b|"
-                   r"\b(?:helger(?:na)?|helgnätter(?:na)?|vardagar(?:na)?)\b)", re.I)
+                   r"kvartal(?:et)?|helg(?:en)?)\b)", re.I)
+# On given days: "2 extra patruller fredag och lördag natt", "på helgerna" (a rate), unless the
+# count is said to be a least or a total: "minst 40 patrulleringar under kvällar och helger"
+_ON_DAYS = re.compile(r"\b(?:mån|tis|ons|tors|fre|lör|sön)dag(?:ar(?:na)?|s\w+)?\b|"
+                      r"\b(?:helger(?:na)?|helgnätter(?:na)?|vardagar(?:na)?)\b", re.I)
 # A count per year: over a longer period, the target is the count for each of its years
 # ("i år" is this year: a total)
 _YEARLY = re.compile(r"(?:\b(?:per|varje) (?:år|kalenderår)\b|\b(?:om|i) året\b|\bårligen\b|"

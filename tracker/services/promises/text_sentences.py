@@ -27,6 +27,7 @@ from tracker.services.promises.text_patterns import (
     _NAMING_NUMBER,
     _NOT_A_VERB,
     _NOT_COUNTED,
+    _ON_DAYS,
     _PART_OF_YEAR,
     _PARTY,
     _PARTY_HEADING,
@@ -189,13 +190,23 @@ class Count(NamedTuple):
     said: str = ""
 
 
-def named_count(text: str) -> Count | None:
-    """The one number of occasions a commitment's text names, and whether it is per year:
-    "genomföra minst fyra trygghetsvandringar" → 4; "minst 30 kontroller per år" → 30 per
-    year; "3–5 trygghetsvandringar" → 3 (the least promised). None when it names none or
-    several. Not a year, a unit ("20 procent"), a number that names something ("årskurs 8") or
-    another rate ("två kvällar i veckan"); "en"/"ett" only after "minst"."""
-    found = set()
+def unread_count(text: str) -> str | None:
+    """A number of things the text names that named_count could not take as the commitment's
+    target ("2 extra patruller fredag och lördag natt", "20 kontroller och 5 vandringar"):
+    a count that is there but could not be read, so any number of occasions cannot be said to
+    meet it. None when the text names no count, or one that named_count reads."""
+    if named_count(text) is not None:
+        return None
+    match = next(_counts(text), None)
+    if match is None:
+        return None
+    clause = _CLAUSE_END.split(text[match.start():], maxsplit=1)[0].split()
+    return " ".join(clause[:8]) + (" …" if len(clause) > 8 else "")
+
+
+def _counts(text: str):
+    """The "N things" of a text that count something: not a year, a unit ("20 procent"), a
+    number that names ("årskurs 8"), nor "en"/"ett" as an article."""
     for match in _COUNT.finditer(text):
         number = _amount(match)
         if (number is None or _NOT_COUNTED.match(match["noun"])
@@ -203,6 +214,18 @@ def named_count(text: str) -> Count | None:
                 or (number == 1 and not match["least"] and not match["most"]
                     and not match["n"].isdigit())):
             continue
+        yield match
+
+
+def named_count(text: str) -> Count | None:
+    """The one number of occasions a commitment's text names, and whether it is per year:
+    "genomföra minst fyra trygghetsvandringar" → 4; "minst 30 kontroller per år" → 30 per
+    year; "3–5 trygghetsvandringar" → 3 (the least promised). None when it names none or
+    several. Not a year, a unit ("20 procent"), a number that names something ("årskurs 8") or
+    another rate ("två kvällar i veckan"); "en"/"ett" only after "minst"."""
+    found = set()
+    for match in _counts(text):
+        number = _amount(match) or 0
         clause = _CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
         yearly = bool(_YEARLY.search(clause))
         part = _PART_OF_YEAR.search(clause)
@@ -211,7 +234,8 @@ def named_count(text: str) -> Count | None:
         if part and not yearly:  # "3 nattvandringar per termin": 6 a year
             found.add(Count(number * _times_a_year(part), True, _said(match, part)))
             continue
-        if _RATE.search(clause) and not yearly:
+        if not yearly and (_RATE.search(clause)
+                           or (_ON_DAYS.search(clause) and not match["least"])):
             continue
         found.add(Count(number, yearly, _said(match, "per år" if yearly else "")))
     found |= {Count(n, True, _said(m, "per år")) for m in _COUNT_PER_YEAR.finditer(text)
