@@ -111,6 +111,20 @@ def test_together_with_a_partner_who_is_not_the_other_party_is_one_party_s_promi
     assert party_in("tillsammans") == "tillsammans"
 
 
+@pytest.mark.parametrize("text", [
+    "minska andelen invånare som känner sig otrygga i centrum på kvällen.",
+    "Öka andelen elever som känner sig trygga i skolan.",
+    "Andelen invånare som oroar sig för inbrott i bostaden ska minska.",
+    "Minska otryggheten vid resecentrum.",
+])
+def test_a_share_or_a_feeling_to_change_is_an_effect_whichever_the_word_order(text):
+    """"minska andelen …" is judged by its measures, as "andelen … ska minska" is; a way of
+    working would be judged by occasions logged under it."""
+    from tracker.models.promise import suggest_kind
+
+    assert suggest_kind(text).value == "effekt"
+
+
 @pytest.mark.parametrize("text, kind", [
     ("Kommunen genomför två trygghetsvandringar i centrum.", "prestation"),
     ("Polisen ska besöka skolorna i Götene.", "prestation"),

@@ -46,8 +46,11 @@ _EFFECT = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"\b(ska|skall|kommer att)\s+(vara|bli|känna|uppleva|öka|minska|sjunka)\b",
     r"\b(öka|höja|stärka)\w*\s+(den\s+)?(upplevda\s+)?trygghet",
     r"\btrygghet\w*\s+(ska|skall)\s+(öka|stärkas)",
-    r"\bminska\w*\s+(\w+\s+){0,3}(brott|otrygghet|oro|skadegörelse|narkotika|droger|våld|"
+    r"\bminska\w*\s+(\w+\s+){0,3}(brott|otrygg|oro|skadegörelse|narkotika|droger|våld|"
     r"missbruk|olyckor)",
+    # "minska andelen invånare som …", "öka andelen elever som …": a share is a state
+    r"\b(minska|sänka|öka|höja)\w*\s+(\w+\s+){0,2}andel(en)?\b",
+    r"\bkänner sig (o)?trygg",
     r"\bkänna sig trygg",
     r"\bdrogfri",
     r"\bfärre\b",
