@@ -618,7 +618,10 @@ def test_demo_lidkoping_2023_reads_like_the_published_follow_up(session, demo_20
     assert ("- Projektet Drogfria platser – De la Gardieskolan, 10 maj 2023: Ett bra projekt "
             "som har gagnat samverkan" in text)
     assert "Syns det någon effekt på brott och trygghet?" in followup.sections["effekt"]["title"]
-    assert "Inga aktiviteter har registrerats för löftet under 2023." in text
+    # the effect "Invånarna … skall känna sig trygga": its measures, not its own occasions
+    assert ("Löftet gäller ett läge i samhället och följs upp med mått, inte med egna "
+            "genomförda tillfällen.") in text
+    assert "Inga aktiviteter har registrerats för löftet under 2023." not in text
     assert set(followup.verdicts) == {str(c) for c in session.scalars(
         sa.select(Commitment.id).where(Commitment.promise_id == promise.id))}
 

@@ -148,7 +148,13 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
                         for day in days)
         added[text] = commitment
     session.flush()
-    verdicts = compile_followup(promise.id, 2026, today=date(2027, 2, 1)).verdicts
+    compiled = compile_followup(promise.id, 2026, today=date(2027, 2, 1))
+    verdicts = compiled.verdicts
+    # used in the period's first year only: the last year's text says when it was used
+    est = added["Kommunen fortsätter att samverka i EST-gruppen."]
+    assert compiled.sections[f"lofte-{est.id}"]["generated"] == (
+        "Under 2026 har inga genomförda tillfällen registrerats för löftet. Genomförda "
+        "tillfällen tidigare under perioden: 1 under 2025.")
     found = {text: (verdicts[str(c.id)]["suggested"], verdicts[str(c.id)]["reason"])
              for text, c in added.items()}
     assert found == {

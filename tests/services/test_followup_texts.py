@@ -63,6 +63,17 @@ CASES = {
         cancelled=[("Temakväll för vårdnadshavare", "Flyttas till 2024.")], year=2023))),
     "commitment_without_work": ("commitment.md.j2", dict(work=prose.CommitmentWork(
         activity_count=1, types=[], places=[], notes=[], cancelled=[], year=2023))),
+    # the work was done earlier in the period: said, not "nothing registered" alone
+    "commitment_done_earlier": ("commitment.md.j2", dict(work=prose.CommitmentWork(
+        activity_count=1, types=[], places=[], notes=[], cancelled=[], year=2025,
+        earlier=[(2024, 5)]))),
+    # an effect is followed up by its measures, not by occasions of its own
+    "commitment_effect": ("commitment.md.j2", dict(work=prose.CommitmentWork(
+        activity_count=0, types=[], places=[], notes=[], cancelled=[], year=2025,
+        is_effect=True))),
+    "verdict_count_unread": ("verdict.md.j2", dict(
+        case="count_unread", occasions=3, target=None, all_done=False, year="2024–2025",
+        lines=[], said="2 extra patruller fredag och lördag natt")),
     "verdict_target_missed": ("verdict.md.j2", dict(
         case="target_missed", occasions=33, target=40, all_done=True, year=2023, lines=[])),
     "verdict_no_indicator": ("verdict.md.j2", dict(

@@ -176,6 +176,9 @@ class CommitmentWork:
     notes: list[NoteLine]
     cancelled: list[tuple[str, str]]  # (activity title, why)
     year: int
+    earlier: list[tuple[int, int]] = field(default_factory=list)  # [(2024, 5)]: the period's
+    # earlier years with occasions
+    is_effect: bool = False  # a state to reach: shown by its measures, not by work under it
 
 
 @dataclass

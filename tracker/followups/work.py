@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tracker.followups import prose
-from tracker.models import ActivityType, MeasureKind, Promise
+from tracker.models import ActivityType, CommitmentKind, MeasureKind, Promise
 
 ACTORS = (("polisen", "Polisen"), ("kommunen", "kommunen"))
 OTHERS = "övriga"
@@ -60,6 +60,9 @@ def commitment_work(promise: Promise, year: int, types: list[ActivityType], *, t
                    for day, title, note in notes.get(c.id, [])],
             cancelled=[(title, reason.strip()) for title, reason in cancelled.get(c.id, [])],
             year=year,
+            earlier=sorted((y, n) for y, n in period.get(c.id, (0, 0, {}))[2].items()
+                           if y < year and n),
+            is_effect=c.kind is CommitmentKind.EFFEKT,
         )
         work.occasions[c.id] = sum(-n for n, _name, _t in type_work)
         work.period_occasions[c.id], work.targeted[c.id], work.by_year[c.id] = period.get(
