@@ -251,7 +251,7 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     situation = sections["lagesbild"]["generated"]
     assert "|" not in situation  # the table is printed once, from the figures
     effect = sections["effekt"]["generated"]
-    assert "Oro att gå ut på kvällen: 18 % (2022) och 15 % (2023); riket 24 % (2023)." in effect
+    assert "Oro att gå ut på kvällen: 18\u00a0% (2022) och 15\u00a0% (2023); riket 24\u00a0% (2023)." in effect
     assert "förbättring" not in effect and "försämring" not in effect
     assert "Kommunen lovar att gå trygghetsvandringar. Mäts med: Oro att gå ut på kvällen." \
         in effect
@@ -364,7 +364,7 @@ def test_an_effect_is_judged_by_its_indicators_only(plan):
 
     better = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert better["suggested"] == Verdict.FULFILLED.value  # 18 % → 15 %, lower is better
-    assert ("Oro att gå ut på kvällen har minskat från 18 % (2022) till 15 % (2023), vilket är en "
+    assert ("Oro att gå ut på kvällen har minskat från 18\u00a0% (2022) till 15\u00a0% (2023), vilket är en "
             "förbättring.") in better["reason"]
     assert "säger lite" not in better["reason"]  # the survey caveat: once, under the effects
 
@@ -372,7 +372,7 @@ def test_an_effect_is_judged_by_its_indicators_only(plan):
     db.session.flush()
     missed = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert missed["suggested"] == Verdict.PARTLY.value  # improved, target not reached
-    assert "Målet är 10 %, och det är inte nått." in missed["reason"]
+    assert "Målet är 10\u00a0%, och det är inte nått." in missed["reason"]
 
     link.higher_is_better = True
     link.target_value = None
@@ -397,7 +397,7 @@ def test_an_effect_is_judged_over_the_promise_s_period_not_from_years_before(pla
 
     verdict = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert verdict["suggested"] == Verdict.NOT_FULFILLED.value
-    assert ("Oro att gå ut på kvällen har ökat från 12 % (2022) till 15 % (2023), vilket är en "
+    assert ("Oro att gå ut på kvällen har ökat från 12\u00a0% (2022) till 15\u00a0% (2023), vilket är en "
             "försämring.") in verdict["reason"]
 
     # A target that only a value from before the period meets is not met by the promise.
@@ -407,7 +407,7 @@ def test_an_effect_is_judged_over_the_promise_s_period_not_from_years_before(pla
     before = compile_followup(plan["promise"].id, 2023, today=AFTER).verdicts[council]
     assert before["suggested"] == Verdict.CANNOT_ASSESS.value
     assert before["auto_reason"]["code"] == "annat"  # the period is over
-    assert ("det senaste värdet, 12 % (2022), är från före löftets period" in before["reason"])
+    assert ("det senaste värdet, 12\u00a0% (2022), är från före löftets period" in before["reason"])
     assert "nått" not in before["reason"]
 
 
@@ -455,8 +455,8 @@ def test_an_effect_is_not_called_reached_or_missed_while_the_period_runs(plan):
 
     reached = compile_followup(plan["promise"].id, 2023, today=DURING).verdicts[council]
     assert reached["suggested"] == Verdict.ONGOING.value  # 15 % is under the target of 16 %
-    assert "har minskat från 18 % (2022) till 15 % (2023), vilket är en förbättring. Målet är " \
-           "16 %, och det är nått." in reached["reason"]
+    assert "har minskat från 18\u00a0% (2022) till 15\u00a0% (2023), vilket är en förbättring. Målet är " \
+           "16\u00a0%, och det är nått." in reached["reason"]
     link.higher_is_better, link.target_value = True, None
     db.session.flush()
     worse = compile_followup(plan["promise"].id, 2023, today=DURING).verdicts[council]
@@ -856,6 +856,20 @@ def test_a_signatory_is_named_without_brackets_in_brackets(person, said):
     assert _signatory(person) == said
 
 
+def test_the_signatories_are_said_one_way_in_one_sentence():
+    """One named title first (with a political party) and the others after their name read as
+    two styles in one sentence."""
+    from tracker.followups.compiler import _signatories
+
+    assert _signatories([{"name": "Anna Jönsson", "title": "Kommunstyrelsens ordförande (S)"},
+                         {"name": "Peter Nilsson", "title": "Lokalpolisområdeschef"},
+                         {"name": "", "title": "Kommunpolis"}]) == [
+        "kommunstyrelsens ordförande Anna Jönsson (S)", "lokalpolisområdeschef Peter Nilsson"]
+    assert _signatories([{"name": "Eva Ek", "title": "Kommunstyrelsens ordförande"},
+                         {"name": "Per Berg", "title": "Lokalpolisområdeschef"}]) == [
+        "Eva Ek (kommunstyrelsens ordförande)", "Per Berg (lokalpolisområdeschef)"]
+
+
 @pytest.mark.parametrize("before, after, verdict, unchanged", [
     (20, 19.6, Verdict.NOT_FULFILLED, True),   # 2 %: within a survey's margin of error
     (20, 20.5, Verdict.NOT_FULFILLED, True),
@@ -890,7 +904,7 @@ def test_older_values_alone_are_pointed_to_not_denied_and_not_called_a_developme
                                 "De senaste värdena som finns står under rubriken om effekt")
     effect = sections["effekt"]["generated"]
     assert effect.startswith("Så här ser måtten ut fram till och med 2023:")
-    assert "17 % (2020). Måttet finns bara för ett år." in effect
+    assert "17\u00a0% (2020). Måttet finns bara för ett år." in effect
 
 
 def test_a_total_of_one_is_said_in_the_singular_where_the_type_gives_it(plan):

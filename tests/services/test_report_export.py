@@ -346,7 +346,7 @@ def test_docx_indicator_and_month_tables_hold_swedish_numbers(published_docx):
     assert rows == [
         ["Indikator", "2023", "2022", "Riket 2023", "Källa"],
         ["Anmälda brott", "1\u00a0234 st", "1\u00a0180 st", "–", "Polisen"],
-        ["Andel som känner sig otrygga", "12,5 %", "14 %", "16,1 %", "NTU"],
+        ["Andel som känner sig otrygga", "12,5\u00a0%", "14\u00a0%", "16,1\u00a0%", "NTU"],
     ]
     months = [[cell.text for cell in row.cells]
               for row in _table_with_header(published_docx, "Månad").rows]

@@ -436,8 +436,8 @@ def test_the_assessment_page_links_an_indicator_and_the_verdict_follows_it(clien
     assert _post_button(client, followup.id, "sammanstall").status_code == 302
     verdict = _reload(followup.id).verdicts[str(commitment.id)]
     assert verdict["kind"] == "effekt" and verdict["suggested"] == "uppfyllt"
-    assert ("Oro i centrum har minskat från 20 % (2021) till 14 % (2023), vilket är en "
-            "förbättring. Målet är 15 %, och det är nått.") in verdict["reason"]
+    assert ("Oro i centrum har minskat från 20\u00a0% (2021) till 14\u00a0% (2023), vilket är en "
+            "förbättring. Målet är 15\u00a0%, och det är nått.") in verdict["reason"]
     assert "Mäts med: Oro i centrum." in _reload(followup.id).sections["effekt"]["generated"]
 
     # A form opened before a change of the links alone is stale: a second coordinator's

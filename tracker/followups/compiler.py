@@ -161,17 +161,31 @@ def _by_party(commitments) -> list[str]:
     return said
 
 
-def _signatory(person: dict) -> str:
+_PARTY_AFTER = re.compile(r"(?P<title>.+?) \((?P<party>[A-ZÅÄÖ]{1,4})\)")
+
+
+def _signatories(people: list[dict]) -> list[str]:
+    """The signatories said one way: when one of them is named title first (a political
+    party goes with the name), so are the others: "kommunstyrelsens ordförande Anna Ek (S) och
+    lokalpolisområdeschef Per Berg", not "… och Per Berg (lokalpolisområdeschef)"."""
+    people = [p for p in people if p.get("name")]
+    title_first = any(_PARTY_AFTER.fullmatch((p.get("title") or "").strip()) for p in people)
+    return [_signatory(p, title_first=title_first) for p in people]
+
+
+def _signatory(person: dict, *, title_first: bool = False) -> str:
     """"Anna Ek (kommunstyrelsens ordförande)"; never brackets in brackets: a political party
     goes with the name, after the title ("kommunstyrelsens ordförande Bertil Jonsson (M)"),
     another bracket after a comma."""
     name, title = person["name"], prose.lower_first((person.get("title") or "").strip())
     if not title:
         return name
-    party = re.fullmatch(r"(?P<title>.+?) \((?P<party>[A-ZÅÄÖ]{1,4})\)", title)
+    party = _PARTY_AFTER.fullmatch(title)
     if party:
         return f"{party['title']} {name} ({party['party']})"
-    return f"{name}, {title}" if "(" in title else f"{name} ({title})"
+    if "(" in title:
+        return f"{name}, {title}"
+    return f"{title} {name}" if title_first else f"{name} ({title})"
 
 
 def _compile(promise: Promise, year: int, running: bool,
@@ -193,7 +207,7 @@ def _compile(promise: Promise, year: int, running: bool,
             sources=_sources_untold(promise.sources or [], promise.sources_note),
             sources_note=_unless_told(promise.sources_note, promise.problem_picture),
             signed_on=promise.signed_on,
-            signatories=[_signatory(s) for s in promise.signatories or [] if s.get("name")],
+            signatories=_signatories(promise.signatories or []),
             agreement_url=promise.agreement_url,
             problem_picture=(promise.problem_picture or "").strip(),
             commitment_count=len(commitments), by_party=_by_party(commitments),

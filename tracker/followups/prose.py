@@ -207,7 +207,7 @@ def indicator_value(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "procent":
-        return f"{number(value)} %"
+        return f"{number(value)}\u00a0%"  # "24 %" never broken over two lines
     if unit in ("", "antal"):
         return number(value)
     return f"{number(value)} {unit}"
