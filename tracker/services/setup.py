@@ -113,17 +113,10 @@ def save_municipality(actor: User, municipality: Municipality | None,
     official = (data.official_name or "").strip() or official_name_for(name)
     if len(official) > OFFICIAL_NAME_MAX:
         errors["official_name"] = too_long(_("Det officiella namnet"), OFFICIAL_NAME_MAX)
-    slug = (data.slug or "").strip().lower() or slugify(name)
-    if not SLUG.match(slug) or len(slug) > NAME_MAX:
-        errors["slug"] = _("Adressen får bara innehålla a–z, siffror och bindestreck, "
-                           "t.ex. lidkoping.")
-    elif slug in _public_page_words():
-        errors["slug"] = _("Adressen %(slug)s är namnet på en sida på den offentliga webbplatsen. "
-                           "Välj en annan, t.ex. kommunens namn.", slug=slug)
-    else:
-        clash = db.session.scalar(sa.select(Municipality.id).where(Municipality.slug == slug))
-        if clash is not None and (municipality is None or clash != municipality.id):
-            errors["slug"] = _("Adressen används redan av en annan kommun.")
+    typed_slug = (data.slug or "").strip().lower()
+    slug = typed_slug or slugify(name)
+    if typed_slug or "name" not in errors:  # else the name's error is the one to fix
+        _check_slug(slug, bool(typed_slug), municipality, errors)
     same_name = db.session.scalar(sa.select(Municipality.id).where(Municipality.name == name))
     if name and same_name is not None and (municipality is None or same_name != municipality.id):
         errors.setdefault("name", _("Det finns redan en kommun som heter %(name)s.", name=name))
@@ -143,6 +136,24 @@ def save_municipality(actor: User, municipality: Municipality | None,
     municipality.is_public = bool(data.is_public)
     db.session.flush()
     return municipality
+
+
+def _check_slug(slug: str, typed: bool, municipality: Municipality | None,
+                errors: dict) -> None:
+    """The public address: well-formed, no public page's word, no other municipality's.
+    `typed`: the admin wrote it; else it was made from the name, and the message says so."""
+    if not SLUG.match(slug) or len(slug) > NAME_MAX:
+        errors["slug"] = (_("Adressen får bara innehålla a–z, siffror och bindestreck, "
+                            "t.ex. lidkoping.") if typed else
+                          _("Namnet ger ingen adress. Skriv en med a–z, siffror och "
+                            "bindestreck, t.ex. lidkoping."))
+    elif slug in _public_page_words():
+        errors["slug"] = _("Adressen %(slug)s är namnet på en sida på den offentliga webbplatsen. "
+                           "Välj en annan, t.ex. kommunens namn.", slug=slug)
+    else:
+        clash = db.session.scalar(sa.select(Municipality.id).where(Municipality.slug == slug))
+        if clash is not None and (municipality is None or clash != municipality.id):
+            errors["slug"] = _("Adressen används redan av en annan kommun.")
 
 
 def _public_page_words() -> set[str]:
