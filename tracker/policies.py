@@ -113,11 +113,16 @@ def is_owner_or_assignee(user, activity) -> bool:
         activity_assignee.c.user_id == user.id))))
 
 
+def is_concluded(promise) -> bool:
+    """A promise whose period is over takes no new activities and no changes to its text."""
+    return promise.status == PromiseStatus.CONCLUDED
+
+
 def can_create_activity(user, commitment) -> bool:
     """Coordinators anywhere in their municipality; officers under Polisen or Tillsammans;
     nobody under a concluded promise."""
     promise = db.session.get(Promise, commitment.promise_id)  # by key: loaded by the caller
-    if promise is None or promise.status == PromiseStatus.CONCLUDED:
+    if promise is None or is_concluded(promise):
         return False
     if can_edit(user, promise):
         return True
@@ -126,7 +131,7 @@ def can_create_activity(user, commitment) -> bool:
 
 def can_change_promise(user, promise) -> bool:
     """Editing a promise's details or importing into it: its coordinators, until it concludes."""
-    return can_edit(user, promise) and promise.status != PromiseStatus.CONCLUDED
+    return can_edit(user, promise) and not is_concluded(promise)
 
 
 def can_log_on(user, activity) -> bool:

@@ -303,12 +303,18 @@ def test_no_activity_can_be_planned_under_a_concluded_promise(client, world, ses
         login(client, world[who].email)
         page = client.get(f"/loften/{world['promise'].id}").get_data(as_text=True)
         assert "Planera aktivitet" not in page
-        assert client.get(url).status_code == 403
+        response = client.get(url, follow_redirects=True)
+        assert response.request.path == f"/loften/{world['promise'].id}"
+        assert "Medborgarlöftet är avslutat. Nya aktiviteter kan inte planeras under det." \
+            in response.get_data(as_text=True)
         response = client.post(url, data={
             "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
             "title": "Efter slutet", "owner_id": str(world[who].id)})
-        assert response.status_code == 403
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/loften/{world['promise'].id}"
         client.post("/logout")
+    login(client, world["stranger"].email)  # of another municipality: told nothing
+    assert client.get(url).status_code == 403
     assert session.scalar(sa.select(Activity).where(Activity.title == "Efter slutet")) is None
 
 

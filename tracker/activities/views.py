@@ -99,6 +99,9 @@ T = TypeVar("T")
 def create(commitment_id: int):
     commitment = load_or_404(Commitment, commitment_id)
     promise = db.session.get_one(Promise, commitment.promise_id)
+    if policies.is_concluded(promise) and policies.can_view(current_user, promise):
+        flash(activity_service.concluded_message(), "error")
+        return redirect(url_for("promises.show", promise_id=promise.id))
     require(policies.can_create_activity(current_user, commitment))
     form = NewActivityForm()
     if not policies.can_edit(current_user, promise):

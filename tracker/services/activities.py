@@ -17,7 +17,6 @@ from tracker.models import (
     Membership,
     Place,
     Promise,
-    PromiseStatus,
     User,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
@@ -150,6 +149,10 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
     return errors
 
 
+def concluded_message() -> str:
+    return _("Medborgarlöftet är avslutat. Nya aktiviteter kan inte planeras under det.")
+
+
 def save_activity(actor: User, data: ActivityInput, activity: Activity | None = None,
                   expected_version: int | None = None) -> Activity:
     """Create (activity=None) or update an activity; raises FieldErrors or StaleEdit."""
@@ -160,9 +163,8 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
     if activity is not None and promise.municipality_id != activity.municipality_id:
         raise FieldErrors({"commitment_id": _("Åtagandet hör till en annan kommun.")})
     moved = activity is None or activity.commitment_id != commitment.id
-    if moved and promise.status == PromiseStatus.CONCLUDED:
-        raise DomainError(_("Medborgarlöftet är avslutat. Nya aktiviteter kan inte planeras "
-                            "under det."), "commitment_id")
+    if moved and policies.is_concluded(promise):
+        raise DomainError(concluded_message(), "commitment_id")
     if activity is None and not policies.can_create_activity(actor, commitment):
         raise DomainError(_("Du får inte lägga till aktiviteter under det här åtagandet."))
     if activity is not None and not policies.can_edit(actor, activity):
