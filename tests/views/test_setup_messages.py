@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tests.conftest import login
 from tracker.extensions import db
-from tracker.models import Municipality
+from tracker.models import Municipality, User
 
 
 def test_a_blank_name_with_no_address_typed_is_only_a_name_error(client, make_user, area):
@@ -23,3 +23,30 @@ def test_a_blank_name_with_no_address_typed_is_only_a_name_error(client, make_us
         "name": "   ", "slug": "Lidköping", "police_area_id": area.id}).get_data(as_text=True)
     assert "Ange namn." in typed and "Adressen får bara innehålla a–z" in typed
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) == 0
+
+
+ACCENTED = "Anna.Åström@ostragoinge.se"
+CANNOT_REACH = "Skriv e-postadressen med a–z, utan å, ä och ö"
+
+
+def test_a_staff_address_with_a_letter_outside_a_to_z_is_refused_wherever_it_is_typed(
+        app, client, town):
+    """An invitation to it could never be delivered: the coordinator's and the admin's
+    invitation forms and the command line refuse it, saying how to write it, and keep nothing."""
+    login(client, town["coordinator"].email)
+    response = client.post(f"/kommuner/{town['m'].id}/medlemmar/bjud-in", data={
+        "email": ACCENTED, "name": "Anna Åström", "organisation": "kommunen", "role": "officer"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and CANNOT_REACH in page and 'value="Anna Åström"' in page
+    client.post("/logout")
+    login(client, town["admin"].email)
+    response = client.post("/admin/anvandare/bjud-in", data={
+        "email": ACCENTED, "name": "Anna Åström", "organisation": "kommunen",
+        "municipality_id": town["m"].id, "role": "officer"})
+    assert response.status_code == 422 and CANNOT_REACH in response.get_data(as_text=True)
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", ACCENTED, "--name", "Anna Åström"],
+        input="tre-ord-som-ingen-gissar\ntre-ord-som-ingen-gissar\n")
+    assert result.exit_code != 0 and CANNOT_REACH in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.email == ACCENTED.lower())) == 0

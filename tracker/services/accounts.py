@@ -1,6 +1,7 @@
 """Users, passwords, memberships and login with a lockout counted in the database."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from tracker.extensions import db
 from tracker.models import LoginAttempt, Membership, Municipality, Organisation, Role, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, passwords
+from tracker.services.limits import EMAIL_MAX
+from tracker.services.mail import not_sendable
 from tracker.translation import gettext as _
 
 # One entry per cost, hasher and dummy hash together: set in one assignment, so a thread never
@@ -42,8 +45,19 @@ def hash_password(password: str) -> str:
     return _hasher_and_dummy()[0].hash(password)
 
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """Why a staff member's (normalised) address cannot be an account's, or None. Invitations
+    and password links go there, so it must be one a mail can reach, as a resident's must."""
+    if not EMAIL.match(email) or len(email) > EMAIL_MAX:
+        return _("Ange en giltig e-postadress.")
+    return not_sendable(email)
 
 
 def user_by_email(email: str) -> User | None:
@@ -61,8 +75,8 @@ def create_user(
     is_demo: bool = False,
 ) -> User:
     email = normalise_email(email)
-    if "@" not in email:
-        raise DomainError(_("Ange en giltig e-postadress."), "email")
+    if (problem := email_problem(email)) is not None:
+        raise DomainError(problem, "email")
     if user_by_email(email) is not None:
         raise DomainError(_("Det finns redan en användare med den e-postadressen."), "email")
     passwords.check(password, context=password_context(email, name))

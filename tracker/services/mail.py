@@ -24,9 +24,9 @@ class MailServerUnreachable(MailError):
 
 
 def not_sendable(address: str) -> str | None:
-    """Why a resident's address cannot be written to, or None. An address with å, ä, ö or any
-    other letter outside a–z needs a mail server that speaks SMTPUTF8, and many do not: the
-    resident would be told a letter was sent that never leaves."""
+    """Why an address (a resident's or a staff member's) cannot be written to, or None. An
+    address with å, ä, ö or any other letter outside a–z needs a mail server that speaks
+    SMTPUTF8, and many do not: a letter would be said to be sent that never leaves."""
     if address and not address.isascii():
         return _("Skriv e-postadressen med a–z, utan å, ä och ö (som namn@exempel.se); alla "
                  "e-postservrar tar inte emot andra tecken.")

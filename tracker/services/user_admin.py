@@ -8,7 +8,6 @@ is stored only as a SHA-256 hash; a used, expired, replaced or unknown link gets
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,13 +20,12 @@ from tracker.extensions import db
 from tracker.models import Invitation, Membership, Municipality, Organisation, Role, User
 from tracker.models.base import utcnow
 from tracker.services import DomainError, FieldErrors, accounts, passwords, personal_data
-from tracker.services.limits import EMAIL_MAX, too_long
+from tracker.services.limits import too_long
 from tracker.translation import gettext as _
 
 INVITATION_HOURS = 72
 INVITATION = "invitation"  # Invitation.purpose of a first password's link
 NO_PASSWORD = ""  # an invited user who has not chosen a password: no login can match it
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NAME_MAX = 160  # a person's name, and their title
 
 
@@ -111,8 +109,8 @@ def _clean_person(email: str | None, name: str, title: str,
     name, title = (name or "").strip(), (title or "").strip()
     if email is not None:
         email = accounts.normalise_email(email)
-        if not EMAIL.match(email) or len(email) > EMAIL_MAX:
-            errors["email"] = _("Ange en giltig e-postadress.")
+        if (problem := accounts.email_problem(email)) is not None:
+            errors["email"] = problem
     if not name:
         errors["name"] = _("Ange namnet.")
     elif len(name) > NAME_MAX:
