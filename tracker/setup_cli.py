@@ -95,7 +95,10 @@ def create_indicator(name, unit, source, key, higher_is_better, national) -> Non
     click.echo(f"Indikatorn {indicator.name} har skapats (nyckel {indicator.key}).")
 
 
-def _deliver(user, token: str | None) -> None:
+def _deliver(user, token: str | None, kept_details: bool = False) -> None:
+    if kept_details:
+        click.echo(f"Det finns redan ett konto för {user.email}, med namnet {user.name}. "
+                   "Namn, titel och organisation har inte ändrats.")
     if token is None:
         click.echo(f"{user.email} hade redan ett konto och har fått rollen.")
         return
@@ -146,7 +149,7 @@ def invite(email, name, title, organisation, municipality, role, admin) -> None:
     except DomainError as error:
         _fail(error)
     db.session.commit()
-    _deliver(result.user, result.token)
+    _deliver(result.user, result.token, result.kept_details)
 
 
 @users.command("resend")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tests.conftest import login
 from tracker.extensions import db
-from tracker.models import Municipality, User
+from tracker.models import Membership, Municipality, User
 
 
 def test_a_blank_name_with_no_address_typed_is_only_a_name_error(client, make_user, area):
@@ -50,3 +50,24 @@ def test_a_staff_address_with_a_letter_outside_a_to_z_is_refused_wherever_it_is_
     assert result.exit_code != 0 and CANNOT_REACH in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
         User.email == ACCENTED.lower())) == 0
+
+
+def test_inviting_an_existing_address_with_other_details_says_they_were_kept(client, town):
+    """The role is added; the account's name and organisation stay, and the page says so."""
+    officer = town["officer"]
+    login(client, town["stranger"].email)  # Skara's coordinator invites Lidköping's officer
+    response = client.post(f"/kommuner/{town['other'].id}/medlemmar/bjud-in", data={
+        "email": officer.email.upper(), "name": "Helt Annat Namn", "organisation": "polisen",
+        "role": "viewer"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert (f"Det finns redan ett konto för {officer.email}, med namnet {officer.name}. "
+            "Rollen är tillagd; namn, titel och organisation ändras inte här.") in page
+    db.session.refresh(officer)
+    assert officer.name != "Helt Annat Namn"
+    assert set(db.session.scalars(sa.select(Membership.municipality_id).where(
+        Membership.user_id == officer.id))) == {town["m"].id, town["other"].id}
+    same = client.post(f"/kommuner/{town['other'].id}/medlemmar/bjud-in", data={
+        "email": town["viewer"].email, "name": town["viewer"].name,
+        "organisation": town["viewer"].organisation.value, "role": "viewer"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "hade redan ett konto och har fått rollen" in same and "ändras inte här" not in same

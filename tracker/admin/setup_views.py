@@ -188,7 +188,8 @@ def user_invite():
         else:
             db.session.commit()
             return deliver(result.user, result.token,
-                           url_for("admin.user_detail", user_id=result.user.id))
+                           url_for("admin.user_detail", user_id=result.user.id),
+                           kept_details=result.kept_details)
     return render_template("admin/user_invite.html", form=form), _status(form)
 
 

@@ -19,8 +19,15 @@ def invitation_url(token: str) -> str:
     return absolute_url("members.accept_invitation", token=token)
 
 
-def deliver(user, token: str | None, back: str):
-    """Redirect with a message, or a page with the link when it could not be mailed."""
+def deliver(user, token: str | None, back: str, *, kept_details: bool = False):
+    """Redirect with a message, or a page with the link when it could not be mailed.
+    `kept_details`: the account existed with another name, title or organisation."""
+    if kept_details:
+        flash(_("Det finns redan ett konto för %(email)s, med namnet %(name)s. Rollen är "
+                "tillagd; namn, titel och organisation ändras inte här.",
+                email=user.email, name=user.name), "info")
+        if token is None:
+            return redirect(back)
     if token is None:
         flash(_("%(name)s hade redan ett konto och har fått rollen.", name=user.name), "success")
         return redirect(back)

@@ -72,7 +72,8 @@ def invite(municipality_id: int):
         else:
             db.session.commit()
             return deliver(result.user, result.token,
-                           url_for("members.members", municipality_id=municipality.id))
+                           url_for("members.members", municipality_id=municipality.id),
+                           kept_details=result.kept_details)
     return render_template("members/invite.html", municipality=municipality, form=form)
 
 

@@ -102,6 +102,9 @@ class InviteResult:
     user: User
     token: str | None  # None: an existing account got the role, no link is needed
     created: bool
+    # An existing account's name, title or organisation differed from what was typed: they
+    # were kept (an invitation never renames anyone), and the inviter is told so.
+    kept_details: bool = False
 
 
 def _clean_person(email: str | None, name: str, title: str,
@@ -145,6 +148,9 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
         raise FieldErrors(errors)
     user = accounts.user_by_email(email)
     created = user is None
+    kept_details = user is not None and (
+        (user.name, user.organisation) != (name, data.organisation)
+        or bool(title) and title != user.title)
     if user is None:
         user = User(email=email, name=name, title=title, organisation=data.organisation,
                     password_hash=NO_PASSWORD, is_admin=data.is_admin)
@@ -157,7 +163,7 @@ def invite(actor: User, data: InviteInput) -> InviteResult:
         user.is_admin = True
     token = new_link(actor, user) if is_pending(user) else None
     db.session.flush()
-    return InviteResult(user, token, created)
+    return InviteResult(user, token, created, kept_details)
 
 
 def new_link(actor: User | None, user: User, *, purpose: str = INVITATION,
