@@ -57,18 +57,18 @@ from tracker.web import (
 )
 
 
-def _member_choices(municipality_id: int) -> list[tuple[int, str]]:
-    return activity_service.responsible_choices(municipality_id)
-
-
-def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Commitment]) -> None:
+def _fill_choices(form: ActivityForm, municipality_id: int, commitments: list[Commitment],
+                  activity: Activity | None = None) -> None:
+    """The form's lists; an activity's own owner and assignees stay offered even if they
+    may no longer be chosen, so that a save that does not touch them keeps them."""
     form.commitment_id.choices = [(c.id, c.text[:120]) for c in commitments]
     english = english_page()
     form.type_id.choices = sorted(
         ((i, pick(sv, en, english)) for i, sv, en in db.session.execute(
             sa.select(ActivityType.id, ActivityType.name_sv, ActivityType.name_en)
             .where(ActivityType.is_active.is_(True)))), key=lambda choice: choice[1])
-    members = _member_choices(municipality_id)
+    named = [activity.owner_id, *(u.id for u in activity.assignees)] if activity else []
+    members = activity_service.responsible_choices(municipality_id, keep=named)
     form.owner_id.choices = [("", _("– ingen –"))] + [(str(i), n) for i, n in members]
     form.assignee_ids.choices = members
     form.place_ids.choices = places.place_choices(municipality_id)
@@ -138,7 +138,8 @@ def edit(activity_id: int):
     require(policies.can_edit(current_user, activity))
     commitment = activity.commitment
     form = ActivityForm(obj=activity if request.method == "GET" else None)
-    _fill_choices(form, activity.municipality_id, _commitments_of(commitment.promise_id))
+    _fill_choices(form, activity.municipality_id, _commitments_of(commitment.promise_id),
+                  activity)
     if request.method == "GET":
         form.assignee_ids.data = [u.id for u in activity.assignees]
         form.place_ids.data = [p.id for p in activity.places]

@@ -1,6 +1,7 @@
 """Activities: planning, assignment, status rules and progress."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,7 @@ from tracker.models import (
     Place,
     Promise,
     User,
+    activity_assignee,
 )
 from tracker.services import DomainError, FieldErrors, StaleEdit, personal_data
 from tracker.services.limits import (
@@ -33,7 +35,9 @@ from tracker.services.limits import (
     check_range,
     date_outside_years,
 )
+from tracker.services.people import Candidate, labelled
 from tracker.services.recurrence import activity_target, occasions
+from tracker.services.user_admin import NO_PASSWORD
 from tracker.translation import gettext as _
 
 OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
@@ -65,17 +69,39 @@ def member_ids(municipality_id: int) -> set[int]:
     ))
 
 
-def _responsible_query(municipality_id: int):
-    return (sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-            .where(Membership.municipality_id == municipality_id,
-                   Membership.role.in_(policies.LOG_ROLES)))
+def responsible_choices(municipality_id: int, keep: Iterable[int | None] = ()
+                        ) -> list[tuple[int, str]]:
+    """(id, label), by name, of who may own or carry out an activity there: members who may
+    log (not viewers), so whoever is named can also act on it (the rule is in _validate).
+    `keep`: the people an activity names now, offered (and marked) even if no longer so,
+    so that saving it unchanged keeps them."""
+    pending = (User.password_hash == NO_PASSWORD).label("pending")  # is_pending, in SQL
+    rows = db.session.execute(
+        sa.select(User.id, User.name, User.email, pending)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.municipality_id == municipality_id,
+               Membership.role.in_(policies.LOG_ROLES))).all()
+    people = [Candidate(i, n, e, bool(p)) for i, n, e, p in rows]
+    missing = {i for i in keep if i is not None} - {p.id for p in people}
+    if missing:
+        members = member_ids(municipality_id)
+        people += [Candidate(i, n, e, bool(p), _("inte längre medlem") if i not in members
+                             else _("kan inte logga här"))
+                   for i, n, e, p in db.session.execute(
+                       sa.select(User.id, User.name, User.email, pending)
+                       .where(User.id.in_(missing)))]
+    return labelled(people)
 
 
-def responsible_choices(municipality_id: int) -> list[tuple[int, str]]:
-    """(id, name), by name, of who may own or carry out an activity there: members who may
-    log (not viewers), so whoever is named can also act on it (the rule is in _validate)."""
-    return [(i, n) for i, n in db.session.execute(
-        _responsible_query(municipality_id).order_by(User.name))]
+def open_work(user_id: int, municipality_id: int) -> tuple[int, int]:
+    """(owned, assigned): the open activities in the municipality that name the user."""
+    is_open = (Activity.municipality_id == municipality_id, Activity.status.in_(OPEN_STATUSES))
+    owned = db.session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.owner_id == user_id, *is_open))
+    assigned = db.session.scalar(sa.select(sa.func.count()).select_from(Activity).join(
+        activity_assignee, activity_assignee.c.activity_id == Activity.id).where(
+        activity_assignee.c.user_id == user_id, *is_open))
+    return owned or 0, assigned or 0
 
 
 def _year_of(value) -> int:
@@ -88,7 +114,8 @@ def _year_of(value) -> int:
         return 0
 
 
-def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
+def _validate(data: ActivityInput, municipality_id: int,
+              activity: Activity | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.title.strip():
         errors["title"] = _("Ange en rubrik.")
@@ -113,14 +140,21 @@ def _validate(data: ActivityInput, municipality_id: int) -> dict[str, str]:
             errors[name] = date_outside_years()
     roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(
         Membership.municipality_id == municipality_id)).all())
-    if data.owner_id is not None and data.owner_id not in roles:
+    # Whom the activity names already stays named, even if they have left (the edit form
+    # offers them marked): only someone newly named must be able to act on it.
+    owner_id = data.owner_id if activity is None or data.owner_id != activity.owner_id else None
+    kept = set() if activity is None else set(db.session.scalars(
+        sa.select(activity_assignee.c.user_id).where(
+            activity_assignee.c.activity_id == activity.id)))
+    assignee_ids = [uid for uid in data.assignee_ids if uid not in kept]
+    if owner_id is not None and owner_id not in roles:
         errors["owner_id"] = _("Ansvarig måste ha behörighet i kommunen.")
-    elif data.owner_id is not None and roles[data.owner_id] not in policies.LOG_ROLES:
+    elif owner_id is not None and roles[owner_id] not in policies.LOG_ROLES:
         errors["owner_id"] = _("Ansvarig måste kunna logga i kommunen (samordnare eller "
                                "handläggare/kommunpolis); en läsare kan inte vara ansvarig.")
-    if any(uid not in roles for uid in data.assignee_ids):
+    if any(uid not in roles for uid in assignee_ids):
         errors["assignee_ids"] = _("Alla utförare måste ha behörighet i kommunen.")
-    elif any(roles[uid] not in policies.LOG_ROLES for uid in data.assignee_ids):
+    elif any(roles[uid] not in policies.LOG_ROLES for uid in assignee_ids):
         errors["assignee_ids"] = _("Alla utförare måste kunna logga i kommunen (samordnare "
                                    "eller handläggare/kommunpolis); en läsare kan inte vara "
                                    "utförare.")
@@ -171,7 +205,7 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
         raise DomainError(_("Du får inte ändra den här aktiviteten."))
     if activity is not None and expected_version is not None and activity.version_id != expected_version:
         raise StaleEdit(activity)
-    errors = _validate(data, promise.municipality_id)
+    errors = _validate(data, promise.municipality_id, activity)
     if errors:
         raise FieldErrors(errors)
     if activity is None:
