@@ -21,6 +21,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, FieldErrors, indicator_values, setup, user_admin
+from tracker.services import activities as activity_service
 from tracker.services.imports.cells import CellError, decimal
 from tracker.translation import gettext as _
 from tracker.web import (
@@ -101,8 +102,19 @@ def remove(municipality_id: int, user_id: int):
     back = _back(url_for("members.members", municipality_id=municipality.id))
     return commit_or_flash_refusal(
         lambda: user_admin.remove_membership(current_user, user, municipality), back,
-        lambda: _("%(name)s är inte längre medlem i %(municipality)s.", name=user.name,
-                  municipality=municipality.name))
+        lambda: _removed_message(user, municipality))
+
+
+def _removed_message(user: User, municipality: Municipality) -> str:
+    """Removed; and the open activities that still name the person, which stay as they are."""
+    removed = _("%(name)s är inte längre medlem i %(municipality)s.", name=user.name,
+                municipality=municipality.name)
+    owned, assigned = activity_service.open_work(user.id, municipality.id)
+    if not owned and not assigned:
+        return removed
+    return removed + " " + _(
+        "Öppna aktiviteter där %(name)s är ansvarig: %(owned)d, utförare: %(assigned)d. De "
+        "står kvar på hen tills du ändrar dem.", name=user.name, owned=owned, assigned=assigned)
 
 
 def _member_or_404(municipality: Municipality, user_id: int) -> User:
