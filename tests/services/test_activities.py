@@ -28,9 +28,18 @@ def test_fortnightly_until_a_date_and_count_limits():
     assert len(occasions({"freq": "weekly", "weekdays": [1, 3], "count": 5}, date(2026, 3, 2))) == 5
 
 
-def test_monthly_on_a_day_of_month_skips_short_months():
-    dates = occasions({"freq": "monthly", "until": "2026-05-31"}, date(2026, 1, 31))
-    assert dates == [date(2026, 1, 31), date(2026, 3, 31), date(2026, 5, 31)]
+def test_monthly_on_the_31st_falls_on_the_last_day_of_shorter_months():
+    dates = occasions({"freq": "monthly", "until": "2027-12-31"}, date(2027, 1, 31))
+    assert len(dates) == 12
+    assert dates[:4] == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+    assert dates[-1] == date(2027, 12, 31)
+
+
+def test_monthly_on_the_30th_and_29th_keep_their_day_where_the_month_has_it():
+    assert occasions({"freq": "monthly", "count": 3}, date(2028, 1, 30)) == [
+        date(2028, 1, 30), date(2028, 2, 29), date(2028, 3, 30)]
+    assert occasions({"freq": "monthly", "interval": 2, "count": 3}, date(2026, 12, 29)) == [
+        date(2026, 12, 29), date(2027, 2, 28), date(2027, 4, 29)]
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ CASES = [
     ({"freq": "monthly", "weekdays": [0, 3], "until": "2026-01-04"}, date(2026, 1, 1), None),
     ({"freq": "monthly", "weekdays": [4], "until": "2026-12-31"}, date(2026, 5, 29), None),
     ({"freq": "monthly", "interval": 2}, date(2026, 1, 31), date(2026, 12, 31)),
+    ({"freq": "monthly", "until": "2027-12-31"}, date(2027, 1, 31), None),
+    ({"freq": "monthly", "count": 13}, date(2027, 12, 30), None),
     ({"freq": "monthly", "until": "2099-12-31"}, date(2026, 1, 15), None),  # the app's cap
 ]
 
@@ -138,6 +140,14 @@ def test_my_feed_leaves_out_municipalities_the_user_has_left(session, make_munic
     session.query(Membership).filter_by(user_id=officer.id).delete()
     session.flush()
     assert calendar_feed.my_activities(officer) == []
+
+
+def test_a_client_sees_the_31st_as_the_last_day_of_shorter_months():
+    """The dates written out, not derived: the app and the calendar both say 28 February."""
+    event = event_for({"freq": "monthly", "until": "2027-04-30"}, date(2027, 1, 31), None)
+    assert expand(event) == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31),
+                             date(2027, 4, 30)]
+    assert event["RRULE"]["BYSETPOS"] == [-1]
 
 
 def test_a_client_sees_the_fifth_friday_only_in_months_that_have_one():

@@ -28,7 +28,8 @@ def series(rule: dict | None, start: date | None, end: date | None = None) -> Se
 
     weekly: every `interval` weeks on `weekdays` (Monday = 0), weeks counted from Monday.
     monthly: the nth such weekday of the start date's week-of-month, every `interval` months;
-    without weekdays, the start date's day of month; months without that day are skipped.
+    without weekdays, the start date's day of month, or the month's last day when it is shorter
+    (31 January, 28 February, 31 March …).
     """
     if not rule or start is None:
         return None
@@ -47,10 +48,18 @@ def series(rule: dict | None, start: date | None, end: date | None = None) -> Se
             nth = (start.day - 1) // 7 + 1
             options["byweekday"] = [WEEKDAYS[d](+nth) for d in weekdays]
         else:
-            options["bymonthday"] = start.day
+            options.update(_day_of_month(start.day))
     else:
         options["byweekday"] = [WEEKDAYS[d] for d in weekdays or [start.weekday()]]
     return Series(rrule.rrule(rrule.MONTHLY if monthly else rrule.WEEKLY, **options), count)
+
+
+def _day_of_month(day: int) -> dict:
+    """The day, or the month's last day when the month is shorter: of the days 28..day the
+    month has, the last (BYMONTHDAY=28,29,30,31;BYSETPOS=-1 in the calendar feed's RRULE)."""
+    if day <= 28:
+        return {"bymonthday": day}
+    return {"bymonthday": tuple(range(28, day + 1)), "bysetpos": -1}
 
 
 def occasions(rule: dict | None, start: date | None, end: date | None = None) -> list[date]:
