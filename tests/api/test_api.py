@@ -368,3 +368,18 @@ def test_show_public_is_the_coordinators_choice(client, world):
     url, _method, body = _update(world)
     changed = client.put(url, headers=bearer(world.coordinator), json={**body, "show_public": True})
     assert changed.status_code == 200 and changed.json["show_public"] is True
+
+
+def test_a_recurrence_the_web_form_refuses_is_refused_by_the_api_too(client, world, session):
+    """The rule is the service's: past the promise's period, or ended by both a date and a count."""
+    url, _method, body = _new_activity(world)
+    year = world.a.promise.end_year
+    weekly = {"freq": "weekly", "weekdays": [4]}
+    for recurrence, field in (({**weekly, "until": "2099-12-31"}, "rec_until"),
+                              ({**weekly, "until": f"{year}-06-30", "count": 4}, "rec_count")):
+        response = client.post(url, headers=bearer(world.coordinator), json={
+            **body, "title": "Fredagspatrull", "start_date": f"{year}-01-02",
+            "recurrence": recurrence})
+        assert response.status_code == 422, response.json
+        assert set(response.json["errors"]) == {field}
+    assert session.scalar(sa.select(Activity).where(Activity.title == "Fredagspatrull")) is None

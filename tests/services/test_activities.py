@@ -214,6 +214,54 @@ def test_every_length_and_range_of_an_activity_is_the_services(world, change, fi
     assert set(refused.value.errors) == {field}
 
 
+def _recurring(world, recurrence, **changes):
+    return service.ActivityInput(**{
+        "commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+        "title": "Fredagspatrull", "start_date": date(2026, 1, 2),
+        "recurrence": {"freq": "weekly", "interval": 1, "weekdays": [4], **recurrence},
+        **changes})
+
+
+@pytest.mark.parametrize("recurrence, changes, field", [
+    ({"until": "2099-12-31"}, {}, "rec_until"),
+    ({"until": "2027-01-01"}, {"due_date": date(2026, 3, 1)}, "rec_until"),
+    ({"count": 60}, {}, "rec_count"),
+    ({}, {"due_date": date(2027, 6, 30)}, "due_date"),
+])
+def test_a_recurrence_may_not_run_past_the_promise_s_period(world, recurrence, changes, field):
+    """The promise is for 2026: its period ends 31 December 2026, however the series ends."""
+    with pytest.raises(FieldErrors) as refused:
+        service.save_activity(world["coordinator"], _recurring(world, recurrence, **changes))
+    assert refused.value.errors == {field: "Upprepningen kan inte gå längre än löftets period, "
+                                           "som slutar 31 december 2026."}
+
+
+def test_a_recurrence_to_the_period_s_last_day_is_planned(world):
+    activity = service.save_activity(world["coordinator"],
+                                     _recurring(world, {"until": "2026-12-31"}))
+    assert len(service.expected_occasions(activity)) == 52
+
+
+def test_a_recurrence_the_app_s_cap_would_cut_short_is_refused_not_truncated(world):
+    world["promise"].end_year = 2028  # three years: every day is 1 096 occasions
+    data = _recurring(world, {"until": "2028-12-31", "weekdays": list(range(7))})
+    with pytest.raises(FieldErrors) as refused:
+        service.save_activity(world["coordinator"], data)
+    assert set(refused.value.errors) == {"rec_until"}
+    assert "fler än 1\u00a0000 tillfällen" in refused.value.errors["rec_until"]
+    data.recurrence = {**data.recurrence, "until": "2028-09-27"}  # 1 000 days
+    assert len(service.expected_occasions(service.save_activity(world["coordinator"], data))) \
+        == 1000
+
+
+def test_a_recurrence_ends_by_a_date_or_a_count_not_both(world):
+    with pytest.raises(FieldErrors) as refused:
+        service.save_activity(world["coordinator"],
+                              _recurring(world, {"until": "2026-06-30", "count": 4}))
+    assert refused.value.errors == {"rec_count": "Ange antingen datumet upprepningen slutar "
+                                                 "eller antalet tillfällen, inte båda."}
+
+
 def test_a_200_character_title_is_kept_whole(world):
     data = service.ActivityInput(commitment_id=world["commitment"].id, type_id=world["kind"].id,
                                  title="x" * 200)

@@ -347,6 +347,27 @@ def test_numbers_past_their_bounds_are_refused_with_the_bounds_written_out(clien
         Activity.title == "Nattpatrull")) == 0
 
 
+def test_a_recurrence_past_the_period_or_with_both_ends_is_refused_on_its_field(
+        client, world, session):
+    login(client, world["coordinator"].email)
+    year = world["promise"].end_year
+    form = {"commitment_id": world["commitment"].id, "type_id": world["kind"].id,
+            "title": "Fredagspatrull", "owner_id": str(world["officer"].id),
+            "start_date": f"{year}-01-02", "rec_freq": "weekly", "rec_interval": "1",
+            "rec_weekdays": ["4"]}
+    url = f"/ataganden/{world['commitment'].id}/aktiviteter/ny"
+    past = client.post(url, data={**form, "rec_until": "2099-12-31"})
+    assert past.status_code == 200
+    assert (f"Upprepningen kan inte gå längre än löftets period, som slutar 31 december {year}."
+            in past.get_data(as_text=True))
+    both = client.post(url, data={**form, "rec_until": f"{year}-06-30", "rec_count": "4"})
+    assert both.status_code == 200
+    assert ("Ange antingen datumet upprepningen slutar eller antalet tillfällen, inte båda."
+            in both.get_data(as_text=True))
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.title == "Fredagspatrull")) == 0
+
+
 def test_hours_beyond_an_occasion_s_limit_are_refused_with_the_limit_said(client, world, session):
     login(client, world["officer"].email)
     url = f"/aktiviteter/{world['activity'].id}/logga"

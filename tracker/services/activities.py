@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tracker import policies
 from tracker.extensions import db
+from tracker.formatting import date_local, number_local
 from tracker.models import (
     LOGGED_COUNT,
     Activity,
@@ -36,7 +37,7 @@ from tracker.services.limits import (
     date_outside_years,
 )
 from tracker.services.people import Candidate, labelled
-from tracker.services.recurrence import activity_target, occasions
+from tracker.services.recurrence import MAX_OCCASIONS, activity_target, cut_by_cap, occasions
 from tracker.services.user_admin import NO_PASSWORD
 from tracker.translation import gettext as _
 
@@ -114,8 +115,31 @@ def _year_of(value) -> int:
         return 0
 
 
-def _validate(data: ActivityInput, municipality_id: int,
-              activity: Activity | None) -> dict[str, str]:
+def _check_recurrence_end(errors: dict[str, str], data: ActivityInput, period_end: date) -> None:
+    """A series ends by one of date or count, within the promise's period (its last year's
+    31 December), and the app's cap on occasions never ends it silently."""
+    rec = data.recurrence or {}
+    if rec.get("until") and rec.get("count"):
+        errors["rec_count"] = _("Ange antingen datumet upprepningen slutar eller antalet "
+                                "tillfällen, inte båda.")
+        return
+    if any(name in errors for name in ("rec_freq", "rec_interval", "rec_count", "rec_weekdays",
+                                        "rec_until", "start_date", "due_date")):
+        return
+    field = "rec_count" if rec.get("count") else "rec_until" if rec.get("until") else "due_date"
+    until = date.fromisoformat(rec["until"]) if rec.get("until") else None
+    dates = occasions(rec, data.start_date, data.due_date)
+    if (until and until > period_end) or (dates and dates[-1] > period_end):
+        errors[field] = _("Upprepningen kan inte gå längre än löftets period, som slutar "
+                          "%(date)s.", date=date_local(period_end))
+    elif cut_by_cap(rec, data.start_date, data.due_date):
+        errors[field] = _("Upprepningen ger fler än %(count)s tillfällen. Välj ett tidigare slut, "
+                          "ett längre intervall eller färre veckodagar.",
+                          count=number_local(MAX_OCCASIONS))
+
+
+def _validate(data: ActivityInput, municipality_id: int, activity: Activity | None,
+              period_end: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.title.strip():
         errors["title"] = _("Ange en rubrik.")
@@ -180,6 +204,7 @@ def _validate(data: ActivityInput, municipality_id: int,
                     OCCASIONS_MAX)
         if any(not isinstance(day, int) or not 0 <= day <= 6 for day in rec.get("weekdays", [])):
             errors["rec_weekdays"] = _("Välj veckodagar från måndag till söndag.")
+        _check_recurrence_end(errors, data, period_end)
     return errors
 
 
@@ -205,7 +230,7 @@ def save_activity(actor: User, data: ActivityInput, activity: Activity | None = 
         raise DomainError(_("Du får inte ändra den här aktiviteten."))
     if activity is not None and expected_version is not None and activity.version_id != expected_version:
         raise StaleEdit(activity)
-    errors = _validate(data, promise.municipality_id, activity)
+    errors = _validate(data, promise.municipality_id, activity, date(promise.end_year, 12, 31))
     if errors:
         raise FieldErrors(errors)
     if activity is None:

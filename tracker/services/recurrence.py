@@ -62,6 +62,15 @@ def _day_of_month(day: int) -> dict:
     return {"bymonthday": tuple(range(28, day + 1)), "bysetpos": -1}
 
 
+def cut_by_cap(rule: dict | None, start: date | None, end: date | None = None) -> bool:
+    """True when the series has more than MAX_OCCASIONS occasions, so the app's cap (not the
+    rule's own end) would end it."""
+    found = series(rule, start, end)
+    if found is None or found.count < MAX_OCCASIONS or (rule or {}).get("count"):
+        return False
+    return next(islice(found.rule, MAX_OCCASIONS, None), None) is not None
+
+
 def occasions(rule: dict | None, start: date | None, end: date | None = None) -> list[date]:
     """Dates the rule expects, from start until rule['until'], rule['count'] or end."""
     if not rule or start is None:

@@ -75,7 +75,8 @@ COMMITMENT_FIELDS = {"party": "party", "text": "commitment", "target_count": "co
 ACTIVITY_FIELDS = {"title": "title", "description": "description", "type_id": "type",
                    "owner_id": "owner", "assignee_ids": "assignees", "place_ids": "places",
                    "start_date": "start", "due_date": "due", "target_count": "target",
-                   "rec_freq": "freq", "rec_until": "until", "commitment_id": "commitment"}
+                   "rec_freq": "freq", "rec_until": "until", "rec_count": "count",
+                   "rec_interval": "interval", "commitment_id": "commitment"}
 
 
 def _norm(text: str) -> str:
