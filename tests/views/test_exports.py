@@ -18,7 +18,7 @@ from tests.factories import (
     make_type,
 )
 from tracker.formatting import local_today
-from tracker.models import LogEntry, Party
+from tracker.models import LogEntry, Party, Promise
 
 HOSTILE = ["=HYPERLINK(\"http://evil\")", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR"]
 
@@ -86,11 +86,11 @@ def test_log_csv_has_one_column_per_measure_and_decimal_comma(client, world):
     login(client, world["officer"].email)
     rows = _csv(client.get(f"/kommuner/{world['m'].id}/export/genomforanden.csv"))
     header = rows[0]
-    assert header[-5:] == ["Antal poliser", "Timmar", "Kontrolltyp", "Tillsammans med kommunen",
+    assert header[-4:] == ["Antal poliser", "Kontrolltyp", "Tillsammans med kommunen",
                            "EST-referens"]
     first = dict(zip(header, rows[1]))
     assert first["Datum"] == f"{world['year']}-01-05" and first["Tid (timmar)"] == "1,5"
-    assert first["Timmar"] == "1,5" and first["Antal poliser"] == "2"
+    assert first["Antal poliser"] == "2"
     assert first["Tillsammans med kommunen"] == "ja" and first["Plats"] == "Stationsområdet"
 
 
@@ -139,7 +139,87 @@ def test_formula_looking_cells_are_neutralised_in_both_formats(client, world, se
     assert all(c.data_type == "s" for c in cells)  # text, never a formula
     assert {"'" + t for t in HOSTILE} <= {c.value for c in cells}
     log = _csv(client.get(f"/kommuner/{world['m'].id}/export/genomforanden.csv"))
-    assert "'" + HOSTILE[0] in [r[9] for r in log[1:]]
+    note = log[0].index("Anteckning")
+    assert "'" + HOSTILE[0] in [r[note] for r in log[1:]]
+
+
+TRAFFIC_MEASURES = [
+    {"key": "plats", "label": "Plats", "kind": "place", "required": True},
+    {"key": "timmar", "label": "Timmar", "kind": "decimal", "required": False},
+    {"key": "fordon", "label": "Kontrollerade fordon", "kind": "integer", "required": False},
+]
+WALK_MEASURES = [  # "Timmar" here is no duration: whole hours of preparation, say
+    {"key": "forberedelse", "label": "Timmar", "kind": "integer", "required": False},
+    {"key": "omrade", "label": "Område", "kind": "place", "required": False},
+]
+
+
+def _types(session):
+    traffic = make_type("trafikkontroll", TRAFFIC_MEASURES)
+    traffic.name_sv = "Trafikkontroll"
+    walk = make_type("trygghetsvandring", WALK_MEASURES)
+    walk.name_sv = "Trygghetsvandring"
+    session.flush()
+    return traffic, walk
+
+
+def test_log_export_has_one_place_and_one_hours_column_and_no_header_twice(client, world,
+                                                                            session):
+    traffic, walk = _types(session)
+    square = make_place(world["m"], "Stortorget")
+    year = world["year"]
+    control = make_activity(world["police"], traffic, title="Hastighetskontroll")
+    walking = make_activity(world["police"], walk, title="Vandring i centrum")
+    session.add_all([
+        LogEntry(activity_id=control.id, occurred_on=date(year, 1, 10), duration_minutes=120,
+                 place_id=square.id, measures={"plats": square.id, "timmar": 2, "fordon": 40}),
+        LogEntry(activity_id=control.id, occurred_on=date(year, 1, 11), duration_minutes=None,
+                 place_id=None, measures={"plats": world["place"].id, "timmar": 3}),
+        LogEntry(activity_id=walking.id, occurred_on=date(year, 1, 12), place_id=square.id,
+                 measures={"forberedelse": 4, "omrade": world["place"].id}),
+    ])
+    session.flush()
+    login(client, world["viewer"].email)
+    rows = _csv(client.get(f"/kommuner/{world['m'].id}/export/genomforanden.csv"))
+    header = rows[0]
+    assert len(header) == len(set(header))
+    assert header.count("Plats") == 1 and "Timmar" not in header
+    assert "Timmar (Trygghetsvandring)" in header
+    by_date = {r[header.index("Datum")]: dict(zip(header, r)) for r in rows[1:]}
+    first, second, walked = (by_date[f"{year}-01-{day}"] for day in (10, 11, 12))
+    assert first["Plats"] == "Stortorget" and first["Tid (timmar)"] == "2"
+    assert first["Kontrollerade fordon"] == "40"
+    assert second["Plats"] == "Stationsområdet" and second["Tid (timmar)"] == "3"
+    assert walked["Plats"] == "Stortorget, Stationsområdet"
+    assert walked["Timmar (Trygghetsvandring)"] == "4" and walked["Tid (timmar)"] == ""
+    hours = sum(float(r.replace(",", ".")) for row in rows[1:] for h, r in zip(header, row)
+                if h == "Tid (timmar)" and r)
+    assert hours == 1.5 + 2 + 3  # the patrol's, the control's two: each counted once
+
+
+def test_every_export_names_the_promise_of_its_rows(client, world, session):
+    """Two promises with a focus area of the same name: the rows still say which is which."""
+    year = world["year"]
+    session.get(Promise, world["police"].promise_id).title = "Tryggare tillsammans"
+    later = make_promise(world["m"], year=year + 1)
+    later.title, later.end_year = "Trygg i Lidköping", year + 2
+    again = make_commitment(later, Party.POLISEN, "Polisen lovar att synas i centrum.")
+    repeat = make_activity(again, world["kind"], title="Kvällspatrull")
+    session.add(LogEntry(activity_id=repeat.id, occurred_on=date(year, 6, 1),
+                         measures={"antal_poliser": 3}))
+    session.flush()
+    login(client, world["viewer"].email)
+    expected = {"Tryggare tillsammans " + str(year), f"Trygg i Lidköping {year + 1}–{year + 2}"}
+    for what in ("aktiviteter", "genomforanden"):
+        url = f"/kommuner/{world['m'].id}/export/{what}"
+        rows = _csv(client.get(url + ".csv"))
+        named = {(r[rows[0].index("Medborgarlöfte")], r[rows[0].index("Fokusområde")])
+                 for r in rows[1:] if r[rows[0].index("Aktivitet")] == "Kvällspatrull"}
+        assert {promise for promise, _area in named} == expected, what
+        assert len({area for _promise, area in named}) == 1
+        sheet = _xlsx(client.get(url + ".xlsx"))
+        column = [c.value for c in sheet[1]].index("Medborgarlöfte")
+        assert {row[column].value for row in sheet.iter_rows(min_row=2)} >= expected
 
 
 @pytest.mark.parametrize("who,expected", [

@@ -7,15 +7,10 @@ from decimal import Decimal, InvalidOperation
 
 from tracker.services import FieldErrors
 from tracker.services.limits import DURATION_MAX_DAYS
-from tracker.services.logbook import LogInput
+from tracker.services.logbook import HOURS_KEY, LogInput, hours_measure
 from tracker.translation import gettext as _
 
-# A type's hours measure is the occasion's duration: the form asks for the hours once.
-HOURS_KEY = "timmar"
-
-
-def hours_measure(specs: list[dict]) -> dict | None:
-    return next((s for s in specs if s["key"] == HOURS_KEY and s["kind"] == "decimal"), None)
+__all__ = ["HOURS_KEY", "fill_from_entry", "hours_measure", "input_from", "parse_hours"]
 
 
 def parse_hours(text: str | None, field: str = "duration") -> int | None:

@@ -39,6 +39,15 @@ from tracker.services.limits import (
 )
 from tracker.translation import gettext as _
 
+# A type's hours measure is the occasion's duration: the log form asks for the hours once,
+# and the log export shows them once.
+HOURS_KEY = "timmar"
+
+
+def hours_measure(specs: list[dict]) -> dict | None:
+    return next((s for s in specs if s["key"] == HOURS_KEY and s["kind"] == "decimal"), None)
+
+
 TRUE_WORDS = {"1", "true", "on", "ja", "yes", "y"}
 FALSE_WORDS = {"", "0", "false", "off", "nej", "no", "n"}
 

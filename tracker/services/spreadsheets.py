@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -31,12 +32,15 @@ from tracker.models import (
     LogEntry,
     MeasureKind,
     Place,
+    Promise,
     User,
     activity_assignee,
     activity_place,
 )
+from tracker.models.promise import year_span
 from tracker.services.activities import is_overdue
 from tracker.services.activity_read import ActivityFilters, filtered_query
+from tracker.services.logbook import hours_measure
 from tracker.services.recurrence import activity_target
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,7 +76,8 @@ class Sheet:
 # ---------------------------------------------------------------- activities
 
 ACTIVITY_HEADERS = [
-    "ID", "Aktivitet", "Aktivitetstyp", "Status", "Försenad", "Fokusområde", "Part",
+    "ID", "Aktivitet", "Aktivitetstyp", "Status", "Försenad", "Medborgarlöfte", "Fokusområde",
+    "Part",
     "Åtagande", "Ansvarig", "Utförare", "Platser", "Startdatum", "Slutdatum",
     "Upprepning", "Intervall", "Veckodagar", "Upprepa till och med", "Antal tillfällen",
     "Mål (antal tillfällen)", "Loggade tillfällen", "Beskrivning",
@@ -95,11 +100,12 @@ def activity_sheet(municipality_id: int, filters: ActivityFilters, today: date) 
               .where(activity_place.c.activity_id == Activity.id).scalar_subquery())
     query = (
         sa.select(Activity.id, Activity.title, ActivityType.name_sv, Activity.status,
-                  FocusArea.title, Commitment.party, Commitment.text, owner.name,
+                  *_PROMISE_COLUMNS, FocusArea.title, Commitment.party, Commitment.text, owner.name,
                   assignees, places, Activity.start_date, Activity.due_date,
                   Activity.recurrence, Activity.target_count, LOGGED_COUNT, Activity.description)
         .join(ActivityType, ActivityType.id == Activity.type_id)
         .join(Commitment, Commitment.id == Activity.commitment_id)
+        .join(Promise, Promise.id == Commitment.promise_id)
         .outerjoin(FocusArea, FocusArea.id == Commitment.focus_area_id)
         .outerjoin(owner, owner.id == Activity.owner_id)
         .where(Activity.id.in_(_ids(municipality_id, filters, today)))
@@ -109,14 +115,16 @@ def activity_sheet(municipality_id: int, filters: ActivityFilters, today: date) 
 
 
 def _activity_rows(query, today: date) -> Iterator[list]:
-    for (activity_id, title, type_name, status, area, party, commitment, owner_name,
-         assignees, places, start, due, rule, target_count, logged, description) in _stream(query):
+    for (activity_id, title, type_name, status, promise, first_year, last_year, area, party,
+         commitment, owner_name, assignees, places, start, due, rule, target_count, logged,
+         description) in _stream(query):
         plain = SimpleNamespace(target_count=target_count, recurrence=rule, start_date=start,
                                 due_date=due, status=status)
         rule = rule or {}
         yield [
             activity_id, title, type_name, STATUS_WORDS[status.value],
-            YES if is_overdue(plain, today) else NO, area or "", PARTY_WORDS[party.value],  # type: ignore[arg-type]
+            YES if is_overdue(plain, today) else NO,  # type: ignore[arg-type]
+            _promise_label(promise, first_year, last_year), area or "", PARTY_WORDS[party.value],
             commitment, owner_name or "", _joined(assignees), _joined(places), start, due,
             FREQ_WORDS.get(rule.get("freq") or "", ""), rule.get("interval") if rule else None,
             ", ".join(WEEKDAY_WORDS[d] for d in sorted(rule.get("weekdays") or [])),
@@ -124,6 +132,15 @@ def _activity_rows(query, today: date) -> Iterator[list]:
             rule.get("count"), activity_target(target_count, rule or None, start, due), logged,
             description,
         ]
+
+
+# The promise a row belongs to, as "Tryggare tillsammans 2025–2026": focus areas of different
+# promises often share their names.
+_PROMISE_COLUMNS = (Promise.title, Promise.start_year, Promise.end_year)
+
+
+def _promise_label(title: str, first_year: int, last_year: int) -> str:
+    return f"{title} {year_span(first_year, last_year)}"
 
 
 def _joined(aggregated: str | None) -> str:
@@ -142,42 +159,96 @@ def _stream(query) -> Iterator[sa.Row]:
 # ---------------------------------------------------------------- log entries
 
 LOG_HEADERS = [
-    "ID", "Datum", "Aktivitet-ID", "Aktivitet", "Aktivitetstyp", "Fokusområde", "Part",
-    "Plats", "Tid (timmar)", "Anteckning", "Med i uppföljningen", "Rapporterad av",
+    "ID", "Datum", "Aktivitet-ID", "Aktivitet", "Aktivitetstyp", "Medborgarlöfte",
+    "Fokusområde", "Part", "Plats", "Tid (timmar)", "Anteckning", "Med i uppföljningen",
+    "Rapporterad av",
 ]
 
 
-def measure_columns(type_ids_query) -> list[dict]:
-    """One column per measure key of the types in the export, in type-name order.
+@dataclass
+class MeasureColumn:
+    """One measure column: a key and kind, shared by the types that have it."""
 
-    A key shared by several types (e.g. ``timmar``) is one column, headed by its first label.
-    """
-    columns: dict[str, dict] = {}
+    label: str
+    spec: dict
+    type_names: list[str] = field(default_factory=list)
+    header: str = ""
+
+
+@dataclass
+class MeasureLayout:
+    """Where each type's measures go. A place measure names the occasion's place (the log
+    form takes the place from it) and the hours measure is its duration, so neither gets a
+    column of its own: they are shown in "Plats" and "Tid (timmar)", once."""
+
+    columns: list[MeasureColumn] = field(default_factory=list)
+    cells: dict[int, dict[str, int]] = field(default_factory=dict)  # type → key → column
+    places: dict[int, list[str]] = field(default_factory=dict)  # type → its place measures
+    hours: dict[int, str] = field(default_factory=dict)  # type → its hours measure
+
+
+def measure_columns(type_ids_query) -> MeasureLayout:
+    """One column per measure key and kind of the types in the export, in type-name order,
+    each under a header no other column has ("Timmar (Trafikkontroll)" where labels meet)."""
+    layout = MeasureLayout()
+    found: dict[tuple[str, str], int] = {}
+    shown_elsewhere = set()  # labels of the place and hours measures: "Plats", "Timmar"
     types = db.session.scalars(sa.select(ActivityType).where(ActivityType.id.in_(type_ids_query))
                                .order_by(ActivityType.name_sv, ActivityType.id))
     for activity_type in types:
-        for spec in activity_type.measures or []:
-            columns.setdefault(spec["key"], spec)
-    return list(columns.values())
+        specs = activity_type.measures or []
+        hours = hours_measure(specs)
+        if hours is not None:
+            layout.hours[activity_type.id] = hours["key"]
+        layout.places[activity_type.id] = [s["key"] for s in specs
+                                           if s["kind"] == MeasureKind.PLACE.value]
+        cells = layout.cells.setdefault(activity_type.id, {})
+        for spec in specs:
+            if spec is hours or spec["kind"] == MeasureKind.PLACE.value:
+                shown_elsewhere.add(spec["label"].casefold())
+                continue
+            position = found.setdefault((spec["key"], spec["kind"]), len(layout.columns))
+            if position == len(layout.columns):
+                layout.columns.append(MeasureColumn(spec["label"], spec))
+            layout.columns[position].type_names.append(activity_type.name_sv)
+            cells[spec["key"]] = position
+    _name_columns(layout.columns, shown_elsewhere)
+    return layout
+
+
+def _name_columns(columns: list[MeasureColumn], shown_elsewhere: set[str]) -> None:
+    """Each column's header: its label, with its types added where another column, a fixed
+    header or a measure shown in one has the same label, and its key where even that is not
+    enough."""
+    labels = Counter(c.label.casefold() for c in columns)
+    taken = {h.casefold() for h in LOG_HEADERS} | shown_elsewhere
+    for column in columns:
+        clash = labels[column.label.casefold()] > 1 or column.label.casefold() in taken
+        column.header = (f"{column.label} ({', '.join(dict.fromkeys(column.type_names))})"
+                         if clash else column.label)
+    headers = Counter(c.header.casefold() for c in columns)
+    for column in columns:
+        if headers[column.header.casefold()] > 1 or column.header.casefold() in taken:
+            column.header = f"{column.header} [{column.spec['key']}]"
 
 
 def log_entry_sheet(municipality_id: int, filters: ActivityFilters, today: date) -> Sheet:
     """Entries of the filtered activities; the from/to dates also bound the entry's date."""
     ids = _ids(municipality_id, filters, today)
-    measures = measure_columns(sa.select(Activity.type_id).where(Activity.id.in_(ids)))
+    layout = measure_columns(sa.select(Activity.type_id).where(Activity.id.in_(ids)))
     place_names = dict(db.session.execute(
         sa.select(Place.id, Place.name).where(Place.municipality_id == municipality_id)).all())
     author = aliased(User)
     query = (
         sa.select(LogEntry.id, LogEntry.occurred_on, Activity.id, Activity.title,
-                  ActivityType.name_sv, FocusArea.title, Commitment.party, Place.name,
-                  LogEntry.duration_minutes, LogEntry.note, LogEntry.include_in_followup,
-                  author.name, LogEntry.measures)
+                  ActivityType.name_sv, *_PROMISE_COLUMNS, FocusArea.title, Commitment.party,
+                  LogEntry.place_id, LogEntry.duration_minutes, LogEntry.note,
+                  LogEntry.include_in_followup, author.name, Activity.type_id, LogEntry.measures)
         .join(Activity, Activity.id == LogEntry.activity_id)
         .join(ActivityType, ActivityType.id == Activity.type_id)
         .join(Commitment, Commitment.id == Activity.commitment_id)
+        .join(Promise, Promise.id == Commitment.promise_id)
         .outerjoin(FocusArea, FocusArea.id == Commitment.focus_area_id)
-        .outerjoin(Place, Place.id == LogEntry.place_id)
         .outerjoin(author, author.id == LogEntry.author_id)
         .where(LogEntry.activity_id.in_(ids))
         .order_by(LogEntry.occurred_on, LogEntry.id)
@@ -186,30 +257,37 @@ def log_entry_sheet(municipality_id: int, filters: ActivityFilters, today: date)
         query = query.where(LogEntry.occurred_on >= filters.date_from)
     if filters.date_to:
         query = query.where(LogEntry.occurred_on <= filters.date_to)
-    headers = LOG_HEADERS + [spec["label"] for spec in measures]
-    return Sheet("Genomföranden", headers, _log_rows(query, measures, place_names))
+    headers = LOG_HEADERS + [column.header for column in layout.columns]
+    return Sheet("Genomföranden", headers, _log_rows(query, layout, place_names))
 
 
-def _log_rows(query, measures: list[dict], place_names: dict[int, str]) -> Iterator[list]:
-    for (entry_id, occurred_on, activity_id, title, type_name, area, party, place, minutes,
-         note, in_followup, author_name, values) in _stream(query):
+def _log_rows(query, layout: MeasureLayout, place_names: dict[int, str]) -> Iterator[list]:
+    for (entry_id, occurred_on, activity_id, title, type_name, promise, first_year, last_year,
+         area, party, place_id, minutes, note, in_followup, author_name, type_id,
+         values) in _stream(query):
         values = values or {}
+        places = [place_names.get(i, "") for i in
+                  (place_id, *(values.get(key) for key in layout.places.get(type_id, [])))
+                  if i is not None]
+        hours = round(minutes / 60, 2) if minutes is not None else None
+        if hours is None and type_id in layout.hours:  # the hours were only kept as a measure
+            hours = values.get(layout.hours[type_id])
+        measures: list = [None] * len(layout.columns)
+        for key, position in layout.cells.get(type_id, {}).items():
+            measures[position] = _measure_value(layout.columns[position].spec, values.get(key))
         yield [
-            entry_id, occurred_on, activity_id, title, type_name, area or "",
-            PARTY_WORDS[party.value], place or "",
-            round(minutes / 60, 2) if minutes is not None else None, note,
-            YES if in_followup else NO, author_name or "",
-        ] + [_measure_value(spec, values.get(spec["key"]), place_names) for spec in measures]
+            entry_id, occurred_on, activity_id, title, type_name,
+            _promise_label(promise, first_year, last_year), area or "",
+            PARTY_WORDS[party.value], ", ".join(n for n in dict.fromkeys(places) if n), hours,
+            note, YES if in_followup else NO, author_name or "",
+        ] + measures
 
 
-def _measure_value(spec: dict, value, place_names: dict[int, str]):
+def _measure_value(spec: dict, value):
     if value is None:
         return None
-    kind = spec.get("kind")
-    if kind == MeasureKind.BOOLEAN.value:
+    if spec.get("kind") == MeasureKind.BOOLEAN.value:
         return YES if value else NO
-    if kind == MeasureKind.PLACE.value:
-        return place_names.get(value, "")
     return value
 
 
