@@ -172,7 +172,7 @@ def layout_urls() -> dict[str, str]:
     urls = cache.get(root)
     if urls is None:
         urls = {endpoint: url_for(endpoint) for endpoint in LAYOUT_ENDPOINTS}
-        for name in ("style.css", "outbox.js", "offline.js", "manifest.webmanifest",
+        for name in ("style.css", "errors.js", "outbox.js", "offline.js", "manifest.webmanifest",
                      "icons/apple-touch-icon.png"):
             urls[name] = url_for("static", filename=name)
         urls["stylesheet"] = urls["style.css"]
