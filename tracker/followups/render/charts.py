@@ -10,18 +10,16 @@ each indicator over the years where there are two or more.
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from html import escape
-from io import BytesIO
 from itertools import cycle
-from pathlib import Path
 
 from markupsafe import Markup
-from PIL import Image, ImageDraw, ImageFont
 
 from tracker.followups import prose
+from tracker.followups.render import chart_text
+from tracker.followups.render.chart_text import LABEL_GAP, LABEL_LINE, PNG_SCALE  # noqa: F401
 from tracker.followups.report import MonthSeries, ReportData
 
 MONTH_NAMES = tuple(prose.month_name(m) for m in range(1, 13))
@@ -41,7 +39,6 @@ GRID_COLOUR = "#d0d7de"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 LEFT, RIGHT, TOP = 64, 16, 16
 LEGEND_ROW, LEGEND_LABEL_CHARS = 24, 60
-FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 @dataclass(frozen=True)
@@ -67,11 +64,19 @@ class Chart:
     width: int = 720
     plot_height: int = 260
 
+    def __post_init__(self) -> None:
+        """Too narrow for its category labels, even on two lines each: the chart widens."""
+        needed = chart_text.slot_needed(self.categories) * len(self.categories)
+        if needed > self.width - LEFT - RIGHT:
+            object.__setattr__(self, "width", math.ceil(LEFT + RIGHT + needed))
+
     def svg(self) -> Markup:
         return _svg(self)
 
     def png(self) -> bytes:
-        return _png(self)
+        from tracker.followups.render.chart_png import png
+
+        return png(self)
 
 
 # --- the report's charts -----------------------------------------------------------------------
@@ -207,13 +212,30 @@ def _legend_layout(chart: Chart) -> list[list[int]]:
     return rows
 
 
+def _slot(chart: Chart) -> float:
+    return (chart.width - RIGHT - LEFT) / max(1, len(chart.categories))
+
+
+def _category_lines(chart: Chart) -> list[tuple[str, ...]]:
+    return [chart_text.wrapped(name, _slot(chart) - LABEL_GAP) for name in chart.categories]
+
+
+def _label_extra(chart: Chart) -> int:
+    """The room the category labels' second lines take below the axis."""
+    return LABEL_LINE * (max((len(lines) for lines in _category_lines(chart)), default=1) - 1)
+
+
+def _legend_top(chart: Chart) -> int:
+    return TOP + chart.plot_height + 56 + _label_extra(chart)
+
+
 def _height(chart: Chart) -> int:
-    return TOP + chart.plot_height + 56 + LEGEND_ROW * len(_legend_layout(chart))
+    return _legend_top(chart) + LEGEND_ROW * len(_legend_layout(chart))
 
 
 def _bars(chart: Chart, scale_max: float):
     """(series index, category index, x, y, width, value) of every bar."""
-    slot = (chart.width - RIGHT - LEFT) / max(1, len(chart.categories))
+    slot = _slot(chart)
     bar = min(slot * 0.8 / max(1, len(chart.series)), 72)
     offset = (slot - bar * len(chart.series)) / 2
     for number, (_title, values) in enumerate(chart.series):
@@ -243,7 +265,7 @@ def _svg(chart: Chart) -> Markup:
         _patterns(len(chart.series), cid),
         *_svg_axes(chart, scale_max, step),
         *_svg_bars(chart, scale_max),
-        *_svg_legend(chart, TOP + chart.plot_height + 56),
+        *_svg_legend(chart, _legend_top(chart)),
         "</svg>",
     ]
     return Markup("\n".join(part for part in parts if part))
@@ -251,7 +273,7 @@ def _svg(chart: Chart) -> Markup:
 
 def _svg_axes(chart: Chart, scale_max: float, step: float) -> list[str]:
     right, bottom = chart.width - RIGHT, TOP + chart.plot_height
-    slot = (right - LEFT) / max(1, len(chart.categories))
+    slot = _slot(chart)
     lines = []
     value = 0.0
     while value <= scale_max + 1e-9:
@@ -262,12 +284,16 @@ def _svg_axes(chart: Chart, scale_max: float, step: float) -> list[str]:
                      f'{FONT} fill="{TEXT_COLOUR}">{escape(prose.number(value))}</text>')
         value += step
     css_class = "manad" if chart.category_label == "Månad" else "kategori"
-    for index, name in enumerate(chart.categories):
+    for index, label in enumerate(_category_lines(chart)):
         x = LEFT + slot * (index + 0.5)
+        text = (escape(label[0]) if len(label) == 1 else "".join(
+            f'<tspan x="{x:.1f}" dy="{LABEL_LINE if number else 0}">{escape(line)}</tspan>'
+            for number, line in enumerate(label)))
         lines.append(f'<text class="{css_class}" x="{x:.1f}" y="{bottom + 18}" '
                      f'text-anchor="middle" font-size="12" {FONT} fill="{TEXT_COLOUR}">'
-                     f"{escape(name)}</text>")
-    lines.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{bottom + 40}" text-anchor="middle" '
+                     f"{text}</text>")
+    lines.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{bottom + 40 + _label_extra(chart)}" '
+                 f'text-anchor="middle" '
                  f'font-size="13" {FONT} fill="{TEXT_COLOUR}">{escape(chart.category_label)}'
                  "</text>")
     middle = TOP + chart.plot_height / 2
@@ -321,79 +347,6 @@ def _svg_legend(chart: Chart, top: int) -> list[str]:
                 f'fill="{TEXT_COLOUR}">{escape(label)}</text>')
             x += 32 + 7 * len(label)
     return items
-
-
-# --- PNG (Word) ----------------------------------------------------------------------------------
-
-PNG_SCALE = 2  # drawn at twice the size, shown at the SVG's size: sharp in print
-
-
-@functools.lru_cache(maxsize=4)
-def _font(size: int):
-    try:
-        return ImageFont.truetype(str(FONT_FILE), size * PNG_SCALE)
-    except OSError:  # no DejaVu installed: Pillow's own scalable font
-        return ImageFont.load_default(size * PNG_SCALE)
-
-
-def _png(chart: Chart) -> bytes:
-    s = PNG_SCALE
-    height = _height(chart)
-    image = Image.new("RGB", (chart.width * s, height * s), "white")
-    draw = ImageDraw.Draw(image)
-    scale_max, step = _ticks(chart)
-    right, bottom = chart.width - RIGHT, TOP + chart.plot_height
-    value = 0.0
-    while value <= scale_max + 1e-9:
-        y = _y(chart, value, scale_max)
-        draw.line([(LEFT * s, y * s), (right * s, y * s)],
-                  fill=GRID_COLOUR if value else TEXT_COLOUR, width=s)
-        draw.text(((LEFT - 8) * s, y * s), prose.number(value), fill=TEXT_COLOUR,
-                  font=_font(12), anchor="rm")
-        value += step
-    slot = (right - LEFT) / max(1, len(chart.categories))
-    for index, name in enumerate(chart.categories):
-        draw.text(((LEFT + slot * (index + 0.5)) * s, (bottom + 14) * s), name,
-                  fill=TEXT_COLOUR, font=_font(12), anchor="mm")
-    draw.text((((LEFT + right) / 2) * s, (bottom + 38) * s), chart.category_label,
-              fill=TEXT_COLOUR, font=_font(13), anchor="mm")
-    _png_axis_label(image, chart)
-    for number, _index, x, y, bar, amount in _bars(chart, scale_max):
-        colour = COLOURS[number % len(COLOURS)]
-        box = [x * s, y * s, (x + bar) * s, bottom * s]
-        if box[3] - box[1] >= 1:
-            draw.rectangle(box, fill=colour if number % len(PATTERN_MARKS) == 0 else "white",
-                           outline=colour, width=s * (1 if number % 6 == 0 else 3))
-        if amount and bar >= 12:
-            draw.text(((x + bar / 2) * s, (y - 4) * s), prose.number(amount), fill=TEXT_COLOUR,
-                      font=_font(10), anchor="mb")
-    for row_number, row in enumerate(_legend_layout(chart)):
-        x, y = LEFT, TOP + chart.plot_height + 56 + LEGEND_ROW * row_number
-        for index in row:
-            label = _label(chart.series[index][0])
-            colour = COLOURS[index % len(COLOURS)]
-            draw.rectangle([x * s, y * s, (x + 16) * s, (y + 16) * s],
-                           fill=colour if index % len(PATTERN_MARKS) == 0 else "white",
-                           outline=colour, width=s * (1 if index % 6 == 0 else 3))
-            draw.text(((x + 22) * s, (y + 13) * s), label, fill=TEXT_COLOUR, font=_font(12),
-                      anchor="ls")
-            x += 32 + 7 * len(label)
-    buffer = BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def _png_axis_label(image: Image.Image, chart: Chart) -> None:
-    """The value axis's title, turned to read upwards beside the axis, as in the SVG."""
-    s, font = PNG_SCALE, _font(13)
-    left, top, right, bottom = font.getbbox(chart.axis_label)
-    label = Image.new("RGBA", (right - left + 4 * s, bottom - top + 4 * s), (255, 255, 255, 0))
-    ImageDraw.Draw(label).text((2 * s - left, 2 * s - top), chart.axis_label, fill=TEXT_COLOUR,
-                               font=font)
-    turned = label.rotate(90, expand=True)
-    middle = TOP + chart.plot_height / 2
-    image.paste(turned, (round(18 * s - turned.width / 2), round(middle * s - turned.height / 2)),
-                turned)
 
 
 def report_charts(report: ReportData) -> dict:
