@@ -141,3 +141,27 @@ def test_only_coordinators_choose_what_residents_see(client, town, make_user):
     login(client, "samordnare@example.se")
     form = client.get(f"/ataganden/{town['counted'].id}/aktiviteter/ny").get_data(as_text=True)
     assert "Visa för invånare" in form
+
+
+def test_a_concluded_promise_no_longer_speaks_of_work_to_come(client, town, session):
+    """Once the period is over nothing is "ännu" or "hittills": a commitment without occasions
+    says none were registered, and an effect commitment says what follows it up (its
+    indicators) instead of "Inget är registrerat"."""
+    from tracker.models import CommitmentKind
+
+    effect = make_commitment(town["promise"], Party.TILLSAMMANS,
+                             "Fler ska känna sig trygga i centrum.")
+    effect.kind = CommitmentKind.EFFEKT
+    quiet = make_commitment(town["promise"], Party.KOMMUNEN, "Kommunen ordnar trygghetsvandringar.")
+    quiet.kind = CommitmentKind.ARBETSSATT
+    town["promise"].status = PromiseStatus.CONCLUDED
+    session.commit()
+    page = _page(client, town)
+    work = page[:page.index('id="rubrik-uppfoljningar"')]  # a follow-up may still be to come
+    assert "ännu" not in work and "hittills" not in work
+    effect_block = page[page.index('id="atagande-%d"' % effect.id):].split("</li>")[0]
+    assert "Följs upp med indikatorer i den årliga uppföljningen." in effect_block
+    assert "Inget är registrerat" not in effect_block
+    assert "Inga tillfällen registrerades under 2026." in effect_block
+    quiet_block = page[page.index('id="atagande-%d"' % quiet.id):].split("</li>")[0]
+    assert "Inget registrerades under perioden." in quiet_block
