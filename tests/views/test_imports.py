@@ -511,3 +511,20 @@ def test_a_file_is_read_once_for_its_preview_and_confirmation(client, world, ses
     assert len(reads) == 1
     # what waited on the server was the rows, not the uploaded file
     assert not any(path.read_bytes() == content for path in world["dir"].iterdir())
+
+
+def test_a_second_confirm_of_an_imported_file_leads_to_the_result(client, world, session):
+    """A double click or back-and-send-again on Importera: the file is imported once, and the
+    second confirm leads where the first did, saying so, instead of "Sidan hittades inte"."""
+    login(client, world["coordinator"].email)
+    url = preview_url(client, world, "aktiviteter", as_csv(HEADERS, rows_for(world)))
+    key = re.search(r'name="once_key" type="hidden" value="([^"]+)"',
+                    client.get(url).get_data(as_text=True))[1]
+    first = client.post(url, data={"once_key": key})
+    assert first.status_code == 302
+    activities = count(session, Activity)
+    again = client.post(url, data={"once_key": key})
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert count(session, Activity) == activities
+    assert "Filen är redan importerad." in client.get(again.headers["Location"]).get_data(
+        as_text=True)

@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SubmitField
 
 from tracker.forms import BaseForm
+from tracker.once import OnceForm
 from tracker.translation import lazy_gettext as _l
 
 
@@ -20,3 +21,8 @@ class ActivityUploadForm(UploadForm):
 
 class ConfirmForm(BaseForm):
     """Empty: the CSRF token of the confirm and cancel buttons."""
+
+
+class ImportConfirmForm(OnceForm, ConfirmForm):
+    """The confirm button with its one-time key: a second confirm of an imported file (a double
+    click, back and send again) leads to the first one's result."""

@@ -16,13 +16,18 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from tracker import policies
+from tracker import once, policies
 from tracker.extensions import db
 from tracker.models import ActivityType, Indicator, Municipality, Promise, PromiseStatus
 from tracker.services import DomainError, imports
 from tracker.services.imports import storage
 from tracker.spreadsheets import bp
-from tracker.spreadsheets.forms import ActivityUploadForm, ConfirmForm, UploadForm
+from tracker.spreadsheets.forms import (
+    ActivityUploadForm,
+    ConfirmForm,
+    ImportConfirmForm,
+    UploadForm,
+)
 from tracker.translation import gettext as _
 from tracker.translation import ngettext
 from tracker.web import attach_error, load_or_404, require
@@ -127,12 +132,12 @@ def _run(municipality: Municipality, stored: storage.StoredUpload, *, keep: bool
                               keep=keep)
 
 
-def _render_preview(municipality, stored, result, status: int = 200):
+def _render_preview(municipality, stored, result, form, status: int = 200):
     promise = (db.session.get(Promise, stored.options.get("promise_id") or 0)
                if stored.kind == "aktiviteter" else None)
     return render_template("spreadsheets/preview.html", municipality=municipality,
                            stored=stored, result=result, promise=promise,
-                           importer=imports.importer_for(stored.kind), form=ConfirmForm()), status
+                           importer=imports.importer_for(stored.kind), form=form), status
 
 
 @bp.route("/kommuner/<int:municipality_id>/import/<kind>/<upload_id>", methods=["GET", "POST"])
@@ -141,24 +146,33 @@ def preview(municipality_id: int, kind: str, upload_id: str):
     """GET checks every row and writes nothing; POST checks again and writes all or nothing.
     Both use the rows read at upload."""
     municipality = _coordinator_municipality(municipality_id)
-    stored = _stored(municipality, kind, upload_id)
-    form = ConfirmForm()
-    if request.method == "GET" or not form.validate_on_submit():
-        if request.method == "POST":
+    form = ImportConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
             abort(400)
-        return _render_preview(municipality, stored, _run(municipality, stored, keep=False))
+        # before the stored file is looked for: the first confirm deleted it
+        repeat = once.first_time(form, announce=False)
+        if repeat is not None:
+            flash(_("Filen är redan importerad."), "info")
+            return repeat
+    stored = _stored(municipality, kind, upload_id)
+    if request.method == "GET":
+        return _render_preview(municipality, stored, _run(municipality, stored, keep=False),
+                               form)
     result = _run(municipality, stored, keep=True)
     if not result.ok:
         db.session.rollback()
         flash(_("Ingenting importerades: filen innehåller fel."), "error")
-        return _render_preview(municipality, stored, result, 422)
+        return _render_preview(municipality, stored, result, form, 422)
+    location = (url_for("promises.show", promise_id=stored.options["promise_id"])
+                if kind == "aktiviteter"
+                else url_for("dashboard.municipality", municipality_id=municipality.id))
+    once.remember(form, location)
     db.session.commit()
     storage.delete(_directory(), stored.id)
     flash(ngettext("%(num)s rad är importerad.", "%(num)s rader är importerade.",
                    len(result.rows)), "success")
-    if kind == "aktiviteter":
-        return redirect(url_for("promises.show", promise_id=stored.options["promise_id"]))
-    return redirect(url_for("dashboard.municipality", municipality_id=municipality.id))
+    return redirect(location)
 
 
 @bp.post("/kommuner/<int:municipality_id>/import/<kind>/<upload_id>/avbryt")
