@@ -47,8 +47,8 @@ def png(chart: Chart) -> bytes:
                   font=_font(12), anchor="rm")
         value += step
     slot, extra = _slot(chart), _label_extra(chart)
-    for index, label in enumerate(_category_lines(chart)):
-        for number, line in enumerate(label):
+    for index, lines in enumerate(_category_lines(chart)):
+        for number, line in enumerate(lines):
             draw.text(((LEFT + slot * (index + 0.5)) * s, (bottom + 14 + LABEL_LINE * number) * s),
                       line, fill=TEXT_COLOUR, font=_font(12), anchor="mm")
     draw.text((((LEFT + right) / 2) * s, (bottom + 38 + extra) * s), chart.category_label,
