@@ -4,8 +4,19 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_url, logout_user
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
@@ -77,6 +88,9 @@ def _enforce_session_age():
         db.session.commit()
         logout_user()
         session.clear()
+        if request.method == "POST":
+            return _login_instead(_l("Du har loggats ut eftersom sessionen har gått ut, och det "
+                                     "du skickade har inte kommit fram. Logga in igen."))
         flash(_l("Du har loggats ut eftersom sessionen har gått ut. Logga in igen."), "info")
         return redirect(url_for("auth.login", next=request.full_path))
     if now - seen_at >= SEEN_AT_RESOLUTION:
@@ -86,6 +100,28 @@ def _enforce_session_age():
         sessions.touch(g.user_session_id)
         db.session.commit()
     return None
+
+
+def _unauthorized():
+    """Not logged in: to the login page and back (Flask-Login's own way), but a form sent after
+    the session ended gets the login page itself (_login_instead), not a redirect."""
+    if request.method == "POST":
+        return _login_instead(_l("Du är inte inloggad, så det du skickade har inte kommit fram. "
+                                 "Logga in igen."))
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, request.url))
+
+
+def _login_instead(message):
+    """The login page in answer to a form sent without a session (401): a redirect would drop
+    what was sent without a word; the phone's worker keeps a log form to send after the login
+    (static/sw.js), and the login leads back to the form."""
+    from tracker.auth.forms import LoginForm
+
+    flash(message, "error")
+    page = render_template("auth/login.html", form=LoginForm(formdata=None),
+                           login_next=request.path)
+    return page, 401
 
 
 # Where a user who must enrol a second factor may still go: the enrolment itself, leaving,
@@ -162,6 +198,7 @@ def register(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_unauthorized)
     login_manager.session_protection = None  # the per-user token does this job
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any blueprint's rules
     app.before_request(_bounded_query_integers)

@@ -316,6 +316,42 @@ def test_an_ended_session_keeps_the_entry_until_the_officer_logs_in(live_server,
     context.close()
 
 
+def test_spara_after_the_session_ended_elsewhere_keeps_the_entry_for_after_the_login(
+        live_server, phone_login, activity_id):
+    """Online, but the session ended while the form was filled in (logged out everywhere from
+    another device; an idle session answers the same): the login page says nothing arrived, the
+    phone keeps the form, and after the login it is stored once."""
+    from tracker.models import User
+    from tracker.services import accounts
+
+    app = live_server.app
+    context, page = phone_login(OFFICER)
+    _ready_for_offline(page, live_server)
+    _open_form_offline(page)
+    page.get_by_label("Anteckning").fill("Sparat efter ny inloggning")
+    with app.app_context():  # another device: "Logga ut överallt"
+        officer = db.session.scalar(sa.select(User).where(User.email == OFFICER))
+        accounts.log_out_everywhere(officer, actor=officer)
+        db.session.commit()
+        db.session.remove()
+    tap(page, page.get_by_role("button", name="Spara"))
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    expect(page.get_by_text("det du skickade har inte kommit fram")).to_be_visible()
+    _started(page)
+    (entry,) = _outbox(page)
+    assert entry["status"] == "login"
+    assert _notes(app, activity_id).count("Sparat efter ny inloggning") == 0
+    page.locator("#offline-outbox").get_by_text("väntar").wait_for()
+    page.get_by_label("E-postadress").fill(OFFICER)
+    page.get_by_label("Lösenord").fill(app.config["DEMO_PASSWORDS"][OFFICER])
+    tap(page, page.get_by_role("button", name="Logga in"))
+    _started(page)
+    page.get_by_text(f"Skickat och sparat: {TITLE}").wait_for()
+    assert _outbox(page) == []
+    assert _notes(app, activity_id).count("Sparat efter ny inloggning") == 1
+    context.close()
+
+
 def test_the_offline_page_without_a_copy(live_server, phone_login, activity_id):
     """A page that was never kept: a short Swedish page that leads to Mina uppgifter (which
     is kept once the officer has a task: `activity_id`, also when this test runs first)."""

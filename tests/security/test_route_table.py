@@ -59,7 +59,7 @@ LITERALS = {"fmt": "docx", "job_id": "conclude_promises", "filename": "style.css
 
 OK = "ok"  # allowed: {200} for GET (unless the row says otherwise), WRITE_OK for writes
 WRITE_OK = frozenset({"200", "201", "redirect", "refused", "form"})  # a form: 400/409/422
-LOGIN = frozenset({"login"})  # 302 to /login?next=...
+LOGIN = frozenset({"login"})  # 302 to /login?next=... (a POST: the login page, 401)
 FORBIDDEN = frozenset({"403"})
 DENIED = frozenset({"403", "404"})
 REFUSED = frozenset({"refused"})  # the view lets the role in, the service says no (flash)
@@ -544,6 +544,8 @@ def classify(response, client) -> str:
         with client.session_transaction() as flask_session:
             flashes = flask_session.get("_flashes", [])
         return "refused" if any(category == "error" for category, _ in flashes) else "redirect"
+    if code == 401 and 'action="/login?next=' in response.get_data(as_text=True):
+        return "login"  # a form sent without a session: the login page itself, not a redirect
     if code in (400, 409, 422):
         return "form"
     return str(code)

@@ -73,28 +73,38 @@ async function page(event, path) {
    on Spara replaces the first, it does not add one) and shown on Mina uppgifter. */
 async function logForm(event, path) {
   const copy = event.request.clone();
+  let answer;
   try {
-    return await fetch(event.request);
+    answer = await fetch(event.request);
   } catch (error) {
-    const fields = [];
-    for (const [name, value] of (await copy.formData()).entries()) {
-      if (typeof value === "string") fields.push([name, value]);
-    }
-    const values = new Map(fields);
-    const user = await Outbox.currentUser();
-    if (!values.get("once_key") || !user) return offlinePage();
-    const url = new URL(path, SCOPE).pathname;
-    const form = await Outbox.readForm(url);
-    await Outbox.queue({
-      key: values.get("once_key"), user: user, url: url, fields: fields,
-      title: form ? form.title : "", occurredOn: values.get("occurred_on") || "",
-      savedAt: Date.now(), status: "pending", messages: [],
-    });
-    if (self.registration.sync) {
-      self.registration.sync.register("outbox").catch(function () {});
-    }
-    return Response.redirect(new URL(MY_TASKS, SCOPE).href, 303);
+    return keep(copy, path, "pending");
   }
+  // The session ended before Spara (idle, or logged out elsewhere): the server answers with
+  // the login page (401) and has kept nothing; the outbox keeps the form for after the login.
+  if (answer.status === 401) await keep(copy, path, "login");
+  return answer;
+}
+
+/* The form in the outbox, to be sent when there is a network and a session (outbox.js). */
+async function keep(copy, path, status) {
+  const fields = [];
+  for (const [name, value] of (await copy.formData()).entries()) {
+    if (typeof value === "string") fields.push([name, value]);
+  }
+  const values = new Map(fields);
+  const user = await Outbox.currentUser();
+  if (!values.get("once_key") || !user) return offlinePage();
+  const url = new URL(path, SCOPE).pathname;
+  const form = await Outbox.readForm(url);
+  await Outbox.queue({
+    key: values.get("once_key"), user: user, url: url, fields: fields,
+    title: form ? form.title : "", occurredOn: values.get("occurred_on") || "",
+    savedAt: Date.now(), status: status, messages: [],
+  });
+  if (self.registration.sync) {
+    self.registration.sync.register("outbox").catch(function () {});
+  }
+  return Response.redirect(new URL(MY_TASKS, SCOPE).href, 303);
 }
 
 async function asset(request) {
