@@ -409,3 +409,21 @@ def test_a_municipality_that_is_not_public_hides_its_published_follow_up(client,
     session.commit()
     assert client.get(f"/offentlig/uppfoljningar/{followup.id}").status_code == 404
     assert client.get(f"/offentlig/uppfoljningar/{followup.id}/uppfoljning.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("url", [u for u in PAGES if not u.endswith(".atom")] + [
+    "/offentlig/lidkoping/tips", "/offentlig/lidkoping/prenumerera", "/offentlig/tillganglighet"])
+def test_every_link_on_a_public_page_leads_somewhere(client, world, url):
+    """A kept page body is rendered apart from its page: a link it takes from the page's
+    context is empty (href="" reloads the page)."""
+    page = _text(client.get(url.format(signed=world["signed"].id)))
+    assert re.findall(r'href="\s*"', page) == []
+
+
+def test_the_municipality_pages_atom_link_answers_with_its_feed(client, world):
+    page = _text(client.get("/offentlig/lidkoping"))
+    (link,) = re.findall(r'<a href="([^"]+)">Prenumerera på uppföljningar och nya löften', page)
+    feed = client.get(link)
+    assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
+    assert ET.fromstring(feed.data).find(f"{ATOM}title").text == \
+        "Publicerade uppföljningar för Lidköping"
