@@ -66,6 +66,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     data_version.register()
     security.register(app)
     formatting.register(app)
+    from tracker.urls import absolute_url
+
+    app.add_template_global(absolute_url)  # links read outside the app: never the request's host
     i18n.register(app)
     errors.register(app)
     app.register_blueprint(auth.bp)

@@ -192,11 +192,11 @@ def test_the_atom_feed_lists_published_follow_ups_newest_first(client, world):
     for tag in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{tag}") is not None, tag
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == \
-        "http://localhost/offentlig/uppfoljningar.atom"
+        "https://lofteskollen.example.se/offentlig/uppfoljningar.atom"
     entries = _followup_entries(root)
     expected = [world["skara_followup"], world["corrected"], world["published"]]
     assert [e["link"].get("href") for e in entries] == [
-        f"http://localhost/offentlig/uppfoljningar/{f.id}" for f in expected]
+        f"https://lofteskollen.example.se/offentlig/uppfoljningar/{f.id}" for f in expected]
     assert [e["id"].text for e in entries] == [e["link"].get("href") for e in entries]
     assert [e["updated"].text for e in entries] == [
         "2024-03-01T08:00:00Z", "2024-02-14T15:30:00Z", "2024-01-30T09:00:00Z"]
@@ -215,7 +215,7 @@ def test_the_feeds_carry_signed_promises_too(client, world):
     entries = _entries(_feed(client, "/offentlig/lidkoping/uppfoljningar.atom"))
     signed = [e for e in entries if "/loften/" in e["link"].get("href")]
     assert [e["id"].text for e in signed] == [
-        f"http://localhost/offentlig/lidkoping/loften/{world[k].id}" for k in ("signed", "old")]
+        f"https://lofteskollen.example.se/offentlig/lidkoping/loften/{world[k].id}" for k in ("signed", "old")]
     assert signed[0]["title"].text == "Nytt medborgarlöfte: Medborgarlöfte 2024 – Lidköping"
     assert signed[0]["updated"].text == "2024-02-03T23:00:00Z"  # 4 February in Stockholm
     updated = [e["updated"].text for e in entries]
@@ -228,9 +228,9 @@ def test_the_feeds_carry_signed_promises_too(client, world):
 def test_the_municipality_feed_has_its_own_follow_ups_and_stable_ids(client, world, session):
     root = _feed(client, "/offentlig/lidkoping/uppfoljningar.atom")
     ids = [e["id"].text for e in _followup_entries(root)]
-    assert ids == [f"http://localhost/offentlig/uppfoljningar/{world[k].id}"
+    assert ids == [f"https://lofteskollen.example.se/offentlig/uppfoljningar/{world[k].id}"
                    for k in ("corrected", "published")]
-    assert root.find(f"{ATOM}id").text == "http://localhost/offentlig/lidkoping/uppfoljningar.atom"
+    assert root.find(f"{ATOM}id").text == "https://lofteskollen.example.se/offentlig/lidkoping/uppfoljningar.atom"
 
     _publish(world["in_draft"], datetime(2025, 1, 10, 7, 0, tzinfo=timezone.utc))
     session.commit()

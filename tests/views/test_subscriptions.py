@@ -32,8 +32,8 @@ def _subscribe(client, address=ADDRESS, **extra):
 
 
 def _link(body: str, word: str) -> str:
-    return re.search(rf"(http://localhost/offentlig/prenumeration/\S+/{word})", body)[1].replace(
-        "http://localhost", "")
+    return re.search(rf"(https://lofteskollen\.example\.se/offentlig/prenumeration/\S+/{word})", body)[1].replace(
+        "https://lofteskollen.example.se", "")
 
 
 def _rows() -> list[Subscription]:

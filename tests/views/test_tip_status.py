@@ -29,7 +29,7 @@ def _send(client, town, reply_to="boende@example.se"):
 
 
 def _status_url(page: str) -> str:
-    return re.search(r'<a href="(http://localhost/offentlig/tips/[^"]+)">', page)[1]
+    return re.search(r'<a href="(https://lofteskollen\.example\.se/offentlig/tips/[^"]+)">', page)[1]
 
 
 def test_sending_shows_a_case_number_and_a_private_address_for_a_while(client, town, inbox):
@@ -51,7 +51,7 @@ def test_sending_shows_a_case_number_and_a_private_address_for_a_while(client, t
     assert secret not in later and tip.case_number not in later
     (receipt,) = inbox.to("boende@example.se")
     assert tip.case_number in receipt.subject and url in receipt.body
-    status = client.get(url.replace("http://localhost", ""))
+    status = client.get(url.replace("https://lofteskollen.example.se", ""))
     assert status.status_code == 200
     page = status.get_data(as_text=True)
     assert "Mottaget" in page and TEXT in page
@@ -83,7 +83,7 @@ def test_an_unknown_status_address_is_not_found(client, town):
 def test_the_coordinators_answer_is_mailed_and_shown_with_the_status(client, town, inbox):
     _send(client, town)
     thanks = client.get(f"/offentlig/{town['m'].slug}/tips/tack").get_data(as_text=True)
-    url = _status_url(thanks).replace("http://localhost", "")
+    url = _status_url(thanks).replace("https://lofteskollen.example.se", "")
     tip = db.session.scalar(sa.select(Tip))
     login(client, town["coordinator"].email)
     refused = client.post(f"/tips/{tip.id}/svar", data={"svar-answer": "Ring 811218-9876.",

@@ -13,6 +13,7 @@ from tracker.forms import BaseForm
 from tracker.models import Municipality
 from tracker.services import calendar_feed
 from tracker.translation import gettext as _
+from tracker.urls import absolute_url
 from tracker.web import load_or_404
 
 
@@ -61,7 +62,7 @@ def _uid_domain() -> str:
 
 
 def _link(activity) -> str:
-    return url_for("activities.detail", activity_id=activity.id, _external=True)
+    return absolute_url("activities.detail", activity_id=activity.id)
 
 
 @bp.get("/kalender/<token>/mina-aktiviteter.ics")

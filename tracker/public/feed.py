@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
-from flask import Response, url_for
+from flask import Response
 
 from tracker.public import bp
 from tracker.public.views import municipality_or_404
 from tracker.services import public
 from tracker.services.public import FEED_LIMIT, PublishedFollowUp, SignedPromise
 from tracker.translation import gettext as _
+from tracker.urls import absolute_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -36,7 +37,7 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes) ->
 
 
 def _entry(feed: ET.Element, item: PublishedFollowUp) -> None:
-    page = url_for("public.followup", followup_id=item.followup_id, _external=True)
+    page = absolute_url("public.followup", followup_id=item.followup_id)
     entry = _add(feed, "entry")
     _add(entry, "id", page)
     _add(entry, "title", _("Uppföljning %(year)s av %(promise)s – %(name)s", year=item.year,
@@ -53,8 +54,8 @@ def _entry(feed: ET.Element, item: PublishedFollowUp) -> None:
 
 
 def _promise_entry(feed: ET.Element, item: SignedPromise) -> None:
-    page = url_for("public.promise", slug=item.municipality.slug, promise_id=item.promise_id,
-                   _external=True)
+    page = absolute_url("public.promise", slug=item.municipality.slug,
+                        promise_id=item.promise_id)
     entry = _add(feed, "entry")
     _add(entry, "id", page)
     _add(entry, "title", _("Nytt medborgarlöfte: %(title)s – %(name)s", title=item.title,
@@ -97,7 +98,7 @@ def atom_response(title: str, self_url: str, page_url: str,
 def feed():
     return atom_response(
         _("Publicerade uppföljningar av medborgarlöften"),
-        url_for("public.feed", _external=True), url_for("public.index", _external=True),
+        absolute_url("public.feed"), absolute_url("public.index"),
         [*public.published_followups(limit=FEED_LIMIT),
          *public.signed_promises(limit=FEED_LIMIT)])
 
@@ -107,7 +108,7 @@ def municipality_feed(slug: str):
     place = municipality_or_404(slug)
     return atom_response(
         _("Publicerade uppföljningar för %(name)s", name=place.name),
-        url_for("public.municipality_feed", slug=place.slug, _external=True),
-        url_for("public.municipality", slug=place.slug, _external=True),
+        absolute_url("public.municipality_feed", slug=place.slug),
+        absolute_url("public.municipality", slug=place.slug),
         [*public.published_followups(municipality_id=place.id, limit=FEED_LIMIT),
          *public.signed_promises(municipality_id=place.id, limit=FEED_LIMIT)])

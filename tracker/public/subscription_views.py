@@ -14,14 +14,15 @@ from tracker.ratelimit import post_limit
 from tracker.services import FieldErrors
 from tracker.services import subscriptions as service
 from tracker.translation import gettext as _
+from tracker.urls import absolute_url
 from tracker.web import show_refusal
 
 CONFIRM, UNSUBSCRIBE = "confirm", "unsubscribe"
 
 
 def _link(endpoint: str, purpose: str, subscription) -> str:
-    return url_for(endpoint, subscription_id=subscription.id, _external=True,
-                   token=service.token(current_app.config["SECRET_KEY"], purpose, subscription))
+    return absolute_url(endpoint, subscription_id=subscription.id, token=service.token(
+        current_app.config["SECRET_KEY"], purpose, subscription))
 
 
 @bp.route("/<slug>/prenumerera", methods=["GET", "POST"])
@@ -115,7 +116,7 @@ def announce_promise(promise_id: int) -> int:
     place = db.session.get_one(Municipality, promise.municipality_id)
     if not (promise.is_public and place.is_public):
         return 0
-    page = url_for("public.promise", slug=place.slug, promise_id=promise.id, _external=True)
+    page = absolute_url("public.promise", slug=place.slug, promise_id=promise.id)
     return service.announce(
         current_app.config, place.id,
         _("Nytt medborgarlöfte i %(name)s", name=place.name),
@@ -132,7 +133,7 @@ def announce_followup(followup_id: int) -> int:
     place = db.session.get_one(Municipality, promise.municipality_id)
     if not place.is_public:
         return 0
-    page = url_for("public.followup", followup_id=followup.id, _external=True)
+    page = absolute_url("public.followup", followup_id=followup.id)
     return service.announce(
         current_app.config, place.id,
         _("Uppföljning %(year)s av medborgarlöftet i %(name)s", year=followup.year,

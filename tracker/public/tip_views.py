@@ -15,6 +15,7 @@ from tracker.public.views import municipality_or_404
 from tracker.ratelimit import post_limit
 from tracker.services import FieldErrors, tip_events, tip_mail
 from tracker.services import tips as service
+from tracker.urls import absolute_url
 from tracker.web import show_refusal
 
 RECEIPT = "tip_receipt"  # the case number and status address, on the thank-you page
@@ -45,7 +46,7 @@ def tip(slug: str):
             thanks = url_for("public.tip_thanks", slug=municipality.slug)
             once.remember(form, thanks, "tip")
             db.session.commit()
-            status_url = url_for("public.tip_status", token=secret, _external=True)
+            status_url = absolute_url("public.tip_status", token=secret)
             session[RECEIPT] = {"case": created.case_number, "url": status_url,
                                 "mailed": bool(created.reply_to), "at": time.time()}
             tip_mail.send_receipt(current_app.config, created, municipality.name, status_url)
