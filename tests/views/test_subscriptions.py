@@ -122,3 +122,31 @@ def test_unconfirmed_sign_ups_are_forgotten_after_a_week(place, session):
     session.commit()
     assert fresh and service.forget_unconfirmed(datetime.now(timezone.utc)) == 1
     assert [r.email for r in _rows()] == ["ny@example.se"]
+
+
+def test_with_mail_off_nothing_is_promised_or_stored(app, client, place, monkeypatch, inbox):
+    monkeypatch.setitem(app.config, "MAIL_ENABLED", False)  # the default of `make run`
+    form = client.get("/offentlig/lidkoping/prenumerera").get_data(as_text=True)
+    assert "skickar ingen e-post just nu" in form and 'name="email"' not in form
+    answer = _subscribe(client)
+    assert answer.status_code == 200 and "har vi skickat" not in answer.get_data(as_text=True)
+    thanks = client.get("/offentlig/lidkoping/prenumerera/tack", follow_redirects=True)
+    assert "har vi skickat ett brev" not in thanks.get_data(as_text=True)
+    assert _rows() == [] and inbox.messages == []
+
+
+def test_a_confirmation_that_could_not_be_sent_can_be_asked_for_again(app, client, place,
+                                                                      monkeypatch, inbox):
+    from tests.test_reminders import refused_port
+
+    with refused_port() as dead, monkeypatch.context() as failing:
+        failing.setitem(app.config, "SMTP_PORT", dead)
+        refused = _subscribe(client)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 503 and "har vi skickat" not in page
+    assert "Vi kunde inte skicka brevet just nu. Försök igen om en stund." in page
+    assert f'value="{ADDRESS}"' in page  # still typed
+    assert _rows() == []  # nothing stands in the way of asking again
+    assert _subscribe(client).status_code == 302  # the mail server works again
+    (mail,) = inbox.to(ADDRESS)
+    assert "Bekräfta" in mail.subject and len(_rows()) == 1

@@ -210,3 +210,31 @@ def test_an_answer_sent_twice_is_given_once(client, town, inbox):
     assert len(inbox.to("boende@example.se")) == 2  # the receipt and one answer
     answers = db.session.scalars(sa.select(TipEvent.answer).where(TipEvent.tip_id == tip.id))
     assert [a for a in answers if a] == ["Vi tittar på det."]
+
+
+@pytest.mark.parametrize("mail", ["off", "failing"])
+def test_the_thank_you_page_tells_of_a_mail_only_when_one_was_sent(app, client, town, inbox,
+                                                                   monkeypatch, mail):
+    from tests.test_reminders import refused_port
+
+    with refused_port() as dead:
+        if mail == "off":  # the default of `make run`
+            monkeypatch.setitem(app.config, "MAIL_ENABLED", False)
+        else:
+            monkeypatch.setitem(app.config, "SMTP_PORT", dead)
+        response = _send(client, town)
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "skickat adressen till din e-post" not in thanks
+    assert "Vi kunde inte skicka adressen till din e-post. Spara den nu." in thanks
+    assert "/offentlig/tips/" in thanks and inbox.messages == []
+
+
+def test_an_answer_not_mailed_is_not_said_to_be(app, client, town, inbox, monkeypatch):
+    tip, _secret = service.create_tip(town["m"].id, TEXT, "boende@example.se")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MAIL_ENABLED", False)
+    login(client, town["coordinator"].email)
+    page = client.post(f"/tips/{tip.id}/svar", follow_redirects=True, data={
+        "svar-answer": "Tack, vi tittar på det.", "svar-status": "answered"}).get_data(as_text=True)
+    assert "Svaret är skickat med e-post." not in page
+    assert "Svaret kunde inte skickas med e-post just nu." in page

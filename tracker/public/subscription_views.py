@@ -11,11 +11,11 @@ from tracker.public import bp
 from tracker.public.forms import SubscribeForm
 from tracker.public.views import municipality_or_404
 from tracker.ratelimit import post_limit
-from tracker.services import FieldErrors
+from tracker.services import DomainError, FieldErrors
 from tracker.services import subscriptions as service
 from tracker.translation import gettext as _
 from tracker.urls import absolute_url
-from tracker.web import show_refusal
+from tracker.web import attach_error, show_refusal
 
 CONFIRM, UNSUBSCRIBE = "confirm", "unsubscribe"
 
@@ -29,31 +29,39 @@ def _link(endpoint: str, purpose: str, subscription) -> str:
 @post_limit("SUBSCRIBE_RATE_LIMIT")
 def subscribe(slug: str):
     municipality = municipality_or_404(slug)
+    mail_on = bool(current_app.config.get("MAIL_ENABLED"))
     form = SubscribeForm()
     done = url_for("public.subscribe_thanks", slug=municipality.slug)
     if request.method == "POST" and form.webbplats.data:
         return redirect(done)  # a robot: it "succeeds", nothing is stored or sent
-    if form.validate_on_submit():
+    status = 422 if request.method == "POST" and mail_on else 200
+    if mail_on and form.validate_on_submit():
         try:
             created = service.subscribe(municipality.id, form.email.data)
         except FieldErrors as error:
             db.session.rollback()
             show_refusal(form, error)
         else:
+            db.session.commit()  # the link in the mail works before the mail can arrive
+            if created is None or service.send_confirmation(
+                    current_app.config, created, municipality.name,
+                    _link("public.confirm_subscription", CONFIRM, created)):
+                return redirect(done)  # the same answer whether the address was new or not
+            service.withdraw_unsent(created)  # nothing was sent: the resident may ask again
             db.session.commit()
-            if created is not None:  # the one confirmation mail; never a second
-                service.send_confirmation(current_app.config, created, municipality.name,
-                                          _link("public.confirm_subscription", CONFIRM, created))
-            return redirect(done)  # the same answer whether the address was new or not
-    status = 422 if request.method == "POST" else 200
-    return render_template("public/subscribe.html", municipality=municipality,
-                           form=form), status
+            attach_error(form, DomainError(_(
+                "Vi kunde inte skicka brevet just nu. Försök igen om en stund."), "email"))
+            status = 503
+    return render_template("public/subscribe.html", municipality=municipality, form=form,
+                           mail_on=mail_on), status
 
 
 @bp.route("/<slug>/prenumerera/tack")
 def subscribe_thanks(slug: str):
-    return render_template("public/subscribe_thanks.html",
-                           municipality=municipality_or_404(slug))
+    municipality = municipality_or_404(slug)
+    if not current_app.config.get("MAIL_ENABLED"):  # it would tell of a mail never sent
+        return redirect(url_for("public.subscribe", slug=municipality.slug))
+    return render_template("public/subscribe_thanks.html", municipality=municipality)
 
 
 def _subscription_or_404(purpose: str, subscription_id: int, token: str):

@@ -47,9 +47,12 @@ def tip(slug: str):
             once.remember(form, thanks, "tip")
             db.session.commit()
             status_url = absolute_url("public.tip_status", token=secret)
+            mailed = tip_mail.send_receipt(current_app.config, created, municipality.name,
+                                           status_url)
+            # the page tells of a mail only when the SMTP server took it
             session[RECEIPT] = {"case": created.case_number, "url": status_url,
-                                "mailed": bool(created.reply_to), "at": time.time()}
-            tip_mail.send_receipt(current_app.config, created, municipality.name, status_url)
+                                "mailed": mailed, "unsent": bool(created.reply_to) and not mailed,
+                                "at": time.time()}
             return redirect(thanks)
     status = 422 if request.method == "POST" else 200
     return render_template("public/tip.html", municipality=municipality, form=form), status

@@ -33,13 +33,15 @@ def not_sendable(address: str) -> str | None:
     return None
 
 
-def send_mail(config: Mapping, to: list[str] | str, subject: str, body: str) -> None:
-    """Send one plain-text UTF-8 message to every address in `to`; a no-op unless MAIL_ENABLED."""
+def send_mail(config: Mapping, to: list[str] | str, subject: str, body: str) -> bool:
+    """Send one plain-text UTF-8 message to every address in `to`. True when the SMTP server
+    took it; False when nothing was sent (MAIL_ENABLED off, no address), so a page never
+    tells a resident about a mail that does not exist. Raises MailError."""
     if not config.get("MAIL_ENABLED"):
-        return
+        return False
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
-        return
+        return False
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = ", ".join(recipients)
@@ -63,6 +65,7 @@ def send_mail(config: Mapping, to: list[str] | str, subject: str, body: str) -> 
             smtp.send_message(message, to_addrs=recipients)
     except OSError as error:
         raise MailError(f"{failure}: {type(error).__name__}: {error}") from error
+    return True
 
 
 def send_in_background(config: Mapping, to: str, subject: str, body: str) -> threading.Thread:

@@ -2,7 +2,8 @@
 
 Double opt-in: subscribing stores the address unconfirmed and sends one confirmation mail;
 asking again for the same address sends nothing more, so a flood of sign-ups cannot mail
-addresses that never confirmed. Only confirmed addresses get news (a promise signed, a
+addresses that never confirmed. A sign-up whose confirmation could not be sent is forgotten
+at once, so the resident can ask again. Only confirmed addresses get news (a promise signed, a
 follow-up published), each message with its own unsubscribe link. The links are HMACs of the
 row with the app's secret key: nothing but the address and whether it was confirmed is
 stored. Unsubscribing deletes the row; unconfirmed rows are deleted after a few days.
@@ -94,8 +95,9 @@ def forget_unconfirmed(now: datetime, days: int = UNCONFIRMED_DAYS) -> int:
 
 def send_confirmation(config: Mapping, subscription: Subscription, municipality_name: str,
                       confirm_url: str) -> bool:
+    """True only when the SMTP server took the mail; else see `withdraw_unsent`."""
     try:
-        send_mail(config, subscription.email, _(
+        return send_mail(config, subscription.email, _(
             "Bekräfta att du vill följa medborgarlöftet i %(name)s", name=municipality_name), _(
             "Hej!\n\nNågon, förhoppningsvis du, vill få e-post när %(name)s och Polisen "
             "undertecknar ett medborgarlöfte eller publicerar en uppföljning.\n\n"
@@ -105,7 +107,13 @@ def send_confirmation(config: Mapping, subscription: Subscription, municipality_
     except MailError:
         log.warning("confirmation mail failed", exc_info=True)
         return False
-    return True
+
+
+def withdraw_unsent(subscription: Subscription) -> None:
+    """Forget a sign-up whose confirmation mail was never sent (mail off, the server failing):
+    kept, it would stop the same address from getting a confirmation until it is forgotten."""
+    if subscription.confirmed_at is None:
+        unsubscribe(subscription)
 
 
 def confirmed_of(municipality_id: int) -> list[Subscription]:
@@ -124,8 +132,8 @@ def announce(config: Mapping, municipality_id: int, subject: str, body: str,
         text = body + "\n\n" + _("Vill du inte längre få de här breven? Avsluta här:\n%(url)s\n",
                                  url=unsubscribe_url(subscription))
         try:
-            send_mail(config, subscription.email, subject, text)
-            sent += 1
+            if send_mail(config, subscription.email, subject, text):
+                sent += 1
         except MailServerUnreachable:
             log.warning("news to subscribers stopped: the mail server is unreachable",
                         exc_info=True)

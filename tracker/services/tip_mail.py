@@ -17,15 +17,14 @@ log = logging.getLogger(__name__)
 
 def _send_quietly(config: Mapping, tip: Tip, subject: str, body: str) -> bool:
     """To the tip's reply address, if the resident gave one; a mail that cannot be sent is
-    logged (the tip and the answer are saved anyway). True when sent."""
+    logged (the tip and the answer are saved anyway). True only when the SMTP server took it."""
     if not tip.reply_to:
         return False
     try:
-        send_mail(config, tip.reply_to, subject, body)
+        return send_mail(config, tip.reply_to, subject, body)
     except MailError:
         log.warning("mail to a resident about a tip failed", exc_info=True)
         return False
-    return True
 
 
 def send_receipt(config: Mapping, tip: Tip, municipality_name: str, status_url: str) -> bool:
