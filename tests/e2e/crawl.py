@@ -34,13 +34,14 @@ MUST_REACH = {
                     "activities.my_tasks", "walks.protocol", "walks.action_list"},
     "samordnare": {"followups.edit_section", "promises.paste", "promises.create",
                    "members.invite", "walks.protocol", "walks.new_finding", "walks.edit_finding",
-                   "walks.action", "walks.edit_action", "walks.new_action", "walks.action_list"},
+                   "walks.remove_finding", "walks.action", "walks.edit_action",
+                   "walks.new_action", "walks.action_list"},
     "administratör": {"admin.jobs", "admin.user_security", "admin.users",
                       "admin.municipality_new"},
 }
-WALK_PAGES = {"walks.protocol", "walks.new_finding", "walks.edit_finding", "walks.action",
-              "walks.edit_action", "walks.action_list", "walks.new_action",
-              "walks.public_protocol"}
+WALK_PAGES = {"walks.protocol", "walks.new_finding", "walks.edit_finding",
+              "walks.remove_finding", "walks.action", "walks.edit_action", "walks.action_list",
+              "walks.new_action", "walks.public_protocol"}
 SKIP = ("/logout", "/sprak/", "/api/", "/kalender/", "/export", ".pdf", ".docx", ".ics",
         ".csv", ".xlsx", ".atom", "/import/mallar/", "/bilagor/", "/bilder/")  # files
 MAX_PAGES_PER_ROLE = 120

@@ -183,4 +183,27 @@ def test_a_walk_from_the_phone_to_the_fixed_lamp(live_server, phone_login, walk_
         db.session.rollback()
     assert walks == ("Vid 1 trygghetsvandring noterades 3 brister; 1 är åtgärdad, 2 är ännu "
                      "inte påbörjade.")
+
+    # Removing a finding at the walk: a thumb-sized target, and a question before anything
+    # goes. The coordinator may remove photos too: their buttons are measured as well.
+    desk, page = phone_login(COORDINATOR)
+    pages.page = page
+    page.goto(protocol_url)
+    removers = page.locator("ol.findings").get_by_role("link", name=re.compile("^Ta bort")).all()
+    removers += page.locator("ol.findings .attachments").get_by_role("button").all()
+    assert len(removers) == 4
+    for target in removers:
+        assert target.bounding_box()["height"] >= 44, target.inner_text()
+    pages.go(page.get_by_role("link", name="Ta bort iakttagelse 3"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ta bort iakttagelse")
+    assert "Klotter på elskåpet." in page.content()
+    expect(page.get_by_text("1 åtgärdspunkt, med sin statushistorik")).to_be_visible()
+    expect(page.get_by_text("0 foton")).to_be_visible()
+    pages.go(page.get_by_role("link", name="Avbryt"))
+    expect(page.locator("ol.findings > li")).to_have_count(3)  # nothing removed by asking
+    pages.go(page.get_by_role("link", name="Ta bort iakttagelse 3"))
+    pages.go(page.get_by_role("button", name="Ta bort iakttagelsen"))
+    expect(page.get_by_text("Iakttagelsen är borttagen.")).to_be_visible()
+    expect(page.locator("ol.findings > li")).to_have_count(2)
+    desk.close()
     assert pages.overflowing == [] and pages.violations == []

@@ -225,6 +225,7 @@ ROUTES: dict[tuple[str, str], Expect] = {
     ("POST", "/genomforanden/<int:entry_id>/iakttagelser/ny"): expect(LOGGERS),
     ("GET", "/iakttagelser/<int:finding_id>/andra"): expect(LOGGERS),
     ("POST", "/iakttagelser/<int:finding_id>/andra"): expect(LOGGERS),
+    ("GET", "/iakttagelser/<int:finding_id>/ta-bort"): expect(LOGGERS),
     ("POST", "/iakttagelser/<int:finding_id>/ta-bort"): expect(LOGGERS),
     ("GET", "/kommuner/<int:municipality_id>/atgardspunkter"): expect(MEMBERS),
     ("GET", "/aktiviteter/<int:activity_id>/atgardspunkter/ny"): expect(LOGGERS),

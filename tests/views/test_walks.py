@@ -202,6 +202,7 @@ def test_another_municipality_gets_404_on_every_walk_address(client, town, walk,
         ("POST", f"/genomforanden/{entry_id}/protokoll/publicering"),
         ("GET", f"/genomforanden/{entry_id}/iakttagelser/ny"),
         ("GET", f"/iakttagelser/{finding.id}/andra"),
+        ("GET", f"/iakttagelser/{finding.id}/ta-bort"),
         ("POST", f"/iakttagelser/{finding.id}/ta-bort"),
         ("POST", f"/iakttagelser/{finding.id}/bilagor"),
         ("GET", f"/atgardspunkter/{action.id}"),
@@ -309,8 +310,23 @@ def test_removing_a_finding_is_audited_and_takes_its_action_and_photo_along(
     photo = session.scalar(sa.select(Attachment))
     stored = Path(app.config["UPLOAD_DIR"]) / photo.stored_name
     assert stored.is_file()
-    assert client.post(f"/iakttagelser/{finding.id}/ta-bort").status_code == 302
+    protocol = client.get(f"/genomforanden/{entry_id}/protokoll").get_data(as_text=True)
+    # one tap on the protocol only opens the question: no form there removes the finding
+    assert f'action="/iakttagelser/{finding.id}/ta-bort"' not in protocol
+    assert f'href="/iakttagelser/{finding.id}/ta-bort"' in protocol
+    question = client.get(f"/iakttagelser/{finding.id}/ta-bort")
+    page = question.get_data(as_text=True)
+    assert question.status_code == 200 and "Lampan är trasig." in page and "Byt lampan." in page
+    assert "1 åtgärdspunkt, med sin statushistorik" in page and "1 foto" in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(Finding)) == 1  # asked only
+    removed = client.post(f"/iakttagelser/{finding.id}/ta-bort", data={"entry_id": entry_id})
+    assert removed.headers["Location"] == f"/genomforanden/{entry_id}/protokoll"
     assert not stored.exists()
+    # the confirmation sent twice (a double tap, a resend): told so, back at the protocol
+    again = client.post(f"/iakttagelser/{finding.id}/ta-bort", data={"entry_id": entry_id},
+                        follow_redirects=True)
+    assert again.status_code == 200 and "Iakttagelsen är redan borttagen." in again.get_data(
+        as_text=True)
     for model in (Finding, ActionPoint, Attachment):
         assert session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
     deleted = {e.entity for e in session.scalars(sa.select(AuditEvent).where(

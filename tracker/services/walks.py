@@ -178,14 +178,34 @@ def update_finding(actor: User, activity: Activity, finding: Finding,
     db.session.flush()
 
 
+@dataclass(frozen=True)
+class FindingRemoval:
+    """What removing a finding takes with it, for the page that asks to confirm."""
+    place: str
+    action: ActionPoint | None
+    photos: int
+
+
+def _owned_attachments(finding: Finding, action: ActionPoint | None):
+    owned = [Attachment.finding_id == finding.id]
+    if action is not None:
+        owned.append(Attachment.action_point_id == action.id)
+    return sa.or_(*owned)
+
+
+def removal_of(finding: Finding) -> FindingRemoval:
+    action = action_of(finding.id)
+    place = db.session.get(Place, finding.place_id) if finding.place_id else None
+    return FindingRemoval(place.name if place else "", action, db.session.scalar(
+        sa.select(sa.func.count(Attachment.id)).where(_owned_attachments(finding, action))) or 0)
+
+
 def remove_finding(actor: User, activity: Activity, finding: Finding) -> None:
     """The finding, its action point and their photos (files removed once committed)."""
     _require_log(actor, activity)
     action = action_of(finding.id)
-    owned = [Attachment.finding_id == finding.id]
-    if action is not None:
-        owned.append(Attachment.action_point_id == action.id)
-    for attachment in db.session.scalars(sa.select(Attachment).where(sa.or_(*owned))):
+    for attachment in db.session.scalars(
+            sa.select(Attachment).where(_owned_attachments(finding, action))):
         db.session.delete(attachment)  # one by one: each removal is in the audit trail
     if action is not None:
         db.session.delete(action)

@@ -110,6 +110,12 @@ class PublishForm(BaseForm):
     submit = SubmitField(_l("Spara"))
 
 
+class RemoveFindingForm(BaseForm):
+    """The confirmation; the walk's id leads back to its protocol when the finding is gone."""
+    entry_id = HiddenField()
+    submit = SubmitField(_l("Ta bort iakttagelsen"))
+
+
 class NewFindingForm(OnceForm, FindingForm):
     """A new finding: sent twice from a phone at the walk, it is saved once."""
 

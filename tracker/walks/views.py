@@ -20,6 +20,7 @@ from tracker.services import DomainError, uploads, walks
 from tracker.services import action_points as actions
 from tracker.services import public as public_service
 from tracker.services.activities import responsible_choices
+from tracker.services.limits import row_id
 from tracker.services.places import place_choices
 from tracker.translation import gettext as _
 from tracker.walks import bp, protocol_pdf
@@ -30,6 +31,7 @@ from tracker.walks.forms import (
     NewFindingForm,
     ProtocolForm,
     PublishForm,
+    RemoveFindingForm,
     UploadForm,
 )
 from tracker.web import require, show_refusal
@@ -195,15 +197,30 @@ def edit_finding(finding_id: int):
                            finding=finding)
 
 
-@bp.route("/iakttagelser/<int:finding_id>/ta-bort", methods=["POST"])
+@bp.route("/iakttagelser/<int:finding_id>/ta-bort", methods=["GET", "POST"])
 @login_required
 def remove_finding(finding_id: int):
-    finding, _protocol, activity, entry = _finding_context(finding_id)
+    """A page that says what goes with the finding (its action point, photos) and asks to
+    confirm: one tap at the walk must not remove them."""
+    form = RemoveFindingForm()
+    if (request.method == "POST" and db.session.get(Finding, finding_id) is None
+            and form.validate_on_submit() and (entry_id := row_id(form.entry_id.data))):
+        # removed already (this form sent twice, or by someone else): back to its protocol
+        activity, entry = entry_or_404(entry_id)
+        require(policies.can_log_on(current_user, activity))
+        flash(_("Iakttagelsen är redan borttagen."), "info")
+        return redirect(url_for("walks.protocol", entry_id=entry.id))
+    finding, protocol, activity, entry = _finding_context(finding_id)
     require(policies.can_log_on(current_user, activity))
-    walks.remove_finding(current_user, activity, finding)
-    db.session.commit()
-    flash(_("Iakttagelsen är borttagen."), "success")
-    return redirect(url_for("walks.protocol", entry_id=entry.id))
+    if form.validate_on_submit():
+        walks.remove_finding(current_user, activity, finding)
+        db.session.commit()
+        flash(_("Iakttagelsen är borttagen."), "success")
+        return redirect(url_for("walks.protocol", entry_id=entry.id))
+    form.entry_id.data = entry.id
+    return render_template("walks/finding_remove.html", form=form, activity=activity,
+                           entry=entry, protocol=protocol, finding=finding,
+                           removal=walks.removal_of(finding))
 
 
 @bp.route("/genomforanden/<int:entry_id>/protokoll/publicering", methods=["POST"])
