@@ -841,6 +841,28 @@ def test_the_report_says_the_compiler_s_reason_once(plan):
         "Annat – Enkäten görs först 2025."
 
 
+def test_a_running_verdict_prints_no_automatic_too_early(plan):
+    """"Pågår" with "Orsak: För tidigt att bedöma" says the verdict twice; a person's own
+    reason under it is printed."""
+    from tracker.followups import workflow as followups
+    from tracker.followups.report import build_report
+
+    followup = compile_followup(plan["promise"].id, 2023, today=date(2023, 6, 1))
+    db.session.flush()
+    lines = [c.verdict for s in build_report(followups.load(followup.id)).sections
+             for c in s.commitments]
+    running = [v for v in lines if v.verdict in ("pagar", "ej_paborjat")]
+    assert running and all(v.reason == "" for v in running)
+    key, item = next((k, i) for k, i in followup.verdicts.items()
+                     if i["suggested"] in ("pagar", "ej_paborjat"))
+    followup.verdicts = {**followup.verdicts, key: {
+        **item, "reason_code": "annat", "override_reason": "Vänta på höstens enkät."}}
+    db.session.flush()
+    texts = [c.verdict.reason for s in build_report(followups.load(followup.id)).sections
+             for c in s.commitments if c.verdict.commitment_text == item["text"]]
+    assert texts == ["Annat – Vänta på höstens enkät."]
+
+
 @pytest.mark.parametrize("person, said", [
     ({"name": "Eva Ek", "title": "Kommunstyrelsens ordförande"},
      "Eva Ek (kommunstyrelsens ordförande)"),

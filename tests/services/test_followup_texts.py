@@ -121,5 +121,7 @@ def test_babel_formats_numbers_dates_periods_and_lists_in_swedish():
     assert prose.period(date(2022, 11, 1), date(2023, 2, 9)) == "november 2022–februari 2023"
     assert prose.join(["a", "b", "c"]) == "a, b och c"
     assert prose.quoted_list(["Trafik, droger", "Nätet"]) == "”Trafik, droger” och ”Nätet”"
+    assert prose.quoted_list(["Kommunen, Polisen och Trelleborgshem"]) == \
+        "Kommunen, Polisen och Trelleborgshem"  # one value: no list to misread
     assert sum((prose.tenths_of_hours(m) for m in (48633, 5415))) == \
         prose.tenths_of_hours(48633) + prose.tenths_of_hours(5415)

@@ -358,6 +358,8 @@ def test_docx_indicator_and_month_tables_hold_swedish_numbers(published_docx):
 def test_docx_metadata_is_swedish_with_the_title(published_docx, draft_docx):
     props = published_docx.core_properties
     assert props.title == "Uppföljning medborgarlöfte 2023 – Lidköping"
+    assert props.subject == ("Uppföljning av medborgarlöftet ”Tryggare Lidköping 2022–2023”, "
+                             "Lidköpings kommun och lokalpolisområde Västra Skaraborg")
     assert props.language.startswith("sv")
     assert (props.content_status, draft_docx.core_properties.content_status) == (
         "Publicerad", "Utkast")

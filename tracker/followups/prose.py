@@ -133,9 +133,10 @@ def lower_first(text: str) -> str:
 
 
 def quoted_list(values) -> str:
-    """Values that hold commas of their own are quoted, so the list reads unambiguously."""
+    """Values that hold commas of their own are quoted, so the list reads unambiguously; one
+    value alone is no list to misread ("kommunen, Polisen och Trelleborgshem")."""
     values = list(values)
-    if any("," in value for value in values):
+    if len(values) > 1 and any("," in value for value in values):
         values = [f"”{value}”" for value in values]
     return join(values)
 

@@ -173,6 +173,8 @@ def _verdict(item: dict) -> ReportVerdict:
     own = item.get("reason_code") or (item.get("override_reason") or "").strip()
     if reason and not own and reason.lower().rstrip(".") in basis.lower():
         reason = ""  # the compiler's reason is in its basis already: said once
+    if not own and verdict in (Verdict.ONGOING, Verdict.NOT_STARTED):
+        reason = ""  # "för tidigt att bedöma" under "pågår" says what the verdict says
     return ReportVerdict(
         party_label=_party_label(item),
         commitment_text=item.get("text", ""),

@@ -67,7 +67,9 @@ def document_title(report: ReportData) -> str:
 
 
 def subject(report: ReportData) -> str:
-    return (f"Uppföljning av medborgarlöftet {report.promise_title} för "
+    """The promise by its own title, quoted (it may name the municipality and the years
+    itself: "Medborgarlöfte 2024–2025 för Trelleborgs kommun"), then the parties."""
+    return (f"Uppföljning av medborgarlöftet ”{report.promise_title}”, "
             f"{report.official_name} och lokalpolisområde {report.police_area}")
 
 
