@@ -581,8 +581,9 @@ def test_statement_count_does_not_grow_with_the_log(session, town):
     with count_queries() as many:
         large_followup = compile_followup(ids[1], 2023, today=AFTER)
 
-    # 20, the year's safety walks and its tips, the municipality's new data version
-    assert len(few) == len(many) == 23
+    # 20, the year's safety walks and its tips, the municipality's new data version, the
+    # period's different places ("minst 10 platser")
+    assert len(few) == len(many) == 24
     assert ("500 trafikkontroller har genomförts under januari–december 2023, varav "
             "250 hastighetskontroller och 250 nykterhetskontroller" in _text(large_followup))
 

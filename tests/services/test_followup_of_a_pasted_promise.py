@@ -14,6 +14,7 @@ from tracker.models import (
     ActivityType,
     Commitment,
     LogEntry,
+    Municipality,
     Organisation,
     Role,
     Verdict,
@@ -148,6 +149,22 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
                         for day in days)
         added[text] = commitment
     session.flush()
+    # "minst 10 platser": different places count, not occasions (11 occasions at 3 places)
+    from tests.factories import make_place
+
+    lights = add_commitment(promise, _coordinator(session, promise), CommitmentInput(
+        Party.KOMMUNEN, "Kommunen åtgärdar belysningen på minst 10 platser.", None, 10, ""))
+    lights.kind = CommitmentKind.PRESTATION
+    lamp = Activity(commitment_id=lights.id, municipality_id=promise.municipality_id,
+                    type_id=kind.id, title="Belysning")
+    session.add(lamp)
+    session.flush()
+    town = session.get(Municipality, promise.municipality_id)
+    spots = [make_place(town, name) for name in ("Hamnen", "Torget", "Parken")]
+    session.add_all(LogEntry(activity_id=lamp.id, occurred_on=date(2025, 4, 1 + n), measures={},
+                             place_id=spots[n % 3].id) for n in range(11))
+    session.flush()
+    added["Kommunen åtgärdar belysningen på minst 10 platser."] = lights
     compiled = compile_followup(promise.id, 2026, today=date(2027, 2, 1))
     verdicts = compiled.verdicts
     # used in the period's first year only: the last year's text says when it was used
@@ -180,6 +197,9 @@ def test_a_number_in_the_wording_is_the_target_when_none_is_set_and_per_year_yea
         "Polisen genomför minst 40 patrulleringar under kvällar och helger.": (
             Verdict.PARTLY.value,
             "25 av de 40 tillfällen som löftet anger har genomförts under 2025–2026."),
+        "Kommunen åtgärdar belysningen på minst 10 platser.": (
+            Verdict.PARTLY.value, "Under 2025–2026 har arbete registrerats på 3 olika "
+            "platser. Löftet anger 10 platser, och det är inte nått."),
     }
     # the year before the end: the period runs, and the first year reached its 30
     running = compile_followup(promise.id, 2025, today=date(2025, 12, 1)).verdicts

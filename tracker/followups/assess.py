@@ -50,6 +50,10 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
             target, named = count.number, True
         if count is not None and target == count.number:
             said = count.said  # "3–5": the lower end is the target
+            if count.noun in PLACE_NOUNS:  # "minst 10 platser": places, not occasions
+                verdict = suggest_verdict(work.period_places.get(cid, 0), target, running)
+                return _result(verdict, "places", places=work.period_places.get(cid, 0),
+                               target=target, year=span, running=running, said=said)
     verdict = suggest_verdict(counted, target, running)
     if target:
         case = ("target_met" if verdict is Verdict.FULFILLED else
@@ -70,6 +74,10 @@ def assess(commitment: Commitment, work, links, series: dict, year: int, running
     case = {Verdict.FULFILLED: "done_no_target", Verdict.ONGOING: "running",
             Verdict.NOT_STARTED: "nothing_yet"}.get(verdict, "nothing")
     return _result(verdict, case, occasions=occasions, year=span)
+
+
+# What a count of places promises: different places, however many occasions at each
+PLACE_NOUNS = frozenset({"platser", "plats"})
 
 
 def _way(period_occasions: int, occasions: int, first_year: int, year: int,

@@ -264,16 +264,25 @@ _PERIOD = (in_year(sa.select(
     .group_by(Activity.commitment_id, _YEAR))
 
 
-def period_occasions(promise: Promise, year: int) -> dict[int, tuple[int, int, dict[int, int]]]:
-    """commitment → (occasions, of them on activities with a target, occasions by year) from
-    the first day of the promise's period to the end of the follow-up year: what a
-    prestation's target is judged by (its target and its activities' targets are for the
-    period, not for one of its years; a count per year, year by year)."""
+_PERIOD_PLACES = (in_year(sa.select(Activity.commitment_id,
+                                    sa.func.count(sa.distinct(LogEntry.place_id))))
+                  .where(LogEntry.place_id.is_not(None)).group_by(Activity.commitment_id))
+
+
+def period_occasions(promise: Promise,
+                     year: int) -> dict[int, tuple[int, int, dict[int, int], int]]:
+    """commitment → (occasions, of them on activities with a target, occasions by year,
+    different places) from the first day of the promise's period to the end of the follow-up
+    year: what a prestation's target is judged by (its target and its activities' targets are
+    for the period, not for one of its years; a count per year, year by year; "minst 10
+    platser" by the places)."""
     params = {**year_params(promise.id, year), "first_day": date(promise.start_year, 1, 1)}
-    found: dict[int, tuple[int, int, dict[int, int]]] = {}
+    found: dict[int, tuple[int, int, dict[int, int], int]] = {}
     for cid, in_year_, n, t in db.session.execute(_PERIOD, params):
-        total, targeted, by_year = found.get(cid, (0, 0, {}))
-        found[cid] = (total + n, targeted + int(t or 0), {**by_year, int(in_year_): n})
+        total, targeted, by_year, _places = found.get(cid, (0, 0, {}, 0))
+        found[cid] = (total + n, targeted + int(t or 0), {**by_year, int(in_year_): n}, 0)
+    for cid, places in db.session.execute(_PERIOD_PLACES, params):
+        found[cid] = (*found[cid][:3], places)
     return found
 
 

@@ -29,6 +29,7 @@ class Work:
     period_occasions: dict[int, int] = field(default_factory=dict)
     targeted: dict[int, int] = field(default_factory=dict)
     by_year: dict[int, dict[int, int]] = field(default_factory=dict)  # occasions per year
+    period_places: dict[int, int] = field(default_factory=dict)  # different places, the period
     activity_count: dict[int, int] = field(default_factory=dict)
     all_done: dict[int, bool] = field(default_factory=dict)
     target_sum: dict[int, int | None] = field(default_factory=dict)  # of activities' targets
@@ -60,13 +61,13 @@ def commitment_work(promise: Promise, year: int, types: list[ActivityType], *, t
                    for day, title, note in notes.get(c.id, [])],
             cancelled=[(title, reason.strip()) for title, reason in cancelled.get(c.id, [])],
             year=year,
-            earlier=sorted((y, n) for y, n in period.get(c.id, (0, 0, {}))[2].items()
+            earlier=sorted((y, n) for y, n in period.get(c.id, (0, 0, {}, 0))[2].items()
                            if y < year and n),
             is_effect=c.kind is CommitmentKind.EFFEKT,
         )
         work.occasions[c.id] = sum(-n for n, _name, _t in type_work)
-        work.period_occasions[c.id], work.targeted[c.id], work.by_year[c.id] = period.get(
-            c.id, (0, 0, {}))
+        (work.period_occasions[c.id], work.targeted[c.id], work.by_year[c.id],
+         work.period_places[c.id]) = period.get(c.id, (0, 0, {}, 0))
         work.activity_count[c.id] = activity_count
         work.all_done[c.id] = activity_count > 0 and done == activity_count
         work.target_sum[c.id] = target_sum

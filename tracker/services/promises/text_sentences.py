@@ -188,6 +188,7 @@ class Count(NamedTuple):
     number: int
     yearly: bool
     said: str = ""
+    noun: str = ""  # what is counted, when the text says: "platser" in "minst 10 platser"
 
 
 def unread_count(text: str) -> str | None:
@@ -237,14 +238,15 @@ def named_count(text: str) -> Count | None:
         if not yearly and (_RATE.search(clause)
                            or (_ON_DAYS.search(clause) and not match["least"])):
             continue
-        found.add(Count(number, yearly, _said(match, "per år" if yearly else "")))
+        found.add(Count(number, yearly, _said(match, "per år" if yearly else ""),
+                        match["noun"].lower()))
     found |= {Count(n, True, _said(m, "per år")) for m in _COUNT_PER_YEAR.finditer(text)
               if (n := _amount(m)) and _a_total(text, m)}
     found |= {Count(n * _times_a_year(m), True, _said(m, m)) for m in _COUNT_PER_PART.finditer(text)
               if (n := _amount(m)) and _a_total(text, m)}
     if len({(c.number, c.yearly) for c in found}) != 1:
         return None
-    return max(found, key=lambda c: len(c.said))  # the one that kept how it was said
+    return max(found, key=lambda c: (len(c.said), len(c.noun)))  # the one that says the most
 
 
 def _said(match: re.Match, per: re.Match | str) -> str:
