@@ -1,4 +1,5 @@
 """Activity pages over HTTP: logging, Logga igen, permissions, statement counts."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -66,6 +67,12 @@ def test_log_form_prefills_today_and_place(client, world):
     assert f'value="{local_today().isoformat()}"' in page
     assert f'<option selected value="{world["place"].id}">' in page
     assert "Antal poliser" in page
+    # what "Ta med i uppföljningen" does is said beside it, and read with it
+    assert re.search(r'id="include_in_followup"[^>]*aria-describedby="include_in_followup-hint"'
+                     r'|aria-describedby="include_in_followup-hint"[^>]*id="include_in_followup"',
+                     page)
+    assert ('id="include_in_followup-hint">Anteckningen citeras då ordagrant i den publicerade '
+            'uppföljningen, som alla kan läsa.') in page
 
 
 def test_logging_then_logga_igen_prefills_the_same_values(client, world, session):
