@@ -879,6 +879,20 @@ def test_a_signatory_is_named_without_brackets_in_brackets(person, said):
     assert _signatory(person) == said
 
 
+def test_an_effect_listed_with_its_measures_is_a_sentence_of_its_own():
+    """"minska andelen … på kvällen" led a list item in lower case and ran on into "Mäts med"."""
+    from types import SimpleNamespace
+
+    from tracker.followups.compiler import _effect_commitments
+
+    effect = SimpleNamespace(id=1, kind=CommitmentKind.EFFEKT,
+                             text=" minska andelen som känner sig otrygga på kvällen")
+    series = {7: SimpleNamespace(name="Otrygga i centrum")}
+    assert _effect_commitments([effect], {1: [(7, False, None)]}, series) == [
+        {"text": "Minska andelen som känner sig otrygga på kvällen.",
+         "measures": ["Otrygga i centrum"]}]
+
+
 def test_the_signatories_are_said_one_way_in_one_sentence():
     """One named title first (with a political party) and the others after their name read as
     two styles in one sentence."""

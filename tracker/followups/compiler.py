@@ -309,10 +309,18 @@ def _unless_told(note: str | None, told: str | None) -> str:
 
 
 def _effect_commitments(commitments, links, series) -> list[dict]:
-    return [{"text": c.text.strip(),
+    """Each effect as a sentence of its own ("Minska andelen … på kvällen."), then its
+    measures: a list item led by a lower-case verb ran on into "Mäts med"."""
+    return [{"text": _sentence(c.text),
              "measures": [series[iid].name if iid in series else "" for iid, _h, _t in
                           links.get(c.id, [])]}
             for c in commitments if c.kind.value == "effekt"]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
 
 
 def _month_series(areas, commitments, month_counts, area_of) -> list[dict]:
