@@ -222,8 +222,10 @@ def test_a_commitment_without_activities_is_named(plan):
 
 
 def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
-    officer = make_user(Role.OFFICER, town)
+    officer = make_user(Role.OFFICER, town, organisation=Organisation.POLISEN)
     officer.title = "Kommunpolis"
+    field_worker = make_user(Role.OFFICER, town)  # logs too, but is no contact of the report
+    field_worker.title = "Fältsekreterare"
     make_user(Role.VIEWER, town)
     plan["police"].kind = CommitmentKind.PRESTATION
     db.session.add(CommitmentIndicator(commitment_id=plan["council"].id,
@@ -268,6 +270,7 @@ def test_the_other_sections_follow_the_published_shape(plan, make_user, town):
     assert sections["nasta-steg"]["generated"].startswith("*Skriv här")
     contact = sections["kontakt"]["generated"]
     assert f"- {officer.name}, kommunpolis" in contact  # a title inside a line
+    assert field_worker.name not in contact
     assert "114 14" in contact and "polisen.se" in contact
 
 

@@ -27,6 +27,7 @@ from tracker.models import (
     IndicatorValue,
     LogEntry,
     Membership,
+    Organisation,
     Place,
     Promise,
     Role,
@@ -339,11 +340,15 @@ def indicator_series(municipality_id: int, year: int, span: int = 6
 
 
 def contacts(municipality_id: int) -> list[tuple[str, str, str]]:
+    """The report's contacts: the kommunpolis (an officer of the police) and the
+    coordinators; not every member who logs (a municipality's fältsekreterare)."""
     rows = db.session.execute(
         sa.select(User.id, User.name, User.title, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.municipality_id == municipality_id,
-               Membership.role.in_(CONTACT_ROLES), User.is_enabled.is_(True))
+               Membership.role.in_(CONTACT_ROLES), User.is_enabled.is_(True),
+               sa.or_(Membership.role != Role.OFFICER,
+                      User.organisation == Organisation.POLISEN))
     )
     ordered = sorted(rows, key=lambda r: (CONTACT_ROLES.index(r.role), r.name, r.id))
     return [(r.name, r.title, str(ROLE[r.role])) for r in ordered]
