@@ -244,7 +244,8 @@ def test_a_new_municipality_from_nothing_to_its_first_logged_occasion(
     page.get_by_label("Aktivitetstyp").select_option(label="Trygghetsskapande patrullering")
     steps.fields += 1
     steps.fill(page.get_by_label("Rubrik"), "Fredagspatrull vid resecentrum")
-    page.get_by_label("Ansvarig").select_option(label="Kalle Kommunpolis")
+    # not logged in yet: the list says so (people.labelled)
+    page.get_by_label("Ansvarig").select_option(label="Kalle Kommunpolis (inbjuden)")
     steps.fields += 1
     steps.fill(page.get_by_label("Mål (antal tillfällen)"), "40")
     page.get_by_role("button", name="Spara aktiviteten").click()
