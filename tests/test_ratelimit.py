@@ -50,6 +50,18 @@ def test_fourth_login_post_in_a_minute_gets_a_swedish_429_page(fresh_counts):
     assert client.get("/login").status_code == 200  # reading the form is not limited
 
 
+def test_logins_that_succeed_are_not_counted_so_one_office_can_log_in(fresh_counts):
+    """An office behind one address logs in at eight: right passwords are not guesses. The
+    wrong ones still are, and the limit still stops them."""
+    client = fresh_counts.test_client()
+    for _ in range(5):
+        assert _post_login(client, PASSWORD).status_code == 302
+        client.post("/logout")
+    for _ in range(3):
+        assert _post_login(client).status_code == 200
+    assert _post_login(client).status_code == 429
+
+
 def test_a_refusal_by_the_limit_is_in_the_audit_trail(fresh_counts):
     """ASVS 5.0 16.3.3: reaching the limit is an attempt to get past a control; it is recorded
     with the path and the address."""

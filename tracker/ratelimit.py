@@ -23,18 +23,25 @@ def _name(view: Callable) -> str:
     return f"{view.__module__}.{view.__name__}"
 
 
-def post_limit(config_key: str):
+def post_limit(config_key: str, *, failures_only: bool = False):
     """Decorator: limit POSTs to a view per client address, at the rate in config[config_key].
 
     The rate is read on each request, so one app (or a test) can set its own,
     e.g. create_app(LOGIN_RATE_LIMIT="3 per minute"). Use: @post_limit("TIP_RATE_LIMIT").
+    `failures_only`: a POST that succeeds (answered with a redirect) is not counted, so the
+    people of one office behind one address can all log in at eight; guesses are counted.
     """
-    limit = limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
+    limit = limiter.limit(lambda: current_app.config[config_key], methods=["POST"],
+                          deduct_when=_failed if failures_only else None)
 
     def decorate(view: Callable) -> Callable:
         _LIMITED_VIEWS.add(_name(view))
         return limit(view)
     return decorate
+
+
+def _failed(response) -> bool:
+    return not 300 <= response.status_code < 400
 
 
 def blueprint_limit(blueprint: Blueprint, config_key: str, *, scope: str,

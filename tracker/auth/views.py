@@ -38,7 +38,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@post_limit("LOGIN_RATE_LIMIT")
+@post_limit("LOGIN_RATE_LIMIT", failures_only=True)  # the password's guesses, not the logins
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
