@@ -184,6 +184,17 @@ def test_numbered_focus_areas_with_the_parties_in_running_text_and_a_slash_perio
     ]
 
 
+def test_a_signatory_line_with_the_police_area_after_the_title_is_read():
+    """"Peter Nilsson, lokalpolisområdeschef, lokalpolisområde Trelleborg": two commas."""
+    draft = parse_promise_text(
+        "Medborgarlöfte 2026–2027\nTrafik\nPolisen lovar att:\n- Genomföra kontroller.\n\n"
+        "Trelleborg den 20 januari 2026\nAnna Jönsson (S), kommunstyrelsens ordförande\n"
+        "Peter Nilsson, lokalpolisområdeschef, lokalpolisområde Trelleborg\n")
+    assert [(s.name, s.title) for s in draft.signatories] == [
+        ("Anna Jönsson", "Kommunstyrelsens ordförande (S)"),
+        ("Peter Nilsson", "Lokalpolisområdeschef, lokalpolisområde Trelleborg")]
+
+
 def test_a_list_of_focus_areas_then_each_with_parenthesis_numbers_and_en_dash_bullets():
     draft = _parse("boras_fokuslista_parenteser.txt")
     assert (draft.title, draft.start_year, draft.end_year) == (

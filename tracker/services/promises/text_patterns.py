@@ -281,8 +281,9 @@ _PARTY_MARK = r"(?: \((?P<{0}>[A-ZÅÄÖ]{{1,4}})\))?"
 _ROLE_THEN_NAME = re.compile(rf"(?P<role>{_ROLE}) (?P<name>{_NAME}){_PARTY_MARK.format('p1')}")
 _NAME_THEN_ROLE = re.compile(rf"(?P<name>{_NAME}){_PARTY_MARK.format('p2')},? (?P<role>{_ROLE})")
 _SIGNING = re.compile(r"underteckna|skriv\w* under|skrev\b.*\bunder\b|signera", re.I)
+# "Peter Nilsson, lokalpolisområdeschef" (and ", lokalpolisområde Trelleborg" after it)
 _NAME_TITLE_LINE = re.compile(rf"^(?P<name>{_NAME}){_PARTY_MARK.format('party')},\s*"
-                              r"(?P<title>[^,]{2,100})$")
+                              r"(?P<title>[^,]{2,100}(?:,\s*[^,]{2,60})?)$")
 # "… minst sex tillfällen (Kommunen och Polisen)": an item's party in brackets at its end
 _PARTY_MARKED = re.compile(
     r"\s*[(\[](?:ansvar(?:ig)?:?\s*)?(?P<who>(?:[a-zåäö]+ )?(?:kommunen|kommun|polisen|polis)"
