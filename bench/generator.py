@@ -324,6 +324,8 @@ def measure_values(rng: random.Random, measures: list[dict], place_ids: list[int
             values[spec["key"]] = rng.choice(spec["choices"])
         elif kind == "text":
             values[spec["key"]] = f"Ref {rng.randint(100, 999)}"
+        elif kind == "date":
+            values[spec["key"]] = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     return values
 
 

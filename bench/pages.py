@@ -91,7 +91,7 @@ def log_form_data(targets: Targets, today: date) -> dict[str, str]:
             "note": "", "submit": "Spara"}
     for spec in measures:
         value = {"place": str(place), "integer": "3", "decimal": "1,5", "text": "bänkprov",
-                 "boolean": "y"}.get(spec["kind"])
+                 "boolean": "y", "date": today.isoformat()}.get(spec["kind"])
         if spec["kind"] == "choice":
             value = spec["choices"][0]
         data[f"m_{spec['key']}"] = value

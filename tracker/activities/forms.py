@@ -160,6 +160,8 @@ def _log_form_class(measures_json: str, correction: bool, _locale: str):
                                 choices=[("", _l("– välj –"))] + [(c, c) for c in spec.get("choices", [])])
         elif kind == MeasureKind.PLACE:
             field = SelectField(label, validate_choice=False)  # the places: per form
+        elif kind == MeasureKind.DATE:  # the phone's date picker; the service checks the day
+            field = StringField(label, render_kw={"type": "date"})
         elif kind in (MeasureKind.INTEGER, MeasureKind.DECIMAL):
             field = StringField(label, render_kw={
                 "inputmode": "numeric" if kind == MeasureKind.INTEGER else "decimal"})

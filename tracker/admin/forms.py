@@ -29,6 +29,7 @@ MEASURE_KINDS = [
     (MeasureKind.BOOLEAN.value, _l("Ja/nej")),
     (MeasureKind.CHOICE.value, _l("Val ur lista")),
     (MeasureKind.PLACE.value, _l("Plats")),
+    (MeasureKind.DATE.value, _l("Datum")),
 ]
 MAX_MEASURE_ROWS = 60
 EMPTY_ROWS = 3

@@ -23,6 +23,7 @@ class MeasureKind(enum.Enum):
     BOOLEAN = "boolean"
     CHOICE = "choice"
     PLACE = "place"
+    DATE = "date"  # a day, stored as "2027-01-20": a walk's follow-up meeting, a day done
 
 
 class ActivityStatus(enum.Enum):

@@ -1,6 +1,7 @@
 """Logging a performed occasion: typed measures validated against the activity type."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,7 @@ from tracker.services.limits import (
     MEASURE_NUMBER_MAX,
     MEASURE_TEXT_MAX,
     NOTE_MAX,
+    YEAR_MAX,
     YEAR_MIN,
     check_length,
     date_outside_years,
@@ -120,6 +122,8 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
         if row_id(text) not in place_ids:
             raise ValueError(_("Välj en plats i kommunen."))
         return int(text)
+    if kind == MeasureKind.DATE:
+        return _measure_date(text, label)
     try:
         personal_data.check_text(text, label)
     except DomainError as error:
@@ -129,6 +133,23 @@ def _parse_one(kind: MeasureKind, text: str, spec: dict, place_ids: set[int], la
     if errors:
         raise ValueError(errors["text"])
     return text
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _measure_date(text: str, label: str) -> str:
+    """A real day as "2027-01-20" (what a date field sends); not "20/1 2027" or 2027-02-31."""
+    try:
+        day = date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(_("%(label)s ska vara ett datum som finns, t.ex. 2027-01-20.",
+                           label=label))
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise ValueError(date_outside_years())
+    return day.isoformat()
 
 
 def municipality_place_ids(municipality_id: int) -> set[int]:

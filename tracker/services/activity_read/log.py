@@ -65,8 +65,20 @@ def measures_text(specs: list[dict], measures: dict, yes: str, no: str,
                 value = (place_names or {}).get(value, value)
             elif spec.get("kind") in ("integer", "decimal") and isinstance(value, (int, float)):
                 value = _measured(value)
+            elif spec.get("kind") == "date" and isinstance(value, str):
+                value = _day(value)
             parts.append(f"{measure_label(spec, english)}: {value}")
     return "; ".join(parts)
+
+
+def _day(value: str) -> str:
+    """"20 januari 2027" for a stored "2027-01-20"; a value stored before as free text as it is."""
+    from tracker.formatting import date_local
+
+    try:
+        return date_local(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def _measured(value: int | float) -> str:
