@@ -14,7 +14,7 @@ from tests.factories import (
 )
 from tracker.extensions import db
 from tracker.formatting import local_today
-from tracker.models import ActivityStatus, Commitment, LogEntry, Party, Role
+from tracker.models import ActivityStatus, Commitment, LogEntry, Party, Promise, Role
 
 
 @pytest.fixture
@@ -79,6 +79,23 @@ def test_filters_narrow_the_rows_and_keep_their_choices_selected(client, world):
     assert f'<option value="{world["officer"].id}" selected>' in page
     assert "<option value=\"%d\">Torget &lt;b&gt;&amp; co&lt;/b&gt;</option>" % world["places"][0].id in page
     assert "Trygg skolväg" in page  # the focus area choices
+
+
+def test_focus_areas_of_renewed_promises_are_told_apart_by_their_period(client, world):
+    """A promise renewed with the same focus areas: "Trygg skolväg" twice in the choices said
+    nothing of which promise each one was."""
+    from tests.factories import make_promise
+
+    earlier = make_promise(world["m"], year=2023)
+    earlier.end_year = 2024
+    make_commitment(earlier, party=Party.KOMMUNEN, focus_title="Trygg skolväg")
+    db.session.flush()
+    login(client, world["coordinator"].email)
+    page = _page(client, f"/kommuner/{world['m'].id}/aktiviteter")
+    current = db.session.get(Commitment, world["lights"].commitment_id)
+    year = db.session.get(Promise, current.promise_id).start_year
+    assert f'<option value="{current.focus_area_id}">Trygg skolväg ({year})</option>' in page
+    assert ">Trygg skolväg (2023–2024)</option>" in page
 
 
 def test_a_page_past_the_last_still_counts_the_rows(client, world):

@@ -240,13 +240,21 @@ def deadlines(municipality_id: int, on: date) -> Deadlines:
 _NO_VERSION = sa.cast(sa.null(), sa.BigInteger)
 
 
+def _focus_area_label():
+    """"Drogförebyggande (2022–2023)": promises renewed with the same focus areas are told
+    apart by their period (one year: "(2024)")."""
+    start, end = (sa.cast(column, sa.String) for column in (Promise.start_year, Promise.end_year))
+    period = sa.case((Promise.start_year == Promise.end_year, start), else_=start + "–" + end)
+    return FocusArea.title + " (" + period + ")"
+
+
 def _options_statement(type_label) -> sa.Select:
     municipality_id: sa.BindParameter[int] = sa.bindparam("municipality_id")
     union = sa.union_all(
         sa.select(sa.literal("municipality").label("kind"), Municipality.id.label("id"),
                   Municipality.name.label("label"), Municipality.data_version.label("version"))
         .where(Municipality.id == municipality_id),
-        sa.select(sa.literal("focus_areas"), FocusArea.id, FocusArea.title, _NO_VERSION)
+        sa.select(sa.literal("focus_areas"), FocusArea.id, _focus_area_label(), _NO_VERSION)
         .join(Promise, Promise.id == FocusArea.promise_id)
         .where(Promise.municipality_id == municipality_id),
         sa.select(sa.literal("types"), ActivityType.id, type_label, _NO_VERSION),
