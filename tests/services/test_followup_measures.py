@@ -124,3 +124,29 @@ def test_the_work_follows_who_logged_it_not_the_commitments_party(session, make_
     assert "Polisen och kommunen har genomfört 4 tillfällen med" in text
     assert "(Polisen 1, kommunen 2 och övriga 1)" in text
     assert "tillsammans genomfört" not in text
+
+
+def test_work_logged_on_someone_elses_activity_is_the_owners_partys(session, make_municipality,
+                                                                     make_user):
+    """The kommunpolis types in the clearing of bushes on the municipality's activity (owned by
+    its coordinator, nobody assigned): the municipality's work, not the police's. Logged by
+    the owner or an assignee, the work is theirs."""
+    town = make_municipality("Töreboda")
+    police = make_user(Role.OFFICER, town, organisation=Organisation.POLISEN)
+    clerk = make_user(Role.COORDINATOR, town, organisation=Organisation.KOMMUNEN)
+    promise = make_promise(town, year=2023)
+    together = make_commitment(promise, Party.TILLSAMMANS, "Skolgårdarna ska vara trygga.")
+    bushes = make_activity(together, make_type("rojning", []), owner=clerk, title="Röjning")
+    patrols = make_activity(together, make_type("patrull_egen", []), owner=clerk,
+                            assignees=[police], title="Patrull")
+    db.session.add_all(
+        [LogEntry(activity_id=bushes.id, occurred_on=date(2023, 5, d), author_id=police.id)
+         for d in (1, 2)]
+        + [LogEntry(activity_id=patrols.id, occurred_on=date(2023, 6, d), author_id=police.id)
+           for d in (1, 2, 3)])
+    db.session.flush()
+
+    text = _body(compile_followup(promise.id, 2023, today=date(2024, 3, 1)), together)
+
+    assert "Kommunen har genomfört 2 tillfällen med" in text, text
+    assert "Polisen har genomfört 3 tillfällen med" in text, text

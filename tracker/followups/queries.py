@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.followups import prose as texts
@@ -34,6 +35,7 @@ from tracker.models import (
     Tip,
     TipStatus,
     User,
+    activity_assignee,
 )
 
 CONTACT_ROLES = (Role.OFFICER, Role.COORDINATOR)
@@ -166,13 +168,30 @@ def _type_totals_statement(numeric: tuple[tuple[int, tuple[str, ...]], ...],
     yes_width = max((len(keys) for _, keys in booleans), default=0)
     yes = [sa.func.sum(sa.case((nth(booleans, i, lambda m: m.as_boolean()) == sa.true(), 1),
                                else_=0)) for i in range(yes_width)]
+    doer = _doer()
     return (in_year(sa.select(
-        Activity.commitment_id, Activity.type_id, User.organisation, sa.func.count(LogEntry.id),
+        Activity.commitment_id, Activity.type_id, doer, sa.func.count(LogEntry.id),
         sa.func.coalesce(sa.func.sum(LogEntry.duration_minutes), 0),
         sa.func.min(LogEntry.occurred_on), sa.func.max(LogEntry.occurred_on),
         *(sa.func.sum(v) for v in values), *(sa.func.count(v) for v in values), *yes,
     )).outerjoin(User, User.id == LogEntry.author_id)
-        .group_by(Activity.commitment_id, Activity.type_id, User.organisation))
+        .outerjoin(_OWNER, _OWNER.id == Activity.owner_id)
+        .group_by(Activity.commitment_id, Activity.type_id, doer))
+
+
+_OWNER = aliased(User)
+
+
+def _doer():
+    """Whose work an occasion is: the organisation of whoever logged it when it was their own
+    activity (its owner or one of its assignees); logged on someone else's, the owner's
+    ("röjning av buskage" on the municipality's activity, typed in by the kommunpolis, is the
+    municipality's work)."""
+    own = sa.or_(Activity.owner_id.is_(None), LogEntry.author_id == Activity.owner_id,
+                 sa.exists().where(activity_assignee.c.activity_id == Activity.id,
+                                   activity_assignee.c.user_id == LogEntry.author_id))
+    return sa.case((own, User.organisation),
+                   else_=sa.func.coalesce(_OWNER.organisation, User.organisation))
 
 
 def value_counts(promise_id: int, year: int, choice: dict[str, list[int]]):
