@@ -611,6 +611,9 @@ def test_demo_lidkoping_2023_reads_like_the_published_follow_up(session, demo_20
     assert text.startswith("Lidköpings kommun och Polisen i lokalpolisområde Västra Skaraborg "
                            "har tecknat ett tvåårigt medborgarlöfte som löper för åren 2022 "
                            "och 2023.")
+    # as seed 004 opens: "… så lovade bland annat polisen att jobba aktivt med att förebygga …"
+    assert ("Bland annat lovade polisen att jobba aktivt med att förebygga och förhindra "
+            "missbruk hos ungdomar") in text
     assert "Polisen har genomfört 50 skolbesök under januari–december 2023, varav " in text
     assert "med årskurs" not in text and "med typ av kontroll" not in text
     assert "varav 20 hastighetskontroller och 15 nykterhetskontroller" in text
@@ -894,6 +897,28 @@ def test_an_effect_listed_with_its_measures_is_a_sentence_of_its_own():
     assert _effect_commitments([effect], {1: [(7, False, None)]}, series) == [
         {"text": "Minska andelen som känner sig otrygga på kvällen.",
          "measures": ["Otrygga i centrum"]}]
+
+
+def test_the_opening_names_a_promise_of_each_party_as_seed_004_does():
+    """"I medborgarlöftet … lovade bland annat polisen att …": the first promise of each party
+    worded as what to do; not a sentence of its own, nor "Samtliga skolor … ska vara"."""
+    from types import SimpleNamespace
+
+    from tracker.followups.compiler import _promised
+
+    def said(party, text):
+        return SimpleNamespace(party=Party(party), text=text)
+
+    assert _promised([
+        said("polisen", "Polisen ska synas mer i centrum."),  # a sentence of its own
+        said("polisen", "Jobba aktivt med att förebygga missbruk hos ungdomar."),
+        said("tillsammans", "Samtliga skolor inom kommunen skall vara drogfria."),
+        said("kommunen", "Genomföra minst fyra trygghetsvandringar."),
+        said("polisen", "Genomföra hastighetskontroller."),  # the police's is told already
+        said("tillsammans", "Ordna en trygghetsdag i centrum."),
+    ]) == ["polisen att jobba aktivt med att förebygga missbruk hos ungdomar",
+           "kommunen att genomföra minst fyra trygghetsvandringar",
+           "vi tillsammans att ordna en trygghetsdag i centrum"]
 
 
 def test_the_signatories_are_said_one_way_in_one_sentence():

@@ -31,6 +31,7 @@ from tracker.models import (
 )
 from tracker.models.base import utcnow
 from tracker.services import DomainError
+from tracker.services.promises.text_sentences import starts_with_a_verb
 from tracker.translation import gettext as _
 
 NUMERIC = {MeasureKind.INTEGER.value, MeasureKind.DECIMAL.value}
@@ -212,7 +213,8 @@ def _compile(promise: Promise, year: int, running: bool,
             problem_picture=(promise.problem_picture or "").strip(),
             commitment_count=len(commitments), by_party=_by_party(commitments),
             areas=[f"”{a.title.strip()}”" for a in _ordered(promise.focus_areas)
-                   if a.title.strip()])),
+                   if a.title.strip()],
+            promised=_promised(commitments))),
         "lagesbild": _section("Lägesbild", prose.render(
             "situation.md.j2", rows=rows, official_name=official, year=year,
             sources=sorted({row.source for row in rows if row.source}),
@@ -315,6 +317,26 @@ def _effect_commitments(commitments, links, series) -> list[dict]:
              "measures": [series[iid].name if iid in series else "" for iid, _h, _t in
                           links.get(c.id, [])]}
             for c in commitments if c.kind.value == "effekt"]
+
+
+# Who promised, as the opening names them: "Bland annat lovade polisen att …"
+PROMISED_BY = {"polisen": "polisen", "kommunen": "kommunen",
+               "tillsammans": "vi tillsammans"}  # as the report's "Tillsammans lovar vi:"
+
+
+def _promised(commitments) -> list[str]:
+    """The first promise of each party, in the report's order, as the opening tells it (seed
+    004: "lovade bland annat polisen att jobba aktivt med …"): only a promise worded as what
+    to do ("Genomföra …"), not a sentence of its own ("Polisen ska …"), and not a long one."""
+    told, said = set(), []
+    for c in commitments:
+        text = c.text.strip().rstrip(".").strip()
+        party = c.party.value
+        if party in told or not starts_with_a_verb(text) or len(text) > 140:
+            continue
+        told.add(party)
+        said.append(f"{PROMISED_BY[party]} att {text[:1].lower()}{text[1:]}")
+    return said
 
 
 def _sentence(text: str) -> str:

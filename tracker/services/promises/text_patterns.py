@@ -250,7 +250,7 @@ _AND_THEN = re.compile(r",? (?:samt|och) att (?=(?P<next>[a-zåäö]+) \S)|"
 # words ending in -a after "samt" that are no verb: "samt andra insatser"
 _NOT_A_VERB = frozenset("""alla andra båda egna enda flera första gemensamma hela lokala nya
     olika samma sina stora trygga unga vissa våra övriga äldre bästa nästa detta denna dessa
-    sista""".split())
+    sista samtliga många""".split())
 _MEANS = re.compile(r"^(?P<goal>.{3,60}?) genom att ")  # "Tryggheten ska öka genom att …"
 FOLLOW_UP_TITLE = re.compile(r"^uppföljning\b", re.I)
 COMING_YEAR = re.compile(r"\b(?:det |under )?(?:kommande året|kommande år|nästa år)\b", re.I)

@@ -158,9 +158,9 @@ def _clauses(text: str) -> list[str]:
     """"öka A; genomföra B" and "jobba med A samt öka B" → both; "genomföra A samt andra
     insatser" stays one."""
     items = [item.strip() for item in text.split(";") if item.strip()]
-    if len(items) > 1 and all(_starts_with_a_verb(item) for item in items):
+    if len(items) > 1 and all(starts_with_a_verb(item) for item in items):
         return [part for item in items for part in _clauses(item)]
-    if not _starts_with_a_verb(text):
+    if not starts_with_a_verb(text):
         return [text]
     parts, start = [], 0
     for match in _AND_THEN.finditer(text):
@@ -176,7 +176,7 @@ def _clauses(text: str) -> list[str]:
     return [part.strip().rstrip(",").rstrip() for part in parts if part.strip(" ,")]
 
 
-def _starts_with_a_verb(text: str) -> bool:
+def starts_with_a_verb(text: str) -> bool:
     """"genomföra …", "öka …" (an infinitive); not "detta sker …"."""
     word = text.split(" ", 1)[0].lower()
     return word.endswith("a") and word not in _NOT_A_VERB
