@@ -73,8 +73,8 @@ def test_edit_approve_by_both_parties_publish_and_read_it_anonymously(browser, l
     expect(reader.get_by_text(re.compile("^Utkast"))).to_have_count(0)
     expect(reader.locator("svg[role=img]")).to_have_count(2)  # verdicts and months, tables beside
     expect(reader.get_by_role("table", name=re.compile("per månad"))).to_be_visible()
-    expect(reader.get_by_role("table", name=re.compile("Bedömning av löftena"))).to_be_visible()
-    expect(reader.get_by_role("table", name=re.compile("Bedömning av löftena"))
+    expect(reader.get_by_role("table", name=re.compile("Bedömning av åtagandena"))).to_be_visible()
+    expect(reader.get_by_role("table", name=re.compile("Bedömning av åtagandena"))
            .get_by_text("Kan inte bedömas")).to_be_visible()
     expect(reader.get_by_role("navigation", name="Innehåll")).to_be_visible()
     assert visits.violations + reader_visits.violations == []

@@ -254,7 +254,7 @@ def test_document_html_escapes_user_text_and_labels_tables(app):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Centrum" in html
     assert '<th scope="col">' in html and '<th scope="row">' in html
     # a chart's title stands above it, kept with it: a chart never opens a page untitled
-    assert re.search(r'<div class="figure-block">\s*<h3>Bedömning av löftena 2023</h3>\s*'
+    assert re.search(r'<div class="figure-block">\s*<h3>Bedömning av åtagandena 2023</h3>\s*'
                      r'<figure class="chart">', html)
 
 
@@ -293,7 +293,7 @@ def test_docx_charts_are_pictures_with_alt_text(published_docx):
     shapes = published_docx.inline_shapes
     assert len(shapes) == 3  # the verdicts, the months and the indicator trend
     descriptions = [shape._inline.docPr.get("descr") for shape in shapes]
-    assert descriptions[0].startswith("Stapeldiagram över antal löften per bedömning")
+    assert descriptions[0].startswith("Stapeldiagram över antal åtaganden per bedömning")
     assert all(descriptions)
     blobs = [rel.target_part.blob for rel in published_docx.part.rels.values()
              if "image" in rel.reltype]

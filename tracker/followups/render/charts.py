@@ -86,17 +86,17 @@ def summary_chart(report: ReportData) -> Chart | None:
     """How many commitments got each verdict."""
     if not report.summary:
         return None
-    title = f"Bedömning av löftena {report.year}"
+    title = f"Bedömning av åtagandena {report.year}"
     counts = tuple(float(item.count) for item in report.summary)
-    table = DataTable(caption=title, header=("Bedömning", "Antal löften"),
+    table = DataTable(caption=title, header=("Bedömning", "Antal åtaganden"),
                       rows=tuple((item.label, prose.number(item.count))
                                  for item in report.summary), numeric_columns=(1,))
     words = prose.join(f"{item.label.lower()} {prose.number(item.count)}"
                        for item in report.summary)
     return Chart(key="bedomningar", title=title,
-                 description=f"Stapeldiagram över antal löften per bedömning: {words}.",
+                 description=f"Stapeldiagram över antal åtaganden per bedömning: {words}.",
                  categories=tuple(item.label for item in report.summary),
-                 series=(("Antal löften", counts),), axis_label="Antal löften",
+                 series=(("Antal åtaganden", counts),), axis_label="Antal åtaganden",
                  category_label="Bedömning", table=table, width=480, plot_height=130)
 
 
