@@ -513,6 +513,22 @@ def test_a_file_is_read_once_for_its_preview_and_confirmation(client, world, ses
     assert not any(path.read_bytes() == content for path in world["dir"].iterdir())
 
 
+def test_the_same_file_uploaded_again_adds_no_second_copy_of_its_activities(client, world,
+                                                                             session):
+    """A re-upload of a file already imported: the preview says each activity is there, and
+    importing it adds none (an activity can be cancelled, not removed: a copy would stay)."""
+    login(client, world["coordinator"].email)
+    content = as_csv(HEADERS, rows_for(world))
+    assert client.post(preview_url(client, world, "aktiviteter", content)).status_code == 302
+    activities = count(session, Activity)
+    url = preview_url(client, world, "aktiviteter", content)
+    page = client.get(url).get_data(as_text=True)
+    assert "aktiviteten ”Kvällspatrull” finns redan med samma startdatum och läggs inte till " \
+           "igen" in page
+    assert client.post(url).status_code == 302
+    assert count(session, Activity) == activities
+
+
 def test_a_second_confirm_of_an_imported_file_leads_to_the_result(client, world, session):
     """A double click or back-and-send-again on Importera: the file is imported once, and the
     second confirm leads where the first did, saying so, instead of "Sidan hittades inte"."""

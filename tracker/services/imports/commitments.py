@@ -14,6 +14,7 @@ from flask_babel import LazyString
 from tracker.extensions import db
 from tracker.formatting import number_local
 from tracker.models import (
+    Activity,
     ActivityType,
     Commitment,
     FocusArea,
@@ -137,6 +138,11 @@ class CommitmentImporter:
                    if commitment.id in ctx.created else _("Befintligt åtagande"))
         if activity_input is not None:
             activity_input.commitment_id = commitment.id
+            if not made and _already_there(commitment.id, activity_input):
+                # the same file (or row) imported again: no second copy of the activity
+                return _("%(commitment)s: aktiviteten ”%(title)s” finns redan med samma "
+                         "startdatum och läggs inte till igen", commitment=summary,
+                         title=activity_input.title.strip())
             try:
                 save_activity(ctx.actor, activity_input)
             except FieldErrors as error:
@@ -146,6 +152,13 @@ class CommitmentImporter:
         if made:  # only now: a failed row's commitment is rolled back with it
             ctx.created[commitment.id] = number
         return summary
+
+
+def _already_there(commitment_id: int, data: ActivityInput) -> bool:
+    """An activity of the commitment with this title (as _norm reads it) and start date."""
+    titles = db.session.scalars(sa.select(Activity.title).where(
+        Activity.commitment_id == commitment_id, Activity.start_date == data.start_date))
+    return any(_norm(title) == _norm(data.title) for title in titles)
 
 
 def _row_errors(error: FieldErrors, fields: dict[str, str]) -> RowErrors:
